@@ -52,6 +52,12 @@ import Testing
         #expect(wrongKey.problems.map(\.path) == ["(kafka key)"])
     }
 
+    @Test func refusesNULCharactersPostgresCannotStore() throws {
+        let text = Self.valid.replacingOccurrences(of: #""name":"Ada""#, with: #""name":"A\u0000da""#)
+        let rejection = try #require(throws: EventRejection.self) { try decoder.decode(Array(text.utf8)) }
+        #expect(rejection.description.contains("NUL"))
+    }
+
     @Test func acceptsWholeNumbersWrittenAsFloats() throws {
         let text = Self.valid.replacingOccurrences(of: #""sequence":7"#, with: #""sequence":7.0"#)
         #expect(try decoder.decode(Array(text.utf8)).sequence == 7)

@@ -41,6 +41,10 @@ public struct HREventDecoder: Sendable {
     public func decode(_ document: JSONValue, key: String? = nil) throws(EventRejection) -> HREvent {
         var v = Validator()
         guard let root = v.object(document, at: "") else { throw v.rejection(code: .invalidEvent) }
+        // Postgres text and jsonb cannot hold U+0000; refusing it here keeps one bad event from failing a whole batch.
+        if Self.containsNUL(document) {
+            throw EventRejection(code: .invalidEvent, problems: [EventProblem(path: "", message: "contains a NUL character (\\u0000), which cannot be stored")])
+        }
 
         if let specversion = v.string(root, "specversion", at: "", required: true), specversion != "1.0" {
             v.fail("specversion", "must be \"1.0\"")
@@ -104,6 +108,15 @@ public struct HREventDecoder: Sendable {
             }
         }
         return HREvent(id: id, source: source, kind: kind, time: time, subject: subject, employee: employee, access: access, sequence: sequence)
+    }
+
+    static func containsNUL(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let s): s.utf8.contains(0)
+        case .array(let items): items.contains(where: containsNUL)
+        case .object(let members): members.contains { $0.key.utf8.contains(0) || containsNUL($0.value) }
+        case .null, .bool, .number: false
+        }
     }
 
     private func decodeEmployee(_ value: JSONValue, _ v: inout Validator) -> Employee? {

@@ -1,0 +1,136 @@
+/// Roster's configuration: one file (`--config roster.yaml` or `ROSTER_CONFIG`) plus environment
+/// overrides. Secrets are never in it: each vendor names the environment variable holding its key.
+///
+/// Decoded from YAML by the worker; every member has a documented default so a minimal file works.
+public struct RosterConfiguration: Sendable, Hashable, Codable {
+    public var kafka: Kafka
+    public var database: Database
+    public var http: HTTP
+    public var vendors: [String: Vendor]
+    public var policy: [PolicyRule]
+    public var ingest: Ingest
+
+    public init(kafka: Kafka = Kafka(), database: Database = Database(), http: HTTP = HTTP(), vendors: [String: Vendor] = [:], policy: [PolicyRule] = [], ingest: Ingest = Ingest()) {
+        self.kafka = kafka
+        self.database = database
+        self.http = http
+        self.vendors = vendors
+        self.policy = policy
+        self.ingest = ingest
+    }
+
+    enum CodingKeys: String, CodingKey { case kafka, database, http, vendors, policy, ingest }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kafka = try c.decodeIfPresent(Kafka.self, forKey: .kafka) ?? Kafka()
+        database = try c.decodeIfPresent(Database.self, forKey: .database) ?? Database()
+        http = try c.decodeIfPresent(HTTP.self, forKey: .http) ?? HTTP()
+        vendors = try c.decodeIfPresent([String: Vendor].self, forKey: .vendors) ?? [:]
+        policy = try c.decodeIfPresent([PolicyRule].self, forKey: .policy) ?? []
+        ingest = try c.decodeIfPresent(Ingest.self, forKey: .ingest) ?? Ingest()
+    }
+
+    // MARK: - Sections
+
+    public struct Kafka: Sendable, Hashable, Codable {
+        /// Comma-separated `host:port` list. Override: `ROSTER_KAFKA_BROKERS`.
+        public var brokers: String
+        public var topic: String
+        public var group: String
+        /// When set, invalid messages are also produced here (the `dead_letters` table stays the source of truth).
+        public var dlqTopic: String?
+        /// Consumer group session timeout in milliseconds (default 10000).
+        public var sessionTimeoutMs: Int
+        /// librdkafka properties passed through as they are.
+        public var properties: [String: String]
+
+        public init(brokers: String = "127.0.0.1:9092", topic: String = "hr.events", group: String = "roster", dlqTopic: String? = nil, sessionTimeoutMs: Int = 10_000, properties: [String: String] = [:]) {
+            self.brokers = brokers
+            self.topic = topic
+            self.group = group
+            self.dlqTopic = dlqTopic
+            self.sessionTimeoutMs = sessionTimeoutMs
+            self.properties = properties
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case brokers, topic, group, properties
+            case dlqTopic = "dlq_topic"
+            case sessionTimeoutMs = "session_timeout_ms"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let d = Kafka()
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            brokers = try c.decodeIfPresent(String.self, forKey: .brokers) ?? d.brokers
+            topic = try c.decodeIfPresent(String.self, forKey: .topic) ?? d.topic
+            group = try c.decodeIfPresent(String.self, forKey: .group) ?? d.group
+            dlqTopic = try c.decodeIfPresent(String.self, forKey: .dlqTopic)
+            sessionTimeoutMs = try c.decodeIfPresent(Int.self, forKey: .sessionTimeoutMs) ?? d.sessionTimeoutMs
+            properties = try c.decodeIfPresent([String: String].self, forKey: .properties) ?? [:]
+        }
+    }
+
+    public struct Database: Sendable, Hashable, Codable {
+        /// `postgresql://` URL or conninfo string. Override: `ROSTER_DATABASE_URL`.
+        public var url: String
+        /// Connections per process (default 8).
+        public var poolSize: Int
+
+        public init(url: String = "postgresql://roster@127.0.0.1:5432/roster", poolSize: Int = 8) {
+            self.url = url
+            self.poolSize = poolSize
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case url
+            case poolSize = "pool_size"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let d = Database()
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            url = try c.decodeIfPresent(String.self, forKey: .url) ?? d.url
+            poolSize = try c.decodeIfPresent(Int.self, forKey: .poolSize) ?? d.poolSize
+        }
+    }
+
+    public struct HTTP: Sendable, Hashable, Codable {
+        /// `host:port` of the ops HTTP server. Override: `ROSTER_HTTP_LISTEN`.
+        public var listen: String
+
+        public init(listen: String = "127.0.0.1:9464") {
+            self.listen = listen
+        }
+    }
+
+    public struct Ingest: Sendable, Hashable, Codable {
+        /// Messages per poll and per Postgres transaction (default 1000).
+        public var batchSize: Int
+        /// How long a poll waits to fill a batch, in milliseconds (default 200).
+        public var batchWaitMs: Int
+        /// Larger messages are dead-lettered unparsed (default 1 MiB).
+        public var maxMessageBytes: Int
+
+        public init(batchSize: Int = 1000, batchWaitMs: Int = 200, maxMessageBytes: Int = 1 << 20) {
+            self.batchSize = batchSize
+            self.batchWaitMs = batchWaitMs
+            self.maxMessageBytes = maxMessageBytes
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case batchSize = "batch_size"
+            case batchWaitMs = "batch_wait_ms"
+            case maxMessageBytes = "max_message_bytes"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let d = Ingest()
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+            batchWaitMs = try c.decodeIfPresent(Int.self, forKey: .batchWaitMs) ?? d.batchWaitMs
+            maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes) ?? d.maxMessageBytes
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// Where a job is in its life. The strings are the contract of `roster jobs --output json`.
+public enum JobStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case queued
+    case running
+    case retrying
+    case succeeded
+    /// Retries exhausted or a non-retryable error.
+    case dead
+    /// Superseded (e.g. by the same employee's offboarding) or stopped by an operator.
+    case cancelled
+
+    /// Whether the job can still change by itself.
+    public var isFinished: Bool {
+        switch self {
+        case .succeeded, .dead, .cancelled: true
+        case .queued, .running, .retrying: false
+        }
+    }
+}
+
+/// Claim priority: higher runs first. Leavers go ahead of any joiner backlog.
+public enum JobPriority {
+    public static func of(_ kind: HREvent.Kind) -> Int16 {
+        switch kind {
+        case .offboarding: 100
+        case .changed: 20
+        case .onboarding: 10
+        }
+    }
+}
