@@ -1,0 +1,88 @@
+import Foundation
+import RosterCore
+import Yams
+
+/// Loads ``RosterConfiguration`` from a YAML file and applies environment overrides:
+/// `ROSTER_KAFKA_BROKERS`, `ROSTER_KAFKA_TOPIC`, `ROSTER_KAFKA_GROUP`, `ROSTER_DATABASE_URL`,
+/// `ROSTER_HTTP_LISTEN`. The file is `--config PATH`, else `ROSTER_CONFIG`, else defaults only.
+public struct ConfigurationLoader: Sendable {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+        public var isRetryable: Bool { false }
+    }
+
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    public func load(path explicitPath: String?) throws -> RosterConfiguration {
+        var configuration = RosterConfiguration()
+        if let path = explicitPath ?? environment["ROSTER_CONFIG"], !path.isEmpty {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw Failure(description: "cannot read configuration file \(path): \(error.localizedDescription)")
+            }
+            configuration = try parse(yaml: text, origin: path)
+        }
+        applyOverrides(to: &configuration)
+        try validate(configuration)
+        return configuration
+    }
+
+    public func parse(yaml text: String, origin: String = "configuration") throws -> RosterConfiguration {
+        do {
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return RosterConfiguration() }
+            return try YAMLDecoder().decode(RosterConfiguration.self, from: text)
+        } catch let error as DecodingError {
+            throw Failure(description: "\(origin): \(Self.describe(error))")
+        } catch {
+            throw Failure(description: "\(origin): not valid YAML (\(error))")
+        }
+    }
+
+    func applyOverrides(to configuration: inout RosterConfiguration) {
+        if let v = environment["ROSTER_KAFKA_BROKERS"], !v.isEmpty { configuration.kafka.brokers = v }
+        if let v = environment["ROSTER_KAFKA_TOPIC"], !v.isEmpty { configuration.kafka.topic = v }
+        if let v = environment["ROSTER_KAFKA_GROUP"], !v.isEmpty { configuration.kafka.group = v }
+        if let v = environment["ROSTER_DATABASE_URL"], !v.isEmpty { configuration.database.url = v }
+        if let v = environment["ROSTER_HTTP_LISTEN"], !v.isEmpty { configuration.http.listen = v }
+    }
+
+    func validate(_ c: RosterConfiguration) throws {
+        var problems: [String] = []
+        if c.kafka.topic.isEmpty { problems.append("kafka.topic: must not be empty") }
+        if c.kafka.group.isEmpty { problems.append("kafka.group: must not be empty") }
+        if c.database.poolSize < 1 { problems.append("database.pool_size: must be at least 1") }
+        if c.ingest.batchSize < 1 { problems.append("ingest.batch_size: must be at least 1") }
+        for (name, vendor) in c.vendors.sorted(by: { $0.key < $1.key }) {
+            if URL(string: vendor.baseURL)?.scheme == nil { problems.append("vendors.\(name).base_url: not a URL") }
+            if vendor.apiKeyEnv.isEmpty { problems.append("vendors.\(name).api_key_env: must name an environment variable") }
+            if let rate = vendor.rate, rate.requestsPerSecond <= 0 || rate.burst < 1 {
+                problems.append("vendors.\(name).rate: requests_per_second must be > 0 and burst ≥ 1")
+            }
+        }
+        for (index, rule) in c.policy.enumerated() {
+            for grant in rule.grant where c.vendors[grant.vendor] == nil {
+                problems.append("policy[\(index)].grant: vendor \"\(grant.vendor)\" is not configured")
+            }
+        }
+        if !problems.isEmpty { throw Failure(description: "invalid configuration: " + problems.joined(separator: "; ")) }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return p.isEmpty ? "(top level)" : p.replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context)).\(key.stringValue): missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)): \(context.debugDescription)"
+        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

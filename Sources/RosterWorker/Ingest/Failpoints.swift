@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+
+/// Named points where a test can make the worker die abruptly, as a SIGKILL would.
+///
+/// `ROSTER_FAILPOINT=after_db_commit` kills the process the first time it passes that point;
+/// `ROSTER_FAILPOINT=after_db_commit@3` the third time. Unset, every `hit` is a no-op.
+public final class Failpoints: Sendable {
+    public enum Point: String, Sendable, CaseIterable {
+        /// After a poll returned messages, before anything is written.
+        case afterPoll = "after_poll"
+        /// Inside the ingest transaction, after all writes, before COMMIT.
+        case inTransaction = "in_transaction"
+        /// After the Postgres COMMIT, before the Kafka offset commit.
+        case afterDatabaseCommit = "after_db_commit"
+        /// Executor: after a vendor call succeeded, before its result is checkpointed.
+        case afterVendorCall = "after_vendor_call"
+    }
+
+    private let armed: (point: Point, onHit: Int)?
+    private let hits = Mutex(0)
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard let spec = environment["ROSTER_FAILPOINT"], !spec.isEmpty else {
+            armed = nil
+            return
+        }
+        let parts = spec.split(separator: "@", maxSplits: 1)
+        guard let point = Point(rawValue: String(parts[0])) else {
+            armed = nil
+            return
+        }
+        armed = (point, parts.count > 1 ? max(1, Int(parts[1]) ?? 1) : 1)
+    }
+
+    public static let disabled = Failpoints(environment: [:])
+
+    public func hit(_ point: Point) {
+        guard let armed, armed.point == point else { return }
+        let count = hits.withLock { n in
+            n += 1
+            return n
+        }
+        if count == armed.onHit {
+            FileHandle.standardError.write(Data("roster: failpoint \(point.rawValue) reached, killing the process\n".utf8))
+            kill(getpid(), SIGKILL)
+        }
+    }
+}

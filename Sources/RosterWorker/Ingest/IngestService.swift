@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import RosterCore
+import RosterKafka
+import RosterPostgres
+import ServiceLifecycle
+
+/// Consumes HR events and turns them into jobs: poll a batch, record it in ONE Postgres
+/// transaction, and only then commit the batch's offsets.
+///
+/// - Postgres down: nothing is committed; the same batch is retried with backoff until it is
+///   recorded (or the process is asked to stop), and the process does not exit.
+/// - A failed Kafka commit is logged and survived: redelivery is absorbed by the event id.
+/// - Graceful shutdown finishes the batch in hand, commits it, and leaves the consumer group.
+public struct IngestService: Service {
+    public struct Options: Sendable {
+        public var batchSize: Int
+        public var batchWait: Duration
+        public var retryBase: Duration
+        public var retryCap: Duration
+        public var dlqTopic: String?
+
+        public init(batchSize: Int = 1000, batchWait: Duration = .milliseconds(200), retryBase: Duration = .milliseconds(100), retryCap: Duration = .seconds(5), dlqTopic: String? = nil) {
+            self.batchSize = batchSize
+            self.batchWait = batchWait
+            self.retryBase = retryBase
+            self.retryCap = retryCap
+            self.dlqTopic = dlqTopic
+        }
+    }
+
+    let consumer: KafkaConsumer
+    let store: IngestStore
+    let decoder: HREventDecoder
+    let dlqProducer: KafkaProducer?
+    let options: Options
+    let failpoints: Failpoints
+    let logger: Logger
+
+    public init(consumer: KafkaConsumer, pool: PostgresPool, decoder: HREventDecoder, dlqProducer: KafkaProducer?, options: Options, failpoints: Failpoints = .disabled, logger: Logger) {
+        self.consumer = consumer
+        self.store = IngestStore(pool: pool, failpoints: failpoints)
+        self.decoder = decoder
+        self.dlqProducer = dlqProducer
+        self.options = options
+        self.failpoints = failpoints
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        logger.info("ingest started")
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let messages: [KafkaMessage]
+            do {
+                messages = try await consumer.poll(maxMessages: options.batchSize, timeout: options.batchWait)
+            } catch {
+                logger.warning("kafka poll failed", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(200))
+                continue
+            }
+            guard !messages.isEmpty else { continue }
+            failpoints.hit(.afterPoll)
+            let batch = IngestBatch(messages: messages, decoder: decoder)
+            guard let outcome = await recordUntilDurable(batch) else { break }
+            failpoints.hit(.afterDatabaseCommit)
+            logger.debug(
+                "batch recorded",
+                metadata: [
+                    "messages": "\(messages.count)", "inserted": "\(outcome.inserted)", "redelivered": "\(outcome.redelivered)",
+                    "dead_lettered": "\(outcome.deadLettered)", "superseded": "\(outcome.superseded)",
+                ]
+            )
+            await produceDeadLetters(batch)
+            do {
+                try await consumer.commit(messages)
+            } catch {
+                // Harmless: the batch is durable in Postgres and a redelivery is absorbed by the event id.
+                logger.warning("kafka offset commit failed; continuing", metadata: ["error": "\(error)"])
+            }
+        }
+        await consumer.close()
+        logger.info("ingest stopped")
+    }
+
+    /// Records the batch, retrying while Postgres is unreachable. `nil` when asked to stop first.
+    func recordUntilDurable(_ batch: IngestBatch) async -> IngestStore.Outcome? {
+        var attempt = 0
+        while true {
+            do {
+                return try await store.record(batch)
+            } catch let error as PostgresError where !error.isRetryable && !error.isConnectionFailure {
+                // Postgres refuses something in this batch that validation let through. Isolate it
+                // message by message so one bad message cannot block the partition.
+                logger.error("batch refused by Postgres; recording message by message", metadata: ["error": "\(error)"])
+                if let outcome = await recordOneByOne(batch) { return outcome }
+            } catch {
+                logger.warning("could not record batch; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+            }
+            if Task.isShuttingDownGracefully || Task.isCancelled { return nil }
+            attempt += 1
+            let delay = Backoff.fullJitter(attempt: attempt, base: options.retryBase, cap: options.retryCap)
+            do { try await Task.sleep(for: delay) } catch { return nil }
+        }
+    }
+
+    private func recordOneByOne(_ batch: IngestBatch) async -> IngestStore.Outcome? {
+        var total = IngestStore.Outcome()
+        for message in batch.messages {
+            let single = IngestBatch(messages: [message], decoder: decoder)
+            do {
+                let outcome = try await store.record(single)
+                total.inserted += outcome.inserted
+                total.redelivered += outcome.redelivered
+                total.deadLettered += outcome.deadLettered
+                total.superseded += outcome.superseded
+            } catch let error as PostgresError where !error.isRetryable && !error.isConnectionFailure {
+                do {
+                    try await store.recordUnstorable(message, error: error)
+                    total.deadLettered += 1
+                } catch {
+                    return nil
+                }
+            } catch {
+                return nil
+            }
+        }
+        return total
+    }
+
+    private func produceDeadLetters(_ batch: IngestBatch) async {
+        guard let producer = dlqProducer, let topic = options.dlqTopic, !batch.rejected.isEmpty else { return }
+        let records = batch.rejected.map { rejected in
+            let m = rejected.message
+            return KafkaProducerRecord(
+                topic: topic, key: m.key, value: m.value,
+                headers: m.headers + [
+                    KafkaHeader(key: "roster.dlq.reason", value: Data(rejected.rejection.description.utf8)),
+                    KafkaHeader(key: "roster.dlq.code", value: Data(rejected.rejection.code.description.utf8)),
+                    KafkaHeader(key: "roster.dlq.original.topic", value: Data(m.topic.utf8)),
+                    KafkaHeader(key: "roster.dlq.original.partition", value: Data(String(m.partition).utf8)),
+                    KafkaHeader(key: "roster.dlq.original.offset", value: Data(String(m.offset).utf8)),
+                ]
+            )
+        }
+        do {
+            _ = try await producer.send(records)
+        } catch {
+            // The dead_letters table is the source of truth; the topic is a convenience copy.
+            logger.warning("could not produce to the dead-letter topic", metadata: ["error": "\(error)", "count": "\(records.count)"])
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import RosterCore
+import RosterKafka
+import RosterPostgres
+
+/// Writes one ingest batch to Postgres in ONE transaction: new events into the inbox (a repeated
+/// event id only bumps its delivery count), their jobs as the ``IngestPlanner`` decides, the
+/// supersessions of offboardings, and the dead letters. Offsets may be committed once it returns.
+struct IngestStore: Sendable {
+    /// What one batch did, for logs, metrics and tests.
+    struct Outcome: Sendable, Equatable {
+        var inserted = 0
+        var redelivered = 0
+        var jobsQueued = 0
+        var jobsCancelledAtBirth = 0
+        var superseded = 0
+        var deadLettered = 0
+    }
+
+    let pool: PostgresPool
+    let planner = IngestPlanner()
+    let failpoints: Failpoints
+
+    func record(_ batch: IngestBatch) async throws -> Outcome {
+        try await pool.withTransaction { connection in
+            var outcome = Outcome()
+            let newEvents = try await insertEvents(batch.accepted, on: connection, outcome: &outcome)
+            if !newEvents.isEmpty {
+                let plan = planner.plan(events: newEvents, history: try await history(of: newEvents, on: connection))
+                try await insertJobs(plan.jobs, on: connection)
+                outcome.jobsQueued = plan.jobs.count { $0.status == .queued }
+                outcome.jobsCancelledAtBirth = plan.jobs.count { $0.status == .cancelled }
+                outcome.superseded = try await supersede(plan.supersessions, on: connection)
+                if outcome.jobsQueued > 0 {
+                    // Delivered at commit, so executors wake only for jobs they can see.
+                    try await connection.execute("SELECT pg_notify(\(RosterSchema.jobsChannel), '')")
+                }
+            }
+            for rejected in batch.rejected {
+                outcome.deadLettered += try await deadLetter(rejected.message, code: rejected.rejection.code.description, reason: rejected.rejection.description, eventID: rejected.eventID, on: connection)
+            }
+            failpoints.hit(.inTransaction)
+            return outcome
+        }
+    }
+
+    /// Dead-letters one message in its own transaction: used when Postgres refuses a message that
+    /// passed validation, so that one message can never block its partition.
+    func recordUnstorable(_ message: KafkaMessage, error: PostgresError) async throws {
+        let reason = "PostgreSQL refused to store it: \(error.sqlState.map { "SQLSTATE \($0.code)" } ?? "unknown error")"
+        _ = try await pool.withTransaction { connection in
+            try await deadLetter(message, code: "unstorable", reason: reason, eventID: IngestBatch.eventID(in: message.value), on: connection)
+        }
+    }
+
+    // MARK: - Steps
+
+    private func insertEvents(_ accepted: [IngestBatch.Accepted], on connection: PostgresConnection, outcome: inout Outcome) async throws -> [HREvent] {
+        guard !accepted.isEmpty else { return [] }
+        let events = accepted.map(\.event)
+        let ids = events.map(\.id)
+        let types = events.map(\.kind.shortName)
+        let employees = events.map(\.employee.id)
+        let sequences = events.map { $0.sequence ?? -1 }
+        let sources = events.map(\.source)
+        let times = events.map(\.time.microsecondsSince1970)
+        let topics = accepted.map(\.message.topic)
+        let partitions = accepted.map(\.message.partition)
+        let offsets = accepted.map(\.message.offset)
+        let payloads = accepted.map { String(decoding: $0.message.value, as: UTF8.self) }
+        // xmax = 0 only for rows this statement inserted; conflicting rows were updated instead.
+        let result = try await connection.query(
+            """
+            INSERT INTO events (event_id, type, employee_id, sequence, source, event_time, topic, partition, "offset", payload)
+            SELECT id, type, employee, NULLIF(seq, -1), source, timestamptz 'epoch' + micros * interval '1 microsecond',
+                   topic, part, off, payload::jsonb
+            FROM unnest(\(ids)::text[], \(types)::text[], \(employees)::text[], \(sequences)::int8[], \(sources)::text[],
+                        \(times)::int8[], \(topics)::text[], \(partitions)::int4[], \(offsets)::int8[], \(payloads)::text[])
+                 AS e(id, type, employee, seq, source, micros, topic, part, off, payload)
+            ON CONFLICT (event_id) DO UPDATE SET deliveries = events.deliveries + 1
+            RETURNING event_id, (xmax = 0) AS inserted
+            """
+        )
+        var inserted = Set<String>()
+        for row in result.rows {
+            let id = try row.decode(String.self, at: 0)
+            if try row.decode(Bool.self, at: 1) { inserted.insert(id) } else { outcome.redelivered += 1 }
+        }
+        outcome.inserted = inserted.count
+        return events.filter { inserted.contains($0.id) }
+    }
+
+    private func history(of events: [HREvent], on connection: PostgresConnection) async throws -> [String: IngestPlanner.History] {
+        let employees = Array(Set(events.map(\.employee.id))).sorted()
+        // One employee's events share a partition, so only a rebalance hand-over can race here;
+        // the lock keeps the employee's order numbers consistent even then (sorted: no deadlock).
+        try await connection.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(e, 7231)) FROM unnest(\(employees)::text[]) AS e"
+        )
+        let result = try await connection.query(
+            """
+            SELECT employee_id, max(employee_order),
+                   (array_agg(employee_order ORDER BY employee_order DESC, id DESC) FILTER (WHERE type = 'offboarding'))[1],
+                   (array_agg(event_id ORDER BY employee_order DESC, id DESC) FILTER (WHERE type = 'offboarding'))[1]
+            FROM jobs WHERE employee_id = ANY(\(employees)::text[]) GROUP BY employee_id
+            """
+        )
+        var history: [String: IngestPlanner.History] = [:]
+        for row in result.rows {
+            let leaverOrder = try row.decode(Int64?.self, at: 2)
+            let leaverEvent = try row.decode(String?.self, at: 3)
+            history[try row.decode(String.self, at: 0)] = IngestPlanner.History(
+                highestOrder: try row.decode(Int64?.self, at: 1),
+                latestOffboarding: leaverOrder.flatMap { order in leaverEvent.map { (order, $0) } }
+            )
+        }
+        return history
+    }
+
+    private func insertJobs(_ jobs: [IngestPlanner.PlannedJob], on connection: PostgresConnection) async throws {
+        let events = jobs.map(\.eventID)
+        let employees = jobs.map(\.employeeID)
+        let types = jobs.map(\.kind.shortName)
+        let priorities = jobs.map { Int32($0.priority) }
+        let orders = jobs.map(\.order)
+        let statuses = jobs.map(\.status.rawValue)
+        let reasons = jobs.map { $0.cancelReason ?? "" }
+        try await connection.execute(
+            """
+            INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, status, cancel_reason, finished_at)
+            SELECT event, employee, type, priority, ord, status, NULLIF(reason, ''), CASE WHEN status = 'cancelled' THEN now() END
+            FROM unnest(\(events)::text[], \(employees)::text[], \(types)::text[], \(priorities)::int4[], \(orders)::int8[],
+                        \(statuses)::text[], \(reasons)::text[]) AS j(event, employee, type, priority, ord, status, reason)
+            """
+        )
+    }
+
+    private func supersede(_ supersessions: [IngestPlanner.Supersession], on connection: PostgresConnection) async throws -> Int {
+        guard !supersessions.isEmpty else { return 0 }
+        let employees = supersessions.map(\.employeeID)
+        let orders = supersessions.map(\.throughOrder)
+        let reasons = supersessions.map(\.reason)
+        return try await connection.execute(
+            """
+            UPDATE jobs j SET status = 'cancelled', cancel_reason = s.reason, updated_at = now(), finished_at = now()
+            FROM unnest(\(employees)::text[], \(orders)::int8[], \(reasons)::text[]) AS s(employee, through, reason)
+            WHERE j.employee_id = s.employee AND j.employee_order <= s.through
+              AND j.type IN ('onboarding', 'changed') AND j.status IN ('queued', 'retrying', 'running')
+            """
+        )
+    }
+
+    private func deadLetter(_ message: KafkaMessage, code: String, reason: String, eventID: String?, on connection: PostgresConnection) async throws -> Int {
+        let headerKeys = message.headers.map(\.key)
+        let headerValues = message.headers.map { $0.value ?? Data() }
+        // The same poison message redelivered stays one dead letter.
+        return try await connection.execute(
+            """
+            INSERT INTO dead_letters (topic, partition, "offset", key, value, header_keys, header_values, code, reason, event_id)
+            VALUES (\(message.topic), \(message.partition), \(message.offset), \(message.key), \(message.value),
+                    \(headerKeys)::text[], \(headerValues)::bytea[], \(code), \(reason), \(eventID))
+            ON CONFLICT (topic, partition, "offset") DO NOTHING
+            """
+        )
+    }
+}

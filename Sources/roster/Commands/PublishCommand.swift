@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+import RosterKafka
+
+struct PublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Validate HR events from a file (a JSON array, or one event per line) and produce them to the topic.",
+        discussion: "Every event is validated before anything is produced: one invalid event and nothing is sent. Events are keyed by employee id."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The file of events, or - for standard input.")
+    var file: String
+
+    @Flag(help: "Validate only; produce nothing.")
+    var dryRun = false
+
+    @Option(help: "Topic (default: kafka.topic from the configuration).")
+    var topic: String?
+
+    func run() async throws {
+        let configuration = try global.loadConfiguration()
+        let logger = global.makeLogger(label: "roster.publish")
+        let bytes: [UInt8]
+        do {
+            bytes = file == "-" ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+        } catch {
+            throw CleanExit.message("cannot read \(file): \(error.localizedDescription)", code: .failure)
+        }
+        let entries: [EventFile.Entry]
+        do {
+            entries = try EventFile.entries(bytes)
+        } catch {
+            throw CleanExit.message("\(file): \(error)", code: .failure)
+        }
+        let decoder = HREventDecoder(
+            maximumSize: configuration.ingest.maxMessageBytes,
+            knownVendors: configuration.vendors.isEmpty ? nil : Set(configuration.vendors.keys)
+        )
+        var records: [KafkaProducerRecord] = []
+        var invalid = 0
+        let target = topic ?? configuration.kafka.topic
+        for (index, entry) in entries.enumerated() {
+            do {
+                let event = try decoder.decode(entry.bytes)
+                records.append(KafkaProducerRecord(topic: target, key: Data(event.employee.id.utf8), value: Data(entry.bytes)))
+            } catch {
+                invalid += 1
+                FileHandle.standardError.write(Data("line \(entry.line) (event \(index + 1)): \(error)\n".utf8))
+            }
+        }
+        if invalid > 0 {
+            throw CleanExit.message("\(invalid) of \(entries.count) events are invalid; nothing was produced", code: .failure)
+        }
+        if dryRun {
+            print("\(records.count) events are valid (dry run: nothing produced)")
+            return
+        }
+        guard !records.isEmpty else {
+            print("no events in \(file)")
+            return
+        }
+        let producer = try KafkaProducer.make(configuration: KafkaProducerConfiguration(bootstrapServers: configuration.kafka.brokers), logger: logger)
+        defer { producer.close() }
+        do {
+            _ = try await producer.send(records)
+        } catch {
+            throw CleanExit.message("producing to \(target) failed: \(error)", code: .failure)
+        }
+        print("delivered \(records.count) events to \(target)")
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Logging
+import RosterWorker
+import ServiceLifecycle
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run a worker: ingest HR events from Kafka into jobs (run as many processes as you like, one consumer group)."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "A name for this process in leases and logs (default: host-pid).")
+    var workerID: String?
+
+    func run() async throws {
+        let configuration = try global.loadConfiguration()
+        let logger = global.makeLogger(label: "roster.worker")
+        let worker: Worker
+        do {
+            worker = try await Worker.make(configuration: configuration, workerID: workerID, logger: logger)
+        } catch {
+            throw CleanExit.message("cannot start the worker: \(error)", code: .failure)
+        }
+        try await worker.run()
+    }
+}
