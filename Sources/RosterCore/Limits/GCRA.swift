@@ -1,0 +1,49 @@
+/// The Generic Cell Rate Algorithm with reservations: one timestamp per budget, the theoretical
+/// arrival time (TAT), so a single Postgres row shared by every worker process is the whole state.
+///
+/// With emission interval `T = 1 / rate` and burst `b`, a caller may take the next slot when it
+/// starts no later than `horizon` from now; the slot starts at `max(TAT, now) − (b − 1)·T`.
+/// Reserving instead of rejecting lets callers sleep exactly until their slot (no polling, no
+/// thundering herd), and a per-priority `horizon` lets leavers reserve when joiners are told to
+/// come back later: the budget goes to offboarding first when a vendor is saturated.
+///
+/// The worker runs the same arithmetic in one `UPDATE … RETURNING`; this type is its
+/// specification and is what the tests check the SQL against.
+public struct GCRA: Sendable, Hashable {
+    public var emissionInterval: Duration
+    public var burst: Int
+
+    public init(requestsPerSecond: Double, burst: Int) {
+        precondition(requestsPerSecond > 0 && burst >= 1)
+        self.emissionInterval = .microseconds(Int64((1_000_000 / requestsPerSecond).rounded()))
+        self.burst = burst
+    }
+
+    /// `(b − 1)·T`: how far ahead of the TAT a slot may start.
+    public var tolerance: Duration { emissionInterval * (burst - 1) }
+
+    public enum Decision: Sendable, Hashable {
+        /// Go after waiting this long (zero: now). The new TAT must be stored.
+        case reserved(wait: Duration, newTAT: Timestamp)
+        /// The next slot is beyond the horizon: nothing was taken; ask again after this long.
+        case busy(retryAfter: Duration)
+    }
+
+    /// Decides one request.
+    /// - Parameters:
+    ///   - tat: the stored theoretical arrival time (`nil` for a fresh budget).
+    ///   - now: the current time (the database's clock, so all processes agree).
+    ///   - horizon: the longest wait this caller accepts a reservation for.
+    public func decide(tat: Timestamp?, now: Timestamp, horizon: Duration) -> Decision {
+        let base = max(tat ?? now, now)
+        let slot = max(now, base.adding(.zero - tolerance))
+        let wait = slot.duration(since: now)
+        guard wait <= horizon else { return .busy(retryAfter: wait - horizon) }
+        return .reserved(wait: wait, newTAT: base.adding(emissionInterval))
+    }
+
+    /// A 429 or `Retry-After`: no slot before `now + pause`, for every process.
+    public func paused(tat: Timestamp?, now: Timestamp, pause: Duration) -> Timestamp {
+        max(tat ?? now, now.adding(pause).adding(tolerance))
+    }
+}

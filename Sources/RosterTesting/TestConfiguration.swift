@@ -1,0 +1,35 @@
+import Foundation
+
+/// A `roster.yaml` for tests and `roster dev`, written to the test work directory.
+public enum TestConfiguration {
+    public static func write(
+        brokers: String, databaseURL: String, topic: String, group: String, dlqTopic: String? = nil,
+        sessionTimeoutMs: Int = 3000, batchSize: Int = 500, extra: String = ""
+    ) throws -> URL {
+        let url = TestWorkDirectory.url.appendingPathComponent("roster-\(UUID().uuidString.prefix(8)).yaml")
+        let yaml = """
+            kafka:
+              brokers: "\(brokers)"
+              topic: \(topic)
+              group: \(group)
+            \(dlqTopic.map { "  dlq_topic: \($0)" } ?? "")
+              session_timeout_ms: \(sessionTimeoutMs)
+            database:
+              url: "\(databaseURL)"
+              pool_size: 4
+            ingest:
+              batch_size: \(batchSize)
+              batch_wait_ms: 100
+            vendors:
+              openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: ROSTER_TEST_OPENAI_KEY}
+              posthog: {kind: posthog, base_url: "http://127.0.0.1:9", organization_id: "org", api_key_env: ROSTER_TEST_POSTHOG_KEY}
+              confident: {kind: confident-ai, base_url: "http://127.0.0.1:9", api_key_env: ROSTER_TEST_CONFIDENT_KEY}
+              relevance: {kind: relevance-ai, base_url: "http://127.0.0.1:9/latest", organization_id: "org", project_id: "proj", api_key_env: ROSTER_TEST_RELEVANCE_KEY}
+            policy:
+              - {match: {department: Research}, grant: [{vendor: openai, project: research-ai, role: member}]}
+            \(extra)
+            """
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+}

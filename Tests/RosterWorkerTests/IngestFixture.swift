@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import RosterKafka
+import RosterPostgres
+import RosterTesting
+import Testing
+
+/// One ingest scenario: a librdkafka mock cluster with a fresh topic, a fresh database, a config
+/// file pointing at both, and helpers to produce events, run `roster worker` processes and read
+/// back what Postgres holds.
+final class IngestFixture: Sendable {
+    let cluster: KafkaMockCluster
+    let topic: String
+    let group: String
+    let databaseURL: String
+    let configURL: URL
+    let pool: PostgresPool
+    let producer: KafkaProducer
+    let logger = Logger(label: "test.ingest")
+
+    init(databaseURL: String, partitions: Int = 8, batchSize: Int = 500, dlqTopic: Bool = false) throws {
+        cluster = try KafkaMockCluster(brokers: 3, logger: logger)
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        topic = "hr.events.\(suffix)"
+        group = "roster-\(suffix)"
+        try cluster.createTopic(topic, partitions: partitions, replicationFactor: 1)
+        if dlqTopic { try cluster.createTopic("\(topic).dlq", partitions: 1, replicationFactor: 1) }
+        self.databaseURL = databaseURL
+        configURL = try TestConfiguration.write(
+            brokers: cluster.bootstrapServers, databaseURL: databaseURL, topic: topic, group: group,
+            dlqTopic: dlqTopic ? "\(topic).dlq" : nil, batchSize: batchSize
+        )
+        pool = try PostgresPool(configuration: PostgresConfiguration(url: databaseURL), size: 2, acquireTimeout: .seconds(30), logger: logger)
+        producer = try KafkaProducer.make(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers), logger: logger)
+    }
+
+    deinit {
+        producer.close()
+        pool.close()
+    }
+
+    func produce(_ messages: [(key: String, value: Data)]) async throws {
+        let records = messages.map { KafkaProducerRecord(topic: topic, key: Data($0.key.utf8), value: $0.value) }
+        _ = try await producer.send(records)
+    }
+
+    func startWorker(failpoint: String? = nil, name: String = "worker") throws -> RosterProcess {
+        var environment = ["ROSTER_CONFIG": configURL.path]
+        if let failpoint { environment["ROSTER_FAILPOINT"] = failpoint }
+        return try RosterProcess(["worker", "--log-level", "info"], environment: environment, name: name)
+    }
+
+    func count(_ sql: String) async throws -> Int {
+        let result = try await pool.query(PostgresQuery(unescaped: sql))
+        return Int(try result.rows.first?.decode(Int64.self, at: 0) ?? 0)
+    }
+
+    /// Waits until `condition` holds, polling Postgres; fails the test with `what` on timeout.
+    func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("timed out waiting for \(what)")
+        throw CancellationError()
+    }
+
+    func waitForCounts(events: Int, deadLetters: Int = 0, timeout: Duration = .seconds(60)) async throws {
+        try await waitUntil("\(events) events and \(deadLetters) dead letters", timeout: timeout) {
+            try await self.count("SELECT count(*) FROM events") == events
+                && self.count("SELECT count(*) FROM dead_letters") == deadLetters
+        }
+    }
+
+    static func events(_ range: Range<Int>, prefix: String = "evt") -> [(key: String, value: Data)] {
+        range.map { i in
+            let employee = "E\(i % 97)"
+            return (employee, TestEvents.event(id: "\(prefix)-\(i)", employee: employee))
+        }
+    }
+}
