@@ -34,6 +34,28 @@ public struct FakeCall: Sendable, Hashable, Identifiable {
         case unauthorized
     }
 
+    public init(
+        id: Int,
+        method: String,
+        path: String,
+        query: String,
+        body: String?,
+        status: Int?,
+        receivedAt: ContinuousClock.Instant,
+        offset: Duration,
+        outcome: Outcome
+    ) {
+        self.id = id
+        self.method = method
+        self.path = path
+        self.query = query
+        self.body = body
+        self.status = status
+        self.receivedAt = receivedAt
+        self.offset = offset
+        self.outcome = outcome
+    }
+
     /// Whether the method changes state (anything but GET/HEAD/OPTIONS).
     public var isMutation: Bool { !["GET", "HEAD", "OPTIONS"].contains(method) }
 

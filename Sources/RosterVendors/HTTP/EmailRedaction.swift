@@ -51,7 +51,9 @@ public enum EmailRedaction {
 
     private static func isLocalCharacter(_ c: Character) -> Bool {
         if c.isLetter || c.isNumber { return true }
-        return "._%+-'!#$&*=?^`{|}~/".contains(c)
+        // RFC 5322 also allows `/`, `=` and `?`, but they delimit paths and query strings in the
+        // messages vendors echo, so they end the scan instead.
+        return "._%+-'!#$&*^`{|}~".contains(c)
     }
 
     private static func isDomainCharacter(_ c: Character) -> Bool {

@@ -71,7 +71,13 @@ public struct OpenAIAdminClient: Sendable {
     /// - Throws: ``VendorError``: the transport's, an HTTP error from a non-2xx status, or
     ///   ``VendorError/Code/decoding`` when the body does not have the expected shape.
     func send<Response: Decodable>(_ request: VendorRequest, as type: Response.Type) async throws -> Response {
-        let response = try await transport.send(request)
+        let response: VendorResponse
+        do {
+            response = try await transport.send(request)
+        } catch var error as VendorError {
+            error.vendor = error.vendor ?? "openai"
+            throw error
+        }
         guard response.isSuccess else {
             throw error(for: response, to: request)
         }
