@@ -2,6 +2,7 @@
 public struct FakeCall: Sendable, Hashable, Identifiable {
     /// Arrival order: increasing, never reused by the same server.
     public var id: Int
+    /// The method, uppercased.
     public var method: String
     /// The path as sent, without the query.
     public var path: String

@@ -1,5 +1,6 @@
 /// The requests a fake vendor server received, in arrival order, with helpers for assertions.
 public struct FakeCallLog: Sendable, Hashable, RandomAccessCollection {
+    /// The calls in arrival order.
     public var calls: [FakeCall]
 
     public init(_ calls: [FakeCall] = []) {

@@ -1,11 +1,14 @@
 /// A request as a fake vendor server sees it, independent of the HTTP server library.
 public struct FakeHTTPRequest: Sendable, Hashable {
+    /// The method, uppercased.
     public var method: String
     /// The path without the query, as sent (percent-encoded).
     public var path: String
     /// The raw query string without `?` (`""` when none).
     public var rawQuery: String
+    /// Header fields, names lowercased for requests.
     public var headers: [String: String]
+    /// The body bytes.
     public var body: [UInt8]
 
     public init(method: String, path: String, rawQuery: String = "", headers: [String: String] = [:], body: [UInt8] = []) {
@@ -71,8 +74,11 @@ public struct FakeHTTPRequest: Sendable, Hashable {
 
 /// A response a fake vendor server sends.
 public struct FakeHTTPResponse: Sendable, Hashable {
+    /// The HTTP status to send.
     public var status: Int
+    /// Header fields, names lowercased for requests.
     public var headers: [String: String]
+    /// The body bytes.
     public var body: [UInt8]
 
     public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {

@@ -8,7 +8,9 @@
 /// to check against the same windows, and ``FakeCallLog/peakCount(inAnyWindowOf:where:)`` to
 /// check a client's own pacing.
 public struct FakeRateLimit: Sendable, Hashable {
+    /// Admitted requests per window.
     public var requests: Int
+    /// The window length.
     public var window: Duration
 
     /// - Parameters:
@@ -22,8 +24,11 @@ public struct FakeRateLimit: Sendable, Hashable {
 
     /// The counting state of a ``FakeRateLimit``: a pure value, driven by explicit instants.
     public struct Counter: Sendable, Hashable {
+        /// The limit being counted.
         public private(set) var limit: FakeRateLimit
+        /// The window last counted (−1 before the first request).
         public private(set) var windowIndex: Int = -1
+        /// Requests admitted in that window.
         public private(set) var admitted: Int = 0
 
         public init(_ limit: FakeRateLimit) {

@@ -20,6 +20,7 @@ public struct HTTPVendorTransport: VendorTransport {
         /// The vendor's base URL including any path prefix (`https://api.openai.com/v1`,
         /// `https://api-f1db6c.stack.tryrelevance.com/latest`); a trailing `/` is ignored.
         public var baseURL: String
+        /// The credential header.
         public var authentication: VendorAuthentication
         /// The overall deadline for one request, from sending to the last body byte.
         public var requestTimeout: Duration
@@ -55,6 +56,7 @@ public struct HTTPVendorTransport: VendorTransport {
         }
     }
 
+    /// Where and how this transport reaches its vendor.
     public let configuration: Configuration
     private let client: HTTPClient
 

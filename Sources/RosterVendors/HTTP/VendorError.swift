@@ -30,6 +30,7 @@ public struct VendorError: Error, Sendable, Hashable, CustomStringConvertible, C
         public var description: String { backing.rawValue }
     }
 
+    /// What kind of failure this is.
     public var code: Code
     /// The HTTP status when the vendor answered.
     public var status: Int?
@@ -44,7 +45,9 @@ public struct VendorError: Error, Sendable, Hashable, CustomStringConvertible, C
     public var classification: FailureClassification
     /// The vendor's name, for messages ("openai").
     public var vendor: String?
+    /// The source file that made the error (`#fileID`).
     public var file: String
+    /// The source line that made the error.
     public var line: Int
 
     /// - Parameters:

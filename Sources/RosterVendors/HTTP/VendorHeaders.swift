@@ -5,7 +5,9 @@
 public struct VendorHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// One header field as received or to be sent.
     public struct Field: Sendable, Hashable {
+        /// The field name as sent (lookups ignore case).
         public var name: String
+        /// The field value.
         public var value: String
 
         public init(name: String, value: String) {
@@ -14,6 +16,7 @@ public struct VendorHeaders: Sendable, Hashable, Sequence, ExpressibleByDictiona
         }
     }
 
+    /// The fields in order.
     public private(set) var fields: [Field]
 
     public init(_ fields: [Field] = []) {

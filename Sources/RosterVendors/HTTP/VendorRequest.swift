@@ -15,7 +15,9 @@ public struct VendorRequest: Sendable, Hashable {
 
     /// One `name=value` pair of the query string, before percent-encoding.
     public struct QueryItem: Sendable, Hashable {
+        /// The parameter name, unencoded (`emails[]`).
         public var name: String
+        /// The parameter value, unencoded.
         public var value: String
 
         public init(name: String, value: String) {
@@ -24,10 +26,12 @@ public struct VendorRequest: Sendable, Hashable {
         }
     }
 
+    /// The HTTP method.
     public var method: Method
     /// The path below the base URL, starting with `/`, each segment already safe for a URL
     /// (see ``VendorRequest/pathSegment(_:)`` for ids that come from outside).
     public var path: String
+    /// The query items, in order; names may repeat.
     public var query: [QueryItem]
     /// The JSON body, or `nil` for none.
     public var body: [UInt8]?

@@ -4,6 +4,7 @@
 public struct VendorResponse: Sendable, Hashable {
     /// The HTTP status code.
     public var status: Int
+    /// The response headers.
     public var headers: VendorHeaders
     /// The body as received (possibly empty).
     public var body: [UInt8]

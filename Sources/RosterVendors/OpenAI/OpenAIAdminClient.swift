@@ -23,6 +23,7 @@ public struct OpenAIAdminClient: Sendable {
     /// A bound on pages per listing, so a vendor bug cannot loop forever (10,000 × 100 items).
     public static let maximumPages = 10_000
 
+    /// Sends the requests.
     public let transport: any VendorTransport
     /// How failures are classified (409 retryable by default).
     public var policy: FailureClassification.Policy

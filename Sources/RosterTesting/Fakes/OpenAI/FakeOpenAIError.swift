@@ -3,10 +3,15 @@ import RosterCore
 /// An error the fake OpenAI server answers with, rendered as OpenAI's envelope
 /// `{"error": {"message", "type", "param", "code"}}`.
 public struct FakeOpenAIError: Error, Sendable, Hashable {
+    /// The HTTP status.
     public var status: Int
+    /// The human-readable message.
     public var message: String
+    /// The error type (`invalid_request_error`, `server_error`, …).
     public var type: String
+    /// The request parameter at fault, if any.
     public var param: String?
+    /// The machine-readable code, if any.
     public var code: String?
 
     public init(status: Int, message: String, type: String, param: String? = nil, code: String? = nil) {

@@ -3,10 +3,13 @@ extension FakeOpenAIState {
     public struct User: Sendable, Hashable {
         /// `user-…`
         public var id: String
+        /// The email address (compare case-insensitively).
         public var email: String
+        /// The display name.
         public var name: String
         /// `owner` or `reader`.
         public var role: String
+        /// When the user was added, Unix seconds.
         public var addedAt: Int64
     }
 
@@ -14,27 +17,36 @@ extension FakeOpenAIState {
     public struct Project: Sendable, Hashable {
         /// `proj_…`
         public var id: String
+        /// The display name.
         public var name: String
+        /// Creation time, Unix seconds.
         public var createdAt: Int64
+        /// When the project was archived, Unix seconds, or `nil` while active.
         public var archivedAt: Int64?
         /// Whether this is the organization's default project.
         public var isDefault: Bool
 
+        /// Whether the project is archived.
         public var isArchived: Bool { archivedAt != nil }
     }
 
     /// A user's membership of a project.
     public struct Membership: Sendable, Hashable {
+        /// The project (`proj_…`).
         public var projectID: String
+        /// The user (`user-…`).
         public var userID: String
         /// `owner` or `member`.
         public var role: String
+        /// When the user was added, Unix seconds.
         public var addedAt: Int64
     }
 
     /// A project an invite grants, with a project role.
     public struct ProjectGrant: Sendable, Hashable {
+        /// The project (`proj_…`).
         public var projectID: String
+        /// The role, in the vendor's own vocabulary.
         public var role: String
 
         public init(projectID: String, role: String) {
@@ -52,12 +64,17 @@ extension FakeOpenAIState {
 
         /// `invite-…`
         public var id: String
+        /// The email address (compare case-insensitively).
         public var email: String
         /// `reader` or `owner`.
         public var role: String
+        /// Where the invite is in its lifecycle.
         public var status: Status
+        /// Creation time, Unix seconds.
         public var createdAt: Int64
+        /// When the invite expires, Unix seconds.
         public var expiresAt: Int64
+        /// When the invite was accepted, Unix seconds.
         public var acceptedAt: Int64?
         /// The projects joined on acceptance; `nil` when the request omitted `projects`, which
         /// means the default project (as a member).
@@ -75,11 +92,17 @@ extension FakeOpenAIState {
 
         /// `key_…`
         public var id: String
+        /// The project (`proj_…`).
         public var projectID: String
+        /// The display name.
         public var name: String
+        /// The key with most characters hidden.
         public var redactedValue: String
+        /// Creation time, Unix seconds.
         public var createdAt: Int64
+        /// When the key was last used, Unix seconds.
         public var lastUsedAt: Int64?
+        /// Who owns the key.
         public var owner: Owner
 
         /// The owning user's id, or `nil` for a service account.

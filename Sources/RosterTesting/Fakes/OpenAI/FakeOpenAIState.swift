@@ -24,6 +24,7 @@ public struct FakeOpenAIState: Sendable, Hashable {
         }
     }
 
+    /// Switches for behaviour the real API leaves unspecified.
     public var options: Options
     /// Organization members in creation order.
     public internal(set) var users: [User] = []

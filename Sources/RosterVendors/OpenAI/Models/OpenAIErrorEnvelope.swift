@@ -2,9 +2,13 @@
 public struct OpenAIErrorEnvelope: Sendable, Hashable, Codable {
     /// The inner error object; every field may be `null`.
     public struct Body: Sendable, Hashable, Codable {
+        /// The human-readable message.
         public var message: String?
+        /// The error type (`invalid_request_error`, `server_error`, …).
         public var type: String?
+        /// The request parameter at fault, if any.
         public var param: String?
+        /// The machine-readable code, if any.
         public var code: String?
 
         public init(message: String?, type: String?, param: String? = nil, code: String? = nil) {
@@ -30,6 +34,7 @@ public struct OpenAIErrorEnvelope: Sendable, Hashable, Codable {
         }
     }
 
+    /// The error object.
     public var error: Body
 
     public init(error: Body) {

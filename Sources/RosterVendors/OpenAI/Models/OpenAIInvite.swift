@@ -4,14 +4,18 @@
 public struct OpenAIInvite: Sendable, Hashable, Codable, Identifiable {
     /// `pending`, `accepted` or `expired`; kept open so a new status cannot fail decoding.
     public struct Status: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The value as sent on the wire.
         public var rawValue: String
 
         public init(rawValue: String) {
             self.rawValue = rawValue
         }
 
+        /// Waiting to be accepted.
         public static let pending = Status(rawValue: "pending")
+        /// Accepted: the invitee is a member.
         public static let accepted = Status(rawValue: "accepted")
+        /// No longer acceptable.
         public static let expired = Status(rawValue: "expired")
 
         public var description: String { rawValue }
@@ -21,6 +25,7 @@ public struct OpenAIInvite: Sendable, Hashable, Codable, Identifiable {
     public struct ProjectGrant: Sendable, Hashable, Codable {
         /// `proj_…`
         public var id: String
+        /// The project role: `member` or `owner`.
         public var role: String
 
         public init(id: String, role: String) {
@@ -31,15 +36,21 @@ public struct OpenAIInvite: Sendable, Hashable, Codable, Identifiable {
 
     /// `invite-…`
     public var id: String
+    /// The API object type, as OpenAI names it.
     public var object: String?
+    /// The email address (compare case-insensitively).
     public var email: String
     /// Organization role: `reader` or `owner`.
     public var role: String?
+    /// Where the invite is in its lifecycle; `nil` if OpenAI omitted it.
     public var status: Status?
     /// Unix seconds (`created_at`; specs before 2026 called it `invited_at`, also accepted).
     public var createdAt: Int64?
+    /// When the invite expires, Unix seconds.
     public var expiresAt: Int64?
+    /// When the invite was accepted, Unix seconds.
     public var acceptedAt: Int64?
+    /// The projects joined on acceptance, each with a project role.
     public var projects: [ProjectGrant]?
 
     public init(

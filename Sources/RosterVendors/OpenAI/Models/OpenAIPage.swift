@@ -2,10 +2,15 @@
 ///
 /// Pass ``lastID`` as `after` to get the next page; stop when ``hasMore`` is `false`.
 public struct OpenAIPage<Item: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    /// The API object type, as OpenAI names it.
     public var object: String?
+    /// The items on this page.
     public var data: [Item]
+    /// The first item's id.
     public var firstID: String?
+    /// The last item's id: pass it as `after` for the next page.
     public var lastID: String?
+    /// Whether another page follows.
     public var hasMore: Bool
 
     public init(data: [Item], firstID: String? = nil, lastID: String? = nil, hasMore: Bool) {

@@ -5,6 +5,7 @@
 public struct OpenAIProject: Sendable, Hashable, Codable, Identifiable {
     /// `proj_…`
     public var id: String
+    /// The API object type, as OpenAI names it.
     public var object: String?
     /// The project's name; OpenAI does not document names as unique.
     public var name: String?
@@ -14,6 +15,7 @@ public struct OpenAIProject: Sendable, Hashable, Codable, Identifiable {
     public var archivedAt: Int64?
     /// `active` or `archived`.
     public var status: String?
+    /// The external key associated with the project, if any.
     public var externalKeyID: String?
 
     public init(

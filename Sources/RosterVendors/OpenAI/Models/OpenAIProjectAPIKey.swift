@@ -5,13 +5,16 @@ public struct OpenAIProjectAPIKey: Sendable, Hashable, Codable, Identifiable {
     public struct Owner: Sendable, Hashable, Codable {
         /// `user` or `service_account`; kept open so a new kind cannot fail decoding.
         public struct Kind: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+            /// The value as sent on the wire.
             public var rawValue: String
 
             public init(rawValue: String) {
                 self.rawValue = rawValue
             }
 
+            /// A user.
             public static let user = Kind(rawValue: "user")
+            /// A service account.
             public static let serviceAccount = Kind(rawValue: "service_account")
 
             public var description: String { rawValue }
@@ -21,10 +24,13 @@ public struct OpenAIProjectAPIKey: Sendable, Hashable, Codable, Identifiable {
         public struct User: Sendable, Hashable, Codable {
             /// `user-…`
             public var id: String
+            /// The email address (compare case-insensitively).
             public var email: String?
+            /// The display name.
             public var name: String?
             /// The user's project role.
             public var role: String?
+            /// Creation time, Unix seconds.
             public var createdAt: Int64?
 
             public init(id: String, email: String?, name: String? = nil, role: String? = nil, createdAt: Int64? = nil) {
@@ -43,9 +49,13 @@ public struct OpenAIProjectAPIKey: Sendable, Hashable, Codable, Identifiable {
 
         /// The owning service account.
         public struct ServiceAccount: Sendable, Hashable, Codable {
+            /// The service account's id.
             public var id: String
+            /// The display name.
             public var name: String?
+            /// The service account's project role.
             public var role: String?
+            /// Creation time, Unix seconds.
             public var createdAt: Int64?
 
             public init(id: String, name: String?, role: String? = nil, createdAt: Int64? = nil) {
@@ -61,8 +71,11 @@ public struct OpenAIProjectAPIKey: Sendable, Hashable, Codable, Identifiable {
             }
         }
 
+        /// `user` or `service_account`.
         public var type: Kind?
+        /// The owning user, when ``type`` is `user`.
         public var user: User?
+        /// The owning service account, when ``type`` is `service_account`.
         public var serviceAccount: ServiceAccount?
 
         public init(type: Kind?, user: User? = nil, serviceAccount: ServiceAccount? = nil) {
@@ -79,14 +92,19 @@ public struct OpenAIProjectAPIKey: Sendable, Hashable, Codable, Identifiable {
 
     /// `key_…`
     public var id: String
+    /// The API object type, as OpenAI names it.
     public var object: String?
+    /// The display name.
     public var name: String?
     /// The key with most characters hidden (`sk-abc…xyz`); the secret itself is never listed.
     public var redactedValue: String?
+    /// Creation time, Unix seconds.
     public var createdAt: Int64?
+    /// When the key was last used, Unix seconds.
     public var lastUsedAt: Int64?
     /// `active` or `inactive`: whether the owner still has access to the project.
     public var ownerProjectAccess: String?
+    /// Who owns the key.
     public var owner: Owner?
 
     public init(

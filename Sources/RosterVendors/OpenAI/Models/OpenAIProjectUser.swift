@@ -2,9 +2,11 @@
 public struct OpenAIProjectUser: Sendable, Hashable, Codable, Identifiable {
     /// The user's id (`user-…`), the same as in the organization.
     public var id: String
+    /// The API object type, as OpenAI names it.
     public var object: String?
     /// Optional in OpenAI's spec.
     public var email: String?
+    /// The display name.
     public var name: String?
     /// Project role: `owner` or `member`.
     public var role: String

@@ -2,8 +2,11 @@
 public struct OpenAIUser: Sendable, Hashable, Codable, Identifiable {
     /// `user-…`
     public var id: String
+    /// The API object type, as OpenAI names it.
     public var object: String?
+    /// The email address (compare case-insensitively).
     public var email: String
+    /// The display name.
     public var name: String?
     /// Organization role: `owner` or `reader`.
     public var role: String?
