@@ -14,12 +14,16 @@ let package = Package(
         .library(name: "RosterCore", targets: ["RosterCore"]),
         .library(name: "RosterPostgres", targets: ["RosterPostgres"]),
         .library(name: "RosterKafka", targets: ["RosterKafka"]),
+        .library(name: "RosterVendors", targets: ["RosterVendors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // MARK: - C at the edge
@@ -57,6 +61,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RosterVendors",
+            dependencies: [
+                "RosterCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RosterWorker",
             dependencies: [
                 "RosterCore",
@@ -74,7 +89,11 @@ let package = Package(
                 "RosterCore",
                 "RosterPostgres",
                 "RosterKafka",
+                "RosterVendors",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,6 +125,11 @@ let package = Package(
         .testTarget(
             name: "RosterKafkaTests",
             dependencies: ["RosterKafka", "RosterTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterVendorsTests",
+            dependencies: ["RosterVendors", "RosterTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
