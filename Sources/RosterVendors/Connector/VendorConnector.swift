@@ -1,0 +1,85 @@
+import Logging
+import RosterCore
+
+/// A vendor's workflow logic: how each ``VendorStep`` action is carried out with that vendor's
+/// API. One implementation per vendor kind (OpenAI, PostHog, Confident AI, Relevance AI).
+///
+/// Rules every connector follows:
+/// - **Look before acting.** List first, act on the difference; a repeated step makes no
+///   repeated mutation. A 404 on a delete counts as success (`VendorError.isAlreadyGone`).
+/// - **Checkpoint after every mutation** the vendor confirmed, with the ids learned, through
+///   ``StepContext/checkpoint(_:)``, and record it with ``StepContext/audit(_:)``.
+/// - **All HTTP through ``StepContext/transport``**: it carries the shared rate budget, the
+///   circuit breaker and the job's priority. Build the vendor client over it for each run.
+/// - **Throw ``VendorError``** for vendor failures; the engine classifies and retries.
+/// - **Never log personal data** (emails, names) or secrets.
+public protocol VendorConnector: Sendable {
+    /// The configured instance name (`openai`, `posthog`, …).
+    var instance: String { get }
+
+    /// Runs one step for one employee and returns what the job should show.
+    func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome
+}
+
+/// What the engine gives a running step.
+public struct StepContext: Sendable {
+    /// The governed transport for this vendor and this job (rate limit, breaker, priority).
+    public let transport: any VendorTransport
+    /// What earlier attempts of this step learned; empty on the first attempt.
+    public let state: StepState
+    let checkpointHandler: @Sendable (StepState) async throws -> Void
+    let auditHandler: @Sendable (AuditRecord) async throws -> Void
+    public let logger: Logger
+
+    public init(
+        transport: any VendorTransport, state: StepState, logger: Logger,
+        checkpoint: @escaping @Sendable (StepState) async throws -> Void,
+        audit: @escaping @Sendable (AuditRecord) async throws -> Void
+    ) {
+        self.transport = transport
+        self.state = state
+        self.logger = logger
+        self.checkpointHandler = checkpoint
+        self.auditHandler = audit
+    }
+
+    /// Persists progress (the recovery point) before the step moves on.
+    public func checkpoint(_ state: StepState) async throws {
+        try await checkpointHandler(state)
+    }
+
+    /// Appends a vendor mutation to the append-only audit log.
+    public func audit(_ record: AuditRecord) async throws {
+        try await auditHandler(record)
+    }
+}
+
+/// One vendor mutation for the audit log: what was done to which vendor ids. No personal data.
+public struct AuditRecord: Sendable, Hashable {
+    /// e.g. `create_project`, `create_invite`, `delete_api_key`, `remove_member`.
+    public var action: String
+    /// Vendor ids acted on: `project_id`, `user_id`, `invite_id`, `key_id`.
+    public var target: [String: String]
+    /// `done`, or `already_gone` for a delete that found nothing.
+    public var outcome: String
+
+    public init(action: String, target: [String: String], outcome: String = "done") {
+        self.action = action
+        self.target = target
+        self.outcome = outcome
+    }
+}
+
+/// What a finished step reports.
+public struct StepOutcome: Sendable, Hashable {
+    /// Access the vendor's API cannot remove, said plainly for the operator (e.g. Relevance AI
+    /// organisation membership); `nil` when nothing is left behind.
+    public var residual: String?
+    /// A short, PII-free summary for the job timeline ("invited to proj_123 as member").
+    public var summary: String
+
+    public init(summary: String, residual: String? = nil) {
+        self.summary = summary
+        self.residual = residual
+    }
+}
