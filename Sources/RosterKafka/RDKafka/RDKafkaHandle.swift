@@ -1,5 +1,6 @@
 internal import CRdkafka
 import Logging
+import Synchronization
 
 /// Owns one `rd_kafka_t` and the context its callbacks use; `deinit` destroys it exactly once.
 ///
@@ -18,6 +19,8 @@ final class RDKafkaHandle: Sendable {
     let context: RDKafkaClientContext
     /// librdkafka's instance name, e.g. `roster#consumer-1`.
     let name: String
+    /// Flags for `rd_kafka_destroy_flags` in `deinit`.
+    private let destroyFlags = Atomic<Int32>(0)
 
     private init(rk: OpaquePointer, context: RDKafkaClientContext) {
         self.rk = SendableOpaquePointer(pointer: rk)
@@ -26,8 +29,14 @@ final class RDKafkaHandle: Sendable {
     }
 
     deinit {
-        // For a consumer that was never closed this also leaves the group (blocking).
-        rd_kafka_destroy(rk.pointer)
+        // For a consumer that was never closed this also leaves the group (blocking), unless
+        // skipConsumerCloseOnDestroy() was called.
+        rd_kafka_destroy_flags(rk.pointer, destroyFlags.load(ordering: .relaxed))
+    }
+
+    /// Makes `deinit` destroy a consumer without closing it: no final commit, no LeaveGroup.
+    func skipConsumerCloseOnDestroy() {
+        destroyFlags.store(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE, ordering: .relaxed)
     }
 
     /// Lends the `rd_kafka_t` to a C call. Do not escape the pointer.
