@@ -10,6 +10,10 @@ import Synchronization
 /// librdkafka batches, retries and, with idempotence on, keeps per-partition order across retries.
 ///
 /// A dedicated thread serves `rd_kafka_poll` for delivery reports for the producer's whole life.
+///
+/// - Note: librdkafka 2.0.2 learns a topic's metadata on its 1-second timer when the first
+///   message for that topic is sent more than a moment after ``make(configuration:logger:)``, so
+///   the first send to each topic can take up to ~1 s. Later sends are not affected.
 /// Call ``close(timeout:)`` to deliver what is queued before dropping the producer.
 public final class KafkaProducer: Sendable {
     /// The configuration the producer was made with.

@@ -41,6 +41,9 @@ public final class KafkaTestCluster: Sendable {
         "\(prefix).\(name)"
     }
 
+    /// Reconnect within a second of a broker coming back (librdkafka backs off up to 10 s by default).
+    public static let fastReconnect = ["reconnect.backoff.max.ms": "1000"]
+
     /// A consumer configuration for tests: short session timeout, earliest offsets.
     public func consumerConfiguration(
         topic: String, group: String, sessionTimeout: Duration = .seconds(3)
@@ -49,6 +52,7 @@ public final class KafkaTestCluster: Sendable {
             bootstrapServers: bootstrapServers, groupID: group, topics: [topic])
         configuration.sessionTimeout = sessionTimeout
         configuration.clientID = "roster-test"
+        configuration.additional = Self.fastReconnect
         return configuration
     }
 
@@ -69,6 +73,7 @@ public final class KafkaTestCluster: Sendable {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         configuration.messageTimeout = .seconds(10)
         configuration.clientID = "roster-test"
+        configuration.additional = Self.fastReconnect
         configure(&configuration)
         return try KafkaProducer.make(configuration: configuration, logger: logger)
     }

@@ -49,8 +49,12 @@ final class RDKafkaClientContext: Sendable {
     }
 
     func log(syslogLevel: Int32, facility: String, message: String, client: String) {
+        var level = Self.loggerLevel(syslog: syslogLevel)
+        // FAIL: a broker connection failed or closed. librdkafka reconnects by itself and the error
+        // callback reports lasting trouble (all brokers down), so this is a warning, not an error.
+        if facility == "FAIL", level > .warning { level = .warning }
         logger.log(
-            level: Self.loggerLevel(syslog: syslogLevel),
+            level: level,
             "\(message)",
             metadata: [KafkaLoggingKeys.client: "\(client)", KafkaLoggingKeys.facility: "\(facility)"])
     }
