@@ -57,6 +57,18 @@ struct KafkaProducerTests {
         #expect(closed?.code == .closed)
     }
 
+    /// librdkafka's local queue holds 50 messages: a batch of 2,000 waits for delivery reports to
+    /// free space and retries instead of failing.
+    @Test func batchSendWaitsOutAFullLocalQueue() async throws {
+        let cluster = try KafkaTestCluster(label: "queue-full")
+        let topic = try cluster.makeTopic(partitions: 4)
+        let producer = try cluster.makeProducer { $0.additional["queue.buffering.max.messages"] = "50" }
+        let reports = try await KafkaTestMessages.produce(0..<2000, to: topic, with: producer)
+        #expect(reports.count == 2000)
+        #expect(Set(reports.map { "\($0.partition)/\($0.offset ?? -1)" }).count == 2000)
+        await producer.close()
+    }
+
     /// No broker reachable: the message times out after `messageTimeout` with a clear error.
     @Test func sendToAnUnavailableClusterTimesOut() async throws {
         let cluster = try KafkaTestCluster(label: "unavailable")

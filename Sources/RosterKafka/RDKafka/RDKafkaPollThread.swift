@@ -24,9 +24,11 @@ final class RDKafkaPollThread: Sendable {
         thread.start()
     }
 
-    /// Stops the loop and waits (≤ ~100 ms) for it to exit. Only the first call waits.
+    /// Stops the loop and waits for it to exit. Only the first call waits.
     func stop() {
         guard !stopRequested.exchange(true, ordering: .relaxed) else { return }
+        // Wakes a blocked rd_kafka_poll at once instead of after its 100 ms.
+        handle.withHandle { rd_kafka_yield($0) }
         finished.wait()
     }
 }

@@ -13,7 +13,6 @@ final class RDKafkaRebalanceState: Sendable {
         /// Partitions revoked since the poll loop last looked: their messages in the batch being
         /// assembled must be dropped.
         var revokedSinceLastTake: Set<KafkaTopicPartition> = []
-        var revocations = 0
     }
 
     private let state = Mutex(State())
@@ -28,11 +27,6 @@ final class RDKafkaRebalanceState: Sendable {
     /// The partitions currently assigned, sorted.
     var assignment: [KafkaTopicPartition] {
         state.withLock { $0.assignment.sorted() }
-    }
-
-    /// How many revocations (orderly or lost) this consumer has seen.
-    var revocations: Int {
-        state.withLock { $0.revocations }
     }
 
     /// The partitions revoked since the last call, or `nil` if none were.
@@ -115,7 +109,6 @@ final class RDKafkaRebalanceState: Sendable {
             let revoked = all ? state.assignment.union(partitions) : Set(partitions)
             state.revokedSinceLastTake.formUnion(revoked)
             state.assignment.subtract(revoked)
-            state.revocations += 1
         }
     }
 }
