@@ -1,4 +1,5 @@
 internal import CRdkafka
+import Dispatch
 import Logging
 
 /// librdkafka's in-memory mock Kafka cluster: brokers on ephemeral `127.0.0.1` ports that any
@@ -63,8 +64,12 @@ public final class KafkaMockCluster: Sendable {
     }
 
     deinit {
-        // The cluster first: it belongs to the handle's rd_kafka_t, destroyed after this body.
-        rd_kafka_mock_cluster_destroy(cluster.pointer)
+        // Destroying the cluster can block for about a second: not on the cooperative pool. The
+        // cluster goes first; it belongs to the handle's rd_kafka_t, destroyed after the block.
+        let (cluster, handle) = (self.cluster, self.handle)
+        RDKafkaHandle.teardownQueue.async {
+            withExtendedLifetime(handle) { rd_kafka_mock_cluster_destroy(cluster.pointer) }
+        }
     }
 
     // MARK: - Topics and placement

@@ -35,13 +35,17 @@ public final class KafkaProducer: Sendable {
     }
 
     deinit {
-        poller.stop()
-        // Nothing can be awaiting a report here (every `send` holds a reference to the producer),
-        // but messages may still be queued: purge them so their tickets are released, not leaked.
-        handle.withHandle { rk in
-            if rd_kafka_outq_len(rk) > 0 {
-                rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
-                _ = rd_kafka_flush(rk, 100)
+        // Off the cooperative pool: stopping the poll thread and the final flush block briefly.
+        let (poller, handle) = (self.poller, self.handle)
+        RDKafkaHandle.teardownQueue.async {
+            poller.stop()
+            // Nothing can be awaiting a report (every `send` holds a reference to the producer),
+            // but messages may still be queued: purge them so their tickets are released, not leaked.
+            handle.withHandle { rk in
+                if rd_kafka_outq_len(rk) > 0 {
+                    rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
+                    _ = rd_kafka_flush(rk, 100)
+                }
             }
         }
     }

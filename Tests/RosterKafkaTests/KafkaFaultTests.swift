@@ -51,9 +51,12 @@ struct KafkaFaultTests {
         for partition in Int32(0)..<4 {
             try cluster.mock.setPartitionLeader(topic: topic, partition: partition, broker: partition < 2 ? 1 : 2)
         }
+        // The group's coordinator must survive broker 1 going down (the mock does not move it).
+        let group = cluster.groupName()
+        try cluster.mock.setCoordinator(group: group, broker: 2)
         let producer = try cluster.makeProducer()
         try await KafkaTestMessages.produce(0..<40, to: topic, with: producer)
-        let member = KafkaGroupMember(try cluster.makeConsumer(topic: topic, group: cluster.groupName()))
+        let member = KafkaGroupMember(try cluster.makeConsumer(topic: topic, group: group))
         member.start()
         try await waitUntil(timeout: .seconds(20), "the first 40 messages arrived") { member.messages.count >= 40 }
 

@@ -33,6 +33,7 @@ struct KafkaThroughputTests {
         var batches = 0
         var pollTime = Duration.zero
         var assignedAt: ContinuousClock.Instant?
+        var firstMessageAt: ContinuousClock.Instant?
         var finishedAt = ContinuousClock.now
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
         while received < count + 1, ContinuousClock.now < deadline {
@@ -42,10 +43,12 @@ struct KafkaThroughputTests {
             // The clock starts when the (3 s) group join is over: messages cannot arrive before it.
             if assignedAt == nil, !consumer.assignment().isEmpty { assignedAt = pollStarted }
             if assignedAt != nil { pollTime += finishedAt - pollStarted }
+            if firstMessageAt == nil, !batch.isEmpty { firstMessageAt = pollStarted }
             received += batch.count
             batches += batch.isEmpty ? 0 : 1
         }
         let consumeTime = finishedAt - (assignedAt ?? finishedAt)
+        let firstFetch = (firstMessageAt ?? finishedAt) - (assignedAt ?? finishedAt)
         await consumer.close()
 
         #expect(received == count + 1)
@@ -54,8 +57,8 @@ struct KafkaThroughputTests {
         print(
             """
             throughput: produced \(count) x 100 B in \(produceTime.formatted()) (\(Int(produceRate)) msg/s); \
-            consumed \(received) from assignment to last message in \(consumeTime.formatted()) (\(Int(consumeRate)) msg/s, \
-            \(batches) batches, avg \(received / max(batches, 1))/batch, inside poll \(pollTime.formatted()))
+            consumed \(received) from assignment to last message in \(consumeTime.formatted()) (\(Int(consumeRate)) msg/s; \
+            first message \(firstFetch.formatted()) after assignment; \(batches) batches, avg \(received / max(batches, 1))/batch, inside poll \(pollTime.formatted()))
             """)
         #expect(consumeRate > 20_000, "the consumer must not be the ingest bottleneck")
     }

@@ -1,12 +1,13 @@
 internal import CRdkafka
+import Dispatch
 import Logging
 import Synchronization
 
 /// Owns one `rd_kafka_t` and the context its callbacks use; `deinit` destroys it exactly once.
 ///
-/// Stored-property order matters: `deinit` runs `rd_kafka_destroy` before the properties are
-/// released, so ``context`` outlives every callback librdkafka makes, including log lines from its
-/// internal threads during destroy.
+/// `deinit` hands `rd_kafka_destroy` to ``teardownQueue`` together with ``context``, so the context
+/// outlives every callback librdkafka makes, including log lines from its internal threads during
+/// destroy.
 final class RDKafkaHandle: Sendable {
     enum Kind {
         case consumer
@@ -29,10 +30,19 @@ final class RDKafkaHandle: Sendable {
     }
 
     deinit {
-        // For a consumer that was never closed this also leaves the group (blocking), unless
-        // skipConsumerCloseOnDestroy() was called.
-        rd_kafka_destroy_flags(rk.pointer, destroyFlags.load(ordering: .relaxed))
+        // rd_kafka_destroy blocks (it joins librdkafka's threads and, for a consumer that was never
+        // closed, leaves the group), and the last reference may be dropped on the cooperative
+        // pool: destroy on the teardown queue. The block keeps the context alive until destroy
+        // has returned, so late callbacks still find it.
+        let (rk, context, flags) = (self.rk, self.context, destroyFlags.load(ordering: .relaxed))
+        Self.teardownQueue.async {
+            withExtendedLifetime(context) { rd_kafka_destroy_flags(rk.pointer, flags) }
+        }
     }
+
+    /// Where blocking librdkafka teardown runs: `rd_kafka_destroy`, mock cluster destroy, final
+    /// producer purge. Never the cooperative pool.
+    static let teardownQueue = DispatchQueue(label: "roster.kafka.teardown", attributes: .concurrent)
 
     /// Makes `deinit` destroy a consumer without closing it: no final commit, no LeaveGroup.
     func skipConsumerCloseOnDestroy() {
