@@ -67,7 +67,9 @@ extension KafkaConsumer {
             let code = err != RD_KAFKA_RESP_ERR_NO_ERROR ? err : partitionError!.error
             let error = KafkaError.rdkafka(
                 .commitFailed, code,
-                reason: "committing \(offsets.count) partition offset(s) failed: \(String(cString: rd_kafka_err2str(code)))")
+                reason:
+                    "committing \(offsets.count) partition offset(s) failed: \(String(cString: rd_kafka_err2str(code)))"
+            )
             logger.warning(
                 "offset commit failed; the messages will be redelivered",
                 metadata: [

@@ -57,7 +57,9 @@ extension KafkaConsumer {
                     }
                 }
                 var committed: [KafkaTopicPartition: Int64] = [:]
-                for entry in try Self.committed(rk, all, timeout: timeout) { committed[entry.topicPartition] = entry.offset }
+                for entry in try Self.committed(rk, all, timeout: timeout) {
+                    committed[entry.topicPartition] = entry.offset
+                }
                 return try all.map { tp in
                     let marks = try Self.watermarks(rk, tp.topic, tp.partition, timeout: timeout)
                     return KafkaPartitionLag(
@@ -83,10 +85,13 @@ extension KafkaConsumer {
         for element in list.elements {
             guard element.error == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw KafkaError.rdkafka(
-                    .queryFailed, element.error, reason: "fetching the committed offset of \(element.topicPartition) failed")
+                    .queryFailed, element.error,
+                    reason: "fetching the committed offset of \(element.topicPartition) failed")
             }
             // RD_KAFKA_OFFSET_INVALID (-1001): nothing committed.
-            if element.offset >= 0 { result.append(KafkaTopicPartitionOffset(element.topicPartition, offset: element.offset)) }
+            if element.offset >= 0 {
+                result.append(KafkaTopicPartitionOffset(element.topicPartition, offset: element.offset))
+            }
         }
         return result
     }

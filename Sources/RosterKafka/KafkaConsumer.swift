@@ -186,7 +186,8 @@ public final class KafkaConsumer: Sendable {
     /// keeps retrying); a fatal error ends the consumer.
     private func consumerError(_ rk: OpaquePointer, _ message: UnsafeMutablePointer<rd_kafka_message_t>) throws {
         let m = message.pointee
-        let reason = m.payload.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: m.len), as: UTF8.self) } ?? ""
+        let reason =
+            m.payload.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: m.len), as: UTF8.self) } ?? ""
         if m.err == RD_KAFKA_RESP_ERR__FATAL {
             var errstr = [CChar](repeating: 0, count: 512)
             let original = rd_kafka_fatal_error(rk, &errstr, errstr.count)
@@ -247,7 +248,8 @@ public final class KafkaConsumer: Sendable {
         let err = handle.withHandle { rd_kafka_consumer_close($0) }
         rebalance.finish()
         if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-            logger.info("consumer closed and left the group", metadata: ["kafka.duration": "\(ContinuousClock.now - started)"])
+            logger.info(
+                "consumer closed and left the group", metadata: ["kafka.duration": "\(ContinuousClock.now - started)"])
         } else {
             logger.warning(
                 "consumer close reported an error",

@@ -77,7 +77,8 @@ public final class KafkaMockCluster: Sendable {
     /// Creates a topic (the mock does not serve CreateTopics over the wire).
     public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32 = 1) throws {
         try KafkaConfigurationRules.validateTopic(name)
-        try check(rd_kafka_mock_topic_create(cluster.pointer, name, partitions, replicationFactor), "create topic \(name)")
+        try check(
+            rd_kafka_mock_topic_create(cluster.pointer, name, partitions, replicationFactor), "create topic \(name)")
     }
 
     /// Moves a partition's leadership to `broker` (`-1`: leaderless). Taking a broker down never

@@ -103,7 +103,8 @@ public final class KafkaProducer: Sendable {
         var giveUp: ContinuousClock.Instant?
         while true {
             guard !closed.load(ordering: .relaxed) else {
-                ticket.batch.complete(ticket.index, with: .failure(KafkaError.closed("the producer closed during the send")))
+                ticket.batch.complete(
+                    ticket.index, with: .failure(KafkaError.closed("the producer closed during the send")))
                 return
             }
             guard let error = handle.withHandle({ rk in RDKafkaProduce.produce(rk, record, ticket: ticket) }) else {
@@ -134,7 +135,8 @@ public final class KafkaProducer: Sendable {
                 let err = rd_kafka_flush(rk, timeout.timeoutMilliseconds)
                 guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                     throw KafkaError.rdkafka(
-                        .timedOut, err, reason: "\(rd_kafka_outq_len(rk)) message(s) or request(s) still outstanding after \(timeout)")
+                        .timedOut, err,
+                        reason: "\(rd_kafka_outq_len(rk)) message(s) or request(s) still outstanding after \(timeout)")
                 }
             }
         }

@@ -30,7 +30,8 @@ public final class KafkaTestCluster: Sendable {
     public var bootstrapServers: String { mock.bootstrapServers }
 
     /// Creates a topic with a name unique to this cluster and returns the name.
-    public func makeTopic(partitions: Int32 = 8, replicationFactor: Int32 = 1, name: String = "events") throws -> String {
+    public func makeTopic(partitions: Int32 = 8, replicationFactor: Int32 = 1, name: String = "events") throws -> String
+    {
         let topic = "\(prefix).\(name)"
         try mock.createTopic(topic, partitions: partitions, replicationFactor: replicationFactor)
         return topic
@@ -84,7 +85,8 @@ public enum KafkaTestLogger {
     /// A logger at `ROSTER_TEST_LOG_LEVEL` (default `error`), writing to standard error.
     public static func make(_ label: String) -> Logger {
         var logger = Logger(label: "roster.test.\(label)") { StreamLogHandler.standardError(label: $0) }
-        let configured = ProcessInfo.processInfo.environment["ROSTER_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        let configured = ProcessInfo.processInfo.environment["ROSTER_TEST_LOG_LEVEL"].flatMap(
+            Logger.Level.init(rawValue:))
         logger.logLevel = configured ?? .error
         return logger
     }

@@ -32,7 +32,9 @@ struct KafkaConfigurationTests {
         Case(field: "fetchWaitMax", configuration: consumer { $0.fetchWaitMax = .seconds(-1) }),
         Case(field: "clientID", configuration: consumer { $0.clientID = "" }),
         Case(field: "enable.auto.commit", configuration: consumer { $0.additional = ["enable.auto.commit": "true"] }),
-        Case(field: "enable.auto.offset.store", configuration: consumer { $0.additional = ["enable.auto.offset.store": "true"] }),
+        Case(
+            field: "enable.auto.offset.store",
+            configuration: consumer { $0.additional = ["enable.auto.offset.store": "true"] }),
         Case(field: "NUL", configuration: consumer { $0.additional = ["client.rack": "a\u{0}b"] }),
     ]
 

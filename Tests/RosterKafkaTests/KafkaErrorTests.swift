@@ -1,6 +1,7 @@
 import Foundation
-@testable import RosterKafka
 import Testing
+
+@testable import RosterKafka
 
 @Suite("KafkaError and value types")
 struct KafkaErrorTests {
@@ -17,7 +18,10 @@ struct KafkaErrorTests {
     }
 
     @Test func retryableCodes() {
-        for code: KafkaResponseCode in [.requestTimedOut, .coordinatorLoadInProgress, .notCoordinator, .rebalanceInProgress, .transport, .messageTimedOut] {
+        for code: KafkaResponseCode in [
+            .requestTimedOut, .coordinatorLoadInProgress, .notCoordinator, .rebalanceInProgress, .transport,
+            .messageTimedOut,
+        ] {
             #expect(code.isRetryable, "\(code)")
         }
         for code: KafkaResponseCode in [.illegalGeneration, .unknownMemberID, .topicAuthorizationFailed, .fatal] {
@@ -41,7 +45,9 @@ struct KafkaErrorTests {
         func message(_ partition: Int32, _ offset: Int64, topic: String = "t") -> KafkaMessage {
             KafkaMessage(topic: topic, partition: partition, offset: offset, value: Data())
         }
-        let batch = [message(0, 5), message(0, 6), message(1, 3), message(0, 7), message(1, 2), message(0, 1, topic: "u")]
+        let batch = [
+            message(0, 5), message(0, 6), message(1, 3), message(0, 7), message(1, 2), message(0, 1, topic: "u"),
+        ]
         let offsets = KafkaConsumer.nextOffsets(after: batch).sorted { $0.topicPartition < $1.topicPartition }
         #expect(
             offsets == [

@@ -44,7 +44,9 @@ struct KafkaMockClusterTests {
         #expect(ContinuousClock.now - started >= .milliseconds(300))
         try cluster.mock.setRTT(broker: nil, milliseconds: 0)
         let committed = try await consumer.committed(
-            partitions: [KafkaTopicPartition(topic: topic, partition: 0), KafkaTopicPartition(topic: topic, partition: 1)])
+            partitions: [
+                KafkaTopicPartition(topic: topic, partition: 0), KafkaTopicPartition(topic: topic, partition: 1),
+            ])
         #expect(committed.reduce(0) { $0 + $1.offset } == 20)
         await consumer.close()
     }

@@ -53,7 +53,9 @@ struct KafkaRoundTripTests {
         try await first.commit(committedPart)
 
         var expected: [KafkaTopicPartition: Int64] = [:]
-        for message in committedPart { expected[message.topicPartition] = max(expected[message.topicPartition] ?? 0, message.offset + 1) }
+        for message in committedPart {
+            expected[message.topicPartition] = max(expected[message.topicPartition] ?? 0, message.offset + 1)
+        }
         let allPartitions = (Int32(0)..<8).map { KafkaTopicPartition(topic: topic, partition: $0) }
         let committed = try await first.committed(partitions: allPartitions)
         #expect(Dictionary(uniqueKeysWithValues: committed.map { ($0.topicPartition, $0.offset) }) == expected)
@@ -114,7 +116,8 @@ struct KafkaRoundTripTests {
         #expect(Set(committed) == Set(expected))
         try await consumer.commit(messages)  // Recommitting the same offsets is harmless.
         await consumer.close()
-        print("commit errors \(errors.map(\.name)): \(failures.count) surfaced (\(failures.map { $0.rdkafkaName ?? "?" }))")
+        let surfaced = failures.map { $0.rdkafkaName ?? "?" }
+        print("commit errors \(errors.map(\.name)): \(failures.count) surfaced \(surfaced)")
     }
 }
 
@@ -122,7 +125,9 @@ extension KafkaConsumer {
     /// The highest offset + 1 per partition, computed independently of the library.
     static func nextOffsetsForTesting(_ messages: [KafkaMessage]) -> [KafkaTopicPartitionOffset] {
         var highest: [KafkaTopicPartition: Int64] = [:]
-        for message in messages { highest[message.topicPartition] = max(highest[message.topicPartition] ?? 0, message.offset + 1) }
+        for message in messages {
+            highest[message.topicPartition] = max(highest[message.topicPartition] ?? 0, message.offset + 1)
+        }
         return highest.map { KafkaTopicPartitionOffset($0.key, offset: $0.value) }
     }
 }

@@ -69,7 +69,8 @@ final class RDKafkaClientContext: Sendable {
             case .allBrokersDown, .transport, -193 /* __RESOLVE */: .warning
             default: .error
             }
-        let summary = code == .allBrokersDown ? "all brokers are down; librdkafka keeps reconnecting" : "librdkafka error"
+        let summary =
+            code == .allBrokersDown ? "all brokers are down; librdkafka keeps reconnecting" : "librdkafka error"
         logger.log(
             level: level, "\(summary)",
             metadata: [

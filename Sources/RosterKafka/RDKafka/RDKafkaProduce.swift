@@ -8,7 +8,9 @@ import Foundation
 enum RDKafkaProduce {
     /// Returns `nil` once the message is enqueued (librdkafka then owns the headers and the
     /// ticket's +1 reference), or the error.
-    static func produce(_ rk: OpaquePointer, _ record: KafkaProducerRecord, ticket: RDKafkaDeliveryTicket) -> KafkaError? {
+    static func produce(_ rk: OpaquePointer, _ record: KafkaProducerRecord, ticket: RDKafkaDeliveryTicket)
+        -> KafkaError?
+    {
         let opaque = ticket.retainedOpaque()
         let headers = makeHeaders(record.headers)
         let error: OpaquePointer? = record.topic.withCString { topic in
@@ -24,7 +26,9 @@ enum RDKafkaProduce {
                             count += 1
                         }
                         append(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topic }
-                        if let partition = record.partition { append(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition } }
+                        if let partition = record.partition {
+                            append(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition }
+                        }
                         append(RD_KAFKA_VTYPE_VALUE) {
                             $0.u.mem.ptr = value
                             $0.u.mem.size = valueCount

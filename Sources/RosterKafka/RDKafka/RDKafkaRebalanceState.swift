@@ -47,7 +47,10 @@ final class RDKafkaRebalanceState: Sendable {
 
     /// Applies a rebalance: eager (`rd_kafka_assign`) or cooperative (`rd_kafka_incremental_*`),
     /// depending on the protocol the group settled on.
-    func handle(_ rk: OpaquePointer, err: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
+    func handle(
+        _ rk: OpaquePointer, err: rd_kafka_resp_err_t,
+        partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+    ) {
         let protocolName = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } ?? "NONE"
         let cooperative = protocolName == "COOPERATIVE"
         let changed = partitions.map { RDKafkaTopicPartitionList.elements(of: $0).map(\.topicPartition) } ?? []

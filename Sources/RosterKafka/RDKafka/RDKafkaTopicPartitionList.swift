@@ -51,7 +51,8 @@ final class RDKafkaTopicPartitionList {
         return (0..<count).map { index in
             let element = elems[index]
             return Element(
-                topicPartition: KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition),
+                topicPartition: KafkaTopicPartition(
+                    topic: String(cString: element.topic), partition: element.partition),
                 offset: element.offset,
                 error: element.err)
         }
