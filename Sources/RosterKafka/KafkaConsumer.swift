@@ -173,13 +173,20 @@ public final class KafkaConsumer: Sendable {
     }
 
     private func dropRevoked(_ revoked: Set<KafkaTopicPartition>, from batch: inout [KafkaMessage]) {
-        let before = batch.count
-        batch.removeAll { revoked.contains($0.topicPartition) }
-        if batch.count != before {
+        let dropped = Self.drop(revoked, from: &batch)
+        if dropped > 0 {
             logger.info(
                 "dropped messages of revoked partitions from the batch; the new owner rereads them",
-                metadata: [KafkaLoggingKeys.count: "\(before - batch.count)"])
+                metadata: [KafkaLoggingKeys.count: "\(dropped)"])
         }
+    }
+
+    /// Removes the messages of `revoked` partitions from `batch`, keeping the order of the rest.
+    /// Returns how many were removed.
+    static func drop(_ revoked: Set<KafkaTopicPartition>, from batch: inout [KafkaMessage]) -> Int {
+        let before = batch.count
+        batch.removeAll { revoked.contains($0.topicPartition) }
+        return before - batch.count
     }
 
     /// A message that signals an error. Per-partition errors are logged and skipped (librdkafka

@@ -19,22 +19,39 @@ public struct KafkaResponseCode: RawRepresentable, Hashable, Sendable, Expressib
 
     // MARK: - Kafka protocol codes (positive)
 
+    /// Success.
     public static let noError: Self = 0
+    /// The requested offset is outside the retained range.
     public static let offsetOutOfRange: Self = 1
+    /// The topic or partition does not exist.
     public static let unknownTopicOrPartition: Self = 3
+    /// The partition has no leader right now (election in progress).
     public static let leaderNotAvailable: Self = 5
+    /// The broker is no longer the partition leader (`NOT_LEADER_OR_FOLLOWER`).
     public static let notLeaderForPartition: Self = 6
+    /// The broker timed out the request.
     public static let requestTimedOut: Self = 7
+    /// The broker lost a connection while handling the request.
     public static let networkException: Self = 13
+    /// The group coordinator is still loading offsets.
     public static let coordinatorLoadInProgress: Self = 14
+    /// The group coordinator is not available.
     public static let coordinatorNotAvailable: Self = 15
+    /// The broker is not the coordinator of the group.
     public static let notCoordinator: Self = 16
+    /// Fewer in-sync replicas than `min.insync.replicas`.
     public static let notEnoughReplicas: Self = 19
+    /// Written, but fewer in-sync replicas than required acknowledged.
     public static let notEnoughReplicasAfterAppend: Self = 20
+    /// The member's generation is stale: it was fenced by a rebalance.
     public static let illegalGeneration: Self = 22
+    /// The coordinator does not know the member (session expired).
     public static let unknownMemberID: Self = 25
+    /// The group is rebalancing.
     public static let rebalanceInProgress: Self = 27
+    /// Not authorised for the topic.
     public static let topicAuthorizationFailed: Self = 29
+    /// Not authorised for the group.
     public static let groupAuthorizationFailed: Self = 30
 
     // MARK: - librdkafka local codes (negative)

@@ -57,6 +57,17 @@ struct KafkaErrorTests {
             ])
     }
 
+    @Test func revokedPartitionsAreDroppedFromABatchInOrder() {
+        let batch = (0..<12).map {
+            KafkaMessage(topic: $0 < 9 ? "t" : "u", partition: Int32($0 % 3), offset: Int64($0), value: Data())
+        }
+        var kept = batch
+        let dropped = KafkaConsumer.drop(
+            [KafkaTopicPartition(topic: "t", partition: 1), KafkaTopicPartition(topic: "u", partition: 0)], from: &kept)
+        #expect(dropped == 4)
+        #expect(kept.map(\.offset) == [0, 2, 3, 5, 6, 8, 10, 11])
+    }
+
     @Test func lagCountsFromTheLowWatermarkWithoutACommit() {
         #expect(KafkaPartitionLag(topic: "t", partition: 0, committed: 40, low: 0, high: 100).lag == 60)
         #expect(KafkaPartitionLag(topic: "t", partition: 0, committed: nil, low: 10, high: 100).lag == 90)
