@@ -10,7 +10,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible, CustomDebugS
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Sendable {
             case config, unsupportedVersion, rdkafka, commitFailed, produceFailed, deliveryFailed
-            case queryFailed, closed, timedOut, cancelled, mockCluster
+            case queryFailed, closed, timedOut, mockCluster
         }
 
         private let base: Base
@@ -35,8 +35,6 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let closed = Code(.closed)
         /// An operation ran out of time (for a message: `message.timeout.ms`).
         public static let timedOut = Code(.timedOut)
-        /// The calling task was cancelled before the operation started.
-        public static let cancelled = Code(.cancelled)
         /// A mock-cluster control call failed.
         public static let mockCluster = Code(.mockCluster)
 
