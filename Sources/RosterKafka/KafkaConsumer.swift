@@ -139,7 +139,8 @@ public final class KafkaConsumer: Sendable {
     {
         try ensureOpen()
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
+        // Clamped so an "infinite" timeout cannot overflow the instant.
+        let deadline = clock.now.advanced(by: min(max(timeout, .zero), .seconds(86_400)))
         var batch: [KafkaMessage] = []
         batch.reserveCapacity(min(maxMessages, 4096))
         var reader = RDKafkaMessageReader()
