@@ -124,7 +124,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterKafkaTests",
-            dependencies: ["RosterKafka", "RosterTesting"],
+            dependencies: [
+                "RosterKafka",
+                "RosterTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,68 @@
+import Foundation
+import RosterKafka
+import RosterTesting
+import Testing
+
+/// Cancellation, close during a blocking poll, and use after close.
+@Suite("Kafka consumer lifecycle", .tags(.mockCluster), .timeLimit(.minutes(1)))
+struct KafkaConsumerLifecycleTests {
+    @Test func cancellingTheTaskEndsABlockingPollEarly() async throws {
+        let cluster = try KafkaTestCluster(label: "cancel")
+        let topic = try cluster.makeTopic(partitions: 1)
+        let consumer = try cluster.makeConsumer(topic: topic, group: cluster.groupName())
+        let started = ContinuousClock.now
+        let polling = Task { try await consumer.poll(maxMessages: 10, timeout: .seconds(Int64.max)) }
+        try await Task.sleep(for: .milliseconds(200))
+        polling.cancel()
+        let messages = try await polling.value
+        #expect(messages.isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        await consumer.close()
+    }
+
+    @Test func closeEndsABlockingPollAndLaterCallsThrowClosed() async throws {
+        let cluster = try KafkaTestCluster(label: "close-poll")
+        let topic = try cluster.makeTopic(partitions: 1)
+        let consumer = try cluster.makeConsumer(topic: topic, group: cluster.groupName())
+        let started = ContinuousClock.now
+        let polling = Task { try await consumer.poll(maxMessages: 10, timeout: .seconds(10)) }
+        try await Task.sleep(for: .milliseconds(200))
+        await consumer.close()
+        #expect(try await polling.value.isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(consumer.isClosed)
+        await consumer.close()  // Idempotent.
+
+        let pollError = await #expect(throws: KafkaError.self) {
+            try await consumer.poll(maxMessages: 1, timeout: .zero)
+        }
+        #expect(pollError?.code == .closed)
+        let message = KafkaMessage(topic: topic, partition: 0, offset: 0, value: Data())
+        let commitError = await #expect(throws: KafkaError.self) { try await consumer.commit([message]) }
+        #expect(commitError?.code == .closed)
+        let queryError = await #expect(throws: KafkaError.self) {
+            try await consumer.watermarks(topic: topic, partition: 0)
+        }
+        #expect(queryError?.code == .closed)
+        var events: [KafkaRebalanceEvent] = []
+        for await event in consumer.rebalanceEvents { events.append(event) }  // Finished by close.
+        #expect(events.isEmpty)
+    }
+
+    @Test func invalidArgumentsAreRejected() async throws {
+        let cluster = try KafkaTestCluster(label: "arguments")
+        let topic = try cluster.makeTopic(partitions: 1)
+        let consumer = try cluster.makeConsumer(topic: topic, group: cluster.groupName())
+        let zero = await #expect(throws: KafkaError.self) { try await consumer.poll(maxMessages: 0, timeout: .zero) }
+        #expect(zero?.code == .config)
+        let negative = await #expect(throws: KafkaError.self) {
+            try await consumer.commit(offsets: [KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: -1)])
+        }
+        #expect(negative?.code == .config)
+        try await consumer.commit([])  // Nothing to commit: no call at all.
+        // (An unknown topic cannot be tested here: the mock serves Metadata v0-2, which creates
+        // any topic it is asked about, with 4 partitions.)
+        #expect(try await consumer.partitions(topic: topic) == [0])
+        await consumer.close()
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+@_spi(Testing) import RosterKafka
+import RosterTesting
+import Testing
+
+/// Group membership: splitting partitions, handing them over on close, leaving the group.
+@Suite("Kafka consumer group", .tags(.mockCluster, .slow), .timeLimit(.minutes(1)))
+struct KafkaGroupTests {
+    @Test func twoConsumersSplitThePartitionsAndTheSurvivorTakesAllAfterAClose() async throws {
+        let cluster = try KafkaTestCluster(label: "two-members")
+        let topic = try cluster.makeTopic(partitions: 8)
+        let group = cluster.groupName()
+        let producer = try cluster.makeProducer()
+        try await KafkaTestMessages.produce(0..<200, to: topic, with: producer)
+
+        let first = KafkaGroupMember(try cluster.makeConsumer(topic: topic, group: group))
+        let second = KafkaGroupMember(try cluster.makeConsumer(topic: topic, group: group))
+        first.start()
+        second.start()
+        let everything = Set((Int32(0)..<8).map { KafkaTopicPartition(topic: topic, partition: $0) })
+        try await waitUntil(timeout: .seconds(30), "both members hold half of the partitions") {
+            let (a, b) = (Set(first.consumer.assignment()), Set(second.consumer.assignment()))
+            return !a.isEmpty && !b.isEmpty && a.isDisjoint(with: b) && a.union(b) == everything
+                && first.messages.count + second.messages.count >= 200
+        }
+        let firstPartitions = first.consumer.assignment()
+        #expect((3...5).contains(firstPartitions.count), "cooperative-sticky splits 8 partitions evenly")
+
+        await first.stopAndClose()
+        try await waitUntil(timeout: .seconds(20), "the survivor holds every partition") {
+            Set(second.consumer.assignment()) == everything
+        }
+        let beforeClose = second.messages.count
+        let reports = try await KafkaTestMessages.produce(200..<400, to: topic, with: producer)
+        #expect(Set(reports.map(\.partition)) == Set(0..<8))
+        try await waitUntil(timeout: .seconds(20), "the survivor received the 200 later messages") {
+            Set(second.messages.compactMap(KafkaTestMessages.index)).isSuperset(of: 200..<400)
+        }
+        await second.stopAndClose()
+        await producer.close()
+
+        let afterClose = second.messages.dropFirst(beforeClose)
+        #expect(Set(afterClose.map(\.partition)) == Set(0..<8), "messages from every partition reach the survivor")
+        let all = (first.messages + second.messages).compactMap(KafkaTestMessages.index)
+        #expect(Set(all) == Set(0..<400), "nothing lost")
+        #expect(all.count == 400, "nothing redelivered: every member committed before its partitions moved")
+        #expect(first.record.commitFailures.isEmpty && second.record.commitFailures.isEmpty)
+        #expect(first.record.pollFailures.isEmpty && second.record.pollFailures.isEmpty)
+
+        // The rebalance events tell the same story.
+        #expect(first.record.events.last == .revoked(firstPartitions), "\(first.record.events)")
+        let secondAssigned = second.record.events.compactMap { event -> [KafkaTopicPartition]? in
+            if case .assigned(let partitions) = event { partitions } else { nil }
+        }
+        #expect(Set(secondAssigned.flatMap { $0 }).isSuperset(of: firstPartitions))
+    }
+
+    /// After `close()` the group rebalances at once; a new member gets the partitions within
+    /// the mock's rejoin window (session timeout − 1 s), not after the old member's session expires.
+    @Test func closeLeavesTheGroup() async throws {
+        let elapsed = try await handOverTime(abandon: false)
+        print("close → next member assigned after \(elapsed) (session timeout 4 s)")
+        #expect(elapsed < .seconds(4), "well under the session timeout of the closed member")
+    }
+
+    /// The control for ``closeLeavesTheGroup()``: a member that vanishes without leaving holds its
+    /// partitions until its session times out.
+    @Test func abandonedMemberHoldsItsPartitionsUntilItsSessionExpires() async throws {
+        let elapsed = try await handOverTime(abandon: true)
+        print("abandon → next member assigned after \(elapsed) (session timeout 4 s)")
+        #expect(elapsed >= .seconds(4))
+    }
+
+    private func handOverTime(abandon: Bool) async throws -> Duration {
+        let cluster = try KafkaTestCluster(label: abandon ? "abandon" : "leave")
+        let topic = try cluster.makeTopic(partitions: 4)
+        let group = cluster.groupName()
+        let session = Duration.seconds(4)
+        var first: KafkaConsumer? = try cluster.makeConsumer(topic: topic, group: group, sessionTimeout: session)
+        _ = try await first!.poll(untilAssignment: { $0.count == 4 }, timeout: .seconds(15))
+        #expect(first!.assignment().count == 4)
+
+        let started = ContinuousClock.now
+        if abandon {
+            await first!.abandonWithoutLeavingGroup()
+        } else {
+            await first!.close()
+        }
+        first = nil
+        let second = try cluster.makeConsumer(topic: topic, group: group, sessionTimeout: session)
+        _ = try await second.poll(untilAssignment: { $0.count == 4 }, timeout: .seconds(20))
+        let elapsed = ContinuousClock.now - started
+        #expect(second.assignment().count == 4)
+        await second.close()
+        return elapsed
+    }
+}
