@@ -14,6 +14,7 @@ public enum TestConfiguration {
               group: \(group)
             \(dlqTopic.map { "  dlq_topic: \($0)" } ?? "")
               session_timeout_ms: \(sessionTimeoutMs)
+              properties: {"reconnect.backoff.max.ms": "1000"}
             database:
               url: "\(databaseURL)"
               pool_size: 4

@@ -4,6 +4,7 @@ import RosterCore
 import RosterKafka
 import RosterPostgres
 import ServiceLifecycle
+import UnixSignals
 
 /// A `roster worker` process: its services under one `ServiceGroup` with graceful shutdown on
 /// SIGTERM and SIGINT (the ingest service finishes and commits its batch, then leaves the group).

@@ -9,7 +9,7 @@ import Testing
 /// file pointing at both, and helpers to produce events, run `roster worker` processes and read
 /// back what Postgres holds.
 final class IngestFixture: Sendable {
-    let cluster: KafkaMockCluster
+    let cluster: KafkaTestCluster
     let topic: String
     let group: String
     let databaseURL: String
@@ -19,29 +19,38 @@ final class IngestFixture: Sendable {
     let logger = Logger(label: "test.ingest")
 
     init(databaseURL: String, partitions: Int = 8, batchSize: Int = 500, dlqTopic: Bool = false) throws {
-        cluster = try KafkaMockCluster(brokers: 3, logger: logger)
-        let suffix = UUID().uuidString.prefix(8).lowercased()
-        topic = "hr.events.\(suffix)"
-        group = "roster-\(suffix)"
-        try cluster.createTopic(topic, partitions: partitions, replicationFactor: 1)
-        if dlqTopic { try cluster.createTopic("\(topic).dlq", partitions: 1, replicationFactor: 1) }
+        cluster = try KafkaTestCluster(label: "ingest")
+        topic = try cluster.makeTopic(partitions: Int32(partitions), name: "hr-events")
+        group = cluster.groupName("roster")
+        if dlqTopic { _ = try cluster.makeTopic(partitions: 1, name: "hr-events.dlq") }
         self.databaseURL = databaseURL
         configURL = try TestConfiguration.write(
             brokers: cluster.bootstrapServers, databaseURL: databaseURL, topic: topic, group: group,
             dlqTopic: dlqTopic ? "\(topic).dlq" : nil, batchSize: batchSize
         )
         pool = try PostgresPool(configuration: PostgresConfiguration(url: databaseURL), size: 2, acquireTimeout: .seconds(30), logger: logger)
-        producer = try KafkaProducer.make(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers), logger: logger)
+        producer = try cluster.makeProducer()
     }
 
     deinit {
-        producer.close()
         pool.close()
     }
 
     func produce(_ messages: [(key: String, value: Data)]) async throws {
         let records = messages.map { KafkaProducerRecord(topic: topic, key: Data($0.key.utf8), value: $0.value) }
-        _ = try await producer.send(records)
+        let failed = try await producer.send(records).filter { if case .failure = $0 { true } else { false } }
+        #expect(failed.isEmpty, "every test message is delivered")
+    }
+
+    /// How many messages the topic holds (sum of high watermarks).
+    func messageCount(topic: String? = nil) async throws -> Int64 {
+        let consumer = try cluster.makeConsumer(topic: topic ?? self.topic, group: cluster.groupName("count-\(UUID().uuidString.prefix(6))"))
+        var total: Int64 = 0
+        for partition in try await consumer.partitions(topic: topic ?? self.topic) {
+            total += try await consumer.watermarks(topic: topic ?? self.topic, partition: partition).high
+        }
+        await consumer.close()
+        return total
     }
 
     func startWorker(failpoint: String? = nil, name: String = "worker") throws -> RosterProcess {

@@ -150,13 +150,13 @@ struct IngestTests {
             #expect(refused.status == 1)
             #expect(refused.output.contains("line 4 (event 4): data.employee.email: missing"))
             #expect(refused.output.contains("nothing was produced"))
-            #expect(try await fixture.cluster.messageCount(topic: fixture.topic) == 0)
+            #expect(try await fixture.messageCount() == 0)
 
             try good.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
             let published = try await RosterProcess.run(["publish", file.path], environment: ["ROSTER_CONFIG": fixture.configURL.path])
             #expect(published.status == 0, "\(published.output)")
             #expect(published.output.contains("delivered 3 events"))
-            #expect(try await fixture.cluster.messageCount(topic: fixture.topic) == 3)
+            #expect(try await fixture.messageCount() == 3)
         }
     }
 }

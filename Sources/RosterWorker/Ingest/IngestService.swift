@@ -143,7 +143,10 @@ public struct IngestService: Service {
             )
         }
         do {
-            _ = try await producer.send(records)
+            let failed = try await producer.send(records).count { if case .failure = $0 { true } else { false } }
+            if failed > 0 {
+                logger.warning("some dead letters did not reach the dead-letter topic", metadata: ["failed": "\(failed)", "count": "\(records.count)"])
+            }
         } catch {
             // The dead_letters table is the source of truth; the topic is a convenience copy.
             logger.warning("could not produce to the dead-letter topic", metadata: ["error": "\(error)", "count": "\(records.count)"])

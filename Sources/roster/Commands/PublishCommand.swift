@@ -64,12 +64,21 @@ struct PublishCommand: AsyncParsableCommand {
             return
         }
         let producer = try KafkaProducer.make(configuration: KafkaProducerConfiguration(bootstrapServers: configuration.kafka.brokers), logger: logger)
-        defer { producer.close() }
+        let results: [Result<KafkaDeliveryReport, KafkaError>]
         do {
-            _ = try await producer.send(records)
+            results = try await producer.send(records)
         } catch {
+            await producer.close()
             throw CleanExit.message("producing to \(target) failed: \(error)", code: .failure)
         }
-        print("delivered \(records.count) events to \(target)")
+        await producer.close()
+        var failures: [String: Int] = [:]
+        for case .failure(let error) in results { failures[error.description, default: 0] += 1 }
+        let delivered = results.count - failures.values.reduce(0, +)
+        if !failures.isEmpty {
+            let summary = failures.map { "\($0.value) × \($0.key)" }.sorted().joined(separator: "; ")
+            throw CleanExit.message("delivered \(delivered) of \(records.count) events to \(target); failed: \(summary)", code: .failure)
+        }
+        print("delivered \(delivered) events to \(target)")
     }
 }
