@@ -9,6 +9,6 @@ struct Roster: AsyncParsableCommand {
             Exit codes: 0 ok, 1 failure, 2 usage error.
             Configuration: --config FILE or ROSTER_CONFIG, plus ROSTER_KAFKA_BROKERS, ROSTER_DATABASE_URL, ROSTER_HTTP_LISTEN.
             """,
-        subcommands: [WorkerCommand.self, MigrateCommand.self, PublishCommand.self]
+        subcommands: [WorkerCommand.self, MigrateCommand.self, PublishCommand.self, DevCommand.self]
     )
 }
