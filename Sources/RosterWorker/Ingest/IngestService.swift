@@ -59,6 +59,7 @@ public struct IngestService: Service {
                 continue
             }
             guard !messages.isEmpty else { continue }
+            logger.debug("batch polled", metadata: ["messages": "\(messages.count)"])
             failpoints.hit(.afterPoll)
             let batch = IngestBatch(messages: messages, decoder: decoder)
             guard let outcome = await recordUntilDurable(batch) else { break }
@@ -73,6 +74,7 @@ public struct IngestService: Service {
             await produceDeadLetters(batch)
             do {
                 try await consumer.commit(messages)
+                logger.debug("batch committed", metadata: ["messages": "\(messages.count)"])
             } catch {
                 // Harmless: the batch is durable in Postgres and a redelivery is absorbed by the event id.
                 logger.warning("kafka offset commit failed; continuing", metadata: ["error": "\(error)"])
