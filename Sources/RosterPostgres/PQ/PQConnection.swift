@@ -11,7 +11,6 @@ final class PQConnection: @unchecked Sendable {
     /// The `PGconn *`, `nil` after ``finish()``.
     private var handle: OpaquePointer?
     private let cancelHandle: PQCancelHandle
-    private var nextStatement: UInt64 = 0
 
     private init(taking handle: OpaquePointer) {
         self.handle = handle
@@ -122,12 +121,6 @@ final class PQConnection: @unchecked Sendable {
     }
 
     // MARK: - Statements
-
-    /// Reserves an identifier for the next statement, for ``requestCancel(statement:)``.
-    func makeStatementID() -> UInt64 {
-        self.nextStatement &+= 1
-        return self.nextStatement
-    }
 
     /// Asks the server to cancel `statement` if it is still running. Any thread; blocks briefly.
     func requestCancel(statement: UInt64) {
