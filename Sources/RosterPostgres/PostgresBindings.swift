@@ -9,6 +9,12 @@ public struct PostgresBindings: Sendable, Hashable, CustomStringConvertible, Cus
         public var type: PostgresDataType
         /// The binary-format bytes, or `nil` for `NULL`.
         public var bytes: [UInt8]?
+
+        /// A parameter of type `type` with binary-format `bytes` (`nil` for `NULL`).
+        public init(type: PostgresDataType, bytes: [UInt8]?) {
+            self.type = type
+            self.bytes = bytes
+        }
     }
 
     /// The parameters in order: `values[0]` is `$1`.

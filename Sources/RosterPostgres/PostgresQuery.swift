@@ -102,6 +102,13 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             self.sql.append("$\(self.binds.count)")
         }
 
+        /// Binds `value` as the next `$n` parameter, `NULL` when `nil`. (This overload keeps the
+        /// compiler from warning about interpolating an optional.)
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            self.binds.append(value)
+            self.sql.append("$\(self.binds.count)")
+        }
+
         /// Splices `sql` into the statement as is.
         ///
         /// - Important: only for SQL the program wrote itself, never for input.
