@@ -15,6 +15,7 @@ extension PostgresConnection {
     ///   "a transaction is already open"), the error `body` threw (after a `ROLLBACK`, whose own
     ///   failure is kept separately), and a failed `COMMIT` (also when `COMMIT` turned into a
     ///   rollback because a statement inside had failed and the body caught that error).
+    @discardableResult
     public func withTransaction<Result>(
         isolation: isolated (any Actor)? = #isolation,
         file: String = #fileID,

@@ -124,13 +124,13 @@ public final class PostgresConnection: Sendable {
         self.logger.debug("postgres connection closed")
     }
 
-    func markBroken(_ error: PostgresError) {
+    func markBroken(_ error: PostgresError, level: Logger.Level = .warning) {
         let first = self.state.withLock { state in
             defer { state.isBroken = true }
             return !state.isBroken
         }
         if first {
-            self.logger.warning("postgres connection broken", metadata: ["postgres.error": "\(error)"])
+            self.logger.log(level: level, "postgres connection broken", metadata: ["postgres.error": "\(error)"])
         }
     }
 
@@ -253,7 +253,8 @@ public final class PostgresConnection: Sendable {
         guard !self.isBroken, !self.isClosed else { return false }
         let healthy = await self.onQueue { $0.checkHealth() }
         if !healthy {
-            self.markBroken(PostgresError(code: .connectionClosed, reason: "health check failed"))
+            // Expected after a server restart; the pool logs the replacement.
+            self.markBroken(PostgresError(code: .connectionClosed, reason: "health check failed"), level: .debug)
         }
         return healthy
     }

@@ -88,6 +88,7 @@ public final class PostgresPool: Sendable {
     /// - Throws: ``PostgresError/Code/poolTimeout`` when no connection became free in time,
     ///   ``PostgresError/Code/poolClosed``, ``PostgresError/Code/connectionFailed``,
     ///   `CancellationError`, or what `body` throws.
+    @discardableResult
     public func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation,
         file: String = #fileID,
@@ -111,6 +112,7 @@ public final class PostgresPool: Sendable {
     ///
     /// - Throws: ``PostgresTransactionError``; a failure to lease a connection is its
     ///   ``PostgresTransactionError/beginError``.
+    @discardableResult
     public func withTransaction<Result>(
         isolation: isolated (any Actor)? = #isolation,
         file: String = #fileID,
