@@ -127,7 +127,9 @@ public struct Migrator: Sendable {
         )
     }
 
-    private func recordedMigrations(_ connection: PostgresConnection) async throws -> [Int: (name: String, checksum: String)] {
+    private func recordedMigrations(_ connection: PostgresConnection) async throws -> [Int: (
+        name: String, checksum: String
+    )] {
         var recorded: [Int: (name: String, checksum: String)] = [:]
         let result = try await connection.query("SELECT version, name, checksum FROM schema_migrations")
         for (version, name, checksum) in try result.decode((Int, String, String).self) {

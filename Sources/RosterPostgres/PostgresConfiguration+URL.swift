@@ -127,7 +127,8 @@ extension PostgresConfiguration {
                 bytes.append(byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else {
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+            else {
                 throw Self.invalidURL("invalid percent-encoding in the \(part)")
             }
             bytes.append(high << 4 | low)

@@ -82,7 +82,10 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
             let reason = errorMessage.map { String(cString: $0).trimmingTrailingNewlines() }
             // The error message is malloc'ed by libpq and freed with PQfreemem.
             errorMessage.map { PQfreemem($0) }
-            throw PostgresError(code: .invalidConfiguration, reason: "invalid conninfo string: \(reason ?? "unknown error")")
+            throw PostgresError(
+                code: .invalidConfiguration,
+                reason: "invalid conninfo string: \(reason ?? "unknown error")"
+            )
         }
         // The option array (and its strings) is freed with PQconninfoFree after copying.
         defer { PQconninfoFree(options) }

@@ -17,42 +17,79 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
         self.rawValue = rawValue
     }
 
+    /// `bool` (OID 16).
     public static let bool = PostgresDataType(16)
+    /// `bytea` (OID 17).
     public static let bytea = PostgresDataType(17)
+    /// `char` (OID 18).
     public static let char = PostgresDataType(18)
+    /// `name` (OID 19).
     public static let name = PostgresDataType(19)
+    /// `int8` (OID 20).
     public static let int8 = PostgresDataType(20)
+    /// `int2` (OID 21).
     public static let int2 = PostgresDataType(21)
+    /// `int4` (OID 23).
     public static let int4 = PostgresDataType(23)
+    /// `text` (OID 25).
     public static let text = PostgresDataType(25)
+    /// `oid` (OID 26).
     public static let oid = PostgresDataType(26)
+    /// `json` (OID 114).
     public static let json = PostgresDataType(114)
+    /// `json[]` (OID 199).
     public static let jsonArray = PostgresDataType(199)
+    /// `float4` (OID 700).
     public static let float4 = PostgresDataType(700)
+    /// `float8` (OID 701).
     public static let float8 = PostgresDataType(701)
+    /// `unknown` (OID 705).
     public static let unknown = PostgresDataType(705)
+    /// `bool[]` (OID 1000).
     public static let boolArray = PostgresDataType(1000)
+    /// `bytea[]` (OID 1001).
     public static let byteaArray = PostgresDataType(1001)
+    /// `name[]` (OID 1003).
     public static let nameArray = PostgresDataType(1003)
+    /// `int2[]` (OID 1005).
     public static let int2Array = PostgresDataType(1005)
+    /// `int4[]` (OID 1007).
     public static let int4Array = PostgresDataType(1007)
+    /// `text[]` (OID 1009).
     public static let textArray = PostgresDataType(1009)
+    /// `bpchar[]` (OID 1014).
     public static let bpcharArray = PostgresDataType(1014)
+    /// `varchar[]` (OID 1015).
     public static let varcharArray = PostgresDataType(1015)
+    /// `int8[]` (OID 1016).
     public static let int8Array = PostgresDataType(1016)
+    /// `float4[]` (OID 1021).
     public static let float4Array = PostgresDataType(1021)
+    /// `float8[]` (OID 1022).
     public static let float8Array = PostgresDataType(1022)
+    /// `bpchar` (OID 1042).
     public static let bpchar = PostgresDataType(1042)
+    /// `varchar` (OID 1043).
     public static let varchar = PostgresDataType(1043)
+    /// `date` (OID 1082).
     public static let date = PostgresDataType(1082)
+    /// `timestamp` (OID 1114).
     public static let timestamp = PostgresDataType(1114)
+    /// `timestamp[]` (OID 1115).
     public static let timestampArray = PostgresDataType(1115)
+    /// `timestamptz` (OID 1184).
     public static let timestamptz = PostgresDataType(1184)
+    /// `timestamptz[]` (OID 1185).
     public static let timestamptzArray = PostgresDataType(1185)
+    /// `numeric` (OID 1700).
     public static let numeric = PostgresDataType(1700)
+    /// `uuid` (OID 2950).
     public static let uuid = PostgresDataType(2950)
+    /// `uuid[]` (OID 2951).
     public static let uuidArray = PostgresDataType(2951)
+    /// `jsonb` (OID 3802).
     public static let jsonb = PostgresDataType(3802)
+    /// `jsonb[]` (OID 3807).
     public static let jsonbArray = PostgresDataType(3807)
 
     /// The type's SQL name for the built-in types this library knows (`int8`, `text[]`), else

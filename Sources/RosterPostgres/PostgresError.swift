@@ -39,6 +39,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let connectionClosed = Code(.connectionClosed)
         /// The server rejected the statement; see ``PostgresError/sqlState``.
         public static let server = Code(.server)
+        /// Another name for ``server``: the server rejected the statement.
+        public static let queryFailed = Code(.server)
         /// A column could not be decoded into the requested Swift type.
         public static let decoding = Code(.decoding)
         /// No pooled connection became free within the pool's acquire timeout.

@@ -52,7 +52,7 @@ public final class PostgresListener: Sendable {
     ///     logged) beyond it. Default 10,000.
     ///   - logger: For connection events; payloads are never logged.
     /// - Returns: once `LISTEN` is in effect, so a notification sent after this returns is delivered.
-    /// - Throws: ``PostgresError`` when the first connection or `LISTEN` fails.
+    /// - Throws: ``PostgresError`` when `channels` is empty or the first connection or `LISTEN` fails.
     public static func listen(
         channels: [String],
         configuration: PostgresConfiguration,
@@ -60,7 +60,9 @@ public final class PostgresListener: Sendable {
         bufferSize: Int = 10_000,
         logger: Logger = Logger(label: "roster.postgres.listener")
     ) async throws -> PostgresListener {
-        precondition(!channels.isEmpty, "listen to at least one channel")
+        guard !channels.isEmpty else {
+            throw PostgresError(code: .invalidConfiguration, reason: "a listener needs at least one channel")
+        }
         let (stream, continuation) = AsyncStream.makeStream(
             of: PostgresNotification.self,
             bufferingPolicy: .bufferingNewest(bufferSize)

@@ -34,7 +34,10 @@ final class PostgresListenerLoop: Sendable {
     ) throws(PostgresError) {
         var descriptors: [Int32] = [-1, -1]
         guard pipe(&descriptors) == 0 else {
-            throw PostgresError(code: .connectionFailed, reason: "could not create the listener's wake pipe (errno \(errno))")
+            throw PostgresError(
+                code: .connectionFailed,
+                reason: "could not create the listener's wake pipe (errno \(errno))"
+            )
         }
         for descriptor in descriptors {
             // Non-blocking so that a full pipe never blocks stop(); close-on-exec for child processes.
@@ -97,9 +100,14 @@ final class PostgresListenerLoop: Sendable {
                     connection = pq
                     delay = self.reconnectDelay
                     self.shared.withLock { $0.reconnectCount += 1 }
-                    self.logger.warning("postgres listener reconnected; notifications sent while disconnected were lost")
+                    self.logger.warning(
+                        "postgres listener reconnected; notifications sent while disconnected were lost"
+                    )
                 case .failure(let error):
-                    self.logger.warning("postgres listener could not reconnect", metadata: ["postgres.error": "\(error)"])
+                    self.logger.warning(
+                        "postgres listener could not reconnect",
+                        metadata: ["postgres.error": "\(error)"]
+                    )
                     delay = min(delay * 2, Self.maximumReconnectDelay)
                 }
                 continue
@@ -198,7 +206,9 @@ final class PostgresListenerLoop: Sendable {
 
     /// Sleeps up to `delay`, returning `false` if woken by ``stop()``.
     private func sleep(_ delay: Duration) -> Bool {
-        let milliseconds = Int32(clamping: delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(
+            clamping: delay.components.seconds * 1_000 + delay.components.attoseconds / 1_000_000_000_000_000
+        )
         return self.waitForInput(socket: -1, timeoutMilliseconds: max(1, milliseconds)) == .timeout && !self.isStopped
     }
 

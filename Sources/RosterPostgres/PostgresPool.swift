@@ -180,7 +180,10 @@ public final class PostgresPool: Sendable {
                 return connection
             }
             // The server closed it (restart, failover, idle timeout): replace it in the same slot.
-            self.logger.info("discarding a stale pooled postgres connection", metadata: ["postgres.connection.id": "\(connection.id)"])
+            self.logger.info(
+                "discarding a stale pooled postgres connection",
+                metadata: ["postgres.connection.id": "\(connection.id)"]
+            )
             connection.close()
         }
         do {
@@ -223,7 +226,9 @@ public final class PostgresPool: Sendable {
                 case .grant(let grant):
                     continuation.resume(returning: grant)
                 case .failClosed:
-                    continuation.resume(throwing: PostgresError(code: .poolClosed, reason: "the pool is closed", file: file, line: line))
+                    continuation.resume(
+                        throwing: PostgresError(code: .poolClosed, reason: "the pool is closed", file: file, line: line)
+                    )
                 case .wait:
                     // Cancelled before the handler could see the waiter: take it out again.
                     if Task.isCancelled, let waiter = self.state.withLock({ $0.removeWaiter(id: id) }) {

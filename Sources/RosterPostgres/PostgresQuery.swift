@@ -67,7 +67,8 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
         guard self.binds.count <= Self.maximumParameterCount else {
             throw PostgresError(
                 code: .tooManyParameters,
-                reason: "\(self.binds.count) parameters bound, at most \(Self.maximumParameterCount) allowed; bind arrays",
+                reason:
+                    "\(self.binds.count) parameters bound, at most \(Self.maximumParameterCount) allowed; bind arrays",
                 query: self,
                 file: file,
                 line: line

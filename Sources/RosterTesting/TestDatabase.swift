@@ -110,7 +110,10 @@ public enum TestDatabase {
                 return
             } catch {
                 if attempt == 20 {
-                    logger.warning("could not drop test database", metadata: ["database": "\(name)", "error": "\(error)"])
+                    logger.warning(
+                        "could not drop test database",
+                        metadata: ["database": "\(name)", "error": "\(error)"]
+                    )
                 }
                 try? await Task.sleep(for: .milliseconds(250))
             }

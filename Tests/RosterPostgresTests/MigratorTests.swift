@@ -16,7 +16,11 @@ struct MigratorTests {
                 CREATE TABLE jobs (id uuid PRIMARY KEY, status text NOT NULL);
                 """
         ),
-        Migration(version: 3, name: "index", sql: "INSERT INTO applications VALUES (3); CREATE INDEX ON jobs (status);"),
+        Migration(
+            version: 3,
+            name: "index",
+            sql: "INSERT INTO applications VALUES (3); CREATE INDEX ON jobs (status);"
+        ),
     ]
 
     @Test func twoMigratorsAtOnceApplyEachMigrationOnce() async throws {
@@ -29,12 +33,16 @@ struct MigratorTests {
                 second.close()
             }
             async let appliedByFirst = Migrator(migrations: Self.migrations, logger: TestDatabase.logger).migrate(first)
-            async let appliedBySecond = Migrator(migrations: Self.migrations, logger: TestDatabase.logger).migrate(second)
+            async let appliedBySecond = Migrator(migrations: Self.migrations, logger: TestDatabase.logger).migrate(
+                second
+            )
             let (a, b) = try await (appliedByFirst, appliedBySecond)
             #expect((a + b).sorted() == [1, 2, 3])
             #expect(Set(a).isDisjoint(with: b))
             #expect(try await first.query("SELECT version FROM applications ORDER BY 1").decode(Int.self) == [2, 3])
-            let recorded = try await first.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+            let recorded = try await first.query(
+                "SELECT version, name, checksum FROM schema_migrations ORDER BY version"
+            )
             let rows = try recorded.decode((Int, String, String).self)
             #expect(rows.map(\.0) == [1, 2, 3])
             #expect(rows.map(\.1) == ["applications", "slow", "index"])

@@ -48,7 +48,9 @@ struct PostgresBulkInsertTests {
                 FROM employees
                 """
             )
-            let (rows, sum, managed, activeCount, first, last) = try summary[0].decode((Int, Int, Int, Int, Date, Date).self)
+            let (rows, sum, managed, activeCount, first, last) = try summary[0].decode(
+                (Int, Int, Int, Int, Date, Date).self
+            )
             #expect(rows == count)
             #expect(sum == count * (count - 1) / 2)
             #expect(managed == count / 2)

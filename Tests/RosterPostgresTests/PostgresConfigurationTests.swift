@@ -1,10 +1,12 @@
-@testable import RosterPostgres
 import Testing
+
+@testable import RosterPostgres
 
 @Suite struct PostgresConfigurationTests {
     @Test func parsesEveryPartOfAURL() throws {
         let configuration = try PostgresConfiguration(
-            url: "postgresql://roster:s%40cret%2Fp%3Aw@db.internal:6543/roster_prod?sslmode=require&application_name=worker%201"
+            url:
+                "postgresql://roster:s%40cret%2Fp%3Aw@db.internal:6543/roster_prod?sslmode=require&application_name=worker%201"
         )
         #expect(configuration["user"] == "roster")
         #expect(configuration["password"] == "s@cret/p:w")

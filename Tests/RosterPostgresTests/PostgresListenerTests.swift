@@ -124,7 +124,11 @@ struct PostgresListenerTests {
         var configuration = PostgresConfiguration(host: "127.0.0.1", port: 1, user: "u", database: "d")
         configuration.connectTimeout = .seconds(2)
         await #expect {
-            try await PostgresListener.listen(channels: ["x"], configuration: configuration, logger: TestDatabase.logger)
+            try await PostgresListener.listen(
+                channels: ["x"],
+                configuration: configuration,
+                logger: TestDatabase.logger
+            )
         } throws: { error in
             (error as? PostgresError)?.code == .connectionFailed
         }

@@ -6,7 +6,8 @@ import Testing
     @Test func interpolatedValuesBecomeNumberedBinds() {
         let email = "ada@example.com"
         let attempts = 3
-        let query: PostgresQuery = "SELECT * FROM jobs WHERE email = \(email) AND attempts < \(attempts) OR email = \(email)"
+        let query: PostgresQuery =
+            "SELECT * FROM jobs WHERE email = \(email) AND attempts < \(attempts) OR email = \(email)"
         #expect(query.sql == "SELECT * FROM jobs WHERE email = $1 AND attempts < $2 OR email = $3")
         #expect(query.binds.count == 3)
         #expect(query.binds.values.map(\.type) == [.text, .int8, .text])
@@ -73,7 +74,9 @@ import Testing
         }
         let query = PostgresQuery(unsafeSQL: "SELECT 1", binds: binds)
         // Port 1 on loopback refuses connections: the check must come first.
-        let pool = PostgresPool(configuration: PostgresConfiguration(host: "127.0.0.1", port: 1, user: "u", database: "d"))
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(host: "127.0.0.1", port: 1, user: "u", database: "d")
+        )
         defer { pool.close() }
         await #expect {
             try await pool.query(query)
@@ -84,7 +87,13 @@ import Testing
     }
 
     @Test func connectionFailureIsAClearRetryableError() async throws {
-        var configuration = PostgresConfiguration(host: "127.0.0.1", port: 1, user: "u", password: "hunter2", database: "d")
+        var configuration = PostgresConfiguration(
+            host: "127.0.0.1",
+            port: 1,
+            user: "u",
+            password: "hunter2",
+            database: "d"
+        )
         configuration.connectTimeout = .seconds(2)
         await #expect {
             try await PostgresConnection.connect(configuration)

@@ -38,7 +38,8 @@ struct PostgresServerRestartTests {
             let results = try await withThrowingTaskGroup(of: Int32.self) { group in
                 for index in 0..<40 {
                     group.addTask {
-                        try await pool.query("SELECT \(Int32(index))::int4, pg_sleep(0.001)").singleValue(Int32.self) ?? -1
+                        try await pool.query("SELECT \(Int32(index))::int4, pg_sleep(0.001)").singleValue(Int32.self)
+                            ?? -1
                     }
                 }
                 return try await group.reduce(into: [Int32]()) { $0.append($1) }

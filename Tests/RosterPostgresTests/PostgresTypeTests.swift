@@ -119,7 +119,11 @@ struct PostgresTypeTests {
 
     @Test func arraysRoundTrip() async throws {
         try await TestDatabase.withFreshPool { pool, _ async throws in
-            #expect(try await roundTrip(["a", "b,c", "\"q\"", "", "ü"], as: "text[]", on: pool) == ["a", "b,c", "\"q\"", "", "ü"])
+            #expect(
+                try await roundTrip(["a", "b,c", "\"q\"", "", "ü"], as: "text[]", on: pool) == [
+                    "a", "b,c", "\"q\"", "", "ü",
+                ]
+            )
             #expect(try await roundTrip([String](), as: "text[]", on: pool) == [])
             #expect(try await roundTrip([Int64.min, 0, .max], as: "int8[]", on: pool) == [Int64.min, 0, .max])
             #expect(try await roundTrip([1, 2, 3], as: "int8[]", on: pool) == [1, 2, 3])
