@@ -21,7 +21,6 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
             case tooManyParameters
             case unsupportedResult
             case transaction
-            case listenerClosed
             case migration
         }
 
@@ -53,8 +52,6 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let unsupportedResult = Code(.unsupportedResult)
         /// A transaction was misused (for example nested `BEGIN`).
         public static let transaction = Code(.transaction)
-        /// The listener was closed.
-        public static let listenerClosed = Code(.listenerClosed)
         /// A migration set is invalid or does not match the database.
         public static let migration = Code(.migration)
 

@@ -158,3 +158,32 @@ struct PostgresPoolTests {
         }
     }
 }
+
+/// Leases keep the caller's actor isolation: the closure may touch actor state directly.
+actor JobCounter {
+    private(set) var seen = 0
+    let pool: PostgresPool
+
+    init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    func count() async throws -> Int {
+        try await self.pool.withTransaction { connection in
+            let value = try await connection.query("SELECT 3::int8").singleValue(Int.self) ?? 0
+            self.seen += value  // actor state, no hop needed
+            return self.seen
+        }
+    }
+}
+
+@Suite(.requiresPostgres, .timeLimit(.minutes(1)))
+struct PostgresPoolIsolationTests {
+    @Test func leasesRunInTheCallersIsolation() async throws {
+        try await TestDatabase.withFreshPool { pool, _ async throws in
+            let counter = JobCounter(pool: pool)
+            #expect(try await counter.count() == 3)
+            #expect(try await counter.count() == 6)
+        }
+    }
+}

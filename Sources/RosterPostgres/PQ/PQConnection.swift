@@ -82,10 +82,6 @@ final class PQConnection: @unchecked Sendable {
 
     // MARK: - State
 
-    var isOpen: Bool {
-        self.handle != nil
-    }
-
     /// `PQstatus == CONNECTION_OK`.
     var isConnectionOK: Bool {
         guard let handle else { return false }

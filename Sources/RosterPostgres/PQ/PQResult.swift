@@ -40,11 +40,6 @@ final class PQResult: @unchecked Sendable {
         PostgresDataType(PQftype(self.pointer, Int32(column)))
     }
 
-    /// `1` for binary columns. Roster asks for binary results (`resultFormat = 1`).
-    func columnFormat(_ column: Int) -> Int {
-        Int(PQfformat(self.pointer, Int32(column)))
-    }
-
     func isNull(row: Int, column: Int) -> Bool {
         PQgetisnull(self.pointer, Int32(row), Int32(column)) == 1
     }
