@@ -121,7 +121,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterPostgresTests",
-            dependencies: ["RosterPostgres", "RosterTesting"],
+            dependencies: [
+                "RosterPostgres",
+                "RosterTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,13 @@
+import Testing
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only when a PostgreSQL server is configured (`ROSTER_TEST_DATABASE_URL`),
+    /// and otherwise skips it with a message, unless `ROSTER_TEST_REQUIRE_SERVERS=1`: then it
+    /// runs and fails loudly in ``TestDatabase/withFreshDatabase(exclusive:_:)``.
+    public static var requiresPostgres: Self {
+        .enabled(
+            if: TestDatabase.shouldRun,
+            "no PostgreSQL: set ROSTER_TEST_DATABASE_URL (ops/test starts a private server and sets it)"
+        )
+    }
+}
