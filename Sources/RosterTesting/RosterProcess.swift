@@ -2,16 +2,18 @@ import Foundation
 
 /// The `roster` executable run as a real child process, so tests can SIGKILL and SIGTERM it.
 ///
-/// Output goes to a log file in the test's work directory (read it with ``output()``); the
-/// process is killed when this object is deallocated, so a failing test leaves nothing behind.
-public final class RosterProcess: @unchecked Sendable {
-    // @unchecked: `process` is created in init and only read afterwards; Foundation's `Process`
-    // is thread-safe for the calls used here (pid, isRunning, terminationStatus, waitUntilExit).
-    private let process: Process
+/// Spawned with `posix_spawn`, an empty signal mask and default signal dispositions: Foundation's
+/// `Process` on Linux passes a Dispatch thread's blocked signals on to the child
+/// (swift-corelibs-foundation#4772), which would make SIGTERM tests lie. Output goes to a log
+/// file in the test work directory; the process is SIGKILLed when this object goes away, so a
+/// failing test leaves nothing behind.
+public final class RosterProcess: Sendable {
+    public let pid: pid_t
     public let logURL: URL
     public let arguments: [String]
+    private let exit = ExitStatusBox()
 
-    /// Where the test binary lives; `roster` is built next to it by `swift build --build-tests`.
+    /// Where `roster` is: `ROSTER_BINARY`, else next to the test bundle (`swift build --build-tests` builds it there).
     public static var executableURL: URL {
         if let explicit = ProcessInfo.processInfo.environment["ROSTER_BINARY"] { return URL(fileURLWithPath: explicit) }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -23,49 +25,44 @@ public final class RosterProcess: @unchecked Sendable {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/roster")
     }
 
-    /// Starts `roster ARGUMENTS` with the given extra environment.
+    /// Starts `roster ARGUMENTS` with the test environment plus `environment`.
     public init(_ arguments: [String], environment: [String: String] = [:], name: String = "roster") throws {
         self.arguments = arguments
-        let dir = TestWorkDirectory.url
-        logURL = dir.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logURL)
-        process = Process()
-        process.executableURL = Self.executableURL
-        process.arguments = arguments
+        logURL = TestWorkDirectory.url.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "ROSTER_FAILPOINT")
         env.merge(environment) { _, new in new }
-        process.environment = env
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        pid = try Self.spawn([Self.executableURL.path] + arguments, environment: env, output: logURL.path)
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if exit.status == nil {
+            Foundation.kill(pid, SIGKILL)
+            _ = reap(blocking: true)
+        }
     }
 
-    public var pid: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { reap(blocking: false) == nil }
 
     public func kill(_ signal: Int32 = SIGKILL) {
-        if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
+        if isRunning { Foundation.kill(pid, signal) }
     }
 
-    /// Waits for the process to exit; returns its status, or `nil` on timeout.
+    /// Waits for the process to end; its exit code, 128 + signal when a signal ended it, or `nil` on timeout.
     public func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while true {
+            if let status = reap(blocking: false) { return status }
             if ContinuousClock.now > deadline { return nil }
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await Task.sleep(for: .milliseconds(25))
         }
-        return process.terminationStatus
     }
 
-    /// Whether the process was ended by a signal (as opposed to exiting).
-    public var wasSignalled: Bool { !process.isRunning && process.terminationReason == .uncaughtSignal }
+    /// Whether a signal (not an exit call) ended the process.
+    public var wasSignalled: Bool {
+        _ = reap(blocking: false)
+        return exit.signalled
+    }
 
     public func output() -> String {
         (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
@@ -80,6 +77,75 @@ public final class RosterProcess: @unchecked Sendable {
         }
         return (status, p.output())
     }
+
+    // MARK: - Spawning
+
+    private func reap(blocking: Bool) -> Int32? {
+        exit.withLock { state in
+            if let status = state.status { return status }
+            var raw: Int32 = 0
+            let result = waitpid(pid, &raw, blocking ? 0 : WNOHANG)
+            guard result == pid else { return nil }
+            // WIFEXITED / WIFSIGNALED spelled out: the C macros are not imported.
+            let signal = raw & 0x7F
+            if signal == 0 {
+                state.status = (raw >> 8) & 0xFF
+            } else {
+                state.status = 128 + signal
+                state.signalled = true
+            }
+            return state.status
+        }
+    }
+
+    static func spawn(_ argv: [String], environment: [String: String], output: String) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        // posix_spawn copies argv and envp; the C strings only need to live for the call.
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            cArguments.forEach { free($0) }
+            cEnvironment.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        guard result == 0 else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot start \(argv[0]): errno \(result)"])
+        }
+        return pid
+    }
+}
+
+/// The child's exit status, reaped once, behind a lock.
+private final class ExitStatusBox: Sendable {
+    struct State {
+        var status: Int32?
+        var signalled = false
+    }
+
+    private let state = LockedBox(State())
+
+    var status: Int32? { state.withLock { $0.status } }
+    var signalled: Bool { state.withLock { $0.signalled } }
+
+    func withLock(_ body: (inout State) -> Int32?) -> Int32? { state.withLock { body(&$0) } }
 }
 
 /// The per-run scratch directory (`ROSTER_TEST_WORKDIR` from ops/test, else a temporary one).

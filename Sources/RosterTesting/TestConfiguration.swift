@@ -21,6 +21,7 @@ public enum TestConfiguration {
             ingest:
               batch_size: \(batchSize)
               batch_wait_ms: 100
+              max_message_bytes: 65536
             vendors:
               openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: ROSTER_TEST_OPENAI_KEY}
               posthog: {kind: posthog, base_url: "http://127.0.0.1:9", organization_id: "org", api_key_env: ROSTER_TEST_POSTHOG_KEY}

@@ -20,6 +20,9 @@ public enum TestEvents {
         return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 
+    /// Larger than ``TestConfiguration``'s `max_message_bytes` (64 KiB) and under Kafka's 1 MB default.
+    public static let oversize = 100_000
+
     /// Invalid messages of every kind the contract names, with the employee id used as key.
     public static func invalid(index: Int) -> (key: String, value: Data, kind: String) {
         let employee = "BAD\(index)"
@@ -37,7 +40,7 @@ public enum TestEvents {
         default:
             var big = String(decoding: event(id: "bad-\(index)", employee: employee), as: UTF8.self)
             big.removeLast()
-            big += #","padding":""# + String(repeating: "x", count: (1 << 20) + 10) + #""}"#
+            big += #","padding":""# + String(repeating: "x", count: oversize) + #""}"#
             return (employee, Data(big.utf8), "oversize")
         }
     }

@@ -60,7 +60,7 @@ final class IngestFixture: Sendable {
     }
 
     func count(_ sql: String) async throws -> Int {
-        let result = try await pool.query(PostgresQuery(unescaped: sql))
+        let result = try await pool.query(PostgresQuery(unsafeSQL: sql))
         return Int(try result.rows.first?.decode(Int64.self, at: 0) ?? 0)
     }
 
@@ -77,8 +77,9 @@ final class IngestFixture: Sendable {
 
     func waitForCounts(events: Int, deadLetters: Int = 0, timeout: Duration = .seconds(60)) async throws {
         try await waitUntil("\(events) events and \(deadLetters) dead letters", timeout: timeout) {
-            try await self.count("SELECT count(*) FROM events") == events
-                && self.count("SELECT count(*) FROM dead_letters") == deadLetters
+            let recorded = try await self.count("SELECT count(*) FROM events")
+            let dead = try await self.count("SELECT count(*) FROM dead_letters")
+            return recorded == events && dead == deadLetters
         }
     }
 

@@ -31,7 +31,7 @@ struct IngestTests {
             #expect(reasons.contains { $0.1.contains("data.employee.email: missing") })
             #expect(reasons.contains { $0.1.contains("type: must be one of") })
             #expect(reasons.contains { $0.1.contains("vendor \"salesforce\" is not configured") })
-            #expect(reasons.contains { $0.1.contains("over the 1048576-byte limit") })
+            #expect(reasons.contains { $0.1.contains("over the 65536-byte limit") })
             #expect(!reasons.contains { $0.1.contains("@example.com") }, "reasons carry no personal data")
             worker.kill(SIGTERM)
             #expect(await worker.waitForExit() == 0)

@@ -90,13 +90,15 @@ public struct IngestService: Service {
         while true {
             do {
                 return try await store.record(batch)
-            } catch let error as PostgresError where !error.isRetryable && !error.isConnectionFailure {
-                // Postgres refuses something in this batch that validation let through. Isolate it
-                // message by message so one bad message cannot block the partition.
-                logger.error("batch refused by Postgres; recording message by message", metadata: ["error": "\(error)"])
-                if let outcome = await recordOneByOne(batch) { return outcome }
             } catch {
-                logger.warning("could not record batch; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                if let refusal = Self.dataRefusal(error) {
+                    // Postgres refuses something in this batch that validation let through. Isolate it
+                    // message by message so one bad message cannot block the partition.
+                    logger.error("batch refused by Postgres; recording message by message", metadata: ["error": "\(refusal)"])
+                    if let outcome = await recordOneByOne(batch) { return outcome }
+                } else {
+                    logger.warning("could not record batch; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                }
             }
             if Task.isShuttingDownGracefully || Task.isCancelled { return nil }
             attempt += 1
@@ -115,18 +117,25 @@ public struct IngestService: Service {
                 total.redelivered += outcome.redelivered
                 total.deadLettered += outcome.deadLettered
                 total.superseded += outcome.superseded
-            } catch let error as PostgresError where !error.isRetryable && !error.isConnectionFailure {
+            } catch {
+                guard let refusal = Self.dataRefusal(error) else { return nil }
                 do {
-                    try await store.recordUnstorable(message, error: error)
+                    try await store.recordUnstorable(message, error: refusal)
                     total.deadLettered += 1
                 } catch {
                     return nil
                 }
-            } catch {
-                return nil
             }
         }
         return total
+    }
+
+    /// The Postgres error when Postgres refused the data itself (not a connection problem, not a
+    /// transient conflict): retrying the same batch would fail the same way.
+    static func dataRefusal(_ error: any Error) -> PostgresError? {
+        let postgres = (error as? PostgresError) ?? (error as? PostgresTransactionError)?.postgresError
+        guard let postgres, postgres.sqlState != nil, !postgres.isRetryable, !postgres.isConnectionFailure else { return nil }
+        return postgres
     }
 
     private func produceDeadLetters(_ batch: IngestBatch) async {

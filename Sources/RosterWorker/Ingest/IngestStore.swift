@@ -25,7 +25,7 @@ struct IngestStore: Sendable {
     func record(_ batch: IngestBatch) async throws -> Outcome {
         try await pool.withTransaction { connection in
             var outcome = Outcome()
-            let newEvents = try await insertEvents(batch.accepted, on: connection, outcome: &outcome)
+            let newEvents = try await insertEvents(batch.accepted, duplicatesInBatch: batch.duplicatesInBatch, on: connection, outcome: &outcome)
             if !newEvents.isEmpty {
                 let plan = planner.plan(events: newEvents, history: try await history(of: newEvents, on: connection))
                 try await insertJobs(plan.jobs, on: connection)
@@ -48,7 +48,7 @@ struct IngestStore: Sendable {
     /// Dead-letters one message in its own transaction: used when Postgres refuses a message that
     /// passed validation, so that one message can never block its partition.
     func recordUnstorable(_ message: KafkaMessage, error: PostgresError) async throws {
-        let reason = "PostgreSQL refused to store it: \(error.sqlState.map { "SQLSTATE \($0.code)" } ?? "unknown error")"
+        let reason = "PostgreSQL refused to store it: \(error.sqlState.map { "SQLSTATE \($0.rawValue)" } ?? "unknown error")"
         _ = try await pool.withTransaction { connection in
             try await deadLetter(message, code: "unstorable", reason: reason, eventID: IngestBatch.eventID(in: message.value), on: connection)
         }
@@ -56,7 +56,7 @@ struct IngestStore: Sendable {
 
     // MARK: - Steps
 
-    private func insertEvents(_ accepted: [IngestBatch.Accepted], on connection: PostgresConnection, outcome: inout Outcome) async throws -> [HREvent] {
+    private func insertEvents(_ accepted: [IngestBatch.Accepted], duplicatesInBatch: [String: Int], on connection: PostgresConnection, outcome: inout Outcome) async throws -> [HREvent] {
         guard !accepted.isEmpty else { return [] }
         let events = accepted.map(\.event)
         let ids = events.map(\.id)
@@ -69,16 +69,18 @@ struct IngestStore: Sendable {
         let partitions = accepted.map(\.message.partition)
         let offsets = accepted.map(\.message.offset)
         let payloads = accepted.map { String(decoding: $0.message.value, as: UTF8.self) }
+        let copies = events.map { Int32(1 + (duplicatesInBatch[$0.id] ?? 0)) }
         // xmax = 0 only for rows this statement inserted; conflicting rows were updated instead.
         let result = try await connection.query(
             """
-            INSERT INTO events (event_id, type, employee_id, sequence, source, event_time, topic, partition, "offset", payload)
+            INSERT INTO events (event_id, type, employee_id, sequence, source, event_time, topic, partition, "offset", payload, deliveries)
             SELECT id, type, employee, NULLIF(seq, -1), source, timestamptz 'epoch' + micros * interval '1 microsecond',
-                   topic, part, off, payload::jsonb
+                   topic, part, off, payload::jsonb, copies
             FROM unnest(\(ids)::text[], \(types)::text[], \(employees)::text[], \(sequences)::int8[], \(sources)::text[],
-                        \(times)::int8[], \(topics)::text[], \(partitions)::int4[], \(offsets)::int8[], \(payloads)::text[])
-                 AS e(id, type, employee, seq, source, micros, topic, part, off, payload)
-            ON CONFLICT (event_id) DO UPDATE SET deliveries = events.deliveries + 1
+                        \(times)::int8[], \(topics)::text[], \(partitions)::int4[], \(offsets)::int8[], \(payloads)::text[],
+                        \(copies)::int4[])
+                 AS e(id, type, employee, seq, source, micros, topic, part, off, payload, copies)
+            ON CONFLICT (event_id) DO UPDATE SET deliveries = events.deliveries + excluded.deliveries
             RETURNING event_id, (xmax = 0) AS inserted
             """
         )

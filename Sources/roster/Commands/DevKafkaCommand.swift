@@ -42,8 +42,7 @@ struct DevKafkaCommand: AsyncParsableCommand {
             try (cluster.bootstrapServers + "\n").write(toFile: temporary, atomically: false, encoding: .utf8)
             _ = rename(temporary, bootstrapFile)
         }
-        print(cluster.bootstrapServers)
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data((cluster.bootstrapServers + "\n").utf8))
         await Signals.waitForTermination()
         withExtendedLifetime(cluster) {}
     }

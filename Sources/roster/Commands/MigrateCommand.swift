@@ -1,4 +1,5 @@
 import ArgumentParser
+import RosterCore
 import RosterPostgres
 import RosterWorker
 

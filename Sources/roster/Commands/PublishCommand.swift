@@ -79,6 +79,6 @@ struct PublishCommand: AsyncParsableCommand {
             let summary = failures.map { "\($0.value) × \($0.key)" }.sorted().joined(separator: "; ")
             throw CleanExit.message("delivered \(delivered) of \(records.count) events to \(target); failed: \(summary)", code: .failure)
         }
-        print("delivered \(delivered) events to \(target)")
+        print("delivered \(delivered) event\(delivered == 1 ? "" : "s") to \(target)")
     }
 }

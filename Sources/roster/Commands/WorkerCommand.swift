@@ -16,7 +16,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.loadConfiguration()
-        let logger = global.makeLogger(label: "roster.worker")
+        let logger = global.makeLogger(label: "roster.worker", defaultLevel: .info)
         let worker: Worker
         do {
             worker = try await Worker.make(configuration: configuration, workerID: workerID, logger: logger)

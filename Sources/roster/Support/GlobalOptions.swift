@@ -9,8 +9,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Configuration file (YAML). Default: $ROSTER_CONFIG, else built-in defaults.")
     var config: String?
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (default: info for the worker, warning otherwise).")
+    var logLevel: Logger.Level?
 
     @Option(name: .long, help: "Log format: text or json.")
     var logFormat: LogFormat = .text
@@ -23,10 +23,11 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    func makeLogger(label: String) -> Logger {
-        RosterLogging.bootstrap(format: logFormat, level: logLevel)
+    func makeLogger(label: String, defaultLevel: Logger.Level = .warning) -> Logger {
+        let level = logLevel ?? defaultLevel
+        RosterLogging.bootstrap(format: logFormat, level: level)
         var logger = Logger(label: label)
-        logger.logLevel = logLevel
+        logger.logLevel = level
         return logger
     }
 }
