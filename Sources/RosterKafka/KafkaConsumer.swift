@@ -71,6 +71,17 @@ public final class KafkaConsumer: Sendable {
     ///   ``KafkaError/Code/unsupportedVersion`` for an old librdkafka, ``KafkaError/Code/rdkafka``
     ///   if subscribing fails.
     public static func make(configuration: KafkaConsumerConfiguration, logger: Logger) throws -> KafkaConsumer {
+        try make(configuration: configuration, subscribe: true, logger: logger)
+    }
+
+    /// A consumer that never joins the group: for reading the group's committed offsets,
+    /// watermarks and lag (``committed(partitions:timeout:)``, ``lag(timeout:)``) from outside,
+    /// as `roster status` does, without triggering a rebalance of the members. Do not poll it.
+    public static func observer(configuration: KafkaConsumerConfiguration, logger: Logger) throws -> KafkaConsumer {
+        try make(configuration: configuration, subscribe: false, logger: logger)
+    }
+
+    static func make(configuration: KafkaConsumerConfiguration, subscribe: Bool, logger: Logger) throws -> KafkaConsumer {
         let settings = try configuration.rdkafkaSettings()
         var logger = logger
         logger[metadataKey: KafkaLoggingKeys.groupID] = "\(configuration.groupID)"
@@ -88,6 +99,7 @@ public final class KafkaConsumer: Sendable {
             guard forwarded == RD_KAFKA_RESP_ERR_NO_ERROR else {
                 throw KafkaError.rdkafka(.rdkafka, forwarded)
             }
+            guard subscribe else { return }
             let topics = RDKafkaTopicPartitionList(capacity: configuration.topics.count)
             for topic in configuration.topics {
                 topics.add(KafkaTopicPartition(topic: topic, partition: -1 /* RD_KAFKA_PARTITION_UA */), offset: 0)
@@ -97,9 +109,11 @@ public final class KafkaConsumer: Sendable {
                 throw KafkaError.rdkafka(.rdkafka, subscribed, reason: "subscribing to \(configuration.topics) failed")
             }
         }
-        logger.info(
-            "consumer subscribed",
-            metadata: ["kafka.topics": "\(configuration.topics.joined(separator: ","))"])
+        if subscribe {
+            logger.info(
+                "consumer subscribed",
+                metadata: ["kafka.topics": "\(configuration.topics.joined(separator: ","))"])
+        }
         return KafkaConsumer(
             configuration: configuration, rebalanceEvents: events, logger: logger, handle: handle,
             rebalance: rebalance)

@@ -42,6 +42,20 @@ final class IngestFixture: Sendable {
         #expect(failed.isEmpty, "every test message is delivered")
     }
 
+    /// Waits until the worker group has committed every message of the topic (lag 0 everywhere).
+    func waitForDrain(timeout: Duration = .seconds(60)) async throws {
+        let observer = try KafkaConsumer.observer(configuration: cluster.consumerConfiguration(topic: topic, group: group), logger: logger)
+        do {
+            try await waitUntil("consumer lag 0", timeout: timeout) {
+                try await observer.lag().allSatisfy { ($0.committed ?? 0) >= $0.high }
+            }
+        } catch {
+            await observer.close()
+            throw error
+        }
+        await observer.close()
+    }
+
     /// How many messages the topic holds (sum of high watermarks).
     func messageCount(topic: String? = nil) async throws -> Int64 {
         let consumer = try cluster.makeConsumer(topic: topic ?? self.topic, group: cluster.groupName("count-\(UUID().uuidString.prefix(6))"))
@@ -56,7 +70,7 @@ final class IngestFixture: Sendable {
     func startWorker(failpoint: String? = nil, name: String = "worker") throws -> RosterProcess {
         var environment = ["ROSTER_CONFIG": configURL.path]
         if let failpoint { environment["ROSTER_FAILPOINT"] = failpoint }
-        return try RosterProcess(["worker", "--log-level", "info"], environment: environment, name: name)
+        return try RosterProcess(["worker", "--log-level", ProcessInfo.processInfo.environment["ROSTER_TEST_WORKER_LOG_LEVEL"] ?? "info"], environment: environment, name: name)
     }
 
     func count(_ sql: String) async throws -> Int {
@@ -67,11 +81,17 @@ final class IngestFixture: Sendable {
     /// Waits until `condition` holds, polling Postgres; fails the test with `what` on timeout.
     func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
+        var lastError: (any Error)?
         while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return }
+            do {
+                if try await condition() { return }
+                lastError = nil
+            } catch {
+                lastError = error
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("timed out waiting for \(what)")
+        Issue.record("timed out waiting for \(what)\(lastError.map { "; last error: \(String(reflecting: $0))" } ?? "")")
         throw CancellationError()
     }
 

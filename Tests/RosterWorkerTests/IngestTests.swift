@@ -49,6 +49,7 @@ struct IngestTests {
             let recordedBeforeRestart = try await fixture.count("SELECT count(*) FROM events")
             let worker = try fixture.startWorker()
             try await fixture.waitForCounts(events: 400)
+            try await fixture.waitForDrain()
             #expect(try await fixture.count("SELECT count(*) FROM jobs") == 400)
             #expect(try await fixture.count("SELECT count(*) FROM (SELECT event_id FROM jobs GROUP BY 1 HAVING count(*) > 1) d") == 0)
             let redelivered = try await fixture.count("SELECT coalesce(sum(deliveries - 1), 0) FROM events")
@@ -86,6 +87,7 @@ struct IngestTests {
             try await producing.value
             let restarted = try fixture.startWorker()
             try await fixture.waitForCounts(events: total)
+            try await fixture.waitForDrain()
             #expect(try await fixture.count("SELECT coalesce(sum(deliveries - 1), 0) FROM events") == 0, "no duplicates after a clean stop")
             restarted.kill(SIGTERM)
             #expect(await restarted.waitForExit() == 0)

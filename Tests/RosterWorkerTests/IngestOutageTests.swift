@@ -1,0 +1,64 @@
+import Foundation
+import RosterKafka
+import RosterPostgres
+import RosterTesting
+import Testing
+
+/// Postgres going away under a running worker. Holds the database lock exclusively: every other
+/// database test waits while the server is down.
+@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+struct IngestOutageTests {
+    @Test func postgresDownForTenSecondsLosesNothingAndCommitsNothingUnrecorded() async throws {
+        try await TestDatabase.withFreshDatabase(exclusive: true) { url in
+            let fixture = try IngestFixture(databaseURL: url, batchSize: 50)
+            let observer = try KafkaConsumer.observer(
+                configuration: fixture.cluster.consumerConfiguration(topic: fixture.topic, group: fixture.group), logger: fixture.logger
+            )
+            let partitions = try await observer.partitions(topic: fixture.topic).map { KafkaTopicPartition(topic: fixture.topic, partition: $0) }
+            func committed() async throws -> [Int32: Int64] {
+                Dictionary(uniqueKeysWithValues: try await observer.committed(partitions: partitions).map { ($0.partition, $0.offset) })
+            }
+
+            try await fixture.produce(IngestFixture.events(0..<1000))
+            let worker = try fixture.startWorker()
+            try await fixture.waitUntil("ingest under way") { try await fixture.count("SELECT count(*) FROM events") >= 100 }
+
+            try await TestDatabase.crashServer()
+            // Every transaction that committed did so before this instant (the server is gone).
+            let crashedAt = Date()
+            let outageStarted = ContinuousClock.now
+            try await fixture.produce(IngestFixture.events(1000..<2000))
+            // A batch recorded just before the crash may still commit; after that, nothing may.
+            try await Task.sleep(for: .seconds(1))
+            let duringOutage = try await committed()
+            try await Task.sleep(until: outageStarted + .seconds(10))
+            #expect(try await committed() == duringOutage, "no offset moves while nothing can be recorded")
+            #expect(worker.isRunning, "the worker survives the outage")
+            try await TestDatabase.startServer()
+
+            do {
+                try await fixture.waitForCounts(events: 2000, timeout: .seconds(90))
+            } catch {
+                let events = try await fixture.count("SELECT count(*) FROM events")
+                let dead = try await fixture.count("SELECT count(*) FROM dead_letters")
+                Issue.record("events \(events), dead letters \(dead); worker output: \(worker.output().suffix(4000))")
+                try? worker.output().write(toFile: "/tmp/outage-worker.log", atomically: true, encoding: .utf8)
+                throw error
+            }
+            #expect(try await fixture.count("SELECT count(*) FROM jobs") == 2000)
+            // Every offset committed during the outage was backed by events recorded before the crash
+            // (a transaction cannot commit after it; `received_at` is its start time).
+            let recorded = try await fixture.pool.query(#"SELECT partition, max("offset") FROM events WHERE received_at < \#(crashedAt) GROUP BY 1"#).rows.map {
+                (try $0.decode(Int32.self, at: 0), try $0.decode(Int64.self, at: 1))
+            }
+            let highestRecorded = Dictionary(uniqueKeysWithValues: recorded)
+            for (partition, offset) in duringOutage {
+                #expect(offset <= (highestRecorded[partition] ?? -1) + 1)
+            }
+            #expect(worker.output().contains("could not record batch; will retry"))
+            worker.kill(SIGTERM)
+            #expect(await worker.waitForExit() == 0)
+            await observer.close()
+        }
+    }
+}
