@@ -213,11 +213,13 @@ public struct PostHogClient: Sendable {
         throw VendorError.unexpected("PostHog list did not end after \(Self.maximumPages) pages")
     }
 
-    /// A GET for a `next` URL: its path (without ``basePath``) and its query exactly as sent.
+    /// A GET for a `next` URL: its path (without ``basePath``) and its query exactly as sent,
+    /// for the transport to put after its own base URL. The host is ignored: requests only ever
+    /// go where the transport points, so credentials never follow a URL elsewhere.
     ///
     /// When ``basePath`` is unknown (empty) but the URL's path has a prefix before `/api/`, the
     /// prefix is dropped too, since the transport's base URL already carries it.
-    func nextRequest(_ next: String) -> VendorRequest {
+    public func nextRequest(_ next: String) -> VendorRequest {
         var (path, query) = Self.splitURL(next)
         if !basePath.isEmpty, path.hasPrefix(basePath + "/") {
             path.removeFirst(basePath.count)
