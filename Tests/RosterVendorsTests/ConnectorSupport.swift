@@ -47,7 +47,11 @@ struct StepRunner {
         state: StepState = StepState(),
         recorder: StepRecorder = StepRecorder()
     ) async throws -> (outcome: StepOutcome, recorder: StepRecorder) {
-        let outcome = try await connector.run(step, for: employee, context: recorder.context(transport: transport, state: state))
+        let outcome = try await connector.run(
+            step,
+            for: employee,
+            context: recorder.context(transport: transport, state: state)
+        )
         return (outcome, recorder)
     }
 
@@ -60,7 +64,11 @@ struct StepRunner {
     ) async -> (error: VendorError?, recorder: StepRecorder) {
         let recorder = StepRecorder()
         let error = await expectVendorError(sourceLocation: sourceLocation) {
-            _ = try await connector.run(step, for: employee, context: recorder.context(transport: transport, state: state))
+            _ = try await connector.run(
+                step,
+                for: employee,
+                context: recorder.context(transport: transport, state: state)
+            )
         }
         return (error, recorder)
     }
@@ -93,9 +101,15 @@ func withPostHog(
 ) async throws {
     let fake = FakePostHogServer(pathPrefix: pathPrefix, options: options)
     let baseURL = try await fake.start().absoluteString
-    let transport = HTTPVendorTransport(configuration: .init(baseURL: baseURL, authentication: .bearer(fake.personalAPIKey)))
+    let transport = HTTPVendorTransport(
+        configuration: .init(baseURL: baseURL, authentication: .bearer(fake.personalAPIKey))
+    )
     let connector = PostHogConnector(organizationID: fake.organizationID, baseURL: baseURL)
-    let client = PostHogClient(baseURL: baseURL, organizationID: fake.organizationID, personalAPIKey: fake.personalAPIKey)
+    let client = PostHogClient(
+        baseURL: baseURL,
+        organizationID: fake.organizationID,
+        personalAPIKey: fake.personalAPIKey
+    )
     do {
         try await body(fake, StepRunner(connector: connector, transport: transport), client)
         await fake.stop()

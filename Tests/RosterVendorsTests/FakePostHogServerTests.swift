@@ -6,7 +6,12 @@ import Testing
 /// The fake PostHog server itself: wire details a client test would not reach.
 @Suite struct FakePostHogServerTests {
     func raw(_ fake: FakePostHogServer, auth: VendorAuthentication? = nil) -> HTTPVendorTransport {
-        HTTPVendorTransport(configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: auth ?? .bearer(fake.personalAPIKey)))
+        HTTPVendorTransport(
+            configuration: .init(
+                baseURL: fake.baseURL!.absoluteString,
+                authentication: auth ?? .bearer(fake.personalAPIKey)
+            )
+        )
     }
 
     func json(_ response: VendorResponse) throws -> Any {
@@ -17,13 +22,17 @@ import Testing
         try #require(try json(response) as? [String: Any])
     }
 
-    func send(_ fake: FakePostHogServer, _ method: VendorRequest.Method, _ rest: String, body: String? = nil) async throws -> VendorResponse {
+    func send(_ fake: FakePostHogServer, _ method: VendorRequest.Method, _ rest: String, body: String? = nil)
+        async throws -> VendorResponse
+    {
         try await raw(fake).send(VendorRequest(method, fake.apiPath(rest), body: body.map { Array($0.utf8) }))
     }
 
     @Test func authenticationFailuresUsePostHogsEnvelope() async throws {
         try await withPostHog { fake, _, _ in
-            let missing = try await raw(fake, auth: VendorAuthentication.none).send(VendorRequest(.get, fake.apiPath("members/")))
+            let missing = try await raw(fake, auth: VendorAuthentication.none).send(
+                VendorRequest(.get, fake.apiPath("members/"))
+            )
             #expect(missing.status == 401)
             let body = try object(missing)
             #expect(body.keys.sorted() == ["attr", "code", "detail", "type"])
@@ -31,7 +40,9 @@ import Testing
             #expect(body["code"] as? String == "authentication_failed")
             #expect(body["attr"] is NSNull)
 
-            let wrong = try await raw(fake, auth: .bearer("phx_nope")).send(VendorRequest(.get, fake.apiPath("members/")))
+            let wrong = try await raw(fake, auth: .bearer("phx_nope")).send(
+                VendorRequest(.get, fake.apiPath("members/"))
+            )
             #expect(try object(wrong)["code"] as? String == "invalid_personal_api_key")
             #expect(fake.calls.map(\.outcome) == [.unauthorized, .unauthorized])
         }
@@ -77,9 +88,18 @@ import Testing
         try await withPostHog { fake, _, _ in
             let project = fake.addProject(name: "secret", isPrivate: true)
             let expired = fake.addInvite(email: "ada@example.com", isExpired: true)
-            let pending = fake.addInvite(email: "ada@example.com", level: 8, privateProjectAccess: [.init(projectID: project.id, level: 8)])
+            let pending = fake.addInvite(
+                email: "ada@example.com",
+                level: 8,
+                privateProjectAccess: [.init(projectID: project.id, level: 8)]
+            )
 
-            let replaced = try await send(fake, .post, "invites/", body: #"{"target_email":"ada@example.com","level":1}"#)
+            let replaced = try await send(
+                fake,
+                .post,
+                "invites/",
+                body: #"{"target_email":"ada@example.com","level":1}"#
+            )
             #expect(replaced.status == 201)
             let invites = fake.invites(email: "ada@example.com")
             #expect(invites.count == 1)
@@ -87,11 +107,18 @@ import Testing
             #expect(invites[0].level == 1)
 
             let combined = try await send(
-                fake, .post, "invites/",
-                body: #"{"target_email":"ada@example.com","level":1,"combine_pending_invites":true,"private_project_access":[{"id":\#(project.id),"level":1}]}"#
+                fake,
+                .post,
+                "invites/",
+                body: #"{"target_email":"ada@example.com","level":1,"combine_pending_invites":true,"#
+                    + #""private_project_access":[{"id":\#(project.id),"level":1}]}"#
             )
             #expect(combined.status == 201)
-            #expect(fake.invites(email: "ada@example.com").map(\.privateProjectAccess) == [[.init(projectID: project.id, level: 1)]])
+            #expect(
+                fake.invites(email: "ada@example.com").map(\.privateProjectAccess) == [
+                    [.init(projectID: project.id, level: 1)]
+                ]
+            )
 
             fake.addMember(email: "grace@example.com")
             let member = try await send(fake, .post, "invites/", body: #"{"target_email":"grace@example.com"}"#)

@@ -43,10 +43,12 @@ import Testing
             #expect(fake.members(of: platform.id).isEmpty)
             #expect(fake.apiKeys(in: research.id).map(\.id).sorted() == [service.id, colleague.id].sorted())
             #expect(fake.apiKeys(in: platform.id).isEmpty)
-            #expect(audits.map(\.action) == [
-                "delete_invite", "delete_api_key", "delete_api_key",
-                "remove_project_member", "remove_project_member", "remove_organization_member",
-            ])
+            #expect(
+                audits.map(\.action) == [
+                    "delete_invite", "delete_api_key", "delete_api_key",
+                    "remove_project_member", "remove_project_member", "remove_organization_member",
+                ]
+            )
 
             let deletes = fake.calls.calls("DELETE", path: "/v1/organization/", prefix: true)
             let lastKey = try #require(deletes.lastIndex { $0.path.contains("/api_keys/") })
@@ -73,15 +75,28 @@ import Testing
             try fake.withState { (state: inout FakeOpenAIState) throws -> Void in
                 try state.deleteAPIKey(projectID: project.id, keyID: first.id)
             }
-            fake.injectFaults([.status(404)], matching: .init(method: "DELETE", pathPrefix: "/v1/organization/projects/\(project.id)/api_keys/"))
+            fake.injectFaults(
+                [.status(404)],
+                matching: .init(method: "DELETE", pathPrefix: "/v1/organization/projects/\(project.id)/api_keys/")
+            )
             let resumed = StepState(values: ["user_id": user.id], lists: ["deleted_keys": [first.id]])
 
             let (outcome, recorder) = try await runner.run(Self.step(.revokeAPIKeys), for: Self.ada, state: resumed)
-            let deletes = fake.calls.calls("DELETE", path: "/v1/organization/projects/\(project.id)/api_keys/", prefix: true)
+            let deletes = fake.calls.calls(
+                "DELETE",
+                path: "/v1/organization/projects/\(project.id)/api_keys/",
+                prefix: true
+            )
             #expect(deletes.map(\.path) == ["/v1/organization/projects/\(project.id)/api_keys/\(second.id)"])
-            #expect(recorder.audits == [
-                AuditRecord(action: "delete_api_key", target: ["project_id": project.id, "key_id": second.id], outcome: "already_gone")
-            ])
+            #expect(
+                recorder.audits == [
+                    AuditRecord(
+                        action: "delete_api_key",
+                        target: ["project_id": project.id, "key_id": second.id],
+                        outcome: "already_gone"
+                    )
+                ]
+            )
             #expect(recorder.lastState?.lists["deleted_keys"] == [first.id, second.id])
             #expect(outcome.summary.contains("1 deleted by an earlier attempt"))
             // No user lookup: the user id came from the checkpoint.
@@ -141,9 +156,12 @@ import Testing
             #expect(fake.members(of: platform.id).isEmpty)
             #expect(fake.apiKeys(in: platform.id).isEmpty)
             #expect(fake.users.map(\.id) == [user.id])  // organization membership stays
-            #expect(Set(recorder.audits.map(\.action)) == [
-                "create_project", "change_project_role", "add_project_member", "delete_api_key", "remove_project_member",
-            ])
+            #expect(
+                Set(recorder.audits.map(\.action)) == [
+                    "create_project", "change_project_role", "add_project_member", "delete_api_key",
+                    "remove_project_member",
+                ]
+            )
             let actions = recorder.audits.map(\.action)
             #expect(actions.firstIndex(of: "delete_api_key")! < actions.firstIndex(of: "remove_project_member")!)
 

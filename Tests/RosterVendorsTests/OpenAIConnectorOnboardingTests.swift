@@ -61,7 +61,10 @@ import Testing
     @Test func checkpointsAndAuditsNameVendorIdsOnly() async throws {
         try await withOpenAIConnector { fake, runner in
             let ada = Employee(id: "E1", email: "ada@example.com", name: "Ada Lovelace")
-            let (outcome, recorder) = try await runner.run(Self.step(.ensureAccess, "research-ai", role: "member"), for: ada)
+            let (outcome, recorder) = try await runner.run(
+                Self.step(.ensureAccess, "research-ai", role: "member"),
+                for: ada
+            )
             let project = try #require(fake.projects.first { $0.name == "research-ai" })
             let invite = try #require(fake.invites.first)
             #expect(recorder.lastState?["project_id"] == project.id)
@@ -81,9 +84,14 @@ import Testing
             let project = fake.addProject(name: "research-ai")
             try fake.addProjectMember(projectID: project.id, userID: user.id, role: "member")
 
-            let (outcome, recorder) = try await runner.run(Self.step(.ensureAccess, "research-ai", role: "owner"), for: ada)
+            let (outcome, recorder) = try await runner.run(
+                Self.step(.ensureAccess, "research-ai", role: "owner"),
+                for: ada
+            )
             #expect(fake.members(of: project.id).first?.role == "owner")
-            #expect(fake.calls.mutatingCalls.map(\.path) == ["/v1/organization/projects/\(project.id)/users/\(user.id)"])
+            #expect(
+                fake.calls.mutatingCalls.map(\.path) == ["/v1/organization/projects/\(project.id)/users/\(user.id)"]
+            )
             #expect(recorder.audits.map(\.action) == ["change_project_role"])
             #expect(outcome.summary.contains("member to owner"))
         }
@@ -134,20 +142,34 @@ import Testing
     @Test func aCreateAppliedButAnswered503IsNotRepeatedByTheRetry() async throws {
         try await withOpenAIConnector { fake, runner in
             let ada = Employee(id: "E1", email: "ada@example.com")
-            fake.injectFaults([.statusAfterApplying(503)], matching: .init(method: "POST", pathPrefix: "/v1/organization/projects"))
+            fake.injectFaults(
+                [.statusAfterApplying(503)],
+                matching: .init(method: "POST", pathPrefix: "/v1/organization/projects")
+            )
             let first = await runner.failure(Self.step(.ensureProject, "research-ai"), for: ada)
             #expect(first.error?.isRetryable == true)
             #expect(first.error?.status == 503)
 
             // The engine retries from the last checkpoint (none: the create was never confirmed).
-            try await runner.run(Self.step(.ensureProject, "research-ai"), for: ada, state: first.recorder.lastState ?? StepState())
+            try await runner.run(
+                Self.step(.ensureProject, "research-ai"),
+                for: ada,
+                state: first.recorder.lastState ?? StepState()
+            )
             #expect(fake.projects.filter { $0.name == "research-ai" }.count == 1)
             #expect(fake.calls.calls("POST", path: "/v1/organization/projects").count == 1)
 
-            fake.injectFaults([.statusAfterApplying(503)], matching: .init(method: "POST", pathPrefix: "/v1/organization/invites"))
+            fake.injectFaults(
+                [.statusAfterApplying(503)],
+                matching: .init(method: "POST", pathPrefix: "/v1/organization/invites")
+            )
             let second = await runner.failure(Self.step(.ensureAccess, "research-ai"), for: ada)
             #expect(second.error?.isRetryable == true)
-            try await runner.run(Self.step(.ensureAccess, "research-ai"), for: ada, state: second.recorder.lastState ?? StepState())
+            try await runner.run(
+                Self.step(.ensureAccess, "research-ai"),
+                for: ada,
+                state: second.recorder.lastState ?? StepState()
+            )
             #expect(fake.invites.count == 1)
             #expect(fake.calls.calls("POST", path: "/v1/organization/invites").count == 1)
         }
@@ -156,7 +178,10 @@ import Testing
     @Test func aWrongKeyIsPermanentWithOpenAIsRedactedMessage() async throws {
         try await withFakeOpenAI { fake, _ in
             let transport = HTTPVendorTransport(
-                configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .bearer("sk-admin-wrong-key-123456"))
+                configuration: .init(
+                    baseURL: fake.baseURL!.absoluteString,
+                    authentication: .bearer("sk-admin-wrong-key-123456")
+                )
             )
             let runner = StepRunner(connector: OpenAIConnector(), transport: transport)
             let (error, recorder) = await runner.failure(

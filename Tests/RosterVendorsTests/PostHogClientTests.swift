@@ -28,23 +28,32 @@ import Testing
             let pages = fake.calls.calls("GET", path: fake.apiPath("projects/"))
             // The client encodes the first query; the second is the fake's `next`, form-encoded
             // (`+` for the space), and goes back exactly as the server wrote it.
-            #expect(pages.map(\.query) == ["limit=100&search=research%20ai", "search=research+ai&limit=100&offset=100"])
+            #expect(
+                pages.map(\.query) == ["limit=100&search=research%20ai", "search=research+ai&limit=100&offset=100"]
+            )
         }
     }
 
     @Test func nextRequestsKeepPathAndQueryAndDropThePrefix() {
         let plain = PostHogClient(transport: StubTransport(status: 200, body: "{}"), organizationID: "org")
-        #expect(plain.nextRequest("https://us.posthog.com/api/organizations/org/invites/?limit=100&offset=100").pathWithQuery
-            == "/api/organizations/org/invites/?limit=100&offset=100")
+        #expect(
+            plain.nextRequest("https://us.posthog.com/api/organizations/org/invites/?limit=100&offset=100")
+                .pathWithQuery
+                == "/api/organizations/org/invites/?limit=100&offset=100"
+        )
         // A prefix the client was not told about is still dropped before `/api/`.
-        #expect(plain.nextRequest("https://ph.example.com/tools/posthog/api/organizations/org/members/?offset=2").path
-            == "/api/organizations/org/members/?offset=2")
+        #expect(
+            plain.nextRequest("https://ph.example.com/tools/posthog/api/organizations/org/members/?offset=2").path
+                == "/api/organizations/org/members/?offset=2"
+        )
 
         var prefixed = plain
         prefixed.basePath = PostHogClient.pathPrefix(ofBaseURL: "https://ph.example.com/posthog/")
         #expect(prefixed.basePath == "/posthog")
-        #expect(prefixed.nextRequest("https://ph.example.com/posthog/api/organizations/org/members/?limit=1&offset=1").path
-            == "/api/organizations/org/members/?limit=1&offset=1")
+        #expect(
+            prefixed.nextRequest("https://ph.example.com/posthog/api/organizations/org/members/?limit=1&offset=1").path
+                == "/api/organizations/org/members/?limit=1&offset=1"
+        )
         #expect(PostHogClient.pathPrefix(ofBaseURL: "https://eu.posthog.com") == "")
     }
 
@@ -85,8 +94,12 @@ import Testing
     }
 
     @Test func theHeaderWinsOverTheDetail() async throws {
-        let body = #"{"type":"throttled_error","code":"throttled","detail":"Request was throttled. Expected available in 9 seconds.","attr":null}"#
-        let header = PostHogClient(transport: StubTransport(status: 429, headers: ["Retry-After": "3"], body: body), organizationID: "o")
+        let message = "Request was throttled. Expected available in 9 seconds."
+        let body = #"{"type":"throttled_error","code":"throttled","detail":"\#(message)","attr":null}"#
+        let header = PostHogClient(
+            transport: StubTransport(status: 429, headers: ["Retry-After": "3"], body: body),
+            organizationID: "o"
+        )
         #expect(await expectVendorError { _ = try await header.listInvites() }?.retryAfter == .seconds(3))
         let detail = PostHogClient(transport: StubTransport(status: 429, body: body), organizationID: "o")
         #expect(await expectVendorError { _ = try await detail.listInvites() }?.retryAfter == .seconds(9))
@@ -120,13 +133,18 @@ import Testing
     @Test func oneMemberFailsAWholeBulkCallSoTheBatchFiltersMembersFirst() async throws {
         try await withPostHog { fake, _, client in
             fake.addMember(email: "grace@example.com")
-            let requests = ["ada@example.com", "grace@example.com"].map { PostHogInviteRequest(targetEmail: $0, level: .member) }
+            let requests = ["ada@example.com", "grace@example.com"].map {
+                PostHogInviteRequest(targetEmail: $0, level: .member)
+            }
             let error = await expectVendorError { _ = try await client.createInvites(requests) }
             #expect(error?.status == 400)
             #expect(error?.message == "A user with this email address already belongs to the organization.")
             #expect(fake.invites.isEmpty)  // all or nothing
 
-            let result = try await client.inviteBatch(emails: ["Ada@example.com", "GRACE@example.com", "ada@example.com"], level: .admin)
+            let result = try await client.inviteBatch(
+                emails: ["Ada@example.com", "GRACE@example.com", "ada@example.com"],
+                level: .admin
+            )
             #expect(result.invitedEmails == ["ada@example.com"])
             #expect(result.alreadyMembers == ["grace@example.com"])
             #expect(result.invited.map(\.level) == [.admin])

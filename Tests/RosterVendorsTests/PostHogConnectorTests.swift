@@ -8,7 +8,12 @@ import Testing
 @Suite struct PostHogConnectorTests {
     static let ada = Employee(id: "E1", email: "ada@example.com", name: "Ada")
 
-    static func step(_ action: VendorStep.Action, _ project: String? = nil, role: String? = nil, grants: [AccessGrant]? = nil) -> VendorStep {
+    static func step(
+        _ action: VendorStep.Action,
+        _ project: String? = nil,
+        role: String? = nil,
+        grants: [AccessGrant]? = nil
+    ) -> VendorStep {
         VendorStep(vendor: "posthog", action: action, project: project, role: role, grants: grants)
     }
 
@@ -24,7 +29,11 @@ import Testing
             #expect(fake.projects.contains { $0.name == "web" && !$0.isPrivate })
 
             let access = [PostHogInvite.ProjectAccess(id: analytics.id, level: 1)]
-            let result = try await client.inviteBatch(emails: people.map(\.email), level: .member, projectAccess: access)
+            let result = try await client.inviteBatch(
+                emails: people.map(\.email),
+                level: .member,
+                projectAccess: access
+            )
             #expect(result.bulkCalls == 3)
             #expect(result.invitedEmails.count == 45)
             #expect(result.alreadyMembers == [people[17].email])
@@ -35,7 +44,11 @@ import Testing
             #expect(bulk.allSatisfy { $0.status == 201 })
             #expect(!bulk.contains { ($0.body ?? "").contains(people[17].email) })
             #expect(fake.invites.count == 45)
-            #expect(fake.invites.allSatisfy { $0.privateProjectAccess == [.init(projectID: analytics.id, level: 1)] && $0.level == 1 })
+            #expect(
+                fake.invites.allSatisfy {
+                    $0.privateProjectAccess == [.init(projectID: analytics.id, level: 1)] && $0.level == 1
+                }
+            )
 
             // The same joiners again, step by step and in bulk: nothing changes.
             fake.clearCalls()
@@ -61,7 +74,10 @@ import Testing
         try await withPostHog { fake, runner, _ in
             let first = fake.addProject(name: "analytics", isPrivate: true)
             let second = fake.addProject(name: "finance", isPrivate: true)
-            let (outcome, recorder) = try await runner.run(Self.step(.ensureAccess, "analytics", role: "member"), for: Self.ada)
+            let (outcome, recorder) = try await runner.run(
+                Self.step(.ensureAccess, "analytics", role: "member"),
+                for: Self.ada
+            )
             let invite = try #require(fake.invites.first)
             #expect(outcome.summary.hasPrefix("invited as member"))
             #expect(recorder.lastState?["invite_id"] == invite.id)
@@ -73,7 +89,11 @@ import Testing
             let invites = fake.invites(email: Self.ada.email)
             #expect(invites.count == 1)
             #expect(invites.first?.level == 8)
-            #expect(Set(invites.first?.privateProjectAccess ?? []) == [.init(projectID: first.id, level: 1), .init(projectID: second.id, level: 8)])
+            #expect(
+                Set(invites.first?.privateProjectAccess ?? []) == [
+                    .init(projectID: first.id, level: 1), .init(projectID: second.id, level: 8),
+                ]
+            )
         }
     }
 
@@ -84,9 +104,11 @@ import Testing
             let (raised, recorder) = try await runner.run(Self.step(.ensureAccess, "web", role: "admin"), for: Self.ada)
             #expect(fake.member(email: Self.ada.email)?.level == 8)
             #expect(raised.summary == "changed level from member to admin")
-            #expect(recorder.audits == [
-                AuditRecord(action: "change_member_level", target: ["user_uuid": member.user.uuid, "level": "8"])
-            ])
+            #expect(
+                recorder.audits == [
+                    AuditRecord(action: "change_member_level", target: ["user_uuid": member.user.uuid, "level": "8"])
+                ]
+            )
             #expect(fake.calls.mutatingCalls.map(\.method) == ["PATCH"])
 
             // ensure_access never lowers an organization-wide level…
@@ -145,7 +167,10 @@ import Testing
 
             var outcomes: [VendorStep.Action: StepOutcome] = [:]
             var audits: [AuditRecord] = []
-            for action in [VendorStep.Action.revokeInvites, .revokeAPIKeys, .removeProjectMemberships, .removeOrganizationMembership] {
+            for action in [
+                VendorStep.Action.revokeInvites, .revokeAPIKeys, .removeProjectMemberships,
+                .removeOrganizationMembership,
+            ] {
                 let (outcome, recorder) = try await runner.run(Self.step(action), for: Self.ada)
                 outcomes[action] = outcome
                 audits += recorder.audits
@@ -160,7 +185,10 @@ import Testing
             #expect(deletes.count == 3)
 
             fake.clearCalls()
-            for action in [VendorStep.Action.revokeInvites, .revokeAPIKeys, .removeProjectMemberships, .removeOrganizationMembership] {
+            for action in [
+                VendorStep.Action.revokeInvites, .revokeAPIKeys, .removeProjectMemberships,
+                .removeOrganizationMembership,
+            ] {
                 try await runner.run(Self.step(action), for: Self.ada)
             }
             #expect(fake.calls.mutatingCalls.isEmpty)
@@ -182,7 +210,9 @@ import Testing
     @Test func aResumedRemovalTreats404AsDone() async throws {
         try await withPostHog { fake, runner, _ in
             let member = fake.addMember(email: Self.ada.email)
-            try fake.withState { (state: inout FakePostHogState) throws -> Void in try state.deleteMember(uuid: member.user.uuid) }
+            try fake.withState { (state: inout FakePostHogState) throws -> Void in
+                try state.deleteMember(uuid: member.user.uuid)
+            }
             let (outcome, recorder) = try await runner.run(
                 Self.step(.removeOrganizationMembership),
                 for: Self.ada,
@@ -196,16 +226,30 @@ import Testing
 
     @Test func createsAnswered503AreNotRepeatedByTheRetry() async throws {
         try await withPostHog { fake, runner, _ in
-            fake.injectFaults([.statusAfterApplying(503)], matching: .init(method: "POST", pathPrefix: fake.apiPath("projects")))
+            fake.injectFaults(
+                [.statusAfterApplying(503)],
+                matching: .init(method: "POST", pathPrefix: fake.apiPath("projects"))
+            )
             let first = await runner.failure(Self.step(.ensureProject, "web"), for: Self.ada)
             #expect(first.error?.isRetryable == true)
-            try await runner.run(Self.step(.ensureProject, "web"), for: Self.ada, state: first.recorder.lastState ?? StepState())
+            try await runner.run(
+                Self.step(.ensureProject, "web"),
+                for: Self.ada,
+                state: first.recorder.lastState ?? StepState()
+            )
             #expect(fake.projects.filter { $0.name == "web" }.count == 1)
 
-            fake.injectFaults([.statusAfterApplying(503)], matching: .init(method: "POST", pathPrefix: fake.apiPath("invites")))
+            fake.injectFaults(
+                [.statusAfterApplying(503)],
+                matching: .init(method: "POST", pathPrefix: fake.apiPath("invites"))
+            )
             let second = await runner.failure(Self.step(.ensureAccess, "web"), for: Self.ada)
             #expect(second.error?.status == 503)
-            try await runner.run(Self.step(.ensureAccess, "web"), for: Self.ada, state: second.recorder.lastState ?? StepState())
+            try await runner.run(
+                Self.step(.ensureAccess, "web"),
+                for: Self.ada,
+                state: second.recorder.lastState ?? StepState()
+            )
             #expect(fake.invites.count == 1)
             #expect(fake.calls.calls("POST", path: fake.apiPath("invites/bulk/")).count == 1)
         }
@@ -213,16 +257,26 @@ import Testing
 
     @Test func wrongKeyAndThrottlingReachTheStepAsVendorErrors() async throws {
         try await withPostHog(options: .init(sendsRetryAfter: false)) { fake, _, _ in
-            let wrong = HTTPVendorTransport(configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .bearer("phx_wrong")))
+            let wrong = HTTPVendorTransport(
+                configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .bearer("phx_wrong"))
+            )
             let runner = StepRunner(connector: PostHogConnector(organizationID: fake.organizationID), transport: wrong)
             let (error, _) = await runner.failure(Self.step(.ensureProject, "web"), for: Self.ada)
             #expect(error?.classification == .permanent)
             #expect(error?.redactedMessage == "Personal API key found in request Authorization header is invalid.")
 
-            let right = HTTPVendorTransport(configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .bearer(fake.personalAPIKey)))
+            let right = HTTPVendorTransport(
+                configuration: .init(
+                    baseURL: fake.baseURL!.absoluteString,
+                    authentication: .bearer(fake.personalAPIKey)
+                )
+            )
             fake.injectFaults([.status(429, retryAfter: 12)])
-            let throttled = await StepRunner(connector: PostHogConnector(organizationID: fake.organizationID), transport: right)
-                .failure(Self.step(.revokeInvites), for: Self.ada)
+            let throttled = await StepRunner(
+                connector: PostHogConnector(organizationID: fake.organizationID),
+                transport: right
+            )
+            .failure(Self.step(.revokeInvites), for: Self.ada)
             #expect(throttled.error?.isRetryable == true)
             #expect(throttled.error?.retryAfter == .seconds(12))
         }

@@ -67,8 +67,16 @@ enum DeleteOutcome: String, Sendable {
 extension VendorError {
     /// A step the connector cannot carry out as planned (unknown role, missing project name):
     /// permanent, because retrying the same step cannot fix it.
-    static func invalidStep(_ message: String, vendor: String, file: String = #fileID, line: Int = #line) -> VendorError {
-        VendorError(code: .unexpected, message: message, classification: .permanent, vendor: vendor, file: file, line: line)
+    static func invalidStep(_ message: String, vendor: String, file: String = #fileID, line: Int = #line) -> VendorError
+    {
+        VendorError(
+            code: .unexpected,
+            message: message,
+            classification: .permanent,
+            vendor: vendor,
+            file: file,
+            line: line
+        )
     }
 }
 

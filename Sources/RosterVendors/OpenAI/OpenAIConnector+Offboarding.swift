@@ -10,7 +10,11 @@ extension OpenAIConnector.Run {
         var count = 0
         for invite in pending where !progress.state.contains(invite.id, in: "deleted_invites") {
             let outcome = try await DeleteOutcome.of { _ = try await client.deleteInvite(id: invite.id) }
-            let record = AuditRecord(action: "delete_invite", target: ["invite_id": invite.id], outcome: outcome.rawValue)
+            let record = AuditRecord(
+                action: "delete_invite",
+                target: ["invite_id": invite.id],
+                outcome: outcome.rawValue
+            )
             try await progress.record(record) { $0.append(invite.id, to: "deleted_invites") }
             count += 1
         }
@@ -40,7 +44,8 @@ extension OpenAIConnector.Run {
         let residual =
             stranded == 0
             ? nil
-            : "\(stranded) API key(s) in archived projects cannot be deleted through the API (archived projects cannot be used)"
+            : "\(stranded) API key(s) in archived projects cannot be deleted through the API "
+                + "(archived projects cannot be used)"
         return StepOutcome(summary: summary, residual: residual)
     }
 
@@ -50,7 +55,8 @@ extension OpenAIConnector.Run {
             return StepOutcome(summary: "not an organization member; no project memberships")
         }
         var removed = 0
-        for project in try await client.listProjects() where !progress.state.contains(project.id, in: "removed_projects") {
+        for project in try await client.listProjects()
+        where !progress.state.contains(project.id, in: "removed_projects") {
             let members = try await client.listProjectUsers(projectID: project.id)
             guard members.contains(where: { $0.id == userID }) else { continue }
             let outcome = try await DeleteOutcome.of {

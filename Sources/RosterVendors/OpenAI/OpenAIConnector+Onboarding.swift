@@ -51,14 +51,20 @@ extension OpenAIConnector.Run {
 
         if pending.count == 1, Self.grants(of: pending[0]) == desired {
             try await progress.learn("invite_id", pending[0].id)
-            return StepOutcome(summary: desired.isEmpty ? "no pending invite" : "invite \(pending[0].id) already pending")
+            return StepOutcome(
+                summary: desired.isEmpty ? "no pending invite" : "invite \(pending[0].id) already pending"
+            )
         }
         if !desired.isEmpty {
             try await progress.save { $0.lists["invite_grants"] = Self.encodeGrants(desired) }
         }
         for invite in pending where !progress.state.contains(invite.id, in: "deleted_invites") {
             let outcome = try await DeleteOutcome.of { _ = try await client.deleteInvite(id: invite.id) }
-            let record = AuditRecord(action: "delete_invite", target: ["invite_id": invite.id], outcome: outcome.rawValue)
+            let record = AuditRecord(
+                action: "delete_invite",
+                target: ["invite_id": invite.id],
+                outcome: outcome.rawValue
+            )
             try await progress.record(record) { $0.append(invite.id, to: "deleted_invites") }
         }
         guard !desired.isEmpty else {

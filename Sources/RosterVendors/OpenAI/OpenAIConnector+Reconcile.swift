@@ -32,7 +32,12 @@ extension OpenAIConnector.Run {
             seen.insert(project.id)
             let current = try await client.listProjectUsers(projectID: project.id).first { $0.id == userID }?.role
             if let role = desired[project.id] {
-                let change = try await ensureMembership(userID: userID, projectID: project.id, role: role, current: current)
+                let change = try await ensureMembership(
+                    userID: userID,
+                    projectID: project.id,
+                    role: role,
+                    current: current
+                )
                 if let change { changes.append(change) }
             } else if current != nil {
                 changes.append(try await leave(projectID: project.id, userID: userID))
@@ -43,7 +48,9 @@ extension OpenAIConnector.Run {
             let change = try await ensureMembership(userID: userID, projectID: projectID, role: role, current: nil)
             if let change { changes.append(change) }
         }
-        return StepOutcome(summary: changes.isEmpty ? "access already matches the grants" : changes.joined(separator: "; "))
+        return StepOutcome(
+            summary: changes.isEmpty ? "access already matches the grants" : changes.joined(separator: "; ")
+        )
     }
 
     /// Removes the person from one project, their keys there first.

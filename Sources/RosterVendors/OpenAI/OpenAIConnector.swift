@@ -4,15 +4,19 @@ import RosterCore
 /// Carries out ``VendorStep``s against OpenAI's organization Admin API, following the onboarding
 /// and offboarding sequences OpenAI's API allows:
 ///
-/// | Action | What it does |
-/// |---|---|
-/// | `ensure_project` | Finds the active project with that exact name, else creates it. |
-/// | `ensure_access` | Member of the organization: adds them to the project or changes their project role. Not a member: one pending invite carrying the project and role (an existing invite without it is replaced by one with all its grants plus this one). |
-/// | `reconcile` | The `grants` become exactly the person's projects and roles: missing ones are added (or invited), roles changed, and other project memberships removed — their API keys in those projects first. Organization membership stays. |
-/// | `revoke_invites` | Deletes every pending invite for the address. |
-/// | `revoke_api_keys` | Deletes every user-owned key of theirs in every active project (`owner_project_access=any`). Must run before memberships are removed. |
-/// | `remove_project_memberships` | Removes them from every active project. |
-/// | `remove_organization_membership` | Removes them from the organization; not a member is success. |
+/// - `ensure_project`: finds the active project with that exact name, else creates it.
+/// - `ensure_access`: an organization member joins the project or gets the role there; anyone
+///   else gets one pending invite carrying the project and role (an existing invite without it
+///   is replaced by one with all its grants plus this one).
+/// - `reconcile`: the `grants` become exactly the person's projects and roles: missing ones are
+///   added (or invited), roles changed, and other project memberships removed, their API keys
+///   in those projects first. Organization membership stays.
+/// - `revoke_invites`: deletes every pending invite for the address.
+/// - `revoke_api_keys`: deletes every user-owned key of theirs in every active project
+///   (`owner_project_access=any`). Must run before memberships are removed.
+/// - `remove_project_memberships`: removes them from every active project.
+/// - `remove_organization_membership`: removes them from the organization; not being a member
+///   is success.
 ///
 /// Decisions where OpenAI leaves a choice:
 /// - **Archived projects.** OpenAI cannot use, update or unarchive an archived project. A step
@@ -81,7 +85,10 @@ public struct OpenAIConnector: VendorConnector {
     static func projectRole(_ role: String?, instance: String) throws -> String {
         let role = role?.lowercased() ?? "member"
         guard projectRoles.contains(role) else {
-            throw VendorError.invalidStep("unknown OpenAI project role '\(role)' (expected member or owner)", vendor: instance)
+            throw VendorError.invalidStep(
+                "unknown OpenAI project role '\(role)' (expected member or owner)",
+                vendor: instance
+            )
         }
         return role
     }

@@ -197,7 +197,9 @@ public struct PostHogClient: Sendable {
     ///
     /// - Throws: ``VendorError``; ``VendorError/Code/unexpected`` when `next` repeats a page
     ///   or after ``maximumPages`` pages.
-    func allPages<Item: Sendable & Hashable & Decodable>(_ first: VendorRequest, of type: Item.Type) async throws -> [Item] {
+    func allPages<Item: Sendable & Hashable & Decodable>(_ first: VendorRequest, of type: Item.Type) async throws
+        -> [Item]
+    {
         var items: [Item] = []
         var request = first
         var visited: Set<String> = [first.pathWithQuery]

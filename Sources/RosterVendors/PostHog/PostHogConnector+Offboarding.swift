@@ -35,7 +35,9 @@ extension PostHogConnector.Run {
     /// `remove_project_memberships`: nothing to call. PostHog removes a member's access to
     /// every project when the organization membership is removed.
     func removeProjectMemberships() -> StepOutcome {
-        StepOutcome(summary: "project access goes with the organization membership (removed in one call by the next step)")
+        StepOutcome(
+            summary: "project access goes with the organization membership (removed in one call by the next step)"
+        )
     }
 
     /// `remove_organization_membership`: `DELETE /members/{user_uuid}/`. Not a member, or a 404,
@@ -60,7 +62,8 @@ extension PostHogConnector.Run {
         )
         try await progress.record(record) { $0["member_removed"] = "true" }
         return StepOutcome(
-            summary: outcome == .done ? "removed \(uuid) from the organization and its projects" : "\(uuid) was already gone"
+            summary: outcome == .done
+                ? "removed \(uuid) from the organization and its projects" : "\(uuid) was already gone"
         )
     }
 }

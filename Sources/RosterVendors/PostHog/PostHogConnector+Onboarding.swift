@@ -59,7 +59,10 @@ extension PostHogConnector.Run {
             }
             if member.level == .owner {
                 let note = "an owner's level is not lowered by reconcile; change it in PostHog if intended"
-                return StepOutcome(summary: "left owner level alone", residual: [note, residual].compactMap { $0 }.joined(separator: "; "))
+                return StepOutcome(
+                    summary: "left owner level alone",
+                    residual: [note, residual].compactMap { $0 }.joined(separator: "; ")
+                )
             }
             return StepOutcome(summary: try await setLevel(of: member, to: level), residual: residual)
         }
@@ -68,7 +71,8 @@ extension PostHogConnector.Run {
         guard let level else {
             return StepOutcome(summary: try await deleteInvites(pending, nothingGranted: true))
         }
-        let exact = pending.count == 1 && pending[0].level == level
+        let exact =
+            pending.count == 1 && pending[0].level == level
             && Set(pending[0].privateProjectAccess ?? []) == Set(access)
         if exact {
             try await progress.learn("invite_id", pending[0].id)
@@ -96,7 +100,11 @@ extension PostHogConnector.Run {
         var count = 0
         for invite in invites where !progress.state.contains(invite.id, in: "deleted_invites") {
             let outcome = try await DeleteOutcome.of { try await client.deleteInvite(id: invite.id) }
-            let record = AuditRecord(action: "delete_invite", target: ["invite_id": invite.id], outcome: outcome.rawValue)
+            let record = AuditRecord(
+                action: "delete_invite",
+                target: ["invite_id": invite.id],
+                outcome: outcome.rawValue
+            )
             try await progress.record(record) { $0.append(invite.id, to: "deleted_invites") }
             count += 1
         }

@@ -7,15 +7,24 @@ import RosterCore
 /// opens every project except private ones, which invites grant through
 /// `private_project_access`. So:
 ///
-/// | Action | What it does |
-/// |---|---|
-/// | `ensure_project` | Finds the project with exactly that name (`search`, compared exactly), else creates it. |
-/// | `ensure_access` | Member: raises their level to the step's role when lower (never lowers it: the level is organization-wide and other grants may need it). Not a member: one pending invite, through the bulk endpoint, with the level and the project when private; an existing invite that already grants both is left alone, a weaker one is replaced by one that grants everything both did. |
-/// | `reconcile` | Level becomes the highest granted (owners are left alone); a non-member's invite is made to grant exactly the grants (deleted when nothing is granted). Organization membership stays. |
-/// | `revoke_invites` | Deletes every invite for the address, expired ones included. |
-/// | `revoke_api_keys` | No calls that change anything: PostHog has no admin endpoint to revoke a user's personal API keys; they lose this organization when the membership goes. Reports what `scoped_api_keys` says. |
-/// | `remove_project_memberships` | No calls: removing the organization membership removes every project's access in one call. |
-/// | `remove_organization_membership` | `DELETE /members/{user_uuid}/`; not a member is success; an owner is refused by PostHog (a permanent error with its message). |
+/// - `ensure_project`: finds the project with exactly that name (`search`, compared exactly),
+///   else creates it.
+/// - `ensure_access`: a member's level is raised to the step's role when lower, never lowered
+///   (the level is organization-wide and other grants may need it). Anyone else gets one
+///   pending invite, sent through the bulk endpoint, with the level and the project when it is
+///   private; an invite that already grants both is left alone, a weaker one is replaced by one
+///   granting everything both did.
+/// - `reconcile`: a member's level becomes the highest granted (owners are left alone); a
+///   non-member's invite is made to grant exactly the grants (deleted when nothing is
+///   granted). Organization membership stays.
+/// - `revoke_invites`: deletes every invite for the address, expired ones included.
+/// - `revoke_api_keys`: changes nothing. PostHog has no admin endpoint to revoke a user's
+///   personal API keys; they lose this organization with the membership. Reports what
+///   `scoped_api_keys` says.
+/// - `remove_project_memberships`: no calls. Removing the organization membership removes every
+///   project's access in one call.
+/// - `remove_organization_membership`: `DELETE /members/{user_uuid}/`; not being a member is
+///   success; PostHog refuses to remove an owner (a permanent error with its message).
 ///
 /// - Important: PostHog's invite API carries private project access only for people who are
 ///   not members yet. An existing member's access to a private project lives in the project's
@@ -142,7 +151,10 @@ extension PostHogConnector {
                     continue
                 }
                 let created = try await client.createProject(name: name)
-                let record = AuditRecord(action: "create_project", target: ["project_id": String(created.id), "project": name])
+                let record = AuditRecord(
+                    action: "create_project",
+                    target: ["project_id": String(created.id), "project": name]
+                )
                 try await progress.record(record) {
                     $0[idKey] = String(created.id)
                     $0["\(idKey).private"] = String(created.isPrivate)
@@ -167,7 +179,8 @@ extension PostHogConnector {
             try await progress.record(AuditRecord(action: "create_invite", target: target)) { state in
                 if let id = created?.id { state["invite_id"] = id }
             }
-            let projects = access.isEmpty ? "" : " with private project(s) \(access.map { String($0.id) }.joined(separator: ", "))"
+            let projects =
+                access.isEmpty ? "" : " with private project(s) \(access.map { String($0.id) }.joined(separator: ", "))"
             let verb = replacing.isEmpty ? "invited" : "replaced pending invite; invited"
             return "\(verb) as \(request.level)\(projects)"
         }

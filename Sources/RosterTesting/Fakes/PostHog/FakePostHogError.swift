@@ -27,12 +27,19 @@ public struct FakePostHogError: Error, Sendable, Hashable {
     }
 
     /// 400 `validation_error`.
-    public static func validation(_ detail: String, attr: String? = nil, code: String = "invalid_input") -> FakePostHogError {
+    public static func validation(_ detail: String, attr: String? = nil, code: String = "invalid_input")
+        -> FakePostHogError
+    {
         FakePostHogError(status: 400, type: "validation_error", code: code, detail: detail, attr: attr)
     }
 
     /// 404 `invalid_request`/`not_found`, "Not found.".
-    public static let notFound = FakePostHogError(status: 404, type: "invalid_request", code: "not_found", detail: "Not found.")
+    public static let notFound = FakePostHogError(
+        status: 404,
+        type: "invalid_request",
+        code: "not_found",
+        detail: "Not found."
+    )
 
     /// 403 `authentication_error`/`permission_denied`.
     public static func permissionDenied(_ detail: String) -> FakePostHogError {
@@ -41,7 +48,12 @@ public struct FakePostHogError: Error, Sendable, Hashable {
 
     /// 405 for a known path with a method it does not serve.
     public static func methodNotAllowed(_ method: String) -> FakePostHogError {
-        FakePostHogError(status: 405, type: "invalid_request", code: "method_not_allowed", detail: "Method \"\(method)\" not allowed.")
+        FakePostHogError(
+            status: 405,
+            type: "invalid_request",
+            code: "method_not_allowed",
+            detail: "Method \"\(method)\" not allowed."
+        )
     }
 
     /// 429 `throttled_error`; the detail names the seconds when known, as DRF does.
@@ -62,13 +74,30 @@ public struct FakePostHogError: Error, Sendable, Hashable {
         case 429:
             throttled(seconds: retryAfter)
         case 401:
-            FakePostHogError(status: 401, type: "authentication_error", code: "authentication_failed", detail: "Incorrect authentication credentials.")
+            FakePostHogError(
+                status: 401,
+                type: "authentication_error",
+                code: "authentication_failed",
+                detail: "Incorrect authentication credentials."
+            )
         case 404:
             notFound
         case 500...599:
-            FakePostHogError(status: status, type: "server_error", code: "error", detail: "A server error occurred.", retryAfter: retryAfter)
+            FakePostHogError(
+                status: status,
+                type: "server_error",
+                code: "error",
+                detail: "A server error occurred.",
+                retryAfter: retryAfter
+            )
         default:
-            FakePostHogError(status: status, type: "invalid_request", code: "injected", detail: "Injected failure with status \(status).", retryAfter: retryAfter)
+            FakePostHogError(
+                status: status,
+                type: "invalid_request",
+                code: "injected",
+                detail: "Injected failure with status \(status).",
+                retryAfter: retryAfter
+            )
         }
     }
 

@@ -8,7 +8,9 @@ import RosterCore
 /// `next`/`previous` URLs built from the request's `Host`, as Django REST framework does.
 enum FakePostHogRouter {
     /// Answers one request, changing `state` as the real API would.
-    static func respond(to request: FakeHTTPRequest, state: inout FakePostHogState, pathPrefix: String) -> FakeHTTPResponse {
+    static func respond(to request: FakeHTTPRequest, state: inout FakePostHogState, pathPrefix: String)
+        -> FakeHTTPResponse
+    {
         do {
             let (status, body) = try route(request, &state, pathPrefix)
             guard let body else { return FakeHTTPResponse(status: status) }
@@ -105,7 +107,14 @@ enum FakePostHogRouter {
                 .object([
                     "has_keys": .bool(!keys.isEmpty),
                     "has_keys_active_last_week": .bool(keys.contains { ($0.lastUsedAt ?? 0) >= weekAgo }),
-                    "keys": .array(keys.map { .object(["id": .string($0.id), "label": .string($0.label), "last_used_at": timestamp($0.lastUsedAt)]) }),
+                    "keys": .array(
+                        keys.map {
+                            .object([
+                                "id": .string($0.id), "label": .string($0.label),
+                                "last_used_at": timestamp($0.lastUsedAt),
+                            ])
+                        }
+                    ),
                 ])
             )
         default:
@@ -117,14 +126,18 @@ enum FakePostHogRouter {
 
     /// `GET /members/` filters: `email` (exact, case-insensitive), `search` (names and
     /// addresses, substring), `order` (`joined_at` or `-joined_at`).
-    private static func filteredMembers(_ request: FakeHTTPRequest, _ state: FakePostHogState) -> [FakePostHogState.Member] {
+    private static func filteredMembers(_ request: FakeHTTPRequest, _ state: FakePostHogState) -> [FakePostHogState
+        .Member]
+    {
         var found = state.members
         if let email = request.queryValue("email")?.lowercased() {
             found = found.filter { $0.user.email.lowercased() == email }
         }
         if let search = request.queryValue("search")?.lowercased(), !search.isEmpty {
             found = found.filter { member in
-                [member.user.email, member.user.firstName, member.user.lastName].contains { $0.lowercased().contains(search) }
+                [member.user.email, member.user.firstName, member.user.lastName].contains {
+                    $0.lowercased().contains(search)
+                }
             }
         }
         if request.queryValue("order") == "-joined_at" { found.reverse() }
@@ -135,7 +148,12 @@ enum FakePostHogRouter {
     private static func json(_ request: FakeHTTPRequest) throws(FakePostHogError) -> JSONValue {
         guard !request.body.isEmpty else { return .object([:]) }
         guard let value = try? JSONParser().parse(request.body) else {
-            throw FakePostHogError(status: 400, type: "validation_error", code: "parse_error", detail: "JSON parse error.")
+            throw FakePostHogError(
+                status: 400,
+                type: "validation_error",
+                code: "parse_error",
+                detail: "JSON parse error."
+            )
         }
         return value
     }
@@ -148,8 +166,11 @@ enum FakePostHogRouter {
         render: (Item) -> JSONValue
     ) throws(FakePostHogError) -> JSONValue {
         let page = try state.page(items, limit: request.queryValue("limit"), offset: request.queryValue("offset"))
-        let next = page.offset + page.limit < items.count ? pageURL(request, limit: page.limit, offset: page.offset + page.limit) : nil
-        let previous = page.offset > 0 ? pageURL(request, limit: page.limit, offset: max(0, page.offset - page.limit)) : nil
+        let next =
+            page.offset + page.limit < items.count
+            ? pageURL(request, limit: page.limit, offset: page.offset + page.limit) : nil
+        let previous =
+            page.offset > 0 ? pageURL(request, limit: page.limit, offset: max(0, page.offset - page.limit)) : nil
         return .object([
             "count": .number(String(items.count)),
             "next": next.map(JSONValue.string) ?? .null,
@@ -173,7 +194,8 @@ enum FakePostHogRouter {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             case UInt8(ascii: " "):
                 out += "+"
@@ -239,7 +261,9 @@ enum FakePostHogRouter {
             "updated_at": timestamp(invite.createdAt),
             "message": invite.message.map(JSONValue.string) ?? .null,
             "private_project_access": .array(
-                invite.privateProjectAccess.map { .object(["id": .number(String($0.projectID)), "level": .number(String($0.level))]) }
+                invite.privateProjectAccess.map {
+                    .object(["id": .number(String($0.projectID)), "level": .number(String($0.level))])
+                }
             ),
         ])
     }

@@ -48,12 +48,21 @@ extension FakePostHogServer {
         privateProjectAccess: [FakePostHogState.ProjectAccess] = [],
         isExpired: Bool = false
     ) -> FakePostHogState.Invite {
-        withState { $0.insertInvite(email: email, level: level, privateProjectAccess: privateProjectAccess, isExpired: isExpired) }
+        withState {
+            $0.insertInvite(
+                email: email,
+                level: level,
+                privateProjectAccess: privateProjectAccess,
+                isExpired: isExpired
+            )
+        }
     }
 
     /// Adds a personal API key for a user.
     @discardableResult
-    public func addPersonalAPIKey(userUUID: String, label: String = "key", lastUsedAt: Int64? = nil) -> FakePostHogState.PersonalAPIKey {
+    public func addPersonalAPIKey(userUUID: String, label: String = "key", lastUsedAt: Int64? = nil)
+        -> FakePostHogState.PersonalAPIKey
+    {
         withState { $0.addPersonalAPIKey(userUUID: userUUID, label: label, lastUsedAt: lastUsedAt) }
     }
 

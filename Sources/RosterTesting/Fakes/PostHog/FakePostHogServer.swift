@@ -89,7 +89,9 @@ public final class FakePostHogServer: Sendable {
                 },
                 errorResponse: { status, retryAfter, _ in
                     let sendsRetryAfter = state.withLock { $0.options.sendsRetryAfter }
-                    return FakePostHogError.forStatus(status, retryAfter: retryAfter).response(sendRetryAfter: sendsRetryAfter)
+                    return FakePostHogError.forStatus(status, retryAfter: retryAfter).response(
+                        sendRetryAfter: sendsRetryAfter
+                    )
                 },
                 apply: { request in
                     state.withLock { FakePostHogRouter.respond(to: request, state: &$0, pathPrefix: servedPrefix) }

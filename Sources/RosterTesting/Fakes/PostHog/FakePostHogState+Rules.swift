@@ -61,7 +61,11 @@ extension FakePostHogState {
     public mutating func updateMemberLevel(uuid: String, level: Int?) throws(FakePostHogError) -> Member {
         guard let index = members.firstIndex(where: { $0.user.uuid == uuid }) else { throw .notFound }
         guard let level, [1, 8, 15].contains(level) else {
-            throw .validation("\"\(level.map(String.init) ?? "null")\" is not a valid choice.", attr: "level", code: "invalid_choice")
+            throw .validation(
+                "\"\(level.map(String.init) ?? "null")\" is not a valid choice.",
+                attr: "level",
+                code: "invalid_choice"
+            )
         }
         guard uuid != callerUUID else { throw .permissionDenied("You can't change your own access level.") }
         guard level <= (member(uuid: callerUUID)?.level ?? 15) else {
@@ -85,7 +89,8 @@ extension FakePostHogState {
 
     /// Adds a personal API key for the user `userUUID` (test seeding).
     @discardableResult
-    public mutating func addPersonalAPIKey(userUUID: String, label: String, lastUsedAt: Int64? = nil) -> PersonalAPIKey {
+    public mutating func addPersonalAPIKey(userUUID: String, label: String, lastUsedAt: Int64? = nil) -> PersonalAPIKey
+    {
         let key = PersonalAPIKey(id: issueUUID(), userUUID: userUUID, label: label, lastUsedAt: lastUsedAt)
         personalAPIKeys.append(key)
         return key
@@ -127,14 +132,20 @@ extension FakePostHogState {
         ///
         /// - Throws: 400 `validation_error` for a missing or malformed field.
         public static func parse(_ json: JSONValue) throws(FakePostHogError) -> InviteRequest {
-            guard json.objectValue != nil else { throw .validation("Invalid data. Expected a dictionary, but got \(json.typeName).") }
+            guard json.objectValue != nil else {
+                throw .validation("Invalid data. Expected a dictionary, but got \(json.typeName).")
+            }
             guard let email = json["target_email"]?.stringValue, email.contains("@") else {
                 throw .validation("Enter a valid email address.", attr: "target_email")
             }
             var request = InviteRequest(targetEmail: email)
             if let level = json["level"], level != .null {
                 guard let value = level.int64Value, [1, 8, 15].contains(value) else {
-                    throw .validation("\"\(level.serialized)\" is not a valid choice.", attr: "level", code: "invalid_choice")
+                    throw .validation(
+                        "\"\(level.serialized)\" is not a valid choice.",
+                        attr: "level",
+                        code: "invalid_choice"
+                    )
                 }
                 request.level = Int(value)
             }
@@ -160,7 +171,10 @@ extension FakePostHogState {
     ///   unknown, 403 for a level above the caller's.
     public mutating func createInvite(_ request: InviteRequest) throws(FakePostHogError) -> Invite {
         if member(email: request.targetEmail) != nil {
-            throw .validation("A user with this email address already belongs to the organization.", attr: "target_email")
+            throw .validation(
+                "A user with this email address already belongs to the organization.",
+                attr: "target_email"
+            )
         }
         guard request.level <= (member(uuid: callerUUID)?.level ?? 15) else {
             throw .permissionDenied("You can only invite others with access level lower or equal to your current one.")
@@ -174,7 +188,8 @@ extension FakePostHogState {
         if request.combinePendingInvites {
             for invite in previous where !invite.isExpired {
                 level = max(level, invite.level)
-                for grant in invite.privateProjectAccess where !access.contains(where: { $0.projectID == grant.projectID }) {
+                for grant in invite.privateProjectAccess
+                where !access.contains(where: { $0.projectID == grant.projectID }) {
                     access.append(grant)
                 }
             }
@@ -221,7 +236,12 @@ extension FakePostHogState {
     public mutating func acceptInvite(email: String) throws(FakePostHogError) -> Member {
         guard let invite = invites(email: email).last(where: { !$0.isExpired }) else { throw .notFound }
         invites.removeAll { $0.targetEmail.lowercased() == email.lowercased() }
-        return addMember(email: invite.targetEmail, firstName: invite.firstName, level: invite.level, privateProjects: invite.privateProjectAccess)
+        return addMember(
+            email: invite.targetEmail,
+            firstName: invite.firstName,
+            level: invite.level,
+            privateProjects: invite.privateProjectAccess
+        )
     }
 
     /// Adds an invite directly (test seeding), bypassing the member check and replacement.

@@ -39,7 +39,13 @@ public struct PostHogMember: Sendable, Hashable, Codable, Identifiable {
     /// When the membership last changed (ISO 8601).
     public var updatedAt: String?
 
-    public init(id: String, user: User, level: PostHogMembershipLevel, joinedAt: String? = nil, updatedAt: String? = nil) {
+    public init(
+        id: String,
+        user: User,
+        level: PostHogMembershipLevel,
+        joinedAt: String? = nil,
+        updatedAt: String? = nil
+    ) {
         self.id = id
         self.user = user
         self.level = level
