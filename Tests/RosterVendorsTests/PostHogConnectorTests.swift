@@ -119,7 +119,12 @@ import Testing
             let grants = [AccessGrant(vendor: "posthog", project: "web", role: "member")]
             try await runner.run(Self.step(.reconcile, grants: grants), for: Self.ada)
             #expect(fake.member(email: Self.ada.email)?.level == 1)
-            #expect(fake.members.count == 2)  // membership stays
+            // Nothing granted any more: the membership and its level stay (offboarding removes it).
+            fake.clearCalls()
+            let (none, _) = try await runner.run(Self.step(.reconcile, grants: []), for: Self.ada)
+            #expect(fake.calls.mutatingCalls.isEmpty)
+            #expect(none.summary.hasPrefix("nothing granted"))
+            #expect(fake.members.count == 2)
 
             // Owners are left alone, and say so.
             let owner = Employee(id: "E2", email: "owner@example.com")

@@ -54,7 +54,10 @@ extension PostHogConnector.Run {
 
         if let member = try await member() {
             let residual = Self.privateAccessResidual(access.map(\.id))
-            guard let level, level != member.level else {
+            guard let level else {
+                return StepOutcome(summary: "nothing granted: level and organization membership kept")
+            }
+            guard level != member.level else {
                 return StepOutcome(summary: "level already matches the grants", residual: residual)
             }
             if member.level == .owner {
