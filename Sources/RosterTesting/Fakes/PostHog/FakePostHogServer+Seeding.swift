@@ -1,0 +1,81 @@
+// MARK: - Seeding and reading state (test hooks)
+
+extension FakePostHogServer {
+    /// Members, the calling owner included.
+    public var members: [FakePostHogState.Member] { snapshot.members }
+
+    /// Projects.
+    public var projects: [FakePostHogState.Project] { snapshot.projects }
+
+    /// Invites, expired ones included.
+    public var invites: [FakePostHogState.Invite] { snapshot.invites }
+
+    /// The member whose address is `email`.
+    public func member(email: String) -> FakePostHogState.Member? { snapshot.member(email: email) }
+
+    /// The invites for `email`, expired ones included.
+    public func invites(email: String) -> [FakePostHogState.Invite] { snapshot.invites(email: email) }
+
+    /// The owner whose personal API key the server accepts.
+    public var caller: FakePostHogState.Member { snapshot.member(uuid: snapshot.callerUUID)! }
+
+    /// Adds a member (or returns the existing one with that address).
+    ///
+    /// - Parameters:
+    ///   - email: The address.
+    ///   - level: 1 member (default), 8 admin, 15 owner.
+    ///   - privateProjects: Private projects they can see.
+    @discardableResult
+    public func addMember(
+        email: String,
+        level: Int = 1,
+        privateProjects: [FakePostHogState.ProjectAccess] = []
+    ) -> FakePostHogState.Member {
+        withState { $0.addMember(email: email, level: level, privateProjects: privateProjects) }
+    }
+
+    /// Adds a project, optionally private.
+    @discardableResult
+    public func addProject(name: String, isPrivate: Bool = false) -> FakePostHogState.Project {
+        withState { $0.insertProject(name: name, isPrivate: isPrivate) }
+    }
+
+    /// Adds an invite, bypassing the member check and the replacement of earlier invites.
+    @discardableResult
+    public func addInvite(
+        email: String,
+        level: Int = 1,
+        privateProjectAccess: [FakePostHogState.ProjectAccess] = [],
+        isExpired: Bool = false
+    ) -> FakePostHogState.Invite {
+        withState {
+            $0.insertInvite(
+                email: email,
+                level: level,
+                privateProjectAccess: privateProjectAccess,
+                isExpired: isExpired
+            )
+        }
+    }
+
+    /// Adds a personal API key for a user.
+    @discardableResult
+    public func addPersonalAPIKey(userUUID: String, label: String = "key", lastUsedAt: Int64? = nil)
+        -> FakePostHogState.PersonalAPIKey
+    {
+        withState { $0.addPersonalAPIKey(userUUID: userUUID, label: label, lastUsedAt: lastUsedAt) }
+    }
+
+    /// The invitee accepts their pending invite and becomes a member.
+    ///
+    /// - Throws: ``FakePostHogError`` 404 when there is no pending invite for `email`.
+    @discardableResult
+    public func acceptInvite(email: String) throws -> FakePostHogState.Member {
+        try withState { state throws(FakePostHogError) in try state.acceptInvite(email: email) }
+    }
+
+    /// Marks the invites for `email` expired.
+    public func expireInvites(email: String) {
+        withState { $0.expireInvites(email: email) }
+    }
+}

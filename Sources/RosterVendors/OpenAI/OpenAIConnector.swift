@@ -1,0 +1,212 @@
+import Logging
+import RosterCore
+
+/// Carries out ``VendorStep``s against OpenAI's organization Admin API, following the onboarding
+/// and offboarding sequences OpenAI's API allows:
+///
+/// - `ensure_project`: finds the active project with that exact name, else creates it.
+/// - `ensure_access`: an organization member joins the project or gets the role there; anyone
+///   else gets one pending invite carrying the project and role (an existing invite without it
+///   is replaced by one with all its grants plus this one).
+/// - `reconcile`: the `grants` become exactly the person's projects and roles: missing ones are
+///   added (or invited), roles changed, and other project memberships removed, their API keys
+///   in those projects first. Organization membership stays.
+/// - `revoke_invites`: deletes every pending invite for the address.
+/// - `revoke_api_keys`: deletes every user-owned key of theirs in every active project
+///   (`owner_project_access=any`). Must run before memberships are removed.
+/// - `remove_project_memberships`: removes them from every active project.
+/// - `remove_organization_membership`: removes them from the organization; not being a member
+///   is success.
+///
+/// Decisions where OpenAI leaves a choice:
+/// - **Archived projects.** OpenAI cannot use, update or unarchive an archived project. A step
+///   naming a project that exists only archived gets a new active project with that name (the
+///   summary says so); lookups prefer the active one from then on. Keys found in archived
+///   projects cannot be deleted and are reported as ``StepOutcome/residual``.
+/// - **Roles.** A step's role is a project role, `member` (the default) or `owner`. Invites
+///   carry the organization role ``organizationRole`` (`reader`), never `owner`, unless an
+///   invite being replaced already had `owner`.
+/// - **One invite per address.** OpenAI keeps one pending invite per person, so a second
+///   project is added by deleting the invite and creating one with every grant. The planned
+///   grants are checkpointed first, so an attempt that stops between the delete and the create
+///   still invites to every project when it resumes.
+///
+/// Every mutation is checkpointed (`project_id`, `user_id`, `invite_id`, lists `deleted_keys`,
+/// `deleted_invites`, `removed_projects`) and audited; a 404 answering a delete counts as done.
+public struct OpenAIConnector: VendorConnector {
+    /// The configured instance name.
+    public let instance: String
+    /// The organization role invites carry: `reader` (default) or `owner`.
+    public var organizationRole: String
+    /// How failures are classified.
+    public var policy: FailureClassification.Policy
+
+    /// - Parameters:
+    ///   - instance: The configured instance name (`openai`).
+    ///   - organizationRole: The organization role for invites (`reader`).
+    ///   - policy: Failure classification knobs.
+    public init(
+        instance: String = "openai",
+        organizationRole: String = "reader",
+        policy: FailureClassification.Policy = .default
+    ) {
+        self.instance = instance
+        self.organizationRole = organizationRole
+        self.policy = policy
+    }
+
+    public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
+        var run = Run(
+            instance: instance,
+            organizationRole: organizationRole,
+            client: OpenAIAdminClient(transport: context.transport, policy: policy),
+            step: step,
+            email: employee.email.lowercased(),
+            progress: StepProgress(context: context)
+        )
+        context.logger.debug("openai step", metadata: ["vendor.instance": "\(instance)", "step": "\(step.name)"])
+        switch step.action {
+        case .ensureProject: return try await run.ensureProject()
+        case .ensureAccess: return try await run.ensureAccess()
+        case .reconcile: return try await run.reconcile()
+        case .revokeInvites: return try await run.revokeInvites()
+        case .revokeAPIKeys: return try await run.revokeAPIKeys()
+        case .removeProjectMemberships: return try await run.removeProjectMemberships()
+        case .removeOrganizationMembership: return try await run.removeOrganizationMembership()
+        }
+    }
+
+    /// The project roles OpenAI knows.
+    static let projectRoles: Set<String> = ["member", "owner"]
+
+    /// `role` as an OpenAI project role (`member` when absent).
+    ///
+    /// - Throws: A permanent ``VendorError`` for anything but `member` or `owner`.
+    static func projectRole(_ role: String?, instance: String) throws -> String {
+        let role = role?.lowercased() ?? "member"
+        guard projectRoles.contains(role) else {
+            throw VendorError.invalidStep(
+                "unknown OpenAI project role '\(role)' (expected member or owner)",
+                vendor: instance
+            )
+        }
+        return role
+    }
+}
+
+// MARK: - One run
+
+extension OpenAIConnector {
+    /// One step being carried out: the client, the person and the recovery point.
+    struct Run {
+        /// A project a step resolved by name.
+        struct ProjectRef {
+            var id: String
+            /// Whether this run created it.
+            var created: Bool
+            /// Whether an archived project with the same name exists (and was left alone).
+            var archivedNamesake: Bool
+        }
+
+        let instance: String
+        let organizationRole: String
+        let client: OpenAIAdminClient
+        let step: VendorStep
+        /// The person's address, lowercased. Never logged.
+        let email: String
+        var progress: StepProgress
+
+        var logger: Logger { progress.context.logger }
+
+        /// The organization user id for the address: from the state, else looked up (and
+        /// checkpointed); `nil` when they are not a member.
+        mutating func userID() async throws -> String? {
+            if let known = progress.state["user_id"] { return known }
+            guard let user = try await client.findUser(email: email) else { return nil }
+            try await progress.learn("user_id", user.id)
+            return user.id
+        }
+
+        /// Resolves project names to ids: from the state (`key(name)`), else the active project with
+        /// that exact name, else a new project (created, checkpointed and audited). Lists projects
+        /// at most once.
+        mutating func resolveProjects(
+            _ names: [String],
+            key: (String) -> String
+        ) async throws -> [String: ProjectRef] {
+            var resolved: [String: ProjectRef] = [:]
+            var listing: [OpenAIProject]?
+            for name in names {
+                if let id = progress.state[key(name)] {
+                    resolved[name] = ProjectRef(id: id, created: false, archivedNamesake: false)
+                    continue
+                }
+                if listing == nil { listing = try await client.listProjects(includeArchived: true) }
+                let matches = (listing ?? []).filter { $0.name == name }
+                if let active = matches.first(where: { !$0.isArchived }) {
+                    try await progress.learn(key(name), active.id)
+                    resolved[name] = ProjectRef(id: active.id, created: false, archivedNamesake: false)
+                    continue
+                }
+                let created = try await client.createProject(name: name)
+                let record = AuditRecord(action: "create_project", target: ["project_id": created.id, "project": name])
+                try await progress.record(record) { $0[key(name)] = created.id }
+                logger.info("created openai project", metadata: ["project_id": "\(created.id)"])
+                resolved[name] = ProjectRef(id: created.id, created: true, archivedNamesake: !matches.isEmpty)
+            }
+            return resolved
+        }
+
+        /// Makes `userID` a member of `projectID` with `role`, given their `current` role there.
+        ///
+        /// - Returns: What changed, for the summary, or `nil` when nothing did.
+        mutating func ensureMembership(
+            userID: String,
+            projectID: String,
+            role: String,
+            current: String?
+        ) async throws -> String? {
+            let target = ["project_id": projectID, "user_id": userID, "role": role]
+            switch current {
+            case role:
+                return nil
+            case .some(let old):
+                _ = try await client.updateProjectUser(projectID: projectID, userID: userID, role: role)
+                try await progress.record(AuditRecord(action: "change_project_role", target: target))
+                return "changed role in \(projectID) from \(old) to \(role)"
+            case nil:
+                _ = try await client.addProjectUser(projectID: projectID, userID: userID, role: role)
+                try await progress.record(AuditRecord(action: "add_project_member", target: target))
+                return "added to \(projectID) as \(role)"
+            }
+        }
+
+        /// Deletes the user-owned keys of this person in `projectID` (matched by user id, or by
+        /// address when the id is unknown), skipping keys already in `deleted_keys`.
+        ///
+        /// - Returns: How many keys this call deleted (or found already gone).
+        mutating func deleteKeys(in projectID: String, userID: String?) async throws -> Int {
+            let keys = try await client.listProjectAPIKeys(projectID: projectID)
+            var count = 0
+            for key in keys where owns(key, userID: userID) && !progress.state.contains(key.id, in: "deleted_keys") {
+                let outcome = try await DeleteOutcome.of {
+                    _ = try await client.deleteProjectAPIKey(projectID: projectID, keyID: key.id)
+                }
+                let record = AuditRecord(
+                    action: "delete_api_key",
+                    target: ["project_id": projectID, "key_id": key.id],
+                    outcome: outcome.rawValue
+                )
+                try await progress.record(record) { $0.append(key.id, to: "deleted_keys") }
+                count += 1
+            }
+            return count
+        }
+
+        /// Whether this person owns `key` (service-account keys are never theirs).
+        func owns(_ key: OpenAIProjectAPIKey, userID: String?) -> Bool {
+            if let userID, key.isOwned(byUserID: userID) { return true }
+            return key.isOwned(byEmail: email)
+        }
+    }
+}

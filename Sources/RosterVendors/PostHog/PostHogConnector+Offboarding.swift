@@ -1,0 +1,69 @@
+import RosterCore
+
+// MARK: - Offboarding
+
+extension PostHogConnector.Run {
+    /// `revoke_invites`: deletes every invite for the address, expired ones included.
+    mutating func revokeInvites() async throws -> StepOutcome {
+        let invites = try await client.invites(email: email)
+        return StepOutcome(summary: try await deleteInvites(invites))
+    }
+
+    /// `revoke_api_keys`: PostHog has no endpoint for an admin to revoke another user's personal
+    /// API keys. Removing the organization membership (a later step) is what takes this
+    /// organization away from them; this step reports what PostHog says about the keys.
+    mutating func revokeAPIKeys() async throws -> StepOutcome {
+        let consequence = "they lose access to this organization when the membership is removed"
+        guard let member = try await member() else {
+            return StepOutcome(summary: "not an organization member: personal API keys grant no access here")
+        }
+        let keys: PostHogScopedAPIKeys
+        do {
+            keys = try await client.scopedAPIKeys(userUUID: member.user.uuid)
+        } catch let error as VendorError where error.status == 403 || error.status == 404 {
+            return StepOutcome(summary: "PostHog cannot revoke personal API keys; \(consequence)")
+        }
+        guard keys.hasKeys else {
+            return StepOutcome(summary: "no personal API keys")
+        }
+        let recent = keys.hasKeysActiveLastWeek == true ? ", used in the last week" : ""
+        return StepOutcome(
+            summary: "\(keys.keyCount) personal API key(s)\(recent); PostHog cannot revoke them, \(consequence)"
+        )
+    }
+
+    /// `remove_project_memberships`: nothing to call. PostHog removes a member's access to
+    /// every project when the organization membership is removed.
+    func removeProjectMemberships() -> StepOutcome {
+        StepOutcome(
+            summary: "project access goes with the organization membership (removed in one call by the next step)"
+        )
+    }
+
+    /// `remove_organization_membership`: `DELETE /members/{user_uuid}/`. Not a member, or a 404,
+    /// is success; PostHog refuses to remove an owner (a permanent error with its message).
+    mutating func removeOrganizationMembership() async throws -> StepOutcome {
+        if progress.state["member_removed"] == "true" {
+            return StepOutcome(summary: "removed from the organization by an earlier attempt")
+        }
+        let uuid: String
+        if let known = progress.state["user_uuid"] {
+            uuid = known
+        } else if let member = try await member() {
+            uuid = member.user.uuid
+        } else {
+            return StepOutcome(summary: "not an organization member")
+        }
+        let outcome = try await DeleteOutcome.of { try await client.deleteMember(userUUID: uuid) }
+        let record = AuditRecord(
+            action: "remove_organization_member",
+            target: ["user_uuid": uuid],
+            outcome: outcome.rawValue
+        )
+        try await progress.record(record) { $0["member_removed"] = "true" }
+        return StepOutcome(
+            summary: outcome == .done
+                ? "removed \(uuid) from the organization and its projects" : "\(uuid) was already gone"
+        )
+    }
+}

@@ -1,0 +1,117 @@
+import RosterCore
+
+// MARK: - ensure_project, ensure_access, reconcile
+
+extension PostHogConnector.Run {
+    /// `ensure_project`: the project with exactly the step's name, created if missing.
+    mutating func ensureProject() async throws -> StepOutcome {
+        let name = try step.requiredProject(vendor: instance)
+        let project = try await resolveProjects([name], key: { _ in "project_id" })[name]!
+        return StepOutcome(summary: project.created ? "created project \(project.id)" : "project \(project.id) exists")
+    }
+
+    /// `ensure_access`: a member's level is raised to the step's role when lower; anyone else
+    /// gets a pending invite with the level and, for a private project, access to it.
+    mutating func ensureAccess() async throws -> StepOutcome {
+        let name = try step.requiredProject(vendor: instance)
+        let level = try PostHogConnector.level(step.role, instance: instance)
+        let project = try await resolveProjects([name], key: { _ in "project_id" })[name]!
+        let access = project.isPrivate ? [PostHogInvite.ProjectAccess(id: project.id, level: level.projectLevel)] : []
+
+        if let member = try await member() {
+            let residual = Self.privateAccessResidual(project.isPrivate ? [project.id] : [])
+            guard member.level < level else {
+                return StepOutcome(summary: "already a member as \(member.level)", residual: residual)
+            }
+            let summary = try await setLevel(of: member, to: level)
+            return StepOutcome(summary: summary, residual: residual)
+        }
+
+        let pending = try await client.invites(email: email).filter { !$0.isExpired }
+        if let covering = pending.first(where: { $0.covers(level: level, projectAccess: access) }) {
+            try await progress.learn("invite_id", covering.id)
+            return StepOutcome(summary: "invite \(covering.id) already pending")
+        }
+        let request = PostHogClient.combined(email: email, level: level, projectAccess: access, existing: pending)
+        return StepOutcome(summary: try await invite(request, replacing: pending))
+    }
+
+    /// `reconcile`: the grants become the person's access. Members get the highest granted
+    /// level (an owner is left alone); non-members get one invite granting exactly the level
+    /// and private projects (their pending invites are deleted when nothing is granted).
+    mutating func reconcile() async throws -> StepOutcome {
+        let grants = try step.reconcileGrants(instance: instance)
+        let projects = try await resolveProjects(Set(grants.map(\.project)).sorted(), key: { "project_id:\($0)" })
+        var level: PostHogMembershipLevel?
+        var access: [PostHogInvite.ProjectAccess] = []
+        for grant in grants {
+            let granted = try PostHogConnector.level(grant.role, instance: instance)
+            level = max(level ?? granted, granted)
+            if let project = projects[grant.project], project.isPrivate {
+                access = PostHogInvite.ProjectAccess.union(access, [.init(id: project.id, level: granted.projectLevel)])
+            }
+        }
+
+        if let member = try await member() {
+            let residual = Self.privateAccessResidual(access.map(\.id))
+            guard let level else {
+                return StepOutcome(summary: "nothing granted: level and organization membership kept")
+            }
+            guard level != member.level else {
+                return StepOutcome(summary: "level already matches the grants", residual: residual)
+            }
+            if member.level == .owner {
+                let note = "an owner's level is not lowered by reconcile; change it in PostHog if intended"
+                return StepOutcome(
+                    summary: "left owner level alone",
+                    residual: [note, residual].compactMap { $0 }.joined(separator: "; ")
+                )
+            }
+            return StepOutcome(summary: try await setLevel(of: member, to: level), residual: residual)
+        }
+
+        let pending = try await client.invites(email: email).filter { !$0.isExpired }
+        guard let level else {
+            return StepOutcome(summary: try await deleteInvites(pending, nothingGranted: true))
+        }
+        let exact =
+            pending.count == 1 && pending[0].level == level
+            && Set(pending[0].privateProjectAccess ?? []) == Set(access)
+        if exact {
+            try await progress.learn("invite_id", pending[0].id)
+            return StepOutcome(summary: "invite \(pending[0].id) already matches the grants")
+        }
+        let request = PostHogInviteRequest(targetEmail: email, level: level, privateProjectAccess: access)
+        return StepOutcome(summary: try await invite(request, replacing: pending))
+    }
+
+    // MARK: - Helpers
+
+    /// `PATCH /members/{user_uuid}/` to `level`, checkpointed and audited.
+    mutating func setLevel(of member: PostHogMember, to level: PostHogMembershipLevel) async throws -> String {
+        _ = try await client.updateMemberLevel(userUUID: member.user.uuid, level: level)
+        let record = AuditRecord(
+            action: "change_member_level",
+            target: ["user_uuid": member.user.uuid, "level": String(level.rawValue)]
+        )
+        try await progress.record(record)
+        return "changed level from \(member.level) to \(level)"
+    }
+
+    /// Deletes `invites` (skipping those already in `deleted_invites`), checkpointed and audited.
+    mutating func deleteInvites(_ invites: [PostHogInvite], nothingGranted: Bool = false) async throws -> String {
+        var count = 0
+        for invite in invites where !progress.state.contains(invite.id, in: "deleted_invites") {
+            let outcome = try await DeleteOutcome.of { try await client.deleteInvite(id: invite.id) }
+            let record = AuditRecord(
+                action: "delete_invite",
+                target: ["invite_id": invite.id],
+                outcome: outcome.rawValue
+            )
+            try await progress.record(record) { $0.append(invite.id, to: "deleted_invites") }
+            count += 1
+        }
+        let deleted = count == 0 ? "no invites to delete" : "deleted \(count) invite(s)"
+        return nothingGranted ? "\(deleted); nothing granted" : deleted
+    }
+}
