@@ -19,8 +19,10 @@ import Testing
             #expect(created.count == 30)
             #expect(Set(created.map(\.email)) == Set(people[15...].map(\.email)))
             #expect(fake.calls.calls("POST", path: "/v1/organization/invitations").count == 1)
-            #expect(fake.invitations(projectID: nil).filter { $0.status == .pending }.count == 35)
-            #expect(people[0..<10].allSatisfy { fake.pendingInvitations(email: $0.email).isEmpty })
+            let pendingCount = fake.invitations(projectID: nil).filter { $0.status == .pending }.count
+            let membersUninvited = people[0..<10].allSatisfy { fake.pendingInvitations(email: $0.email).isEmpty }
+            #expect(pendingCount == 35)
+            #expect(membersUninvited)
 
             // Round 1: projects are made; members get project invitations; invitees wait.
             func onboardEveryone() async throws {
@@ -48,7 +50,8 @@ import Testing
             fake.clearCalls()
             try await onboardEveryone()
             #expect(fake.calls.mutatingCalls.count == 70)
-            #expect(fake.calls.mutatingCalls.allSatisfy { $0.path.hasSuffix("/invitations") && $0.method == "POST" })
+            let onlyInvitations = fake.calls.mutatingCalls.allSatisfy { $0.path.hasSuffix("/invitations") && $0.method == "POST" }
+            #expect(onlyInvitations)
 
             // Everyone accepts; a full re-run changes nothing.
             try fake.acceptAllInvitations(projectID: research.id)
@@ -59,7 +62,8 @@ import Testing
             #expect(fake.calls.mutatingCalls.isEmpty)
             #expect(driver.trail.audits.isEmpty)
             for person in people {
-                let id = try #require(fake.members.first { $0.email == person.email }?.id)
+                let found = fake.members.first { $0.email == person.email }
+                let id = try #require(found?.id)
                 #expect(fake.projectRoleName(of: id, in: research.id) == "Member")
                 #expect(fake.projectRoleName(of: id, in: evals.id) == "Viewer")
             }
@@ -87,7 +91,8 @@ import Testing
             #expect(fake.projectRoleName(of: user.id, in: research.id) == "Manager")
             #expect(fake.projectRoleName(of: user.id, in: evals.id) == nil)
             #expect(fake.pendingInvitations(email: ada.email).map(\.projectID) == [platform.id])
-            #expect(fake.members.contains { $0.id == user.id })  // organization membership is kept
+            let stillMember = fake.members.contains { $0.id == user.id }
+            #expect(stillMember)  // organization membership is kept
             #expect(
                 Set(driver.trail.audits.map(\.action)) == [
                     "update_project_role", "create_project", "create_project_invitation", "remove_project_member",
@@ -125,15 +130,19 @@ import Testing
                 }
             }
             #expect(summaries[1].contains("belong to projects"))
-            #expect(summaries.allSatisfy { !$0.contains("@") })
+            let summariesClean = summaries.allSatisfy { !$0.contains("@") }
+            #expect(summariesClean)
             #expect(fake.pendingInvitations(email: ada.email).isEmpty)
             #expect(fake.pendingInvitations(email: bob.email).isEmpty)
-            #expect(!fake.members.contains { $0.id == user.id })
-            #expect(fake.snapshot.projectMembers.allSatisfy { $0.userID != user.id })
+            let stillMember = fake.members.contains { $0.id == user.id }
+            let inAProject = fake.snapshot.projectMembers.contains { $0.userID == user.id }
+            #expect(!stillMember)
+            #expect(!inAProject)
             let deletes = fake.calls.calls("DELETE", path: "/v1/", prefix: true)
             #expect(deletes.count == 6)  // 3 invitations, 2 project memberships, 1 organization membership
             #expect(driver.trail.audits.count == 6)
-            #expect(driver.trail.audits.allSatisfy { $0.target.values.allSatisfy { !$0.contains("@") } })
+            let auditsClean = driver.trail.audits.allSatisfy { $0.target.values.allSatisfy { !$0.contains("@") } }
+            #expect(auditsClean)
 
             fake.clearCalls()
             for person in [ada, bob] {
