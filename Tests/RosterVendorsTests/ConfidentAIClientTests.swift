@@ -8,7 +8,11 @@ import Testing
 @Suite struct ConfidentAIClientTests {
     /// A client for `fake` presenting `apiKey` (the fake's by default).
     func client(_ fake: FakeConfidentAIServer, apiKey: String? = nil) -> ConfidentAIClient {
-        ConfidentAIClient(baseURL: fake.baseURL!.absoluteString, apiKey: apiKey ?? fake.apiKey, requestTimeout: .seconds(10))
+        ConfidentAIClient(
+            baseURL: fake.baseURL!.absoluteString,
+            apiKey: apiKey ?? fake.apiKey,
+            requestTimeout: .seconds(10)
+        )
     }
 
     func withFake(_ body: (FakeConfidentAIServer) async throws -> Void) async throws {
@@ -24,14 +28,21 @@ import Testing
             let pages = fake.calls.calls("GET", path: "/v1/organization/members")
             #expect(pages.map(\.query) == ["page=1&pageSize=100", "page=2&pageSize=100"])  // no empty third page
 
-            let raw = HTTPVendorTransport(configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .header(name: "CONFIDENT_API_KEY", value: fake.apiKey)))
+            let raw = HTTPVendorTransport(
+                configuration: .init(
+                    baseURL: fake.baseURL!.absoluteString,
+                    authentication: .header(name: "CONFIDENT_API_KEY", value: fake.apiKey)
+                )
+            )
             let defaultPage = try await raw.send(VendorRequest(.get, "/v1/organization/members"))
             let body = try #require(try JSONSerialization.jsonObject(with: Data(defaultPage.body)) as? [String: Any])
             let data = try #require(body["data"] as? [String: Any])
             #expect(body["success"] as? Bool == true)
             #expect((data["members"] as? [Any])?.count == 25)
             #expect(data["total"] as? Int == 200)
-            let tooBig = try await raw.send(VendorRequest(.get, "/v1/organization/members", query: [.init(name: "pageSize", value: "101")]))
+            let tooBig = try await raw.send(
+                VendorRequest(.get, "/v1/organization/members", query: [.init(name: "pageSize", value: "101")])
+            )
             #expect(tooBig.status == 400)
         }
     }
@@ -42,7 +53,10 @@ import Testing
             fake.addInvitation(email: "invited@example.com")
             fake.addInvitation(email: "declined@example.com", status: .declined)
             let created = try await client(fake).inviteToOrganization(
-                emails: ["member@example.com", "INVITED@example.com", "declined@example.com", "new@example.com", "New@Example.com"],
+                emails: [
+                    "member@example.com", "INVITED@example.com", "declined@example.com", "new@example.com",
+                    "New@Example.com",
+                ],
                 roleID: nil
             )
             #expect(created.map(\.email) == ["declined@example.com", "new@example.com"])
@@ -64,7 +78,11 @@ import Testing
             #expect(ownerError?.classification == .permanent)
 
             let outsider = await expectVendorError {
-                try await client(fake).inviteToProject(projectID: research.id, emails: ["carol@example.com"], roleID: nil)
+                try await client(fake).inviteToProject(
+                    projectID: research.id,
+                    emails: ["carol@example.com"],
+                    roleID: nil
+                )
             }
             #expect(outsider?.message.contains("carol@example.com") == true)
             #expect(outsider?.redactedMessage.contains("carol") == false)
@@ -83,13 +101,19 @@ import Testing
 
             // Another worker creates the project between our look and our create.
             let racing = RacingTransport(
-                inner: HTTPVendorTransport(configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: ConfidentAIClient.authentication(apiKey: fake.apiKey))),
+                inner: HTTPVendorTransport(
+                    configuration: .init(
+                        baseURL: fake.baseURL!.absoluteString,
+                        authentication: ConfidentAIClient.authentication(apiKey: fake.apiKey)
+                    )
+                ),
                 beforeCreate: { _ = try? fake.addProject(name: "evals") }
             )
             let (project, created) = try await ConfidentAIClient(transport: racing).findOrCreateProject(named: "evals")
             #expect(!created)
             #expect(project.id == fake.project(named: "evals")?.id)
-            #expect(fake.calls.calls("POST", path: "/v1/projects").map(\.status) == [409, 409])  // ours, then the race's
+            // Ours from the first part, then the race's.
+            #expect(fake.calls.calls("POST", path: "/v1/projects").map(\.status) == [409, 409])
             #expect(fake.calls.calls("GET", path: "/v1/projects").count == 2)  // the look, then the look after the 409
         }
     }
@@ -115,7 +139,9 @@ import Testing
 
     @Test func aWrongKeyIsPermanentAndNeverShown() async throws {
         try await withFakeConfident(apiKey: "confident_us_wrong_key_123456") { fake, driver in
-            let error = await expectVendorError { try await driver.run(.ensureProject, project: "research", for: employee(1)) }
+            let error = await expectVendorError {
+                try await driver.run(.ensureProject, project: "research", for: employee(1))
+            }
             #expect(error?.status == 401)
             #expect(error?.classification == .permanent)
             #expect(error?.redactedMessage == "Invalid API key")
@@ -123,7 +149,9 @@ import Testing
             #expect(!errorText.contains("wrong_key"))
             #expect(fake.calls.first?.outcome == .unauthorized)
 
-            let raw = HTTPVendorTransport(configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .bearer(fake.apiKey)))
+            let raw = HTTPVendorTransport(
+                configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .bearer(fake.apiKey))
+            )
             let bearer = try await raw.send(VendorRequest(.get, "/v1/projects"))
             #expect(bearer.status == 401)  // the key goes in CONFIDENT_API_KEY, not Authorization
             #expect(bearer.bodyText.contains("\"success\":false"))
@@ -141,7 +169,9 @@ import Testing
             #expect(fake.pendingInvitations(email: "ada@example.com").isEmpty)
             let again = await expectVendorError { try await client(fake).removeOrganizationMember(userID: ada.id) }
             #expect(again?.isAlreadyGone == true)
-            let owner = await expectVendorError { try await client(fake).removeOrganizationMember(userID: fake.owner.id) }
+            let owner = await expectVendorError {
+                try await client(fake).removeOrganizationMember(userID: fake.owner.id)
+            }
             #expect(owner?.status == 400)
         }
     }

@@ -10,7 +10,8 @@ import Testing
         try await withFakeConfident { fake, driver in
             let people = (1...45).map(employee)
             for person in people[0..<10] { fake.addMember(email: person.email) }  // already members
-            for person in people[10..<15] { fake.addInvitation(email: person.email, role: "Member") }  // already invited
+            // Already invited.
+            for person in people[10..<15] { fake.addInvitation(email: person.email, role: "Member") }
 
             // The engine's batch: one call for everyone; members and invitees are skipped.
             let client = ConfidentAIClient(transport: driver.transport)
@@ -50,7 +51,9 @@ import Testing
             fake.clearCalls()
             try await onboardEveryone()
             #expect(fake.calls.mutatingCalls.count == 70)
-            let onlyInvitations = fake.calls.mutatingCalls.allSatisfy { $0.path.hasSuffix("/invitations") && $0.method == "POST" }
+            let onlyInvitations = fake.calls.mutatingCalls.allSatisfy {
+                $0.path.hasSuffix("/invitations") && $0.method == "POST"
+            }
             #expect(onlyInvitations)
 
             // Everyone accepts; a full re-run changes nothing.
@@ -120,7 +123,9 @@ import Testing
             fake.addInvitation(email: bob.email, role: "Member")  // bob never accepted
             fake.addInvitation(email: bob.email, projectID: legacy.id, role: "Viewer")
 
-            let actions: [VendorStep.Action] = [.revokeInvites, .revokeAPIKeys, .removeProjectMemberships, .removeOrganizationMembership]
+            let actions: [VendorStep.Action] = [
+                .revokeInvites, .revokeAPIKeys, .removeProjectMemberships, .removeOrganizationMembership,
+            ]
             var summaries: [String] = []
             for person in [ada, bob] {
                 for action in actions {
@@ -184,7 +189,12 @@ import Testing
 
             // ensure_project with a checkpointed id makes no call at all.
             fake.clearCalls()
-            let outcome = try await driver.run(.ensureProject, project: "research", for: ada, state: StepState(values: ["project_id": research.id]))
+            let outcome = try await driver.run(
+                .ensureProject,
+                project: "research",
+                for: ada,
+                state: StepState(values: ["project_id": research.id])
+            )
             #expect(outcome.summary.contains(research.id))
             #expect(fake.calls.isEmpty)
         }
@@ -193,7 +203,10 @@ import Testing
     @Test func aCreateWhoseAnswerWasLostIsNotRepeated() async throws {
         try await withFakeConfident { fake, driver in
             let ada = employee(1)
-            fake.injectFaults([.statusAfterApplying(503)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/projects"))
+            fake.injectFaults(
+                [.statusAfterApplying(503)],
+                matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/projects")
+            )
             let error = await expectVendorError { try await driver.run(.ensureProject, project: "research", for: ada) }
             #expect(error?.isRetryable == true)
             let retried = try await driver.run(.ensureProject, project: "research", for: ada)
@@ -201,7 +214,10 @@ import Testing
             #expect(fake.calls.calls("POST", path: "/v1/projects").count == 1)
             #expect(fake.projects.count == 1)
 
-            fake.injectFaults([.statusAfterApplying(503)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/organization/invitations"))
+            fake.injectFaults(
+                [.statusAfterApplying(503)],
+                matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/organization/invitations")
+            )
             let inviteError = await expectVendorError {
                 try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada)
             }

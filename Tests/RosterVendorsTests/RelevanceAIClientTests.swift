@@ -12,7 +12,11 @@ import Testing
         _ body: (FakeRelevanceAIServer, RelevanceAIClient) async throws -> Void
     ) async throws {
         try await withFakeRelevance(options: options) { fake, _ in
-            let client = RelevanceAIClient(baseURL: fake.baseURL!.absoluteString, apiKey: apiKey ?? fake.apiKey, requestTimeout: .seconds(10))
+            let client = RelevanceAIClient(
+                baseURL: fake.baseURL!.absoluteString,
+                apiKey: apiKey ?? fake.apiKey,
+                requestTimeout: .seconds(10)
+            )
             try await body(fake, client)
         }
     }
@@ -82,7 +86,9 @@ import Testing
         try await withFake { fake, _ in
             let research = fake.addProject(name: "research")
             fake.addInvite(email: "a@example.com", projectID: research.id)
-            let raw = HTTPVendorTransport(configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .none))
+            let raw = HTTPVendorTransport(
+                configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .none)
+            )
             let forms = [
                 "\(research.id):\(fake.apiKey)",
                 "Bearer \(research.id):\(fake.apiKey)",
@@ -90,7 +96,12 @@ import Testing
             ]
             var counts: [Int] = []
             for form in forms {
-                let request = VendorRequest(.post, "/auth/invite/list", body: Array("{}".utf8), headers: ["Authorization": form])
+                let request = VendorRequest(
+                    .post,
+                    "/auth/invite/list",
+                    body: Array("{}".utf8),
+                    headers: ["Authorization": form]
+                )
                 let response = try await raw.send(request)
                 #expect(response.status == 200)
                 counts.append(response.bodyText.components(separatedBy: "\"_id\"").count - 1)
@@ -101,7 +112,12 @@ import Testing
             let missing = try await raw.send(VendorRequest(.post, "/auth/invite/list", body: Array("{}".utf8)))
             #expect(missing.status == 401)
             #expect(missing.bodyText.contains("authorization_header_missing"))
-            let stranger = VendorRequest(.post, "/auth/invite/list", body: Array("{}".utf8), headers: ["Authorization": "nope:\(fake.apiKey)"])
+            let stranger = VendorRequest(
+                .post,
+                "/auth/invite/list",
+                body: Array("{}".utf8),
+                headers: ["Authorization": "nope:\(fake.apiKey)"]
+            )
             #expect(try await raw.send(stranger).status == 403)
         }
     }
@@ -114,7 +130,9 @@ import Testing
             let again = await expectVendorError { try await client.removeUser(id: user.id, project: research.id) }
             #expect(again?.status == 404)
             #expect(again?.isAlreadyGone == true)
-            let invite = await expectVendorError { try await client.deleteInvite(code: "inv_missing", project: research.id) }
+            let invite = await expectVendorError {
+                try await client.deleteInvite(code: "inv_missing", project: research.id)
+            }
             #expect(invite?.isAlreadyGone == true)
         }
     }

@@ -13,8 +13,12 @@ import Testing
             // Already organization users (in the home project): their invites are auto-accepted.
             for person in people[0..<10] { fake.addMember(email: person.email, projectID: fake.defaultProjectID) }
             // Already invited to research as editors; and three invited with the wrong role.
-            for person in people[10..<15] { fake.addInvite(email: person.email, projectID: research.id, action: "role:editor") }
-            for person in people[15..<18] { fake.addInvite(email: person.email, projectID: research.id, action: "role:viewer") }
+            for person in people[10..<15] {
+                fake.addInvite(email: person.email, projectID: research.id, action: "role:editor")
+            }
+            for person in people[15..<18] {
+                fake.addInvite(email: person.email, projectID: research.id, action: "role:viewer")
+            }
             // Already an editor of research, stored with different capitalisation.
             fake.addMember(email: "E21@Example.COM", projectID: research.id, action: "role:editor")
 
@@ -34,9 +38,15 @@ import Testing
             #expect(fake.calls.calls("POST", path: "/latest/auth/invite/create").count == 39 + 45)
             #expect(fake.invites(in: research.id).count == 34)  // 39 creates, 10 of them auto-accepted, + 5 kept
             #expect(fake.invites(in: evals.id).count == 34)  // 45 creates, 11 auto-accepted (E1–E10, E21)
-            let editorsInResearch = people[0..<10].allSatisfy { fake.actions(of: $0.email, in: research.id) == ["role:editor"] }
-            let viewersInEvals = people[0..<10].allSatisfy { fake.actions(of: $0.email, in: evals.id) == ["role:viewer"] }
-            let researchInvitesForEditors = fake.invites(in: research.id).allSatisfy { $0.actions == ["role:editor": true] }
+            let editorsInResearch = people[0..<10].allSatisfy {
+                fake.actions(of: $0.email, in: research.id) == ["role:editor"]
+            }
+            let viewersInEvals = people[0..<10].allSatisfy {
+                fake.actions(of: $0.email, in: evals.id) == ["role:viewer"]
+            }
+            let researchInvitesForEditors = fake.invites(in: research.id).allSatisfy {
+                $0.actions == ["role:editor": true]
+            }
             #expect(editorsInResearch)
             #expect(viewersInEvals)
             #expect(researchInvitesForEditors)
@@ -48,7 +58,9 @@ import Testing
             #expect(driver.trail.audits.isEmpty)
 
             for project in [research, evals] {
-                for invite in fake.invites(in: project.id) { try fake.acceptInvite(email: invite.email, projectID: project.id) }
+                for invite in fake.invites(in: project.id) {
+                    try fake.acceptInvite(email: invite.email, projectID: project.id)
+                }
             }
             fake.clearCalls()
             try await onboardEveryone()
@@ -82,7 +94,9 @@ import Testing
             #expect(fake.actions(of: ada.email, in: evals.id) == nil)
             #expect(fake.invites(in: legacy.id).isEmpty)
             #expect(fake.user(email: ada.email) != nil)
-            let updates = fake.calls.calls("POST", path: "/latest/auth/users/", prefix: true).filter { $0.path.hasSuffix("/update") }
+            let updates = fake.calls.calls("POST", path: "/latest/auth/users/", prefix: true).filter {
+                $0.path.hasSuffix("/update")
+            }
             let update = try #require(updates.first)
             #expect(update.body?.contains("\"overwrite\":true") == true)
 
@@ -175,7 +189,11 @@ import Testing
 
             // research was done by an earlier attempt: not even looked at again.
             fake.clearCalls()
-            try await driver.run(.removeProjectMemberships, for: ada, state: StepState(lists: ["removed_from": [research.id]]))
+            try await driver.run(
+                .removeProjectMemberships,
+                for: ada,
+                state: StepState(lists: ["removed_from": [research.id]])
+            )
             let touchedResearch = fake.scopedCalls.contains { $0.project == research.id }
             #expect(!touchedResearch)
             #expect(fake.actions(of: ada.email, in: evals.id) == nil)
@@ -186,10 +204,18 @@ import Testing
     @Test func aCreateWhoseAnswerWasLostIsNotRepeated() async throws {
         try await withFakeRelevance { fake, driver in
             let ada = employee(1)
-            fake.injectFaults([.statusAfterApplying(503)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/latest/projects/create"))
-            fake.injectFaults([.statusAfterApplying(503)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/latest/auth/invite/create"))
+            fake.injectFaults(
+                [.statusAfterApplying(503)],
+                matching: FakeRequestMatcher(method: "POST", pathPrefix: "/latest/projects/create")
+            )
+            fake.injectFaults(
+                [.statusAfterApplying(503)],
+                matching: FakeRequestMatcher(method: "POST", pathPrefix: "/latest/auth/invite/create")
+            )
             for _ in 0..<2 {
-                let error = await expectVendorError { try await driver.run(.ensureAccess, project: "research", role: "editor", for: ada) }
+                let error = await expectVendorError {
+                    try await driver.run(.ensureAccess, project: "research", role: "editor", for: ada)
+                }
                 #expect(error?.isRetryable == true)
             }
             let outcome = try await driver.run(.ensureAccess, project: "research", role: "editor", for: ada)
@@ -202,7 +228,9 @@ import Testing
 
     @Test func unknownRolesArePermanentWithoutACall() async throws {
         try await withFakeRelevance { fake, driver in
-            let error = await expectVendorError { try await driver.run(.ensureAccess, project: "research", role: "wizard", for: employee(1)) }
+            let error = await expectVendorError {
+                try await driver.run(.ensureAccess, project: "research", role: "wizard", for: employee(1))
+            }
             #expect(error?.classification == .permanent)
             #expect(fake.calls.isEmpty)
             #expect(RelevanceAIRole(name: "Editor") == .editor)

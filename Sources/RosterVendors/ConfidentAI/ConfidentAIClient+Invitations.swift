@@ -53,7 +53,8 @@ extension ConfidentAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjectInvitations(projectID: String) async throws -> [ConfidentAIInvitation] {
-        try await send(VendorRequest(.get, Self.projectPath(projectID, "/invitations")), as: InvitationList.self).invitations
+        try await send(VendorRequest(.get, Self.projectPath(projectID, "/invitations")), as: InvitationList.self)
+            .invitations
     }
 
     /// `POST /v1/projects/{id}/invitations`: invites organization members to a project, with the
@@ -66,10 +67,15 @@ extension ConfidentAIClient {
     ///   - roleID: The project role (not Owner), or `nil` for the default.
     /// - Throws: ``VendorError``.
     @discardableResult
-    public func inviteToProject(projectID: String, emails: [String], roleID: String?) async throws -> [ConfidentAIInvitation] {
+    public func inviteToProject(projectID: String, emails: [String], roleID: String?) async throws
+        -> [ConfidentAIInvitation]
+    {
         let body = try body(ProjectInvite(emails: emails, projectRoleId: roleID))
-        return try await send(VendorRequest(.post, Self.projectPath(projectID, "/invitations"), body: body), as: InvitationList.self)
-            .invitations
+        return try await send(
+            VendorRequest(.post, Self.projectPath(projectID, "/invitations"), body: body),
+            as: InvitationList.self
+        )
+        .invitations
     }
 
     /// `DELETE /v1/projects/{id}/invitations/{invitationId}`.

@@ -10,7 +10,11 @@ extension ConfidentAIClient {
     public func listOrganizationMembersPage(page: Int, pageSize: Int = ConfidentAIClient.maximumPageSize) async throws
         -> ConfidentAIMemberPage
     {
-        let request = VendorRequest(.get, "/v1/organization/members", query: Self.pageQuery(page: page, pageSize: pageSize))
+        let request = VendorRequest(
+            .get,
+            "/v1/organization/members",
+            query: Self.pageQuery(page: page, pageSize: pageSize)
+        )
         return try await send(request, as: ConfidentAIMemberPage.self)
     }
 
@@ -36,7 +40,11 @@ extension ConfidentAIClient {
     @discardableResult
     public func updateOrganizationMemberRole(userID: String, roleID: String) async throws -> ConfidentAIMember {
         try await send(
-            VendorRequest(.put, "/v1/organization/members/\(VendorRequest.pathSegment(userID))", body: try body(RoleBody(roleId: roleID))),
+            VendorRequest(
+                .put,
+                "/v1/organization/members/\(VendorRequest.pathSegment(userID))",
+                body: try body(RoleBody(roleId: roleID))
+            ),
             as: MemberBody.self
         ).member
     }
@@ -57,7 +65,11 @@ extension ConfidentAIClient {
     public func listProjectMembersPage(projectID: String, page: Int, pageSize: Int = ConfidentAIClient.maximumPageSize)
         async throws -> ConfidentAIMemberPage
     {
-        let request = VendorRequest(.get, Self.projectPath(projectID, "/members"), query: Self.pageQuery(page: page, pageSize: pageSize))
+        let request = VendorRequest(
+            .get,
+            Self.projectPath(projectID, "/members"),
+            query: Self.pageQuery(page: page, pageSize: pageSize)
+        )
         return try await send(request, as: ConfidentAIMemberPage.self)
     }
 
@@ -65,16 +77,21 @@ extension ConfidentAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjectMembers(projectID: String) async throws -> [ConfidentAIMember] {
-        try await allMembers { page, size in try await listProjectMembersPage(projectID: projectID, page: page, pageSize: size) }
+        try await allMembers { page, size in
+            try await listProjectMembersPage(projectID: projectID, page: page, pageSize: size)
+        }
     }
 
     /// `PUT /v1/projects/{id}/members/{userId}`: sets the project role.
     ///
     /// - Throws: ``VendorError``.
     @discardableResult
-    public func updateProjectMemberRole(projectID: String, userID: String, roleID: String) async throws -> ConfidentAIMember {
+    public func updateProjectMemberRole(projectID: String, userID: String, roleID: String) async throws
+        -> ConfidentAIMember
+    {
         let path = Self.projectPath(projectID, "/members/\(VendorRequest.pathSegment(userID))")
-        return try await send(VendorRequest(.put, path, body: try body(RoleBody(roleId: roleID))), as: MemberBody.self).member
+        return try await send(VendorRequest(.put, path, body: try body(RoleBody(roleId: roleID))), as: MemberBody.self)
+            .member
     }
 
     /// `DELETE /v1/projects/{id}/members/{userId}`: removes the user from one project (and clears

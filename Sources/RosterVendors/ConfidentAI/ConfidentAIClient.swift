@@ -151,7 +151,9 @@ public struct ConfidentAIClient: Sendable {
         )
     }
 
-    private func decodingError(_ request: VendorRequest, _ response: VendorResponse, _ error: (any Error)?) -> VendorError {
+    private func decodingError(_ request: VendorRequest, _ response: VendorResponse, _ error: (any Error)?)
+        -> VendorError
+    {
         let detail = error.map(DecodingErrorSummary.summary(of:)) ?? "no data"
         return VendorError(
             code: .decoding,

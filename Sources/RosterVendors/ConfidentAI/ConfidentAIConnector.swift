@@ -2,15 +2,19 @@ import RosterCore
 
 /// Runs Roster's steps against Confident AI's management API.
 ///
-/// | Action | What it does |
-/// |---|---|
-/// | `ensure_project` | finds the project by name, creates it when missing (a 409 means it exists: list again) |
-/// | `ensure_access` | not in the organization: one organization invitation (skipped when one is pending); a member missing from the project: a project invitation with the role's `projectRoleId` (a pending one with another role is replaced); a member with another role: `PUT …/members/{userId}` |
-/// | `reconcile` | `ensure_access` for every grant; removal from (and invitation revocation for) every other project; organization membership is kept |
-/// | `revoke_invites` | deletes pending organization and project invitations for the address |
-/// | `revoke_api_keys` | nothing: Confident AI keys belong to projects, not people |
-/// | `remove_project_memberships` | removes the user from every project explicitly (see below) |
-/// | `remove_organization_membership` | `DELETE /v1/organization/members/{userId}`; not a member is success; the Owner is a permanent error |
+/// - `ensure_project`: finds the project by name, creates it when missing (a 409 means it
+///   exists: list again).
+/// - `ensure_access`: someone outside the organization gets one organization invitation (none
+///   when one is pending); a member missing from the project gets a project invitation with the
+///   role's `projectRoleId` (a pending one with another role is replaced); a member with another
+///   role gets `PUT …/members/{userId}`.
+/// - `reconcile`: `ensure_access` for every grant; removal from (and invitation revocation for)
+///   every other project; organization membership is kept.
+/// - `revoke_invites`: deletes pending organization and project invitations for the address.
+/// - `revoke_api_keys`: nothing: Confident AI keys belong to projects, not people.
+/// - `remove_project_memberships`: removes the user from every project explicitly (see below).
+/// - `remove_organization_membership`: `DELETE /v1/organization/members/{userId}`; not being a
+///   member is success; the Owner is a permanent error.
 ///
 /// Roles are names in Confident AI's own vocabulary (`Member`, `Admin`, …), resolved to ids
 /// through the roles endpoints once per run. A user must be an organization member before a

@@ -55,7 +55,9 @@ extension ConfidentAIStepRun {
         let members = try await client.listProjectMembers(projectID: projectID)
         guard let current = members.first(where: { $0.id == member.id }) else { return nil }
         if current.projectRole.map({ ConfidentAIRole(id: $0.id, name: $0.name).isOwner }) == true {
-            return "left as Owner of \(projectID) (a project Owner cannot be removed; the organisation removal detaches it)"
+            return
+                "left as Owner of \(projectID) "
+                + "(a project Owner cannot be removed; the organisation removal detaches it)"
         }
         let outcome = try await Self.deleting {
             try await client.removeProjectMember(projectID: projectID, userID: member.id)
@@ -74,11 +76,14 @@ extension ConfidentAIStepRun {
         }
         if member.organizationRole.map({ ConfidentAIRole(id: $0.id, name: $0.name).isOwner }) == true {
             throw Self.refusal(
-                "user \(member.id) is the organization Owner, whom Confident AI does not let be removed: transfer ownership first"
+                "user \(member.id) is the organization Owner, whom Confident AI does not let be removed: "
+                    + "transfer ownership first"
             )
         }
         let outcome = try await Self.deleting { try await client.removeOrganizationMember(userID: member.id) }
         try await record("remove_org_member", ["user_id": member.id], outcome: outcome) { $0["user_id"] = member.id }
-        return StepOutcome(summary: "removed user \(member.id) from the organisation (its projects and invitations go with it)")
+        return StepOutcome(
+            summary: "removed user \(member.id) from the organisation (its projects and invitations go with it)"
+        )
     }
 }

@@ -18,7 +18,13 @@ struct ConfidentAIStepRun {
     private var projectRoles: [String: [ConfidentAIRole]] = [:]
     private var member: ConfidentAIMember??
 
-    init(client: ConfidentAIClient, context: StepContext, email: String, organizationRole: String, defaultProjectRole: String) {
+    init(
+        client: ConfidentAIClient,
+        context: StepContext,
+        email: String,
+        organizationRole: String,
+        defaultProjectRole: String
+    ) {
         self.client = client
         self.context = context
         self.email = email

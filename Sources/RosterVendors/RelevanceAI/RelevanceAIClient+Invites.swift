@@ -6,7 +6,10 @@ extension RelevanceAIClient {
     /// - Throws: ``VendorError``.
     public func listInvites(project: String) async throws -> [RelevanceAIInvite] {
         struct Invites: Decodable { var results: [RelevanceAIInvite]? }
-        let listed = try await send(request(.post, "/auth/invite/list", project: project, body: Array("{}".utf8)), as: Invites.self)
+        let listed = try await send(
+            request(.post, "/auth/invite/list", project: project, body: Array("{}".utf8)),
+            as: Invites.self
+        )
         return listed.results ?? []
     }
 
@@ -24,7 +27,8 @@ extension RelevanceAIClient {
         }
         struct Created: Decodable { var invite_code: String }
         let body = try body(Body(email: email, permissions: RelevanceAIPermissions(role: role)))
-        return try await send(request(.post, "/auth/invite/create", project: project, body: body), as: Created.self).invite_code
+        return try await send(request(.post, "/auth/invite/create", project: project, body: body), as: Created.self)
+            .invite_code
     }
 
     /// `POST /auth/invite/delete` with `invite_code`.

@@ -16,7 +16,10 @@ extension RelevanceAIClient {
             .init(name: "page", value: String(max(page, 1))),
             .init(name: "page_size", value: String(max(pageSize, 1))),
         ]
-        return try await send(request(.get, "/projects/list", project: project, query: query), as: RelevanceAIProjectPage.self)
+        return try await send(
+            request(.get, "/projects/list", project: project, query: query),
+            as: RelevanceAIProjectPage.self
+        )
     }
 
     /// Every project, following pagination until `count` projects are held or a page is short.
@@ -62,6 +65,7 @@ extension RelevanceAIClient {
             var project_id: String
         }
         let body = try body(Body(name: name, description: description ?? "", organization_id: organizationID))
-        return try await send(request(.post, "/projects/create", project: project, body: body), as: Created.self).project_id
+        return try await send(request(.post, "/projects/create", project: project, body: body), as: Created.self)
+            .project_id
     }
 }

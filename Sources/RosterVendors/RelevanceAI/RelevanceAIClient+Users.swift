@@ -21,8 +21,13 @@ extension RelevanceAIClient {
             var page_size: Int
             var user_filters: Filters?
         }
-        let body = try body(Body(page: max(page, 1), page_size: max(pageSize, 1), user_filters: emailSearch.map(Filters.init)))
-        return try await send(request(.post, "/auth/users/list", project: project, body: body), as: RelevanceAIUserPage.self)
+        let body = try body(
+            Body(page: max(page, 1), page_size: max(pageSize, 1), user_filters: emailSearch.map(Filters.init))
+        )
+        return try await send(
+            request(.post, "/auth/users/list", project: project, body: body),
+            as: RelevanceAIUserPage.self
+        )
     }
 
     /// Every user of `project` matching `emailSearch`, until a page lacks `has_more: true`.
@@ -72,7 +77,10 @@ extension RelevanceAIClient {
     ///
     /// - Throws: ``VendorError``; 404 is ``VendorError/isAlreadyGone``.
     public func removeUser(id: String, project: String) async throws {
-        _ = try await send(request(.post, Self.userPath(id, "/delete"), project: project, body: Array("{}".utf8)), as: Empty.self)
+        _ = try await send(
+            request(.post, Self.userPath(id, "/delete"), project: project, body: Array("{}".utf8)),
+            as: Empty.self
+        )
     }
 
     /// `POST /auth/users/{user_id}/keys/list` in `project`.
@@ -93,7 +101,10 @@ extension RelevanceAIClient {
     public func deleteAPIKey(id: String, userID: String, project: String) async throws {
         struct Body: Encodable { var id: String }
         let body = try body(Body(id: id))
-        _ = try await send(request(.post, Self.userPath(userID, "/keys/delete"), project: project, body: body), as: Empty.self)
+        _ = try await send(
+            request(.post, Self.userPath(userID, "/keys/delete"), project: project, body: body),
+            as: Empty.self
+        )
     }
 
     static func userPath(_ userID: String, _ suffix: String) -> String {

@@ -122,10 +122,11 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
         do {
             return try JSONDecoder().decode(Response.self, from: Data(body))
         } catch {
+            let detail = DecodingErrorSummary.summary(of: error)
             throw VendorError(
                 code: .decoding,
                 status: response.status,
-                message: "\(request.method.rawValue) \(request.path): unexpected body (\(DecodingErrorSummary.summary(of: error)))",
+                message: "\(request.method.rawValue) \(request.path): unexpected body (\(detail))",
                 classification: .permanent,
                 vendor: Self.vendor
             )

@@ -2,15 +2,20 @@ import RosterCore
 
 /// Runs Roster's steps against Relevance AI's project-controls API.
 ///
-/// | Action | What it does |
-/// |---|---|
-/// | `ensure_project` | lists projects, matches the name, creates it in ``organizationID`` when missing |
-/// | `ensure_access` | in the project (users listed under that project's header): `…/update` with `overwrite: true` when the role differs; else a pending invite with the same role is enough, one with another role is deleted and created again (Relevance AI cannot change an invite's role); else an invite |
-/// | `reconcile` | `ensure_access` for every grant; removal from, and invite revocation in, every other project |
-/// | `revoke_invites` | in every project: deletes pending invites for the address |
-/// | `revoke_api_keys` | in every project the user is in: lists their keys and deletes each |
-/// | `remove_project_memberships` | `…/users/{id}/delete` once per project they are in, the header switched per project |
-/// | `remove_organization_membership` | no call (there is no API): the outcome's `residual` tells the operator what to do |
+/// - `ensure_project`: lists projects, matches the name, creates it in ``organizationID`` when
+///   missing.
+/// - `ensure_access`: a user of the project (listed under that project's header) gets
+///   `…/update` with `overwrite: true` when the role differs; otherwise a pending invite with the
+///   same role is enough, one with another role is deleted and created again (Relevance AI
+///   cannot change an invite's role), and without one an invite is created.
+/// - `reconcile`: `ensure_access` for every grant; removal from, and invite revocation in, every
+///   other project.
+/// - `revoke_invites`: in every project, deletes the pending invites for the address.
+/// - `revoke_api_keys`: in every project the user is in, lists their keys and deletes each.
+/// - `remove_project_memberships`: `…/users/{id}/delete` once per project they are in, the
+///   header switched per project.
+/// - `remove_organization_membership`: no call (there is no API); the outcome's `residual` tells
+///   the operator what to do.
 ///
 /// Roles: `editor` → `role:editor`, `viewer` → `role:viewer`, `admin` → `admin`; raw action
 /// names (`role:editor`, …) are accepted too. Anything else is a permanent error.
@@ -77,7 +82,10 @@ public struct RelevanceAIConnector: VendorConnector, CustomStringConvertible {
         case .removeProjectMemberships:
             return try await run.removeProjectMemberships()
         case .removeOrganizationMembership:
-            return StepOutcome(summary: "organisation membership left in place (no API)", residual: Self.organizationResidual)
+            return StepOutcome(
+                summary: "organisation membership left in place (no API)",
+                residual: Self.organizationResidual
+            )
         }
     }
 

@@ -55,7 +55,9 @@ extension RelevanceAIStepRun {
         }
         for stale in pending {
             // Relevance AI cannot change an invite's role: delete it, then invite again.
-            let outcome = try await Self.deleting { try await client.deleteInvite(code: stale.code, project: projectID) }
+            let outcome = try await Self.deleting {
+                try await client.deleteInvite(code: stale.code, project: projectID)
+            }
             try await record("delete_invite", ["project_id": projectID, "invite_code": stale.code], outcome: outcome) {
                 $0.append("\(projectID):\(stale.code)", to: "deleted_invites")
             }
@@ -86,7 +88,9 @@ extension RelevanceAIStepRun {
         for invite in try await client.listInvites(project: projectID) where invite.hasEmail(email) {
             let key = "\(projectID):\(invite.code)"
             guard !state.contains(key, in: "deleted_invites") else { continue }
-            let outcome = try await Self.deleting { try await client.deleteInvite(code: invite.code, project: projectID) }
+            let outcome = try await Self.deleting {
+                try await client.deleteInvite(code: invite.code, project: projectID)
+            }
             try await record("delete_invite", ["project_id": projectID, "invite_code": invite.code], outcome: outcome) {
                 $0.append(key, to: "deleted_invites")
             }

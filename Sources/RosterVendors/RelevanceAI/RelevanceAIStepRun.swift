@@ -15,7 +15,13 @@ struct RelevanceAIStepRun {
     private var projects: [RelevanceAIProject]?
     private var users: [String: RelevanceAIUser?] = [:]
 
-    init(client: RelevanceAIClient, context: StepContext, email: String, organizationID: String, defaultProjectID: String) {
+    init(
+        client: RelevanceAIClient,
+        context: StepContext,
+        email: String,
+        organizationID: String,
+        defaultProjectID: String
+    ) {
         self.client = client
         self.context = context
         self.email = email

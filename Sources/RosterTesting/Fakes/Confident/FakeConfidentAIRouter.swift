@@ -13,7 +13,9 @@ enum FakeConfidentAIRouter {
         }
     }
 
-    private static func route(_ request: FakeHTTPRequest, _ state: inout FakeConfidentAIState) throws(FakeConfidentAIError) -> JSONValue {
+    private static func route(_ request: FakeHTTPRequest, _ state: inout FakeConfidentAIState)
+        throws(FakeConfidentAIError) -> JSONValue
+    {
         let segments = request.path.split(separator: "/").map { FakeHTTPRequest.percentDecode($0) }
         guard segments.first == "v1" else { throw notFound(request) }
         let parts = Array(segments.dropFirst())
@@ -44,10 +46,17 @@ enum FakeConfidentAIRouter {
     ) throws(FakeConfidentAIError) -> JSONValue {
         switch (request.method, parts.first, parts.count) {
         case ("GET", "members", 1):
-            let page = try state.page(state.members, page: request.queryValue("page"), pageSize: request.queryValue("pageSize"))
+            let page = try state.page(
+                state.members,
+                page: request.queryValue("page"),
+                pageSize: request.queryValue("pageSize")
+            )
             return .object(["members": .array(page.map { member($0, state) }), "total": number(state.members.count)])
         case ("PUT", "members", 2):
-            let updated = try state.updateOrganizationRole(userID: parts[1], roleID: try json(request)["roleId"]?.stringValue)
+            let updated = try state.updateOrganizationRole(
+                userID: parts[1],
+                roleID: try json(request)["roleId"]?.stringValue
+            )
             return .object(["member": member(updated, state)])
         case ("DELETE", "members", 2):
             try state.removeOrganizationMember(userID: parts[1])
@@ -127,7 +136,8 @@ enum FakeConfidentAIRouter {
         guard let id = Int(text) else { throw .notFound("Invitation not found") }
         switch request.method {
         case "PUT":
-            guard let found = state.invitations(projectID: projectID).first(where: { $0.id == id && $0.isPending }) else {
+            guard let found = state.invitations(projectID: projectID).first(where: { $0.id == id && $0.isPending })
+            else {
                 throw .notFound("Invitation not found")
             }
             return .object(["invitation": invitation(found)])
@@ -205,14 +215,17 @@ enum FakeConfidentAIRouter {
         ])
     }
 
-    static func projectMember(_ membership: FakeConfidentAIState.ProjectMember, _ state: FakeConfidentAIState) -> JSONValue {
+    static func projectMember(_ membership: FakeConfidentAIState.ProjectMember, _ state: FakeConfidentAIState)
+        -> JSONValue
+    {
         let user = state.member(id: membership.userID)
         return .object([
             "id": .string(membership.userID),
             "email": optional(user?.email),
             "name": optional(user?.name),
             "image": .null,
-            "projectRole": state.projectRole(id: membership.roleID, in: membership.projectID).map(roleReference) ?? .null,
+            "projectRole": state.projectRole(id: membership.roleID, in: membership.projectID).map(roleReference)
+                ?? .null,
         ])
     }
 

@@ -33,7 +33,9 @@ extension FakeConfidentAIServer {
     /// The name of `userID`'s role in `projectID`, or `nil` when not a member.
     public func projectRoleName(of userID: String, in projectID: String) -> String? {
         let state = snapshot
-        return state.membership(projectID: projectID, userID: userID).flatMap { state.projectRole(id: $0.roleID, in: projectID)?.name }
+        return state.membership(projectID: projectID, userID: userID).flatMap {
+            state.projectRole(id: $0.roleID, in: projectID)?.name
+        }
     }
 
     /// The id of the organization role called `name`.
@@ -61,7 +63,9 @@ extension FakeConfidentAIServer {
     /// - Throws: ``FakeConfidentAIError`` 409 when the name is taken.
     @discardableResult
     public func addProject(name: String) throws -> FakeConfidentAIState.Project {
-        try withState { state throws(FakeConfidentAIError) in try state.createProject(name: name, description: nil, ownerEmail: nil) }
+        try withState { state throws(FakeConfidentAIError) in
+            try state.createProject(name: name, description: nil, ownerEmail: nil)
+        }
     }
 
     /// Adds `userID` to `projectID` with the project role called `role` (default `Member`).
@@ -98,7 +102,9 @@ extension FakeConfidentAIServer {
     ///   organization member.
     @discardableResult
     public func acceptInvitation(email: String, projectID: String? = nil) throws -> FakeConfidentAIState.Member {
-        try withState { state throws(FakeConfidentAIError) in try state.acceptInvitation(email: email, projectID: projectID) }
+        try withState { state throws(FakeConfidentAIError) in
+            try state.acceptInvitation(email: email, projectID: projectID)
+        }
     }
 
     /// Every pending invitation of that kind is accepted (organization ones first when both are asked).

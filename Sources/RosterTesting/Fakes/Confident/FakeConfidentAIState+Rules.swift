@@ -5,8 +5,12 @@ import Foundation
 extension FakeConfidentAIState {
     /// `POST /v1/projects`: 400 without a name, 409 when the name is taken. With `email` (an
     /// organization member) that member becomes the project's Owner.
-    public mutating func createProject(name: String?, description: String?, ownerEmail: String?) throws(FakeConfidentAIError) -> Project {
-        guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .badRequest("name is required") }
+    public mutating func createProject(name: String?, description: String?, ownerEmail: String?)
+        throws(FakeConfidentAIError) -> Project
+    {
+        guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw .badRequest("name is required")
+        }
         guard !projects.contains(where: { $0.name == name }) else {
             throw .conflict("A project named '\(name)' already exists in this organization")
         }
@@ -52,8 +56,12 @@ extension FakeConfidentAIState {
     /// - Returns: The invitations created (skipped addresses are not in it [U]).
     /// - Throws: 400 for a missing or empty `emails`, a bad address, an unknown role or the
     ///   Owner role; 404 for an unknown project.
-    public mutating func invite(emails: [String]?, roleID: String?, projectID: String?) throws(FakeConfidentAIError) -> [Invitation] {
-        guard let emails, !emails.isEmpty else { throw .badRequest("emails must be a non-empty array of email addresses") }
+    public mutating func invite(emails: [String]?, roleID: String?, projectID: String?) throws(FakeConfidentAIError)
+        -> [Invitation]
+    {
+        guard let emails, !emails.isEmpty else {
+            throw .badRequest("emails must be a non-empty array of email addresses")
+        }
         if let projectID { _ = try projectIndex(projectID) }
         for email in emails where !Self.looksLikeEmail(email) {
             throw .badRequest("Invalid email address: \(email)")
@@ -67,7 +75,8 @@ extension FakeConfidentAIState {
             let outsider = emails.first(where: { member(email: $0) == nil })
         {
             throw .badRequest(
-                "\(outsider) is not a member of this organization: users must be organization members before they can be added to a project"
+                "\(outsider) is not a member of this organization: "
+                    + "users must be organization members before they can be added to a project"
             )
         }
         var created: [Invitation] = []
@@ -78,7 +87,9 @@ extension FakeConfidentAIState {
             if let existing = member(email: email) {
                 if projectID == nil || membership(projectID: projectID!, userID: existing.id) != nil { continue }
             }
-            if invitations(projectID: projectID).contains(where: { $0.isPending && $0.email.lowercased() == key }) { continue }
+            if invitations(projectID: projectID).contains(where: { $0.isPending && $0.email.lowercased() == key }) {
+                continue
+            }
             created.append(insertInvitation(email: email, roleID: roleID, projectID: projectID, status: .pending))
         }
         return created
@@ -86,7 +97,9 @@ extension FakeConfidentAIState {
 
     /// Adds an invitation directly (seeding), bypassing the rules.
     @discardableResult
-    public mutating func insertInvitation(email: String, roleID: String?, projectID: String?, status: Invitation.Status) -> Invitation {
+    public mutating func insertInvitation(email: String, roleID: String?, projectID: String?, status: Invitation.Status)
+        -> Invitation
+    {
         let invitation = Invitation(
             id: nextInvitationID,
             projectID: projectID,
@@ -107,7 +120,9 @@ extension FakeConfidentAIState {
         guard let index = invitations.firstIndex(where: { $0.id == id && $0.projectID == projectID }) else {
             throw .notFound("Invitation not found")
         }
-        guard invitations[index].status != .accepted else { throw .badRequest("An accepted invitation cannot be revoked") }
+        guard invitations[index].status != .accepted else {
+            throw .badRequest("An accepted invitation cannot be revoked")
+        }
         invitations.remove(at: index)
     }
 
@@ -118,12 +133,16 @@ extension FakeConfidentAIState {
     ///   not (or no longer) an organization member.
     @discardableResult
     public mutating func acceptInvitation(email: String, projectID: String?) throws(FakeConfidentAIError) -> Member {
-        guard let index = invitations.firstIndex(where: {
-            $0.isPending && $0.projectID == projectID && $0.email.lowercased() == email.lowercased()
-        }) else { throw .notFound("No pending invitation for \(email)") }
+        guard
+            let index = invitations.firstIndex(where: {
+                $0.isPending && $0.projectID == projectID && $0.email.lowercased() == email.lowercased()
+            })
+        else { throw .notFound("No pending invitation for \(email)") }
         let invitation = invitations[index]
         if let projectID {
-            guard let user = member(email: email) else { throw .badRequest("\(email) is not a member of this organization") }
+            guard let user = member(email: email) else {
+                throw .badRequest("\(email) is not a member of this organization")
+            }
             let roleID = invitation.roleID ?? projectRole(named: "Member", in: projectID)!.id
             if membership(projectID: projectID, userID: user.id) == nil {
                 projectMembers.append(ProjectMember(projectID: projectID, userID: user.id, roleID: roleID))
@@ -158,9 +177,12 @@ extension FakeConfidentAIState {
 extension FakeConfidentAIState {
     /// `PUT /v1/organization/members/{userId}`: Owner transfers ownership (the old Owner becomes
     /// Admin); the Owner's own role can only change by transfer (400).
-    public mutating func updateOrganizationRole(userID: String, roleID: String?) throws(FakeConfidentAIError) -> Member {
+    public mutating func updateOrganizationRole(userID: String, roleID: String?) throws(FakeConfidentAIError) -> Member
+    {
         guard let index = members.firstIndex(where: { $0.id == userID }) else { throw .notFound("Member not found") }
-        guard let roleID, let role = organizationRole(id: roleID) else { throw .badRequest("roleId must name an organization role") }
+        guard let roleID, let role = organizationRole(id: roleID) else {
+            throw .badRequest("roleId must name an organization role")
+        }
         let owner = organizationRole(named: "Owner")!.id
         if members[index].roleID == owner, roleID != owner {
             throw .badRequest("Transfer ownership by making another member Owner")
@@ -186,7 +208,9 @@ extension FakeConfidentAIState {
 
     /// `PUT /v1/projects/{id}/members/{userId}`: Owner transfers project ownership (the old Owner
     /// becomes Manager); the Owner's own role can only change by transfer (400).
-    public mutating func updateProjectRole(projectID: String, userID: String, roleID: String?) throws(FakeConfidentAIError) -> ProjectMember {
+    public mutating func updateProjectRole(projectID: String, userID: String, roleID: String?)
+        throws(FakeConfidentAIError) -> ProjectMember
+    {
         _ = try projectIndex(projectID)
         guard let index = projectMembers.firstIndex(where: { $0.projectID == projectID && $0.userID == userID }) else {
             throw .notFound("Project member not found")

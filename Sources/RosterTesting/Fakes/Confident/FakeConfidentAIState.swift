@@ -59,7 +59,11 @@ public struct FakeConfidentAIState: Sendable, Hashable {
     ///   - options: Switches for unspecified behaviour.
     ///   - ownerEmail: The Owner's address.
     ///   - now: The clock for `created_at`.
-    public init(options: Options = Options(), ownerEmail: String = "owner@confident.example", now: @escaping @Sendable () -> Date) {
+    public init(
+        options: Options = Options(),
+        ownerEmail: String = "owner@confident.example",
+        now: @escaping @Sendable () -> Date
+    ) {
         self.options = options
         self.now = now
         organizationID = "org_confident_fake"
@@ -146,7 +150,9 @@ public struct FakeConfidentAIState: Sendable, Hashable {
         }
         var number = 1
         if let page {
-            guard let parsed = Int(page), parsed >= 1 else { throw .badRequest("page must be an integer of at least 1") }
+            guard let parsed = Int(page), parsed >= 1 else {
+                throw .badRequest("page must be an integer of at least 1")
+            }
             number = parsed
         }
         let start = min((number - 1) * size, items.count)

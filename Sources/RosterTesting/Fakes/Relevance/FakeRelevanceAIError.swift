@@ -37,8 +37,14 @@ public struct FakeRelevanceAIError: Error, Sendable, Hashable {
         case 429: FakeRelevanceAIError(status: 429, message: "Rate limit exceeded", errorType: "rate_limited")
         case 400: FakeRelevanceAIError.invalid("Injected failure with status 400")
         case 401: FakeRelevanceAIError(status: 401, message: "Unauthorized", errorType: "unauthorized")
-        case 500...599: FakeRelevanceAIError(status: status, message: "Internal server error", errorType: "internal_error")
-        default: FakeRelevanceAIError(status: status, message: "Injected failure with status \(status)", errorType: "injected")
+        case 500...599:
+            FakeRelevanceAIError(status: status, message: "Internal server error", errorType: "internal_error")
+        default:
+            FakeRelevanceAIError(
+                status: status,
+                message: "Injected failure with status \(status)",
+                errorType: "injected"
+            )
         }
     }
 

@@ -4,7 +4,9 @@ import RosterCore
 /// request's header named, and renders Relevance AI's JSON shapes (served under `/latest`).
 enum FakeRelevanceAIRouter {
     /// Answers one request in `project`, changing `state` as the real API would.
-    static func respond(to request: FakeHTTPRequest, project: String, state: inout FakeRelevanceAIState) -> FakeHTTPResponse {
+    static func respond(to request: FakeHTTPRequest, project: String, state: inout FakeRelevanceAIState)
+        -> FakeHTTPResponse
+    {
         do {
             return .json(200, try route(request, project, &state).serialized)
         } catch {
@@ -23,8 +25,14 @@ enum FakeRelevanceAIRouter {
         let body = request.method == "POST" ? try json(request) : .object([:])
         switch (request.method, parts) {
         case ("GET", ["projects", "list"]):
-            let page = try state.page(state.projects, page: int(request.queryValue("page")), pageSize: int(request.queryValue("page_size")))
-            return .object(["projects": .array(page.items.map { render($0, state) }), "count": number(state.projects.count)])
+            let page = try state.page(
+                state.projects,
+                page: int(request.queryValue("page")),
+                pageSize: int(request.queryValue("page_size"))
+            )
+            return .object([
+                "projects": .array(page.items.map { render($0, state) }), "count": number(state.projects.count),
+            ])
         case ("POST", ["projects", "create"]):
             let created = try state.createProject(
                 organizationID: body["organization_id"]?.stringValue,
@@ -57,11 +65,14 @@ enum FakeRelevanceAIRouter {
     }
 
     /// `POST /auth/users/list`: the project's users, filtered and paged; `has_more` only when true.
-    private static func users(_ body: JSONValue, _ project: String, _ state: FakeRelevanceAIState) throws(FakeRelevanceAIError) -> JSONValue {
+    private static func users(_ body: JSONValue, _ project: String, _ state: FakeRelevanceAIState)
+        throws(FakeRelevanceAIError) -> JSONValue
+    {
         let filters = body["user_filters"]
         let search = filters?["email_search"]?.stringValue
         let id = filters?["id"]?.stringValue
-        let matching = state.members(of: project).compactMap { membership -> (FakeRelevanceAIState.User, [String: Bool])? in
+        let matching = state.members(of: project).compactMap {
+            membership -> (FakeRelevanceAIState.User, [String: Bool])? in
             guard let user = state.user(id: membership.userID) else { return nil }
             if let search, !user.email.contains(search) { return nil }  // case-sensitive, as documented
             if let id, user.id != id { return nil }
@@ -69,9 +80,14 @@ enum FakeRelevanceAIRouter {
         }
         let page = try state.page(matching, page: int(body["page"]), pageSize: int(body["page_size"]))
         var result: [String: JSONValue] = [
-            "results": .array(page.items.map { user, actions in
-                .object(["_id": .string(user.id), "email": .string(user.email), "type": .string(user.type), "permissions": permissions(actions)])
-            })
+            "results": .array(
+                page.items.map { user, actions in
+                    .object([
+                        "_id": .string(user.id), "email": .string(user.email), "type": .string(user.type),
+                        "permissions": permissions(actions),
+                    ])
+                }
+            )
         ]
         if page.hasMore { result["has_more"] = .bool(true) }
         return .object(result)
@@ -138,7 +154,9 @@ enum FakeRelevanceAIRouter {
 
     /// `permissions.items.relevanceDefault.actions` as booleans, or `nil` when absent or malformed.
     private static func actions(_ body: JSONValue) -> [String: Bool]? {
-        guard let object = body["permissions"]?["items"]?["relevanceDefault"]?["actions"]?.objectValue else { return nil }
+        guard let object = body["permissions"]?["items"]?["relevanceDefault"]?["actions"]?.objectValue else {
+            return nil
+        }
         var actions: [String: Bool] = [:]
         for (name, value) in object {
             guard case .bool(let granted) = value else { return nil }
@@ -159,7 +177,9 @@ enum FakeRelevanceAIRouter {
     // MARK: - Shapes
 
     static func permissions(_ actions: [String: Bool]) -> JSONValue {
-        .object(["items": .object(["relevanceDefault": .object(["actions": .object(actions.mapValues(JSONValue.bool))])])])
+        .object([
+            "items": .object(["relevanceDefault": .object(["actions": .object(actions.mapValues(JSONValue.bool))])])
+        ])
     }
 
     static func render(_ project: FakeRelevanceAIState.Project, _ state: FakeRelevanceAIState) -> JSONValue {

@@ -27,7 +27,8 @@ extension FakeRelevanceAIServer {
     /// The granted actions of `email` in `projectID`, or `nil` when not a member.
     public func actions(of email: String, in projectID: String) -> [String]? {
         let state = snapshot
-        guard let user = state.user(email: email), let membership = state.membership(projectID: projectID, userID: user.id)
+        guard let user = state.user(email: email),
+            let membership = state.membership(projectID: projectID, userID: user.id)
         else { return nil }
         return membership.actions.filter(\.value).map(\.key).sorted()
     }
@@ -61,7 +62,8 @@ extension FakeRelevanceAIServer {
 
     /// Makes `email` a member of `projectID` with `action` (`role:editor`, `role:viewer`, `admin`).
     @discardableResult
-    public func addMember(email: String, projectID: String, action: String = "role:viewer") -> FakeRelevanceAIState.User {
+    public func addMember(email: String, projectID: String, action: String = "role:viewer") -> FakeRelevanceAIState.User
+    {
         withState { state in
             let user = state.insertUser(email: email)
             state.memberships.removeAll { $0.projectID == projectID && $0.userID == user.id }
@@ -72,9 +74,16 @@ extension FakeRelevanceAIServer {
 
     /// Adds a pending invite, bypassing the rules.
     @discardableResult
-    public func addInvite(email: String, projectID: String, action: String = "role:viewer") -> FakeRelevanceAIState.Invite {
+    public func addInvite(email: String, projectID: String, action: String = "role:viewer")
+        -> FakeRelevanceAIState.Invite
+    {
         withState { state in
-            let invite = FakeRelevanceAIState.Invite(code: state.issueID("inv_"), projectID: projectID, email: email, actions: [action: true])
+            let invite = FakeRelevanceAIState.Invite(
+                code: state.issueID("inv_"),
+                projectID: projectID,
+                email: email,
+                actions: [action: true]
+            )
             state.invites.append(invite)
             return invite
         }
@@ -91,6 +100,7 @@ extension FakeRelevanceAIServer {
     /// - Throws: ``FakeRelevanceAIError`` 404 without a pending invite.
     @discardableResult
     public func acceptInvite(email: String, projectID: String) throws -> FakeRelevanceAIState.User {
-        try withState { state throws(FakeRelevanceAIError) in try state.acceptInvite(email: email, projectID: projectID) }
+        try withState { state throws(FakeRelevanceAIError) in try state.acceptInvite(email: email, projectID: projectID)
+        }
     }
 }

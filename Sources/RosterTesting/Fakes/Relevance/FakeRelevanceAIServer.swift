@@ -50,12 +50,18 @@ public final class FakeRelevanceAIServer: Sendable {
                 },
                 errorResponse: { status, retryAfter, reason in
                     let sendsRetryAfter = reason == .injected || state.withLock { $0.options.sendsRetryAfter }
-                    return FakeRelevanceAIError.forStatus(status).response(retryAfter: sendsRetryAfter ? retryAfter : nil)
+                    return FakeRelevanceAIError.forStatus(status).response(
+                        retryAfter: sendsRetryAfter ? retryAfter : nil
+                    )
                 },
                 apply: { request in
                     let named = request.header("authorization").map(FakeRelevanceAIAuthorization.init(header:))?.project
                     return state.withLock { state in
-                        FakeRelevanceAIRouter.respond(to: request, project: named ?? state.defaultProjectID, state: &state)
+                        FakeRelevanceAIRouter.respond(
+                            to: request,
+                            project: named ?? state.defaultProjectID,
+                            state: &state
+                        )
                     }
                 }
             )
@@ -72,18 +78,33 @@ public final class FakeRelevanceAIServer: Sendable {
     ) -> FakeHTTPResponse? {
         guard let header = request.header("authorization") else {
             scoped.withLock { $0.append(.init(method: request.method, path: request.path, project: nil, scheme: nil)) }
-            return FakeRelevanceAIError(status: 401, message: "Authorization header missing", errorType: "authorization_header_missing")
-                .response()
+            return FakeRelevanceAIError(
+                status: 401,
+                message: "Authorization header missing",
+                errorType: "authorization_header_missing"
+            )
+            .response()
         }
         let authorization = FakeRelevanceAIAuthorization(header: header)
         scoped.withLock {
-            $0.append(.init(method: request.method, path: request.path, project: authorization.project, scheme: authorization.scheme))
+            $0.append(
+                .init(
+                    method: request.method,
+                    path: request.path,
+                    project: authorization.project,
+                    scheme: authorization.scheme
+                )
+            )
         }
         let (wrongKeyStatus, projectExists) = state.withLock { state in
             (state.options.wrongKeyStatus, authorization.project.map { state.project(id: $0) != nil } ?? true)
         }
         guard authorization.key == apiKey else {
-            return FakeRelevanceAIError(status: wrongKeyStatus, message: "Invalid API key", errorType: "invalid_api_key").response()
+            return FakeRelevanceAIError(
+                status: wrongKeyStatus,
+                message: "Invalid API key",
+                errorType: "invalid_api_key"
+            ).response()
         }
         guard projectExists else {
             return FakeRelevanceAIError.forbidden("Project not found or not accessible with this key").response()

@@ -3,12 +3,20 @@
 extension FakeRelevanceAIState {
     /// `POST /projects/create`: 403 for another organization, 400 without a name, 409 for a
     /// taken name only when ``Options/uniqueProjectNames``.
-    public mutating func createProject(organizationID: String?, name: String?, description: String?) throws(FakeRelevanceAIError) -> Project {
+    public mutating func createProject(organizationID: String?, name: String?, description: String?)
+        throws(FakeRelevanceAIError) -> Project
+    {
         guard let organizationID else { throw .invalid("organization_id is required") }
-        guard organizationID == self.organizationID else { throw .forbidden("You do not have access to this organization") }
+        guard organizationID == self.organizationID else {
+            throw .forbidden("You do not have access to this organization")
+        }
         guard let name, !name.isEmpty else { throw .invalid("name is required") }
         if options.uniqueProjectNames, projects.contains(where: { $0.name == name }) {
-            throw FakeRelevanceAIError(status: 409, message: "A project with this name already exists", errorType: "conflict")
+            throw FakeRelevanceAIError(
+                status: 409,
+                message: "A project with this name already exists",
+                errorType: "conflict"
+            )
         }
         return insertProject(name: name, description: description ?? "")
     }
@@ -39,7 +47,11 @@ extension FakeRelevanceAIState {
         let code = issueID("inv_")
         if let known = user(email: address) {
             guard membership(projectID: projectID, userID: known.id) == nil else {
-                throw FakeRelevanceAIError(status: 400, message: "User is already a member of this project", errorType: "already_member")
+                throw FakeRelevanceAIError(
+                    status: 400,
+                    message: "User is already a member of this project",
+                    errorType: "already_member"
+                )
             }
             memberships.append(Membership(projectID: projectID, userID: known.id, actions: actions))
             return (code, "auto_accepted")
@@ -48,7 +60,11 @@ extension FakeRelevanceAIState {
         if !duplicates.isEmpty {
             switch options.duplicateInvite {
             case .reject:
-                throw FakeRelevanceAIError(status: 400, message: "An invite for this email already exists", errorType: "invite_exists")
+                throw FakeRelevanceAIError(
+                    status: 400,
+                    message: "An invite for this email already exists",
+                    errorType: "invite_exists"
+                )
             case .replace:
                 invites.removeAll { duplicates.contains($0) }
             case .keep:
@@ -77,7 +93,10 @@ extension FakeRelevanceAIState {
     /// - Throws: 404 without a pending invite.
     @discardableResult
     public mutating func acceptInvite(email: String, projectID: String) throws(FakeRelevanceAIError) -> User {
-        guard let invite = invites.first(where: { $0.projectID == projectID && $0.email.lowercased() == email.lowercased() })
+        guard
+            let invite = invites.first(where: {
+                $0.projectID == projectID && $0.email.lowercased() == email.lowercased()
+            })
         else { throw .notFound("Invite not found") }
         let user = insertUser(email: invite.email)
         if membership(projectID: projectID, userID: user.id) == nil {
@@ -106,7 +125,9 @@ extension FakeRelevanceAIState {
     /// `POST /auth/users/{id}/update` in `projectID`: replaces (`overwrite`) or merges the actions.
     ///
     /// - Throws: 404 when the user is not in the project; 400 for bad permissions.
-    public mutating func updateUser(projectID: String, userID: String, actions: [String: Bool]?, overwrite: Bool) throws(FakeRelevanceAIError) {
+    public mutating func updateUser(projectID: String, userID: String, actions: [String: Bool]?, overwrite: Bool)
+        throws(FakeRelevanceAIError)
+    {
         guard let index = memberships.firstIndex(where: { $0.projectID == projectID && $0.userID == userID }) else {
             throw .notFound("User not found in this project")
         }

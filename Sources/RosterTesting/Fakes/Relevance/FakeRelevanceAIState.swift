@@ -105,7 +105,9 @@ public struct FakeRelevanceAIState: Sendable, Hashable {
     /// One page of `items` (`page` from 1) and whether more follow.
     ///
     /// - Throws: 400 for a page below 1 or a size below 1.
-    func page<Item>(_ items: [Item], page: Int?, pageSize: Int?) throws(FakeRelevanceAIError) -> (items: [Item], hasMore: Bool) {
+    func page<Item>(_ items: [Item], page: Int?, pageSize: Int?) throws(FakeRelevanceAIError) -> (
+        items: [Item], hasMore: Bool
+    ) {
         let size = pageSize ?? options.defaultPageSize
         let number = page ?? 1
         guard size >= 1, number >= 1 else { throw .invalid("page and page_size must be positive integers") }

@@ -11,7 +11,13 @@ public struct ConfidentAIProject: Sendable, Hashable, Decodable, Identifiable {
     /// Creation time as sent (ISO 8601).
     public var createdAt: String?
 
-    public init(id: String, name: String, description: String? = nil, organizationID: String? = nil, createdAt: String? = nil) {
+    public init(
+        id: String,
+        name: String,
+        description: String? = nil,
+        organizationID: String? = nil,
+        createdAt: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.description = description

@@ -14,7 +14,13 @@ public struct ConfidentAIRole: Sendable, Hashable, Decodable, Identifiable {
     /// The project of a custom project role; `nil` for system roles.
     public var projectID: String?
 
-    public init(id: String, name: String, description: String? = nil, organizationID: String? = nil, projectID: String? = nil) {
+    public init(
+        id: String,
+        name: String,
+        description: String? = nil,
+        organizationID: String? = nil,
+        projectID: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.description = description

@@ -14,7 +14,13 @@ public struct RelevanceAIInvite: Sendable, Hashable, Decodable {
     /// The delivery status of the invitation email, as sent.
     public var emailStatus: String?
 
-    public init(code: String, email: String, userID: String? = nil, project: String? = nil, permissions: RelevanceAIPermissions? = nil) {
+    public init(
+        code: String,
+        email: String,
+        userID: String? = nil,
+        project: String? = nil,
+        permissions: RelevanceAIPermissions? = nil
+    ) {
         self.code = code
         self.email = email
         self.userID = userID
