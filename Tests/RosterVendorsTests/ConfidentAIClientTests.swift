@@ -158,6 +158,23 @@ import Testing
         }
     }
 
+    @Test func theEnvelopeDecidesSuccessNotJustTheStatus() async throws {
+        let bare = ConfidentAIClient(transport: StubTransport(status: 200, body: #"{"success":true}"#))
+        try await bare.deleteOrganizationInvitation(id: "1")  // a delete needs no data
+        let missingData = await expectVendorError { _ = try await bare.listProjects() }
+        #expect(missingData?.code == .decoding)
+
+        let body = #"{"success":false,"error":"Not allowed for ada@example.com","deprecated":false}"#
+        let refusing = ConfidentAIClient(transport: StubTransport(status: 200, body: body))
+        for operation in [
+            { _ = try await refusing.listProjects() }, { try await refusing.removeOrganizationMember(userID: "u") },
+        ] {
+            let error = await expectVendorError(operation)
+            #expect(error?.classification == .permanent)
+            #expect(error?.redactedMessage == "Not allowed for <email>")
+        }
+    }
+
     @Test func removingAMemberTakesTheirProjectsAndInvitationsAlong() async throws {
         try await withFake { fake in
             let ada = fake.addMember(email: "ada@example.com")

@@ -122,6 +122,19 @@ import Testing
         }
     }
 
+    @Test func updatesAndDeletesIgnoreTheirAnswer() async throws {
+        for body in ["{}", "", "OK"] {
+            let client = RelevanceAIClient(transport: StubTransport(status: 200, body: body), apiKey: "k")
+            try await client.updateUser(id: "u", role: .editor, project: "p")
+            try await client.deleteInvite(code: "c", project: "p")
+        }
+        let stub = StubTransport(status: 200, body: "{}")
+        try await RelevanceAIClient(transport: stub, apiKey: "k").removeUser(id: "u/../x", project: "proj")
+        let sent = try #require(stub.requests.first)
+        #expect(sent.headers["Authorization"] == "proj:k")
+        #expect(sent.path == "/auth/users/u%2F..%2Fx/delete")
+    }
+
     @Test func repeatDeletesAreAlreadyGone() async throws {
         try await withFake { fake, client in
             let research = fake.addProject(name: "research")

@@ -46,7 +46,7 @@ extension ConfidentAIClient {
     /// - Throws: ``VendorError``; 404 is ``VendorError/isAlreadyGone``.
     public func deleteOrganizationInvitation(id: String) async throws {
         let request = VendorRequest(.delete, "/v1/organization/invitations/\(VendorRequest.pathSegment(id))")
-        _ = try await send(request, as: ConfidentAIRemoval.self)
+        try await perform(request)
     }
 
     /// `GET /v1/projects/{id}/invitations`.
@@ -83,6 +83,6 @@ extension ConfidentAIClient {
     /// - Throws: ``VendorError``; 404 is ``VendorError/isAlreadyGone``.
     public func deleteProjectInvitation(projectID: String, id: String) async throws {
         let path = Self.projectPath(projectID, "/invitations/\(VendorRequest.pathSegment(id))")
-        _ = try await send(VendorRequest(.delete, path), as: ConfidentAIRemoval.self)
+        try await perform(VendorRequest(.delete, path))
     }
 }

@@ -56,7 +56,7 @@ extension ConfidentAIClient {
     /// - Throws: ``VendorError``; 404 (not a member) is ``VendorError/isAlreadyGone``.
     public func removeOrganizationMember(userID: String) async throws {
         let request = VendorRequest(.delete, "/v1/organization/members/\(VendorRequest.pathSegment(userID))")
-        _ = try await send(request, as: ConfidentAIRemoval.self)
+        try await perform(request)
     }
 
     /// One page of `GET /v1/projects/{id}/members`.
@@ -100,7 +100,7 @@ extension ConfidentAIClient {
     /// - Throws: ``VendorError``; 404 (not a member) is ``VendorError/isAlreadyGone``.
     public func removeProjectMember(projectID: String, userID: String) async throws {
         let path = Self.projectPath(projectID, "/members/\(VendorRequest.pathSegment(userID))")
-        _ = try await send(VendorRequest(.delete, path), as: ConfidentAIRemoval.self)
+        try await perform(VendorRequest(.delete, path))
     }
 
     private struct RoleBody: Encodable {

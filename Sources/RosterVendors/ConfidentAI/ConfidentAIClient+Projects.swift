@@ -73,11 +73,6 @@ extension ConfidentAIClient {
     ///
     /// - Throws: ``VendorError``; a repeat delete is ``VendorError/isAlreadyGone``.
     public func deleteProject(id: String) async throws {
-        _ = try await send(VendorRequest(.delete, Self.projectPath(id)), as: ConfidentAIRemoval.self)
+        try await perform(VendorRequest(.delete, Self.projectPath(id)))
     }
-}
-
-/// The body of Confident AI's deletes and removals: `{id, deleted: true}` or `{id, removed: true}`.
-struct ConfidentAIRemoval: Decodable {
-    var id: LenientID?
 }

@@ -85,6 +85,51 @@ public struct ConfidentAIClient: Sendable {
     /// - Throws: ``VendorError``: the transport's; an HTTP error for a non-2xx status or a 2xx
     ///   envelope with `success: false`; ``VendorError/Code/decoding`` for an unexpected body.
     func send<Payload: Decodable>(_ request: VendorRequest, as type: Payload.Type) async throws -> Payload {
+        let response = try await exchange(request)
+        let envelope: ConfidentAIEnvelope<Payload>
+        do {
+            envelope = try JSONDecoder().decode(ConfidentAIEnvelope<Payload>.self, from: Data(response.body))
+        } catch {
+            throw decodingError(request, response, error)
+        }
+        if envelope.success == false {
+            throw refusal(envelope.error, request, response)
+        }
+        guard let data = envelope.data else {
+            throw decodingError(request, response, nil)
+        }
+        return data
+    }
+
+    /// Sends a request whose answer carries nothing Roster needs (deletes and removals): a 2xx
+    /// is success unless its body is an envelope that says `success: false`; a missing or
+    /// unexpected `data` is fine.
+    ///
+    /// - Throws: ``VendorError``.
+    func perform(_ request: VendorRequest) async throws {
+        let response = try await exchange(request)
+        let envelope = try? JSONDecoder().decode(ConfidentAIEnvelope<Ignored>.self, from: Data(response.body))
+        if let envelope, envelope.success == false {
+            throw refusal(envelope.error, request, response)
+        }
+    }
+
+    /// A 2xx whose envelope says `success: false`: the body wins over the status, and retrying
+    /// the same request would get the same answer.
+    private func refusal(_ message: String?, _ request: VendorRequest, _ response: VendorResponse) -> VendorError {
+        VendorError(
+            code: .http,
+            status: response.status,
+            message: message ?? "\(request.method.rawValue) \(request.path) reported success: false",
+            classification: .permanent,
+            vendor: Self.vendor
+        )
+    }
+
+    /// Sends `request` and returns a 2xx response.
+    ///
+    /// - Throws: ``VendorError``: the transport's, or an HTTP error for a non-2xx status.
+    private func exchange(_ request: VendorRequest) async throws -> VendorResponse {
         let response: VendorResponse
         do {
             response = try await transport.send(request)
@@ -95,29 +140,12 @@ public struct ConfidentAIClient: Sendable {
         guard response.isSuccess else {
             throw error(for: response, to: request)
         }
-        let envelope: ConfidentAIEnvelope<Payload>
-        do {
-            envelope = try JSONDecoder().decode(ConfidentAIEnvelope<Payload>.self, from: Data(response.body))
-        } catch {
-            throw decodingError(request, response, error)
-        }
-        if envelope.success == false {
-            // A 2xx that says it failed: trust the body over the status, and do not retry.
-            throw VendorError.http(
-                status: response.status,
-                isDelete: request.isDelete,
-                vendorCode: nil,
-                message: envelope.error ?? "\(request.method.rawValue) \(request.path) reported success: false",
-                retryAfter: nil,
-                policy: policy,
-                vendorSaysRetry: false,
-                vendor: Self.vendor
-            )
-        }
-        guard let data = envelope.data else {
-            throw decodingError(request, response, nil)
-        }
-        return data
+        return response
+    }
+
+    /// Any JSON value, ignored.
+    private struct Ignored: Decodable {
+        init(from decoder: any Decoder) throws {}
     }
 
     /// Builds a JSON request body.

@@ -37,6 +37,6 @@ extension RelevanceAIClient {
     public func deleteInvite(code: String, project: String) async throws {
         struct Body: Encodable { var invite_code: String }
         let body = try body(Body(invite_code: code))
-        _ = try await send(request(.post, "/auth/invite/delete", project: project, body: body), as: Empty.self)
+        try await perform(request(.post, "/auth/invite/delete", project: project, body: body))
     }
 }

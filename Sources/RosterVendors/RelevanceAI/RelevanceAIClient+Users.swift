@@ -70,17 +70,14 @@ extension RelevanceAIClient {
             var overwrite: Bool
         }
         let body = try body(Body(permissions: RelevanceAIPermissions(role: role), overwrite: overwrite))
-        _ = try await send(request(.post, Self.userPath(id, "/update"), project: project, body: body), as: Empty.self)
+        try await perform(request(.post, Self.userPath(id, "/update"), project: project, body: body))
     }
 
     /// `POST /auth/users/{user_id}/delete`: removes the user from `project` only.
     ///
     /// - Throws: ``VendorError``; 404 is ``VendorError/isAlreadyGone``.
     public func removeUser(id: String, project: String) async throws {
-        _ = try await send(
-            request(.post, Self.userPath(id, "/delete"), project: project, body: Array("{}".utf8)),
-            as: Empty.self
-        )
+        try await perform(request(.post, Self.userPath(id, "/delete"), project: project, body: Array("{}".utf8)))
     }
 
     /// `POST /auth/users/{user_id}/keys/list` in `project`.
@@ -101,10 +98,7 @@ extension RelevanceAIClient {
     public func deleteAPIKey(id: String, userID: String, project: String) async throws {
         struct Body: Encodable { var id: String }
         let body = try body(Body(id: id))
-        _ = try await send(
-            request(.post, Self.userPath(userID, "/keys/delete"), project: project, body: body),
-            as: Empty.self
-        )
+        try await perform(request(.post, Self.userPath(userID, "/keys/delete"), project: project, body: body))
     }
 
     static func userPath(_ userID: String, _ suffix: String) -> String {

@@ -108,16 +108,7 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
     /// - Throws: ``VendorError``: the transport's, an HTTP error for a non-2xx status, or
     ///   ``VendorError/Code/decoding`` when the body does not have the expected shape.
     func send<Response: Decodable>(_ request: VendorRequest, as type: Response.Type) async throws -> Response {
-        let response: VendorResponse
-        do {
-            response = try await transport.send(request)
-        } catch var error as VendorError {
-            error.vendor = error.vendor ?? Self.vendor
-            throw error
-        }
-        guard response.isSuccess else {
-            throw error(for: response, to: request)
-        }
+        let response = try await perform(request)
         let body = response.body.isEmpty ? Array("{}".utf8) : response.body
         do {
             return try JSONDecoder().decode(Response.self, from: Data(body))
@@ -131,6 +122,25 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
                 vendor: Self.vendor
             )
         }
+    }
+
+    /// Sends `request` and returns a 2xx response without decoding it: the calls that answer
+    /// `{}` (updates and deletes) need nothing from the body, whatever it is.
+    ///
+    /// - Throws: ``VendorError``: the transport's, or an HTTP error for a non-2xx status.
+    @discardableResult
+    func perform(_ request: VendorRequest) async throws -> VendorResponse {
+        let response: VendorResponse
+        do {
+            response = try await transport.send(request)
+        } catch var error as VendorError {
+            error.vendor = error.vendor ?? Self.vendor
+            throw error
+        }
+        guard response.isSuccess else {
+            throw error(for: response, to: request)
+        }
+        return response
     }
 
     /// Builds a JSON request body.
@@ -168,7 +178,4 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
     static func isDelete(_ request: VendorRequest) -> Bool {
         request.isDelete || (request.method == .post && request.path.hasSuffix("/delete"))
     }
-
-    /// The response of calls that answer `{}`; anything else in it is ignored.
-    struct Empty: Decodable {}
 }
