@@ -8,15 +8,13 @@ extension ConfidentAIStepRun {
         if let id = state["project_id"] {
             return StepOutcome(summary: "project \(id) ready (from checkpoint)")
         }
-        let before = state.lists["created_projects"]?.count ?? 0
-        let project = try await resolveProject(named: name)
-        let created = (state.lists["created_projects"]?.count ?? 0) > before
+        let (project, created) = try await resolveProject(named: name)
         return StepOutcome(summary: created ? "created project \(project.id)" : "project \(project.id) exists")
     }
 
     /// `ensure_access`.
     mutating func ensureAccess(project name: String, role: String?) async throws -> StepOutcome {
-        let project = try await resolveProject(named: name)
+        let project = try await resolveProject(named: name).project
         return StepOutcome(summary: try await grantAccess(to: project, role: role ?? defaultProjectRole))
     }
 
@@ -25,7 +23,7 @@ extension ConfidentAIStepRun {
         var notes: [String] = []
         var granted: Set<String> = []
         for grant in grants.sorted() {
-            let project = try await resolveProject(named: grant.project)
+            let project = try await resolveProject(named: grant.project).project
             granted.insert(project.id)
             notes.append(try await grantAccess(to: project, role: grant.role))
         }
@@ -62,7 +60,7 @@ extension ConfidentAIStepRun {
             if current.projectRole?.id == role.id {
                 return "member of \(project.id) as \(role.name) already"
             }
-            if current.projectRole.map({ ConfidentAIRole(id: $0.id, name: $0.name).isOwner }) == true {
+            if current.projectRole?.isOwner == true {
                 throw Self.refusal("the project Owner's role cannot be changed without transferring ownership")
             }
             try await client.updateProjectMemberRole(projectID: project.id, userID: member.id, roleID: role.id)

@@ -54,7 +54,7 @@ extension ConfidentAIStepRun {
     mutating func removeMembership(of member: ConfidentAIMember, from projectID: String) async throws -> String? {
         let members = try await client.listProjectMembers(projectID: projectID)
         guard let current = members.first(where: { $0.id == member.id }) else { return nil }
-        if current.projectRole.map({ ConfidentAIRole(id: $0.id, name: $0.name).isOwner }) == true {
+        if current.projectRole?.isOwner == true {
             return
                 "left as Owner of \(projectID) "
                 + "(a project Owner cannot be removed; the organisation removal detaches it)"
@@ -74,7 +74,7 @@ extension ConfidentAIStepRun {
         guard let member = try await organizationMember() else {
             return StepOutcome(summary: "not an organisation member: nothing to remove")
         }
-        if member.organizationRole.map({ ConfidentAIRole(id: $0.id, name: $0.name).isOwner }) == true {
+        if member.organizationRole?.isOwner == true {
             throw Self.refusal(
                 "user \(member.id) is the organization Owner, whom Confident AI does not let be removed: "
                     + "transfer ownership first"

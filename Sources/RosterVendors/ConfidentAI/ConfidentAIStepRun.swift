@@ -68,8 +68,10 @@ struct ConfidentAIStepRun {
     }
 
     /// The project named `name`, created (audited and checkpointed) when missing.
-    mutating func resolveProject(named name: String) async throws -> ConfidentAIProject {
-        if let known = try await allProjects().first(where: { $0.name == name }) { return known }
+    ///
+    /// - Returns: The project and whether this run created it.
+    mutating func resolveProject(named name: String) async throws -> (project: ConfidentAIProject, created: Bool) {
+        if let known = try await allProjects().first(where: { $0.name == name }) { return (known, false) }
         let (project, created) = try await client.findOrCreateProject(named: name)
         projects?.append(project)
         if created {
@@ -78,7 +80,7 @@ struct ConfidentAIStepRun {
                 state.append(project.id, to: "created_projects")
             }
         }
-        return project
+        return (project, created)
     }
 
     /// The organization member with the employee's address, looked up once per run.

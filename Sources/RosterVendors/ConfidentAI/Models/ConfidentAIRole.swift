@@ -54,4 +54,7 @@ public struct ConfidentAIRoleReference: Sendable, Hashable, Decodable {
         self.id = id
         self.name = name
     }
+
+    /// Whether this is the Owner role.
+    public var isOwner: Bool { name.lowercased() == "owner" }
 }
