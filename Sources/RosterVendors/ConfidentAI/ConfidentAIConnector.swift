@@ -28,9 +28,10 @@ import RosterCore
 /// project. A project Owner cannot be removed from the project; that membership is left to the
 /// organization removal, and the summary says so.
 ///
-/// Checkpoints: `project_id`, `user_id`, `invitation_id` (project), `org_invitation_id`, and the lists `deleted_invitations`
-/// (`org:<id>`, `project:<projectId>:<id>`) and `removed_from` (project ids) — projects in
-/// `removed_from` are not even listed again when a step resumes.
+/// Checkpoints: `project_id`, `user_id`, `invitation_id` (project), `org_invitation_id`, and
+/// the lists `created_projects`, `deleted_invitations` (`org:<id>`, `project:<projectId>:<id>`)
+/// and `removed_from` (project ids); projects in `removed_from` are not even listed again when a
+/// step resumes.
 public struct ConfidentAIConnector: VendorConnector {
     /// The configured instance name.
     public let instance: String
