@@ -1,0 +1,93 @@
+import RosterCore
+
+/// Runs Roster's steps against Confident AI's management API.
+///
+/// - `ensure_project`: finds the project by name, creates it when missing (a 409 means it
+///   exists: list again).
+/// - `ensure_access`: someone outside the organization gets one organization invitation (none
+///   when one is pending); a member missing from the project gets a project invitation with the
+///   role's `projectRoleId` (a pending one with another role is replaced); a member with another
+///   role gets `PUT …/members/{userId}`.
+/// - `reconcile`: `ensure_access` for every grant; removal from (and invitation revocation for)
+///   every other project; organization membership is kept.
+/// - `revoke_invites`: deletes pending organization and project invitations for the address.
+/// - `revoke_api_keys`: nothing: Confident AI keys belong to projects, not people.
+/// - `remove_project_memberships`: removes the user from every project explicitly (see below).
+/// - `remove_organization_membership`: `DELETE /v1/organization/members/{userId}`; not being a
+///   member is success; the Owner is a permanent error.
+///
+/// Roles are names in Confident AI's own vocabulary (`Member`, `Admin`, …), resolved to ids
+/// through the roles endpoints once per run. A user must be an organization member before a
+/// project invitation can be sent, so for someone new `ensure_access` sends the organization
+/// invitation and says that project access follows once it is accepted: the next
+/// `ensure_access` or `reconcile` for them sends the project invitation.
+///
+/// Project memberships are removed explicitly, although removing the organization membership
+/// would detach them too: the step then means what its name says on its own (also when the
+/// organization step fails, e.g. for the organization Owner), and the audit log records each
+/// project. A project Owner cannot be removed from the project; that membership is left to the
+/// organization removal, and the summary says so.
+///
+/// Checkpoints: `project_id`, `user_id`, `invitation_id` (project), `org_invitation_id`, and
+/// the lists `created_projects`, `deleted_invitations` (`org:<id>`, `project:<projectId>:<id>`)
+/// and `removed_from` (project ids); projects in `removed_from` are not even listed again when a
+/// step resumes.
+public struct ConfidentAIConnector: VendorConnector {
+    /// The configured instance name.
+    public let instance: String
+    /// The organization role given to people invited to the organization (default `Member`).
+    public var organizationRole: String
+    /// The project role used when a step names none (default `Member`).
+    public var defaultProjectRole: String
+
+    /// - Parameters:
+    ///   - instance: The configured instance name (`confident`).
+    ///   - organizationRole: The organization role for new invitees.
+    ///   - defaultProjectRole: The project role when a step names none.
+    public init(instance: String, organizationRole: String = "Member", defaultProjectRole: String = "Member") {
+        self.instance = instance
+        self.organizationRole = organizationRole
+        self.defaultProjectRole = defaultProjectRole
+    }
+
+    public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
+        var run = ConfidentAIStepRun(
+            client: ConfidentAIClient(transport: context.transport),
+            context: context,
+            email: employee.email,
+            organizationRole: organizationRole,
+            defaultProjectRole: defaultProjectRole
+        )
+        switch step.action {
+        case .ensureProject:
+            return try await run.ensureProject(named: try Self.project(of: step))
+        case .ensureAccess:
+            return try await run.ensureAccess(project: try Self.project(of: step), role: step.role)
+        case .reconcile:
+            let grants = (step.grants ?? []).filter { $0.vendor == step.vendor }
+            return try await run.reconcile(grants)
+        case .revokeInvites:
+            return try await run.revokeInvitations()
+        case .revokeAPIKeys:
+            return StepOutcome(
+                summary: "nothing to revoke: Confident AI API keys belong to projects, not to people"
+            )
+        case .removeProjectMemberships:
+            return try await run.removeProjectMemberships()
+        case .removeOrganizationMembership:
+            return try await run.removeOrganizationMembership()
+        }
+    }
+
+    static func project(of step: VendorStep) throws -> String {
+        guard let project = step.project, !project.isEmpty else {
+            throw VendorError(
+                code: .unexpected,
+                message: "\(step.name) needs a project",
+                classification: .permanent,
+                vendor: ConfidentAIClient.vendor
+            )
+        }
+        return project
+    }
+}

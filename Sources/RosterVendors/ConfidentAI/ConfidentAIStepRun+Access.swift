@@ -1,0 +1,113 @@
+import RosterCore
+
+// MARK: - Granting access
+
+extension ConfidentAIStepRun {
+    /// `ensure_project`.
+    mutating func ensureProject(named name: String) async throws -> StepOutcome {
+        if let id = state["project_id"] {
+            return StepOutcome(summary: "project \(id) ready (from checkpoint)")
+        }
+        let (project, created) = try await resolveProject(named: name)
+        return StepOutcome(summary: created ? "created project \(project.id)" : "project \(project.id) exists")
+    }
+
+    /// `ensure_access`.
+    mutating func ensureAccess(project name: String, role: String?) async throws -> StepOutcome {
+        let project = try await resolveProject(named: name).project
+        return StepOutcome(summary: try await grantAccess(to: project, role: role ?? defaultProjectRole))
+    }
+
+    /// `reconcile`: every grant applied, then access to every other project removed.
+    mutating func reconcile(_ grants: [AccessGrant]) async throws -> StepOutcome {
+        var notes: [String] = []
+        var granted: Set<String> = []
+        for grant in grants.sorted() {
+            let project = try await resolveProject(named: grant.project).project
+            granted.insert(project.id)
+            notes.append(try await grantAccess(to: project, role: grant.role))
+        }
+        let member = try await organizationMember()
+        for project in try await allProjects() where !granted.contains(project.id) {
+            if let member, let note = try await removeMembership(of: member, from: project.id) {
+                notes.append(note)
+            }
+            for invitation in try await client.listProjectInvitations(projectID: project.id)
+            where invitation.isPending && invitation.hasEmail(email) {
+                let outcome = try await Self.deleting {
+                    try await client.deleteProjectInvitation(projectID: project.id, id: invitation.id)
+                }
+                try await record(
+                    "delete_project_invitation",
+                    ["project_id": project.id, "invitation_id": invitation.id],
+                    outcome: outcome
+                ) { $0.append("project:\(project.id):\(invitation.id)", to: "deleted_invitations") }
+                notes.append("revoked invitation \(invitation.id) to \(project.id)")
+            }
+        }
+        return StepOutcome(summary: notes.isEmpty ? "no grants and no access to remove" : notes.joined(separator: "; "))
+    }
+
+    /// Makes the employee a member of `project` with `roleName`, or leaves an invitation that
+    /// will; returns a PII-free summary.
+    private mutating func grantAccess(to project: ConfidentAIProject, role roleName: String) async throws -> String {
+        guard let member = try await organizationMember() else {
+            return try await inviteToOrganization(for: project.id)
+        }
+        let role = try await projectRole(named: roleName, in: project.id)
+        let members = try await client.listProjectMembers(projectID: project.id)
+        if let current = members.first(where: { $0.id == member.id }) {
+            if current.projectRole?.id == role.id {
+                return "member of \(project.id) as \(role.name) already"
+            }
+            if current.projectRole?.isOwner == true {
+                throw Self.refusal("the project Owner's role cannot be changed without transferring ownership")
+            }
+            try await client.updateProjectMemberRole(projectID: project.id, userID: member.id, roleID: role.id)
+            try await record(
+                "update_project_role",
+                ["project_id": project.id, "user_id": member.id, "role_id": role.id]
+            ) { $0["user_id"] = member.id }
+            return "changed role in \(project.id) to \(role.name)"
+        }
+        let pending = try await client.listProjectInvitations(projectID: project.id).filter {
+            $0.isPending && $0.hasEmail(email)
+        }
+        if let invitation = pending.first(where: { $0.projectRoleID == role.id }) {
+            return "invitation \(invitation.id) to \(project.id) as \(role.name) pending"
+        }
+        for stale in pending {
+            // An invitation's role cannot be changed: replace it.
+            let outcome = try await Self.deleting {
+                try await client.deleteProjectInvitation(projectID: project.id, id: stale.id)
+            }
+            try await record(
+                "delete_project_invitation",
+                ["project_id": project.id, "invitation_id": stale.id],
+                outcome: outcome
+            ) { $0.append("project:\(project.id):\(stale.id)", to: "deleted_invitations") }
+        }
+        let created = try await client.inviteToProject(projectID: project.id, emails: [email], roleID: role.id)
+        let id = created.first { $0.hasEmail(email) }?.id
+        var target = ["project_id": project.id, "role_id": role.id]
+        target["invitation_id"] = id
+        try await record("create_project_invitation", target) { $0["invitation_id"] = id }
+        return "invited to \(project.id) as \(role.name)"
+    }
+
+    /// Someone who is not yet an organization member: one organization invitation, unless one
+    /// is pending. Project access follows once they accept.
+    private mutating func inviteToOrganization(for projectID: String) async throws -> String {
+        let invitations = try await client.listOrganizationInvitations()
+        if let pending = invitations.first(where: { $0.isPending && $0.hasEmail(email) }) {
+            return "organisation invitation \(pending.id) pending; access to \(projectID) follows once it is accepted"
+        }
+        let role = try await organizationRole(named: organizationRole)
+        let created = try await client.inviteToOrganization(emails: [email], roleID: role.id)
+        let id = created.first { $0.hasEmail(email) }?.id
+        var target = ["role_id": role.id]
+        target["invitation_id"] = id
+        try await record("create_org_invitation", target) { $0["org_invitation_id"] = id }
+        return "invited to the organisation as \(role.name); access to \(projectID) follows once it is accepted"
+    }
+}

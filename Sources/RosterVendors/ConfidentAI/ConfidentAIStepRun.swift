@@ -1,0 +1,119 @@
+import RosterCore
+
+/// One step for one employee against Confident AI: the client, the step's state, and what this
+/// run has already looked up (projects, roles, the organization member), so each is fetched
+/// once per run. Not shared between tasks.
+struct ConfidentAIStepRun {
+    let client: ConfidentAIClient
+    let context: StepContext
+    /// The employee's address; never logged, never in summaries or audit records.
+    let email: String
+    let organizationRole: String
+    let defaultProjectRole: String
+    /// The recovery point, checkpointed after every confirmed mutation.
+    var state: StepState
+
+    private var projects: [ConfidentAIProject]?
+    private var organizationRoles: [ConfidentAIRole]?
+    private var projectRoles: [String: [ConfidentAIRole]] = [:]
+    private var member: ConfidentAIMember??
+
+    init(
+        client: ConfidentAIClient,
+        context: StepContext,
+        email: String,
+        organizationRole: String,
+        defaultProjectRole: String
+    ) {
+        self.client = client
+        self.context = context
+        self.email = email
+        self.organizationRole = organizationRole
+        self.defaultProjectRole = defaultProjectRole
+        self.state = context.state
+    }
+
+    // MARK: - Recording
+
+    /// Audits a confirmed mutation, applies `update` to the state and checkpoints it.
+    mutating func record(
+        _ action: String,
+        _ target: [String: String],
+        outcome: String = "done",
+        update: (inout StepState) -> Void = { _ in }
+    ) async throws {
+        try await context.audit(AuditRecord(action: action, target: target, outcome: outcome))
+        update(&state)
+        try await context.checkpoint(state)
+    }
+
+    /// Runs a delete; `done`, or `already_gone` when the vendor answered 404.
+    static func deleting(_ body: () async throws -> Void) async throws -> String {
+        do {
+            try await body()
+            return "done"
+        } catch let error as VendorError where error.isAlreadyGone {
+            return "already_gone"
+        }
+    }
+
+    // MARK: - Lookups (once per run)
+
+    /// Every project, listed once per run (projects this run created are added).
+    mutating func allProjects() async throws -> [ConfidentAIProject] {
+        if let projects { return projects }
+        let listed = try await client.listProjects()
+        projects = listed
+        return listed
+    }
+
+    /// The project named `name`, created (audited and checkpointed) when missing.
+    ///
+    /// - Returns: The project and whether this run created it.
+    mutating func resolveProject(named name: String) async throws -> (project: ConfidentAIProject, created: Bool) {
+        if let known = try await allProjects().first(where: { $0.name == name }) { return (known, false) }
+        let (project, created) = try await client.findOrCreateProject(named: name)
+        projects?.append(project)
+        if created {
+            try await record("create_project", ["project_id": project.id]) { state in
+                state["project_id"] = project.id
+                state.append(project.id, to: "created_projects")
+            }
+        }
+        return (project, created)
+    }
+
+    /// The organization member with the employee's address, looked up once per run.
+    mutating func organizationMember() async throws -> ConfidentAIMember? {
+        if let member { return member }
+        let found = try await client.findOrganizationMember(email: email)
+        member = .some(found)
+        return found
+    }
+
+    /// The organization role called `name`.
+    mutating func organizationRole(named name: String) async throws -> ConfidentAIRole {
+        if organizationRoles == nil {
+            organizationRoles = try await client.listOrganizationRoles()
+        }
+        return try ConfidentAIClient.role(named: name, in: organizationRoles ?? [], scope: "organization")
+    }
+
+    /// The role of `projectID` called `name`. Owner is refused: Confident AI does not let it be
+    /// invited to, and Roster never transfers ownership.
+    mutating func projectRole(named name: String, in projectID: String) async throws -> ConfidentAIRole {
+        if projectRoles[projectID] == nil {
+            projectRoles[projectID] = try await client.listProjectRoles(projectID: projectID)
+        }
+        let role = try ConfidentAIClient.role(named: name, in: projectRoles[projectID] ?? [], scope: "project")
+        guard !role.isOwner else {
+            throw Self.refusal("Roster does not grant the project Owner role (it would transfer ownership)")
+        }
+        return role
+    }
+
+    /// A permanent error for something Roster must not or cannot do.
+    static func refusal(_ message: String) -> VendorError {
+        VendorError(code: .unexpected, message: message, classification: .permanent, vendor: ConfidentAIClient.vendor)
+    }
+}

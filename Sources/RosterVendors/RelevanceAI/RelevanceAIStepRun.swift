@@ -1,0 +1,99 @@
+import RosterCore
+
+/// One step for one employee against Relevance AI: the client, the step's state, and what the
+/// run has already looked up (projects, the user in each project). Not shared between tasks.
+struct RelevanceAIStepRun {
+    let client: RelevanceAIClient
+    let context: StepContext
+    /// The employee's address; never logged, never in summaries or audit records.
+    let email: String
+    let organizationID: String
+    let defaultProjectID: String
+    /// The recovery point, checkpointed after every confirmed mutation.
+    var state: StepState
+
+    private var projects: [RelevanceAIProject]?
+    private var users: [String: RelevanceAIUser?] = [:]
+
+    init(
+        client: RelevanceAIClient,
+        context: StepContext,
+        email: String,
+        organizationID: String,
+        defaultProjectID: String
+    ) {
+        self.client = client
+        self.context = context
+        self.email = email
+        self.organizationID = organizationID
+        self.defaultProjectID = defaultProjectID
+        self.state = context.state
+    }
+
+    // MARK: - Recording
+
+    /// Audits a confirmed mutation, applies `update` to the state and checkpoints it.
+    mutating func record(
+        _ action: String,
+        _ target: [String: String],
+        outcome: String = "done",
+        update: (inout StepState) -> Void = { _ in }
+    ) async throws {
+        try await context.audit(AuditRecord(action: action, target: target, outcome: outcome))
+        update(&state)
+        try await context.checkpoint(state)
+    }
+
+    /// Runs a delete; `done`, or `already_gone` when the vendor answered 404.
+    static func deleting(_ body: () async throws -> Void) async throws -> String {
+        do {
+            try await body()
+            return "done"
+        } catch let error as VendorError where error.isAlreadyGone {
+            return "already_gone"
+        }
+    }
+
+    /// A permanent error for something Roster must not or cannot do.
+    static func refusal(_ message: String) -> VendorError {
+        VendorError(code: .unexpected, message: message, classification: .permanent, vendor: RelevanceAIClient.vendor)
+    }
+
+    // MARK: - Lookups (once per run)
+
+    /// Every project, listed once per run under the default project's header.
+    mutating func allProjects() async throws -> [RelevanceAIProject] {
+        if let projects { return projects }
+        let listed = try await client.listProjects(project: defaultProjectID)
+        projects = listed
+        return listed
+    }
+
+    /// The project named `name`, created (audited and checkpointed) when missing.
+    ///
+    /// - Returns: The project and whether this call created it.
+    mutating func resolveProject(named name: String) async throws -> (project: RelevanceAIProject, created: Bool) {
+        if let known = try await allProjects().first(where: { $0.name == name }) { return (known, false) }
+        let id = try await client.createProject(name: name, organizationID: organizationID, project: defaultProjectID)
+        let project = RelevanceAIProject(id: id, name: name, organizationID: organizationID)
+        projects?.append(project)
+        try await record("create_project", ["project_id": id]) { state in
+            state["project_id"] = id
+            state.append(id, to: "created_projects")
+        }
+        return (project, true)
+    }
+
+    /// The employee as a user of `projectID` (listed under that project's header), or `nil`.
+    mutating func user(in projectID: String) async throws -> RelevanceAIUser? {
+        if let cached = users[projectID] { return cached }
+        let found = try await client.findUser(email: email, project: projectID)
+        users[projectID] = .some(found)
+        return found
+    }
+
+    /// Forgets the cached user of `projectID` after a change there.
+    mutating func forgetUser(in projectID: String) {
+        users[projectID] = nil
+    }
+}
