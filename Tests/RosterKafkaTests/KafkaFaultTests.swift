@@ -55,7 +55,8 @@ struct KafkaFaultTests {
         // The group's coordinator must survive broker 1 going down (the mock does not move it).
         let group = cluster.groupName()
         try cluster.mock.setCoordinator(group: group, broker: 2)
-        let producer = try cluster.makeProducer()
+        // Generous: under a loaded machine the producer's metadata refresh after the move can be slow.
+        let producer = try cluster.makeProducer { $0.messageTimeout = .seconds(45) }
         try await KafkaTestMessages.produce(0..<40, to: topic, with: producer)
         let member = KafkaGroupMember(try cluster.makeConsumer(topic: topic, group: group))
         member.start()
@@ -66,7 +67,7 @@ struct KafkaFaultTests {
             try cluster.mock.setPartitionLeader(topic: topic, partition: partition, broker: 3)
         }
         try await KafkaTestMessages.produce(40..<80, to: topic, with: producer)
-        try await waitUntil(timeout: .seconds(20), "the 40 later messages arrived") {
+        try await waitUntil(timeout: .seconds(45), "the 40 later messages arrived") {
             Set(member.messages.compactMap(KafkaTestMessages.index)).isSuperset(of: 0..<80)
         }
         try cluster.mock.setBrokerUp(1)
