@@ -77,6 +77,8 @@ let package = Package(
                 "RosterCore",
                 "RosterPostgres",
                 "RosterKafka",
+                "RosterVendors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
