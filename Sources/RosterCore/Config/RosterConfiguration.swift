@@ -9,17 +9,19 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
     public var vendors: [String: Vendor]
     public var policy: [PolicyRule]
     public var ingest: Ingest
+    public var executor: Executor
 
-    public init(kafka: Kafka = Kafka(), database: Database = Database(), http: HTTP = HTTP(), vendors: [String: Vendor] = [:], policy: [PolicyRule] = [], ingest: Ingest = Ingest()) {
+    public init(kafka: Kafka = Kafka(), database: Database = Database(), http: HTTP = HTTP(), vendors: [String: Vendor] = [:], policy: [PolicyRule] = [], ingest: Ingest = Ingest(), executor: Executor = Executor()) {
         self.kafka = kafka
         self.database = database
         self.http = http
         self.vendors = vendors
         self.policy = policy
         self.ingest = ingest
+        self.executor = executor
     }
 
-    enum CodingKeys: String, CodingKey { case kafka, database, http, vendors, policy, ingest }
+    enum CodingKeys: String, CodingKey { case kafka, database, http, vendors, policy, ingest, executor }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -29,6 +31,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         vendors = try c.decodeIfPresent([String: Vendor].self, forKey: .vendors) ?? [:]
         policy = try c.decodeIfPresent([PolicyRule].self, forKey: .policy) ?? []
         ingest = try c.decodeIfPresent(Ingest.self, forKey: .ingest) ?? Ingest()
+        executor = try c.decodeIfPresent(Executor.self, forKey: .executor) ?? Executor()
     }
 
     // MARK: - Sections
@@ -102,6 +105,39 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
 
         public init(listen: String = "127.0.0.1:9464") {
             self.listen = listen
+        }
+    }
+
+    public struct Executor: Sendable, Hashable, Codable {
+        /// Whether this process runs jobs (default true); ingest-only workers set false.
+        public var enabled: Bool
+        /// Jobs run at once by this process (default 8).
+        public var concurrency: Int
+        /// A running job's lease; a worker silent for longer loses the job to another (default 30).
+        public var leaseSeconds: Int
+        /// Poll fallback when no NOTIFY arrives, in milliseconds (default 1000).
+        public var pollMs: Int
+
+        public init(enabled: Bool = true, concurrency: Int = 8, leaseSeconds: Int = 30, pollMs: Int = 1000) {
+            self.enabled = enabled
+            self.concurrency = concurrency
+            self.leaseSeconds = leaseSeconds
+            self.pollMs = pollMs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case enabled, concurrency
+            case leaseSeconds = "lease_seconds"
+            case pollMs = "poll_ms"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let d = Executor()
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
+            concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency) ?? d.concurrency
+            leaseSeconds = try c.decodeIfPresent(Int.self, forKey: .leaseSeconds) ?? d.leaseSeconds
+            pollMs = try c.decodeIfPresent(Int.self, forKey: .pollMs) ?? d.pollMs
         }
     }
 

@@ -1,0 +1,25 @@
+import RosterCore
+
+/// A job this worker holds a lease on.
+public struct ClaimedJob: Sendable, Hashable {
+    public var id: Int64
+    public var eventID: String
+    public var employeeID: String
+    public var kind: HREvent.Kind
+    public var priority: Int16
+    /// Claims so far, this one included.
+    public var attempts: Int
+}
+
+/// One persisted step of a job's plan.
+struct PersistedStep: Sendable, Hashable {
+    enum Status: String, Sendable {
+        case pending, running, succeeded, failed, skipped
+    }
+
+    var position: Int
+    var step: VendorStep
+    var status: Status
+    var attempts: Int
+    var state: StepState
+}

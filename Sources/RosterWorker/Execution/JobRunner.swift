@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import RosterCore
+import RosterVendors
+import ServiceLifecycle
+
+/// Runs one claimed job: loads (or makes and persists) its plan, then runs each unfinished step
+/// from its recovery point, checking before each step that the job is still ours and still
+/// wanted. Failures are classified: retryable ones requeue the job with backoff (or the vendor's
+/// `Retry-After`), the rest — and exhausted retries — make it `dead` with a readable cause.
+struct JobRunner: Sendable {
+    let store: JobStore
+    let planner: @Sendable (HREvent) throws -> [VendorStep]
+    let vendors: [String: VendorRuntime]
+    let failpoints: Failpoints
+    let logger: Logger
+
+    enum Result: Sendable, Equatable {
+        case succeeded
+        case retrying
+        case dead
+        /// Cancelled (superseded or by an operator) or the lease was lost: we just let go.
+        case released
+    }
+
+    func run(_ job: ClaimedJob) async -> Result {
+        var logger = logger
+        logger[metadataKey: "job.id"] = "\(job.id)"
+        logger[metadataKey: "event.id"] = "\(job.eventID)"
+        do {
+            let event = try await store.event(of: job)
+            var steps = try await store.steps(of: job)
+            if steps.isEmpty {
+                try await store.savePlan(try planner(event), for: job)
+                steps = try await store.steps(of: job)
+            }
+            for step in steps where step.status != .succeeded && step.status != .skipped {
+                guard !Task.isShuttingDownGracefullyOrCancelled else {
+                    try await store.release(job, requeue: true)
+                    return .released
+                }
+                guard try await store.stillHeld(job) else {
+                    logger.info("job no longer ours or cancelled; stopping", metadata: ["step": "\(step.step.name)"])
+                    try await store.release(job, requeue: false)
+                    return .released
+                }
+                if let result = try await run(step, of: job, event: event, logger: logger) { return result }
+            }
+            try await store.succeed(job)
+            logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
+            return .succeeded
+        } catch let error as ExecutionError {
+            logger.error("job cannot run", metadata: ["error": "\(error)"])
+            try? await store.kill(job, cause: error.description)
+            return .dead
+        } catch {
+            // Postgres trouble while bookkeeping: the lease runs out and the job is resumed later.
+            logger.warning("job interrupted by a storage error; it will be resumed", metadata: ["error": "\(error)"])
+            try? await store.release(job, requeue: true)
+            return .released
+        }
+    }
+
+    /// Runs one step; `nil` means it succeeded and the job goes on.
+    private func run(_ persisted: PersistedStep, of job: ClaimedJob, event: HREvent, logger: Logger) async throws -> Result? {
+        let step = persisted.step
+        guard let vendor = vendors[step.vendor] else {
+            throw ExecutionError.unknownVendor(step.vendor)
+        }
+        var logger = logger
+        logger[metadataKey: "vendor"] = "\(step.vendor)"
+        logger[metadataKey: "step"] = "\(step.name)"
+        let attempt = try await store.startStep(persisted, of: job)
+        let started = Date()
+        let store = self.store
+        let failpoints = self.failpoints
+        let context = StepContext(
+            transport: vendor.transport, state: persisted.state, logger: logger,
+            checkpoint: { state in
+                // A vendor mutation just succeeded and is not yet recorded: the crash window that
+                // look-before-act and recovery points exist for.
+                failpoints.hit(.afterVendorCall)
+                try await store.checkpoint(state, step: persisted.position, of: job)
+            },
+            audit: { record in try await store.audit(record, vendor: step.vendor, job: job) }
+        )
+        do {
+            let priority: CallPriority = job.kind == .offboarding ? .revocation : .provisioning
+            let outcome = try await CallPriority.$current.withValue(priority) {
+                try await vendor.connector.run(step, for: event.employee, context: context)
+            }
+            try await store.finishStep(persisted.position, of: job, status: .succeeded, outcome: outcome, error: nil)
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "succeeded", message: outcome.summary), of: job)
+            if let residual = outcome.residual { logger.notice("step left residual access", metadata: ["residual": "\(residual)"]) }
+            return nil
+        } catch is CancellationError {
+            try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: "interrupted by shutdown")
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown"), of: job)
+            try await store.release(job, requeue: true)
+            return .released
+        } catch {
+            return try await fail(persisted, attempt: attempt, started: started, error: error, of: job, retry: vendor.retry, logger: logger)
+        }
+    }
+
+    private func fail(_ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob, retry: RetryPolicy, logger: Logger) async throws -> Result {
+        let step = persisted.step
+        let vendorError = error as? VendorError
+        let message = vendorError.map { $0.redactedMessage.isEmpty ? $0.description : $0.redactedMessage } ?? EmailRedaction.redact("\(error)")
+        let retryable = vendorError?.isRetryable ?? !(error is ExecutionError)
+        let decision = retry.decide(attempt: attempt, retryable: retryable, retryAfter: vendorError?.retryAfter)
+        let cause = "\(step.name) at \(step.vendor) failed\(vendorError?.status.map { " (HTTP \($0))" } ?? ""): \(message)"
+        switch decision {
+        case .retry(let delay):
+            try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: cause)
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "retry", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
+            try await store.retry(job, after: delay, error: cause)
+            logger.warning("step failed; will retry", metadata: ["attempt": "\(attempt)", "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)", "error": "\(message)"])
+            return .retrying
+        case .giveUp:
+            let reason = retryable ? "\(cause) (gave up after \(attempt) attempts)" : cause
+            try await store.finishStep(persisted.position, of: job, status: .failed, outcome: nil, error: reason)
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "failed", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
+            try await store.kill(job, cause: reason)
+            logger.error("job is dead", metadata: ["attempt": "\(attempt)", "error": "\(message)"])
+            return .dead
+        }
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    static var isShuttingDownGracefullyOrCancelled: Bool {
+        Task.isCancelled || Task.isShuttingDownGracefully
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import RosterCore
+import RosterPostgres
+
+/// The executor's Postgres side: claiming jobs under a lease, renewing it, and finishing them.
+/// Every write that belongs to a claimed job checks `lease_owner`, so a worker that lost its
+/// lease (it stalled past the lease and another worker reclaimed the job) cannot clobber it.
+struct JobStore: Sendable {
+    let pool: PostgresPool
+    let workerID: String
+    let lease: Duration
+
+    var leaseSeconds: Double { Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18 }
+
+    /// Claims up to `limit` runnable jobs: by priority (leavers first), then each employee's event
+    /// order, then age. A job is runnable only when no earlier job of the same employee is
+    /// unfinished or still leased (a cancelled job whose worker has not yet stopped), so one
+    /// employee's jobs never run concurrently or out of order.
+    ///
+    /// Lanes are strict: while any job of a higher priority is runnable or running anywhere, only
+    /// jobs of that priority are claimed. A leaver's revocation never shares the vendors' rate
+    /// budget or the workers' slots with a joiner backlog; joiners wait the few seconds it takes.
+    func claim(limit: Int) async throws -> [ClaimedJob] {
+        let rows = try await pool.query(
+            """
+            WITH lane AS (
+                SELECT max(priority) AS priority FROM jobs
+                WHERE (status IN ('queued', 'retrying') AND run_after <= now()) OR status = 'running'
+            ),
+            candidates AS (
+                SELECT j.id FROM jobs j, lane
+                WHERE j.status IN ('queued', 'retrying') AND j.run_after <= now() AND j.priority = lane.priority
+                  AND NOT EXISTS (
+                      SELECT 1 FROM jobs e
+                      WHERE e.employee_id = j.employee_id
+                        AND (e.employee_order, e.id) < (j.employee_order, j.id)
+                        AND (e.status IN ('queued', 'retrying', 'running')
+                             OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
+                ORDER BY j.priority DESC, j.employee_order, j.id
+                LIMIT \(Int64(limit))
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs SET status = 'running', lease_owner = \(workerID),
+                   lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
+                   attempts = jobs.attempts + 1, updated_at = now()
+            FROM candidates WHERE jobs.id = candidates.id
+            RETURNING jobs.id, jobs.event_id, jobs.employee_id, jobs.type, jobs.priority, jobs.attempts
+            """
+        ).rows
+        return try rows.compactMap { row in
+            guard let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 3)) else { return nil }
+            return ClaimedJob(
+                id: try row.decode(Int64.self, at: 0), eventID: try row.decode(String.self, at: 1),
+                employeeID: try row.decode(String.self, at: 2), kind: kind,
+                priority: Int16(try row.decode(Int64.self, at: 4)), attempts: Int(try row.decode(Int64.self, at: 5))
+            )
+        }.sorted { ($0.priority, -$0.id) > ($1.priority, -$1.id) }
+    }
+
+    /// Extends the leases of the jobs this worker is running; returns the ids it still holds.
+    func renew(_ ids: [Int64]) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await pool.query(
+            """
+            UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
+            WHERE id = ANY(\(ids)::int8[]) AND lease_owner = \(workerID) AND status = 'running'
+            RETURNING id
+            """
+        ).rows
+        return Set(try rows.map { try $0.decode(Int64.self, at: 0) })
+    }
+
+    /// Jobs whose worker died (lease expired while running) go back to the queue, keeping their
+    /// steps: the next worker resumes them from their recovery points.
+    func reclaimExpired() async throws -> Int {
+        try await pool.execute(
+            """
+            UPDATE jobs SET status = 'retrying', lease_owner = NULL, lease_expires_at = NULL, run_after = now(),
+                   updated_at = now(), last_error = coalesce(last_error, 'worker lost its lease; resumed by another worker')
+            WHERE status = 'running' AND lease_expires_at < now()
+            """
+        )
+    }
+
+    /// Whether this worker still holds the job and it is still meant to run (not cancelled).
+    func stillHeld(_ job: ClaimedJob) async throws -> Bool {
+        let rows = try await pool.query(
+            "SELECT 1 FROM jobs WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'"
+        ).rows
+        return !rows.isEmpty
+    }
+
+    /// Lets go of a job that stopped running under us (cancelled, or we are shutting down).
+    func release(_ job: ClaimedJob, requeue: Bool) async throws {
+        if requeue {
+            try await pool.execute(
+                """
+                UPDATE jobs SET status = 'retrying', run_after = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'
+                """
+            )
+        }
+        try await pool.execute(
+            "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = \(job.id) AND lease_owner = \(workerID)"
+        )
+    }
+
+    func succeed(_ job: ClaimedJob) async throws {
+        try await pool.execute(
+            """
+            UPDATE jobs SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL,
+                   lease_expires_at = NULL, last_error = NULL
+            WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'
+            """
+        )
+    }
+
+    func retry(_ job: ClaimedJob, after delay: Duration, error: String) async throws {
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        try await pool.execute(
+            """
+            UPDATE jobs SET status = 'retrying', run_after = now() + make_interval(secs => \(seconds)), last_error = \(error),
+                   lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+            WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'
+            """
+        )
+    }
+
+    func kill(_ job: ClaimedJob, cause: String) async throws {
+        try await pool.execute(
+            """
+            UPDATE jobs SET status = 'dead', last_error = \(cause), finished_at = now(), updated_at = now(),
+                   lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'
+            """
+        )
+    }
+
+    /// The event a job came from (its payload as stored at ingest).
+    func event(of job: ClaimedJob) async throws -> HREvent {
+        let rows = try await pool.query("SELECT payload::text FROM events WHERE event_id = \(job.eventID)").rows
+        guard let payload = try rows.first?.decode(String.self, at: 0) else {
+            throw ExecutionError.missingEvent(job.eventID)
+        }
+        do {
+            return try HREventDecoder().decode(Array(payload.utf8))
+        } catch {
+            throw ExecutionError.undecodableEvent(job.eventID, error)
+        }
+    }
+}
