@@ -2,9 +2,19 @@ import Foundation
 
 /// A `roster.yaml` for tests and `roster dev`, written to the test work directory.
 public enum TestConfiguration {
+    /// Four vendor instances at an unreachable address: enough for ingest, which only checks names.
+    public static let placeholderVendors = """
+        vendors:
+          openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: ROSTER_TEST_OPENAI_KEY}
+          posthog: {kind: posthog, base_url: "http://127.0.0.1:9", organization_id: "org", api_key_env: ROSTER_TEST_POSTHOG_KEY}
+          confident: {kind: confident-ai, base_url: "http://127.0.0.1:9", api_key_env: ROSTER_TEST_CONFIDENT_KEY}
+          relevance: {kind: relevance-ai, base_url: "http://127.0.0.1:9/latest", organization_id: "org", project_id: "proj", api_key_env: ROSTER_TEST_RELEVANCE_KEY}
+        """
+
     public static func write(
         brokers: String, databaseURL: String, topic: String, group: String, dlqTopic: String? = nil,
-        sessionTimeoutMs: Int = 3000, batchSize: Int = 500, extra: String = ""
+        sessionTimeoutMs: Int = 3000, batchSize: Int = 500, vendors: String = placeholderVendors,
+        executorEnabled: Bool = false, extra: String = ""
     ) throws -> URL {
         let url = TestWorkDirectory.url.appendingPathComponent("roster-\(UUID().uuidString.prefix(8)).yaml")
         let yaml = """
@@ -22,11 +32,10 @@ public enum TestConfiguration {
               batch_size: \(batchSize)
               batch_wait_ms: 100
               max_message_bytes: 65536
-            vendors:
-              openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: ROSTER_TEST_OPENAI_KEY}
-              posthog: {kind: posthog, base_url: "http://127.0.0.1:9", organization_id: "org", api_key_env: ROSTER_TEST_POSTHOG_KEY}
-              confident: {kind: confident-ai, base_url: "http://127.0.0.1:9", api_key_env: ROSTER_TEST_CONFIDENT_KEY}
-              relevance: {kind: relevance-ai, base_url: "http://127.0.0.1:9/latest", organization_id: "org", project_id: "proj", api_key_env: ROSTER_TEST_RELEVANCE_KEY}
+            executor:
+              enabled: \(executorEnabled)
+              poll_ms: 200
+            \(vendors)
             policy:
               - {match: {department: Research}, grant: [{vendor: openai, project: research-ai, role: member}]}
             \(extra)

@@ -14,20 +14,34 @@ final class IngestFixture: Sendable {
     let group: String
     let databaseURL: String
     let configURL: URL
+    /// The same configuration with the executor on (ingest-only workers use ``configURL``).
+    let executorConfigURL: URL
+    let workerEnvironment: [String: String]
     let pool: PostgresPool
     let producer: KafkaProducer
     let logger = Logger(label: "test.ingest")
 
-    init(databaseURL: String, partitions: Int = 8, batchSize: Int = 500, dlqTopic: Bool = false) throws {
+    init(
+        databaseURL: String, partitions: Int = 8, batchSize: Int = 500, dlqTopic: Bool = false,
+        vendors: String = TestConfiguration.placeholderVendors, executorEnabled: Bool = false,
+        workerEnvironment: [String: String] = [:], extraConfiguration: String = ""
+    ) throws {
         cluster = try KafkaTestCluster(label: "ingest")
         topic = try cluster.makeTopic(partitions: Int32(partitions), name: "hr-events")
         group = cluster.groupName("roster")
         if dlqTopic { _ = try cluster.makeTopic(partitions: 1, name: "hr-events.dlq") }
         self.databaseURL = databaseURL
-        configURL = try TestConfiguration.write(
-            brokers: cluster.bootstrapServers, databaseURL: databaseURL, topic: topic, group: group,
-            dlqTopic: dlqTopic ? "\(topic).dlq" : nil, batchSize: batchSize
-        )
+        let (brokers, topicName, groupName) = (cluster.bootstrapServers, topic, group)
+        let write = { (executor: Bool) throws -> URL in
+            try TestConfiguration.write(
+                brokers: brokers, databaseURL: databaseURL, topic: topicName, group: groupName,
+                dlqTopic: dlqTopic ? "\(topicName).dlq" : nil, batchSize: batchSize, vendors: vendors,
+                executorEnabled: executor, extra: extraConfiguration
+            )
+        }
+        configURL = try write(executorEnabled)
+        executorConfigURL = try write(true)
+        self.workerEnvironment = workerEnvironment
         pool = try PostgresPool(configuration: PostgresConfiguration(url: databaseURL), size: 2, acquireTimeout: .seconds(30), logger: logger)
         producer = try cluster.makeProducer()
     }
@@ -67,8 +81,9 @@ final class IngestFixture: Sendable {
         return total
     }
 
-    func startWorker(failpoint: String? = nil, name: String = "worker") throws -> RosterProcess {
-        var environment = ["ROSTER_CONFIG": configURL.path]
+    func startWorker(failpoint: String? = nil, name: String = "worker", executor: Bool? = nil) throws -> RosterProcess {
+        var environment = workerEnvironment
+        environment["ROSTER_CONFIG"] = (executor == true ? executorConfigURL : configURL).path
         if let failpoint { environment["ROSTER_FAILPOINT"] = failpoint }
         return try RosterProcess(["worker", "--log-level", ProcessInfo.processInfo.environment["ROSTER_TEST_WORKER_LOG_LEVEL"] ?? "info"], environment: environment, name: name)
     }

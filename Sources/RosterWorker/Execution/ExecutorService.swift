@@ -45,7 +45,7 @@ public struct ExecutorService: Service {
 
     public func run() async throws {
         let wake = WakeSignal()
-        let running = Mutex<Set<Int64>>([])
+        let running = RunningJobs()
         let listener = try? await PostgresListener.listen(channels: [RosterSchema.jobsChannel], configuration: listenerConfiguration, logger: logger)
         if listener == nil { logger.warning("LISTEN unavailable; polling only") }
         logger.info("executor started", metadata: ["concurrency": "\(options.concurrency)"])
@@ -61,7 +61,7 @@ public struct ExecutorService: Service {
             group.addTask {
                 while !Task.isShuttingDownGracefullyOrCancelled {
                     try? await cancelWhenGracefulShutdown { try await Task.sleep(for: options.lease / 3) }
-                    let ids = running.withLock { Array($0) }
+                    let ids = running.ids.withLock { Array($0) }
                     do {
                         _ = try await store.renew(ids)
                         if try await store.reclaimExpired() > 0 { wake.signal() }
@@ -72,7 +72,7 @@ public struct ExecutorService: Service {
             }
             // The claim loop; jobs run as child tasks of this group.
             while !Task.isShuttingDownGracefullyOrCancelled {
-                let free = options.concurrency - running.withLock { $0.count }
+                let free = options.concurrency - running.ids.withLock { $0.count }
                 var claimed: [ClaimedJob] = []
                 if free > 0 {
                     do {
@@ -82,10 +82,10 @@ public struct ExecutorService: Service {
                     }
                 }
                 for job in claimed {
-                    running.withLock { _ = $0.insert(job.id) }
+                    running.ids.withLock { _ = $0.insert(job.id) }
                     group.addTask {
                         _ = await runner.run(job)
-                        running.withLock { _ = $0.remove(job.id) }
+                        running.ids.withLock { _ = $0.remove(job.id) }
                         wake.signal()
                     }
                 }
@@ -100,4 +100,9 @@ public struct ExecutorService: Service {
         }
         logger.info("executor stopped")
     }
+}
+
+/// The ids of the jobs this process is running, for the heartbeat.
+final class RunningJobs: Sendable {
+    let ids = Mutex<Set<Int64>>([])
 }
