@@ -16,7 +16,9 @@ import Testing
 
     static let policy: [RosterConfiguration.PolicyRule] = [
         .init(match: .init(department: "Research"), grant: [grant("openai", "research-ai", "member")]),
-        .init(match: .init(title: "Lead"), grant: [grant("openai", "research-ai", "admin"), grant("posthog", "web", "viewer")]),
+        .init(
+            match: .init(title: "Lead"),
+            grant: [grant("openai", "research-ai", "admin"), grant("posthog", "web", "viewer")]),
     ]
 
     static func grant(_ vendor: String, _ project: String, _ role: String) -> AccessGrant {
@@ -98,7 +100,8 @@ import Testing
                 VendorStep(vendor: "confident", action: .reconcile, grants: []),
                 VendorStep(vendor: "openai", action: .reconcile, grants: [Self.grant("openai", "a", "member")]),
                 VendorStep(vendor: "posthog", action: .reconcile, grants: []),
-                VendorStep(vendor: "relevance", action: .reconcile, grants: [Self.grant("relevance", "agents", "editor")]),
+                VendorStep(
+                    vendor: "relevance", action: .reconcile, grants: [Self.grant("relevance", "agents", "editor")]),
             ]
         )
     }
@@ -125,7 +128,9 @@ import Testing
     }
 
     @Test func offboardingPlansEvenWhenThePolicyCannotBeMapped() throws {
-        let broken = [RosterConfiguration.PolicyRule(match: .init(department: "X"), grant: [Self.grant("nowhere", "p", "boss")])]
+        let broken = [
+            RosterConfiguration.PolicyRule(match: .init(department: "X"), grant: [Self.grant("nowhere", "p", "boss")])
+        ]
         let planner = JobPlanner(configuration: RosterConfiguration(vendors: Self.vendors, policy: broken))
         #expect(try planner.plan(for: Self.event(.offboarding, department: "X")).count == 16)
         #expect(throws: PlanningError.self) { try planner.plan(for: Self.event(.onboarding, department: "X")) }
@@ -169,9 +174,10 @@ import Testing
         var vendors = Self.vendors
         vendors["confident"]?.roles = ["owner": "Manager"]
         let mapped = JobPlanner(configuration: RosterConfiguration(vendors: vendors))
-        #expect(try mapped.desiredGrants(for: Self.event(.onboarding, access: access)) == [
-            Self.grant("confident", "evals", "Manager")
-        ])
+        #expect(
+            try mapped.desiredGrants(for: Self.event(.onboarding, access: access)) == [
+                Self.grant("confident", "evals", "Manager")
+            ])
     }
 
     // MARK: - Examples

@@ -1,6 +1,7 @@
 import RosterCore
-@testable import RosterWorker
 import Testing
+
+@testable import RosterWorker
 
 @Suite struct ConfigurationLoaderVendorTests {
     let loader = ConfigurationLoader(environment: [:])
@@ -65,7 +66,10 @@ import Testing
 
                     policy:
                       - {match: {department: R}, grant: [{vendor: openai, project: a, role: analyst}]}
-                      - {match: {title: Lead}, grant: [{vendor: confident, project: e, role: Manager}, {vendor: openai, project: a, role: admin}]}
+                      - match: {title: Lead}
+                        grant:
+                          - {vendor: confident, project: e, role: Manager}
+                          - {vendor: openai, project: a, role: admin}
                     """
             ) == nil
         )
@@ -74,7 +78,10 @@ import Testing
                 vendors + """
 
                     policy:
-                      - {match: {department: R}, grant: [{vendor: openai, project: a, role: member}, {vendor: openai, project: b, role: boss}]}
+                      - match: {department: R}
+                        grant:
+                          - {vendor: openai, project: a, role: member}
+                          - {vendor: openai, project: b, role: boss}
                     """
             ) == "invalid configuration: policy[0].grant[1]: role boss is not known for vendor openai "
                 + "(known: admin, editor, member, owner, viewer, analyst)"
@@ -94,7 +101,8 @@ import Testing
             """
         )
         #expect(
-            message == "invalid configuration: vendors.openai.rate.requests_per_second: must be between 0.001 and 1000000; "
+            message
+                == "invalid configuration: vendors.openai.rate.requests_per_second: must be between 0.001 and 1000000; "
                 + "vendors.openai.breaker.failure_threshold: must be at least 1"
         )
     }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import RosterCore
 import RosterTesting
@@ -133,7 +134,8 @@ import Testing
     }
 
     /// Each instance's connector, over its own transport, gets past the fake's credential check:
-    /// the header is the right one for the kind (and Relevance AI's per-request header survives).
+    /// the header is the right one for the kind (and Relevance AI's per-request header survives);
+    /// with wrong keys every fake refuses, so the check means something.
     @Test func everyInstanceAuthenticatesAgainstItsFake() async throws {
         let openai = FakeOpenAIServer()
         let posthog = FakePostHogServer()
@@ -148,27 +150,40 @@ import Testing
             relevanceOrganization: relevance.organizationID,
             relevanceProject: relevance.defaultProjectID
         )
-        let environment = [
+        let right = [
             "OPENAI_ADMIN_KEY": openai.adminKey, "POSTHOG_API_KEY": posthog.personalAPIKey,
             "CONFIDENT_API_KEY": confident.apiKey, "RELEVANCE_API_KEY": relevance.apiKey,
         ]
-        var outcomes: [String: String] = [:]
-        do {
-            let registry = try VendorRegistry(configuration: configuration, environment: environment, httpClient: .shared)
-            let employee = Employee(id: "E1", email: "e1@example.com")
-            for name in registry.names {
-                let instance = try #require(registry[name])
-                let step = VendorStep(vendor: name, action: .ensureProject, project: "registry-check")
-                let context = StepContext(
-                    transport: instance.baseTransport, state: StepState(), logger: Logger(label: "test"),
-                    checkpoint: { _ in }, audit: { _ in }
-                )
-                outcomes[name] = try await instance.connector.run(step, for: employee, context: context).summary
-            }
-        } catch {
-            Issue.record("\(error)")
-        }
+        let wrong = right.mapValues { _ in "wrong-key" }
+        let accepted = await Self.ensureProjectEverywhere(configuration, environment: right)
+        let refused = await Self.ensureProjectEverywhere(configuration, environment: wrong)
         for fake in [openai.stop, posthog.stop, confident.stop, relevance.stop] { await fake() }
-        #expect(outcomes.count == 4, "\(outcomes)")
+        #expect(accepted == ["confident": true, "openai": true, "posthog": true, "relevance": true])
+        #expect(refused == ["confident": false, "openai": false, "posthog": false, "relevance": false])
+    }
+
+    /// Runs `ensure_project` through every instance's connector and bare transport: name → success.
+    static func ensureProjectEverywhere(
+        _ configuration: RosterConfiguration,
+        environment: [String: String]
+    ) async -> [String: Bool] {
+        guard
+            let registry = try? VendorRegistry(
+                configuration: configuration, environment: environment, httpClient: .shared)
+        else { return [:] }
+        var logger = Logger(label: "roster.test.registry")
+        logger.logLevel = .warning
+        var outcomes: [String: Bool] = [:]
+        for name in registry.names {
+            guard let instance = registry[name] else { continue }
+            let step = VendorStep(vendor: name, action: .ensureProject, project: "registry-check")
+            let context = StepContext(
+                transport: instance.baseTransport, state: StepState(), logger: logger,
+                checkpoint: { _ in }, audit: { _ in }
+            )
+            let employee = Employee(id: "E1", email: "e1@example.com")
+            outcomes[name] = (try? await instance.connector.run(step, for: employee, context: context)) != nil
+        }
+        return outcomes
     }
 }

@@ -78,7 +78,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
 
     public var description: String {
         "\(name) (\(kind.rawValue) at \(baseURL), key from $\(apiKeyEnv), "
-            + "\(rate.burst) burst every \(rate.emissionInterval) apart, \(retry.maxAttempts) attempts, "
+            + "\(rate.emissionInterval) between requests, burst \(rate.burst), \(retry.maxAttempts) attempts, "
             + "breaker \(breaker.failureThreshold) failures / \(breaker.openDuration))"
     }
 

@@ -122,7 +122,8 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
             kind: vendor.kind,
             connector: connector,
             baseTransport: transport,
-            limiterKey: VendorInstance.limiterKey(kind: vendor.kind, baseURL: vendor.baseURL, apiKeyEnv: vendor.apiKeyEnv),
+            limiterKey: VendorInstance.limiterKey(
+                kind: vendor.kind, baseURL: vendor.baseURL, apiKeyEnv: vendor.apiKeyEnv),
             rate: vendor.effectiveRate.gcra,
             retry: vendor.effectiveRetry,
             breaker: vendor.effectiveBreaker,
