@@ -147,7 +147,14 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterWorkerTests",
-            dependencies: ["RosterWorker", "RosterTesting"],
+            dependencies: [
+                "RosterWorker",
+                "RosterTesting",
+                "RosterCore",
+                "RosterVendors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

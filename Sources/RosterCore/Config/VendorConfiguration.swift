@@ -14,13 +14,29 @@ extension RosterConfiguration {
         public var apiKeyEnv: String
         public var organizationID: String?
         public var projectID: String?
-        /// Shared rate budget for this credential, across all worker processes.
+        /// Shared rate budget for this credential, across all worker processes; `nil` means the
+        /// kind's default (``effectiveRate``).
         public var rate: Rate?
+        /// Backoff and attempts; `nil` means ``Retry/default`` (``effectiveRetry``).
         public var retry: Retry?
-        /// Roster role name → the vendor's own role name (e.g. `member: "1"` for PostHog levels).
+        /// When this vendor's circuit breaker opens; `nil` means ``Breaker/default``
+        /// (``effectiveBreaker``).
+        public var breaker: Breaker?
+        /// Roster role name → the vendor's own role name (e.g. `admin: Manager` for Confident AI),
+        /// on top of the defaults in ``RoleMapping``.
         public var roles: [String: String]?
 
-        public init(kind: Kind, baseURL: String, apiKeyEnv: String, organizationID: String? = nil, projectID: String? = nil, rate: Rate? = nil, retry: Retry? = nil, roles: [String: String]? = nil) {
+        public init(
+            kind: Kind,
+            baseURL: String,
+            apiKeyEnv: String,
+            organizationID: String? = nil,
+            projectID: String? = nil,
+            rate: Rate? = nil,
+            retry: Retry? = nil,
+            roles: [String: String]? = nil,
+            breaker: Breaker? = nil
+        ) {
             self.kind = kind
             self.baseURL = baseURL
             self.apiKeyEnv = apiKeyEnv
@@ -28,11 +44,12 @@ extension RosterConfiguration {
             self.projectID = projectID
             self.rate = rate
             self.retry = retry
+            self.breaker = breaker
             self.roles = roles
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, rate, retry, roles
+            case kind, rate, retry, breaker, roles
             case baseURL = "base_url"
             case apiKeyEnv = "api_key_env"
             case organizationID = "organization_id"
@@ -57,6 +74,7 @@ extension RosterConfiguration {
     }
 
     /// Full-jitter exponential backoff: attempt n waits random(0, min(cap, base × 2^n)).
+    /// Fields left out of the file take their value from ``default``.
     public struct Retry: Sendable, Hashable, Codable {
         public var baseMs: Int
         public var capMs: Int
@@ -72,6 +90,42 @@ extension RosterConfiguration {
             case baseMs = "base_ms"
             case capMs = "cap_ms"
             case maxAttempts = "max_attempts"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let d = Retry.default
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            baseMs = try c.decodeIfPresent(Int.self, forKey: .baseMs) ?? d.baseMs
+            capMs = try c.decodeIfPresent(Int.self, forKey: .capMs) ?? d.capMs
+            maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? d.maxAttempts
+        }
+    }
+
+    /// A vendor's circuit breaker: open after `failureThreshold` consecutive failures that say
+    /// something about the vendor's health, probe again after `openSeconds`.
+    /// Fields left out of the file take their value from ``default``.
+    public struct Breaker: Sendable, Hashable, Codable {
+        public var failureThreshold: Int
+        public var openSeconds: Double
+
+        public init(failureThreshold: Int, openSeconds: Double) {
+            self.failureThreshold = failureThreshold
+            self.openSeconds = openSeconds
+        }
+
+        /// ``openSeconds`` as a duration, to the millisecond.
+        public var openDuration: Duration { .milliseconds(Int64((openSeconds * 1000).rounded())) }
+
+        enum CodingKeys: String, CodingKey {
+            case failureThreshold = "failure_threshold"
+            case openSeconds = "open_seconds"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let d = Breaker.default
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            failureThreshold = try c.decodeIfPresent(Int.self, forKey: .failureThreshold) ?? d.failureThreshold
+            openSeconds = try c.decodeIfPresent(Double.self, forKey: .openSeconds) ?? d.openSeconds
         }
     }
 

@@ -5,6 +5,11 @@ import Yams
 /// Loads ``RosterConfiguration`` from a YAML file and applies environment overrides:
 /// `ROSTER_KAFKA_BROKERS`, `ROSTER_KAFKA_TOPIC`, `ROSTER_KAFKA_GROUP`, `ROSTER_DATABASE_URL`,
 /// `ROSTER_HTTP_LISTEN`. The file is `--config PATH`, else `ROSTER_CONFIG`, else defaults only.
+///
+/// Validation refuses what would otherwise fail later, job after job: per vendor, the ids its kind
+/// needs (``RosterConfiguration/Vendor/problems(name:)``: `organization_id` for PostHog and
+/// Relevance AI, `project_id` for Relevance AI), sane rate, retry and breaker values; policy grants
+/// naming unconfigured vendors or roles their vendor does not know. `roles:` may map any name.
 public struct ConfigurationLoader: Sendable {
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -60,14 +65,20 @@ public struct ConfigurationLoader: Sendable {
         if c.ingest.batchSize < 1 { problems.append("ingest.batch_size: must be at least 1") }
         for (name, vendor) in c.vendors.sorted(by: { $0.key < $1.key }) {
             if URL(string: vendor.baseURL)?.scheme == nil { problems.append("vendors.\(name).base_url: not a URL") }
-            if vendor.apiKeyEnv.isEmpty { problems.append("vendors.\(name).api_key_env: must name an environment variable") }
-            if let rate = vendor.rate, rate.requestsPerSecond <= 0 || rate.burst < 1 {
-                problems.append("vendors.\(name).rate: requests_per_second must be > 0 and burst ≥ 1")
-            }
+            problems += vendor.problems(name: name)
         }
         for (index, rule) in c.policy.enumerated() {
-            for grant in rule.grant where c.vendors[grant.vendor] == nil {
-                problems.append("policy[\(index)].grant: vendor \"\(grant.vendor)\" is not configured")
+            for (grantIndex, grant) in rule.grant.enumerated() {
+                guard let vendor = c.vendors[grant.vendor] else {
+                    problems.append("policy[\(index)].grant: vendor \"\(grant.vendor)\" is not configured")
+                    continue
+                }
+                // A policy role no vendor knows would kill every job the rule matches: refuse it now.
+                do {
+                    _ = try RoleMapping(vendor: grant.vendor, configuration: vendor).vendorRole(for: grant.role)
+                } catch {
+                    problems.append("policy[\(index)].grant[\(grantIndex)]: \(error.description)")
+                }
             }
         }
         if !problems.isEmpty { throw Failure(description: "invalid configuration: " + problems.joined(separator: "; ")) }

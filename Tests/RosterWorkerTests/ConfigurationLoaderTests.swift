@@ -1,0 +1,109 @@
+import RosterCore
+import Testing
+
+@testable import RosterWorker
+
+@Suite struct ConfigurationLoaderVendorTests {
+    let loader = ConfigurationLoader(environment: [:])
+
+    func failure(_ yaml: String) -> String? {
+        do {
+            let configuration = try loader.parse(yaml: yaml)
+            try loader.validate(configuration)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func breakerRetryAndRatesDecodeWithDefaultsForMissingFields() throws {
+        let configuration = try loader.parse(
+            yaml: """
+                vendors:
+                  posthog:
+                    kind: posthog
+                    base_url: "https://eu.posthog.com"
+                    organization_id: org
+                    api_key_env: PH
+                    retry: {cap_ms: 60000}
+                    breaker: {failure_threshold: 3}
+                    roles: {admin: owner}
+                  openai: {kind: openai, base_url: "https://api.openai.com/v1", api_key_env: OA}
+                """
+        )
+        try loader.validate(configuration)
+        let posthog = try #require(configuration.vendors["posthog"])
+        #expect(posthog.effectiveRetry == RetryPolicy(base: .seconds(1), cap: .seconds(60), maxAttempts: 8))
+        #expect(posthog.effectiveBreaker == .init(failureThreshold: 3, openSeconds: 30))
+        #expect(posthog.effectiveRate == .init(requestsPerSecond: 8, burst: 10))
+        #expect(posthog.roles == ["admin": "owner"])
+        #expect(configuration.vendors["openai"]?.breaker == nil)
+    }
+
+    @Test func kindSpecificIdsAreRequired() {
+        let message = failure(
+            """
+            vendors:
+              posthog: {kind: posthog, base_url: "https://us.posthog.com", api_key_env: PH}
+              relevance: {kind: relevance-ai, base_url: "https://r.example/latest", organization_id: o, api_key_env: RL}
+            """
+        )
+        #expect(
+            message == "invalid configuration: vendors.posthog.organization_id: required for posthog; "
+                + "vendors.relevance.project_id: required for relevance-ai (it authenticates account-wide calls)"
+        )
+    }
+
+    @Test func policyRolesMustBeKnownToTheirVendorButRolesMayMapAnything() {
+        let vendors = """
+            vendors:
+              openai: {kind: openai, base_url: "https://api.openai.com/v1", api_key_env: OA, roles: {analyst: member}}
+              confident: {kind: confident-ai, base_url: "https://api.confident-ai.com", api_key_env: CF}
+            """
+        #expect(
+            failure(
+                vendors + """
+
+                    policy:
+                      - {match: {department: R}, grant: [{vendor: openai, project: a, role: analyst}]}
+                      - match: {title: Lead}
+                        grant:
+                          - {vendor: confident, project: e, role: Manager}
+                          - {vendor: openai, project: a, role: admin}
+                    """
+            ) == nil
+        )
+        #expect(
+            failure(
+                vendors + """
+
+                    policy:
+                      - match: {department: R}
+                        grant:
+                          - {vendor: openai, project: a, role: member}
+                          - {vendor: openai, project: b, role: boss}
+                    """
+            ) == "invalid configuration: policy[0].grant[1]: role boss is not known for vendor openai "
+                + "(known: admin, editor, member, owner, viewer, analyst)"
+        )
+    }
+
+    @Test func outOfRangeValuesAreRefused() {
+        let message = failure(
+            """
+            vendors:
+              openai:
+                kind: openai
+                base_url: "https://api.openai.com/v1"
+                api_key_env: OA
+                rate: {requests_per_second: 0, burst: 10}
+                breaker: {failure_threshold: 0, open_seconds: 30}
+            """
+        )
+        #expect(
+            message
+                == "invalid configuration: vendors.openai.rate.requests_per_second: must be between 0.001 and 1000000; "
+                + "vendors.openai.breaker.failure_threshold: must be at least 1"
+        )
+    }
+}
