@@ -1,8 +1,10 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import RosterCore
 import RosterKafka
 import RosterPostgres
+import RosterVendors
 import ServiceLifecycle
 import UnixSignals
 
@@ -12,6 +14,7 @@ public struct Worker: Sendable {
     public let workerID: String
     let pool: PostgresPool
     let services: [any Service]
+    let httpClient: HTTPClient?
     let logger: Logger
 
     public static func make(configuration: RosterConfiguration, workerID: String?, logger: Logger) async throws -> Worker {
@@ -44,7 +47,50 @@ public struct Worker: Sendable {
             options: .init(batchSize: configuration.ingest.batchSize, batchWait: .milliseconds(configuration.ingest.batchWaitMs), dlqTopic: configuration.kafka.dlqTopic),
             failpoints: Failpoints(), logger: logger
         )
-        return Worker(workerID: id, pool: pool, services: [ingest], logger: logger)
+        var services: [any Service] = [ingest]
+        var httpClient: HTTPClient?
+        if configuration.executor.enabled {
+            let client = HTTPVendorTransport.makeHTTPClient()
+            httpClient = client
+            do {
+                services.append(try makeExecutor(configuration: configuration, pool: pool, workerID: id, httpClient: client, logger: logger))
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+        }
+        return Worker(workerID: id, pool: pool, services: services, httpClient: httpClient, logger: logger)
+    }
+
+    /// The executor with one governed transport per vendor instance: every call passes the
+    /// vendor's shared circuit breaker and GCRA budget in Postgres.
+    static func makeExecutor(configuration: RosterConfiguration, pool: PostgresPool, workerID: String, httpClient: HTTPClient, logger: Logger) throws -> ExecutorService {
+        let registry = try VendorRegistry(configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
+        var policies: [String: CircuitBreakerStore.Policy] = [:]
+        for name in registry.names {
+            guard let instance = registry[name] else { continue }
+            policies[name] = CircuitBreakerStore.Policy(failureThreshold: instance.breaker.failureThreshold, openDuration: instance.breaker.openDuration)
+        }
+        let limiter = RateLimiterStore(pool: pool)
+        let breakers = CircuitBreakerStore(pool: pool, policies: policies)
+        var vendors: [String: VendorRuntime] = [:]
+        for name in registry.names {
+            guard let instance = registry[name] else { continue }
+            let governed = GovernedTransport(
+                base: instance.baseTransport,
+                configuration: .init(vendor: name, limiterKey: instance.limiterKey, rate: instance.rate),
+                limiter: limiter, breakers: breakers, logger: logger
+            )
+            vendors[name] = VendorRuntime(name: name, connector: instance.connector, transport: governed, retry: instance.retry)
+        }
+        let planner = JobPlanner(configuration: configuration)
+        let executor = configuration.executor
+        return ExecutorService(
+            pool: pool, listenerConfiguration: try PostgresConfiguration(url: configuration.database.url), workerID: workerID,
+            planner: { event in try planner.plan(for: event) }, vendors: vendors,
+            options: .init(concurrency: executor.concurrency, lease: .seconds(executor.leaseSeconds), pollInterval: .milliseconds(executor.pollMs)),
+            failpoints: Failpoints(), logger: logger
+        )
     }
 
     public func run() async throws {
@@ -58,7 +104,14 @@ public struct Worker: Sendable {
         )
         logger.info("worker started", metadata: ["worker": "\(workerID)"])
         defer { pool.close() }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await httpClient?.shutdown()
+            throw error
+        }
+        // Only now: every task that could use a vendor transport has finished.
+        try? await httpClient?.shutdown()
         logger.info("worker stopped", metadata: ["worker": "\(workerID)"])
     }
 }

@@ -31,7 +31,13 @@ struct JobRunner: Sendable {
             let event = try await store.event(of: job)
             var steps = try await store.steps(of: job)
             if steps.isEmpty {
-                try await store.savePlan(try planner(event), for: job)
+                let plan: [VendorStep]
+                do {
+                    plan = try planner(event)
+                } catch {
+                    throw ExecutionError.planning("cannot plan the job: \(error)")
+                }
+                try await store.savePlan(plan, for: job)
                 steps = try await store.steps(of: job)
             }
             for step in steps where step.status != .succeeded && step.status != .skipped {
