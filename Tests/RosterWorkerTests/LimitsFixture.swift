@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RosterCore
 import RosterPostgres
 import RosterTesting
@@ -57,9 +58,16 @@ enum LimitsFixture {
             configuration: .init(vendor: "openai", limiterKey: key, rate: rate, provisioningHorizon: provisioningHorizon),
             limiter: RateLimiterStore(pool: pool),
             breakers: CircuitBreakerStore(pool: pool, policies: ["openai": breaker]),
-            logger: TestDatabase.logger
+            logger: quietLogger
         )
     }
+
+    /// Errors only: the transports' notices and warnings are expected here.
+    static let quietLogger: Logger = {
+        var logger = TestDatabase.logger
+        logger.logLevel = .error
+        return logger
+    }()
 
     /// A cheap read every fake answers.
     static let listUsers = VendorRequest(.get, "/organization/users")

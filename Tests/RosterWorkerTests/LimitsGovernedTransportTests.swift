@@ -151,14 +151,15 @@ struct LimitsGovernedTransportTests {
                 #expect(breaker.state == .closed)
             }
 
-            // Nothing listens on the port: connection refused three times opens the breaker.
+            // Nothing listens on the port: three connection failures open the breaker. (AsyncHTTPClient
+            // keeps retrying a refused connection until the request's deadline, hence the short one.)
             let unreachable = HTTPVendorTransport(
-                configuration: .init(baseURL: "http://127.0.0.1:9/v1", authentication: .none, requestTimeout: .seconds(5))
+                configuration: .init(baseURL: "http://127.0.0.1:9/v1", authentication: .none, requestTimeout: .milliseconds(300))
             )
             let transport = LimitsFixture.governed(unreachable, pool: pools[0], key: "openai:unreachable:KEY")
             for _ in 0..<3 {
                 let error = await LimitsFixture.vendorError { try await transport.send(LimitsFixture.listUsers) }
-                #expect(error?.code == .transport || error?.code == .timeout)
+                #expect(error?.code == .transport || error?.code == .timeout, "\(String(describing: error))")
             }
             let error = await LimitsFixture.vendorError { try await transport.send(LimitsFixture.listUsers) }
             #expect(error?.code == .circuitOpen)

@@ -25,7 +25,7 @@ public struct CircuitBreakerStore: Sendable {
         ///   - failureThreshold: Consecutive failures that open the breaker (default 5, at least 1).
         ///   - openDuration: How long it stays open (default 30 s).
         public init(failureThreshold: Int = 5, openDuration: Duration = .seconds(30)) {
-            precondition(failureThreshold >= 1 && openDuration > .zero, "a breaker needs a threshold and an open period")
+            precondition(failureThreshold >= 1 && openDuration > .zero, "a breaker needs a threshold and an open time")
             self.failureThreshold = failureThreshold
             self.openDuration = openDuration
         }
@@ -67,7 +67,8 @@ public struct CircuitBreakerStore: Sendable {
             """
             WITH probe AS (
                 UPDATE circuit_breakers
-                SET state = 'half_open', retry_at = clock_timestamp() + \(open.wholeMicroseconds) * interval '1 microsecond',
+                SET state = 'half_open',
+                    retry_at = clock_timestamp() + \(open.wholeMicroseconds) * interval '1 microsecond',
                     updated_at = clock_timestamp()
                 WHERE vendor = \(vendor) AND state <> 'closed' AND (retry_at IS NULL OR retry_at <= clock_timestamp())
                 RETURNING state

@@ -94,7 +94,10 @@ public final class GovernedTransport: VendorTransport {
         switch try await self.usingLimits({ try await self.reserve(horizon: horizon) }) {
         case .busy(let retryAfter):
             self.count { $0.busy += 1 }
-            self.logger.debug("rate limit budget taken; sending the call back", metadata: ["retry_after": "\(retryAfter)"])
+            self.logger.debug(
+                "rate limit budget taken; sending the call back",
+                metadata: ["retry_after": "\(retryAfter.secondsDescription)"]
+            )
             throw VendorError.rateLimited(vendor: vendor, retryAfter: retryAfter)
         case .reserved(let wait, _):
             if wait > .zero {
@@ -126,15 +129,16 @@ public final class GovernedTransport: VendorTransport {
         let unhealthy = response.status >= 500 || response.status == 408
         await self.recordHealth(success: !unhealthy)
         let asked = RetryAfter.wait(headers: response.headers, now: Date())
-        switch response.status {
-        case 429:
-            let pause = asked ?? RetryAfter.expectedAvailable(inDetail: response.bodyText) ?? self.configuration.defaultPause
+        switch (response.status, asked) {
+        case (429, _):
+            let pause =
+                asked ?? RetryAfter.expectedAvailable(inDetail: response.bodyText) ?? self.configuration.defaultPause
             self.count { $0.throttled += 1 }
             await self.pause(pause, throttled: true, reason: "429")
-        case 503 where asked != nil:
+        case (503, .some(let pause)):
             self.count { $0.announcedPauses += 1 }
-            await self.pause(asked!, throttled: false, reason: "503 with Retry-After")
-        case 200..<300 where self.configuration.honoursRateLimitHeaders:
+            await self.pause(pause, throttled: false, reason: "503 with Retry-After")
+        case (200..<300, _) where self.configuration.honoursRateLimitHeaders:
             guard response.headers["x-ratelimit-remaining-requests"].flatMap({ Double($0) }) == 0,
                 let reset = response.headers["x-ratelimit-reset-requests"].flatMap(RetryAfter.goDuration),
                 reset > .zero
@@ -150,7 +154,8 @@ public final class GovernedTransport: VendorTransport {
         let pause = min(requested, self.configuration.maximumPause)
         do {
             try await self.ensureBudget()
-            let until = try await self.limiter.pause(key: self.configuration.limiterKey, for: pause, throttled: throttled)
+            let key = self.configuration.limiterKey
+            let until = try await self.limiter.pause(key: key, for: pause, throttled: throttled)
             self.logger.notice(
                 "vendor asked to slow down: every worker pauses its calls",
                 metadata: ["reason": "\(reason)", "pause": "\(pause.secondsDescription)", "paused_until": "\(until)"]
