@@ -74,6 +74,13 @@ public final class GovernedTransport: VendorTransport {
 
     // MARK: - Sending
 
+    /// Sends `request` once, when the breaker and the shared budget allow (see the type's steps).
+    ///
+    /// - Returns: The vendor's response for any status; a 429 has already paused the budget.
+    /// - Throws: ``VendorError`` with code ``VendorError/Code/circuitOpen`` or
+    ///   ``VendorError/Code/rateLimited`` (retryable, nothing sent), the base transport's
+    ///   ``VendorError``, a retryable ``VendorError/Code/unexpected`` when the limits' database
+    ///   is unreachable, or `CancellationError` (also while waiting for the slot).
     public func send(_ request: VendorRequest) async throws -> VendorResponse {
         let vendor = self.configuration.vendor
         let admission = try await self.usingLimits { try await self.breakers.admit(vendor: vendor) }
