@@ -59,11 +59,13 @@ public enum FailureClassification: Sendable, Hashable, CustomStringConvertible {
 
     /// Classifies a failure that produced no usable HTTP status.
     ///
-    /// Connection failures and timeouts are ``retryable``; a response Roster could not decode or
-    /// did not expect is ``permanent`` (retrying would parse the same bytes the same way).
+    /// Connection failures and timeouts are ``retryable``, and so are calls Roster held back
+    /// itself (``VendorError/Code/rateLimited``, ``VendorError/Code/circuitOpen``); a response
+    /// Roster could not decode or did not expect is ``permanent`` (retrying would parse the same
+    /// bytes the same way).
     public static func classify(code: VendorError.Code) -> FailureClassification {
         switch code {
-        case .transport, .timeout: .retryable
+        case .transport, .timeout, .rateLimited, .circuitOpen: .retryable
         default: .permanent
         }
     }

@@ -7,7 +7,7 @@ public struct VendorError: Error, Sendable, Hashable, CustomStringConvertible, C
     /// What kind of failure this is.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Backing: String, Sendable, Hashable {
-            case transport, timeout, http, decoding, unexpected
+            case transport, timeout, http, decoding, unexpected, rateLimited, circuitOpen
         }
 
         private let backing: Backing
@@ -26,6 +26,12 @@ public struct VendorError: Error, Sendable, Hashable, CustomStringConvertible, C
         public static let decoding = Code(.decoding)
         /// Anything else Roster did not expect (a pagination cursor that did not advance, …).
         public static let unexpected = Code(.unexpected)
+        /// Roster's own shared rate limiter had no slot for this call soon enough: no request
+        /// was sent. Retryable after ``VendorError/retryAfter``.
+        public static let rateLimited = Code(.rateLimited)
+        /// The vendor's circuit breaker is open: no request was sent. Retryable after
+        /// ``VendorError/retryAfter``.
+        public static let circuitOpen = Code(.circuitOpen)
 
         public var description: String { backing.rawValue }
     }
@@ -136,6 +142,50 @@ public struct VendorError: Error, Sendable, Hashable, CustomStringConvertible, C
     /// Something Roster did not expect.
     public static func unexpected(_ message: String, file: String = #fileID, line: Int = #line) -> VendorError {
         VendorError(code: .unexpected, message: message, file: file, line: line)
+    }
+
+    /// Roster's own rate limiter refused the call (no request was sent): retryable after `retryAfter`.
+    ///
+    /// - Parameters:
+    ///   - vendor: The vendor instance's name.
+    ///   - retryAfter: When a slot may be free again.
+    public static func rateLimited(
+        vendor: String,
+        retryAfter: Duration,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> VendorError {
+        VendorError(
+            code: .rateLimited,
+            message: "rate limit budget for vendor \(vendor) is taken by higher-priority work; no call was made",
+            retryAfter: retryAfter,
+            classification: .retryable,
+            vendor: vendor,
+            file: file,
+            line: line
+        )
+    }
+
+    /// The vendor's circuit breaker is open (no request was sent): retryable after `retryAfter`.
+    ///
+    /// - Parameters:
+    ///   - vendor: The vendor instance's name.
+    ///   - retryAfter: When the breaker lets a probe call through.
+    public static func circuitOpen(
+        vendor: String,
+        retryAfter: Duration,
+        file: String = #fileID,
+        line: Int = #line
+    ) -> VendorError {
+        VendorError(
+            code: .circuitOpen,
+            message: "circuit open for vendor \(vendor): it failed repeatedly; no call was made",
+            retryAfter: retryAfter,
+            classification: .retryable,
+            vendor: vendor,
+            file: file,
+            line: line
+        )
     }
 
     /// An error status, classified by ``FailureClassification/classify(status:isDelete:policy:vendorSaysRetry:)``.

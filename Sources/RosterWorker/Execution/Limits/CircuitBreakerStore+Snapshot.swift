@@ -1,0 +1,62 @@
+import RosterCore
+import RosterPostgres
+
+extension CircuitBreakerStore {
+    /// One vendor's breaker as stored, for `roster status` and tests.
+    public struct Snapshot: Sendable, Hashable {
+        /// The vendor instance.
+        public var vendor: String
+        /// Closed, open or half-open.
+        public var state: CircuitBreaker.State
+        /// Failures since the last success.
+        public var consecutiveFailures: Int
+        /// When an open breaker lets a probe through (half-open: when a lost probe is replaced).
+        public var retryAt: Timestamp?
+        /// How many times the breaker opened.
+        public var openedTotal: Int
+        /// The last change.
+        public var updatedAt: Timestamp
+    }
+
+    /// Every breaker that has ever recorded a failure, ordered by vendor (a vendor without a
+    /// row is closed).
+    ///
+    /// - Throws: ``PostgresError``.
+    public func snapshot() async throws -> [Snapshot] {
+        let result = try await self.pool.query(
+            """
+            SELECT vendor, state, consecutive_failures, \(unescaped: microsecondsSQL("retry_at")), opened_total,
+                \(unescaped: microsecondsSQL("updated_at"))
+            FROM circuit_breakers ORDER BY vendor
+            """
+        )
+        return try result.map { row in
+            let (vendor, state, failures, retryAt, opened, updatedAt) = try row.decode(
+                (String, String, Int, Int64?, Int, Int64).self
+            )
+            return Snapshot(
+                vendor: vendor,
+                state: CircuitBreaker.State(rawValue: state) ?? .open,
+                consecutiveFailures: failures,
+                retryAt: retryAt.map(Timestamp.init(microsecondsSince1970:)),
+                openedTotal: opened,
+                updatedAt: Timestamp(microsecondsSince1970: updatedAt)
+            )
+        }
+    }
+
+    /// `vendor`'s breaker (closed with no failures when it has no row).
+    ///
+    /// - Throws: ``PostgresError``.
+    public func snapshot(vendor: String) async throws -> Snapshot {
+        try await self.snapshot().first { $0.vendor == vendor }
+            ?? Snapshot(
+                vendor: vendor,
+                state: .closed,
+                consecutiveFailures: 0,
+                retryAt: nil,
+                openedTotal: 0,
+                updatedAt: Timestamp(microsecondsSince1970: 0)
+            )
+    }
+}

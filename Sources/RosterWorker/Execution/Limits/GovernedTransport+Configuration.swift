@@ -1,0 +1,65 @@
+import RosterCore
+
+extension GovernedTransport {
+    /// How one vendor instance is governed.
+    public struct Configuration: Sendable, Hashable {
+        /// The vendor instance's name (`openai`): the circuit breaker's row and messages.
+        public var vendor: String
+        /// The rate limiter budget: one per vendor credential, shared by every instance that uses
+        /// it (see ``GovernedTransport/limiterKey(kind:baseURL:credential:)``). Never the secret.
+        public var limiterKey: String
+        /// The budget's rate and burst.
+        public var rate: GCRA
+        /// The longest wait for a slot that a ``CallPriority/revocation`` call accepts.
+        public var revocationHorizon: Duration
+        /// The longest wait for a slot that a ``CallPriority/provisioning`` call accepts; beyond
+        /// it the call fails with ``VendorError/Code/rateLimited`` so its job is requeued.
+        public var provisioningHorizon: Duration
+        /// The pause after a 429 that says nothing about when to come back.
+        public var defaultPause: Duration
+        /// The longest pause a vendor's `Retry-After` can impose (a day-long value is a bug,
+        /// not a schedule; the breaker and the retry policy take it from there).
+        public var maximumPause: Duration
+        /// Whether a response announcing an exhausted budget (`x-ratelimit-remaining-requests: 0`
+        /// with `x-ratelimit-reset-requests`) pauses everyone until the reset, before the vendor
+        /// has to refuse anything.
+        public var honoursRateLimitHeaders: Bool
+
+        /// - Parameters:
+        ///   - vendor: The vendor instance's name.
+        ///   - limiterKey: The credential's budget key.
+        ///   - rate: Its rate and burst.
+        ///   - revocationHorizon: Default 60 s.
+        ///   - provisioningHorizon: Default 2 s.
+        ///   - defaultPause: Default 1 s.
+        ///   - maximumPause: Default 10 minutes.
+        ///   - honoursRateLimitHeaders: Default `true`.
+        public init(
+            vendor: String,
+            limiterKey: String,
+            rate: GCRA,
+            revocationHorizon: Duration = .seconds(60),
+            provisioningHorizon: Duration = .seconds(2),
+            defaultPause: Duration = .seconds(1),
+            maximumPause: Duration = .seconds(600),
+            honoursRateLimitHeaders: Bool = true
+        ) {
+            self.vendor = vendor
+            self.limiterKey = limiterKey
+            self.rate = rate
+            self.revocationHorizon = revocationHorizon
+            self.provisioningHorizon = provisioningHorizon
+            self.defaultPause = defaultPause
+            self.maximumPause = maximumPause
+            self.honoursRateLimitHeaders = honoursRateLimitHeaders
+        }
+
+        /// The horizon for calls of `priority`.
+        public func horizon(for priority: CallPriority) -> Duration {
+            switch priority {
+            case .revocation: revocationHorizon
+            case .provisioning: provisioningHorizon
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import RosterCore
+import RosterPostgres
+
+extension RateLimiterStore {
+    /// One budget as stored, for `roster status` and tests.
+    public struct Snapshot: Sendable, Hashable {
+        /// The budget's key.
+        public var key: String
+        /// The vendor instance.
+        public var vendor: String
+        /// The rate and burst.
+        public var rate: GCRA
+        /// The theoretical arrival time.
+        public var tat: Timestamp
+        /// Set by the last pause (a 429): nobody called before it.
+        public var pausedUntil: Timestamp?
+        /// How many times the vendor refused a call with 429.
+        public var throttledTotal: Int
+        /// The last reservation, pause or configuration change.
+        public var updatedAt: Timestamp
+        /// The database clock when the snapshot was taken.
+        public var now: Timestamp
+
+        /// How far ahead the budget is reserved: a caller arriving now waits about
+        /// `backlog − tolerance` (zero when the budget has room).
+        public var backlog: Duration { max(.zero, tat.duration(since: now)) }
+
+        /// Whether a pause is in force.
+        public var isPaused: Bool { pausedUntil.map { $0 > now } ?? false }
+    }
+
+    /// Every budget, ordered by key.
+    ///
+    /// - Throws: ``PostgresError``.
+    public func snapshot() async throws -> [Snapshot] {
+        let result = try await self.pool.query(
+            """
+            SELECT key, vendor, \(unescaped: microsecondsSQL("emission_interval")), burst,
+                \(unescaped: microsecondsSQL("tat")), \(unescaped: microsecondsSQL("paused_until")), throttled_total,
+                \(unescaped: microsecondsSQL("updated_at")), \(unescaped: microsecondsSQL("clock_timestamp()"))
+            FROM rate_limits ORDER BY key
+            """
+        )
+        return try result.map { row in
+            let (key, vendor, interval, burst, tat, pausedUntil, throttled, updatedAt, now) = try row.decode(
+                (String, String, Int64, Int, Int64, Int64?, Int, Int64, Int64).self
+            )
+            var rate = GCRA(requestsPerSecond: 1, burst: max(burst, 1))
+            rate.emissionInterval = .microseconds(interval)
+            return Snapshot(
+                key: key,
+                vendor: vendor,
+                rate: rate,
+                tat: Timestamp(microsecondsSince1970: tat),
+                pausedUntil: pausedUntil.map(Timestamp.init(microsecondsSince1970:)),
+                throttledTotal: throttled,
+                updatedAt: Timestamp(microsecondsSince1970: updatedAt),
+                now: Timestamp(microsecondsSince1970: now)
+            )
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import RosterCore
+import RosterPostgres
+import RosterTesting
+import Testing
+
+@testable import RosterWorker
+
+/// The SQL circuit breaker: the ``CircuitBreaker`` transitions, shared by several pools (each
+/// standing for one worker process), with exactly one probe when it half-opens.
+@Suite(.timeLimit(.minutes(2)), .requiresPostgres)
+struct LimitsCircuitBreakerStoreTests {
+    let policy = CircuitBreakerStore.Policy(failureThreshold: 3, openDuration: .milliseconds(400))
+
+    @Test func opensAfterConsecutiveFailuresThenLetsExactlyOneProbeThroughAcrossPools() async throws {
+        try await LimitsFixture.withPools(2) { pools in
+            let stores = pools.map { CircuitBreakerStore(pool: $0, defaultPolicy: policy) }
+            #expect(try await stores[0].admit(vendor: "openai") == .allowed, "no row: closed")
+            for index in 0..<2 {
+                #expect(try await stores[index].record(vendor: "openai", success: false) == .closed)
+            }
+            #expect(try await stores[1].admit(vendor: "openai") == .allowed)
+            #expect(try await stores[0].record(vendor: "openai", success: false) == .open)
+
+            guard case .rejected(let retryAfter) = try await stores[1].admit(vendor: "openai") else {
+                Issue.record("an open breaker rejects")
+                return
+            }
+            #expect(retryAfter > .zero && retryAfter <= .milliseconds(400))
+            try await Task.sleep(for: retryAfter + .milliseconds(20))
+
+            // 40 callers in two processes race for the probe: one wins.
+            let admissions = try await withThrowingTaskGroup(of: CircuitBreaker.Admission.self) { group in
+                for index in 0..<40 {
+                    let store = stores[index % 2]
+                    group.addTask { try await store.admit(vendor: "openai") }
+                }
+                var admissions: [CircuitBreaker.Admission] = []
+                for try await admission in group { admissions.append(admission) }
+                return admissions
+            }
+            #expect(admissions.filter { $0 == .probe }.count == 1)
+            #expect(admissions.filter { $0 != .probe }.allSatisfy { admission in
+                guard case .rejected(let wait) = admission else { return false }
+                return wait > .zero && wait <= .milliseconds(400)
+            })
+            #expect(try await stores[0].snapshot(vendor: "openai").state == .halfOpen)
+
+            // The probe succeeds: closed for everyone.
+            #expect(try await stores[1].record(vendor: "openai", success: true) == .closed)
+            #expect(try await stores[0].admit(vendor: "openai") == .allowed)
+            let snapshot = try await stores[0].snapshot(vendor: "openai")
+            #expect(snapshot.state == .closed)
+            #expect(snapshot.consecutiveFailures == 0)
+            #expect(snapshot.retryAt == nil)
+            #expect(snapshot.openedTotal == 1)
+        }
+    }
+
+    @Test func aFailedProbeOpensAgainAndALostProbeIsReplaced() async throws {
+        try await LimitsFixture.withPools(1) { pools in
+            let store = CircuitBreakerStore(pool: pools[0], defaultPolicy: policy)
+            for _ in 0..<3 { try await store.record(vendor: "posthog", success: false) }
+            try await Task.sleep(for: .milliseconds(420))
+            #expect(try await store.admit(vendor: "posthog") == .probe)
+            #expect(try await store.record(vendor: "posthog", success: false) == .open, "a failed probe reopens")
+            var snapshot = try await store.snapshot(vendor: "posthog")
+            #expect(snapshot.openedTotal == 2)
+            #expect(snapshot.consecutiveFailures == 4)
+
+            // The next probe's process dies before recording anything: another probe after an open period.
+            try await Task.sleep(for: .milliseconds(420))
+            #expect(try await store.admit(vendor: "posthog") == .probe)
+            guard case .rejected = try await store.admit(vendor: "posthog") else {
+                Issue.record("one probe at a time")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(420))
+            #expect(try await store.admit(vendor: "posthog") == .probe)
+            snapshot = try await store.snapshot(vendor: "posthog")
+            #expect(snapshot.state == .halfOpen)
+            #expect(snapshot.openedTotal == 2)
+        }
+    }
+
+    @Test func successesResetTheCountAndPoliciesArePerVendor() async throws {
+        try await LimitsFixture.withPools(1) { pools in
+            let store = CircuitBreakerStore(
+                pool: pools[0],
+                defaultPolicy: policy,
+                policies: ["fragile": .init(failureThreshold: 1, openDuration: .seconds(5))]
+            )
+            for _ in 0..<2 { try await store.record(vendor: "openai", success: false) }
+            try await store.record(vendor: "openai", success: true)
+            for _ in 0..<2 { try await store.record(vendor: "openai", success: false) }
+            #expect(try await store.admit(vendor: "openai") == .allowed)
+            #expect(try await store.snapshot(vendor: "openai").consecutiveFailures == 2)
+
+            #expect(try await store.record(vendor: "fragile", success: false) == .open)
+            guard case .rejected(let retryAfter) = try await store.admit(vendor: "fragile") else {
+                Issue.record("one failure opens a breaker with threshold 1")
+                return
+            }
+            #expect(retryAfter > .seconds(4) && retryAfter <= .seconds(5))
+            #expect(try await store.snapshot().map(\.vendor) == ["fragile", "openai"])
+        }
+    }
+}

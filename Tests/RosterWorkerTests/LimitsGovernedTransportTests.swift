@@ -1,0 +1,199 @@
+import RosterCore
+import RosterPostgres
+import RosterTesting
+import RosterVendors
+import Testing
+
+@testable import RosterWorker
+
+/// ``GovernedTransport`` over real HTTP to the fake OpenAI server, with the limiter and breaker in
+/// a real Postgres reached through two pools (two worker processes).
+@Suite(.timeLimit(.minutes(2)), .requiresPostgres)
+struct LimitsGovernedTransportTests {
+    @Test func a429PausesEveryProcessForItsRetryAfter() async throws {
+        try await LimitsFixture.withPools(2) { pools in
+            try await LimitsFixture.withFakeOpenAI { fake, http in
+                let processes = pools.map { LimitsFixture.governed(http, pool: $0) }
+                fake.injectFaults([.status(429, retryAfter: 2)])
+                let refused = try await processes[0].send(LimitsFixture.listUsers)
+                #expect(refused.status == 429)
+                let throttledAt = try #require(fake.calls.last).receivedAt
+
+                // Six calls from each process: none may reach the vendor before the 2 s are over.
+                try await CallPriority.$current.withValue(.revocation) {
+                    try await withThrowingTaskGroup(of: Int.self) { group in
+                        for index in 0..<12 {
+                            let transport = processes[index % 2]
+                            group.addTask { try await transport.send(LimitsFixture.listUsers).status }
+                        }
+                        for try await status in group { #expect(status == 200) }
+                    }
+                }
+                let later = fake.calls.dropFirst()
+                #expect(later.count == 12)
+                for call in later {
+                    #expect(call.receivedAt - throttledAt >= .seconds(2))
+                    #expect(call.receivedAt - throttledAt < .seconds(4), "and they go soon after")
+                }
+                #expect(processes[0].counters.throttled == 1)
+                #expect(processes.map(\.counters.waits).reduce(0, +) == 12)
+                #expect(processes.map(\.counters.calls).reduce(0, +) == 13)
+                let budget = try #require(try await RateLimiterStore(pool: pools[1]).snapshot().first)
+                #expect(budget.key == "openai:fake:OPENAI_ADMIN_KEY")
+                #expect(budget.throttledTotal == 1)
+            }
+        }
+    }
+
+    @Test func provisioningIsSentBackWhileRevocationsGoThroughASaturatedBudget() async throws {
+        try await LimitsFixture.withPools(2) { pools in
+            try await LimitsFixture.withFakeOpenAI { fake, http in
+                let rate = GCRA(requestsPerSecond: 10, burst: 2)
+                let processes = pools.map {
+                    LimitsFixture.governed(http, pool: $0, rate: rate, provisioningHorizon: .milliseconds(300))
+                }
+                let limiter = RateLimiterStore(pool: pools[0])
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // Fifteen revocations (a leaver) take the next 1.3 s of the budget.
+                    for index in 0..<15 {
+                        let transport = processes[index % 2]
+                        group.addTask {
+                            let response = try await CallPriority.$current.withValue(.revocation) {
+                                try await transport.send(LimitsFixture.listUsers)
+                            }
+                            #expect(response.status == 200)
+                        }
+                    }
+                    while try await limiter.snapshot().first.map({ $0.backlog < .seconds(1) }) ?? true {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    // A joiner's call is sent back to the queue, without reaching the vendor.
+                    let error = await LimitsFixture.vendorError {
+                        try await processes[1].send(LimitsFixture.listUsers)
+                    }
+                    #expect(error?.code == .rateLimited)
+                    #expect(error?.isRetryable == true)
+                    #expect(error?.retryAfter.map { $0 > .zero && $0 < .seconds(2) } == true)
+                    #expect(error.map { "\($0)".contains("no call was made") } == true)
+                    // Another leaver still gets a slot.
+                    let response = try await CallPriority.$current.withValue(.revocation) {
+                        try await processes[0].send(LimitsFixture.listUsers)
+                    }
+                    #expect(response.status == 200)
+                    try await group.waitForAll()
+                }
+                #expect(fake.calls.count == 16)
+                #expect(processes[1].counters.busy == 1)
+                // Burst 2 + 10/s; one more for HTTP jitter between the reserved slot and arrival.
+                #expect(fake.calls.peakCount(inAnyWindowOf: .seconds(1)) <= 12)
+            }
+        }
+    }
+
+    @Test func theBreakerOpensOn5xxAndLetsOneProbeThroughFromTwoProcesses() async throws {
+        try await LimitsFixture.withPools(2) { pools in
+            try await LimitsFixture.withFakeOpenAI { fake, http in
+                let processes = pools.map { LimitsFixture.governed(http, pool: $0) }
+                fake.injectFaults([.status(500), .status(502), .status(503)])
+                for index in 0..<3 {
+                    #expect(try await processes[index % 2].send(LimitsFixture.listUsers).status >= 500)
+                }
+                let rejection = await LimitsFixture.vendorError { try await processes[1].send(LimitsFixture.listUsers) }
+                #expect(rejection?.code == .circuitOpen)
+                #expect(rejection?.isRetryable == true)
+                #expect(rejection.map { "\($0)".contains("circuit open for vendor openai") } == true)
+                let retryAfter = try #require(rejection?.retryAfter)
+                #expect(retryAfter > .zero && retryAfter <= .milliseconds(500))
+                #expect(fake.calls.count == 3, "nothing reached the vendor while open")
+
+                // After the open period, ten calls from two processes: only the probe reaches the vendor.
+                try await Task.sleep(for: retryAfter + .milliseconds(20))
+                fake.injectFaults([.delay(.milliseconds(500))])
+                let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                    for index in 0..<10 {
+                        let transport = processes[index % 2]
+                        group.addTask {
+                            do {
+                                return "HTTP \(try await transport.send(LimitsFixture.listUsers).status)"
+                            } catch let error as VendorError {
+                                return "\(error.code)"
+                            }
+                        }
+                    }
+                    var outcomes: [String] = []
+                    for try await outcome in group { outcomes.append(outcome) }
+                    return outcomes.sorted()
+                }
+                #expect(outcomes == ["HTTP 200"] + Array(repeating: "circuitOpen", count: 9))
+                #expect(fake.calls.count == 4)
+                #expect(processes.map(\.counters.probes).reduce(0, +) == 1)
+
+                // The probe succeeded: closed again.
+                #expect(try await processes[1].send(LimitsFixture.listUsers).status == 200)
+                let breaker = try await CircuitBreakerStore(pool: pools[0]).snapshot(vendor: "openai")
+                #expect(breaker.state == .closed)
+                #expect(breaker.openedTotal == 1)
+            }
+        }
+    }
+
+    @Test func clientErrorsAndThrottlingDoNotOpenTheBreakerButConnectionFailuresDo() async throws {
+        try await LimitsFixture.withPools(1) { pools in
+            try await LimitsFixture.withFakeOpenAI { fake, http in
+                let transport = LimitsFixture.governed(http, pool: pools[0])
+                fake.injectFaults([.status(400), .status(404), .status(401), .status(409), .status(429, retryAfter: 0), .status(422)])
+                for _ in 0..<6 {
+                    let response = try await transport.send(LimitsFixture.listUsers)
+                    #expect(response.status < 500)
+                }
+                #expect(transport.counters.failures == 0)
+                let breaker = try await CircuitBreakerStore(pool: pools[0]).snapshot(vendor: "openai")
+                #expect(breaker.state == .closed)
+            }
+
+            // Nothing listens on the port: three connection failures open the breaker. (AsyncHTTPClient
+            // keeps retrying a refused connection until the request's deadline, hence the short one.)
+            let unreachable = HTTPVendorTransport(
+                configuration: .init(baseURL: "http://127.0.0.1:9/v1", authentication: .none, requestTimeout: .milliseconds(300))
+            )
+            let transport = LimitsFixture.governed(unreachable, pool: pools[0], key: "openai:unreachable:KEY")
+            for _ in 0..<3 {
+                let error = await LimitsFixture.vendorError { try await transport.send(LimitsFixture.listUsers) }
+                #expect(error?.code == .transport || error?.code == .timeout, "\(String(describing: error))")
+            }
+            let error = await LimitsFixture.vendorError { try await transport.send(LimitsFixture.listUsers) }
+            #expect(error?.code == .circuitOpen)
+            #expect(transport.counters.calls == 3)
+            #expect(transport.counters.failures == 3)
+        }
+    }
+
+    @Test func rateLimitHeadersPauseEveryoneBeforeTheVendorRefuses() async throws {
+        try await LimitsFixture.withPools(1) { pools in
+            try await LimitsFixture.withFakeOpenAI { fake, http in
+                // Roster's budget is more generous than the vendor's 3 per second.
+                let transport = LimitsFixture.governed(http, pool: pools[0], rate: GCRA(requestsPerSecond: 100, burst: 10))
+                fake.setRateLimit(FakeRateLimit(requests: 3, per: .seconds(1)))
+                for _ in 0..<8 {
+                    let response = try await transport.send(LimitsFixture.listUsers)
+                    #expect(response.status == 200)
+                }
+                #expect(fake.calls.calls(status: 429).isEmpty)
+                #expect(fake.calls.countsPerFixedWindow(.seconds(1)).values.allSatisfy { $0 <= 3 })
+                #expect(transport.counters.announcedPauses >= 2)
+            }
+        }
+    }
+
+    @Test func callsAreProvisioningUnlessTheExecutorSaysOtherwise() async {
+        #expect(CallPriority.current == .provisioning)
+        await CallPriority.$current.withValue(.revocation) {
+            await Task.yield()
+            #expect(CallPriority.current == .revocation)
+        }
+        #expect(
+            GovernedTransport.limiterKey(kind: "openai", baseURL: "https://api.openai.com/v1/", credential: "OPENAI_ADMIN_KEY")
+                == "openai:https://api.openai.com/v1:OPENAI_ADMIN_KEY"
+        )
+    }
+}
