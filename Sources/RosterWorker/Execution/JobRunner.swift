@@ -112,6 +112,15 @@ struct JobRunner: Sendable {
     private func fail(_ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob, retry: RetryPolicy, logger: Logger) async throws -> Result {
         let step = persisted.step
         let vendorError = error as? VendorError
+        if let vendorError, vendorError.code == .rateLimited || vendorError.code == .circuitOpen {
+            // No call was made: the budget is taken by leavers, or the vendor's breaker is open.
+            // Wait and come back without spending an attempt, so joiners never die of waiting.
+            let delay = vendorError.retryAfter ?? .seconds(1)
+            try await store.deferStep(persisted.position, of: job)
+            try await store.retry(job, after: delay, error: "\(step.name) at \(step.vendor) waiting: \(vendorError.redactedMessage)")
+            logger.debug("step deferred; no call made", metadata: ["reason": "\(vendorError.code)"])
+            return .retrying
+        }
         let message = vendorError.map { $0.redactedMessage.isEmpty ? $0.description : $0.redactedMessage } ?? EmailRedaction.redact("\(error)")
         let retryable = vendorError?.isRetryable ?? !(error is ExecutionError)
         let decision = retry.decide(attempt: attempt, retryable: retryable, retryAfter: vendorError?.retryAfter)

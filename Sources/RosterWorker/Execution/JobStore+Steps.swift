@@ -57,6 +57,17 @@ extension JobStore {
         return Int(try rows.first?.decode(Int64.self, at: 0) ?? Int64(step.attempts + 1))
     }
 
+    /// Undoes ``startStep(_:of:)`` for a run that made no vendor call (no slot in the budget, or an
+    /// open circuit): the step is pending again and the attempt is not counted.
+    func deferStep(_ position: Int, of job: ClaimedJob) async throws {
+        try await pool.execute(
+            """
+            UPDATE job_steps SET status = 'pending', attempts = greatest(attempts - 1, 0), updated_at = now()
+            WHERE job_id = \(job.id) AND position = \(Int32(position))
+            """
+        )
+    }
+
     /// The recovery point: what the step learned so far, saved before it moves on.
     func checkpoint(_ state: StepState, step position: Int, of job: ClaimedJob) async throws {
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
