@@ -21,10 +21,11 @@ final class ExecutionFixture: Sendable {
             vendors:
               openai: {kind: openai, base_url: "\(baseURL.absoluteString)", api_key_env: ROSTER_TEST_OPENAI_KEY,
                        rate: {requests_per_second: \(rate.0), burst: \(rate.1)},
-                       retry: {base_ms: \(retry.base), cap_ms: \(retry.cap), max_attempts: \(retry.attempts)}}
+                       retry: {base_ms: \(retry.base), cap_ms: \(retry.cap), max_attempts: \(retry.attempts)},
+                       breaker: {failure_threshold: 5, open_seconds: 1}}
             """
         ingest = try IngestFixture(
-            databaseURL: databaseURL, batchSize: batchSize, vendors: vendors, executorEnabled: true,
+            databaseURL: databaseURL, batchSize: batchSize, vendors: vendors, executorEnabled: false,
             workerEnvironment: ["ROSTER_TEST_OPENAI_KEY": key]
         )
     }
@@ -49,11 +50,19 @@ final class ExecutionFixture: Sendable {
     }
 
     /// Waits until every job is finished (succeeded, dead or cancelled) and there are `count` of them.
-    func waitForJobsToFinish(_ count: Int, timeout: Duration = .seconds(90)) async throws {
-        try await ingest.waitUntil("\(count) finished jobs", timeout: timeout) {
-            let statuses = try await self.jobStatuses()
-            let finished = (statuses["succeeded"] ?? 0) + (statuses["dead"] ?? 0) + (statuses["cancelled"] ?? 0)
-            return finished == count && statuses.values.reduce(0, +) == count
+    func waitForJobsToFinish(_ count: Int, timeout: Duration = .seconds(90), workers: [RosterProcess] = []) async throws {
+        do {
+            try await ingest.waitUntil("\(count) finished jobs", timeout: timeout) {
+                let statuses = try await self.jobStatuses()
+                let finished = (statuses["succeeded"] ?? 0) + (statuses["dead"] ?? 0) + (statuses["cancelled"] ?? 0)
+                return finished == count && statuses.values.reduce(0, +) == count
+            }
+        } catch {
+            let jobs = try await ingest.pool.query("SELECT id, status, coalesce(last_error, '') FROM jobs ORDER BY id LIMIT 5").rows.map {
+                "\(try $0.decode(Int64.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(String.self, at: 2))"
+            }
+            Issue.record("jobs: \(jobs); statuses \(try await jobStatuses()); workers: \(workers.map { $0.output().suffix(3000) })")
+            throw error
         }
     }
 

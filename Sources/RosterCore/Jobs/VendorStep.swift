@@ -60,6 +60,15 @@ public struct StepState: Sendable, Hashable, Codable {
         self.lists = lists
     }
 
+    enum CodingKeys: String, CodingKey { case values, lists }
+
+    /// Lenient: a step that has learned nothing yet is stored as `{}`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        values = try c.decodeIfPresent([String: String].self, forKey: .values) ?? [:]
+        lists = try c.decodeIfPresent([String: [String]].self, forKey: .lists) ?? [:]
+    }
+
     public subscript(key: String) -> String? {
         get { values[key] }
         set { values[key] = newValue }

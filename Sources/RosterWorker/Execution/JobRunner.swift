@@ -59,10 +59,17 @@ struct JobRunner: Sendable {
             logger.error("job cannot run", metadata: ["error": "\(error)"])
             try? await store.kill(job, cause: error.description)
             return .dead
+        } catch is DecodingError {
+            let cause = "the job's stored plan or step state cannot be read; see the worker log"
+            logger.error("job cannot run", metadata: ["error": "\(cause)"])
+            try? await store.kill(job, cause: cause)
+            return .dead
         } catch {
-            // Postgres trouble while bookkeeping: the lease runs out and the job is resumed later.
-            logger.warning("job interrupted by a storage error; it will be resumed", metadata: ["error": "\(error)"])
-            try? await store.release(job, requeue: true)
+            // Postgres trouble while bookkeeping: come back after a pause (if even that write
+            // fails, the lease runs out and another worker resumes the job).
+            let delay = Backoff.fullJitter(attempt: min(job.attempts, 6), base: .milliseconds(500), cap: .seconds(30))
+            logger.warning("job interrupted by a storage error; it will be resumed", metadata: ["error": "\(error)", "delay_ms": "\(delay.microseconds / 1000)"])
+            try? await store.retry(job, after: delay, error: "interrupted by a storage error; resuming")
             return .released
         }
     }
@@ -93,7 +100,14 @@ struct JobRunner: Sendable {
         do {
             let priority: CallPriority = job.kind == .offboarding ? .revocation : .provisioning
             let outcome = try await CallPriority.$current.withValue(priority) {
-                try await vendor.connector.run(step, for: event.employee, context: context)
+                // Steps that may create projects go one at a time per vendor: look-before-create
+                // is only safe when nobody else is between the look and the create.
+                if step.action == .ensureProject || step.action == .reconcile {
+                    return try await store.withResourceLock("create-projects:\(step.vendor)", job: job) {
+                        try await vendor.connector.run(step, for: event.employee, context: context)
+                    }
+                }
+                return try await vendor.connector.run(step, for: event.employee, context: context)
             }
             try await store.finishStep(persisted.position, of: job, status: .succeeded, outcome: outcome, error: nil)
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "succeeded", message: outcome.summary), of: job)

@@ -122,3 +122,33 @@ extension JobStore {
         )
     }
 }
+
+// MARK: - Resource locks
+
+extension JobStore {
+    /// Runs `body` holding the lease-style lock `key` (expiring with the job lease, so a dead
+    /// worker never blocks others for long); waits, polling, while someone else holds it.
+    func withResourceLock<Result: Sendable>(_ key: String, job: ClaimedJob, _ body: () async throws -> Result) async throws -> Result {
+        let owner = "\(workerID):\(job.id)"
+        while true {
+            let acquired = try await pool.query(
+                """
+                INSERT INTO resource_locks (key, owner, expires_at) VALUES (\(key), \(owner), now() + make_interval(secs => \(leaseSeconds)))
+                ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                WHERE resource_locks.expires_at < now() OR resource_locks.owner = excluded.owner
+                RETURNING 1
+                """
+            ).rows
+            if !acquired.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(Int64.random(in: 20...80)))
+        }
+        do {
+            let result = try await body()
+            try await pool.execute("DELETE FROM resource_locks WHERE key = \(key) AND owner = \(owner)")
+            return result
+        } catch {
+            _ = try? await pool.execute("DELETE FROM resource_locks WHERE key = \(key) AND owner = \(owner)")
+            throw error
+        }
+    }
+}

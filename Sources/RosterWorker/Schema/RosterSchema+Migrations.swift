@@ -173,5 +173,15 @@ $$;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
 """#),
+        Migration(version: 3, name: "resource_locks", sql: #"""
+-- Short leases on vendor resources that two jobs could otherwise create twice at once: two
+-- onboardings into the same new project both look, find nothing, and both create it. Steps that
+-- may create projects take the vendor's lock first, so the second one looks after the first created.
+CREATE TABLE resource_locks (
+    key         text PRIMARY KEY,
+    owner       text NOT NULL,
+    expires_at  timestamptz NOT NULL
+);
+"""#),
     ]
 }

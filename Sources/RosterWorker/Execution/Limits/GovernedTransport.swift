@@ -113,6 +113,11 @@ public final class GovernedTransport: VendorTransport {
                     $0.waited += wait
                 }
                 try await Task.sleep(for: wait)
+                // A slot reserved before another process's 429 must not be used inside the pause
+                // that 429 imposed: look again after waiting.
+                while let remaining = try await self.usingLimits({ try await self.limiter.remainingPause(key: self.configuration.limiterKey) }) {
+                    try await Task.sleep(for: remaining)
+                }
             }
         }
 

@@ -149,6 +149,18 @@ public struct RateLimiterStore: Sendable {
     ///   - pause: How long the vendor asked for.
     ///   - throttled: Whether this was a refusal (a 429) to count in `throttled_total`; `false`
     ///     for a pause the vendor's rate-limit headers announced before refusing anything.
+    /// How long the budget stays paused by a 429, by the database clock; `nil` when it is not paused.
+    public func remainingPause(key: String) async throws -> Duration? {
+        let rows = try await pool.query(
+            """
+            SELECT (extract(epoch FROM paused_until - clock_timestamp()) * 1000000)::int8
+            FROM rate_limits WHERE key = \(key) AND paused_until > clock_timestamp()
+            """
+        ).rows
+        guard let micros = try rows.first?.decode(Int64.self, at: 0), micros > 0 else { return nil }
+        return .microseconds(micros)
+    }
+
     /// - Returns: When calls may start again (`paused_until`).
     /// - Throws: ``UnknownRateLimitError`` when there is no such budget, or ``PostgresError``.
     @discardableResult
