@@ -21,6 +21,9 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "Topic (default: kafka.topic from the configuration).")
     var topic: String?
 
+    @Flag(help: ArgumentHelp("Produce every entry as it is, valid or not, keyed by its employee id when it has one (to exercise dead-lettering).", visibility: .hidden))
+    var unchecked = false
+
     func run() async throws {
         let configuration = try global.loadConfiguration()
         let logger = global.makeLogger(label: "roster.publish")
@@ -48,6 +51,11 @@ struct PublishCommand: AsyncParsableCommand {
                 let event = try decoder.decode(entry.bytes)
                 records.append(KafkaProducerRecord(topic: target, key: Data(event.employee.id.utf8), value: Data(entry.bytes)))
             } catch {
+                if unchecked {
+                    let key = (try? JSONParser().parse(entry.bytes))?["data"]?["employee"]?["id"]?.stringValue
+                    records.append(KafkaProducerRecord(topic: target, key: key.map { Data($0.utf8) }, value: Data(entry.bytes)))
+                    continue
+                }
                 invalid += 1
                 FileHandle.standardError.write(Data("line \(entry.line) (event \(index + 1)): \(error)\n".utf8))
             }
