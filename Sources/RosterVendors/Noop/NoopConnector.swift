@@ -14,6 +14,9 @@ public struct NoopConnector: VendorConnector {
         self.instance = instance
     }
 
+    /// It creates nothing, so its steps need no per-vendor project-creation lock.
+    public var mayCreateProjects: Bool { false }
+
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
         StepOutcome(summary: "no-op")
     }
