@@ -87,9 +87,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RosterFakes",
+            dependencies: [
+                "RosterCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RosterTesting",
             dependencies: [
                 "RosterCore",
+                "RosterFakes",
                 "RosterPostgres",
                 "RosterKafka",
                 "RosterVendors",
@@ -107,6 +119,7 @@ let package = Package(
                 "RosterPostgres",
                 "RosterKafka",
                 "RosterWorker",
+                "RosterFakes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import Foundation
+import RosterFakes
 
 /// The `roster` executable run as a real child process, so tests can SIGKILL and SIGTERM it.
 ///

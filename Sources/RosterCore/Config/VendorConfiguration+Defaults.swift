@@ -8,12 +8,15 @@ extension RosterConfiguration.Rate {
     /// - PostHog: 8 requests/s (its 480/minute for organization endpoints), burst 10.
     /// - Confident AI: 5 requests/s, burst 10 (no documented limit).
     /// - Relevance AI: 5 requests/s, burst 10 (no documented limit).
+    /// - No-op: 1000 requests/s, burst 1000 (it never calls anything).
     public static func `default`(for kind: RosterConfiguration.Vendor.Kind) -> Self {
         switch kind {
         case .openai: Self(requestsPerSecond: 5, burst: 10)
         case .posthog: Self(requestsPerSecond: 8, burst: 10)
         case .confidentAI: Self(requestsPerSecond: 5, burst: 10)
         case .relevanceAI: Self(requestsPerSecond: 5, burst: 10)
+        // Makes no calls; the budget is never drawn on.
+        case .noop: Self(requestsPerSecond: 1000, burst: 1000)
         }
     }
 
@@ -64,7 +67,7 @@ extension RosterConfiguration.Vendor {
         // The ranges keep the limiter's and breaker's integer arithmetic from overflowing.
         let path = "vendors.\(name)"
         var problems: [String] = []
-        if apiKeyEnv.isEmpty { problems.append("\(path).api_key_env: must name an environment variable") }
+        if apiKeyEnv.isEmpty, kind != .noop { problems.append("\(path).api_key_env: must name an environment variable") }
         if kind == .posthog || kind == .relevanceAI, organizationID?.isEmpty ?? true {
             problems.append("\(path).organization_id: required for \(kind.rawValue)")
         }

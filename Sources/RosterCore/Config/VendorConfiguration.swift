@@ -6,6 +6,10 @@ extension RosterConfiguration {
             case posthog
             case confidentAI = "confident-ai"
             case relevanceAI = "relevance-ai"
+            /// Succeeds every step at once without any HTTP and touches nothing: for benchmarks
+            /// of the engine and for dry runs of the pipeline. `base_url` and `api_key_env` may
+            /// be left out.
+            case noop
         }
 
         public var kind: Kind
@@ -46,6 +50,25 @@ extension RosterConfiguration {
             self.retry = retry
             self.breaker = breaker
             self.roles = roles
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try container.decode(Kind.self, forKey: .kind)
+            // A no-op vendor calls nothing, so it needs neither an address nor a key.
+            if kind == .noop {
+                baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL) ?? "noop:"
+                apiKeyEnv = try container.decodeIfPresent(String.self, forKey: .apiKeyEnv) ?? ""
+            } else {
+                baseURL = try container.decode(String.self, forKey: .baseURL)
+                apiKeyEnv = try container.decode(String.self, forKey: .apiKeyEnv)
+            }
+            organizationID = try container.decodeIfPresent(String.self, forKey: .organizationID)
+            projectID = try container.decodeIfPresent(String.self, forKey: .projectID)
+            rate = try container.decodeIfPresent(Rate.self, forKey: .rate)
+            retry = try container.decodeIfPresent(Retry.self, forKey: .retry)
+            breaker = try container.decodeIfPresent(Breaker.self, forKey: .breaker)
+            roles = try container.decodeIfPresent([String: String].self, forKey: .roles)
         }
 
         enum CodingKeys: String, CodingKey {

@@ -51,6 +51,7 @@ public struct RoleMapping: Sendable, Hashable {
         case .posthog: ["member", "admin", "owner"]
         case .confidentAI: ["Viewer", "Member", "Manager"]
         case .relevanceAI: ["viewer", "editor", "admin"]
+        case .noop: rosterRoles
         }
     }
 
@@ -68,6 +69,8 @@ public struct RoleMapping: Sendable, Hashable {
             ["viewer": "Viewer", "member": "Member", "editor": "Member", "admin": "Manager"]
         case .relevanceAI:
             ["viewer": "viewer", "member": "editor", "editor": "editor", "admin": "admin", "owner": "admin"]
+        case .noop:
+            Dictionary(uniqueKeysWithValues: rosterRoles.map { ($0, $0) })
         }
     }
 
@@ -76,7 +79,7 @@ public struct RoleMapping: Sendable, Hashable {
         switch kind {
         case .posthog: ["1": "member", "8": "admin", "15": "owner"]
         case .relevanceAI: ["role:viewer": "viewer", "role:editor": "editor"]
-        case .openai, .confidentAI: [:]
+        case .openai, .confidentAI, .noop: [:]
         }
     }
 

@@ -19,6 +19,15 @@ public protocol VendorConnector: Sendable {
 
     /// Runs one step for one employee and returns what the job should show.
     func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome
+
+    /// Whether `ensure_project` and `reconcile` steps may create projects, so that the engine
+    /// must run them one at a time per vendor (look-before-create is only safe when nobody else
+    /// is between the look and the create). Default `true`.
+    var mayCreateProjects: Bool { get }
+}
+
+extension VendorConnector {
+    public var mayCreateProjects: Bool { true }
 }
 
 /// What the engine gives a running step.

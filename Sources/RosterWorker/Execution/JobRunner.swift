@@ -102,7 +102,7 @@ struct JobRunner: Sendable {
             let outcome = try await CallPriority.$current.withValue(priority) {
                 // Steps that may create projects go one at a time per vendor: look-before-create
                 // is only safe when nobody else is between the look and the create.
-                if step.action == .ensureProject || step.action == .reconcile {
+                if vendor.connector.mayCreateProjects, step.action == .ensureProject || step.action == .reconcile {
                     return try await store.withResourceLock("create-projects:\(step.vendor)", job: job) {
                         try await vendor.connector.run(step, for: event.employee, context: context)
                     }

@@ -30,19 +30,19 @@ extension JobStore {
         let names = steps.map(\.name)
         let vendors = steps.map(\.vendor)
         let params = try steps.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        try await pool.withTransaction { connection in
-            let held = try await connection.query(
-                "SELECT 1 FROM jobs WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running' FOR UPDATE"
-            ).rows
-            guard !held.isEmpty else { return }
-            try await connection.execute(
-                """
-                INSERT INTO job_steps (job_id, position, name, vendor, params)
-                SELECT \(job.id), p, n, v, j::jsonb FROM unnest(\(positions)::int4[], \(names)::text[], \(vendors)::text[], \(params)::text[]) AS s(p, n, v, j)
-                ON CONFLICT (job_id, position) DO NOTHING
-                """
+        // One statement (one round trip): the lease check locks the job row for the insert, as
+        // a transaction around SELECT … FOR UPDATE and INSERT would.
+        try await pool.execute(
+            """
+            WITH held AS (
+                SELECT id FROM jobs WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running' FOR UPDATE
             )
-        }
+            INSERT INTO job_steps (job_id, position, name, vendor, params)
+            SELECT held.id, p, n, v, j::jsonb
+            FROM held, unnest(\(positions)::int4[], \(names)::text[], \(vendors)::text[], \(params)::text[]) AS s(p, n, v, j)
+            ON CONFLICT (job_id, position) DO NOTHING
+            """
+        )
     }
 
     /// Marks a step running and returns its attempt number (from 1).

@@ -24,8 +24,14 @@ struct JobStore: Sendable {
         let rows = try await pool.query(
             """
             WITH lane AS (
-                SELECT max(priority) AS priority FROM jobs
-                WHERE (status IN ('queued', 'retrying') AND run_after <= now()) OR status = 'running'
+                -- Two index lookups rather than one aggregate over the whole table: the top of
+                -- jobs_runnable, and the few running jobs (a scan per claim made a long backlog
+                -- quadratic). GREATEST ignores NULLs, as max() does.
+                SELECT GREATEST(
+                    (SELECT priority FROM jobs WHERE status IN ('queued', 'retrying') AND run_after <= now()
+                     ORDER BY priority DESC LIMIT 1),
+                    (SELECT max(priority) FROM jobs WHERE status = 'running')
+                ) AS priority
             ),
             candidates AS (
                 SELECT j.id FROM jobs j, lane

@@ -12,6 +12,8 @@ import RosterVendors
 /// - Relevance AI: no transport credential (``VendorAuthentication/none``): its client puts
 ///   `Authorization: <project>:<key>` on each request, which a transport credential would replace.
 ///
+/// A `noop` vendor needs no key: its connector makes no calls (``NoopConnector``).
+///
 /// The configuration's `organization_id` is used by PostHog (the organization in every path) and
 /// Relevance AI (where projects are created), `project_id` by Relevance AI only.
 public struct VendorRegistry: Sendable, CustomStringConvertible {
@@ -48,10 +50,10 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
             problems += settingProblems
             // Secrets mounted from files often end in a newline, which no header may carry.
             let key = (environment[vendor.apiKeyEnv] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            if !vendor.apiKeyEnv.isEmpty, key.isEmpty {
+            if vendor.kind != .noop, !vendor.apiKeyEnv.isEmpty, key.isEmpty {
                 problems.append("vendors.\(name): environment variable \(vendor.apiKeyEnv) is not set or empty")
             }
-            guard settingProblems.isEmpty, !key.isEmpty else { continue }
+            guard settingProblems.isEmpty, !key.isEmpty || vendor.kind == .noop else { continue }
             instances[name] = Self.makeInstance(
                 name: name,
                 vendor: vendor,
@@ -107,6 +109,9 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
                 projectID: vendor.projectID ?? "",
                 apiKey: apiKey
             )
+            authentication = .none
+        case .noop:
+            connector = NoopConnector(instance: name)
             authentication = .none
         }
         let transport = HTTPVendorTransport(

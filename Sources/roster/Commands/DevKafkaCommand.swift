@@ -52,6 +52,6 @@ struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
         abstract: "Development helpers.",
-        subcommands: [DevKafkaCommand.self]
+        subcommands: [DevKafkaCommand.self, DevFakesCommand.self]
     )
 }

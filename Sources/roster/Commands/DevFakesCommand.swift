@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+import RosterFakes
+
+/// `roster dev fakes`: Roster's fake vendor servers as a standalone process, for benchmarks and
+/// for exploring Roster without vendor accounts. Serves on 127.0.0.1 until SIGTERM/SIGINT.
+///
+/// The fakes keep their state in memory only; they are the same servers the tests use
+/// (`RosterFakes`), with the vendors' shapes, errors and (optionally) rate limits.
+struct DevFakesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fakes",
+        abstract: "Run fake vendor admin APIs on 127.0.0.1 until interrupted (for benchmarks and local exploring)."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Admin key the fake OpenAI server accepts as Bearer.")
+    var openaiKey = "sk-admin-fake-roster"
+
+    @Option(help: "Make the fake OpenAI server admit at most RPS requests per one-second window (429 beyond).")
+    var openaiRate: Int?
+
+    @Option(name: .customLong("openai-project"), help: "A project to create in the fake OpenAI organisation (repeatable).")
+    var openaiProjects: [String] = []
+
+    @Option(help: "Write `openai=<base URL>` lines here once every fake is listening (written atomically).")
+    var urlsFile: String?
+
+    @Option(help: "On SIGTERM/SIGINT, write a JSON summary of the calls each fake received here.")
+    var callsFile: String?
+
+    func validate() throws {
+        if let openaiRate, openaiRate < 1 { throw ValidationError("--openai-rate must be at least 1") }
+    }
+
+    func run() async throws {
+        let openai = FakeOpenAIServer(adminKey: openaiKey)
+        for project in openaiProjects { _ = openai.addProject(name: project) }
+        if let openaiRate { openai.setRateLimit(FakeRateLimit(requests: openaiRate)) }
+        let openaiURL = try await openai.start()
+
+        let lines = "openai=\(openaiURL.absoluteString)\n"
+        if let urlsFile {
+            let temporary = urlsFile + ".tmp"
+            try lines.write(toFile: temporary, atomically: false, encoding: .utf8)
+            _ = rename(temporary, urlsFile)
+        }
+        FileHandle.standardOutput.write(Data(lines.utf8))
+
+        await Signals.waitForTermination()
+        if let callsFile {
+            let summary = JSONValue.object(["openai": Self.summary(of: openai.calls)])
+            let temporary = callsFile + ".tmp"
+            try summary.serialized.write(toFile: temporary, atomically: false, encoding: .utf8)
+            _ = rename(temporary, callsFile)
+        }
+        await openai.stop()
+    }
+
+    /// The call log as figures: totals, 429s, first and last arrival (seconds since the fake
+    /// started) and, per `METHOD path`, the count and its first and last arrival.
+    static func summary(of log: FakeCallLog) -> JSONValue {
+        func seconds(_ duration: Duration) -> String {
+            let (whole, attoseconds) = duration.components
+            return String(Double(whole) + Double(attoseconds) / 1e18)
+        }
+        var paths: [String: (count: Int, first: Duration, last: Duration)] = [:]
+        for call in log {
+            let key = "\(call.method) \(call.path)"
+            if let current = paths[key] {
+                paths[key] = (current.count + 1, current.first, call.offset)
+            } else {
+                paths[key] = (1, call.offset, call.offset)
+            }
+        }
+        var perPath: [String: JSONValue] = [:]
+        for (key, value) in paths {
+            perPath[key] = .object([
+                "count": .number(String(value.count)),
+                "first_s": .number(seconds(value.first)),
+                "last_s": .number(seconds(value.last)),
+            ])
+        }
+        return .object([
+            "count": .number(String(log.count)),
+            "status_429": .number(String(log.calls(status: 429).count)),
+            "first_s": log.first.map { .number(seconds($0.offset)) } ?? .null,
+            "last_s": log.last.map { .number(seconds($0.offset)) } ?? .null,
+            "paths": .object(perPath),
+        ])
+    }
+}
