@@ -24,12 +24,21 @@ struct JobStore: Sendable {
         let rows = try await pool.query(
             """
             WITH lane AS (
-                -- Two index lookups rather than one aggregate over the whole table: the top of
-                -- jobs_runnable, and the few running jobs (a scan per claim made a long backlog
-                -- quadratic). GREATEST ignores NULLs, as max() does.
+                -- The highest priority among jobs that could run now (runnable AND not waiting
+                -- behind an earlier job of the same employee: a blocked change must not hold the
+                -- lane against the onboarding it waits for) and jobs running. Index walks, not an
+                -- aggregate over the backlog: the first eligible row of jobs_runnable, and the few
+                -- running jobs. GREATEST ignores NULLs, as max() does.
                 SELECT GREATEST(
-                    (SELECT priority FROM jobs WHERE status IN ('queued', 'retrying') AND run_after <= now()
-                     ORDER BY priority DESC LIMIT 1),
+                    (SELECT j.priority FROM jobs j
+                     WHERE j.status IN ('queued', 'retrying') AND j.run_after <= now()
+                       AND NOT EXISTS (
+                           SELECT 1 FROM jobs e
+                           WHERE e.employee_id = j.employee_id
+                             AND (e.employee_order, e.id) < (j.employee_order, j.id)
+                             AND (e.status IN ('queued', 'retrying', 'running')
+                                  OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
+                     ORDER BY j.priority DESC LIMIT 1),
                     (SELECT max(priority) FROM jobs WHERE status = 'running')
                 ) AS priority
             ),

@@ -31,6 +31,9 @@ struct DevFakesCommand: AsyncParsableCommand {
     @Option(help: "On SIGTERM/SIGINT, write a JSON summary of the calls each fake received here.")
     var callsFile: String?
 
+    @Option(help: "Also start fake PostHog, Confident AI and Relevance AI servers and write FAKE_<VENDOR>_URL/_KEY (and ids) lines for all four here, in shell syntax.")
+    var envFile: String?
+
     func validate() throws {
         if let openaiRate, openaiRate < 1 { throw ValidationError("--openai-rate must be at least 1") }
     }
@@ -40,6 +43,29 @@ struct DevFakesCommand: AsyncParsableCommand {
         for project in openaiProjects { _ = openai.addProject(name: project) }
         if let openaiRate { openai.setRateLimit(FakeRateLimit(requests: openaiRate)) }
         let openaiURL = try await openai.start()
+
+        var others: [any Sendable] = []
+        if let envFile {
+            let posthog = FakePostHogServer()
+            let confident = FakeConfidentAIServer()
+            let relevance = FakeRelevanceAIServer()
+            let env = [
+                "FAKE_OPENAI_URL=\(openaiURL.absoluteString)", "FAKE_OPENAI_KEY=\(openaiKey)",
+                "FAKE_POSTHOG_URL=\(try await posthog.start().absoluteString)", "FAKE_POSTHOG_KEY=\(posthog.personalAPIKey)",
+                "FAKE_POSTHOG_ORG=\(posthog.organizationID)",
+                "FAKE_CONFIDENT_URL=\(try await confident.start().absoluteString)", "FAKE_CONFIDENT_KEY=\(confident.apiKey)",
+                "FAKE_RELEVANCE_URL=\(try await relevance.start().absoluteString)", "FAKE_RELEVANCE_KEY=\(relevance.apiKey)",
+                "FAKE_RELEVANCE_ORG=\(relevance.organizationID)", "FAKE_RELEVANCE_PROJECT=\(relevance.snapshot.defaultProjectID)",
+            ].map { line -> String in
+                let parts = line.split(separator: "=", maxSplits: 1)
+                return "\(parts[0])='\(parts[1])'"
+            }.joined(separator: "\n") + "\n"
+            let temporary = envFile + ".tmp"
+            try env.write(toFile: temporary, atomically: false, encoding: .utf8)
+            _ = rename(temporary, envFile)
+            others = [posthog, confident, relevance]
+        }
+        defer { withExtendedLifetime(others) {} }
 
         let lines = "openai=\(openaiURL.absoluteString)\n"
         if let urlsFile {
