@@ -14,7 +14,7 @@ import Testing
             let rate = Vendor(kind: kind, baseURL: "https://x", apiKeyEnv: "K").effectiveRate
             return "\(kind.rawValue) \(rate.requestsPerSecond) \(rate.burst)"
         }
-        #expect(rates == ["openai 5.0 10", "posthog 8.0 10", "confident-ai 5.0 10", "relevance-ai 5.0 10"])
+        #expect(rates == ["openai 5.0 10", "posthog 8.0 10", "confident-ai 5.0 10", "relevance-ai 5.0 10", "noop 1000.0 1000"])
         let vendor = Vendor(kind: .openai, baseURL: "https://x", apiKeyEnv: "K")
         #expect(vendor.effectiveRetry == RetryPolicy(base: .seconds(1), cap: .seconds(300), maxAttempts: 8))
         #expect(vendor.effectiveBreaker == .init(failureThreshold: 5, openSeconds: 30))
