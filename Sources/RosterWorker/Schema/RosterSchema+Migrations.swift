@@ -78,6 +78,7 @@ CREATE TABLE dead_letters (
 );
 CREATE INDEX dead_letters_created ON dead_letters (created_at DESC);
 CREATE INDEX dead_letters_status ON dead_letters (status, created_at DESC);
+
 """#),
         Migration(version: 2, name: "steps_limits_audit", sql: #"""
 -- Execution: each job's plan of steps with recovery points, every attempt, the shared rate
@@ -172,6 +173,7 @@ END
 $$;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
+
 """#),
         Migration(version: 3, name: "resource_locks", sql: #"""
 -- Short leases on vendor resources that two jobs could otherwise create twice at once: two
@@ -182,6 +184,7 @@ CREATE TABLE resource_locks (
     owner       text NOT NULL,
     expires_at  timestamptz NOT NULL
 );
+
 """#),
     ]
 }
