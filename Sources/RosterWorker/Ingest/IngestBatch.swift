@@ -24,20 +24,50 @@ struct IngestBatch: Sendable {
     var messages: [KafkaMessage]
 
     init(messages: [KafkaMessage], decoder: HREventDecoder) {
+        self.init(messages: messages, decoded: messages.map { Self.decode($0, decoder) })
+    }
+
+    private init(messages: [KafkaMessage], decoded: [Result<HREvent, EventRejection>]) {
         self.messages = messages
         var seen = Set<String>()
-        for message in messages {
-            let key = message.key.map { String(decoding: $0, as: UTF8.self) }
-            do {
-                let event = try decoder.decode(message.value, key: key)
+        for (message, result) in zip(messages, decoded) {
+            switch result {
+            case .success(let event):
                 if seen.insert(event.id).inserted {
                     accepted.append(Accepted(event: event, message: message))
                 } else {
                     duplicatesInBatch[event.id, default: 0] += 1
                 }
-            } catch {
-                rejected.append(Rejected(message: message, rejection: error, eventID: Self.eventID(in: message.value)))
+            case .failure(let rejection):
+                rejected.append(Rejected(message: message, rejection: rejection, eventID: Self.eventID(in: message.value)))
             }
+        }
+    }
+
+    /// Decodes a large batch on every core (parsing is the CPU-heavy part of ingest), keeping
+    /// the batch's order.
+    static func decodeConcurrently(messages: [KafkaMessage], decoder: HREventDecoder) async -> IngestBatch {
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, messages.count / 250))
+        guard chunks > 1 else { return IngestBatch(messages: messages, decoder: decoder) }
+        let size = (messages.count + chunks - 1) / chunks
+        let parts = await withTaskGroup(of: (Int, [Result<HREvent, EventRejection>]).self) { group in
+            for index in 0..<chunks {
+                let slice = Array(messages[min(index * size, messages.count)..<min((index + 1) * size, messages.count)])
+                group.addTask { (index, slice.map { decode($0, decoder) }) }
+            }
+            var parts: [Int: [Result<HREvent, EventRejection>]] = [:]
+            for await (index, part) in group { parts[index] = part }
+            return parts
+        }
+        return IngestBatch(messages: messages, decoded: (0..<chunks).flatMap { parts[$0] ?? [] })
+    }
+
+    static func decode(_ message: KafkaMessage, _ decoder: HREventDecoder) -> Result<HREvent, EventRejection> {
+        let key = message.key.map { String(decoding: $0, as: UTF8.self) }
+        do {
+            return .success(try decoder.decode(message.value, key: key))
+        } catch {
+            return .failure(error)
         }
     }
 

@@ -61,7 +61,7 @@ public struct IngestService: Service {
             guard !messages.isEmpty else { continue }
             logger.debug("batch polled", metadata: ["messages": "\(messages.count)"])
             failpoints.hit(.afterPoll)
-            let batch = IngestBatch(messages: messages, decoder: decoder)
+            let batch = await IngestBatch.decodeConcurrently(messages: messages, decoder: decoder)
             guard let outcome = await recordUntilDurable(batch) else { break }
             failpoints.hit(.afterDatabaseCommit)
             logger.debug(
