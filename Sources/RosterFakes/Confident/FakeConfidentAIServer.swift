@@ -21,14 +21,17 @@ import Foundation
 /// invitations created (skipped addresses absent); a project invitation for someone outside the
 /// organization fails the batch with 400 (``FakeConfidentAIState/Options/nonMemberProjectInvitation``);
 /// repeated deletes answer 404.
-public final class FakeConfidentAIServer: Sendable {
+public final class FakeConfidentAIServer: FakeVendorServer {
     /// The organization API key requests must present.
     public let apiKey: String
 
     let state: LockedBox<FakeConfidentAIState>
     private let initialOptions: FakeConfidentAIState.Options
-    private let traffic: FakeTrafficControl
-    private let server: FakeHTTPServer
+    let traffic: FakeTrafficControl
+    let server: FakeHTTPServer
+    public var httpServer: FakeHTTPServer { server }
+    public var trafficControl: FakeTrafficControl { traffic }
+    public var basePath: String { "" }
     private let clock: @Sendable () -> Date
 
     /// - Parameters:
@@ -73,26 +76,6 @@ public final class FakeConfidentAIServer: Sendable {
 
     // MARK: - Lifecycle
 
-    /// Starts the server on 127.0.0.1 and a free port.
-    ///
-    /// - Returns: The base URL without `/v1`, e.g. `http://127.0.0.1:54321`.
-    /// - Throws: ``FakeHTTPServer/StartError``.
-    @discardableResult
-    public func start() async throws -> URL {
-        let port = try await server.start()
-        return URL(string: "http://127.0.0.1:\(port)")!
-    }
-
-    /// The base URL while running.
-    public var baseURL: URL? {
-        server.port.map { URL(string: "http://127.0.0.1:\($0)")! }
-    }
-
-    /// Stops the server and waits for it; state is kept.
-    public func stop() async {
-        await server.stop()
-    }
-
     /// Back to a new organization (the Owner only) with the initial options; clears the call
     /// log, faults and rate limit. The server keeps running.
     public func reset() {
@@ -117,20 +100,6 @@ public final class FakeConfidentAIServer: Sendable {
 
     // MARK: - Traffic
 
-    /// Every request received so far, in arrival order.
-    public var calls: FakeCallLog { traffic.calls }
-
     /// Empties the call log.
     public func clearCalls() { traffic.clearCalls() }
-
-    /// Queues faults, each consumed by the next matching request (paths include `/v1`).
-    public func injectFaults(_ faults: [FakeFault], matching matcher: FakeRequestMatcher = .any) {
-        traffic.injectFaults(faults, matching: matcher)
-    }
-
-    /// Faults not yet consumed.
-    public var pendingFaults: [FakeFault] { traffic.pendingFaults }
-
-    /// Sets or removes the rate limit (429 `Too many requests` with `Retry-After` seconds).
-    public func setRateLimit(_ limit: FakeRateLimit?) { traffic.setRateLimit(limit) }
 }

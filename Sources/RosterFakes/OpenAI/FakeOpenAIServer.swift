@@ -19,14 +19,17 @@ import Foundation
 /// authentication (`Authorization: Bearer <adminKey>`, else 401 `invalid_api_key`), the rate
 /// limit (``setRateLimit(_:)``, fixed windows, see ``FakeRateLimit``), then the API logic.
 /// Errors use OpenAI's envelope `{"error": {"message", "type", "param", "code"}}`.
-public final class FakeOpenAIServer: Sendable {
+public final class FakeOpenAIServer: FakeVendorServer {
     /// The admin key requests must present.
     public let adminKey: String
 
     private let state: LockedBox<FakeOpenAIState>
     private let initialOptions: FakeOpenAIState.Options
-    private let traffic: FakeTrafficControl
-    private let server: FakeHTTPServer
+    let traffic: FakeTrafficControl
+    let server: FakeHTTPServer
+    public var httpServer: FakeHTTPServer { server }
+    public var trafficControl: FakeTrafficControl { traffic }
+    public var basePath: String { "/v1" }
     private let clock: @Sendable () -> Int64
 
     /// - Parameters:
@@ -79,26 +82,6 @@ public final class FakeOpenAIServer: Sendable {
 
     // MARK: - Lifecycle
 
-    /// Starts the server on 127.0.0.1 and a free port.
-    ///
-    /// - Returns: The base URL including `/v1`, e.g. `http://127.0.0.1:54321/v1`.
-    /// - Throws: ``FakeHTTPServer/StartError``.
-    @discardableResult
-    public func start() async throws -> URL {
-        let port = try await server.start()
-        return URL(string: "http://127.0.0.1:\(port)/v1")!
-    }
-
-    /// The base URL while running.
-    public var baseURL: URL? {
-        server.port.map { URL(string: "http://127.0.0.1:\($0)/v1")! }
-    }
-
-    /// Stops the server and waits for it; state is kept.
-    public func stop() async {
-        await server.stop()
-    }
-
     /// Back to a new organisation (default project only) with the initial options; clears the
     /// call log, faults and rate limit. The server keeps running.
     public func reset() {
@@ -123,26 +106,8 @@ public final class FakeOpenAIServer: Sendable {
 
     // MARK: - Traffic
 
-    /// Every request received so far, in arrival order.
-    public var calls: FakeCallLog { traffic.calls }
-
     /// Empties the call log.
     public func clearCalls() { traffic.clearCalls() }
-
-    /// Queues faults, each consumed by the next matching request.
-    ///
-    /// - Parameters:
-    ///   - faults: Played in order, one per matching request.
-    ///   - matcher: Which requests they apply to (default: any).
-    public func injectFaults(_ faults: [FakeFault], matching matcher: FakeRequestMatcher = .any) {
-        traffic.injectFaults(faults, matching: matcher)
-    }
-
-    /// Faults not yet consumed.
-    public var pendingFaults: [FakeFault] { traffic.pendingFaults }
-
-    /// Sets or removes the rate limit (429 `rate_limit_exceeded` with `Retry-After` seconds).
-    public func setRateLimit(_ limit: FakeRateLimit?) { traffic.setRateLimit(limit) }
 
     /// `sk-abc…xyz` style, never the whole credential.
     private static func mask(_ header: String) -> String {

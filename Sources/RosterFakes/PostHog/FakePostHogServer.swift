@@ -25,7 +25,7 @@ import Foundation
 ///
 /// With a ``pathPrefix`` (`/posthog`) the API is served below it, as a self-hosted PostHog
 /// behind a path would be, and `next` URLs carry it.
-public final class FakePostHogServer: Sendable {
+public final class FakePostHogServer: FakeVendorServer {
     /// The personal API key requests must present.
     public let personalAPIKey: String
     /// The organization's UUID.
@@ -35,8 +35,11 @@ public final class FakePostHogServer: Sendable {
 
     private let state: LockedBox<FakePostHogState>
     private let initialOptions: FakePostHogState.Options
-    private let traffic: FakeTrafficControl
-    private let server: FakeHTTPServer
+    let traffic: FakeTrafficControl
+    let server: FakeHTTPServer
+    public var httpServer: FakeHTTPServer { server }
+    public var trafficControl: FakeTrafficControl { traffic }
+    public var basePath: String { pathPrefix }
     private let clock: @Sendable () -> Int64
 
     /// - Parameters:
@@ -105,26 +108,6 @@ public final class FakePostHogServer: Sendable {
 
     // MARK: - Lifecycle
 
-    /// Starts the server on 127.0.0.1 and a free port.
-    ///
-    /// - Returns: The base URL, with ``pathPrefix`` when set (`http://127.0.0.1:54321`).
-    /// - Throws: ``FakeHTTPServer/StartError``.
-    @discardableResult
-    public func start() async throws -> URL {
-        let port = try await server.start()
-        return URL(string: "http://127.0.0.1:\(port)\(pathPrefix)")!
-    }
-
-    /// The base URL while running.
-    public var baseURL: URL? {
-        server.port.map { URL(string: "http://127.0.0.1:\($0)\(pathPrefix)")! }
-    }
-
-    /// Stops the server and waits for it; state is kept.
-    public func stop() async {
-        await server.stop()
-    }
-
     /// Back to a new organization with the initial options; clears the call log, faults and
     /// rate limit. The server keeps running.
     public func reset() {
@@ -149,27 +132,8 @@ public final class FakePostHogServer: Sendable {
 
     // MARK: - Traffic
 
-    /// Every request received so far, in arrival order.
-    public var calls: FakeCallLog { traffic.calls }
-
     /// Empties the call log.
     public func clearCalls() { traffic.clearCalls() }
-
-    /// Queues faults, each consumed by the next matching request. A `.status(429, retryAfter: n)`
-    /// fault is PostHog's throttle envelope with `n` in the detail.
-    ///
-    /// - Parameters:
-    ///   - faults: Played in order, one per matching request.
-    ///   - matcher: Which requests they apply to (default: any).
-    public func injectFaults(_ faults: [FakeFault], matching matcher: FakeRequestMatcher = .any) {
-        traffic.injectFaults(faults, matching: matcher)
-    }
-
-    /// Faults not yet consumed.
-    public var pendingFaults: [FakeFault] { traffic.pendingFaults }
-
-    /// Sets or removes the rate limit (429 `throttled_error`).
-    public func setRateLimit(_ limit: FakeRateLimit?) { traffic.setRateLimit(limit) }
 
     /// The path of `/api/organizations/{org}/` endpoints as requests arrive (with ``pathPrefix``),
     /// for call-log assertions: `apiPath("invites/bulk/")`.

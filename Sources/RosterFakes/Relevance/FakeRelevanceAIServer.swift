@@ -20,15 +20,18 @@ import Foundation
 /// `{"message": "Rate limit exceeded", "error_type": "rate_limited"}` with `Retry-After` unless
 /// ``FakeRelevanceAIState/Options/sendsRetryAfter`` is off — assumed, as Relevance AI documents
 /// no limits [U]. Rate-limit bookkeeping headers are never sent.
-public final class FakeRelevanceAIServer: Sendable {
+public final class FakeRelevanceAIServer: FakeVendorServer {
     /// The API key requests must present.
     public let apiKey: String
 
     let state: LockedBox<FakeRelevanceAIState>
     private let scoped: LockedBox<[FakeRelevanceAIScopedCall]>
     private let initialOptions: FakeRelevanceAIState.Options
-    private let traffic: FakeTrafficControl
-    private let server: FakeHTTPServer
+    let traffic: FakeTrafficControl
+    let server: FakeHTTPServer
+    public var httpServer: FakeHTTPServer { server }
+    public var trafficControl: FakeTrafficControl { traffic }
+    public var basePath: String { "/latest" }
 
     /// - Parameters:
     ///   - apiKey: The key requests must present.
@@ -114,26 +117,6 @@ public final class FakeRelevanceAIServer: Sendable {
 
     // MARK: - Lifecycle
 
-    /// Starts the server on 127.0.0.1 and a free port.
-    ///
-    /// - Returns: The base URL including `/latest`, e.g. `http://127.0.0.1:54321/latest`.
-    /// - Throws: ``FakeHTTPServer/StartError``.
-    @discardableResult
-    public func start() async throws -> URL {
-        let port = try await server.start()
-        return URL(string: "http://127.0.0.1:\(port)/latest")!
-    }
-
-    /// The base URL while running.
-    public var baseURL: URL? {
-        server.port.map { URL(string: "http://127.0.0.1:\($0)/latest")! }
-    }
-
-    /// Stops the server and waits for it; state is kept.
-    public func stop() async {
-        await server.stop()
-    }
-
     /// Back to a new organization (home project only) with the initial options; clears the
     /// call logs, faults and rate limit. The server keeps running.
     public func reset() {
@@ -159,9 +142,6 @@ public final class FakeRelevanceAIServer: Sendable {
 
     // MARK: - Traffic
 
-    /// Every request received so far, in arrival order.
-    public var calls: FakeCallLog { traffic.calls }
-
     /// The project each request that reached authentication named, in arrival order.
     public var scopedCalls: [FakeRelevanceAIScopedCall] { scoped.withLock { $0 } }
 
@@ -170,15 +150,4 @@ public final class FakeRelevanceAIServer: Sendable {
         traffic.clearCalls()
         scoped.withLock { $0.removeAll() }
     }
-
-    /// Queues faults, each consumed by the next matching request (paths include `/latest`).
-    public func injectFaults(_ faults: [FakeFault], matching matcher: FakeRequestMatcher = .any) {
-        traffic.injectFaults(faults, matching: matcher)
-    }
-
-    /// Faults not yet consumed.
-    public var pendingFaults: [FakeFault] { traffic.pendingFaults }
-
-    /// Sets or removes the rate limit (429 `rate_limited`).
-    public func setRateLimit(_ limit: FakeRateLimit?) { traffic.setRateLimit(limit) }
 }
