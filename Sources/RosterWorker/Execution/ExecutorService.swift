@@ -73,7 +73,7 @@ public struct ExecutorService: Service {
             // The claim loop; jobs run as child tasks of this group.
             while !Task.isShuttingDownGracefullyOrCancelled {
                 let free = options.concurrency - running.ids.withLock { $0.count }
-                var claimed: [ClaimedJob] = []
+                var claimed: [JobClaim] = []
                 if free > 0 {
                     do {
                         claimed = try await store.claim(limit: free)
@@ -81,11 +81,11 @@ public struct ExecutorService: Service {
                         logger.warning("claiming jobs failed", metadata: ["error": "\(error)"])
                     }
                 }
-                for job in claimed {
-                    running.ids.withLock { _ = $0.insert(job.id) }
+                for claim in claimed {
+                    running.ids.withLock { _ = $0.insert(claim.job.id) }
                     group.addTask {
-                        _ = await runner.run(job)
-                        running.ids.withLock { _ = $0.remove(job.id) }
+                        _ = await runner.run(claim)
+                        running.ids.withLock { _ = $0.remove(claim.job.id) }
                         wake.signal()
                     }
                 }

@@ -23,36 +23,60 @@ struct JobRunner: Sendable {
         case released
     }
 
-    func run(_ job: ClaimedJob) async -> Result {
+    func run(_ claim: JobClaim) async -> Result {
+        let job = claim.job
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.id)"
         logger[metadataKey: "event.id"] = "\(job.eventID)"
         do {
-            let event = try await store.event(of: job)
-            var steps = try await store.steps(of: job)
-            if steps.isEmpty {
+            let event = try store.event(of: claim)
+            var steps: [PersistedStep]
+            if claim.hasPlan {
+                steps = try await store.steps(of: job)
+            } else {
                 let plan: [VendorStep]
                 do {
                     plan = try planner(event)
                 } catch {
                     throw ExecutionError.planning("cannot plan the job: \(error)")
                 }
-                try await store.savePlan(plan, for: job)
-                steps = try await store.steps(of: job)
+                // The plan is persisted with its first step started (attempt 1), in one write.
+                guard try await store.savePlan(plan, for: job) else {
+                    logger.info("job no longer ours or cancelled before its plan was saved; stopping")
+                    try await store.release(job, requeue: false)
+                    return .released
+                }
+                steps = plan.enumerated().map { position, step in
+                    PersistedStep(position: position, step: step, status: position == 0 ? .running : .pending,
+                                  attempts: position == 0 ? 1 : 0, state: StepState())
+                }
             }
-            for step in steps where step.status != .succeeded && step.status != .skipped {
+            let unfinished = steps.filter { $0.status != .succeeded && $0.status != .skipped }
+            guard !unfinished.isEmpty else {
+                try await store.succeed(job)
+                logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
+                return .succeeded
+            }
+            for (index, step) in unfinished.enumerated() {
                 guard !Task.isShuttingDownGracefullyOrCancelled else {
                     try await store.release(job, requeue: true)
                     return .released
                 }
-                guard try await store.stillHeld(job) else {
+                let attempt: Int
+                if !claim.hasPlan, step.position == 0 {
+                    attempt = 1  // started with the plan
+                } else if let started = try await store.startStep(step, of: job) {
+                    attempt = started
+                } else {
                     logger.info("job no longer ours or cancelled; stopping", metadata: ["step": "\(step.step.name)"])
                     try await store.release(job, requeue: false)
                     return .released
                 }
-                if let result = try await run(step, of: job, event: event, logger: logger) { return result }
+                let finishesJob = index == unfinished.count - 1
+                if let result = try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event, logger: logger) {
+                    return result
+                }
             }
-            try await store.succeed(job)
             logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
             return .succeeded
         } catch let error as ExecutionError {
@@ -74,8 +98,11 @@ struct JobRunner: Sendable {
         }
     }
 
-    /// Runs one step; `nil` means it succeeded and the job goes on.
-    private func run(_ persisted: PersistedStep, of job: ClaimedJob, event: HREvent, logger: Logger) async throws -> Result? {
+    /// Runs one step, started as attempt `attempt`; `nil` means it succeeded and the job goes on
+    /// (when `finishesJob`, its success is recorded as the job's too).
+    private func run(
+        _ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, logger: Logger
+    ) async throws -> Result? {
         let step = persisted.step
         guard let vendor = vendors[step.vendor] else {
             throw ExecutionError.unknownVendor(step.vendor)
@@ -83,7 +110,6 @@ struct JobRunner: Sendable {
         var logger = logger
         logger[metadataKey: "vendor"] = "\(step.vendor)"
         logger[metadataKey: "step"] = "\(step.name)"
-        let attempt = try await store.startStep(persisted, of: job)
         let started = Date()
         let store = self.store
         let failpoints = self.failpoints
@@ -109,10 +135,9 @@ struct JobRunner: Sendable {
                 }
                 return try await vendor.connector.run(step, for: event.employee, context: context)
             }
-            try await store.finishStep(persisted.position, of: job, status: .succeeded, outcome: outcome, error: nil)
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "succeeded", message: outcome.summary), of: job)
+            try await store.stepSucceeded(persisted.position, attempt: attempt, startedAt: started, outcome: outcome, finishesJob: finishesJob, of: job)
             if let residual = outcome.residual { logger.notice("step left residual access", metadata: ["residual": "\(residual)"]) }
-            return nil
+            return finishesJob ? .succeeded : nil
         } catch is CancellationError {
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: "interrupted by shutdown")
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown"), of: job)

@@ -21,40 +21,29 @@ extension JobStore {
         }
     }
 
-    /// Persists the plan before the first vendor call; a no-op if another attempt already did.
-    func savePlan(_ steps: [VendorStep], for job: ClaimedJob) async throws {
-        guard !steps.isEmpty else { return }
+    /// Persists the plan before the first vendor call, with its first step started as attempt 1;
+    /// `false` if the job is no longer this worker's (cancelled, or its lease lost). Batched with
+    /// the other jobs' plans (``JobWrites``).
+    func savePlan(_ steps: [VendorStep], for job: ClaimedJob) async throws -> Bool {
+        guard !steps.isEmpty else { return true }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let positions = steps.indices.map { Int32($0) }
-        let names = steps.map(\.name)
-        let vendors = steps.map(\.vendor)
         let params = try steps.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        // One statement (one round trip): the lease check locks the job row for the insert, as
-        // a transaction around SELECT … FOR UPDATE and INSERT would.
-        try await pool.execute(
-            """
-            WITH held AS (
-                SELECT id FROM jobs WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running' FOR UPDATE
-            )
-            INSERT INTO job_steps (job_id, position, name, vendor, params)
-            SELECT held.id, p, n, v, j::jsonb
-            FROM held, unnest(\(positions)::int4[], \(names)::text[], \(vendors)::text[], \(params)::text[]) AS s(p, n, v, j)
-            ON CONFLICT (job_id, position) DO NOTHING
-            """
-        )
+        return try await writes.plans.submit(.init(jobID: job.id, names: steps.map(\.name), vendors: steps.map(\.vendor), params: params))
     }
 
-    /// Marks a step running and returns its attempt number (from 1).
-    func startStep(_ step: PersistedStep, of job: ClaimedJob) async throws -> Int {
-        let rows = try await pool.query(
-            """
-            UPDATE job_steps SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()), updated_at = now()
-            WHERE job_id = \(job.id) AND position = \(Int32(step.position))
-            RETURNING attempts
-            """
-        ).rows
-        return Int(try rows.first?.decode(Int64.self, at: 0) ?? Int64(step.attempts + 1))
+    /// Marks a step running and returns its attempt number (from 1); `nil` if the job is no
+    /// longer this worker's (cancelled, or its lease lost), in which case nothing changed.
+    func startStep(_ step: PersistedStep, of job: ClaimedJob) async throws -> Int? {
+        try await writes.starts.submit(.init(jobID: job.id, position: Int32(step.position)))
+    }
+
+    /// Records a step's success and its attempt, and the job's success with its last step.
+    func stepSucceeded(_ position: Int, attempt: Int, startedAt: Date, outcome: StepOutcome, finishesJob: Bool, of job: ClaimedJob) async throws {
+        try await writes.successes.submit(.init(
+            jobID: job.id, position: Int32(position), attempt: Int32(attempt), startedAt: startedAt,
+            summary: outcome.summary, residual: outcome.residual, finishesJob: finishesJob
+        ))
     }
 
     /// Undoes ``startStep(_:of:)`` for a run that made no vendor call (no slot in the budget, or an

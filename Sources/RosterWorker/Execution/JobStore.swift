@@ -9,6 +9,15 @@ struct JobStore: Sendable {
     let pool: PostgresPool
     let workerID: String
     let lease: Duration
+    /// The hot writes, batched across this process's jobs.
+    let writes: JobWrites
+
+    init(pool: PostgresPool, workerID: String, lease: Duration) {
+        self.pool = pool
+        self.workerID = workerID
+        self.lease = lease
+        self.writes = JobWrites(pool: pool, workerID: workerID)
+    }
 
     var leaseSeconds: Double { Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18 }
 
@@ -20,7 +29,9 @@ struct JobStore: Sendable {
     /// Lanes are strict: while any job of a higher priority is runnable or running anywhere, only
     /// jobs of that priority are claimed. A leaver's revocation never shares the vendors' rate
     /// budget or the workers' slots with a joiner backlog; joiners wait the few seconds it takes.
-    func claim(limit: Int) async throws -> [ClaimedJob] {
+    ///
+    /// The same round trip reads each job's event and whether it already has a plan.
+    func claim(limit: Int) async throws -> [JobClaim] {
         let rows = try await pool.query(
             """
             WITH lane AS (
@@ -54,22 +65,28 @@ struct JobStore: Sendable {
                 ORDER BY j.priority DESC, j.employee_order, j.id
                 LIMIT \(Int64(limit))
                 FOR UPDATE SKIP LOCKED
+            ),
+            claimed AS (
+                UPDATE jobs SET status = 'running', lease_owner = \(workerID),
+                       lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
+                       attempts = jobs.attempts + 1, updated_at = now()
+                FROM candidates WHERE jobs.id = candidates.id
+                RETURNING jobs.id, jobs.event_id, jobs.employee_id, jobs.type, jobs.priority, jobs.attempts
             )
-            UPDATE jobs SET status = 'running', lease_owner = \(workerID),
-                   lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
-                   attempts = jobs.attempts + 1, updated_at = now()
-            FROM candidates WHERE jobs.id = candidates.id
-            RETURNING jobs.id, jobs.event_id, jobs.employee_id, jobs.type, jobs.priority, jobs.attempts
+            SELECT c.id, c.event_id, c.employee_id, c.type, c.priority, c.attempts, e.payload::text,
+                   EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = c.id)
+            FROM claimed c LEFT JOIN events e ON e.event_id = c.event_id
             """
         ).rows
         return try rows.compactMap { row in
             guard let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 3)) else { return nil }
-            return ClaimedJob(
+            let job = ClaimedJob(
                 id: try row.decode(Int64.self, at: 0), eventID: try row.decode(String.self, at: 1),
                 employeeID: try row.decode(String.self, at: 2), kind: kind,
                 priority: Int16(try row.decode(Int64.self, at: 4)), attempts: Int(try row.decode(Int64.self, at: 5))
             )
-        }.sorted { ($0.priority, -$0.id) > ($1.priority, -$1.id) }
+            return JobClaim(job: job, payload: try row.decode(String?.self, at: 6), hasPlan: try row.decode(Bool.self, at: 7))
+        }.sorted { ($0.job.priority, -$0.job.id) > ($1.job.priority, -$1.job.id) }
     }
 
     /// Extends the leases of the jobs this worker is running; returns the ids it still holds.
@@ -95,14 +112,6 @@ struct JobStore: Sendable {
             WHERE status = 'running' AND lease_expires_at < now()
             """
         )
-    }
-
-    /// Whether this worker still holds the job and it is still meant to run (not cancelled).
-    func stillHeld(_ job: ClaimedJob) async throws -> Bool {
-        let rows = try await pool.query(
-            "SELECT 1 FROM jobs WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'"
-        ).rows
-        return !rows.isEmpty
     }
 
     /// Lets go of a job that stopped running under us (cancelled, or we are shutting down).
@@ -151,10 +160,10 @@ struct JobStore: Sendable {
         )
     }
 
-    /// The event a job came from (its payload as stored at ingest).
-    func event(of job: ClaimedJob) async throws -> HREvent {
-        let rows = try await pool.query("SELECT payload::text FROM events WHERE event_id = \(job.eventID)").rows
-        guard let payload = try rows.first?.decode(String.self, at: 0) else {
+    /// The event a claimed job came from (its payload as stored at ingest, read by the claim).
+    func event(of claim: JobClaim) throws -> HREvent {
+        let job = claim.job
+        guard let payload = claim.payload else {
             throw ExecutionError.missingEvent(job.eventID)
         }
         do {

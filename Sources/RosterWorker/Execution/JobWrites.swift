@@ -1,0 +1,134 @@
+import Foundation
+import RosterCore
+import RosterPostgres
+
+/// The executor's hot writes, each coalesced across the jobs of this process (see
+/// ``WriteCoalescer``): a fresh job's plan with its first step started, a later step started,
+/// and a step's success with its attempt row (and, for a job's last step, the job's success).
+///
+/// Every statement checks the lease the way the single-job writes do (`lease_owner` and
+/// `status = 'running'`), per job, so batching changes round trips, never what a write may touch.
+final class JobWrites: Sendable {
+    struct Plan: Sendable {
+        var jobID: Int64
+        var names: [String]
+        var vendors: [String]
+        /// Each step's parameters as JSON.
+        var params: [String]
+    }
+
+    struct Start: Sendable {
+        var jobID: Int64
+        var position: Int32
+    }
+
+    struct Success: Sendable {
+        var jobID: Int64
+        var position: Int32
+        var attempt: Int32
+        var startedAt: Date
+        var summary: String
+        var residual: String?
+        /// The job's last unfinished step: its success is the job's.
+        var finishesJob: Bool
+    }
+
+    /// Whether the job was still held and its plan is now persisted.
+    let plans: WriteCoalescer<Plan, Bool>
+    /// The step's attempt number, or `nil` if the job is no longer held (cancelled, or the lease lost).
+    let starts: WriteCoalescer<Start, Int?>
+    let successes: WriteCoalescer<Success, Void>
+
+    init(pool: PostgresPool, workerID: String) {
+        plans = WriteCoalescer { batch in try await Self.savePlans(batch, pool: pool, workerID: workerID) }
+        starts = WriteCoalescer { batch in try await Self.startSteps(batch, pool: pool, workerID: workerID) }
+        successes = WriteCoalescer { batch in
+            try await Self.recordSuccesses(batch, pool: pool, workerID: workerID)
+            return Array(repeating: (), count: batch.count)
+        }
+    }
+
+    /// Inserts the plans of the jobs still held (rows locked in id order, so two statements
+    /// never deadlock on each other), with each plan's first step already running as attempt 1:
+    /// the runner starts it next, and this saves that round trip.
+    private static func savePlans(_ batch: [Plan], pool: PostgresPool, workerID: String) async throws -> [Bool] {
+        var jobIDs: [Int64] = [], positions: [Int32] = [], names: [String] = [], vendors: [String] = [], params: [String] = []
+        for plan in batch {
+            for index in plan.names.indices {
+                jobIDs.append(plan.jobID)
+                positions.append(Int32(index))
+                names.append(plan.names[index])
+                vendors.append(plan.vendors[index])
+                params.append(plan.params[index])
+            }
+        }
+        let distinct = Array(Set(batch.map(\.jobID)))
+        let rows = try await pool.query(
+            """
+            WITH held AS (
+                SELECT id FROM jobs WHERE id = ANY(\(distinct)::int8[]) AND lease_owner = \(workerID) AND status = 'running'
+                ORDER BY id FOR UPDATE
+            ),
+            inserted AS (
+                INSERT INTO job_steps (job_id, position, name, vendor, params, status, attempts, started_at)
+                SELECT s.job_id, s.p, s.n, s.v, s.j::jsonb,
+                       CASE WHEN s.p = 0 THEN 'running' ELSE 'pending' END, CASE WHEN s.p = 0 THEN 1 ELSE 0 END,
+                       CASE WHEN s.p = 0 THEN now() END
+                FROM unnest(\(jobIDs)::int8[], \(positions)::int4[], \(names)::text[], \(vendors)::text[], \(params)::text[])
+                     AS s(job_id, p, n, v, j)
+                JOIN held ON held.id = s.job_id
+                ON CONFLICT (job_id, position) DO NOTHING
+                RETURNING job_id
+            )
+            SELECT id FROM held
+            """
+        ).rows
+        let held = Set(try rows.map { try $0.decode(Int64.self, at: 0) })
+        return batch.map { held.contains($0.jobID) }
+    }
+
+    /// Marks each step running and counts its attempt, only where the job is still held.
+    private static func startSteps(_ batch: [Start], pool: PostgresPool, workerID: String) async throws -> [Int?] {
+        let rows = try await pool.query(
+            """
+            UPDATE job_steps SET status = 'running', attempts = job_steps.attempts + 1,
+                   started_at = coalesce(job_steps.started_at, now()), updated_at = now()
+            FROM unnest(\(batch.map(\.jobID))::int8[], \(batch.map(\.position))::int4[]) AS s(job_id, p), jobs
+            WHERE job_steps.job_id = s.job_id AND job_steps.position = s.p
+              AND jobs.id = s.job_id AND jobs.lease_owner = \(workerID) AND jobs.status = 'running'
+            RETURNING job_steps.job_id, job_steps.position, job_steps.attempts
+            """
+        ).rows
+        var attempts: [Int64: [Int32: Int]] = [:]
+        for row in rows {
+            attempts[try row.decode(Int64.self, at: 0), default: [:]][Int32(try row.decode(Int64.self, at: 1))] = Int(try row.decode(Int64.self, at: 2))
+        }
+        return batch.map { attempts[$0.jobID]?[$0.position] }
+    }
+
+    /// The step succeeded: its row, its attempt, and for a last step the job, in one statement.
+    private static func recordSuccesses(_ batch: [Success], pool: PostgresPool, workerID: String) async throws {
+        try await pool.execute(
+            """
+            WITH s AS (
+                SELECT * FROM unnest(\(batch.map(\.jobID))::int8[], \(batch.map(\.position))::int4[], \(batch.map(\.attempt))::int4[],
+                                     \(batch.map(\.startedAt))::timestamptz[], \(batch.map(\.summary))::text[],
+                                     \(batch.map { $0.residual ?? "" })::text[], \(batch.map(\.finishesJob))::bool[])
+                       AS s(job_id, p, attempt, started_at, summary, residual, finishes_job)
+            ),
+            steps AS (
+                UPDATE job_steps SET status = 'succeeded', residual = nullif(s.residual, ''), last_error = NULL,
+                       recovery_point = 'finished', finished_at = now(), updated_at = now()
+                FROM s WHERE job_steps.job_id = s.job_id AND job_steps.position = s.p
+            ),
+            attempts AS (
+                INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, outcome, message)
+                SELECT s.job_id, s.p, s.attempt, \(workerID), s.started_at, 'succeeded', s.summary FROM s
+            )
+            UPDATE jobs SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL,
+                   lease_expires_at = NULL, last_error = NULL
+            FROM s WHERE jobs.id = s.job_id AND s.finishes_job AND jobs.lease_owner = \(workerID) AND jobs.status = 'running'
+            """
+        )
+    }
+}
