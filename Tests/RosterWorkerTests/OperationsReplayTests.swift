@@ -77,7 +77,7 @@ struct OperationsReplayTests {
 
             // The vendor is added to the configuration: the same bytes become an event and a job.
             let fixed = try TestConfiguration.write(brokers: f.cluster.bootstrapServers, databaseURL: url, topic: f.topic, group: f.group)
-            let dry = try await RosterProcess.run(["dlq", "replay", String(ids[0]), "--reason", "posthog configured", "--dry-run"], environment: ["ROSTER_CONFIG": fixed.path])
+            let dry = try await RosterProcess.run(["dlq", "replay", String(ids[0]), "--reason", "posthog configured", "--dry-run"], environment: ["ROSTER_CONFIG": fixed.path, "USER": "tester"])
             #expect(dry.status == 0 && dry.output.contains("would become event needs-posthog"), "\(dry.output)")
             #expect(try await f.count("SELECT count(*) FROM jobs") == 0)
             let replay = try await RosterProcess.run(["dlq", "replay", String(ids[0]), "--reason", "posthog configured"], environment: ["ROSTER_CONFIG": fixed.path, "USER": "tester"])

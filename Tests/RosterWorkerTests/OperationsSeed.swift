@@ -45,7 +45,7 @@ enum OperationsSeed {
             ).rows[0].decode(Int64.self, at: 0)
         }
         func step(_ job: Int64, _ position: Int32, _ name: String, vendor: String, project: String, role: String? = nil,
-                  status: String, attempts: Int32, state: String = "{}", error: String? = nil) async throws {
+                  status: String, attempts: Int32, state: String = "{}", error: String? = nil, minutesAgo: Int) async throws {
             let params = role.map { #"{"action":"\#(name)","project":"\#(project)","role":"\#($0)","vendor":"\#(vendor)"}"# }
                 ?? #"{"action":"\#(name)","project":"\#(project)","vendor":"\#(vendor)"}"#
             try await pool.execute(
@@ -59,8 +59,10 @@ enum OperationsSeed {
                 let outcome = status == "succeeded" && attempt == attempts - 1 ? "succeeded" : status == "failed" && attempt == attempts - 1 ? "failed" : "retry"
                 try await pool.execute(
                     """
-                    INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, outcome, http_status, message)
-                    VALUES (\(job), \(position), \(attempt + 1), 'w1', now() - interval '5 minutes', \(outcome),
+                    INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, finished_at, outcome, http_status, message)
+                    VALUES (\(job), \(position), \(attempt + 1), 'w1',
+                            now() - make_interval(mins => \(Int32(minutesAgo)), secs => \(Double(-position * 10 - attempt * 2))),
+                            now() - make_interval(mins => \(Int32(minutesAgo)), secs => \(Double(-position * 10 - attempt * 2 - 1))), \(outcome),
                             \(outcome == "succeeded" ? nil : Int32(503)), \(outcome == "succeeded" ? "done" : "HTTP 503"))
                     """
                 )
@@ -72,18 +74,18 @@ enum OperationsSeed {
         jobs.retrying = try await job("evt-retrying", type: "changed", employee: "E3", status: "retrying", minutesAgo: 50)
         try await pool.execute("UPDATE jobs SET attempts = 2, last_error = 'reconcile at openai failed (HTTP 503): unavailable', run_after = now() + interval '1 minute' WHERE id = \(jobs.retrying)")
         jobs.succeeded = try await job("evt-succeeded", employee: "E4", status: "succeeded", minutesAgo: 40)
-        try await step(jobs.succeeded, 0, "ensure_project", vendor: "openai", project: "research-ai", status: "succeeded", attempts: 1, state: #"{"values":{"project_id":"proj_1"}}"#)
-        try await step(jobs.succeeded, 1, "ensure_access", vendor: "openai", project: "research-ai", role: "member", status: "succeeded", attempts: 1, state: #"{"values":{"invite_id":"inv_1","project_id":"proj_1"}}"#)
+        try await step(jobs.succeeded, 0, "ensure_project", vendor: "openai", project: "research-ai", status: "succeeded", attempts: 1, state: #"{"values":{"project_id":"proj_1"}}"#, minutesAgo: 40)
+        try await step(jobs.succeeded, 1, "ensure_access", vendor: "openai", project: "research-ai", role: "member", status: "succeeded", attempts: 1, state: #"{"values":{"invite_id":"inv_1","project_id":"proj_1"}}"#, minutesAgo: 40)
         try await pool.execute("UPDATE jobs SET attempts = 1, finished_at = now() - interval '39 minutes' WHERE id = \(jobs.succeeded)")
         jobs.dead = try await job("evt-dead", employee: "E5", status: "dead", minutesAgo: 30, access: [("posthog", "analytics", "member")])
-        try await step(jobs.dead, 0, "ensure_project", vendor: "posthog", project: "analytics", status: "succeeded", attempts: 1, state: #"{"values":{"project_id":"42"}}"#)
+        try await step(jobs.dead, 0, "ensure_project", vendor: "posthog", project: "analytics", status: "succeeded", attempts: 1, state: #"{"values":{"project_id":"42"}}"#, minutesAgo: 30)
         try await step(jobs.dead, 1, "ensure_access", vendor: "posthog", project: "analytics", role: "member", status: "failed", attempts: 3,
-                       error: "ensure_access at posthog failed (HTTP 503): unavailable (gave up after 3 attempts)")
+                       error: "ensure_access at posthog failed (HTTP 503): unavailable (gave up after 3 attempts)", minutesAgo: 30)
         try await pool.execute("UPDATE jobs SET attempts = 3, last_error = 'ensure_access at posthog failed (HTTP 503): unavailable (gave up after 3 attempts)', finished_at = now() - interval '29 minutes' WHERE id = \(jobs.dead)")
         jobs.cancelled = try await job("evt-cancelled", employee: "E6", status: "cancelled", minutesAgo: 20, order: 1)
         try await pool.execute("UPDATE jobs SET cancel_reason = 'superseded by offboarding evt-leaver', finished_at = now() - interval '10 minutes' WHERE id = \(jobs.cancelled)")
         jobs.offboarding = try await job("evt-leaver", type: "offboarding", employee: "E6", status: "succeeded", minutesAgo: 10, order: 2)
-        try await step(jobs.offboarding, 0, "revoke_invites", vendor: "openai", project: "-", status: "succeeded", attempts: 1, state: #"{"lists":{"deleted_invites":["inv_9"]}}"#)
+        try await step(jobs.offboarding, 0, "revoke_invites", vendor: "openai", project: "-", status: "succeeded", attempts: 1, state: #"{"lists":{"deleted_invites":["inv_9"]}}"#, minutesAgo: 10)
         try await pool.execute("UPDATE jobs SET attempts = 1, finished_at = now() - interval '8 minutes' WHERE id = \(jobs.offboarding)")
         try await pool.execute(
             """
