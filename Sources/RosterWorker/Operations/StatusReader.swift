@@ -70,7 +70,7 @@ public struct StatusReader: Sendable {
             do {
                 result.partitions = try await observer.lag(timeout: timeout)
             } catch {
-                result.error = "\(error)"
+                result.error = "cannot read the group's offsets from \(configuration.kafka.brokers): \(error)"
             }
             await observer.close()
         } catch {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import RosterWorker
 
 struct StatusCommand: AsyncParsableCommand {
@@ -16,6 +17,9 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.withOperations { pool, configuration, logger in
+            // An unreachable Kafka is part of the report; librdkafka's reconnect warnings would only repeat it.
+            var logger = logger
+            if global.logLevel == nil { logger.logLevel = .error }
             let report = try await StatusReader(pool: pool, configuration: configuration, logger: logger).report(kafkaTimeout: .seconds(kafkaTimeout))
             output.emit(table: report.rendered(colour: output.colour), json: report.json)
         }
