@@ -114,7 +114,9 @@ extension PostHogClient {
                 let id = created.first { $0.hasEmail(entry.request.targetEmail) }?.id
                 let outcome = PostHogInviteItemOutcome.invited(
                     inviteID: id, request: entry.request, replaced: entry.replaced, bulkSize: chunk.count)
-                return entry.indices.map { ($0, .success(outcome)) }
+                return entry.indices.map { index -> (Int, Result<PostHogInviteItemOutcome, any Error>) in
+                    (index, .success(outcome))
+                }
             }
         } catch let error as VendorError where error.status == 400 && chunk.count > 1 {
             let half = chunk.count / 2
@@ -122,13 +124,17 @@ extension PostHogClient {
         } catch {
             var failure: any Error = error
             if var vendorError = error as? VendorError, vendorError.status == 400,
-                vendorError.message.localizedCaseInsensitiveContains("already belongs")
+                vendorError.message.lowercased().contains("already belongs")
             {
                 // Joined between our listing and the call: the retried step sees the membership.
                 vendorError.classification = .retryable
                 failure = vendorError
             }
-            return chunk.flatMap { entry in entry.indices.map { ($0, .failure(failure)) } }
+            return chunk.flatMap { entry in
+                entry.indices.map { index -> (Int, Result<PostHogInviteItemOutcome, any Error>) in
+                    (index, .failure(failure))
+                }
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+import RosterPostgres
+
 // MARK: - A resource lock that may stop being needed
 
 extension JobStore {
