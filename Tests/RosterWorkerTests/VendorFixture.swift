@@ -49,7 +49,7 @@ final class VendorFixture: Sendable {
               posthog: {kind: posthog, base_url: "\(p)", organization_id: "\(posthog.organizationID)",
                         api_key_env: ROSTER_TEST_POSTHOG_KEY, \(batch), \(common)}
               confident: {kind: confident-ai, base_url: "\(c)", api_key_env: ROSTER_TEST_CONFIDENT_KEY, \(batch), \(common)}
-              relevance: {kind: relevance-ai, base_url: "\(r)/latest", organization_id: "\(relevance.organizationID)",
+              relevance: {kind: relevance-ai, base_url: "\(r)", organization_id: "\(relevance.organizationID)",
                           project_id: "\(relevance.defaultProjectID)", api_key_env: ROSTER_TEST_RELEVANCE_KEY, \(common)}
             """
         var environment: [String: String] = [:]
@@ -85,6 +85,10 @@ final class VendorFixture: Sendable {
         try await execution.waitForJobsToFinish(count, timeout: timeout, workers: [worker])
         worker.kill(SIGTERM)
         #expect(await worker.waitForExit() == 0)
+        let unfinished = try await strings(
+            "SELECT status || ' ' || event_id || ': ' || coalesce(last_error, '') FROM jobs WHERE status <> 'succeeded' ORDER BY id LIMIT 5"
+        )
+        if !unfinished.isEmpty { print("jobs not succeeded: \(unfinished)") }
     }
 
     /// Puts every job back to the start (steps pending, state forgotten) and runs them again.
@@ -100,9 +104,11 @@ final class VendorFixture: Sendable {
         try await ingest.pool.query(PostgresQuery(unsafeSQL: sql)).rows.map { try $0.decode(String.self, at: 0) }
     }
 
-    /// Mutating calls a fake admitted, as `METHOD path body`.
+    /// Mutating calls a fake admitted, as `METHOD path body` (Relevance AI's `POST …/list`
+    /// lookups are not mutations).
     static func mutations(_ calls: FakeCallLog) -> [String] {
-        calls.mutatingCalls.filter(\.wasAdmitted).map { "\($0.method) \($0.path) \($0.body ?? "")" }
+        calls.mutatingCalls.filter { $0.wasAdmitted && !$0.path.hasSuffix("/list") }
+            .map { "\($0.method) \($0.path) \($0.body ?? "")" }
     }
 }
 
