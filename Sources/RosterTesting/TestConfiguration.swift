@@ -14,7 +14,7 @@ public enum TestConfiguration {
     public static func write(
         brokers: String, databaseURL: String, topic: String, group: String, dlqTopic: String? = nil,
         sessionTimeoutMs: Int = 3000, batchSize: Int = 500, vendors: String = placeholderVendors,
-        executorEnabled: Bool = false, extra: String = ""
+        executorEnabled: Bool = false, executorConcurrency: Int = 8, extra: String = ""
     ) throws -> URL {
         let url = TestWorkDirectory.url.appendingPathComponent("roster-\(UUID().uuidString.prefix(8)).yaml")
         let yaml = """
@@ -34,6 +34,7 @@ public enum TestConfiguration {
               max_message_bytes: 65536
             executor:
               enabled: \(executorEnabled)
+              concurrency: \(executorConcurrency)
               poll_ms: 200
             \(vendors)
             policy:

@@ -103,7 +103,9 @@ struct JobRunner: Sendable {
                 // Steps that may create projects go one at a time per vendor: look-before-create
                 // is only safe when nobody else is between the look and the create.
                 if vendor.connector.mayCreateProjects, step.action == .ensureProject || step.action == .reconcile {
-                    return try await store.withResourceLock("create-projects:\(step.vendor)", job: job) {
+                    let connector = vendor.connector
+                    let stillNeeded = { connector.needsProjectCreationLock(for: step) }
+                    return try await store.withResourceLock("create-projects:\(step.vendor)", job: job, while: stillNeeded) {
                         try await vendor.connector.run(step, for: event.employee, context: context)
                     }
                 }
