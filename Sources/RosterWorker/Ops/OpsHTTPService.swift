@@ -107,7 +107,7 @@ public struct OpsHTTPService: Service {
         )
         defer { address.finish() }
         try await withGracefulShutdownHandler {
-            try await application.runService()
+            try await application.run()
         } onGracefulShutdown: {
             stopping.store(true, ordering: .relaxed)
         }

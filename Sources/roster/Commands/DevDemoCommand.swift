@@ -86,6 +86,7 @@ struct DevDemoCommand: AsyncParsableCommand {
         try yaml.write(to: configURL, atomically: true, encoding: .utf8)
         var shellEnvironment = "export ROSTER_CONFIG='\(configURL.path)'\n"
         for (name, value) in fakes.keys.sorted(by: { $0.0 < $1.0 }) { shellEnvironment += "export \(name)='\(value)'\n" }
+        shellEnvironment += "alias roster='\(Self.executablePath)'\n"
         try shellEnvironment.write(to: stack.work.appendingPathComponent("env"), atomically: true, encoding: .utf8)
         let configuration = try ConfigurationLoader(environment: [:]).load(path: configURL.path)
 
@@ -119,17 +120,16 @@ struct DevDemoCommand: AsyncParsableCommand {
         } else {
             say("dev: jobs did not settle within \(timeout) s; the table above shows where they are")
         }
-        let roster = Self.executablePath
         let metricsURL = port.map { "http://127.0.0.1:\($0)/metrics" } ?? "(ops HTTP not listening)"
-        let firstEmployee = try await report.firstEmployee() ?? "E1001"
+        let leaver = try await report.firstEmployee() ?? "E1001"
         let next = """
             Look further (with --keep, in another shell, after: source \(stack.work.path)/env):
-              \(roster) jobs list                       # every job, newest first (--status dead, --output json)
-              \(roster) jobs show 1                     # one job: its event, plan, steps and attempts
-              \(roster) status                          # lag, jobs by state, limiters and breakers
-              \(roster) dlq list                        # dead letters, and `dlq replay` once fixed
-              \(roster) audit --employee \(firstEmployee)              # every vendor mutation for one person
-              \(roster) replay ID --reason "…" --dry-run  # what a replay would do
+              roster jobs list                          # every job, newest first (--status dead, --output json)
+              roster jobs show 3                        # one job: its event, plan, steps and attempts
+              roster status                             # consumer lag, jobs by state, limiters and breakers
+              roster dlq list                           # dead letters; `roster dlq replay` once fixed
+              roster audit --employee \(leaver)            # every vendor mutation for one person, time to revoke
+              roster replay ID --reason "…" --dry-run   # what a replay would do, changing nothing
               curl -s \(metricsURL) | grep ^roster_
               psql '\(databaseURL)'
             """

@@ -28,22 +28,29 @@ struct PrivatePostgres {
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         let asRoot = getuid() == 0
         if asRoot { _ = try await Subprocess.run(["/bin/chown", "postgres:postgres", directory.path], output: "/dev/null") }
+        // The server writes server.log as its own user; our helpers' output goes elsewhere.
         let log = directory.appendingPathComponent("server.log").path
+        let helperLog = directory.appendingPathComponent("setup.log").path
+        func failure(_ what: String, _ status: Int32) -> Subprocess.Failure {
+            let tail = [helperLog, log].compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+                .joined(separator: "\n").split(separator: "\n").suffix(15).joined(separator: "\n")
+            return Subprocess.Failure(description: "\(what) failed (status \(status)):\n\(tail)")
+        }
         let data = directory.appendingPathComponent("data").path
         func owner(_ argv: [String]) -> [String] { asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv }
 
         let initdb = try await Subprocess.run(
             owner([binaries.appendingPathComponent("initdb").path, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
-            output: log
+            output: helperLog
         )
-        guard initdb == 0 else { throw Subprocess.Failure(description: "initdb failed (status \(initdb)); see \(log)") }
+        guard initdb == 0 else { throw failure("initdb", initdb) }
         let port = try freePort()
         let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=100"
         let started = try await Subprocess.run(
             owner([binaries.appendingPathComponent("pg_ctl").path, "-D", data, "-l", log, "-w", "-t", "30", "-o", options, "start"]),
-            output: log
+            output: helperLog
         )
-        guard started == 0 else { throw Subprocess.Failure(description: "pg_ctl start failed (status \(started)); see \(log)") }
+        guard started == 0 else { throw failure("pg_ctl start", started) }
         let server = PrivatePostgres(directory: directory, binaries: binaries, port: port)
         let admin = try await PostgresConnection.connect(try PostgresConfiguration(url: "postgresql://postgres@127.0.0.1:\(port)/postgres"), logger: logger)
         defer { admin.close() }
