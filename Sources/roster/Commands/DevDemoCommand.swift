@@ -128,7 +128,7 @@ struct DevDemoCommand: AsyncParsableCommand {
               roster jobs show 3                        # one job: its event, plan, steps and attempts
               roster status                             # consumer lag, jobs by state, limiters and breakers
               roster dlq list                           # dead letters; `roster dlq replay` once fixed
-              roster audit --employee \(leaver)            # every vendor mutation for one person, time to revoke
+              \("roster audit --employee \(leaver)".padding(toLength: 42, withPad: " ", startingAt: 0))# every vendor mutation for one person, time to revoke
               roster replay ID --reason "…" --dry-run   # what a replay would do, changing nothing
               curl -s \(metricsURL) | grep ^roster_
               psql '\(databaseURL)'
