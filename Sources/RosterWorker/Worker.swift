@@ -70,10 +70,11 @@ public struct Worker: Sendable {
         observerConfiguration.clientID = "roster-\(id)-observer"
         let observer = try KafkaConsumer.observer(configuration: observerConfiguration, logger: logger)
         let opsAddress = OpsHTTPService.BoundAddress()
+        let shutdown = ShutdownSignal()
         let ops = try OpsHTTPService(
             listen: configuration.http.listen, registry: registry,
             readiness: ReadinessCheck(pool: pool, kafka: observer, topic: configuration.kafka.topic),
-            logger: logger, address: opsAddress
+            logger: logger, address: opsAddress, shutdown: shutdown
         )
         let refresher = MetricsRefresher(
             pool: pool, vendors: Array(configuration.vendors.keys), observer: observer,
@@ -94,6 +95,8 @@ public struct Worker: Sendable {
                 throw error
             }
         }
+        // Last, so the group tells it first: /readyz says 503 from the start of the shutdown.
+        services.append(ShutdownSignal.Watcher(signal: shutdown))
         return Worker(
             workerID: id, pool: pool, services: services, httpClient: httpClient, observer: observer, logger: logger,
             metrics: metrics, opsAddress: opsAddress

@@ -49,6 +49,8 @@ public struct OpsHTTPService: Service {
     let logger: Logger
     /// Where the server listens, once it does.
     public let address: BoundAddress
+    /// Set when the worker begins to shut down (``ShutdownSignal/Watcher``).
+    let shutdown: ShutdownSignal
 
     /// - Parameters:
     ///   - listen: `host:port` (``ListenAddress``).
@@ -56,7 +58,11 @@ public struct OpsHTTPService: Service {
     ///   - readiness: What `/readyz` checks; `nil` makes it follow `/healthz`.
     ///   - logger: For start and stop only.
     /// - Throws: ``ListenAddress/Invalid`` for a bad `listen`.
-    public init(listen: String, registry: PrometheusCollectorRegistry, readiness: ReadinessCheck?, logger: Logger, address: BoundAddress = BoundAddress()) throws {
+    ///   - shutdown: Makes `/readyz` answer 503 once set (this service's own graceful shutdown does too).
+    public init(
+        listen: String, registry: PrometheusCollectorRegistry, readiness: ReadinessCheck?, logger: Logger,
+        address: BoundAddress = BoundAddress(), shutdown: ShutdownSignal = ShutdownSignal()
+    ) throws {
         let parsed = try ListenAddress(listen)
         self.host = parsed.host
         self.port = parsed.port
@@ -64,18 +70,18 @@ public struct OpsHTTPService: Service {
         self.readiness = readiness
         self.logger = logger
         self.address = address
+        self.shutdown = shutdown
     }
 
     public func run() async throws {
         let router = Router()
-        let (registry, readiness) = (self.registry, self.readiness)
-        let stopping = Atomic(false)
+        let (registry, readiness, shutdown) = (self.registry, self.readiness, self.shutdown)
         router.get("healthz") { _, _ in
             Self.text("ok\n")
         }
         router.get("readyz") { _, _ in
             var report = await readiness?.run() ?? ReadinessCheck.Report(checks: [:])
-            if stopping.load(ordering: .relaxed) { report.checks["shutdown"] = "the worker is shutting down" }
+            if shutdown.isShuttingDown { report.checks["shutdown"] = "the worker is shutting down" }
             return Response(
                 status: report.isReady ? .ok : .serviceUnavailable,
                 headers: [.contentType: "application/json"],
@@ -109,7 +115,7 @@ public struct OpsHTTPService: Service {
         try await withGracefulShutdownHandler {
             try await application.run()
         } onGracefulShutdown: {
-            stopping.store(true, ordering: .relaxed)
+            shutdown.set()
         }
     }
 
