@@ -17,7 +17,7 @@ public enum TestConfiguration {
         brokers: String, databaseURL: String, topic: String, group: String, dlqTopic: String? = nil,
         sessionTimeoutMs: Int = 3000, batchSize: Int = 500, vendors: String = placeholderVendors,
         executorEnabled: Bool = false, extra: String = "",
-        http: String = #"http: {listen: "127.0.0.1:0", metrics_refresh_ms: 500}"#
+        http: String = #"http: {listen: "127.0.0.1:0", metrics_refresh_ms: 1000}"#
     ) throws -> URL {
         let url = TestWorkDirectory.url.appendingPathComponent("roster-\(UUID().uuidString.prefix(8)).yaml")
         let yaml = """

@@ -43,7 +43,7 @@ struct WorkerOpsTests {
             try await f.waitForJobsToFinish(2, workers: [worker])
             #expect(try await f.jobStatuses() == ["succeeded": 2])
 
-            // Gauges come from Postgres every metrics_refresh_ms (500 ms in tests).
+            // Gauges come from Postgres every metrics_refresh_ms (1 s in tests).
             var text = try PrometheusText("")
             for _ in 0..<100 {
                 text = try PrometheusText(try await httpGet("http://127.0.0.1:\(port)/metrics").body)
