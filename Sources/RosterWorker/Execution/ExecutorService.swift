@@ -84,7 +84,8 @@ public struct ExecutorService: Service {
                 for job in claimed {
                     running.ids.withLock { _ = $0.insert(job.id) }
                     group.addTask {
-                        _ = await runner.run(job)
+                        let result = await runner.run(job)
+                        RosterMetrics.current.jobRun(type: job.kind, status: result.metricsStatus)
                         running.ids.withLock { _ = $0.remove(job.id) }
                         wake.signal()
                     }

@@ -21,6 +21,16 @@ struct JobRunner: Sendable {
         case dead
         /// Cancelled (superseded or by an operator) or the lease was lost: we just let go.
         case released
+
+        /// The `status` label of ``RosterMetrics/Name/jobRuns``.
+        var metricsStatus: String {
+            switch self {
+            case .succeeded: "succeeded"
+            case .retrying: "retrying"
+            case .dead: "dead"
+            case .released: "released"
+            }
+        }
     }
 
     func run(_ job: ClaimedJob) async -> Result {
@@ -53,6 +63,7 @@ struct JobRunner: Sendable {
                 if let result = try await run(step, of: job, event: event, logger: logger) { return result }
             }
             try await store.succeed(job)
+            if job.kind == .offboarding { RosterMetrics.current.offboardingSucceeded(eventTime: event.time) }
             logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
             return .succeeded
         } catch let error as ExecutionError {
@@ -113,11 +124,13 @@ struct JobRunner: Sendable {
             }
             try await store.finishStep(persisted.position, of: job, status: .succeeded, outcome: outcome, error: nil)
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "succeeded", message: outcome.summary), of: job)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "succeeded", started: started)
             if let residual = outcome.residual { logger.notice("step left residual access", metadata: ["residual": "\(residual)"]) }
             return nil
         } catch is CancellationError {
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: "interrupted by shutdown")
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown"), of: job)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "cancelled", started: started)
             try await store.release(job, requeue: true)
             return .released
         } catch {
@@ -133,6 +146,7 @@ struct JobRunner: Sendable {
             // Wait and come back without spending an attempt, so joiners never die of waiting.
             let delay = vendorError.retryAfter ?? .seconds(1)
             try await store.deferStep(persisted.position, of: job)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "deferred", started: started)
             try await store.retry(job, after: delay, error: "\(step.name) at \(step.vendor) waiting: \(vendorError.redactedMessage)")
             logger.debug("step deferred; no call made", metadata: ["reason": "\(vendorError.code)"])
             return .retrying
@@ -146,6 +160,7 @@ struct JobRunner: Sendable {
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: cause)
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "retry", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
             try await store.retry(job, after: delay, error: cause)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "retry", started: started)
             logger.warning("step failed; will retry", metadata: ["attempt": "\(attempt)", "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)", "error": "\(message)"])
             return .retrying
         case .giveUp:
@@ -153,6 +168,7 @@ struct JobRunner: Sendable {
             try await store.finishStep(persisted.position, of: job, status: .failed, outcome: nil, error: reason)
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "failed", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
             try await store.kill(job, cause: reason)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "failed", started: started)
             logger.error("job is dead", metadata: ["attempt": "\(attempt)", "error": "\(message)"])
             return .dead
         }
