@@ -1,6 +1,8 @@
 import Foundation
 
-/// A `roster.yaml` for tests and `roster dev`, written to the test work directory.
+/// A `roster.yaml` for tests, written to the test work directory. Ops HTTP listens on a free
+/// port (parallel workers would collide on the default 9464); the worker logs it as
+/// `ops HTTP listening` with its `address`.
 public enum TestConfiguration {
     /// Four vendor instances at an unreachable address: enough for ingest, which only checks names.
     public static let placeholderVendors = """
@@ -14,7 +16,8 @@ public enum TestConfiguration {
     public static func write(
         brokers: String, databaseURL: String, topic: String, group: String, dlqTopic: String? = nil,
         sessionTimeoutMs: Int = 3000, batchSize: Int = 500, vendors: String = placeholderVendors,
-        executorEnabled: Bool = false, extra: String = ""
+        executorEnabled: Bool = false, executorConcurrency: Int = 8, extra: String = "",
+        http: String = #"http: {listen: "127.0.0.1:0", metrics_refresh_ms: 1000}"#
     ) throws -> URL {
         let url = TestWorkDirectory.url.appendingPathComponent("roster-\(UUID().uuidString.prefix(8)).yaml")
         let yaml = """
@@ -32,8 +35,10 @@ public enum TestConfiguration {
               batch_size: \(batchSize)
               batch_wait_ms: 100
               max_message_bytes: 65536
+            \(http)
             executor:
               enabled: \(executorEnabled)
+              concurrency: \(executorConcurrency)
               poll_ms: 200
             \(vendors)
             policy:

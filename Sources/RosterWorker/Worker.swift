@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Prometheus
 import RosterCore
 import RosterKafka
 import RosterPostgres
@@ -15,10 +16,28 @@ public struct Worker: Sendable {
     let pool: PostgresPool
     let services: [any Service]
     let httpClient: HTTPClient?
+    let observer: KafkaConsumer?
     let logger: Logger
+    /// The metrics this worker's services record (bound as ``RosterMetrics/current`` while it runs).
+    public let metrics: RosterMetrics
+    /// Where the ops HTTP server listens, once it does.
+    public let opsAddress: OpsHTTPService.BoundAddress
 
-    public static func make(configuration: RosterConfiguration, workerID: String?, logger: Logger) async throws -> Worker {
+    /// How long a graceful shutdown may take before the services are cancelled. Deployments give
+    /// the process longer than this before SIGKILL (Kubernetes `terminationGracePeriodSeconds: 60`,
+    /// systemd `TimeoutStopSec=60`).
+    public static let shutdownTimeout: Duration = .seconds(45)
+
+    /// Builds a worker: migrates the database, then assembles ops HTTP, the metrics refresher,
+    /// ingest and (when enabled) the executor.
+    ///
+    /// - Parameters:
+    ///   - registry: Where metrics go; `nil` uses the process registry
+    ///     (``RosterMetrics/bootstrapProcessRegistry()``, which also bootstraps `MetricsSystem`).
+    public static func make(configuration: RosterConfiguration, workerID: String?, logger: Logger, registry: PrometheusCollectorRegistry? = nil) async throws -> Worker {
         try KafkaVersion.check()
+        let registry = registry ?? RosterMetrics.bootstrapProcessRegistry()
+        let metrics = RosterMetrics(registry: registry)
         let id = workerID ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let pool = try PostgresPool(
             configuration: PostgresConfiguration(url: configuration.database.url),
@@ -47,7 +66,24 @@ public struct Worker: Sendable {
             options: .init(batchSize: configuration.ingest.batchSize, batchWait: .milliseconds(configuration.ingest.batchWaitMs), dlqTopic: configuration.kafka.dlqTopic),
             failpoints: Failpoints(), logger: logger
         )
-        var services: [any Service] = [ingest]
+        var observerConfiguration = consumerConfiguration
+        observerConfiguration.clientID = "roster-\(id)-observer"
+        let observer = try KafkaConsumer.observer(configuration: observerConfiguration, logger: logger)
+        let opsAddress = OpsHTTPService.BoundAddress()
+        let shutdown = ShutdownSignal()
+        let ops = try OpsHTTPService(
+            listen: configuration.http.listen, registry: registry,
+            readiness: ReadinessCheck(pool: pool, kafka: observer, topic: configuration.kafka.topic),
+            logger: logger, address: opsAddress, shutdown: shutdown
+        )
+        let refresher = MetricsRefresher(
+            pool: pool, vendors: Array(configuration.vendors.keys), observer: observer,
+            interval: .milliseconds(configuration.http.metricsRefreshMs), metrics: metrics, logger: logger
+        )
+        metrics.registerIngest()
+        for vendor in configuration.vendors.keys { metrics.registerVendor(vendor) }
+        // Shut down in reverse: the executor first, ops HTTP last (it answers until the end).
+        var services: [any Service] = [ops, refresher, ingest]
         var httpClient: HTTPClient?
         if configuration.executor.enabled {
             let client = HTTPVendorTransport.makeHTTPClient()
@@ -59,7 +95,12 @@ public struct Worker: Sendable {
                 throw error
             }
         }
-        return Worker(workerID: id, pool: pool, services: services, httpClient: httpClient, logger: logger)
+        // Last, so the group tells it first: /readyz says 503 from the start of the shutdown.
+        services.append(ShutdownSignal.Watcher(signal: shutdown))
+        return Worker(
+            workerID: id, pool: pool, services: services, httpClient: httpClient, observer: observer, logger: logger,
+            metrics: metrics, opsAddress: opsAddress
+        )
     }
 
     /// The executor with one governed transport per vendor instance: every call passes the
@@ -94,24 +135,32 @@ public struct Worker: Sendable {
     }
 
     public func run() async throws {
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                cancellationSignals: [],
-                logger: logger
-            )
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger
         )
+        configuration.maximumGracefulShutdownDuration = Self.shutdownTimeout
+        let group = ServiceGroup(configuration: configuration)
         logger.info("worker started", metadata: ["worker": "\(workerID)"])
         defer { pool.close() }
         do {
-            try await group.run()
+            try await RosterMetrics.$current.withValue(metrics) {
+                try await group.run()
+            }
         } catch {
+            await observer?.close()
             try? await httpClient?.shutdown()
             throw error
         }
+        await observer?.close()
         // Only now: every task that could use a vendor transport has finished.
         try? await httpClient?.shutdown()
         logger.info("worker stopped", metadata: ["worker": "\(workerID)"])
     }
 }
+
+/// A worker runs as a service too (`roster dev` nests it in its own group): its group then also
+/// shuts down when the enclosing one does.
+extension Worker: Service {}

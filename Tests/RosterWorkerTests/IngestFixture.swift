@@ -24,7 +24,7 @@ final class IngestFixture: Sendable {
     init(
         databaseURL: String, partitions: Int = 8, batchSize: Int = 500, dlqTopic: Bool = false,
         vendors: String = TestConfiguration.placeholderVendors, executorEnabled: Bool = false,
-        workerEnvironment: [String: String] = [:], extraConfiguration: String = ""
+        workerEnvironment: [String: String] = [:], extraConfiguration: String = "", executorConcurrency: Int = 8
     ) throws {
         cluster = try KafkaTestCluster(label: "ingest")
         topic = try cluster.makeTopic(partitions: Int32(partitions), name: "hr-events")
@@ -36,7 +36,7 @@ final class IngestFixture: Sendable {
             try TestConfiguration.write(
                 brokers: brokers, databaseURL: databaseURL, topic: topicName, group: groupName,
                 dlqTopic: dlqTopic ? "\(topicName).dlq" : nil, batchSize: batchSize, vendors: vendors,
-                executorEnabled: executor, extra: extraConfiguration
+                executorEnabled: executor, executorConcurrency: executorConcurrency, extra: extraConfiguration
             )
         }
         configURL = try write(executorEnabled)

@@ -100,11 +100,28 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
     }
 
     public struct HTTP: Sendable, Hashable, Codable {
-        /// `host:port` of the ops HTTP server. Override: `ROSTER_HTTP_LISTEN`.
+        /// `host:port` of the ops HTTP server (`/healthz`, `/readyz`, `/metrics`); port 0 picks a
+        /// free port. Default `127.0.0.1:9464`. Override: `ROSTER_HTTP_LISTEN`.
         public var listen: String
+        /// How often gauges read from Postgres and Kafka (jobs by state, breakers, consumer lag)
+        /// are refreshed, in milliseconds (default 15000).
+        public var metricsRefreshMs: Int
 
-        public init(listen: String = "127.0.0.1:9464") {
+        public init(listen: String = "127.0.0.1:9464", metricsRefreshMs: Int = 15_000) {
             self.listen = listen
+            self.metricsRefreshMs = metricsRefreshMs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case listen
+            case metricsRefreshMs = "metrics_refresh_ms"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let d = HTTP()
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            listen = try c.decodeIfPresent(String.self, forKey: .listen) ?? d.listen
+            metricsRefreshMs = try c.decodeIfPresent(Int.self, forKey: .metricsRefreshMs) ?? d.metricsRefreshMs
         }
     }
 

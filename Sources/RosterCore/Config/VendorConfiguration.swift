@@ -29,6 +29,9 @@ extension RosterConfiguration {
         /// Roster role name → the vendor's own role name (e.g. `admin: Manager` for Confident AI),
         /// on top of the defaults in ``RoleMapping``.
         public var roles: [String: String]?
+        /// Batching of invitations across jobs (PostHog, Confident AI); `nil` means
+        /// ``Batch/default``.
+        public var batch: Batch?
 
         public init(
             kind: Kind,
@@ -39,8 +42,10 @@ extension RosterConfiguration {
             rate: Rate? = nil,
             retry: Retry? = nil,
             roles: [String: String]? = nil,
-            breaker: Breaker? = nil
+            breaker: Breaker? = nil,
+            batch: Batch? = nil
         ) {
+            self.batch = batch
             self.kind = kind
             self.baseURL = baseURL
             self.apiKeyEnv = apiKeyEnv
@@ -69,10 +74,11 @@ extension RosterConfiguration {
             retry = try container.decodeIfPresent(Retry.self, forKey: .retry)
             breaker = try container.decodeIfPresent(Breaker.self, forKey: .breaker)
             roles = try container.decodeIfPresent([String: String].self, forKey: .roles)
+            batch = try container.decodeIfPresent(Batch.self, forKey: .batch)
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, rate, retry, breaker, roles
+            case kind, rate, retry, breaker, roles, batch
             case baseURL = "base_url"
             case apiKeyEnv = "api_key_env"
             case organizationID = "organization_id"
@@ -149,6 +155,38 @@ extension RosterConfiguration {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             failureThreshold = try c.decodeIfPresent(Int.self, forKey: .failureThreshold) ?? d.failureThreshold
             openSeconds = try c.decodeIfPresent(Double.self, forKey: .openSeconds) ?? d.openSeconds
+        }
+    }
+
+    /// How a vendor's invitations are coalesced across the jobs one process runs at the same time
+    /// (PostHog bulk invites, Confident AI `emails[]`): a batch goes out when `max_items` wait or
+    /// the first has waited `linger_ms`. Fields left out take their value from ``default``.
+    public struct Batch: Sendable, Hashable, Codable {
+        public var enabled: Bool
+        public var lingerMs: Int
+        public var maxItems: Int
+
+        public init(enabled: Bool = true, lingerMs: Int = 100, maxItems: Int = 20) {
+            self.enabled = enabled
+            self.lingerMs = lingerMs
+            self.maxItems = maxItems
+        }
+
+        /// On, 100 ms, 20 items (PostHog's bulk limit).
+        public static let `default` = Batch()
+
+        enum CodingKeys: String, CodingKey {
+            case enabled
+            case lingerMs = "linger_ms"
+            case maxItems = "max_items"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let d = Batch.default
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
+            lingerMs = try c.decodeIfPresent(Int.self, forKey: .lingerMs) ?? d.lingerMs
+            maxItems = try c.decodeIfPresent(Int.self, forKey: .maxItems) ?? d.maxItems
         }
     }
 

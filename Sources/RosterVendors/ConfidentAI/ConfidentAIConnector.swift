@@ -40,14 +40,30 @@ public struct ConfidentAIConnector: VendorConnector {
     /// The project role used when a step names none (default `Member`).
     public var defaultProjectRole: String
 
+    /// Coalesces the organization invitations of jobs running at the same time into shared
+    /// `emails[]` calls; `nil` sends each job's invitation on its own.
+    public let batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>?
+    /// Projects found or created recently; `nil` lists them for every step.
+    let projectCache: ProjectCache<ConfidentAIProject>?
+
     /// - Parameters:
     ///   - instance: The configured instance name (`confident`).
     ///   - organizationRole: The organization role for new invitees.
     ///   - defaultProjectRole: The project role when a step names none.
-    public init(instance: String, organizationRole: String = "Member", defaultProjectRole: String = "Member") {
+    ///   - batching: When set, `ensure_access` organization invitations of jobs running at the
+    ///     same time share one `emails[]` call (see ``InviteBatcher``) and projects are cached
+    ///     by name for a minute.
+    public init(
+        instance: String,
+        organizationRole: String = "Member",
+        defaultProjectRole: String = "Member",
+        batching: InviteBatcher<String, ConfidentAIInviteItemOutcome>.Options? = nil
+    ) {
         self.instance = instance
         self.organizationRole = organizationRole
         self.defaultProjectRole = defaultProjectRole
+        self.batcher = batching.map { InviteBatcher(options: $0) }
+        self.projectCache = batching.map { _ in ProjectCache() }
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
@@ -56,7 +72,9 @@ public struct ConfidentAIConnector: VendorConnector {
             context: context,
             email: employee.email,
             organizationRole: organizationRole,
-            defaultProjectRole: defaultProjectRole
+            defaultProjectRole: defaultProjectRole,
+            batcher: batcher,
+            projectCache: projectCache
         )
         switch step.action {
         case .ensureProject:
@@ -77,6 +95,12 @@ public struct ConfidentAIConnector: VendorConnector {
         case .removeOrganizationMembership:
             return try await run.removeOrganizationMembership()
         }
+    }
+
+    /// `false` once every project the step names is in the project cache (it cannot create one).
+    public func needsProjectCreationLock(for step: VendorStep) -> Bool {
+        guard let projectCache else { return true }
+        return !step.projectNames.allSatisfy { projectCache.get($0) != nil }
     }
 
     static func project(of step: VendorStep) throws -> String {

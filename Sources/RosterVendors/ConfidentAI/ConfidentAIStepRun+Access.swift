@@ -15,6 +15,9 @@ extension ConfidentAIStepRun {
     /// `ensure_access`.
     mutating func ensureAccess(project name: String, role: String?) async throws -> StepOutcome {
         let project = try await resolveProject(named: name).project
+        if let batcher, member == nil, let invited = try await inviteThroughBatch(for: project.id, batcher: batcher) {
+            return StepOutcome(summary: invited)
+        }
         return StepOutcome(summary: try await grantAccess(to: project, role: role ?? defaultProjectRole))
     }
 

@@ -12,19 +12,27 @@ struct ConfidentAIStepRun {
     let defaultProjectRole: String
     /// The recovery point, checkpointed after every confirmed mutation.
     var state: StepState
+    /// Shares organization invitations with other jobs (`nil`: one call per job).
+    let batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>?
+    /// Projects by name, shared by the process's jobs (`nil`: listed once per run).
+    let projectCache: ProjectCache<ConfidentAIProject>?
 
     private var projects: [ConfidentAIProject]?
     private var organizationRoles: [ConfidentAIRole]?
     private var projectRoles: [String: [ConfidentAIRole]] = [:]
-    private var member: ConfidentAIMember??
+    var member: ConfidentAIMember??
 
     init(
         client: ConfidentAIClient,
         context: StepContext,
         email: String,
         organizationRole: String,
-        defaultProjectRole: String
+        defaultProjectRole: String,
+        batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>? = nil,
+        projectCache: ProjectCache<ConfidentAIProject>? = nil
     ) {
+        self.batcher = batcher
+        self.projectCache = projectCache
         self.client = client
         self.context = context
         self.email = email
@@ -71,9 +79,14 @@ struct ConfidentAIStepRun {
     ///
     /// - Returns: The project and whether this run created it.
     mutating func resolveProject(named name: String) async throws -> (project: ConfidentAIProject, created: Bool) {
-        if let known = try await allProjects().first(where: { $0.name == name }) { return (known, false) }
+        if let cached = projectCache?.get(name) { return (cached, false) }
+        if let known = try await allProjects().first(where: { $0.name == name }) {
+            projectCache?.put(name, known)
+            return (known, false)
+        }
         let (project, created) = try await client.findOrCreateProject(named: name)
         projects?.append(project)
+        projectCache?.put(name, project)
         if created {
             try await record("create_project", ["project_id": project.id]) { state in
                 state["project_id"] = project.id

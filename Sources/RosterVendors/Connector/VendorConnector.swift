@@ -24,10 +24,26 @@ public protocol VendorConnector: Sendable {
     /// must run them one at a time per vendor (look-before-create is only safe when nobody else
     /// is between the look and the create). Default `true`.
     var mayCreateProjects: Bool { get }
+
+    /// Whether `step` still needs the project-creation lock right now. A connector that knows
+    /// (from its project cache) that every project the step names exists answers `false`: the
+    /// step cannot create one, so it need not queue behind the others. The engine asks again
+    /// while it waits for the lock. Default: ``mayCreateProjects``.
+    func needsProjectCreationLock(for step: VendorStep) -> Bool
 }
 
 extension VendorConnector {
     public var mayCreateProjects: Bool { true }
+
+    public func needsProjectCreationLock(for step: VendorStep) -> Bool { mayCreateProjects }
+}
+
+extension VendorStep {
+    /// Every project name the step names (its project, or its grants' projects).
+    public var projectNames: [String] {
+        if let project { return [project] }
+        return (grants ?? []).map(\.project)
+    }
 }
 
 /// What the engine gives a running step.

@@ -18,13 +18,11 @@ extension PostHogConnector.Run {
         let project = try await resolveProjects([name], key: { _ in "project_id" })[name]!
         let access = project.isPrivate ? [PostHogInvite.ProjectAccess(id: project.id, level: level.projectLevel)] : []
 
+        if let batcher {
+            return try await ensureAccessBatched(level: level, project: project, access: access, batcher: batcher)
+        }
         if let member = try await member() {
-            let residual = Self.privateAccessResidual(project.isPrivate ? [project.id] : [])
-            guard member.level < level else {
-                return StepOutcome(summary: "already a member as \(member.level)", residual: residual)
-            }
-            let summary = try await setLevel(of: member, to: level)
-            return StepOutcome(summary: summary, residual: residual)
+            return try await ensureMemberAccess(member, level: level, project: project)
         }
 
         let pending = try await client.invites(email: email).filter { !$0.isExpired }
@@ -34,6 +32,42 @@ extension PostHogConnector.Run {
         }
         let request = PostHogClient.combined(email: email, level: level, projectAccess: access, existing: pending)
         return StepOutcome(summary: try await invite(request, replacing: pending))
+    }
+
+    /// `ensure_access` through the ``InviteBatcher``: the look (members, invites) and the bulk
+    /// call are shared with the other jobs of the batch; this job records its own result.
+    private mutating func ensureAccessBatched(
+        level: PostHogMembershipLevel,
+        project: ProjectRef,
+        access: [PostHogInvite.ProjectAccess],
+        batcher: InviteBatcher<PostHogInviteItem, PostHogInviteItemOutcome>
+    ) async throws -> StepOutcome {
+        let client = self.client
+        let item = PostHogInviteItem(email: email, level: level, projectAccess: access)
+        let outcome = try await batcher.submit(item, key: "invites") { items in await client.inviteItems(items) }
+        switch outcome {
+        case .member(let member):
+            try await progress.learn("user_uuid", member.user.uuid)
+            return try await ensureMemberAccess(member, level: level, project: project)
+        case .alreadyInvited(let id):
+            try await progress.learn("invite_id", id)
+            return StepOutcome(summary: "invite \(id) already pending")
+        case .invited(let id, let request, let replaced, let bulkSize):
+            let summary = try await recordInvite(request, inviteID: id, replaced: replaced, bulkSize: bulkSize)
+            return StepOutcome(summary: summary)
+        }
+    }
+
+    /// An organization member's `ensure_access`: the level raised when lower, never lowered.
+    private mutating func ensureMemberAccess(
+        _ member: PostHogMember, level: PostHogMembershipLevel, project: ProjectRef
+    ) async throws -> StepOutcome {
+        let residual = Self.privateAccessResidual(project.isPrivate ? [project.id] : [])
+        guard member.level < level else {
+            return StepOutcome(summary: "already a member as \(member.level)", residual: residual)
+        }
+        let summary = try await setLevel(of: member, to: level)
+        return StepOutcome(summary: summary, residual: residual)
     }
 
     /// `reconcile`: the grants become the person's access. Members get the highest granted

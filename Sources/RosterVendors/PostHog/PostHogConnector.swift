@@ -43,22 +43,32 @@ public struct PostHogConnector: VendorConnector {
     public var basePath: String
     /// How failures are classified.
     public var policy: FailureClassification.Policy
+    /// Coalesces the invites of jobs running at the same time into shared bulk calls; `nil`
+    /// sends each job's invite on its own.
+    public let batcher: InviteBatcher<PostHogInviteItem, PostHogInviteItemOutcome>?
+    /// Projects found or created recently; `nil` looks every time.
+    let projectCache: ProjectCache<Run.ProjectRef>?
 
     /// - Parameters:
     ///   - instance: The configured instance name (`posthog`).
     ///   - organizationID: The organization's id from the configuration.
     ///   - baseURL: The configured base URL, for its path prefix (self-hosted under a path).
     ///   - policy: Failure classification knobs.
+    ///   - batching: When set, `ensure_access` invites of jobs running at the same time share
+    ///     bulk calls (see ``InviteBatcher``) and project lookups are cached for a minute.
     public init(
         instance: String = "posthog",
         organizationID: String,
         baseURL: String = PostHogClient.defaultBaseURL,
-        policy: FailureClassification.Policy = .default
+        policy: FailureClassification.Policy = .default,
+        batching: InviteBatcher<PostHogInviteItem, PostHogInviteItemOutcome>.Options? = nil
     ) {
         self.instance = instance
         self.organizationID = organizationID
         self.basePath = PostHogClient.pathPrefix(ofBaseURL: baseURL)
         self.policy = policy
+        self.batcher = batching.map { InviteBatcher(options: $0) }
+        self.projectCache = batching.map { _ in ProjectCache() }
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
@@ -73,7 +83,9 @@ public struct PostHogConnector: VendorConnector {
             client: client,
             step: step,
             email: employee.email.lowercased(),
-            progress: StepProgress(context: context)
+            progress: StepProgress(context: context),
+            batcher: batcher,
+            projectCache: projectCache
         )
         context.logger.debug("posthog step", metadata: ["vendor.instance": "\(instance)", "step": "\(step.name)"])
         switch step.action {
@@ -85,6 +97,12 @@ public struct PostHogConnector: VendorConnector {
         case .removeProjectMemberships: return run.removeProjectMemberships()
         case .removeOrganizationMembership: return try await run.removeOrganizationMembership()
         }
+    }
+
+    /// `false` once every project the step names is in the project cache (it cannot create one).
+    public func needsProjectCreationLock(for step: VendorStep) -> Bool {
+        guard let projectCache else { return true }
+        return !step.projectNames.allSatisfy { projectCache.get($0) != nil }
     }
 
     /// `role` as a membership level (`member` when absent).
@@ -108,7 +126,7 @@ extension PostHogConnector {
     /// One step being carried out: the client, the person and the recovery point.
     struct Run {
         /// A project a step resolved by name.
-        struct ProjectRef {
+        struct ProjectRef: Sendable {
             var id: Int
             var isPrivate: Bool
             /// Whether this run created it.
@@ -121,6 +139,8 @@ extension PostHogConnector {
         /// The person's address, lowercased. Never logged.
         let email: String
         var progress: StepProgress
+        let batcher: InviteBatcher<PostHogInviteItem, PostHogInviteItemOutcome>?
+        let projectCache: ProjectCache<ProjectRef>?
 
         var logger: Logger { progress.context.logger }
 
@@ -142,7 +162,16 @@ extension PostHogConnector {
                     resolved[name] = ProjectRef(id: id, isPrivate: flag == "true", created: false)
                     continue
                 }
+                if let cached = projectCache?.get(name) {
+                    try await progress.save {
+                        $0[idKey] = String(cached.id)
+                        $0["\(idKey).private"] = String(cached.isPrivate)
+                    }
+                    resolved[name] = ProjectRef(id: cached.id, isPrivate: cached.isPrivate, created: false)
+                    continue
+                }
                 if let found = try await client.findProject(named: name) {
+                    projectCache?.put(name, ProjectRef(id: found.id, isPrivate: found.isPrivate, created: false))
                     try await progress.save {
                         $0[idKey] = String(found.id)
                         $0["\(idKey).private"] = String(found.isPrivate)
@@ -159,6 +188,7 @@ extension PostHogConnector {
                     $0[idKey] = String(created.id)
                     $0["\(idKey).private"] = String(created.isPrivate)
                 }
+                projectCache?.put(name, ProjectRef(id: created.id, isPrivate: created.isPrivate, created: false))
                 logger.info("created posthog project", metadata: ["project_id": "\(created.id)"])
                 resolved[name] = ProjectRef(id: created.id, isPrivate: created.isPrivate, created: true)
             }
@@ -171,18 +201,28 @@ extension PostHogConnector {
         /// - Parameter replacing: The pending invites PostHog deletes when it creates this one.
         mutating func invite(_ request: PostHogInviteRequest, replacing: [PostHogInvite]) async throws -> String {
             let created = try await client.createInvites([request]).first
+            return try await recordInvite(request, inviteID: created?.id, replaced: replacing.map(\.id))
+        }
+
+        /// Checkpoints and audits an invite PostHog created (alone or in a shared bulk call of
+        /// `bulkSize` invites).
+        mutating func recordInvite(
+            _ request: PostHogInviteRequest, inviteID: String?, replaced: [String], bulkSize: Int? = nil
+        ) async throws -> String {
             var target = ["level": String(request.level.rawValue)]
-            if let id = created?.id { target["invite_id"] = id }
+            if let inviteID { target["invite_id"] = inviteID }
             let access = request.privateProjectAccess ?? []
             if !access.isEmpty { target["projects"] = access.map { "\($0.id):\($0.level)" }.joined(separator: ",") }
-            if !replacing.isEmpty { target["replaces"] = replacing.map(\.id).joined(separator: ",") }
+            if !replaced.isEmpty { target["replaces"] = replaced.joined(separator: ",") }
+            if let bulkSize { target["bulk_size"] = String(bulkSize) }
             try await progress.record(AuditRecord(action: "create_invite", target: target)) { state in
-                if let id = created?.id { state["invite_id"] = id }
+                if let inviteID { state["invite_id"] = inviteID }
             }
             let projects =
                 access.isEmpty ? "" : " with private project(s) \(access.map { String($0.id) }.joined(separator: ", "))"
-            let verb = replacing.isEmpty ? "invited" : "replaced pending invite; invited"
-            return "\(verb) as \(request.level)\(projects)"
+            let verb = replaced.isEmpty ? "invited" : "replaced pending invite; invited"
+            let batch = bulkSize.map { " (bulk call of \($0))" } ?? ""
+            return "\(verb) as \(request.level)\(projects)\(batch)"
         }
 
         /// The note for an existing member whose private project access Roster cannot grant.

@@ -84,7 +84,8 @@ public struct ExecutorService: Service {
                 for claim in claimed {
                     running.ids.withLock { _ = $0.insert(claim.job.id) }
                     group.addTask {
-                        _ = await runner.run(claim)
+                        let result = await runner.run(claim)
+                        RosterMetrics.current.jobRun(type: claim.job.kind, status: result.metricsStatus)
                         running.ids.withLock { _ = $0.remove(claim.job.id) }
                         wake.signal()
                     }

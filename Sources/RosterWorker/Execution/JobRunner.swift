@@ -21,6 +21,16 @@ struct JobRunner: Sendable {
         case dead
         /// Cancelled (superseded or by an operator) or the lease was lost: we just let go.
         case released
+
+        /// The `status` label of ``RosterMetrics/Name/jobRuns``.
+        var metricsStatus: String {
+            switch self {
+            case .succeeded: "succeeded"
+            case .retrying: "retrying"
+            case .dead: "dead"
+            case .released: "released"
+            }
+        }
     }
 
     func run(_ claim: JobClaim) async -> Result {
@@ -52,13 +62,11 @@ struct JobRunner: Sendable {
                 }
             }
             let unfinished = steps.filter { $0.status != .succeeded && $0.status != .skipped }
-            guard !unfinished.isEmpty else {
-                try await store.succeed(job)
-                logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
-                return .succeeded
-            }
+            if unfinished.isEmpty { try await store.succeed(job) }
             for (index, step) in unfinished.enumerated() {
                 guard !Task.isShuttingDownGracefullyOrCancelled else {
+                    // A first step started with its plan made no call yet: it does not count.
+                    if !claim.hasPlan, step.position == 0 { try await store.deferStep(0, of: job) }
                     try await store.release(job, requeue: true)
                     return .released
                 }
@@ -73,10 +81,12 @@ struct JobRunner: Sendable {
                     return .released
                 }
                 let finishesJob = index == unfinished.count - 1
-                if let result = try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event, logger: logger) {
+                if let result = try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event, logger: logger),
+                   result != .succeeded {
                     return result
                 }
             }
+            if job.kind == .offboarding { RosterMetrics.current.offboardingSucceeded(eventTime: event.time) }
             logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
             return .succeeded
         } catch let error as ExecutionError {
@@ -129,18 +139,22 @@ struct JobRunner: Sendable {
                 // Steps that may create projects go one at a time per vendor: look-before-create
                 // is only safe when nobody else is between the look and the create.
                 if vendor.connector.mayCreateProjects, step.action == .ensureProject || step.action == .reconcile {
-                    return try await store.withResourceLock("create-projects:\(step.vendor)", job: job) {
+                    let connector = vendor.connector
+                    let stillNeeded = { connector.needsProjectCreationLock(for: step) }
+                    return try await store.withResourceLock("create-projects:\(step.vendor)", job: job, while: stillNeeded) {
                         try await vendor.connector.run(step, for: event.employee, context: context)
                     }
                 }
                 return try await vendor.connector.run(step, for: event.employee, context: context)
             }
             try await store.stepSucceeded(persisted.position, attempt: attempt, startedAt: started, outcome: outcome, finishesJob: finishesJob, of: job)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "succeeded", started: started)
             if let residual = outcome.residual { logger.notice("step left residual access", metadata: ["residual": "\(residual)"]) }
             return finishesJob ? .succeeded : nil
         } catch is CancellationError {
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: "interrupted by shutdown")
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown"), of: job)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "cancelled", started: started)
             try await store.release(job, requeue: true)
             return .released
         } catch {
@@ -156,6 +170,7 @@ struct JobRunner: Sendable {
             // Wait and come back without spending an attempt, so joiners never die of waiting.
             let delay = vendorError.retryAfter ?? .seconds(1)
             try await store.deferStep(persisted.position, of: job)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "deferred", started: started)
             try await store.retry(job, after: delay, error: "\(step.name) at \(step.vendor) waiting: \(vendorError.redactedMessage)")
             logger.debug("step deferred; no call made", metadata: ["reason": "\(vendorError.code)"])
             return .retrying
@@ -169,6 +184,7 @@ struct JobRunner: Sendable {
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: cause)
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "retry", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
             try await store.retry(job, after: delay, error: cause)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "retry", started: started)
             logger.warning("step failed; will retry", metadata: ["attempt": "\(attempt)", "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)", "error": "\(message)"])
             return .retrying
         case .giveUp:
@@ -176,6 +192,7 @@ struct JobRunner: Sendable {
             try await store.finishStep(persisted.position, of: job, status: .failed, outcome: nil, error: reason)
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "failed", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
             try await store.kill(job, cause: reason)
+            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "failed", started: started)
             logger.error("job is dead", metadata: ["attempt": "\(attempt)", "error": "\(message)"])
             return .dead
         }

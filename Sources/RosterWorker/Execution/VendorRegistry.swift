@@ -96,11 +96,15 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
             connector = PostHogConnector(
                 instance: name,
                 organizationID: vendor.organizationID ?? "",
-                baseURL: vendor.baseURL
+                baseURL: vendor.baseURL,
+                batching: batching(vendor).map { .init(linger: $0.linger, maxItems: min($0.maxItems, PostHogClient.bulkInviteLimit)) }
             )
             authentication = .bearer(apiKey)
         case .confidentAI:
-            connector = ConfidentAIConnector(instance: name)
+            connector = ConfidentAIConnector(
+                instance: name,
+                batching: batching(vendor).map { .init(linger: $0.linger, maxItems: $0.maxItems) }
+            )
             authentication = ConfidentAIClient.authentication(apiKey: apiKey)
         case .relevanceAI:
             connector = RelevanceAIConnector(
@@ -135,5 +139,12 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
             apiKeyEnv: vendor.apiKeyEnv,
             baseURL: vendor.baseURL
         )
+    }
+
+    /// The vendor's batching settings, or `nil` when batching is off.
+    private static func batching(_ vendor: RosterConfiguration.Vendor) -> (linger: Duration, maxItems: Int)? {
+        let batch = vendor.batch ?? .default
+        guard batch.enabled, batch.maxItems > 1 else { return nil }
+        return (.milliseconds(max(0, batch.lingerMs)), batch.maxItems)
     }
 }

@@ -64,6 +64,7 @@ public struct IngestService: Service {
             let batch = await IngestBatch.decodeConcurrently(messages: messages, decoder: decoder)
             guard let outcome = await recordUntilDurable(batch) else { break }
             failpoints.hit(.afterDatabaseCommit)
+            RosterMetrics.current.batchRecorded(inserted: outcome.inserted, redelivered: outcome.redelivered, deadLettered: outcome.deadLettered)
             logger.debug(
                 "batch recorded",
                 metadata: [

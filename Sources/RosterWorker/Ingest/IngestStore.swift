@@ -24,25 +24,31 @@ struct IngestStore: Sendable {
 
     func record(_ batch: IngestBatch) async throws -> Outcome {
         try await pool.withTransaction { connection in
-            var outcome = Outcome()
-            let newEvents = try await insertEvents(batch.accepted, duplicatesInBatch: batch.duplicatesInBatch, on: connection, outcome: &outcome)
-            if !newEvents.isEmpty {
-                let plan = planner.plan(events: newEvents, history: try await history(of: newEvents, on: connection))
-                try await insertJobs(plan.jobs, on: connection)
-                outcome.jobsQueued = plan.jobs.count { $0.status == .queued }
-                outcome.jobsCancelledAtBirth = plan.jobs.count { $0.status == .cancelled }
-                outcome.superseded = try await supersede(plan.supersessions, on: connection)
-                if outcome.jobsQueued > 0 {
-                    // Delivered at commit, so executors wake only for jobs they can see.
-                    try await connection.execute("SELECT pg_notify(\(RosterSchema.jobsChannel), '')")
-                }
-            }
-            for rejected in batch.rejected {
-                outcome.deadLettered += try await deadLetter(rejected.message, code: rejected.rejection.code.description, reason: rejected.rejection.description, eventID: rejected.eventID, on: connection)
-            }
-            failpoints.hit(.inTransaction)
-            return outcome
+            try await record(batch, on: connection)
         }
+    }
+
+    /// Records `batch` inside the caller's transaction (`roster dlq replay` adds its own writes to
+    /// the same transaction, so a re-ingested dead letter and its resolution commit together).
+    func record(_ batch: IngestBatch, on connection: PostgresConnection) async throws -> Outcome {
+        var outcome = Outcome()
+        let newEvents = try await insertEvents(batch.accepted, duplicatesInBatch: batch.duplicatesInBatch, on: connection, outcome: &outcome)
+        if !newEvents.isEmpty {
+            let plan = planner.plan(events: newEvents, history: try await history(of: newEvents, on: connection))
+            try await insertJobs(plan.jobs, on: connection)
+            outcome.jobsQueued = plan.jobs.count { $0.status == .queued }
+            outcome.jobsCancelledAtBirth = plan.jobs.count { $0.status == .cancelled }
+            outcome.superseded = try await supersede(plan.supersessions, on: connection)
+            if outcome.jobsQueued > 0 {
+                // Delivered at commit, so executors wake only for jobs they can see.
+                try await connection.execute("SELECT pg_notify(\(RosterSchema.jobsChannel), '')")
+            }
+        }
+        for rejected in batch.rejected {
+            outcome.deadLettered += try await deadLetter(rejected.message, code: rejected.rejection.code.description, reason: rejected.rejection.description, eventID: rejected.eventID, on: connection)
+        }
+        failpoints.hit(.inTransaction)
+        return outcome
     }
 
     /// Dead-letters one message in its own transaction: used when Postgres refuses a message that

@@ -47,11 +47,3 @@ struct DevKafkaCommand: AsyncParsableCommand {
         withExtendedLifetime(cluster) {}
     }
 }
-
-struct DevCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "dev",
-        abstract: "Development helpers.",
-        subcommands: [DevKafkaCommand.self, DevFakesCommand.self]
-    )
-}

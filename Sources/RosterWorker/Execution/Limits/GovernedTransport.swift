@@ -95,18 +95,21 @@ public final class GovernedTransport: VendorTransport {
             horizon = max(horizon, self.configuration.revocationHorizon)
         case .rejected(let retryAfter):
             self.count { $0.rejected += 1 }
+            RosterMetrics.current.breakerRejected(vendor: vendor)
             throw VendorError.circuitOpen(vendor: vendor, retryAfter: retryAfter)
         }
 
         switch try await self.usingLimits({ try await self.reserve(horizon: horizon) }) {
         case .busy(let retryAfter):
             self.count { $0.busy += 1 }
+            RosterMetrics.current.limiterRefused(vendor: vendor)
             self.logger.debug(
                 "rate limit budget taken; sending the call back",
                 metadata: ["retry_after": "\(retryAfter.secondsDescription)"]
             )
             throw VendorError.rateLimited(vendor: vendor, retryAfter: retryAfter)
         case .reserved(let wait, _):
+            RosterMetrics.current.limiterWaited(vendor: vendor, wait: max(wait, .zero))
             if wait > .zero {
                 self.count {
                     $0.waits += 1
@@ -126,9 +129,11 @@ public final class GovernedTransport: VendorTransport {
             self.count { $0.calls += 1 }
             response = try await self.base.send(request)
         } catch let error as VendorError where error.code == .transport || error.code == .timeout {
+            RosterMetrics.current.vendorResponse(vendor: vendor, status: error.code == .timeout ? "timeout" : "transport")
             await self.recordHealth(success: false)
             throw error
         }
+        RosterMetrics.current.vendorResponse(vendor: vendor, status: String(response.status))
         // Other failures (cancellation, a credential provider) say nothing about the vendor.
         await self.learn(from: response)
         return response

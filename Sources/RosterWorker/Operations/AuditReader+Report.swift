@@ -1,0 +1,61 @@
+import Foundation
+import RosterCore
+import RosterPostgres
+
+extension AuditReader {
+    /// The audit trail of one employee, with the time to revoke of each of their offboardings.
+    public func report(employee employeeID: String) async throws -> AuditReport {
+        let entries = try await entries(employee: employeeID)
+        return AuditReport(
+            subjectKind: "employee", subject: employeeID, entries: entries,
+            revocations: try await revocations(employeeID: employeeID, jobID: nil, entries: entries)
+        )
+    }
+
+    /// The audit trail of one job (its time to revoke when it is an offboarding).
+    ///
+    /// - Throws: ``OperationsError`` (not found), ``PostgresError``.
+    public func report(job id: Int64) async throws -> AuditReport {
+        _ = try await JobReader(pool: pool).job(id)
+        let entries = try await entries(job: id)
+        return AuditReport(
+            subjectKind: "job", subject: String(id), entries: entries,
+            revocations: try await revocations(employeeID: nil, jobID: id, entries: entries)
+        )
+    }
+
+    func revocations(employeeID: String?, jobID: Int64?, entries: [AuditEntry]) async throws -> [AuditReport.Revocation] {
+        let rows = try await pool.query(
+            """
+            SELECT j.id, j.event_id, j.status, \(unescaped: microsecondsSQL("e.event_time")), \(unescaped: microsecondsSQL("j.finished_at"))
+            FROM jobs j JOIN events e ON e.event_id = j.event_id
+            WHERE j.type = 'offboarding' AND (j.employee_id = \(employeeID)::text OR j.id = \(jobID)::int8)
+            ORDER BY j.employee_order, j.id
+            """
+        ).rows
+        let jobs = try rows.map { row in
+            (
+                id: try row.decode(Int64.self, at: 0), event: try row.decode(String.self, at: 1),
+                status: JobStatus(rawValue: try row.decode(String.self, at: 2)) ?? .dead,
+                time: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 3)),
+                finished: try row.decode(Int64?.self, at: 4).map(Timestamp.init(microsecondsSince1970:))
+            )
+        }
+        let steps = try await JobReader(pool: pool).steps(of: jobs.map(\.id), on: nil)
+        return jobs.map { job in
+            let mutations = entries.filter { $0.jobID == job.id && !$0.isOperatorAction }
+            let jobSteps = steps[job.id] ?? []
+            let vendors = Dictionary(grouping: jobSteps, by: \.vendor).sorted { $0.key < $1.key }.map { name, vendorSteps in
+                AuditReport.Revocation.Vendor(
+                    name: name, complete: vendorSteps.allSatisfy(\.isDone),
+                    lastMutationAt: mutations.filter { $0.vendor == name }.map(\.at).max(),
+                    residual: vendorSteps.compactMap(\.residual).first
+                )
+            }
+            let revokedAt = job.status == .succeeded ? (mutations.map(\.at).max() ?? job.finished) : nil
+            return AuditReport.Revocation(
+                jobID: job.id, eventID: job.event, status: job.status, eventTime: job.time, revokedAt: revokedAt, vendors: vendors
+            )
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import RosterCore
+
+/// What `roster audit` prints: every vendor mutation and operator action for an employee or a
+/// job, and for each offboarding, when access was gone everywhere (time to revoke).
+public struct AuditReport: Sendable {
+    /// One offboarding job's revocation: from the HR event's time to the last revocation.
+    public struct Revocation: Sendable {
+        public struct Vendor: Sendable {
+            public var name: String
+            /// Every step at this vendor succeeded (or was skipped).
+            public var complete: Bool
+            /// The last vendor mutation Roster made there for this job.
+            public var lastMutationAt: Timestamp?
+            /// Access the vendor's API could not remove, said plainly.
+            public var residual: String?
+        }
+        public var jobID: Int64
+        public var eventID: String
+        public var status: JobStatus
+        public var eventTime: Timestamp
+        /// When the last access went: the last revocation call, or when the job confirmed nothing
+        /// was left; `nil` while the job has not succeeded.
+        public var revokedAt: Timestamp?
+        public var vendors: [Vendor]
+
+        public var timeToRevoke: Duration? { revokedAt.map { $0.duration(since: eventTime) } }
+
+        public var json: JSONValue {
+            .object([
+                "job_id": .int(jobID), "event_id": .string(eventID), "status": .string(status.rawValue),
+                "event_time": .time(eventTime), "revoked_at": .time(revokedAt),
+                "time_to_revoke_seconds": .seconds(timeToRevoke.map { Double($0.microseconds) / 1e6 }),
+                "vendors": .array(vendors.map { v in
+                    .object([
+                        "vendor": .string(v.name), "complete": .bool(v.complete), "last_mutation_at": .time(v.lastMutationAt),
+                        "residual": .text(v.residual),
+                    ])
+                }),
+            ])
+        }
+    }
+
+    /// `employee` or `job`.
+    public var subjectKind: String
+    public var subject: String
+    public var entries: [AuditEntry]
+    public var revocations: [Revocation]
+
+    public var json: JSONValue {
+        .object([
+            subjectKind == "job" ? "job_id" : "employee_id": subjectKind == "job" ? .number(subject) : .string(subject),
+            "entries": .array(entries.map(\.json)),
+            "offboardings": .array(revocations.map(\.json)),
+        ])
+    }
+
+    public func rendered(colour: Bool) -> String {
+        var out = "Audit for \(subjectKind) \(subject)\n"
+        if entries.isEmpty {
+            out += "  no vendor mutations or operator actions recorded\n"
+        } else {
+            var table = TextTable(["TIME", "ACTOR", "JOB", "VENDOR", "ACTION", "TARGET", "OUTCOME", "REASON"], colour: colour)
+            for e in entries {
+                table.append([
+                    e.at.rfc3339, e.actor, e.jobID.map(String.init) ?? "-", e.vendor ?? "-", e.action,
+                    e.targetSummary.isEmpty ? "-" : e.targetSummary, e.outcome, e.reason ?? "",
+                ])
+            }
+            out += JobRendering.indent(table.rendered)
+        }
+        for r in revocations {
+            out += "\nOffboarding job \(r.jobID) (event \(r.eventID), HR time \(r.eventTime.rfc3339)): \(r.status.rawValue)\n"
+            if let revokedAt = r.revokedAt, let ttr = r.timeToRevoke {
+                out += "  access gone everywhere at \(revokedAt.rfc3339): time to revoke \(StatusReport.describe(ttr))\n"
+            } else {
+                out += "  NOT complete: access may remain (job \(r.status.rawValue))\n"
+            }
+            for v in r.vendors {
+                out += "  \(v.name): \(v.complete ? "revoked" : "not complete")"
+                out += v.lastMutationAt.map { ", last change \($0.rfc3339)" } ?? ", nothing to remove"
+                out += v.residual.map { "; left by hand: \($0)" } ?? ""
+                out += "\n"
+            }
+        }
+        return out
+    }
+}

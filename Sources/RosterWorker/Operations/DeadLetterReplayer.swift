@@ -1,0 +1,174 @@
+import Foundation
+import RosterCore
+import RosterKafka
+import RosterPostgres
+
+/// `roster dlq replay`: re-ingests a dead letter through the same decoder and the same ingest path
+/// as the worker (``IngestBatch`` and ``IngestStore``: event and job inserted in one transaction,
+/// with the employee's order and offboarding supersession applied), either as it was received
+/// (after a configuration fix, e.g. a vendor added) or with a corrected payload.
+///
+/// The dead letter records what became of it in the same transaction: `replayed` with the event
+/// and job it became, or, when the decoder refuses it again, the new rejection (it stays `new`).
+/// The original Kafka coordinates are kept on the event; the operator and reason go to the audit log.
+public struct DeadLetterReplayer: Sendable {
+    public struct Outcome: Sendable {
+        public enum Result: Sendable, Hashable {
+            case jobCreated(eventID: String, jobID: Int64, jobStatus: String)
+            /// The event id was already in the inbox: nothing new (the same id twice has one effect).
+            case duplicate(eventID: String, jobID: Int64?)
+            case rejected(String)
+            case wouldCreate(eventID: String, type: String, employeeID: String, calls: [PlannedCall])
+            case wouldBeDuplicate(eventID: String)
+            case refused(String)
+        }
+        public var deadLetterID: Int64
+        public var result: Result
+
+        /// A replay that did not turn the dead letter into a job.
+        public var isFailure: Bool {
+            switch result {
+            case .rejected, .refused: true
+            default: false
+            }
+        }
+
+        public var json: JSONValue {
+            var object: [String: JSONValue] = [
+                "dead_letter_id": .int(deadLetterID), "event_id": .null, "job_id": .null, "job_status": .null,
+                "reason": .null, "planned_calls": .array([]),
+            ]
+            switch result {
+            case .jobCreated(let event, let job, let status):
+                object["result"] = .string("job_created")
+                (object["event_id"], object["job_id"], object["job_status"]) = (.string(event), .int(job), .string(status))
+            case .duplicate(let event, let job):
+                object["result"] = .string("duplicate")
+                (object["event_id"], object["job_id"]) = (.string(event), .int(job))
+            case .rejected(let why):
+                (object["result"], object["reason"]) = (.string("rejected"), .string(why))
+            case .wouldCreate(let event, _, _, let calls):
+                (object["result"], object["event_id"]) = (.string("would_create_job"), .string(event))
+                object["planned_calls"] = .array(calls.map(\.json))
+            case .wouldBeDuplicate(let event):
+                (object["result"], object["event_id"]) = (.string("would_be_duplicate"), .string(event))
+            case .refused(let why):
+                (object["result"], object["reason"]) = (.string("refused"), .string(why))
+            }
+            return .object(object)
+        }
+    }
+
+    let pool: PostgresPool
+    let configuration: RosterConfiguration
+
+    public init(pool: PostgresPool, configuration: RosterConfiguration) {
+        self.pool = pool
+        self.configuration = configuration
+    }
+
+    /// The worker's decoder, from the current configuration.
+    var decoder: HREventDecoder {
+        HREventDecoder(maximumSize: configuration.ingest.maxMessageBytes, knownVendors: Set(configuration.vendors.keys))
+    }
+
+    /// - Parameters:
+    ///   - payload: a corrected message value; `nil` re-ingests the message as received.
+    /// - Throws: ``OperationsError`` (not found), ``PostgresError``.
+    public func replay(_ id: Int64, payload: Data?, dryRun: Bool, by action: OperatorAction) async throws -> Outcome {
+        if dryRun { return try await preview(try await DeadLetterReader(pool: pool).deadLetter(id), payload: payload) }
+        return try await pool.withTransaction { connection in
+            guard let letter = try await DeadLetterReader(pool: pool).fetch(ids: [id], filter: .init(limit: 1), on: connection, lock: true).first else {
+                throw OperationsError.notFound("dead letter \(id) does not exist")
+            }
+            let target: JSONValue = .object(["dead_letter_id": .int(id), "corrected_payload": .bool(payload != nil)])
+            if let refusal = Self.refusal(for: letter) {
+                try await action.record("dlq_replay", jobID: nil, employeeID: nil, target: target, outcome: "refused: \(refusal)", on: connection)
+                return Outcome(deadLetterID: id, result: .refused(refusal))
+            }
+            let batch = IngestBatch(messages: [message(letter, payload: payload)], decoder: decoder)
+            if let rejected = batch.rejected.first {
+                let reason = "\(rejected.rejection.code): \(rejected.rejection.description)"
+                try await connection.execute(
+                    """
+                    UPDATE dead_letters SET replay_attempts = replay_attempts + 1, replayed_at = now(), replay_outcome = 'rejected',
+                           replay_event_id = NULL, replay_job_id = NULL, replay_rejection = \(reason), replay_corrected = \(payload != nil),
+                           replay_operator = \(action.name), replay_reason = \(action.reason)
+                    WHERE id = \(id)
+                    """
+                )
+                try await action.record("dlq_replay", jobID: nil, employeeID: nil, target: target, outcome: "rejected: \(reason)", on: connection)
+                return Outcome(deadLetterID: id, result: .rejected(reason))
+            }
+            guard let event = batch.accepted.first?.event else {
+                throw OperationsError.refused("dead letter \(id) decoded to nothing")
+            }
+            let stored = try await IngestStore(pool: pool, failpoints: .disabled).record(batch, on: connection)
+            let row = try await connection.query("SELECT id, status FROM jobs WHERE event_id = \(event.id)").rows.first
+            let jobID = try row?.decode(Int64.self, at: 0)
+            let jobStatus = try row?.decode(String.self, at: 1) ?? "none"
+            let created = stored.inserted == 1
+            let outcome = created ? "job_created" : "duplicate"
+            let resolution = created
+                ? "re-ingested as event \(event.id), job \(jobID.map(String.init) ?? "-") (\(jobStatus))"
+                : "event \(event.id) was already in the inbox (job \(jobID.map(String.init) ?? "-")); nothing new"
+            try await connection.execute(
+                """
+                UPDATE dead_letters SET status = 'replayed', resolution = \(resolution), resolved_at = now(),
+                       replay_attempts = replay_attempts + 1, replayed_at = now(), replay_outcome = \(outcome),
+                       replay_event_id = \(event.id), replay_job_id = \(jobID), replay_rejection = NULL,
+                       replay_corrected = \(payload != nil), replay_operator = \(action.name), replay_reason = \(action.reason)
+                WHERE id = \(id)
+                """
+            )
+            var auditTarget = target
+            if case .object(var members) = target {
+                members["event_id"] = .string(event.id)
+                auditTarget = .object(members)
+            }
+            try await action.record("dlq_replay", jobID: jobID, employeeID: event.employee.id, target: auditTarget, outcome: outcome, on: connection)
+            return Outcome(
+                deadLetterID: id,
+                result: created ? .jobCreated(eventID: event.id, jobID: jobID ?? 0, jobStatus: jobStatus) : .duplicate(eventID: event.id, jobID: jobID)
+            )
+        }
+    }
+
+    /// What a replay would do, reading only.
+    func preview(_ letter: DeadLetterRecord, payload: Data?) async throws -> Outcome {
+        if let refusal = Self.refusal(for: letter) { return Outcome(deadLetterID: letter.id, result: .refused(refusal)) }
+        let batch = IngestBatch(messages: [message(letter, payload: payload)], decoder: decoder)
+        if let rejected = batch.rejected.first {
+            return Outcome(deadLetterID: letter.id, result: .rejected("\(rejected.rejection.code): \(rejected.rejection.description)"))
+        }
+        guard let event = batch.accepted.first?.event else { return Outcome(deadLetterID: letter.id, result: .refused("decoded to nothing")) }
+        if try await !pool.query("SELECT 1 FROM events WHERE event_id = \(event.id)").rows.isEmpty {
+            return Outcome(deadLetterID: letter.id, result: .wouldBeDuplicate(eventID: event.id))
+        }
+        let steps = (try? JobPlanner(configuration: configuration).plan(for: event)) ?? []
+        return Outcome(
+            deadLetterID: letter.id,
+            result: .wouldCreate(
+                eventID: event.id, type: event.kind.shortName, employeeID: event.employee.id,
+                calls: steps.enumerated().map { PlannedCall(position: $0.offset, step: $0.element) }
+            )
+        )
+    }
+
+    static func refusal(for letter: DeadLetterRecord) -> String? {
+        switch letter.status {
+        case "replayed": "dead letter \(letter.id) was already replayed (\(letter.resolution ?? "see roster dlq show \(letter.id)"))"
+        case "discarded": "dead letter \(letter.id) was discarded"
+        default: nil
+        }
+    }
+
+    /// The dead letter as the Kafka message it was; a corrected payload replaces the value (and
+    /// drops the key, which was the employee id the uncorrected message claimed).
+    func message(_ letter: DeadLetterRecord, payload: Data?) -> KafkaMessage {
+        KafkaMessage(
+            topic: letter.topic, partition: Int32(letter.partition), offset: letter.offset,
+            key: payload == nil ? letter.key : nil, value: payload ?? letter.value
+        )
+    }
+}

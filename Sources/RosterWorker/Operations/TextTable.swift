@@ -1,0 +1,67 @@
+import Foundation
+/// A plain-text table for the read commands: left-aligned columns two spaces apart, a header
+/// line, and ANSI colour for status cells only when ``colour`` is on (a terminal without
+/// `NO_COLOR`), so piped output stays plain.
+public struct TextTable: Sendable {
+    public var headers: [String]
+    public var rows: [[String]] = []
+    public var colour: Bool
+    /// Widest a cell may be before it is cut with "…".
+    public var maximumCellWidth = 80
+
+    public init(_ headers: [String], colour: Bool) {
+        self.headers = headers
+        self.colour = colour
+    }
+
+    public mutating func append(_ row: [String]) {
+        rows.append(row)
+    }
+
+    public var rendered: String {
+        let cut = { (cell: String) -> String in
+            cell.count > maximumCellWidth ? String(cell.prefix(maximumCellWidth - 1)) + "…" : cell
+        }
+        let cells = ([headers] + rows).map { $0.map(cut) }
+        var widths = Array(repeating: 0, count: headers.count)
+        for row in cells {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        var out = ""
+        for (r, row) in cells.enumerated() {
+            var line = ""
+            for (i, cell) in row.enumerated() where i < widths.count {
+                let isLast = i == widths.count - 1
+                let padded = isLast ? cell : cell + String(repeating: " ", count: widths[i] - cell.count) + "  "
+                line += r == 0 ? Terminal.bold(padded, colour) : Terminal.status(padded, raw: cell, colour)
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+}
+
+/// ANSI styling, applied only when asked.
+public enum Terminal {
+    /// Whether standard output should be coloured: a terminal, and `NO_COLOR` unset.
+    public static func wantsColour(environment: [String: String], isTerminal: Bool) -> Bool {
+        isTerminal && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
+    static func bold(_ text: String, _ on: Bool) -> String { on ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+
+    /// Colours a cell whose raw text is a job, step or breaker state.
+    static func status(_ text: String, raw: String, _ on: Bool) -> String {
+        guard on else { return text }
+        let code: String
+        switch raw {
+        case "succeeded", "closed", "job_created", "ok": code = "32"
+        case "dead", "failed", "open", "rejected": code = "31"
+        case "retrying", "half_open", "running": code = "33"
+        case "cancelled", "skipped": code = "90"
+        default: return text
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+
+/// The worker's ops HTTP server (configuration `http.listen`, default `127.0.0.1:9464`; port 0
+/// picks a free one, logged as `ops HTTP listening` with its `address`):
+///
+/// - `GET /healthz`: 200 `ok` while the process serves HTTP (liveness).
+/// - `GET /readyz`: 200 when ``ReadinessCheck`` passes, else 503; both with a JSON body naming
+///   each check's outcome. 503 also once graceful shutdown has begun.
+/// - `GET /metrics`: the Prometheus text exposition of the worker's registry (``RosterMetrics``).
+///
+/// It serves nothing that carries personal data: metrics labels are vendors and fixed words.
+public struct OpsHTTPService: Service {
+    /// Where the server listens, once it does.
+    public final class BoundAddress: Sendable {
+        private let state = Mutex<(host: String, port: Int)?>(nil)
+        private let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+
+        public init() {}
+
+        /// `host:port`, or `nil` before the server listens.
+        public var current: String? { state.withLock { $0.map { "\($0.host):\($0.port)" } } }
+
+        /// The port, waiting until the server listens (`nil` if it stopped first).
+        public func port() async -> Int? {
+            if let port = state.withLock({ $0?.port }) { return port }
+            for await port in stream { return port }
+            return state.withLock { $0?.port }
+        }
+
+        func set(host: String, port: Int) {
+            state.withLock { $0 = (host, port) }
+            continuation.yield(port)
+            continuation.finish()
+        }
+
+        func finish() { continuation.finish() }
+    }
+
+    let host: String
+    let port: Int
+    let registry: PrometheusCollectorRegistry
+    let readiness: ReadinessCheck?
+    let logger: Logger
+    /// Where the server listens, once it does.
+    public let address: BoundAddress
+    /// Set when the worker begins to shut down (``ShutdownSignal/Watcher``).
+    let shutdown: ShutdownSignal
+
+    /// - Parameters:
+    ///   - listen: `host:port` (``ListenAddress``).
+    ///   - registry: What `/metrics` serves.
+    ///   - readiness: What `/readyz` checks; `nil` makes it follow `/healthz`.
+    ///   - logger: For start and stop only.
+    /// - Throws: ``ListenAddress/Invalid`` for a bad `listen`.
+    ///   - shutdown: Makes `/readyz` answer 503 once set (this service's own graceful shutdown does too).
+    public init(
+        listen: String, registry: PrometheusCollectorRegistry, readiness: ReadinessCheck?, logger: Logger,
+        address: BoundAddress = BoundAddress(), shutdown: ShutdownSignal = ShutdownSignal()
+    ) throws {
+        let parsed = try ListenAddress(listen)
+        self.host = parsed.host
+        self.port = parsed.port
+        self.registry = registry
+        self.readiness = readiness
+        self.logger = logger
+        self.address = address
+        self.shutdown = shutdown
+    }
+
+    public func run() async throws {
+        let router = Router()
+        let (registry, readiness, shutdown) = (self.registry, self.readiness, self.shutdown)
+        router.get("healthz") { _, _ in
+            Self.text("ok\n")
+        }
+        router.get("readyz") { _, _ in
+            var report = await readiness?.run() ?? ReadinessCheck.Report(checks: [:])
+            if shutdown.isShuttingDown { report.checks["shutdown"] = "the worker is shutting down" }
+            return Response(
+                status: report.isReady ? .ok : .serviceUnavailable,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: report.json + "\n"))
+            )
+        }
+        router.get("metrics") { _, _ in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(16 * 1024)
+            registry.emit(into: &buffer)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: buffer))
+            )
+        }
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .notice)
+        let (host, logger, address) = (self.host, self.logger, self.address)
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                address.set(host: host, port: port)
+                logger.info("ops HTTP listening", metadata: ["address": "\(host):\(port)"])
+            },
+            logger: quiet
+        )
+        defer { address.finish() }
+        try await withGracefulShutdownHandler {
+            try await application.run()
+        } onGracefulShutdown: {
+            shutdown.set()
+        }
+    }
+
+    private static func text(_ body: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// `host:port` as written in `http.listen` (`[::1]:9464` for IPv6).
+public struct ListenAddress: Sendable, Hashable {
+    public struct Invalid: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public var host: String
+    public var port: Int
+
+    public init(_ text: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw Invalid(description: "http.listen must be host:port, got \"\(text)\"")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "0.0.0.0" }
+        self.host = host
+        self.port = port
+    }
+}

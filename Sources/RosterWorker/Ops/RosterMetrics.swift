@@ -1,0 +1,142 @@
+import CoreMetrics
+import Foundation
+import RosterCore
+
+/// Every metric the worker exports, in one place: names, label sets and how they are recorded.
+///
+/// Labels are only ever `vendor`, `status`, `type`, `state` and `partition`, whose values come
+/// from configuration and fixed vocabularies: never an email, a name, an employee id, a job id or
+/// a key (DESIGN.md rule 4). The names are the contract of `ops/grafana/roster.json` and
+/// `ops/prometheus/alerts.yaml`; a test scrapes `/metrics` and checks every name they use.
+///
+/// The instance in use is a task-local, ``current``: the worker binds its own (over its
+/// Prometheus registry) around its service group, tests bind one over a private registry, and
+/// code outside both reports to the global `MetricsSystem` (a no-op unless bootstrapped).
+public struct RosterMetrics: Sendable {
+    /// Metric names (Prometheus families; histograms add `_bucket`, `_sum` and `_count`).
+    public enum Name {
+        public static let eventsIngested = "roster_events_ingested_total"
+        public static let eventsRedelivered = "roster_events_redelivered_total"
+        public static let eventsDeadLettered = "roster_events_dead_lettered_total"
+        public static let jobRuns = "roster_job_runs_total"
+        public static let stepDuration = "roster_step_duration_seconds"
+        public static let vendorResponses = "roster_vendor_responses_total"
+        public static let vendorThrottled = "roster_vendor_throttled_total"
+        public static let limiterWait = "roster_rate_limiter_wait_seconds"
+        public static let limiterRefused = "roster_rate_limiter_refused_total"
+        public static let breakerRejected = "roster_circuit_breaker_rejected_total"
+        public static let timeToRevoke = "roster_time_to_revoke_seconds"
+        public static let jobs = "roster_jobs"
+        public static let oldestQueuedJobAge = "roster_oldest_queued_job_age_seconds"
+        public static let deadLetters = "roster_dead_letters"
+        public static let breakerState = "roster_circuit_breaker_state"
+        public static let consumerLag = "roster_consumer_lag"
+        public static let refreshFailures = "roster_metrics_refresh_failures_total"
+    }
+
+    /// The metrics of the current task (see the type's discussion).
+    @TaskLocal public static var current = RosterMetrics(factory: nil)
+
+    private let explicitFactory: (any MetricsFactory)?
+
+    /// Metrics recorded through `factory`, or through the global `MetricsSystem` when `nil`.
+    public init(factory: (any MetricsFactory)?) {
+        self.explicitFactory = factory
+    }
+
+    var factory: any MetricsFactory { explicitFactory ?? MetricsSystem.factory }
+
+    // MARK: - Ingest
+
+    /// One poll batch is durable in Postgres.
+    func batchRecorded(inserted: Int, redelivered: Int, deadLettered: Int) {
+        if inserted > 0 { counter(Name.eventsIngested).increment(by: inserted) }
+        if redelivered > 0 { counter(Name.eventsRedelivered).increment(by: redelivered) }
+        if deadLettered > 0 { counter(Name.eventsDeadLettered).increment(by: deadLettered) }
+    }
+
+    // MARK: - Execution
+
+    /// A job run ended: `status` is `succeeded`, `retrying`, `dead` or `released`.
+    func jobRun(type: HREvent.Kind, status: String) {
+        counter(Name.jobRuns, [("type", type.shortName), ("status", status)]).increment()
+    }
+
+    /// A step attempt ended: `status` is `succeeded`, `retry`, `failed`, `deferred` or `cancelled`.
+    func stepFinished(vendor: String, status: String, started: Date) {
+        let seconds = max(0, Date().timeIntervalSince(started))
+        timer(Name.stepDuration, [("vendor", vendor), ("status", status)]).recordSeconds(seconds)
+    }
+
+    /// An offboarding job succeeded: from the HR event's time to now (its last revocation).
+    func offboardingSucceeded(eventTime: Timestamp) {
+        let seconds = max(0, Date().timeIntervalSince1970 - eventTime.secondsSince1970)
+        timer(Name.timeToRevoke).recordSeconds(seconds)
+    }
+
+    // MARK: - Vendor calls
+
+    /// A vendor answered with `status`, or the call failed without an answer (`timeout`, `transport`).
+    func vendorResponse(vendor: String, status: String) {
+        counter(Name.vendorResponses, [("vendor", vendor), ("status", status)]).increment()
+        if status == "429" { counter(Name.vendorThrottled, [("vendor", vendor)]).increment() }
+    }
+
+    /// A call got its rate-limit slot after `wait` (zero included, so `_count` is the calls admitted).
+    func limiterWaited(vendor: String, wait: Duration) {
+        timer(Name.limiterWait, [("vendor", vendor)]).recordNanoseconds(wait.nanoseconds)
+    }
+
+    /// A provisioning call was sent back because the shared budget is taken.
+    func limiterRefused(vendor: String) {
+        counter(Name.limiterRefused, [("vendor", vendor)]).increment()
+    }
+
+    /// A call was refused by the vendor's open circuit breaker.
+    func breakerRejected(vendor: String) {
+        counter(Name.breakerRejected, [("vendor", vendor)]).increment()
+    }
+
+    /// Creates the per-vendor counters at zero, so rates and alerts see them before the first event.
+    func registerVendor(_ vendor: String) {
+        for name in [Name.vendorThrottled, Name.limiterRefused, Name.breakerRejected] {
+            counter(name, [("vendor", vendor)]).increment(by: 0)
+        }
+    }
+
+    /// Creates the unlabeled counters at zero.
+    func registerIngest() {
+        for name in [Name.eventsIngested, Name.eventsRedelivered, Name.eventsDeadLettered, Name.refreshFailures] {
+            counter(name).increment(by: 0)
+        }
+    }
+
+    // MARK: - Gauges (refreshed from Postgres and Kafka)
+
+    func gauge(_ name: String, _ labels: [(String, String)] = [], value: Double) {
+        Gauge(label: name, dimensions: labels, factory: factory).record(value)
+    }
+
+    func refreshFailed() {
+        counter(Name.refreshFailures).increment()
+    }
+
+    // MARK: - Helpers
+
+    private func counter(_ name: String, _ labels: [(String, String)] = []) -> Counter {
+        Counter(label: name, dimensions: labels, factory: factory)
+    }
+
+    private func timer(_ name: String, _ labels: [(String, String)] = []) -> CoreMetrics.Timer {
+        CoreMetrics.Timer(label: name, dimensions: labels, factory: factory)
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : product + attoseconds / 1_000_000_000
+    }
+}

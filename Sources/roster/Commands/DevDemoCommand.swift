@@ -1,0 +1,189 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RosterCore
+import RosterFakes
+import RosterKafka
+import RosterPostgres
+import RosterWorker
+import ServiceLifecycle
+
+/// `roster dev`: Roster's main job on embedded defaults, in this one process.
+///
+/// A private PostgreSQL (unless `ROSTER_DATABASE_URL` is set), librdkafka's mock Kafka cluster,
+/// the four fake vendor servers, `roster migrate`, the example events from
+/// `schemas/examples/` published (valid ones, then invalid and rejected ones as they are, to be
+/// dead-lettered), and a worker run until every job has settled. Prints the job table, the dead
+/// letters, the vendor mutations and the commands to look further. `--keep` leaves it all
+/// running until Ctrl-C.
+struct DevDemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "The whole demo (the default): private Postgres, mock Kafka, fake vendors, example events, a worker until jobs settle."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Leave everything running after the jobs settle, for exploring with the roster command (Ctrl-C stops it).")
+    var keep = false
+
+    @Option(help: "The example events (default: schemas/examples of the Roster checkout).")
+    var examples: String?
+
+    @Option(help: "Give up waiting for the jobs to settle after this many seconds.")
+    var timeout = 180
+
+    @Option(help: "The ops HTTP address (default: $ROSTER_HTTP_LISTEN, else 127.0.0.1:9464, else a free port).")
+    var httpListen: String?
+
+    func run() async throws {
+        let logger = global.makeLogger(label: "roster.dev", defaultLevel: .error)
+        guard let examplesDirectory = examples.map({ URL(fileURLWithPath: $0) }) ?? Self.findExamples() else {
+            throw CleanExit.message("cannot find schemas/examples: run from the Roster checkout or pass --examples DIR", code: .failure)
+        }
+        let started = ContinuousClock.now
+        let environment = ProcessInfo.processInfo.environment
+        let work = try Self.makeWorkDirectory()
+        let stack = DevStack(work: work, logger: logger)
+        do {
+            try await demo(stack: stack, examples: examplesDirectory, environment: environment, started: started)
+        } catch {
+            await stack.tearDown()
+            if let exit = error as? ExitCode { throw exit }
+            throw CleanExit.message("\(error)", code: .failure)
+        }
+        await stack.tearDown()
+    }
+
+    private func demo(stack: DevStack, examples: URL, environment: [String: String], started: ContinuousClock.Instant) async throws {
+        let logger = stack.logger
+        // Postgres first: the server it starts must inherit none of our sockets.
+        let databaseURL: String
+        if let url = environment["ROSTER_DATABASE_URL"], !url.isEmpty {
+            databaseURL = url
+            say("dev: using ROSTER_DATABASE_URL")
+        } else {
+            let server = try await PrivatePostgres.start(in: stack.work.appendingPathComponent("pg"), logger: logger)
+            stack.postgres = server
+            databaseURL = server.url
+            say("dev: private PostgreSQL at 127.0.0.1:\(server.port)")
+        }
+
+        let cluster = try KafkaMockCluster(brokers: 3, logger: logger)
+        try cluster.createTopic("hr.events", partitions: 8)
+        try cluster.createTopic("hr.events.dlq", partitions: 1)
+        stack.cluster = cluster
+        say("dev: mock Kafka cluster at \(cluster.bootstrapServers)")
+
+        let fakes = try await DevFakes.start()
+        stack.fakes = fakes
+        for (name, value) in fakes.keys { setenv(name, value, 1) }
+        say("dev: fake OpenAI, PostHog, Confident AI and Relevance AI servers on 127.0.0.1")
+
+        let listen = try opsListen(environment: environment)
+        let yaml = fakes.configuration(brokers: cluster.bootstrapServers, databaseURL: databaseURL, listen: listen)
+        let configURL = stack.work.appendingPathComponent("roster.yaml")
+        try yaml.write(to: configURL, atomically: true, encoding: .utf8)
+        var shellEnvironment = "export ROSTER_CONFIG='\(configURL.path)'\n"
+        for (name, value) in fakes.keys.sorted(by: { $0.0 < $1.0 }) { shellEnvironment += "export \(name)='\(value)'\n" }
+        shellEnvironment += "alias roster='\(Self.executablePath)'\n"
+        try shellEnvironment.write(to: stack.work.appendingPathComponent("env"), atomically: true, encoding: .utf8)
+        let configuration = try ConfigurationLoader(environment: [:]).load(path: configURL.path)
+
+        let pool = try PostgresPool(configuration: PostgresConfiguration(url: databaseURL), size: 2, acquireTimeout: .seconds(30), logger: logger)
+        stack.pool = pool
+        let applied = try await RosterSchema.migrate(pool, logger: logger)
+        say("dev: migrated (\(applied.isEmpty ? "schema already current" : "applied \(applied.map(String.init).joined(separator: ", "))"))")
+
+        let published = try await DevExamples.publish(from: examples, brokers: cluster.bootstrapServers, topic: configuration.kafka.topic, logger: logger)
+        say("dev: published \(published.valid) valid and \(published.invalid) invalid example events from \(examples.path)")
+
+        var workerLogger = global.makeLogger(label: "roster.worker", defaultLevel: .error)
+        workerLogger.logLevel = global.logLevel ?? .error
+        let worker = try await Worker.make(configuration: configuration, workerID: "dev-\(getpid())", logger: workerLogger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [], cancellationSignals: [], logger: logger
+        ))
+        let running = Task { try await group.run() }
+        stack.workerGroup = (group, running)
+        let port = await worker.opsAddress.port()
+        say("dev: worker running; ops HTTP on \(worker.opsAddress.current ?? "(not listening)")")
+
+        let report = DevReport(pool: pool)
+        let settled = try await report.waitUntilSettled(jobs: published.valid, deadLetters: published.invalid, timeout: .seconds(timeout))
+        let elapsed = ContinuousClock.now - started
+        say("")
+        say(try await report.render())
+        if settled {
+            say("dev: every job settled (\(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s from start)")
+        } else {
+            say("dev: jobs did not settle within \(timeout) s; the table above shows where they are")
+        }
+        let metricsURL = port.map { "http://127.0.0.1:\($0)/metrics" } ?? "(ops HTTP not listening)"
+        let leaver = try await report.firstEmployee() ?? "E1001"
+        let next = """
+            Look further (with --keep, in another shell, after: source \(stack.work.path)/env):
+              roster jobs list                          # every job, newest first (--status dead, --output json)
+              roster jobs show 3                        # one job: its event, plan, steps and attempts
+              roster status                             # consumer lag, jobs by state, limiters and breakers
+              roster dlq list                           # dead letters; `roster dlq replay` once fixed
+              \("roster audit --employee \(leaver)".padding(toLength: 42, withPad: " ", startingAt: 0))# every vendor mutation for one person, time to revoke
+              roster replay ID --reason "…" --dry-run   # what a replay would do, changing nothing
+              curl -s \(metricsURL) | grep ^roster_
+              psql '\(databaseURL)'
+            """
+        say(next)
+        if keep {
+            say("dev: everything keeps running; Ctrl-C stops it.")
+            await Signals.waitForTermination()
+            say("dev: stopping")
+        } else {
+            say("Run 'roster dev --keep' to leave it running and explore.")
+        }
+        if !settled { throw ExitCode.failure }
+    }
+
+    private func opsListen(environment: [String: String]) throws -> String {
+        if let explicit = httpListen ?? environment["ROSTER_HTTP_LISTEN"], !explicit.isEmpty { return explicit }
+        return PrivatePostgres.canListen(host: "127.0.0.1", port: 9464) ? "127.0.0.1:9464" : "127.0.0.1:0"
+    }
+
+    /// A line on standard output, unbuffered (the demo's progress shows as it happens).
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    // MARK: - Locations
+
+    /// `schemas/examples` above the current directory or above this executable.
+    static func findExamples() -> URL? {
+        let starts = [
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            URL(fileURLWithPath: executablePath).deletingLastPathComponent(),
+        ]
+        for start in starts {
+            var directory = start
+            for _ in 0..<8 {
+                let candidate = directory.appendingPathComponent("schemas/examples/valid")
+                if FileManager.default.fileExists(atPath: candidate.path) { return candidate.deletingLastPathComponent() }
+                directory = directory.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }
+
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    static func makeWorkDirectory() throws -> URL {
+        var template = Array((FileManager.default.temporaryDirectory.path + "/roster-dev.XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CleanExit.message("cannot create a temporary directory", code: .failure)
+        }
+        let path = String(cString: made)
+        chmod(path, 0o755)
+        return URL(fileURLWithPath: path)
+    }
+}
