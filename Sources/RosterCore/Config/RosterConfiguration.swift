@@ -135,7 +135,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         /// Poll fallback when no NOTIFY arrives, in milliseconds (default 1000).
         public var pollMs: Int
 
-        public init(enabled: Bool = true, concurrency: Int = 8, leaseSeconds: Int = 30, pollMs: Int = 1000) {
+        public init(enabled: Bool = true, concurrency: Int = 64, leaseSeconds: Int = 30, pollMs: Int = 1000) {
             self.enabled = enabled
             self.concurrency = concurrency
             self.leaseSeconds = leaseSeconds

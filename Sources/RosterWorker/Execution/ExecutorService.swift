@@ -18,7 +18,7 @@ public struct ExecutorService: Service {
         public var lease: Duration
         public var pollInterval: Duration
 
-        public init(concurrency: Int = 8, lease: Duration = .seconds(30), pollInterval: Duration = .seconds(1)) {
+        public init(concurrency: Int = 64, lease: Duration = .seconds(30), pollInterval: Duration = .seconds(1)) {
             self.concurrency = concurrency
             self.lease = lease
             self.pollInterval = pollInterval

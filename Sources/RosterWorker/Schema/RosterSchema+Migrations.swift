@@ -207,8 +207,9 @@ ALTER TABLE dead_letters
     ADD COLUMN replay_operator   text,
     ADD COLUMN replay_reason     text;
 
--- `roster jobs list --status …` and operator reads by status and age.
-CREATE INDEX IF NOT EXISTS jobs_status_created ON jobs (status, created_at DESC);
+-- No new index on jobs: every index there is written twice per job (claim and finish) and once
+-- at ingest. Operator reads by status use jobs_status_updated (status, updated_at), newest first
+-- uses jobs_created.
 
 """#),
     ]
