@@ -117,7 +117,15 @@ extension JobStore {
 extension JobStore {
     /// Runs `body` holding the lease-style lock `key` (expiring with the job lease, so a dead
     /// worker never blocks others for long); waits, polling, while someone else holds it.
-    func withResourceLock<Result: Sendable>(_ key: String, job: ClaimedJob, _ body: () async throws -> Result) async throws -> Result {
+    ///
+    /// `stillNeeded` is asked before every attempt: once it answers `false` (a connector learned,
+    /// from another job's step, that the project exists), `body` runs without the lock. A burst of
+    /// onboardings into one project then queues behind the lock only until the first one has found
+    /// or created the project, instead of one after another.
+    func withResourceLock<Result: Sendable>(
+        _ key: String, job: ClaimedJob, while stillNeeded: () -> Bool = { true }, _ body: () async throws -> Result
+    ) async throws -> Result {
+        guard stillNeeded() else { return try await body() }
         let owner = "\(workerID):\(job.id)"
         while true {
             let acquired = try await pool.query(
@@ -130,6 +138,7 @@ extension JobStore {
             ).rows
             if !acquired.isEmpty { break }
             try await Task.sleep(for: .milliseconds(Int64.random(in: 20...80)))
+            if !stillNeeded() { return try await body() }
         }
         do {
             let result = try await body()
