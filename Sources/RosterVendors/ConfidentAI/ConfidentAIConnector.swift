@@ -43,6 +43,9 @@ public struct ConfidentAIConnector: VendorConnector {
     /// Coalesces the organization invitations of jobs running at the same time into shared
     /// `emails[]` calls; `nil` sends each job's invitation on its own.
     public let batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>?
+    /// Coalesces the project invitations of jobs running at the same time, per project and
+    /// role, into shared `emails[]` calls; `nil` sends each job's invitation on its own.
+    public let projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>?
     /// Projects found or created recently; `nil` lists them for every step.
     let projectCache: ProjectCache<ConfidentAIProject>?
 
@@ -50,9 +53,10 @@ public struct ConfidentAIConnector: VendorConnector {
     ///   - instance: The configured instance name (`confident`).
     ///   - organizationRole: The organization role for new invitees.
     ///   - defaultProjectRole: The project role when a step names none.
-    ///   - batching: When set, `ensure_access` organization invitations of jobs running at the
-    ///     same time share one `emails[]` call (see ``InviteBatcher``) and projects are cached
-    ///     by name for a minute.
+    ///   - batching: When set, organization invitations of `ensure_access` steps running at the
+    ///     same time share one `emails[]` call, and project invitations (of `ensure_access` and
+    ///     `reconcile`) share one per project and role (see ``InviteBatcher``); projects are
+    ///     cached by name for a minute.
     public init(
         instance: String,
         organizationRole: String = "Member",
@@ -63,6 +67,9 @@ public struct ConfidentAIConnector: VendorConnector {
         self.organizationRole = organizationRole
         self.defaultProjectRole = defaultProjectRole
         self.batcher = batching.map { InviteBatcher(options: $0) }
+        self.projectBatcher = batching.map {
+            InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>(options: .init(linger: $0.linger, maxItems: $0.maxItems))
+        }
         self.projectCache = batching.map { _ in ProjectCache() }
     }
 
@@ -74,6 +81,7 @@ public struct ConfidentAIConnector: VendorConnector {
             organizationRole: organizationRole,
             defaultProjectRole: defaultProjectRole,
             batcher: batcher,
+            projectBatcher: projectBatcher,
             projectCache: projectCache
         )
         switch step.action {
