@@ -6,8 +6,9 @@ import RosterCore
 ///   exists: list again).
 /// - `ensure_access`: someone outside the organization gets one organization invitation (none
 ///   when one is pending); a member missing from the project gets a project invitation with the
-///   role's `projectRoleId` (a pending one with another role is replaced); a member with another
-///   role gets `PUT …/members/{userId}`.
+///   role's `projectRoleId` (a pending one with another role is replaced), shared with other
+///   jobs' invitations to the same project and role when batching; a member with another role
+///   gets `PUT …/members/{userId}`.
 /// - `reconcile`: `ensure_access` for every grant; removal from (and invitation revocation for)
 ///   every other project; organization membership is kept.
 /// - `revoke_invites`: deletes pending organization and project invitations for the address.
