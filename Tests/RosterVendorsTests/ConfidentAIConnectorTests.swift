@@ -257,4 +257,43 @@ import Testing
             #expect(fake.calls.mutatingCalls.isEmpty)
         }
     }
+    @Test func aBatchOfProjectInvitationsAnswersEachAddressAndFailsOnlyTheRefusedOne() async throws {
+        try await withFakeConfident { fake, driver in
+            let people = (1...8).map(employee)
+            let research = try fake.addProject(name: "research")
+            let members = people[0..<7].map { fake.addMember(email: $0.email) }  // people[7] is outside
+            fake.addProjectMember(projectID: research.id, userID: members[0].id, role: "Viewer")
+            let kept = fake.addInvitation(email: people[1].email, projectID: research.id, role: "Member")
+            let stale = fake.addInvitation(email: people[2].email, projectID: research.id, role: "Viewer")
+            let client = ConfidentAIClient(transport: driver.transport)
+            fake.clearCalls()
+
+            let emails = people.map(\.email) + [people[3].email.uppercased()]
+            let results = await client.inviteToProject(items: emails, projectID: research.id, roleName: "Member")
+                .map { result -> ConfidentAIProjectInviteItemOutcome? in try? result.get() }
+            let role = try #require(fake.projectRoleID(named: "Member", in: research.id))
+            guard case .member(let current, let resolved)? = results[0] else { Issue.record("\(results[0] as Any)"); return }
+            #expect(current.projectRole?.name == "Viewer" && resolved.id == role)
+            #expect(results[1] == .pending(invitationID: String(kept.id), role: resolved))
+            guard case .invited(_, _, let replaced, _)? = results[2] else { Issue.record("\(results[2] as Any)"); return }
+            #expect(replaced == [String(stale.id)])
+            for index in [3, 4, 5, 6, 8] {
+                guard case .invited(let id, _, [], _)? = results[index] else { Issue.record("\(index)"); continue }
+                #expect(id != nil)
+            }
+            #expect(results[7] == nil, "the address outside the organization fails alone")
+
+            // One call for the six, refused for the outsider; halves until it is alone.
+            let posts = fake.calls.calls("POST", path: "/v1/projects/\(research.id)/invitations")
+            #expect(posts.count > 1 && posts.count <= 7, "\(posts.count)")
+            let pending = fake.invitations(projectID: research.id).filter { $0.status == .pending }
+            #expect(Set(pending.map(\.email)) == Set(people[1..<7].map(\.email)))
+            #expect(pending.count == 6 && pending.allSatisfy { $0.roleID == role })
+
+            // A repeated batch sends nothing.
+            fake.clearCalls()
+            _ = await client.inviteToProject(items: Array(people[1..<7].map(\.email)), projectID: research.id, roleName: "Member")
+            #expect(fake.calls.mutatingCalls.isEmpty)
+        }
+    }
 }

@@ -104,6 +104,14 @@ final class VendorFixture: Sendable {
         try await ingest.pool.query(PostgresQuery(unsafeSQL: sql)).rows.map { try $0.decode(String.self, at: 0) }
     }
 
+    /// The addresses in a Confident AI invitation call's `emails[]`.
+    static func confidentEmails(in call: FakeCall) -> [String] {
+        guard let data = call.body?.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [] }
+        return object["emails"] as? [String] ?? []
+    }
+
     /// Mutating calls a fake admitted, as `METHOD path body` (Relevance AI's `POST …/list`
     /// lookups are not mutations).
     static func mutations(_ calls: FakeCallLog) -> [String] {

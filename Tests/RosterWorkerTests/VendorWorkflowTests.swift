@@ -176,6 +176,39 @@ struct VendorWorkflowTests {
             try await f.rerunAll(count: 45)
             #expect(try await f.statuses() == ["succeeded": 45])
             #expect(F.mutations(f.confident.calls) == before, "re-running changes nothing at Confident AI")
+
+            // Everyone accepts; the next run invites the 43 new members into both projects, in
+            // shared project-invitation calls (one of which fails once: only its items retry).
+            try f.confident.acceptAllInvitations()
+            let mark = f.confident.calls.calls.count
+            f.confident.injectFaults([.status(503)], matching: .init(method: "POST", pathPrefix: "/v1/projects/"))
+            try await f.rerunAll(count: 45)
+            #expect(try await f.statuses() == ["succeeded": 45])
+            let phase = f.confident.calls.calls.dropFirst(mark)
+            let projectPosts = phase.filter {
+                $0.method == "POST" && $0.path.hasPrefix("/v1/projects/") && $0.path.hasSuffix("/invitations")
+            }
+            let admitted = projectPosts.filter { $0.wasAdmitted && $0.status == 200 }
+            let sizes = admitted.map { F.confidentEmails(in: $0) }
+            print("confident 45 members x 2 projects: \(phase.count) calls, project invitation calls \(sizes.map(\.count)) (+\(projectPosts.count - admitted.count) refused)")
+            #expect(projectPosts.count - admitted.count == 1, "the injected 503")
+            #expect(admitted.count <= 8, "a handful of emails[] calls, not 86: \(sizes.map(\.count))")
+            #expect(sizes.map(\.count).reduce(0, +) == 86, "each of 43 addresses sent once per project: \(sizes.map(\.count))")
+            #expect(!sizes.joined().contains(F.email("C5")) && !sizes.joined().contains(F.email("C6")), "already invited")
+            for project in ["cf-a", "cf-b"] {
+                let id = try #require(f.confident.project(named: project)?.id)
+                let invited = f.confident.invitations(projectID: id).filter(\.isPending).map(\.email)
+                #expect(invited.count == 45 && Set(invited).count == 45, "every member invited once to \(project)")
+            }
+            let audited = try await f.strings(
+                "SELECT count(*)::text FROM audit_log WHERE action = 'create_project_invitation'"
+            )
+            #expect(audited == ["90"], "each job audits its own project invitations (4 for C5 and C6 before)")
+
+            let afterMembers = F.mutations(f.confident.calls)
+            try await f.rerunAll(count: 45)
+            #expect(try await f.statuses() == ["succeeded": 45])
+            #expect(F.mutations(f.confident.calls) == afterMembers, "re-running changes nothing at Confident AI")
             await f.stop()
         }
     }

@@ -6,8 +6,9 @@ import RosterCore
 ///   exists: list again).
 /// - `ensure_access`: someone outside the organization gets one organization invitation (none
 ///   when one is pending); a member missing from the project gets a project invitation with the
-///   role's `projectRoleId` (a pending one with another role is replaced); a member with another
-///   role gets `PUT …/members/{userId}`.
+///   role's `projectRoleId` (a pending one with another role is replaced), shared with other
+///   jobs' invitations to the same project and role when batching; a member with another role
+///   gets `PUT …/members/{userId}`.
 /// - `reconcile`: `ensure_access` for every grant; removal from (and invitation revocation for)
 ///   every other project; organization membership is kept.
 /// - `revoke_invites`: deletes pending organization and project invitations for the address.
@@ -43,6 +44,9 @@ public struct ConfidentAIConnector: VendorConnector {
     /// Coalesces the organization invitations of jobs running at the same time into shared
     /// `emails[]` calls; `nil` sends each job's invitation on its own.
     public let batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>?
+    /// Coalesces the project invitations of jobs running at the same time, per project and
+    /// role, into shared `emails[]` calls; `nil` sends each job's invitation on its own.
+    public let projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>?
     /// Projects found or created recently; `nil` lists them for every step.
     let projectCache: ProjectCache<ConfidentAIProject>?
 
@@ -50,9 +54,10 @@ public struct ConfidentAIConnector: VendorConnector {
     ///   - instance: The configured instance name (`confident`).
     ///   - organizationRole: The organization role for new invitees.
     ///   - defaultProjectRole: The project role when a step names none.
-    ///   - batching: When set, `ensure_access` organization invitations of jobs running at the
-    ///     same time share one `emails[]` call (see ``InviteBatcher``) and projects are cached
-    ///     by name for a minute.
+    ///   - batching: When set, organization invitations of `ensure_access` steps running at the
+    ///     same time share one `emails[]` call, and project invitations (of `ensure_access` and
+    ///     `reconcile`) share one per project and role (see ``InviteBatcher``); projects are
+    ///     cached by name for a minute.
     public init(
         instance: String,
         organizationRole: String = "Member",
@@ -63,6 +68,9 @@ public struct ConfidentAIConnector: VendorConnector {
         self.organizationRole = organizationRole
         self.defaultProjectRole = defaultProjectRole
         self.batcher = batching.map { InviteBatcher(options: $0) }
+        self.projectBatcher = batching.map {
+            InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>(options: .init(linger: $0.linger, maxItems: $0.maxItems))
+        }
         self.projectCache = batching.map { _ in ProjectCache() }
     }
 
@@ -74,6 +82,7 @@ public struct ConfidentAIConnector: VendorConnector {
             organizationRole: organizationRole,
             defaultProjectRole: defaultProjectRole,
             batcher: batcher,
+            projectBatcher: projectBatcher,
             projectCache: projectCache
         )
         switch step.action {

@@ -57,21 +57,13 @@ extension ConfidentAIStepRun {
         guard let member = try await organizationMember() else {
             return try await inviteToOrganization(for: project.id)
         }
+        if let projectBatcher {
+            return try await inviteToProjectThroughBatch(project, role: roleName, batcher: projectBatcher)
+        }
         let role = try await projectRole(named: roleName, in: project.id)
         let members = try await client.listProjectMembers(projectID: project.id)
         if let current = members.first(where: { $0.id == member.id }) {
-            if current.projectRole?.id == role.id {
-                return "member of \(project.id) as \(role.name) already"
-            }
-            if current.projectRole?.isOwner == true {
-                throw Self.refusal("the project Owner's role cannot be changed without transferring ownership")
-            }
-            try await client.updateProjectMemberRole(projectID: project.id, userID: member.id, roleID: role.id)
-            try await record(
-                "update_project_role",
-                ["project_id": project.id, "user_id": member.id, "role_id": role.id]
-            ) { $0["user_id"] = member.id }
-            return "changed role in \(project.id) to \(role.name)"
+            return try await keep(current, in: project.id, as: role)
         }
         let pending = try await client.listProjectInvitations(projectID: project.id).filter {
             $0.isPending && $0.hasEmail(email)
@@ -96,6 +88,25 @@ extension ConfidentAIStepRun {
         target["invitation_id"] = id
         try await record("create_project_invitation", target) { $0["invitation_id"] = id }
         return "invited to \(project.id) as \(role.name)"
+    }
+
+    /// A project member: nothing to do when they have `role`, else their role is changed (the
+    /// project Owner's is refused).
+    mutating func keep(_ current: ConfidentAIMember, in projectID: String, as role: ConfidentAIRole) async throws
+        -> String
+    {
+        if current.projectRole?.id == role.id {
+            return "member of \(projectID) as \(role.name) already"
+        }
+        if current.projectRole?.isOwner == true {
+            throw Self.refusal("the project Owner's role cannot be changed without transferring ownership")
+        }
+        try await client.updateProjectMemberRole(projectID: projectID, userID: current.id, roleID: role.id)
+        try await record(
+            "update_project_role",
+            ["project_id": projectID, "user_id": current.id, "role_id": role.id]
+        ) { $0["user_id"] = current.id }
+        return "changed role in \(projectID) to \(role.name)"
     }
 
     /// Someone who is not yet an organization member: one organization invitation, unless one

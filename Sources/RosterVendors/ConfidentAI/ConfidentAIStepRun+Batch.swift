@@ -33,3 +33,46 @@ extension ConfidentAIStepRun {
         }
     }
 }
+
+// MARK: - Project invitations through the batcher
+
+extension ConfidentAIStepRun {
+    /// Project access for an organization member through the project ``InviteBatcher``: the
+    /// role lookup, the member and invitation listings and the `emails[]` call are shared with
+    /// the other jobs inviting to `project` with the same role; this job changes a member's role
+    /// itself and audits and checkpoints its own result (replaced invitations, the invitation).
+    ///
+    /// The batch key is the project and the role: every address of one call gets the same
+    /// `projectRoleId` (the role's name resolves to exactly one id in the project).
+    ///
+    /// - Returns: A PII-free summary.
+    mutating func inviteToProjectThroughBatch(
+        _ project: ConfidentAIProject,
+        role roleName: String,
+        batcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>
+    ) async throws -> String {
+        let client = self.client
+        let projectID = project.id
+        let key = "project-invitations:\(projectID):\(roleName.lowercased())"
+        let outcome = try await batcher.submit(email, key: key) { emails in
+            await client.inviteToProject(items: emails, projectID: projectID, roleName: roleName)
+        }
+        switch outcome {
+        case .member(let current, let role):
+            return try await keep(current, in: projectID, as: role)
+        case .pending(let id, let role):
+            return "invitation \(id) to \(projectID) as \(role.name) pending"
+        case .invited(let id, let role, let replaced, let batchSize):
+            for stale in replaced {
+                try await record(
+                    "delete_project_invitation",
+                    ["project_id": projectID, "invitation_id": stale]
+                ) { $0.append("project:\(projectID):\(stale)", to: "deleted_invitations") }
+            }
+            var target = ["project_id": projectID, "role_id": role.id, "batch_size": String(batchSize)]
+            target["invitation_id"] = id
+            try await record("create_project_invitation", target) { $0["invitation_id"] = id }
+            return "invited to \(projectID) as \(role.name) (one call for \(batchSize) address(es))"
+        }
+    }
+}

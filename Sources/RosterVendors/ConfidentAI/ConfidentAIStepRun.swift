@@ -14,6 +14,8 @@ struct ConfidentAIStepRun {
     var state: StepState
     /// Shares organization invitations with other jobs (`nil`: one call per job).
     let batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>?
+    /// Shares project invitations with other jobs (`nil`: one call per job).
+    let projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>?
     /// Projects by name, shared by the process's jobs (`nil`: listed once per run).
     let projectCache: ProjectCache<ConfidentAIProject>?
 
@@ -29,9 +31,11 @@ struct ConfidentAIStepRun {
         organizationRole: String,
         defaultProjectRole: String,
         batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>? = nil,
+        projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>? = nil,
         projectCache: ProjectCache<ConfidentAIProject>? = nil
     ) {
         self.batcher = batcher
+        self.projectBatcher = projectBatcher
         self.projectCache = projectCache
         self.client = client
         self.context = context
