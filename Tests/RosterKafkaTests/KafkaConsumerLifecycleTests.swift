@@ -16,7 +16,9 @@ struct KafkaConsumerLifecycleTests {
         polling.cancel()
         let messages = try await polling.value
         #expect(messages.isEmpty)
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // The poll had no deadline: any prompt end proves the cancellation (2.35 s seen under a
+        // loaded parallel suite, hence not a tighter bound).
+        #expect(ContinuousClock.now - started < .seconds(5))
         await consumer.close()
     }
 
@@ -29,7 +31,7 @@ struct KafkaConsumerLifecycleTests {
         try await Task.sleep(for: .milliseconds(200))
         await consumer.close()
         #expect(try await polling.value.isEmpty)
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(ContinuousClock.now - started < .seconds(6), "well before the poll's own 10 s timeout")
         #expect(consumer.isClosed)
         await consumer.close()  // Idempotent.
 

@@ -59,6 +59,8 @@ import Testing
         }
         #expect(results.sorted() == (0..<10).map { $0 * 10 })
         #expect(batcher.statistics.flushes == 3 && batcher.statistics.items == 10)
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // The leftovers go after the 100 ms linger, not never: a generous bound, since the suite
+        // runs in parallel on 2 loaded cores (2.3 s seen under CI).
+        #expect(ContinuousClock.now - started < .seconds(15))
     }
 }
