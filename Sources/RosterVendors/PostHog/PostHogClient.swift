@@ -149,24 +149,13 @@ public struct PostHogClient: Sendable {
 
     /// Builds a JSON request body.
     func body(_ value: some Encodable) throws -> [UInt8] {
-        do {
-            return Array(try JSONEncoder().encode(value))
-        } catch {
-            throw VendorError.unexpected("could not encode request body: \(error)")
-        }
+        try VendorExchange.jsonBody(value)
     }
 
     /// The ``VendorError`` for a non-2xx `response` to `request`.
     func error(for response: VendorResponse, to request: VendorRequest) -> VendorError {
         let envelope = try? JSONDecoder().decode(PostHogErrorEnvelope.self, from: Data(response.body))
-        let message: String
-        if let detail = envelope?.detail, !detail.isEmpty {
-            message = detail
-        } else if !response.body.isEmpty {
-            message = String(response.bodyText.prefix(500))
-        } else {
-            message = "HTTP \(response.status) from \(request.method.rawValue) \(request.path)"
-        }
+        let message = VendorExchange.message(vendorMessage: envelope?.detail, response: response, request: request)
         var retryAfter = RetryAfter.wait(headers: response.headers, now: now())
         if retryAfter == nil, response.status == 429, let detail = envelope?.detail {
             retryAfter = RetryAfter.expectedAvailable(inDetail: detail)

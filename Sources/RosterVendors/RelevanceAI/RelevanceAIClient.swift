@@ -145,24 +145,13 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
 
     /// Builds a JSON request body.
     func body(_ value: some Encodable) throws -> [UInt8] {
-        do {
-            return Array(try JSONEncoder().encode(value))
-        } catch {
-            throw VendorError.unexpected("could not encode request body: \(error)")
-        }
+        try VendorExchange.jsonBody(value)
     }
 
     /// The ``VendorError`` for a non-2xx `response` to `request`.
     func error(for response: VendorResponse, to request: VendorRequest) -> VendorError {
         let envelope = try? JSONDecoder().decode(RelevanceAIErrorBody.self, from: Data(response.body))
-        let message: String
-        if let text = envelope?.message, !text.isEmpty {
-            message = text
-        } else if !response.body.isEmpty {
-            message = String(response.bodyText.prefix(500))
-        } else {
-            message = "HTTP \(response.status) from \(request.method.rawValue) \(request.path)"
-        }
+        let message = VendorExchange.message(vendorMessage: envelope?.message, response: response, request: request)
         return VendorError.http(
             status: response.status,
             isDelete: Self.isDelete(request),
