@@ -37,9 +37,9 @@ extension ConfidentAIStepRun {
             }
             for invitation in try await client.listProjectInvitations(projectID: project.id)
             where invitation.isPending && invitation.hasEmail(email) {
-                let outcome = try await Self.deleting {
+                let outcome = try await DeleteOutcome.of {
                     try await client.deleteProjectInvitation(projectID: project.id, id: invitation.id)
-                }
+                }.rawValue
                 try await record(
                     "delete_project_invitation",
                     ["project_id": project.id, "invitation_id": invitation.id],
@@ -73,9 +73,9 @@ extension ConfidentAIStepRun {
         }
         for stale in pending {
             // An invitation's role cannot be changed: replace it.
-            let outcome = try await Self.deleting {
+            let outcome = try await DeleteOutcome.of {
                 try await client.deleteProjectInvitation(projectID: project.id, id: stale.id)
-            }
+            }.rawValue
             try await record(
                 "delete_project_invitation",
                 ["project_id": project.id, "invitation_id": stale.id],

@@ -10,7 +10,7 @@ extension ConfidentAIStepRun {
         where invitation.isPending && invitation.hasEmail(email) {
             let key = "org:\(invitation.id)"
             guard !state.contains(key, in: "deleted_invitations") else { continue }
-            let outcome = try await Self.deleting { try await client.deleteOrganizationInvitation(id: invitation.id) }
+            let outcome = try await DeleteOutcome.of { try await client.deleteOrganizationInvitation(id: invitation.id) }.rawValue
             try await record("delete_org_invitation", ["invitation_id": invitation.id], outcome: outcome) {
                 $0.append(key, to: "deleted_invitations")
             }
@@ -21,9 +21,9 @@ extension ConfidentAIStepRun {
             where invitation.isPending && invitation.hasEmail(email) {
                 let key = "project:\(project.id):\(invitation.id)"
                 guard !state.contains(key, in: "deleted_invitations") else { continue }
-                let outcome = try await Self.deleting {
+                let outcome = try await DeleteOutcome.of {
                     try await client.deleteProjectInvitation(projectID: project.id, id: invitation.id)
-                }
+                }.rawValue
                 try await record(
                     "delete_project_invitation",
                     ["project_id": project.id, "invitation_id": invitation.id],
@@ -59,9 +59,9 @@ extension ConfidentAIStepRun {
                 "left as Owner of \(projectID) "
                 + "(a project Owner cannot be removed; the organisation removal detaches it)"
         }
-        let outcome = try await Self.deleting {
+        let outcome = try await DeleteOutcome.of {
             try await client.removeProjectMember(projectID: projectID, userID: member.id)
-        }
+        }.rawValue
         try await record("remove_project_member", ["project_id": projectID, "user_id": member.id], outcome: outcome) {
             $0["user_id"] = member.id
             $0.append(projectID, to: "removed_from")
@@ -80,7 +80,7 @@ extension ConfidentAIStepRun {
                     + "transfer ownership first"
             )
         }
-        let outcome = try await Self.deleting { try await client.removeOrganizationMember(userID: member.id) }
+        let outcome = try await DeleteOutcome.of { try await client.removeOrganizationMember(userID: member.id) }.rawValue
         try await record("remove_org_member", ["user_id": member.id], outcome: outcome) { $0["user_id"] = member.id }
         return StepOutcome(
             summary: "removed user \(member.id) from the organisation (its projects and invitations go with it)"

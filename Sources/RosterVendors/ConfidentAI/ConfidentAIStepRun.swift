@@ -5,13 +5,14 @@ import RosterCore
 /// once per run. Not shared between tasks.
 struct ConfidentAIStepRun {
     let client: ConfidentAIClient
-    let context: StepContext
+    /// The step's recovery point and audit trail (checkpoint, then audit, as every connector).
+    private var progress: StepProgress
     /// The employee's address; never logged, never in summaries or audit records.
     let email: String
     let organizationRole: String
     let defaultProjectRole: String
     /// The recovery point, checkpointed after every confirmed mutation.
-    var state: StepState
+    var state: StepState { progress.state }
     /// Shares organization invitations with other jobs (`nil`: one call per job).
     let batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>?
     /// Shares project invitations with other jobs (`nil`: one call per job).
@@ -38,35 +39,22 @@ struct ConfidentAIStepRun {
         self.projectBatcher = projectBatcher
         self.projectCache = projectCache
         self.client = client
-        self.context = context
+        self.progress = StepProgress(context: context)
         self.email = email
         self.organizationRole = organizationRole
         self.defaultProjectRole = defaultProjectRole
-        self.state = context.state
     }
 
     // MARK: - Recording
 
-    /// Audits a confirmed mutation, applies `update` to the state and checkpoints it.
+    /// Records a mutation the vendor confirmed (``StepProgress/record(_:update:)``).
     mutating func record(
         _ action: String,
         _ target: [String: String],
         outcome: String = "done",
         update: (inout StepState) -> Void = { _ in }
     ) async throws {
-        try await context.audit(AuditRecord(action: action, target: target, outcome: outcome))
-        update(&state)
-        try await context.checkpoint(state)
-    }
-
-    /// Runs a delete; `done`, or `already_gone` when the vendor answered 404.
-    static func deleting(_ body: () async throws -> Void) async throws -> String {
-        do {
-            try await body()
-            return "done"
-        } catch let error as VendorError where error.isAlreadyGone {
-            return "already_gone"
-        }
+        try await progress.record(AuditRecord(action: action, target: target, outcome: outcome), update: update)
     }
 
     // MARK: - Lookups (once per run)

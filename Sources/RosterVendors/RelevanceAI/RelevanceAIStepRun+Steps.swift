@@ -55,9 +55,9 @@ extension RelevanceAIStepRun {
         }
         for stale in pending {
             // Relevance AI cannot change an invite's role: delete it, then invite again.
-            let outcome = try await Self.deleting {
+            let outcome = try await DeleteOutcome.of {
                 try await client.deleteInvite(code: stale.code, project: projectID)
-            }
+            }.rawValue
             try await record("delete_invite", ["project_id": projectID, "invite_code": stale.code], outcome: outcome) {
                 $0.append("\(projectID):\(stale.code)", to: "deleted_invites")
             }
@@ -88,9 +88,9 @@ extension RelevanceAIStepRun {
         for invite in try await client.listInvites(project: projectID) where invite.hasEmail(email) {
             let key = "\(projectID):\(invite.code)"
             guard !state.contains(key, in: "deleted_invites") else { continue }
-            let outcome = try await Self.deleting {
+            let outcome = try await DeleteOutcome.of {
                 try await client.deleteInvite(code: invite.code, project: projectID)
-            }
+            }.rawValue
             try await record("delete_invite", ["project_id": projectID, "invite_code": invite.code], outcome: outcome) {
                 $0.append(key, to: "deleted_invites")
             }
@@ -108,9 +108,9 @@ extension RelevanceAIStepRun {
             found = true
             for key in try await client.listAPIKeys(userID: user.id, project: project.id)
             where !state.contains(key.id, in: "deleted_keys") {
-                let outcome = try await Self.deleting {
+                let outcome = try await DeleteOutcome.of {
                     try await client.deleteAPIKey(id: key.id, userID: user.id, project: project.id)
-                }
+                }.rawValue
                 try await record(
                     "delete_api_key",
                     ["project_id": project.id, "user_id": user.id, "key_id": key.id],
@@ -141,7 +141,7 @@ extension RelevanceAIStepRun {
     /// Removes the employee from `projectID` when they are a user there; `nil` when not.
     private mutating func removeMembership(from projectID: String) async throws -> String? {
         guard let user = try await user(in: projectID) else { return nil }
-        let outcome = try await Self.deleting { try await client.removeUser(id: user.id, project: projectID) }
+        let outcome = try await DeleteOutcome.of { try await client.removeUser(id: user.id, project: projectID) }.rawValue
         forgetUser(in: projectID)
         try await record("remove_member", ["project_id": projectID, "user_id": user.id], outcome: outcome) {
             $0["user_id"] = user.id

@@ -4,13 +4,14 @@ import RosterCore
 /// run has already looked up (projects, the user in each project). Not shared between tasks.
 struct RelevanceAIStepRun {
     let client: RelevanceAIClient
-    let context: StepContext
+    /// The step's recovery point and audit trail (checkpoint, then audit, as every connector).
+    private var progress: StepProgress
     /// The employee's address; never logged, never in summaries or audit records.
     let email: String
     let organizationID: String
     let defaultProjectID: String
     /// The recovery point, checkpointed after every confirmed mutation.
-    var state: StepState
+    var state: StepState { progress.state }
 
     private var projects: [RelevanceAIProject]?
     private var users: [String: RelevanceAIUser?] = [:]
@@ -23,35 +24,22 @@ struct RelevanceAIStepRun {
         defaultProjectID: String
     ) {
         self.client = client
-        self.context = context
+        self.progress = StepProgress(context: context)
         self.email = email
         self.organizationID = organizationID
         self.defaultProjectID = defaultProjectID
-        self.state = context.state
     }
 
     // MARK: - Recording
 
-    /// Audits a confirmed mutation, applies `update` to the state and checkpoints it.
+    /// Records a mutation the vendor confirmed (``StepProgress/record(_:update:)``).
     mutating func record(
         _ action: String,
         _ target: [String: String],
         outcome: String = "done",
         update: (inout StepState) -> Void = { _ in }
     ) async throws {
-        try await context.audit(AuditRecord(action: action, target: target, outcome: outcome))
-        update(&state)
-        try await context.checkpoint(state)
-    }
-
-    /// Runs a delete; `done`, or `already_gone` when the vendor answered 404.
-    static func deleting(_ body: () async throws -> Void) async throws -> String {
-        do {
-            try await body()
-            return "done"
-        } catch let error as VendorError where error.isAlreadyGone {
-            return "already_gone"
-        }
+        try await progress.record(AuditRecord(action: action, target: target, outcome: outcome), update: update)
     }
 
     /// A permanent error for something Roster must not or cannot do.
