@@ -6,10 +6,12 @@ import RosterCore
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
+    public var metadataProvider: Logger.MetadataProvider?
     let label: String
 
-    public init(label: String) {
+    public init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
+        self.metadataProvider = metadataProvider
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -24,7 +26,10 @@ public struct JSONLogHandler: LogHandler {
             "label": .string(label),
             "message": .string(event.message.description),
         ]
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        // The handler's own, then the task's context, then the line's: the most specific wins.
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let own = event.metadata { merged.merge(own) { _, new in new } }
         for (key, value) in merged where object[key] == nil {
             object[key] = Self.json(value)
         }

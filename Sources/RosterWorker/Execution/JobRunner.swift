@@ -34,10 +34,13 @@ struct JobRunner: Sendable {
     }
 
     func run(_ claim: JobClaim) async -> Result {
+        await RosterLogging.withContext(["job.id": "\(claim.job.id)", "event.id": "\(claim.job.eventID)"]) {
+            await runJob(claim)
+        }
+    }
+
+    private func runJob(_ claim: JobClaim) async -> Result {
         let job = claim.job
-        var logger = logger
-        logger[metadataKey: "job.id"] = "\(job.id)"
-        logger[metadataKey: "event.id"] = "\(job.eventID)"
         do {
             let event = try store.event(of: claim)
             var steps: [PersistedStep]
@@ -81,7 +84,7 @@ struct JobRunner: Sendable {
                     return .released
                 }
                 let finishesJob = index == unfinished.count - 1
-                if let result = try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event, logger: logger),
+                if let result = try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event),
                    result != .succeeded {
                     return result
                 }
@@ -110,16 +113,17 @@ struct JobRunner: Sendable {
 
     /// Runs one step, started as attempt `attempt`; `nil` means it succeeded and the job goes on
     /// (when `finishesJob`, its success is recorded as the job's too).
-    private func run(
-        _ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, logger: Logger
-    ) async throws -> Result? {
+    private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent) async throws -> Result? {
+        try await RosterLogging.withContext(["vendor": "\(persisted.step.vendor)", "step": "\(persisted.step.name)"]) {
+            try await runStep(persisted, attempt: attempt, finishesJob: finishesJob, of: job, event: event)
+        }
+    }
+
+    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent) async throws -> Result? {
         let step = persisted.step
         guard let vendor = vendors[step.vendor] else {
             throw ExecutionError.unknownVendor(step.vendor)
         }
-        var logger = logger
-        logger[metadataKey: "vendor"] = "\(step.vendor)"
-        logger[metadataKey: "step"] = "\(step.name)"
         let started = Date()
         let store = self.store
         let failpoints = self.failpoints
@@ -158,11 +162,11 @@ struct JobRunner: Sendable {
             try await store.release(job, requeue: true)
             return .released
         } catch {
-            return try await fail(persisted, attempt: attempt, started: started, error: error, of: job, retry: vendor.retry, logger: logger)
+            return try await fail(persisted, attempt: attempt, started: started, error: error, of: job, retry: vendor.retry)
         }
     }
 
-    private func fail(_ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob, retry: RetryPolicy, logger: Logger) async throws -> Result {
+    private func fail(_ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob, retry: RetryPolicy) async throws -> Result {
         let step = persisted.step
         let vendorError = error as? VendorError
         if let vendorError, vendorError.code == .rateLimited || vendorError.code == .circuitOpen {

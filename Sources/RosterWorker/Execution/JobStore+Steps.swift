@@ -26,9 +26,7 @@ extension JobStore {
     /// the other jobs' plans (``JobWrites``).
     func savePlan(_ steps: [VendorStep], for job: ClaimedJob) async throws -> Bool {
         guard !steps.isEmpty else { return true }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let params = try steps.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let params = steps.map(\.json.serialized)
         return try await writes.plans.submit(.init(jobID: job.id, names: steps.map(\.name), vendors: steps.map(\.vendor), params: params))
     }
 

@@ -67,10 +67,12 @@ struct JobStore: Sendable {
                 FOR UPDATE SKIP LOCKED
             ),
             claimed AS (
+                -- By id through jobs_pkey: an UPDATE … FROM candidates lets the planner hash-join
+                -- the whole jobs table (a sequential scan of every job, done or not, per claim).
                 UPDATE jobs SET status = 'running', lease_owner = \(workerID),
                        lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
                        attempts = jobs.attempts + 1, updated_at = now()
-                FROM candidates WHERE jobs.id = candidates.id
+                WHERE jobs.id = ANY(ARRAY(SELECT id FROM candidates))
                 RETURNING jobs.id, jobs.event_id, jobs.employee_id, jobs.type, jobs.priority, jobs.attempts
             )
             SELECT c.id, c.event_id, c.employee_id, c.type, c.priority, c.attempts, e.payload::text,
