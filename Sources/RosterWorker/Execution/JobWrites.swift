@@ -94,8 +94,9 @@ final class JobWrites: Sendable {
             UPDATE job_steps SET status = 'running', attempts = job_steps.attempts + 1,
                    started_at = coalesce(job_steps.started_at, now()), updated_at = now()
             FROM unnest(\(batch.map(\.jobID))::int8[], \(batch.map(\.position))::int4[]) AS s(job_id, p), jobs
-            WHERE job_steps.job_id = s.job_id AND job_steps.position = s.p
-              AND jobs.id = s.job_id AND jobs.lease_owner = \(workerID) AND jobs.status = 'running'
+            WHERE job_steps.job_id = ANY(\(batch.map(\.jobID))::int8[]) AND job_steps.job_id = s.job_id AND job_steps.position = s.p
+              AND jobs.id = ANY(\(batch.map(\.jobID))::int8[]) AND jobs.id = s.job_id
+              AND jobs.lease_owner = \(workerID) AND jobs.status = 'running'
             RETURNING job_steps.job_id, job_steps.position, job_steps.attempts
             """
         ).rows
@@ -107,19 +108,26 @@ final class JobWrites: Sendable {
     }
 
     /// The step succeeded: its row, its attempt, and for a last step the job, in one statement.
+    ///
+    /// Rows are found by `= ANY(ids)` rather than by joining the batch: right after a burst of
+    /// jobs arrives, before autovacuum has analysed the tables, the planner takes `jobs` and
+    /// `job_steps` for small and hash-joins them whole, a scan of every job per batch (measured:
+    /// 25 ms a statement instead of 5 on 20,000 fresh jobs).
     private static func recordSuccesses(_ batch: [Success], pool: PostgresPool, workerID: String) async throws {
+        let ids = batch.map(\.jobID)
+        let finishing = batch.filter(\.finishesJob).map(\.jobID)
         try await pool.execute(
             """
             WITH s AS (
-                SELECT * FROM unnest(\(batch.map(\.jobID))::int8[], \(batch.map(\.position))::int4[], \(batch.map(\.attempt))::int4[],
+                SELECT * FROM unnest(\(ids)::int8[], \(batch.map(\.position))::int4[], \(batch.map(\.attempt))::int4[],
                                      \(batch.map(\.startedAt))::timestamptz[], \(batch.map(\.summary))::text[],
-                                     \(batch.map { $0.residual ?? "" })::text[], \(batch.map(\.finishesJob))::bool[])
-                       AS s(job_id, p, attempt, started_at, summary, residual, finishes_job)
+                                     \(batch.map { $0.residual ?? "" })::text[])
+                       AS s(job_id, p, attempt, started_at, summary, residual)
             ),
             steps AS (
                 UPDATE job_steps SET status = 'succeeded', residual = nullif(s.residual, ''), last_error = NULL,
                        recovery_point = 'finished', finished_at = now(), updated_at = now()
-                FROM s WHERE job_steps.job_id = s.job_id AND job_steps.position = s.p
+                FROM s WHERE job_steps.job_id = ANY(\(ids)::int8[]) AND job_steps.job_id = s.job_id AND job_steps.position = s.p
             ),
             attempts AS (
                 INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, outcome, message)
@@ -127,7 +135,7 @@ final class JobWrites: Sendable {
             )
             UPDATE jobs SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL,
                    lease_expires_at = NULL, last_error = NULL
-            FROM s WHERE jobs.id = s.job_id AND s.finishes_job AND jobs.lease_owner = \(workerID) AND jobs.status = 'running'
+            WHERE jobs.id = ANY(\(finishing)::int8[]) AND jobs.lease_owner = \(workerID) AND jobs.status = 'running'
             """
         )
     }
