@@ -59,4 +59,10 @@ import Testing
         let value = try parser.parse(text)
         #expect(try parser.parse(value.serialized) == value)
     }
+
+    @Test func stringsAreEscapedExactlyWhereJSONRequires() {
+        #expect(JSONValue.string("plain é ✓ / text").serialized == #""plain é ✓ / text""#)
+        #expect(JSONValue.string("q\"b\\c\n\r\t\u{1}é").serialized == #""q\"b\\c\n\r\t\u0001é""#)
+        #expect(JSONValue.object(["k\"": .string("")]).serialized == #"{"k\"":""}"#)
+    }
 }
