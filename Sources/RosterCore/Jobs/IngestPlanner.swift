@@ -1,34 +1,26 @@
 /// Decides, for the new events of one ingest batch, which jobs to create and which of an
-/// employee's unfinished jobs an offboarding supersedes. Pure: the ingest service reads the
-/// employees' history from Postgres, asks the planner, and writes the plan in the same transaction.
+/// employee's unfinished jobs an offboarding ends. Pure: the ingest service reads the employees'
+/// history from Postgres, asks the planner, and writes the plan in the same transaction.
 ///
-/// Rules (DESIGN.md, "per-employee order, leaver first"):
-/// - one employee's jobs carry the event order: `sequence` when given, else one more than the
-///   highest order seen for that employee (arrival order);
-/// - an offboarding supersedes that employee's onboarding and changed jobs ordered at or before it
-///   that have not finished; they become `cancelled` with "superseded by offboarding <event id>";
-/// - an onboarding or change ordered at or before an offboarding already known for that employee
-///   (older `sequence`) is created `cancelled` and never becomes runnable.
+/// Rules (DESIGN.md, "per-employee order, leaver first"; README, "Order of one employee's events"):
+/// - a job's `order` is its arrival among the employee's events (one more than the highest so
+///   far); the event's `sequence`, when given, is kept beside it and never mixed with arrival
+///   numbers (``EmployeePosition``);
+/// - ``LeaverRule`` decides whether an onboarding or change may grant: one that may not is created
+///   `cancelled` with the rule's reason and never becomes runnable;
+/// - an offboarding ends every unfinished onboarding or change of the employee that the rule no
+///   longer lets grant (in Postgres, or earlier in the same batch).
 public struct IngestPlanner: Sendable {
     /// What Postgres knows of one employee before this batch.
     public struct History: Sendable, Hashable {
-        public var highestOrder: Int64?
-        public var latestOffboarding: (order: Int64, eventID: String)?
+        /// The highest arrival number recorded for the employee.
+        public var highestArrival: Int64?
+        /// The employee's onboardings and offboardings, and every unfinished change.
+        public var entries: [LeaverRule.Entry]
 
-        public init(highestOrder: Int64? = nil, latestOffboarding: (order: Int64, eventID: String)? = nil) {
-            self.highestOrder = highestOrder
-            self.latestOffboarding = latestOffboarding
-        }
-
-        public static func == (lhs: History, rhs: History) -> Bool {
-            lhs.highestOrder == rhs.highestOrder && lhs.latestOffboarding?.order == rhs.latestOffboarding?.order
-                && lhs.latestOffboarding?.eventID == rhs.latestOffboarding?.eventID
-        }
-
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(highestOrder)
-            hasher.combine(latestOffboarding?.order)
-            hasher.combine(latestOffboarding?.eventID)
+        public init(highestArrival: Int64? = nil, entries: [LeaverRule.Entry] = []) {
+            self.highestArrival = highestArrival
+            self.entries = entries
         }
     }
 
@@ -37,24 +29,25 @@ public struct IngestPlanner: Sendable {
         public var employeeID: String
         public var kind: HREvent.Kind
         public var priority: Int16
+        /// Arrival order among the employee's events.
         public var order: Int64
+        /// The event's `sequence`, if it had one.
+        public var sequence: Int64?
         public var status: JobStatus
         public var cancelReason: String?
     }
 
-    /// Cancel `employeeID`'s unfinished onboarding/changed jobs with order ≤ `throughOrder`.
+    /// An unfinished job in Postgres that an offboarding of this batch ends.
     public struct Supersession: Sendable, Hashable {
+        public var jobID: Int64
         public var employeeID: String
-        public var throughOrder: Int64
-        public var offboardingEventID: String
+        public var reason: String
 
-        public init(employeeID: String, throughOrder: Int64, offboardingEventID: String) {
+        public init(jobID: Int64, employeeID: String, reason: String) {
+            self.jobID = jobID
             self.employeeID = employeeID
-            self.throughOrder = throughOrder
-            self.offboardingEventID = offboardingEventID
+            self.reason = reason
         }
-
-        public var reason: String { "superseded by offboarding \(offboardingEventID)" }
     }
 
     public struct Plan: Sendable, Hashable {
@@ -70,40 +63,40 @@ public struct IngestPlanner: Sendable {
     public func plan(events: [HREvent], history: [String: History]) -> Plan {
         var state = history
         var plan = Plan()
-        var jobIndexByEmployee: [String: [Int]] = [:]
+        /// Index in `plan.jobs` of the jobs planned in this batch, by event id.
+        var planned: [String: Int] = [:]
 
         for event in events {
             let employeeID = event.employee.id
             var h = state[employeeID] ?? History()
-            let order = event.sequence ?? ((h.highestOrder ?? 0) + 1)
-            h.highestOrder = max(h.highestOrder ?? order, order)
+            let position = EmployeePosition(arrival: (h.highestArrival ?? 0) + 1, sequence: event.sequence)
+            h.highestArrival = position.arrival
 
             var job = PlannedJob(
-                eventID: event.id, employeeID: employeeID, kind: event.kind,
-                priority: JobPriority.of(event.kind), order: order, status: .queued, cancelReason: nil
+                eventID: event.id, employeeID: employeeID, kind: event.kind, priority: JobPriority.of(event.kind),
+                order: position.arrival, sequence: event.sequence, status: .queued, cancelReason: nil
             )
-            switch event.kind {
-            case .offboarding:
-                let supersession = Supersession(employeeID: employeeID, throughOrder: order, offboardingEventID: event.id)
-                plan.supersessions.append(supersession)
-                // Jobs planned earlier in this batch are not in Postgres yet: supersede them here.
-                for index in jobIndexByEmployee[employeeID, default: []] where plan.jobs[index].kind != .offboarding
-                    && plan.jobs[index].order <= order && plan.jobs[index].status == .queued
-                {
-                    plan.jobs[index].status = .cancelled
-                    plan.jobs[index].cancelReason = supersession.reason
-                }
-                if h.latestOffboarding.map({ order >= $0.order }) ?? true {
-                    h.latestOffboarding = (order, event.id)
-                }
-            case .onboarding, .changed:
-                if let leaver = h.latestOffboarding, order <= leaver.order {
-                    job.status = .cancelled
-                    job.cancelReason = "superseded by offboarding \(leaver.eventID)"
+            if let refusal = LeaverRule.refusal(kind: event.kind, eventID: event.id, position: position, history: h.entries) {
+                job.status = .cancelled
+                job.cancelReason = refusal.description
+            }
+            h.entries.append(.init(jobID: nil, eventID: event.id, kind: event.kind, position: position, isUnfinished: job.status == .queued))
+            planned[event.id] = plan.jobs.count
+            plan.jobs.append(job)
+
+            if event.kind == .offboarding {
+                // Every unfinished grant of the employee is judged again, with this offboarding known.
+                for (index, entry) in h.entries.enumerated() where entry.isUnfinished && entry.kind != .offboarding {
+                    guard let refusal = LeaverRule.refusal(kind: entry.kind, eventID: entry.eventID, position: entry.position, history: h.entries) else { continue }
+                    h.entries[index].isUnfinished = false
+                    if let jobID = entry.jobID {
+                        plan.supersessions.append(Supersession(jobID: jobID, employeeID: employeeID, reason: refusal.description))
+                    } else if let index = planned[entry.eventID] {
+                        plan.jobs[index].status = .cancelled
+                        plan.jobs[index].cancelReason = refusal.description
+                    }
                 }
             }
-            jobIndexByEmployee[employeeID, default: []].append(plan.jobs.count)
-            plan.jobs.append(job)
             state[employeeID] = h
         }
         return plan

@@ -19,6 +19,9 @@ import Synchronization
 /// The flush runs in an unstructured task (the timer's, or one started by the item that filled
 /// the batch): it inherits the task-local values of the job that started it, such as the call
 /// priority, and outlives a waiting job that is cancelled (the call is made once for everyone).
+/// Each item keeps the ``MutationFence`` of the job that submitted it: an item whose job was
+/// cancelled or lost its lease while it waited leaves the batch with a ``FenceError``, and the call
+/// itself is fenced by every remaining item's job.
 public final class InviteBatcher<Item: Sendable, Outcome: Sendable>: Sendable {
     /// When a batch is sent.
     public struct Options: Sendable, Hashable {
@@ -39,6 +42,8 @@ public final class InviteBatcher<Item: Sendable, Outcome: Sendable>: Sendable {
     private struct Waiter: Sendable {
         var item: Item
         var continuation: CheckedContinuation<Outcome, any Error>
+        /// The fence of the job that submitted the item (``MutationFence/current`` at submission).
+        var fence: MutationFence?
     }
 
     private struct Batch: Sendable {
@@ -77,9 +82,10 @@ public final class InviteBatcher<Item: Sendable, Outcome: Sendable>: Sendable {
     /// - Returns: This item's outcome.
     /// - Throws: This item's error from `flush`.
     public func submit(_ item: Item, key: String, flush: @escaping Flush) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
+        let fence = MutationFence.current
+        return try await withCheckedThrowingContinuation { continuation in
             let action = state.withLock { state -> Action in
-                let waiter = Waiter(item: item, continuation: continuation)
+                let waiter = Waiter(item: item, continuation: continuation, fence: fence)
                 if var batch = state.open[key] {
                     batch.waiters.append(waiter)
                     if batch.waiters.count >= options.maxItems {
@@ -127,12 +133,27 @@ public final class InviteBatcher<Item: Sendable, Outcome: Sendable>: Sendable {
     }
 
     private func send(_ batch: Batch) async {
+        // An item whose job was cancelled or lost its lease while it waited leaves the batch.
+        var waiters: [Waiter] = []
+        for waiter in batch.waiters {
+            do {
+                try await waiter.fence?.check()
+                waiters.append(waiter)
+            } catch {
+                waiter.continuation.resume(throwing: error)
+            }
+        }
+        guard !waiters.isEmpty else { return }
         state.withLock {
             $0.flushes += 1
-            $0.items += batch.waiters.count
+            $0.items += waiters.count
         }
-        let results = await batch.flush(batch.waiters.map(\.item))
-        for (index, waiter) in batch.waiters.enumerated() {
+        // The call carries every remaining item: it is made only while all their jobs still hold.
+        let fences = waiters.compactMap(\.fence)
+        let results = await MutationFence.$current.withValue(fences.isEmpty ? nil : MutationFence.all(fences)) {
+            await batch.flush(waiters.map(\.item))
+        }
+        for (index, waiter) in waiters.enumerated() {
             if index < results.count {
                 waiter.continuation.resume(with: results[index])
             } else {

@@ -9,6 +9,8 @@ public struct ClaimedJob: Sendable, Hashable {
     public var priority: Int16
     /// Claims so far, this one included.
     public var attempts: Int
+    /// This claim's fencing token: every write for the job requires it (and `running`).
+    public var token: Int64
 }
 
 /// One persisted step of a job's plan.

@@ -30,6 +30,10 @@ struct ExecutionError: Error, Sendable, CustomStringConvertible {
         ExecutionError(code: .unknownVendor, message: "vendor \"\(name)\" is not configured in this worker")
     }
 
+    /// How the `last_error` of a job waiting for a worker that has its vendor begins (`roster
+    /// status` counts such jobs by it).
+    static let unconfiguredVendorPrefix = "waiting for a worker configured with vendor"
+
     static func planning(_ message: String) -> ExecutionError {
         ExecutionError(code: .planning, message: message)
     }

@@ -57,13 +57,18 @@ public struct ExecutorService: Service {
                     for await _ in listener.notifications.cancelOnGracefulShutdown() { wake.signal() }
                 }
             }
-            // Heartbeat and reaper.
+            // Heartbeat and reaper. A claim the heartbeat finds cancelled or lost is stopped at once:
+            // its task is cancelled (also out of a wait for a rate-limit slot) and lets go.
             group.addTask {
                 while !Task.isShuttingDownGracefullyOrCancelled {
                     try? await cancelWhenGracefulShutdown { try await Task.sleep(for: options.lease / 3) }
-                    let ids = running.ids.withLock { Array($0) }
+                    let claims = running.claims
                     do {
-                        _ = try await store.renew(ids)
+                        let states = try await store.renew(claims)
+                        for (id, state) in states where state != .held {
+                            logger.info("job \(state == .cancelled ? "cancelled" : "lost its claim") while running; stopping it", metadata: ["job.id": "\(id)"])
+                            running.stop(id, because: state)
+                        }
                         if try await store.reclaimExpired() > 0 { wake.signal() }
                     } catch {
                         logger.warning("lease heartbeat failed", metadata: ["error": "\(error)"])
@@ -72,7 +77,7 @@ public struct ExecutorService: Service {
             }
             // The claim loop; jobs run as child tasks of this group.
             while !Task.isShuttingDownGracefullyOrCancelled {
-                let free = options.concurrency - running.ids.withLock { $0.count }
+                let free = options.concurrency - running.count
                 var claimed: [JobClaim] = []
                 if free > 0 {
                     do {
@@ -82,11 +87,15 @@ public struct ExecutorService: Service {
                     }
                 }
                 for claim in claimed {
-                    running.ids.withLock { _ = $0.insert(claim.job.id) }
+                    let watch = LeaseWatch()
+                    // Its own task, so that the heartbeat can stop this job alone; it inherits the
+                    // task-local values (graceful shutdown, logging context) of the group's task.
+                    let task = Task { await runner.run(claim, watch: watch) }
+                    running.insert(claim.job, watch: watch, task: task)
                     group.addTask {
-                        let result = await runner.run(claim)
+                        let result = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
                         RosterMetrics.current.jobRun(type: claim.job.kind, status: result.metricsStatus)
-                        running.ids.withLock { _ = $0.remove(claim.job.id) }
+                        running.remove(claim.job.id)
                         wake.signal()
                     }
                 }
@@ -103,7 +112,43 @@ public struct ExecutorService: Service {
     }
 }
 
-/// The ids of the jobs this process is running, for the heartbeat.
+/// The jobs this process is running, for the heartbeat: their claims, and a way to stop each.
 final class RunningJobs: Sendable {
-    let ids = Mutex<Set<Int64>>([])
+    private struct Entry: Sendable {
+        var job: ClaimedJob
+        var watch: LeaseWatch
+        var task: Task<JobRunner.Result, Never>
+    }
+
+    private let entries = Mutex<[Int64: Entry]>([:])
+
+    var count: Int { entries.withLock { $0.count } }
+    var claims: [ClaimedJob] { entries.withLock { $0.values.map(\.job) } }
+
+    func insert(_ job: ClaimedJob, watch: LeaseWatch, task: Task<JobRunner.Result, Never>) {
+        entries.withLock { $0[job.id] = Entry(job: job, watch: watch, task: task) }
+    }
+
+    func remove(_ id: Int64) {
+        _ = entries.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// Tells the job why, then cancels its task.
+    func stop(_ id: Int64, because state: JobStore.LeaseState) {
+        guard let entry = entries.withLock({ $0[id] }) else { return }
+        entry.watch.set(state)
+        entry.task.cancel()
+    }
+}
+
+/// What the heartbeat last learned of one running job's claim; the job's task reads it when it
+/// is cancelled, to tell "stop: cancelled or claim lost" from "stop: the worker shuts down".
+final class LeaseWatch: Sendable {
+    private let value = Mutex(JobStore.LeaseState.held)
+
+    var state: JobStore.LeaseState { value.withLock { $0 } }
+
+    func set(_ state: JobStore.LeaseState) {
+        value.withLock { $0 = state }
+    }
 }

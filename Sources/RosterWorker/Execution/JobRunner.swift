@@ -5,9 +5,13 @@ import RosterVendors
 import ServiceLifecycle
 
 /// Runs one claimed job: loads (or makes and persists) its plan, then runs each unfinished step
-/// from its recovery point, checking before each step that the job is still ours and still
-/// wanted. Failures are classified: retryable ones requeue the job with backoff (or the vendor's
-/// `Retry-After`), the rest — and exhausted retries — make it `dead` with a readable cause.
+/// from its recovery point, checking before each step — and, through the step's
+/// ``MutationFence``, before every vendor mutation — that the job is still ours and still
+/// wanted. Failures are classified: retryable vendor failures requeue the job with backoff (or
+/// the vendor's `Retry-After`), the rest — and exhausted retries — make it `dead` with a readable
+/// cause. Storage errors are not vendor failures: they never spend a vendor attempt and never
+/// make a job dead; the job is resumed after a pause. A job whose claim is gone (cancelled, or
+/// taken over) lets go at once, with no further vendor call and no further write.
 struct JobRunner: Sendable {
     let store: JobStore
     let planner: @Sendable (HREvent) throws -> [VendorStep]
@@ -33,13 +37,13 @@ struct JobRunner: Sendable {
         }
     }
 
-    func run(_ claim: JobClaim) async -> Result {
+    func run(_ claim: JobClaim, watch: LeaseWatch = LeaseWatch()) async -> Result {
         await RosterLogging.withContext(["job.id": "\(claim.job.id)", "event.id": "\(claim.job.eventID)"]) {
-            await runJob(claim)
+            await runJob(claim, watch: watch)
         }
     }
 
-    private func runJob(_ claim: JobClaim) async -> Result {
+    private func runJob(_ claim: JobClaim, watch: LeaseWatch) async -> Result {
         let job = claim.job
         do {
             let event = try store.event(of: claim)
@@ -84,7 +88,7 @@ struct JobRunner: Sendable {
                     return .released
                 }
                 let finishesJob = index == unfinished.count - 1
-                if let result = try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event),
+                if let result = try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event, watch: watch),
                    result != .succeeded {
                     return result
                 }
@@ -92,6 +96,14 @@ struct JobRunner: Sendable {
             if job.kind == .offboarding { RosterMetrics.current.offboardingSucceeded(eventTime: event.time) }
             logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
             return .succeeded
+        } catch let error as FenceError where error.jobID == job.id {
+            logger.info("job no longer ours or cancelled; letting go", metadata: ["reason": "\(error.code.rawValue)"])
+            try? await store.release(job, requeue: false)
+            return .released
+        } catch is CancellationError where watch.state != .held {
+            logger.info("job stopped by the heartbeat; letting go", metadata: ["reason": "\(watch.state)"])
+            try? await store.release(job, requeue: false)
+            return .released
         } catch let error as ExecutionError {
             logger.error("job cannot run", metadata: ["error": "\(error)"])
             try? await store.kill(job, cause: error.description)
@@ -102,47 +114,58 @@ struct JobRunner: Sendable {
             try? await store.kill(job, cause: cause)
             return .dead
         } catch {
-            // Postgres trouble while bookkeeping: come back after a pause (if even that write
-            // fails, the lease runs out and another worker resumes the job).
+            // Postgres trouble while bookkeeping: come back after a pause, with no vendor attempt
+            // spent (if even these writes fail, the lease runs out and another worker resumes the
+            // job). Never `dead`: storage has its own backoff, not the vendor's retry budget.
+            let storage = (error as? StorageInterruption)?.underlying ?? error
             let delay = Backoff.fullJitter(attempt: min(job.attempts, 6), base: .milliseconds(500), cap: .seconds(30))
-            logger.warning("job interrupted by a storage error; it will be resumed", metadata: ["error": "\(error)", "delay_ms": "\(delay.microseconds / 1000)"])
+            logger.warning("job interrupted by a storage error; it will be resumed", metadata: ["error": "\(storage)", "delay_ms": "\(delay.microseconds / 1000)"])
+            if let step = (error as? StorageInterruption)?.position { try? await store.deferStep(step, of: job) }
             try? await store.retry(job, after: delay, error: "interrupted by a storage error; resuming")
+            RosterMetrics.current.storageInterruption()
             return .released
         }
     }
 
     /// Runs one step, started as attempt `attempt`; `nil` means it succeeded and the job goes on
     /// (when `finishesJob`, its success is recorded as the job's too).
-    private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent) async throws -> Result? {
-        try await RosterLogging.withContext(["vendor": "\(persisted.step.vendor)", "step": "\(persisted.step.name)"]) {
-            try await runStep(persisted, attempt: attempt, finishesJob: finishesJob, of: job, event: event)
+    private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> Result? {
+        let store = self.store
+        let fence = MutationFence { try await store.checkFence(job) }
+        return try await RosterLogging.withContext(["vendor": "\(persisted.step.vendor)", "step": "\(persisted.step.name)"]) {
+            try await MutationFence.$current.withValue(fence) {
+                try await runStep(persisted, attempt: attempt, finishesJob: finishesJob, of: job, event: event, watch: watch)
+            }
         }
     }
 
-    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent) async throws -> Result? {
+    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> Result? {
         let step = persisted.step
         guard let vendor = vendors[step.vendor] else {
-            throw ExecutionError.unknownVendor(step.vendor)
+            return try await awaitConfiguredWorker(persisted, of: job)
         }
         let started = Date()
         let store = self.store
         let failpoints = self.failpoints
+        let position = persisted.position
         let context = StepContext(
             transport: vendor.transport, state: persisted.state, logger: logger,
             checkpoint: { state in
                 // A vendor mutation just succeeded and is not yet recorded: the crash window that
                 // look-before-act and recovery points exist for.
                 failpoints.hit(.afterVendorCall)
-                try await store.checkpoint(state, step: persisted.position, of: job)
+                try await StorageInterruption.marking(position) { try await store.checkpoint(state, step: position, of: job) }
             },
-            audit: { record in try await store.audit(record, vendor: step.vendor, job: job) }
+            audit: { record in try await StorageInterruption.marking(position) { try await store.audit(record, vendor: step.vendor, job: job) } }
         )
+        let outcome: StepOutcome
         do {
             let priority: CallPriority = job.kind == .offboarding ? .revocation : .provisioning
-            let outcome = try await CallPriority.$current.withValue(priority) {
+            outcome = try await CallPriority.$current.withValue(priority) {
                 // Steps that may create projects go one at a time per vendor: look-before-create
-                // is only safe when nobody else is between the look and the create.
-                if vendor.connector.mayCreateProjects, step.action == .ensureProject || step.action == .reconcile {
+                // is only safe when nobody else is between the look and the create. Every granting
+                // step may create one (ensure_access too, when its project step learned nothing).
+                if vendor.connector.mayCreateProjects, !step.action.isRevocation {
                     let connector = vendor.connector
                     let stillNeeded = { connector.needsProjectCreationLock(for: step) }
                     return try await store.withResourceLock("create-projects:\(step.vendor)", job: job, while: stillNeeded) {
@@ -151,10 +174,15 @@ struct JobRunner: Sendable {
                 }
                 return try await vendor.connector.run(step, for: event.employee, context: context)
             }
-            try await store.stepSucceeded(persisted.position, attempt: attempt, startedAt: started, outcome: outcome, finishesJob: finishesJob, of: job)
-            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "succeeded", started: started)
-            if let residual = outcome.residual { logger.notice("step left residual access", metadata: ["residual": "\(residual)"]) }
-            return finishesJob ? .succeeded : nil
+        } catch let error as FenceError where error.jobID == job.id {
+            throw error
+        } catch let error as FenceError {
+            // Another job of a shared batch call lost its claim: no call was made for this one.
+            return try await deferWithoutCall(persisted, of: job, started: started, delay: .milliseconds(200), why: "\(step.name) at \(step.vendor) waiting: a batch call was withdrawn (\(error.code.rawValue))")
+        } catch let error as StorageInterruption {
+            throw error
+        } catch is CancellationError where watch.state != .held {
+            throw CancellationError()
         } catch is CancellationError {
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: "interrupted by shutdown")
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown"), of: job)
@@ -164,6 +192,39 @@ struct JobRunner: Sendable {
         } catch {
             return try await fail(persisted, attempt: attempt, started: started, error: error, of: job, retry: vendor.retry)
         }
+        // Recording the success is bookkeeping: a failure here is a storage error, not the vendor's.
+        try await StorageInterruption.marking(persisted.position) {
+            try await store.stepSucceeded(persisted.position, attempt: attempt, startedAt: started, outcome: outcome, finishesJob: finishesJob, of: job)
+        }
+        RosterMetrics.current.stepFinished(vendor: step.vendor, status: "succeeded", started: started)
+        if let residual = outcome.residual { logger.notice("step left residual access", metadata: ["residual": "\(residual)"]) }
+        return finishesJob ? .succeeded : nil
+    }
+
+    /// The plan names a vendor this worker's configuration lacks (a rolling deploy, a vendor added
+    /// on some workers only): not the job's fault. It goes back to the queue for a worker that has
+    /// the vendor, no attempt spent, and `roster status` shows it waiting.
+    private func awaitConfiguredWorker(_ persisted: PersistedStep, of job: ClaimedJob) async throws -> Result {
+        logger.warning("step names a vendor this worker is not configured for; releasing the job for another worker")
+        RosterMetrics.current.vendorNotConfigured()
+        return try await deferWithoutCall(
+            persisted, of: job, started: Date(), delay: Self.unconfiguredVendorDelay,
+            why: "\(ExecutionError.unconfiguredVendorPrefix) \"\(persisted.step.vendor)\" (worker \(store.workerID) lacks it)"
+        )
+    }
+
+    /// How long a job waits before a worker claims it again after one that lacks its vendor let go.
+    static let unconfiguredVendorDelay: Duration = .seconds(15)
+
+    /// The step made no vendor call: it is pending again, its attempt not counted, and the job
+    /// waits `delay`.
+    private func deferWithoutCall(_ persisted: PersistedStep, of job: ClaimedJob, started: Date, delay: Duration, why: String) async throws -> Result {
+        try await StorageInterruption.marking(nil) {
+            try await store.deferStep(persisted.position, of: job)
+            try await store.retry(job, after: delay, error: why)
+        }
+        RosterMetrics.current.stepFinished(vendor: persisted.step.vendor, status: "deferred", started: started)
+        return .retrying
     }
 
     private func fail(_ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob, retry: RetryPolicy) async throws -> Result {
@@ -172,12 +233,11 @@ struct JobRunner: Sendable {
         if let vendorError, vendorError.code == .rateLimited || vendorError.code == .circuitOpen {
             // No call was made: the budget is taken by leavers, or the vendor's breaker is open.
             // Wait and come back without spending an attempt, so joiners never die of waiting.
-            let delay = vendorError.retryAfter ?? .seconds(1)
-            try await store.deferStep(persisted.position, of: job)
-            RosterMetrics.current.stepFinished(vendor: step.vendor, status: "deferred", started: started)
-            try await store.retry(job, after: delay, error: "\(step.name) at \(step.vendor) waiting: \(vendorError.redactedMessage)")
             logger.debug("step deferred; no call made", metadata: ["reason": "\(vendorError.code)"])
-            return .retrying
+            return try await deferWithoutCall(
+                persisted, of: job, started: started, delay: vendorError.retryAfter ?? .seconds(1),
+                why: "\(step.name) at \(step.vendor) waiting: \(vendorError.redactedMessage)"
+            )
         }
         let message = vendorError.map { $0.redactedMessage.isEmpty ? $0.description : $0.redactedMessage } ?? EmailRedaction.redact("\(error)")
         let retryable = vendorError?.isRetryable ?? !(error is ExecutionError)

@@ -27,30 +27,33 @@ extension JobStore {
     func savePlan(_ steps: [VendorStep], for job: ClaimedJob) async throws -> Bool {
         guard !steps.isEmpty else { return true }
         let params = steps.map(\.json.serialized)
-        return try await writes.plans.submit(.init(jobID: job.id, names: steps.map(\.name), vendors: steps.map(\.vendor), params: params))
+        return try await writes.plans.submit(.init(jobID: job.id, token: job.token, names: steps.map(\.name), vendors: steps.map(\.vendor), params: params))
     }
 
     /// Marks a step running and returns its attempt number (from 1); `nil` if the job is no
     /// longer this worker's (cancelled, or its lease lost), in which case nothing changed.
     func startStep(_ step: PersistedStep, of job: ClaimedJob) async throws -> Int? {
-        try await writes.starts.submit(.init(jobID: job.id, position: Int32(step.position)))
+        try await writes.starts.submit(.init(jobID: job.id, token: job.token, position: Int32(step.position)))
     }
 
     /// Records a step's success and its attempt, and the job's success with its last step.
+    /// - Throws: ``FenceError`` when the job is no longer held and running (nothing was written).
     func stepSucceeded(_ position: Int, attempt: Int, startedAt: Date, outcome: StepOutcome, finishesJob: Bool, of job: ClaimedJob) async throws {
-        try await writes.successes.submit(.init(
-            jobID: job.id, position: Int32(position), attempt: Int32(attempt), startedAt: startedAt,
+        let held = try await writes.successes.submit(.init(
+            jobID: job.id, token: job.token, position: Int32(position), attempt: Int32(attempt), startedAt: startedAt,
             summary: outcome.summary, residual: outcome.residual, finishesJob: finishesJob
         ))
+        if !held { throw await fenceFailure(job) }
     }
 
     /// Undoes ``startStep(_:of:)`` for a run that made no vendor call (no slot in the budget, or an
     /// open circuit): the step is pending again and the attempt is not counted.
     func deferStep(_ position: Int, of job: ClaimedJob) async throws {
-        try await pool.execute(
+        try await fenced(job,
             """
-            UPDATE job_steps SET status = 'pending', attempts = greatest(attempts - 1, 0), updated_at = now()
-            WHERE job_id = \(job.id) AND position = \(Int32(position))
+            UPDATE job_steps SET status = 'pending', attempts = greatest(job_steps.attempts - 1, 0), updated_at = now()
+            FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
+              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status = 'running'
             """
         )
     }
@@ -58,21 +61,23 @@ extension JobStore {
     /// The recovery point: what the step learned so far, saved before it moves on.
     func checkpoint(_ state: StepState, step position: Int, of job: ClaimedJob) async throws {
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        try await pool.execute(
+        try await fenced(job,
             """
             UPDATE job_steps SET state = \(json)::jsonb, recovery_point = 'checkpointed', updated_at = now()
-            WHERE job_id = \(job.id) AND position = \(Int32(position))
+            FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
+              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status = 'running'
             """
         )
     }
 
     func finishStep(_ position: Int, of job: ClaimedJob, status: PersistedStep.Status, outcome: StepOutcome?, error: String?) async throws {
-        try await pool.execute(
+        try await fenced(job,
             """
             UPDATE job_steps SET status = \(status.rawValue), residual = \(outcome?.residual), last_error = \(error),
                    recovery_point = \(status == .succeeded ? "finished" : "failed"),
                    finished_at = CASE WHEN \(status.rawValue) IN ('succeeded', 'skipped') THEN now() END, updated_at = now()
-            WHERE job_id = \(job.id) AND position = \(Int32(position))
+            FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
+              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status = 'running'
             """
         )
     }
@@ -89,22 +94,25 @@ extension JobStore {
 
     /// Every attempt is kept: retries never overwrite history.
     func record(_ attempt: Attempt, of job: ClaimedJob) async throws {
-        try await pool.execute(
+        try await fenced(job,
             """
             INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, outcome, http_status, vendor_code, message)
-            VALUES (\(job.id), \(Int32(attempt.position)), \(Int32(attempt.number)), \(workerID), \(attempt.startedAt),
-                    \(attempt.outcome), \(attempt.httpStatus.map(Int32.init)), \(attempt.vendorCode), \(attempt.message))
+            SELECT \(job.id), \(Int32(attempt.position)), \(Int32(attempt.number)), \(workerID), \(attempt.startedAt),
+                   \(attempt.outcome), \(attempt.httpStatus.map(Int32.init)), \(attempt.vendorCode), \(attempt.message)
+            FROM jobs WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
             """
         )
     }
 
-    /// Appends a vendor mutation to the audit log (vendor ids only, never personal data).
+    /// Appends a vendor mutation to the audit log (vendor ids only, never personal data). Fenced by
+    /// the claim only: the mutation happened, and a job cancelled meanwhile must still say so.
     func audit(_ record: AuditRecord, vendor: String, job: ClaimedJob) async throws {
         let target = String(decoding: try JSONEncoder().encode(record.target), as: UTF8.self)
-        try await pool.execute(
+        try await fenced(job,
             """
             INSERT INTO audit_log (actor, action, vendor, job_id, employee_id, target, outcome)
-            VALUES (\("worker:" + workerID), \(record.action), \(vendor), \(job.id), \(job.employeeID), \(target)::jsonb, \(record.outcome))
+            SELECT \("worker:" + workerID), \(record.action), \(vendor), \(job.id), \(job.employeeID), \(target)::jsonb, \(record.outcome)
+            FROM jobs WHERE id = \(job.id) AND claim_token = \(job.token)
             """
         )
     }
@@ -113,8 +121,12 @@ extension JobStore {
 // MARK: - Resource locks
 
 extension JobStore {
-    /// Runs `body` holding the lease-style lock `key` (expiring with the job lease, so a dead
-    /// worker never blocks others for long); waits, polling, while someone else holds it.
+    /// The owner name of the resource locks a claim takes (renewed with the claim's lease).
+    static func lockOwner(_ job: ClaimedJob, workerID: String) -> String { "\(workerID):\(job.id):\(job.token)" }
+
+    /// Runs `body` holding the lease-style lock `key`; waits, polling, while someone else holds it.
+    /// The lock expires with the job's lease and the heartbeat renews it with the lease
+    /// (``renew(_:)``), so a dead worker never blocks others for long and a long step never loses it.
     ///
     /// `stillNeeded` is asked before every attempt: once it answers `false` (a connector learned,
     /// from another job's step, that the project exists), `body` runs without the lock. A burst of
@@ -124,7 +136,7 @@ extension JobStore {
         _ key: String, job: ClaimedJob, while stillNeeded: () -> Bool = { true }, _ body: () async throws -> Result
     ) async throws -> Result {
         guard stillNeeded() else { return try await body() }
-        let owner = "\(workerID):\(job.id)"
+        let owner = Self.lockOwner(job, workerID: workerID)
         while true {
             let acquired = try await pool.query(
                 """

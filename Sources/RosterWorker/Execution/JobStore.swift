@@ -1,10 +1,17 @@
 import Foundation
 import RosterCore
 import RosterPostgres
+import RosterVendors
 
 /// The executor's Postgres side: claiming jobs under a lease, renewing it, and finishing them.
-/// Every write that belongs to a claimed job checks `lease_owner`, so a worker that lost its
-/// lease (it stalled past the lease and another worker reclaimed the job) cannot clobber it.
+///
+/// Fencing is by claim: every claim gets a new token (`jobs.claim_token`), and every write for a
+/// claimed job requires its id, that token and `status = 'running'` — the job's row, its steps,
+/// attempts and checkpoints alike. A write that matches nothing throws ``FenceError``: the job was
+/// cancelled, or its lease ran out and another worker claimed it, and the job's task stops with
+/// no further vendor call. Two writes need only the token: letting go of the lease
+/// (``release(_:requeue:)``), which a cancelled job must still do, and the audit row of a vendor
+/// mutation that did happen. `lease_owner` only says which worker holds the job, for people.
 struct JobStore: Sendable {
     let pool: PostgresPool
     let workerID: String
@@ -69,13 +76,13 @@ struct JobStore: Sendable {
             claimed AS (
                 -- By id through jobs_pkey: an UPDATE … FROM candidates lets the planner hash-join
                 -- the whole jobs table (a sequential scan of every job, done or not, per claim).
-                UPDATE jobs SET status = 'running', lease_owner = \(workerID),
+                UPDATE jobs SET status = 'running', lease_owner = \(workerID), claim_token = nextval('job_claim_tokens'),
                        lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
                        attempts = jobs.attempts + 1, updated_at = now()
                 WHERE jobs.id = ANY(ARRAY(SELECT id FROM candidates))
-                RETURNING jobs.id, jobs.event_id, jobs.employee_id, jobs.type, jobs.priority, jobs.attempts
+                RETURNING jobs.id, jobs.event_id, jobs.employee_id, jobs.type, jobs.priority, jobs.attempts, jobs.claim_token
             )
-            SELECT c.id, c.event_id, c.employee_id, c.type, c.priority, c.attempts, e.payload::text,
+            SELECT c.id, c.event_id, c.employee_id, c.type, c.priority, c.attempts, c.claim_token, e.payload::text,
                    EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = c.id)
             FROM claimed c LEFT JOIN events e ON e.event_id = c.event_id
             """
@@ -85,23 +92,75 @@ struct JobStore: Sendable {
             let job = ClaimedJob(
                 id: try row.decode(Int64.self, at: 0), eventID: try row.decode(String.self, at: 1),
                 employeeID: try row.decode(String.self, at: 2), kind: kind,
-                priority: Int16(try row.decode(Int64.self, at: 4)), attempts: Int(try row.decode(Int64.self, at: 5))
+                priority: Int16(try row.decode(Int64.self, at: 4)), attempts: Int(try row.decode(Int64.self, at: 5)),
+                token: try row.decode(Int64.self, at: 6)
             )
-            return JobClaim(job: job, payload: try row.decode(String?.self, at: 6), hasPlan: try row.decode(Bool.self, at: 7))
+            return JobClaim(job: job, payload: try row.decode(String?.self, at: 7), hasPlan: try row.decode(Bool.self, at: 8))
         }.sorted { ($0.job.priority, -$0.job.id) > ($1.job.priority, -$1.job.id) }
     }
 
-    /// Extends the leases of the jobs this worker is running; returns the ids it still holds.
-    func renew(_ ids: [Int64]) async throws -> Set<Int64> {
-        guard !ids.isEmpty else { return [] }
+    /// What the heartbeat learned of one job it tried to renew.
+    enum LeaseState: Sendable, Equatable {
+        /// Still running under this claim; the lease is extended.
+        case held
+        /// Cancelled while running; the lease is extended all the same, so that the job keeps
+        /// blocking the employee's later jobs until this worker has let go.
+        case cancelled
+        /// Not this claim's any more (another worker claimed it), or already let go.
+        case lost
+    }
+
+    /// Extends the leases of the claims this worker holds (running, or cancelled while running).
+    func renew(_ claims: [ClaimedJob]) async throws -> [Int64: LeaseState] {
+        guard !claims.isEmpty else { return [:] }
         let rows = try await pool.query(
             """
             UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
-            WHERE id = ANY(\(ids)::int8[]) AND lease_owner = \(workerID) AND status = 'running'
-            RETURNING id
+            WHERE id = ANY(\(claims.map(\.id))::int8[]) AND claim_token = ANY(\(claims.map(\.token))::int8[])
+              AND lease_owner IS NOT NULL AND status IN ('running', 'cancelled')
+            RETURNING id, status
             """
         ).rows
-        return Set(try rows.map { try $0.decode(Int64.self, at: 0) })
+        // The claims' resource locks (project creation) live exactly as long as their leases.
+        try await pool.execute(
+            """
+            UPDATE resource_locks SET expires_at = now() + make_interval(secs => \(leaseSeconds))
+            WHERE owner = ANY(\(claims.map { Self.lockOwner($0, workerID: workerID) })::text[]) AND expires_at > now()
+            """
+        )
+        var states = Dictionary(uniqueKeysWithValues: claims.map { ($0.id, LeaseState.lost) })
+        for row in rows {
+            states[try row.decode(Int64.self, at: 0)] = try row.decode(String.self, at: 1) == JobStatus.running.rawValue ? .held : .cancelled
+        }
+        return states
+    }
+
+    /// Throws ``FenceError`` unless `job` is still held under this claim and running: asked
+    /// immediately before every vendor mutation.
+    func checkFence(_ job: ClaimedJob) async throws {
+        let rows = try await pool.query("SELECT status, claim_token = \(job.token) FROM jobs WHERE id = \(job.id)").rows
+        try Self.requireHeld(rows.first.map { (try $0.decode(String.self, at: 0), try $0.decode(Bool.self, at: 1)) }, job: job)
+    }
+
+    /// ``FenceError`` for a job row read as (status, whether the token matches).
+    static func requireHeld(_ row: (status: String, sameClaim: Bool)?, job: ClaimedJob) throws {
+        guard let row, row.sameClaim else { throw FenceError(code: .claimLost, jobID: job.id) }
+        guard row.status == JobStatus.running.rawValue else { throw FenceError(code: .cancelled, jobID: job.id) }
+    }
+
+    /// After a fenced write matched nothing: why (cancelled, or the claim lost).
+    func fenceFailure(_ job: ClaimedJob) async -> FenceError {
+        do {
+            try await checkFence(job)
+        } catch let error as FenceError {
+            return error
+        } catch {}
+        return FenceError(code: .claimLost, jobID: job.id)
+    }
+
+    /// Runs a fenced write; throws ``FenceError`` when it matched no row.
+    func fenced(_ job: ClaimedJob, _ query: PostgresQuery) async throws {
+        if try await pool.execute(query) == 0 { throw await fenceFailure(job) }
     }
 
     /// Jobs whose worker died (lease expired while running) go back to the queue, keeping their
@@ -116,48 +175,49 @@ struct JobStore: Sendable {
         )
     }
 
-    /// Lets go of a job that stopped running under us (cancelled, or we are shutting down).
+    /// Lets go of a job that stopped running under us (cancelled, the claim lost, or we are shutting
+    /// down). Requires only the token: a cancelled job lets go too, and a lost claim changes nothing.
     func release(_ job: ClaimedJob, requeue: Bool) async throws {
         if requeue {
             try await pool.execute(
                 """
                 UPDATE jobs SET status = 'retrying', run_after = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-                WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'
+                WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
                 """
             )
         }
         try await pool.execute(
-            "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = \(job.id) AND lease_owner = \(workerID)"
+            "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = \(job.id) AND claim_token = \(job.token) AND lease_owner IS NOT NULL"
         )
     }
 
     func succeed(_ job: ClaimedJob) async throws {
-        try await pool.execute(
+        try await fenced(job,
             """
             UPDATE jobs SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL,
                    lease_expires_at = NULL, last_error = NULL
-            WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'
+            WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
             """
         )
     }
 
     func retry(_ job: ClaimedJob, after delay: Duration, error: String) async throws {
         let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-        try await pool.execute(
+        try await fenced(job,
             """
             UPDATE jobs SET status = 'retrying', run_after = now() + make_interval(secs => \(seconds)), last_error = \(error),
                    lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-            WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'
+            WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
             """
         )
     }
 
     func kill(_ job: ClaimedJob, cause: String) async throws {
-        try await pool.execute(
+        try await fenced(job,
             """
             UPDATE jobs SET status = 'dead', last_error = \(cause), finished_at = now(), updated_at = now(),
                    lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = \(job.id) AND lease_owner = \(workerID) AND status = 'running'
+            WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
             """
         )
     }

@@ -106,22 +106,31 @@ struct IngestStore: Sendable {
         try await connection.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended(e, 7231)) FROM unnest(\(employees)::text[]) AS e"
         )
+        // Per employee: the highest arrival, and the jobs the leaver rule reads (every onboarding
+        // and offboarding, and every unfinished change). Employees have a handful of jobs.
         let result = try await connection.query(
             """
-            SELECT employee_id, max(employee_order),
-                   (array_agg(employee_order ORDER BY employee_order DESC, id DESC) FILTER (WHERE type = 'offboarding'))[1],
-                   (array_agg(event_id ORDER BY employee_order DESC, id DESC) FILTER (WHERE type = 'offboarding'))[1]
-            FROM jobs WHERE employee_id = ANY(\(employees)::text[]) GROUP BY employee_id
+            SELECT e.employee, (SELECT max(employee_order) FROM jobs m WHERE m.employee_id = e.employee),
+                   j.id, j.event_id, j.type, j.employee_order, j.employee_sequence,
+                   j.status IN ('queued', 'retrying', 'running')
+            FROM unnest(\(employees)::text[]) AS e(employee)
+            LEFT JOIN jobs j ON j.employee_id = e.employee
+                 AND (j.type <> 'changed' OR j.status IN ('queued', 'retrying', 'running'))
             """
         )
         var history: [String: IngestPlanner.History] = [:]
         for row in result.rows {
-            let leaverOrder = try row.decode(Int64?.self, at: 2)
-            let leaverEvent = try row.decode(String?.self, at: 3)
-            history[try row.decode(String.self, at: 0)] = IngestPlanner.History(
-                highestOrder: try row.decode(Int64?.self, at: 1),
-                latestOffboarding: leaverOrder.flatMap { order in leaverEvent.map { (order, $0) } }
-            )
+            let employee = try row.decode(String.self, at: 0)
+            let highest = try row.decode(Int64?.self, at: 1)
+            var h = history[employee] ?? IngestPlanner.History(highestArrival: highest)
+            if let jobID = try row.decode(Int64?.self, at: 2), let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 4)) {
+                h.entries.append(LeaverRule.Entry(
+                    jobID: jobID, eventID: try row.decode(String.self, at: 3), kind: kind,
+                    position: EmployeePosition(arrival: try row.decode(Int64.self, at: 5), sequence: try row.decode(Int64?.self, at: 6)),
+                    isUnfinished: try row.decode(Bool.self, at: 7)
+                ))
+            }
+            history[employee] = h
         }
         return history
     }
@@ -132,29 +141,29 @@ struct IngestStore: Sendable {
         let types = jobs.map(\.kind.shortName)
         let priorities = jobs.map { Int32($0.priority) }
         let orders = jobs.map(\.order)
+        let sequences = jobs.map { $0.sequence ?? -1 }
         let statuses = jobs.map(\.status.rawValue)
         let reasons = jobs.map { $0.cancelReason ?? "" }
         try await connection.execute(
             """
-            INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, status, cancel_reason, finished_at)
-            SELECT event, employee, type, priority, ord, status, NULLIF(reason, ''), CASE WHEN status = 'cancelled' THEN now() END
+            INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, employee_sequence, status, cancel_reason, finished_at)
+            SELECT event, employee, type, priority, ord, NULLIF(seq, -1), status, NULLIF(reason, ''), CASE WHEN status = 'cancelled' THEN now() END
             FROM unnest(\(events)::text[], \(employees)::text[], \(types)::text[], \(priorities)::int4[], \(orders)::int8[],
-                        \(statuses)::text[], \(reasons)::text[]) AS j(event, employee, type, priority, ord, status, reason)
+                        \(sequences)::int8[], \(statuses)::text[], \(reasons)::text[]) AS j(event, employee, type, priority, ord, seq, status, reason)
             """
         )
     }
 
+    /// Ends the unfinished jobs the batch's offboardings supersede. A running one keeps its lease:
+    /// it goes on blocking the employee's later jobs until its worker has let go (the worker's
+    /// fence sees `cancelled` before its next vendor call).
     private func supersede(_ supersessions: [IngestPlanner.Supersession], on connection: PostgresConnection) async throws -> Int {
         guard !supersessions.isEmpty else { return 0 }
-        let employees = supersessions.map(\.employeeID)
-        let orders = supersessions.map(\.throughOrder)
-        let reasons = supersessions.map(\.reason)
         return try await connection.execute(
             """
             UPDATE jobs j SET status = 'cancelled', cancel_reason = s.reason, updated_at = now(), finished_at = now()
-            FROM unnest(\(employees)::text[], \(orders)::int8[], \(reasons)::text[]) AS s(employee, through, reason)
-            WHERE j.employee_id = s.employee AND j.employee_order <= s.through
-              AND j.type IN ('onboarding', 'changed') AND j.status IN ('queued', 'retrying', 'running')
+            FROM unnest(\(supersessions.map(\.jobID))::int8[], \(supersessions.map(\.reason))::text[]) AS s(id, reason)
+            WHERE j.id = s.id AND j.status IN ('queued', 'retrying', 'running')
             """
         )
     }

@@ -103,6 +103,15 @@ public struct DeadLetterReplayer: Sendable {
             guard let event = batch.accepted.first?.event else {
                 throw OperationsError.refused("dead letter \(id) decoded to nothing")
             }
+            if let refusal = try await Self.leaverRefusal(for: event, letter: letter, on: connection) {
+                var auditTarget = target
+                if case .object(var members) = target {
+                    members["event_id"] = .string(event.id)
+                    auditTarget = .object(members)
+                }
+                try await action.record("dlq_replay", jobID: nil, employeeID: event.employee.id, target: auditTarget, outcome: "refused: \(refusal)", on: connection)
+                return Outcome(deadLetterID: id, result: .refused(refusal))
+            }
             let stored = try await IngestStore(pool: pool, failpoints: .disabled).record(batch, on: connection)
             let row = try await connection.query("SELECT id, status FROM jobs WHERE event_id = \(event.id)").rows.first
             let jobID = try row?.decode(Int64.self, at: 0)
@@ -145,6 +154,9 @@ public struct DeadLetterReplayer: Sendable {
         if try await !pool.query("SELECT 1 FROM events WHERE event_id = \(event.id)").rows.isEmpty {
             return Outcome(deadLetterID: letter.id, result: .wouldBeDuplicate(eventID: event.id))
         }
+        if let refusal = try await pool.withConnection({ try await Self.leaverRefusal(for: event, letter: letter, on: $0) }) {
+            return Outcome(deadLetterID: letter.id, result: .refused(refusal))
+        }
         let steps = (try? JobPlanner(configuration: configuration).plan(for: event)) ?? []
         return Outcome(
             deadLetterID: letter.id,
@@ -153,6 +165,45 @@ public struct DeadLetterReplayer: Sendable {
                 calls: steps.enumerated().map { PlannedCall(position: $0.offset, step: $0.element) }
             )
         )
+    }
+
+    /// Why re-ingesting `event` (the dead letter `letter`) would re-grant a leaver's access, or
+    /// `nil`. The dead letter takes its place among the employee's events where it first arrived,
+    /// not as a new arrival: by Kafka offset against events of the same partition, else by the time
+    /// Roster recorded each (a tie counts the other event as later: the leaver's side), or by
+    /// `sequence` when it and the other event both carry one. An onboarding dead-lettered before
+    /// the employee's offboarding stays before it. ``LeaverRule`` then decides, as at ingest.
+    static func leaverRefusal(for event: HREvent, letter: DeadLetterRecord, on connection: PostgresConnection) async throws -> String? {
+        guard event.kind != .offboarding else { return nil }
+        let rows = try await connection.query(
+            """
+            SELECT j.event_id, j.type, j.employee_order, j.employee_sequence,
+                   CASE WHEN e.topic = \(letter.topic) AND e.partition = \(Int32(letter.partition)) THEN e."offset" < \(letter.offset)
+                        ELSE j.created_at < timestamptz 'epoch' + \(letter.createdAt.microsecondsSince1970) * interval '1 microsecond' END
+            FROM jobs j JOIN events e ON e.event_id = j.event_id
+            WHERE j.employee_id = \(event.employee.id) AND j.type IN ('onboarding', 'offboarding')
+            """
+        ).rows
+        // Arrival numbers doubled, so the dead letter fits just after the last job recorded before it.
+        var history: [LeaverRule.Entry] = []
+        var arrivedBefore: Int64 = 0
+        for row in rows {
+            guard let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 1)) else { continue }
+            let arrival = try row.decode(Int64.self, at: 2)
+            if try row.decode(Bool.self, at: 4) { arrivedBefore = max(arrivedBefore, arrival) }
+            history.append(.init(
+                jobID: nil, eventID: try row.decode(String.self, at: 0), kind: kind,
+                position: EmployeePosition(arrival: arrival * 2, sequence: try row.decode(Int64?.self, at: 3)), isUnfinished: false
+            ))
+        }
+        let position = EmployeePosition(arrival: arrivedBefore * 2 + 1, sequence: event.sequence)
+        guard let refusal = LeaverRule.refusal(kind: event.kind, eventID: event.id, position: position, history: history) else { return nil }
+        switch refusal.kind {
+        case .superseded:
+            return "employee \(event.employee.id) was offboarded (event \(refusal.offboardingEventID)) after this \(event.kind.shortName) was received; replaying it would re-grant a leaver's access"
+        case .changeAfterOffboarding:
+            return "employee \(event.employee.id) was offboarded (event \(refusal.offboardingEventID)) before this change and not rehired since; replaying it would re-grant a leaver's access: an onboarding after the offboarding is needed to rehire"
+        }
     }
 
     static func refusal(for letter: DeadLetterRecord) -> String? {

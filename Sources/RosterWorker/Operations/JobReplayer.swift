@@ -143,20 +143,37 @@ public struct JobReplayer: Sendable {
             return "job \(job.id) is still held by worker \(owner), which has not let go of it yet; try again in a moment"
         }
         guard job.kind != .offboarding else { return nil }
-        // The same rule as ingest: an onboarding or change ordered at or before an offboarding of
-        // the same employee must never run again.
-        let leaver = try await reader.run(
+        // The same rule as ingest (``LeaverRule``): an onboarding ordered at or before an
+        // offboarding, or a change after one with no rehire between, must never run again.
+        let rows = try await reader.run(
             """
-            SELECT id, event_id FROM jobs
-            WHERE employee_id = \(job.employeeID) AND type = 'offboarding' AND id <> \(job.id) AND employee_order >= \(job.employeeOrder)
-            ORDER BY employee_order, id LIMIT 1
+            SELECT id, event_id, type, employee_order, employee_sequence FROM jobs
+            WHERE employee_id = \(job.employeeID) AND (type <> 'changed' OR id = \(job.id))
             """,
             on: connection
-        ).rows.first
-        if let leaver {
-            return "employee \(job.employeeID) was offboarded after this \(job.kind.shortName) (offboarding event \(try leaver.decode(String.self, at: 1)), job \(try leaver.decode(Int64.self, at: 0))); replaying it would re-grant a leaver's access"
+        ).rows
+        var history: [LeaverRule.Entry] = []
+        var position: EmployeePosition?
+        for row in rows {
+            guard let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 2)) else { continue }
+            let id = try row.decode(Int64.self, at: 0)
+            let entry = LeaverRule.Entry(
+                jobID: id, eventID: try row.decode(String.self, at: 1), kind: kind,
+                position: EmployeePosition(arrival: try row.decode(Int64.self, at: 3), sequence: try row.decode(Int64?.self, at: 4)),
+                isUnfinished: false
+            )
+            if id == job.id { position = entry.position } else { history.append(entry) }
         }
-        return nil
+        guard let position, let refusal = LeaverRule.refusal(kind: job.kind, eventID: job.eventID, position: position, history: history) else {
+            return nil
+        }
+        let leaverJob = history.first { $0.eventID == refusal.offboardingEventID }?.jobID.map { ", job \($0)" } ?? ""
+        switch refusal.kind {
+        case .superseded:
+            return "employee \(job.employeeID) was offboarded after this \(job.kind.shortName) (offboarding event \(refusal.offboardingEventID)\(leaverJob)); replaying it would re-grant a leaver's access"
+        case .changeAfterOffboarding:
+            return "employee \(job.employeeID) was offboarded before this change (offboarding event \(refusal.offboardingEventID)\(leaverJob)) and not rehired since; replaying it would re-grant a leaver's access: an onboarding after the offboarding is needed to rehire"
+        }
     }
 
     /// The calls the executor would make: the unfinished steps of the persisted plan, or a fresh

@@ -32,6 +32,9 @@ public struct RosterMetrics: Sendable {
         public static let breakerState = "roster_circuit_breaker_state"
         public static let consumerLag = "roster_consumer_lag"
         public static let refreshFailures = "roster_metrics_refresh_failures_total"
+        public static let storageInterruptions = "roster_job_storage_interruptions_total"
+        public static let vendorNotConfigured = "roster_jobs_released_vendor_not_configured_total"
+        public static let eventsWithoutEmployeeKey = "roster_events_without_employee_key_total"
     }
 
     /// The metrics of the current task (see the type's discussion).
@@ -55,7 +58,23 @@ public struct RosterMetrics: Sendable {
         if deadLettered > 0 { counter(Name.eventsDeadLettered).increment(by: deadLettered) }
     }
 
+    /// Events whose Kafka key is missing or is not their employee id: they may sit on another
+    /// partition than the employee's other events, so only arrival at Roster orders them.
+    func eventsWithoutEmployeeKey(_ count: Int) {
+        if count > 0 { counter(Name.eventsWithoutEmployeeKey).increment(by: count) }
+    }
+
     // MARK: - Execution
+
+    /// A job run was interrupted by a storage (Postgres) error and will be resumed.
+    func storageInterruption() {
+        counter(Name.storageInterruptions).increment()
+    }
+
+    /// A job was released because its plan names a vendor this worker lacks.
+    func vendorNotConfigured() {
+        counter(Name.vendorNotConfigured).increment()
+    }
 
     /// A job run ended: `status` is `succeeded`, `retrying`, `dead` or `released`.
     func jobRun(type: HREvent.Kind, status: String) {
@@ -106,7 +125,10 @@ public struct RosterMetrics: Sendable {
 
     /// Creates the unlabeled counters at zero.
     func registerIngest() {
-        for name in [Name.eventsIngested, Name.eventsRedelivered, Name.eventsDeadLettered, Name.refreshFailures] {
+        for name in [
+            Name.eventsIngested, Name.eventsRedelivered, Name.eventsDeadLettered, Name.refreshFailures, Name.eventsWithoutEmployeeKey,
+            Name.storageInterruptions, Name.vendorNotConfigured,
+        ] {
             counter(name).increment(by: 0)
         }
     }

@@ -1,0 +1,30 @@
+/// Where one event stands among the events of its employee.
+///
+/// Two scales exist and are never compared with each other:
+/// - `arrival`: the order in which Roster recorded the employee's events (1, 2, 3 … per
+///   employee; a later arrival has a higher number);
+/// - `sequence`: the HR system's own order, when the event carries one.
+///
+/// Two events that both carry a `sequence` are ordered by it; otherwise by arrival. A tie in
+/// `sequence` orders neither event after the other: the rules that use ``isAfter(_:)`` then
+/// decide for the leaver (an onboarding or change that is not after an offboarding never grants).
+public struct EmployeePosition: Sendable, Hashable, CustomStringConvertible {
+    public var arrival: Int64
+    public var sequence: Int64?
+
+    public init(arrival: Int64, sequence: Int64? = nil) {
+        self.arrival = arrival
+        self.sequence = sequence
+    }
+
+    /// Whether this event comes strictly after `other`: by `sequence` when both carry one, else by
+    /// arrival.
+    public func isAfter(_ other: EmployeePosition) -> Bool {
+        if let mine = sequence, let theirs = other.sequence { return mine > theirs }
+        return arrival > other.arrival
+    }
+
+    public var description: String {
+        sequence.map { "sequence \($0) (arrival \(arrival))" } ?? "arrival \(arrival)"
+    }
+}

@@ -1,0 +1,71 @@
+/// The check a job's worker makes immediately before every vendor mutation: is the job still its
+/// own (same claim) and still running? A cancelled job, or one whose lease another worker took
+/// over, makes no further vendor call.
+///
+/// The executor binds a fence to the task running a job's step (``current``). The governed
+/// transport checks it after every wait (rate-limit slot, pause) and right before it sends a
+/// request that is not a `GET`; ``InviteBatcher`` captures each item's fence when the item is
+/// submitted and checks every item's fence before the batch call, since the call carries their
+/// invitations.
+public struct MutationFence: Sendable {
+    /// The fence of the job whose step the current task runs; `nil` outside a job (tests, tools).
+    @TaskLocal public static var current: MutationFence?
+
+    private let checks: [@Sendable () async throws -> Void]
+
+    /// - Parameter check: throws ``FenceError`` when the job is no longer held and running; any
+    ///   other error (the database unreachable) is passed on as it is.
+    public init(_ check: @escaping @Sendable () async throws -> Void) {
+        self.checks = [check]
+    }
+
+    private init(checks: [@Sendable () async throws -> Void]) {
+        self.checks = checks
+    }
+
+    /// A fence that holds only while every one of `fences` holds (a batch call made for several jobs).
+    public static func all(_ fences: [MutationFence]) -> MutationFence {
+        MutationFence(checks: fences.flatMap(\.checks))
+    }
+
+    /// Throws unless every job this fence stands for is still held and running.
+    public func check() async throws {
+        for check in checks { try await check() }
+    }
+
+    /// Checks the current task's fence, if any, before `request`: every method but `GET` may change
+    /// something at the vendor (some vendors list with `POST`; those are checked too, harmlessly).
+    public static func checkCurrent(before request: VendorRequest) async throws {
+        guard request.method != .get, let fence = current else { return }
+        try await fence.check()
+    }
+}
+
+/// The job is no longer this worker's to act for: it was cancelled (superseded by an offboarding,
+/// or by an operator), or its lease ran out and another worker claimed it. Never retried: the
+/// job's task stops at once, with no further vendor call.
+public struct FenceError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// The job was cancelled while this worker ran it.
+        case cancelled
+        /// Another claim holds the job now (this worker's lease ran out).
+        case claimLost = "claim_lost"
+    }
+
+    public var code: Code
+    public var jobID: Int64
+
+    public init(code: Code, jobID: Int64) {
+        self.code = code
+        self.jobID = jobID
+    }
+
+    public var isRetryable: Bool { false }
+
+    public var description: String {
+        switch code {
+        case .cancelled: "job \(jobID) was cancelled while it ran; no further vendor call"
+        case .claimLost: "job \(jobID) is no longer held by this worker (its lease ran out and it was claimed again); no further vendor call"
+        }
+    }
+}
