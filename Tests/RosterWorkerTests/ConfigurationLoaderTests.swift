@@ -106,4 +106,36 @@ import Testing
                 + "vendors.openai.breaker.failure_threshold: must be at least 1"
         )
     }
+
+    /// Issue 12, hole 9: every numeric setting is range-checked at start-up, naming the key.
+    @Test(arguments: [
+        ("kafka", "session_timeout_ms", "0"), ("database", "pool_size", "0"), ("http", "metrics_refresh_ms", "99"),
+        ("executor", "concurrency", "0"), ("executor", "lease_seconds", "0"), ("executor", "lease_seconds", "100000"),
+        ("executor", "poll_ms", "0"), ("ingest", "batch_size", "0"), ("ingest", "batch_wait_ms", "0"),
+        ("ingest", "max_message_bytes", "10"),
+    ])
+    func everyNumericSettingOutOfRangeIsRefusedByName(section: String, key: String, value: String) {
+        let message = failure("\(section):\n  \(key): \(value)\n")
+        #expect(message?.contains("\(section).\(key): \(value) is out of range") == true, "\(message ?? "accepted")")
+    }
+
+    @Test func vendorBatchSettingsAreRangeChecked() {
+        let message = failure(
+            """
+            vendors:
+              ph:
+                kind: posthog
+                base_url: "https://us.posthog.com"
+                organization_id: org
+                api_key_env: PH
+                batch: {linger_ms: -1, max_items: 0}
+            """
+        )
+        #expect(message?.contains("vendors.ph.batch.linger_ms: -1 is out of range 0...60000") == true, "\(message ?? "accepted")")
+        #expect(message?.contains("vendors.ph.batch.max_items: 0 is out of range 1...1000") == true, "\(message ?? "accepted")")
+    }
+
+    @Test func theDefaultsAreInRange() {
+        #expect(RosterConfiguration().rangeProblems.isEmpty)
+    }
 }

@@ -64,7 +64,7 @@ public struct ConfigurationLoader: Sendable {
         if c.database.poolSize < 1 { problems.append("database.pool_size: must be at least 1") }
         if c.ingest.batchSize < 1 { problems.append("ingest.batch_size: must be at least 1") }
         do { _ = try ListenAddress(c.http.listen) } catch { problems.append("http.listen: must be host:port, got \"\(c.http.listen)\"") }
-        if c.http.metricsRefreshMs < 100 { problems.append("http.metrics_refresh_ms: must be at least 100") }
+        problems += c.rangeProblems
         for (name, vendor) in c.vendors.sorted(by: { $0.key < $1.key }) {
             if vendor.kind != .noop, URL(string: vendor.baseURL)?.scheme == nil { problems.append("vendors.\(name).base_url: not a URL") }
             problems += vendor.problems(name: name)

@@ -21,6 +21,11 @@ struct IngestBatch: Sendable {
     var rejected: [Rejected] = []
     /// Messages whose event id already appeared earlier in this batch.
     var duplicatesInBatch: [String: Int] = [:]
+    /// Accepted events whose Kafka key is missing or is not their employee id. They are accepted
+    /// (an offboarding must never be dead-lettered for its key), but they may sit on another
+    /// partition than the employee's other events: Roster then orders them by arrival at Roster
+    /// (or by `sequence`, where both events carry one), not by Kafka position.
+    var withoutEmployeeKey = 0
     var messages: [KafkaMessage]
 
     init(messages: [KafkaMessage], decoder: HREventDecoder) {
@@ -35,6 +40,7 @@ struct IngestBatch: Sendable {
             case .success(let event):
                 if seen.insert(event.id).inserted {
                     accepted.append(Accepted(event: event, message: message))
+                    if message.key.map({ String(decoding: $0, as: UTF8.self) }) != event.employee.id { withoutEmployeeKey += 1 }
                 } else {
                     duplicatesInBatch[event.id, default: 0] += 1
                 }
@@ -62,10 +68,11 @@ struct IngestBatch: Sendable {
         return IngestBatch(messages: messages, decoded: (0..<chunks).flatMap { parts[$0] ?? [] })
     }
 
+    /// The key is not checked here: a missing or foreign key is counted (``withoutEmployeeKey``),
+    /// never a reason to refuse the event.
     static func decode(_ message: KafkaMessage, _ decoder: HREventDecoder) -> Result<HREvent, EventRejection> {
-        let key = message.key.map { String(decoding: $0, as: UTF8.self) }
         do {
-            return .success(try decoder.decode(message.value, key: key))
+            return .success(try decoder.decode(message.value))
         } catch {
             return .failure(error)
         }

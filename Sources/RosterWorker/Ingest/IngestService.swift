@@ -62,6 +62,14 @@ public struct IngestService: Service {
             logger.debug("batch polled", metadata: ["messages": "\(messages.count)"])
             failpoints.hit(.afterPoll)
             let batch = await IngestBatch.decodeConcurrently(messages: messages, decoder: decoder)
+            if batch.withoutEmployeeKey > 0 {
+                // Once per batch, counts only: keys and employee ids are personal data.
+                RosterMetrics.current.eventsWithoutEmployeeKey(batch.withoutEmployeeKey)
+                logger.warning(
+                    "events without their employee id as Kafka key; they are ordered by arrival at Roster, not by partition",
+                    metadata: ["count": "\(batch.withoutEmployeeKey)", "messages": "\(messages.count)"]
+                )
+            }
             guard let outcome = await recordUntilDurable(batch) else { break }
             failpoints.hit(.afterDatabaseCommit)
             RosterMetrics.current.batchRecorded(inserted: outcome.inserted, redelivered: outcome.redelivered, deadLettered: outcome.deadLettered)
@@ -131,11 +139,15 @@ public struct IngestService: Service {
         return total
     }
 
-    /// The Postgres error when Postgres refused the data itself (not a connection problem, not a
-    /// transient conflict): retrying the same batch would fail the same way.
+    /// The Postgres error when Postgres refused the data itself: SQLSTATE class 22 (data
+    /// exception) or 23 (integrity constraint violation). Retrying the same message would fail the
+    /// same way, so only these may dead-letter a message. Everything else — a statement or lock
+    /// timeout (57014, 55P03), out of memory (53200), an I/O error (58030), a connection lost, a
+    /// serialization failure — says nothing about the message: the batch is retried with backoff
+    /// and its offsets are never committed past it.
     static func dataRefusal(_ error: any Error) -> PostgresError? {
         let postgres = (error as? PostgresError) ?? (error as? PostgresTransactionError)?.postgresError
-        guard let postgres, postgres.sqlState != nil, !postgres.isRetryable, !postgres.isConnectionFailure else { return nil }
+        guard let postgres, let state = postgres.sqlState, state.classCode == "22" || state.classCode == "23" else { return nil }
         return postgres
     }
 
