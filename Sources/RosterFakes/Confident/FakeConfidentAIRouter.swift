@@ -64,7 +64,10 @@ enum FakeConfidentAIRouter {
             try state.removeOrganizationMember(userID: parts[1])
             return .object(["id": .string(parts[1]), "removed": .bool(true)])
         case ("GET", "invitations", 1):
-            return invitationList(state.invitations(projectID: nil).filter { $0.status != .accepted }, raw(request, state))
+            return invitationList(
+                state.invitations(projectID: nil).filter { $0.status != .accepted },
+                raw(request, state)
+            )
         case ("POST", "invitations", 1):
             let body = try json(request)
             let created = try state.invite(

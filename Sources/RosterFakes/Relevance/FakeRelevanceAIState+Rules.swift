@@ -155,7 +155,8 @@ extension FakeRelevanceAIState {
         if isOrganizationAdmin(userID), options.organizationAdminRemoval == .refused {
             throw FakeRelevanceAIError(
                 status: 400,
-                message: "Organization admins cannot be removed from a project: change their organization role to member first",
+                message: "Organization admins cannot be removed from a project: "
+                    + "change their organization role to member first",
                 errorType: "organization_admin"
             )
         }

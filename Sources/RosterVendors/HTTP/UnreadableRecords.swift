@@ -106,7 +106,8 @@ public final class UnreadableRecords: Sendable {
             )
         }
         let ids = skipped.map { $0.id ?? "?" }.prefix(5).joined(separator: ", ")
-        return "skipped \(skipped.count) unreadable record(s) not about this employee (\(ids)\(skipped.count > 5 ? ", …" : ""))"
+        let more = skipped.count > 5 ? ", …" : ""
+        return "skipped \(skipped.count) unreadable record(s) not about this employee (\(ids)\(more))"
     }
 }
 

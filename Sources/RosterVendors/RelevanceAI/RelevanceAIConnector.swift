@@ -36,9 +36,10 @@ import RosterCore
 /// ``StepContext`` must therefore authenticate with ``VendorAuthentication/none`` (see
 /// ``RelevanceAIClient``).
 ///
-/// Checkpoints: `project_id`, `user_id`, `invite_code`, and the lists `deleted_invites`
-/// (`<projectId>:<code>`), `deleted_keys` (key ids) and `removed_from` (project ids); projects
-/// in `removed_from` are not listed again when a step resumes.
+/// Checkpoints: `project_id`, `user_id`, `invite_code`, `org_demoted` (the user made an
+/// organisation member), and the lists `deleted_invites` (`<projectId>:<inviteId>`, only once a
+/// listing no longer shows the invite), `deleted_keys` (key ids) and `removed_from` (project
+/// ids); projects in `removed_from` are not listed again when a step resumes.
 public struct RelevanceAIConnector: VendorConnector, CustomStringConvertible {
     /// What an operator must do about organization membership, which the API cannot remove.
     public static let organizationResidual =

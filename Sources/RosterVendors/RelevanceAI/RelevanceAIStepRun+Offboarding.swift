@@ -33,7 +33,10 @@ extension RelevanceAIStepRun {
         if residual != nil {
             logger.warning("Relevance AI invites still listed after deletion", metadata: ["invites": "\(stuck)"])
         }
-        return StepOutcome(summary: notes.isEmpty ? "no pending invites" : notes.joined(separator: "; "), residual: residual)
+        return StepOutcome(
+            summary: notes.isEmpty ? "no pending invites" : notes.joined(separator: "; "),
+            residual: residual
+        )
     }
 
     /// Deletes the address's pending invites to `projectID`.
@@ -59,7 +62,10 @@ extension RelevanceAIStepRun {
         guard !invites.isEmpty else { return [] }
         var outcomes: [(invite: RelevanceAIInvite, outcome: DeleteOutcome)] = []
         for invite in invites {
-            outcomes.append((invite, try await DeleteOutcome.of { try await client.deleteInvite(code: invite.code, project: projectID) }))
+            let outcome = try await DeleteOutcome.of {
+                try await client.deleteInvite(code: invite.code, project: projectID)
+            }
+            outcomes.append((invite, outcome))
         }
         let listed = Set(try await client.listInvites(project: projectID).map(\.id))
         var stuck: [String] = []
@@ -70,7 +76,9 @@ extension RelevanceAIStepRun {
                 stuck.append(key)
                 try await record("delete_invite", target, outcome: "still_listed")
             } else {
-                try await record("delete_invite", target, outcome: outcome.rawValue) { $0.append(key, to: "deleted_invites") }
+                try await record("delete_invite", target, outcome: outcome.rawValue) {
+                    $0.append(key, to: "deleted_invites")
+                }
             }
         }
         return stuck

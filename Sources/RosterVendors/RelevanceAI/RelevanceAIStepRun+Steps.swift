@@ -37,7 +37,9 @@ extension RelevanceAIStepRun {
             {
                 // Their access there comes with the organisation role; a change event does not
                 // change organisation roles (an offboarding does).
-                notes.append("left \(user.id) in \(project.id): organisation \(orgRole), whose access a project removal does not end")
+                notes.append(
+                    "left \(user.id) in \(project.id): organisation \(orgRole), whose access a project removal does not end"
+                )
                 continue
             }
             if let note = try await removeMembership(from: project.id) {
