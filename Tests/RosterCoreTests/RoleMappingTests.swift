@@ -37,6 +37,10 @@ import Testing
         #expect(try RoleMapping(vendor: "p", kind: .posthog).vendorRole(for: "ADMIN") == "admin")
         #expect(try RoleMapping(vendor: "r", kind: .relevanceAI).vendorRole(for: "role:editor") == "editor")
         #expect(try RoleMapping(vendor: "r", kind: .relevanceAI).vendorRole(for: "role:Operator") == "role:operator")
+        // All five Relevance AI project roles are known by name.
+        for role in ["admin", "editor", "operator", "viewer", "chat"] {
+            #expect(try RoleMapping(vendor: "r", kind: .relevanceAI).vendorRole(for: role.uppercased()) == role)
+        }
         #expect(try RoleMapping(vendor: "o", kind: .openai).vendorRole(for: "Owner") == "owner")
     }
 
@@ -61,7 +65,8 @@ import Testing
             try mapping.vendorRole(for: "boss")
         } throws: { error in
             (error as? PlanningError)?.description
-                == "role boss is not known for vendor relevance (known: admin, editor, member, owner, viewer, role:*)"
+                == "role boss is not known for vendor relevance "
+                + "(known: admin, editor, member, owner, viewer, chat, operator, role:*)"
         }
         #expect(
             RoleMapping(vendor: "c", kind: .confidentAI).knownRoles == [

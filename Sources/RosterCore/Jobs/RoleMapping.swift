@@ -50,7 +50,8 @@ public struct RoleMapping: Sendable, Hashable {
         case .openai: ["member", "owner"]
         case .posthog: ["member", "admin", "owner"]
         case .confidentAI: ["Viewer", "Member", "Manager"]
-        case .relevanceAI: ["viewer", "editor", "admin"]
+        // Relevance AI's five project roles (RelevanceAI/relevance-docs enterprise/rbac.mdx).
+        case .relevanceAI: ["chat", "viewer", "operator", "editor", "admin"]
         case .noop: rosterRoles
         }
     }

@@ -23,7 +23,7 @@ enum FakeConfidentAIRouter {
         case (_, _, "organization"):
             return try organization(request, Array(parts.dropFirst()), &state)
         case ("GET", 1, "projects"):
-            return .object(["projects": .array(state.projects.map { project($0, state) })])
+            return .object(["projects": .array(state.projects.map { project($0, state) } + raw(request, state))])
         case ("POST", 1, "projects"):
             let body = try json(request)
             let created = try state.createProject(
@@ -51,7 +51,9 @@ enum FakeConfidentAIRouter {
                 page: request.queryValue("page"),
                 pageSize: request.queryValue("pageSize")
             )
-            return .object(["members": .array(page.map { member($0, state) }), "total": number(state.members.count)])
+            let extra = raw(request, state)
+            let listed = page.map { member($0, state) } + (firstPage(request) ? extra : [])
+            return .object(["members": .array(listed), "total": number(state.members.count + extra.count)])
         case ("PUT", "members", 2):
             let updated = try state.updateOrganizationRole(
                 userID: parts[1],
@@ -62,7 +64,10 @@ enum FakeConfidentAIRouter {
             try state.removeOrganizationMember(userID: parts[1])
             return .object(["id": .string(parts[1]), "removed": .bool(true)])
         case ("GET", "invitations", 1):
-            return invitationList(state.invitations(projectID: nil).filter { $0.status != .accepted })
+            return invitationList(
+                state.invitations(projectID: nil).filter { $0.status != .accepted },
+                raw(request, state)
+            )
         case ("POST", "invitations", 1):
             let body = try json(request)
             let created = try state.invite(
@@ -96,7 +101,9 @@ enum FakeConfidentAIRouter {
         case ("GET", "members", 1):
             let all = state.members(of: projectID)
             let page = try state.page(all, page: request.queryValue("page"), pageSize: request.queryValue("pageSize"))
-            return .object(["members": .array(page.map { projectMember($0, state) }), "total": number(all.count)])
+            let extra = raw(request, state)
+            let listed = page.map { projectMember($0, state) } + (firstPage(request) ? extra : [])
+            return .object(["members": .array(listed), "total": number(all.count + extra.count)])
         case ("PUT", "members", 2):
             let updated = try state.updateProjectRole(
                 projectID: projectID,
@@ -108,7 +115,10 @@ enum FakeConfidentAIRouter {
             try state.removeProjectMember(projectID: projectID, userID: parts[1])
             return .object(["id": .string(parts[1]), "removed": .bool(true)])
         case ("GET", "invitations", 1):
-            return invitationList(state.invitations(projectID: projectID).filter { $0.status != .accepted })
+            return invitationList(
+                state.invitations(projectID: projectID).filter { $0.status != .accepted },
+                raw(request, state)
+            )
         case ("POST", "invitations", 1):
             let body = try json(request)
             let created = try state.invite(
@@ -177,6 +187,16 @@ enum FakeConfidentAIRouter {
     }
 
     private static func number(_ value: Int) -> JSONValue { .number(String(value)) }
+
+    /// The raw records seeded for the listing at the request's path.
+    private static func raw(_ request: FakeHTTPRequest, _ state: FakeConfidentAIState) -> [JSONValue] {
+        state.rawRecords[request.path] ?? []
+    }
+
+    /// Whether the request asks for the first page (no `page`, or `page=1`).
+    private static func firstPage(_ request: FakeHTTPRequest) -> Bool {
+        (request.queryValue("page").flatMap { Int($0) } ?? 1) == 1
+    }
 
     private static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 
@@ -254,7 +274,9 @@ enum FakeConfidentAIRouter {
         ])
     }
 
-    private static func invitationList(_ invitations: [FakeConfidentAIState.Invitation]) -> JSONValue {
-        .object(["invitations": .array(invitations.map(invitation))])
+    private static func invitationList(_ invitations: [FakeConfidentAIState.Invitation], _ raw: [JSONValue] = [])
+        -> JSONValue
+    {
+        .object(["invitations": .array(invitations.map(invitation) + raw)])
     }
 }

@@ -1,3 +1,5 @@
+import RosterCore
+
 // MARK: - Seeding and reading state (test hooks)
 
 extension FakeConfidentAIServer {
@@ -117,5 +119,11 @@ extension FakeConfidentAIServer {
     /// The invitee declines their pending invitation.
     public func declineInvitation(email: String, projectID: String? = nil) {
         withState { $0.declineInvitation(email: email, projectID: projectID) }
+    }
+
+    /// Appends a raw JSON record to the listing at `path` as sent (`/v1/organization/members`,
+    /// `/v1/projects/{id}/invitations`, …), to play a record a client cannot decode.
+    public func addRawRecord(_ record: JSONValue, toListing path: String) {
+        withState { $0.addRawRecord(record, toListing: path) }
     }
 }

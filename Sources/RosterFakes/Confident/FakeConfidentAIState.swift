@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 
 /// The in-memory organization behind ``FakeConfidentAIServer``: members, projects, project
 /// members, organization and project invitations, and roles, with Confident AI's rules.
@@ -48,6 +49,16 @@ public struct FakeConfidentAIState: Sendable, Hashable {
     public internal(set) var organizationRoles: [Role] = []
     /// Project roles: system ones (no project) and custom ones.
     public internal(set) var projectRoles: [Role] = []
+    /// Raw JSON records a listing sends as they are, by the listing's path as sent
+    /// (`/v1/organization/members`, `/v1/projects/{id}/invitations`, …): records a client may
+    /// not be able to decode. Member listings send them on the first page and count them in
+    /// `total`.
+    public internal(set) var rawRecords: [String: [JSONValue]] = [:]
+
+    /// Appends a raw record to the listing at `path` (seeding).
+    public mutating func addRawRecord(_ record: JSONValue, toListing path: String) {
+        rawRecords[path, default: []].append(record)
+    }
 
     var nextSerial = 1
     var nextInvitationID = 1

@@ -30,9 +30,10 @@ enum FakeRelevanceAIRouter {
                 page: int(request.queryValue("page")),
                 pageSize: int(request.queryValue("page_size"))
             )
-            return .object([
-                "projects": .array(page.items.map { render($0, state) }), "count": number(state.projects.count),
-            ])
+            var listed = page.items.map { render($0, state) }
+            let raw = state.rawRecords[.projects] ?? []
+            if (int(request.queryValue("page")) ?? 1) == 1 { listed += raw }
+            return .object(["projects": .array(listed), "count": number(state.projects.count + raw.count)])
         case ("POST", ["projects", "create"]):
             let created = try state.createProject(
                 organizationID: body["organization_id"]?.stringValue,
@@ -49,12 +50,31 @@ enum FakeRelevanceAIRouter {
             )
             return .object(["invite_code": .string(code), "email_status": .string(status)])
         case ("POST", ["auth", "invite", "list"]):
-            return .object(["results": .array(state.invites(in: project).map { render($0, state) })])
+            let raw = state.rawRecords[.invites(projectID: project)] ?? []
+            return .object(["results": .array(state.invites(in: project).map { render($0, state) } + raw)])
         case ("POST", ["auth", "invite", "delete"]):
             try state.deleteInvite(projectID: project, code: body["invite_code"]?.stringValue)
             return .object([:])
         case ("POST", ["auth", "users", "list"]):
             return try users(body, project, state)
+        case ("POST", let path)
+        where path.count == 6 && path[0] == "auth" && path[1] == "organization" && path[3] == "user"
+            && path[5] == "update":
+            let role = body["role"]
+            if let role, role.stringValue == nil { throw .invalid("role must be a string") }
+            let admin: Bool?
+            switch body["admin"] {
+            case .bool(let value)?: admin = value
+            case nil: admin = nil
+            default: throw .invalid("admin must be a boolean")
+            }
+            try state.updateOrganizationUser(
+                organizationID: path[2],
+                userID: path[4],
+                admin: admin,
+                role: role?.stringValue
+            )
+            return .object([:])
         case ("POST", let path) where path.count == 4 && path[0] == "auth" && path[1] == "users":
             return try user(request, body, userID: path[2], action: path[3], project, &state)
         case ("POST", let path) where path.count == 5 && path[0] == "auth" && path[1] == "users" && path[3] == "keys":
@@ -64,32 +84,32 @@ enum FakeRelevanceAIRouter {
         }
     }
 
-    /// `POST /auth/users/list`: the project's users, filtered and paged; `has_more` only when true.
+    /// `POST /auth/users/list`, as the vendor's OpenAPI describes it: the filters
+    /// (`email_search`, a case-sensitive substring; `id`; `type`) select organisation users, a
+    /// page of them is read, and only then are users without access to the project dropped
+    /// (permission filtering). `has_more` is true when that raw page was full — computed before
+    /// the filtering, so a page can be empty while `has_more` is true — and absent otherwise.
+    /// Raw records added with ``FakeRelevanceAIState/addRawRecord(_:to:)`` join the first page.
     private static func users(_ body: JSONValue, _ project: String, _ state: FakeRelevanceAIState)
         throws(FakeRelevanceAIError) -> JSONValue
     {
         let filters = body["user_filters"]
         let search = filters?["email_search"]?.stringValue
         let id = filters?["id"]?.stringValue
-        let matching = state.members(of: project).compactMap {
-            membership -> (FakeRelevanceAIState.User, [String: Bool])? in
-            guard let user = state.user(id: membership.userID) else { return nil }
-            if let search, !user.email.contains(search) { return nil }  // case-sensitive, as documented
-            if let id, user.id != id { return nil }
-            return (user, membership.actions)
+        let type = filters?["type"]?.stringValue
+        let queried = state.users.filter { user in
+            (search.map { user.email.contains($0) } ?? true)  // case-sensitive, as documented
+                && (id.map { user.id == $0 } ?? true) && (type.map { user.type == $0 } ?? true)
         }
-        let page = try state.page(matching, page: int(body["page"]), pageSize: int(body["page_size"]))
-        var result: [String: JSONValue] = [
-            "results": .array(
-                page.items.map { user, actions in
-                    .object([
-                        "_id": .string(user.id), "email": .string(user.email), "type": .string(user.type),
-                        "permissions": permissions(actions),
-                    ])
-                }
-            )
-        ]
-        if page.hasMore { result["has_more"] = .bool(true) }
+        let size = int(body["page_size"]) ?? state.options.defaultPageSize
+        let number = int(body["page"]) ?? 1
+        let page = try state.page(queried, page: number, pageSize: size)
+        var results = page.items.filter { state.canAccess(projectID: project, userID: $0.id) }.map {
+            render(user: $0, listedIn: project, state)
+        }
+        if number == 1 { results += state.rawRecords[.users(projectID: project)] ?? [] }
+        var result: [String: JSONValue] = ["results": .array(results)]
+        if page.items.count == size { result["has_more"] = .bool(true) }
         return .object(result)
     }
 
@@ -176,9 +196,56 @@ enum FakeRelevanceAIRouter {
 
     // MARK: - Shapes
 
-    static func permissions(_ actions: [String: Bool]) -> JSONValue {
-        .object([
+    /// One project's permission document: `{items: {relevanceDefault: {actions}}, role_context}`.
+    static func permissions(_ actions: [String: Bool], inherited: String? = nil) -> JSONValue {
+        let explicit = projectRole(actions)
+        let effective = inherited ?? explicit
+        var document: [String: JSONValue] = [
             "items": .object(["relevanceDefault": .object(["actions": .object(actions.mapValues(JSONValue.bool))])])
+        ]
+        if let effective {
+            document["role_context"] = .object([
+                "entity_type": .string("project"),
+                "role": .string(effective),
+                "is_inherited": .bool(explicit == nil),
+            ])
+        }
+        return .object(document)
+    }
+
+    /// The strongest project role `actions` grant (`admin`, `editor`, `operator`, `viewer`, `chat`).
+    static func projectRole(_ actions: [String: Bool]) -> String? {
+        let granted = Set(actions.filter(\.value).keys)
+        if granted.contains("admin") { return "admin" }
+        return ["editor", "operator", "viewer", "chat"].first { granted.contains("role:\($0)") }
+    }
+
+    /// A listed user: `permissions.projects[<id>]` for every project they are a member of (and
+    /// the listed project when they see it as an organisation admin), `permissions.organizations`
+    /// with their organisation role — never a top-level `permissions.items`.
+    static func render(user: FakeRelevanceAIState.User, listedIn listed: String, _ state: FakeRelevanceAIState)
+        -> JSONValue
+    {
+        let admin = state.isOrganizationAdmin(user.id)
+        var projects: [String: JSONValue] = [:]
+        for membership in state.memberships where membership.userID == user.id {
+            projects[membership.projectID] = permissions(membership.actions, inherited: admin ? "admin" : nil)
+        }
+        if admin, projects[listed] == nil {
+            projects[listed] = permissions([:], inherited: "admin")
+        }
+        let organization: JSONValue = .object([
+            "items": .object([:]),
+            "role_context": .object([
+                "entity_type": .string("organization"), "role": .string(state.organizationRole(of: user.id)),
+            ]),
+        ])
+        return .object([
+            "_id": .string(user.id), "email": .string(user.email), "type": .string(user.type),
+            "permissions": .object([
+                "projects": .object(projects),
+                "organizations": .object([state.organizationID: organization]),
+            ]),
         ])
     }
 
@@ -195,14 +262,17 @@ enum FakeRelevanceAIRouter {
         ])
     }
 
+    /// A listed invite: `_id` (the code, or a record id under
+    /// ``FakeRelevanceAIState/Options/InviteIDs/separate``), never `invite_code`, as documented.
     static func render(_ invite: FakeRelevanceAIState.Invite, _ state: FakeRelevanceAIState) -> JSONValue {
-        .object([
-            "_id": .string(invite.code),
+        var fields: [String: JSONValue] = [
+            "_id": .string(state.options.inviteIDs == .sameAsCode ? invite.code : invite.recordID),
             "email": .string(invite.email),
-            "user_id": state.user(email: invite.email).map { .string($0.id) } ?? .null,
             "project": .string(invite.projectID),
             "permissions": permissions(invite.actions),
             "email_status": .string("sent"),
-        ])
+        ]
+        if let user = state.user(email: invite.email) { fields["user_id"] = .string(user.id) }
+        return .object(fields)
     }
 }

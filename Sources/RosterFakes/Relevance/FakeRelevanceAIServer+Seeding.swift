@@ -1,3 +1,5 @@
+import RosterCore
+
 // MARK: - Seeding and reading state (test hooks)
 
 extension FakeRelevanceAIServer {
@@ -80,6 +82,7 @@ extension FakeRelevanceAIServer {
         withState { state in
             let invite = FakeRelevanceAIState.Invite(
                 code: state.issueID("inv_"),
+                recordID: state.issueID("invrec_"),
                 projectID: projectID,
                 email: email,
                 actions: [action: true]
@@ -93,6 +96,35 @@ extension FakeRelevanceAIServer {
     @discardableResult
     public func addAPIKey(userID: String, projectID: String, label: String = "key") -> FakeRelevanceAIState.APIKey {
         withState { $0.insertAPIKey(userID: userID, projectID: projectID, label: label) }
+    }
+
+    /// Makes `email` (an organisation user, added when missing) an organisation `role`
+    /// (`owner`, `admin`, `operator`, `viewer`).
+    @discardableResult
+    public func setOrganizationRole(_ role: String, email: String) -> FakeRelevanceAIState.User {
+        withState { state in
+            let user = state.insertUser(email: email)
+            state.setOrganizationRole(role, of: user.id)
+            return user
+        }
+    }
+
+    /// The organisation role of `email`, or `nil` when not an organisation user.
+    public func organizationRole(of email: String) -> String? {
+        let state = snapshot
+        return state.user(email: email).map { state.organizationRole(of: $0.id) }
+    }
+
+    /// The projects `email` can see: memberships, or every project for an organisation admin.
+    public func accessibleProjects(of email: String) -> [String] {
+        let state = snapshot
+        guard let user = state.user(email: email) else { return [] }
+        return state.projects.map(\.id).filter { state.canAccess(projectID: $0, userID: user.id) }
+    }
+
+    /// Appends a raw JSON record to a listing (to play a record a client cannot decode).
+    public func addRawRecord(_ record: JSONValue, to listing: FakeRelevanceAIState.Listing) {
+        withState { $0.addRawRecord(record, to: listing) }
     }
 
     /// The invitee accepts their invite to `projectID`.

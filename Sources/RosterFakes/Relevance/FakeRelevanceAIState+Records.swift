@@ -31,8 +31,10 @@ extension FakeRelevanceAIState {
 
     /// A pending invite to a project.
     public struct Invite: Sendable, Hashable {
-        /// The invite code (also listed as `_id`).
+        /// The invite code (what creation returns and deletion takes).
         public var code: String
+        /// The record id, listed as `_id` under ``Options/InviteIDs/separate``.
+        public var recordID: String = ""
         /// The project.
         public var projectID: String
         /// The invited address.

@@ -1,3 +1,5 @@
+import RosterCore
+
 // MARK: - Projects
 
 extension FakeRelevanceAIState {
@@ -71,7 +73,9 @@ extension FakeRelevanceAIState {
                 break
             }
         }
-        invites.append(Invite(code: code, projectID: projectID, email: address, actions: actions))
+        invites.append(
+            Invite(code: code, recordID: issueID("invrec_"), projectID: projectID, email: address, actions: actions)
+        )
         return (code, "sent")
     }
 
@@ -128,6 +132,10 @@ extension FakeRelevanceAIState {
     public mutating func updateUser(projectID: String, userID: String, actions: [String: Bool]?, overwrite: Bool)
         throws(FakeRelevanceAIError)
     {
+        if membership(projectID: projectID, userID: userID) == nil, isOrganizationAdmin(userID) {
+            // An organisation admin sees the project already; an update gives them explicit rights.
+            memberships.append(Membership(projectID: projectID, userID: userID, actions: [:]))
+        }
         guard let index = memberships.firstIndex(where: { $0.projectID == projectID && $0.userID == userID }) else {
             throw .notFound("User not found in this project")
         }
@@ -144,6 +152,14 @@ extension FakeRelevanceAIState {
     ///
     /// - Throws: 404 when not in the project (when ``Options/missingDeleteIsNotFound``).
     public mutating func removeUser(projectID: String, userID: String) throws(FakeRelevanceAIError) {
+        if isOrganizationAdmin(userID), options.organizationAdminRemoval == .refused {
+            throw FakeRelevanceAIError(
+                status: 400,
+                message: "Organization admins cannot be removed from a project: "
+                    + "change their organization role to member first",
+                errorType: "organization_admin"
+            )
+        }
         guard membership(projectID: projectID, userID: userID) != nil else {
             if options.missingDeleteIsNotFound { throw .notFound("User not found in this project") }
             return
@@ -169,5 +185,49 @@ extension FakeRelevanceAIState {
         let key = APIKey(id: issueID("key_"), projectID: projectID, userID: userID, label: label)
         apiKeys.append(key)
         return key
+    }
+}
+
+// MARK: - Organisation roles
+
+extension FakeRelevanceAIState {
+    /// `POST /auth/organization/{org}/user/{user_id}/update` with `{admin, role?}`: `admin` is
+    /// required; `role` is one of `admin`, `operator`, `viewer` (the vendor OpenAPI's
+    /// `UpdateOrganizationUserPermissionsInput`). `admin: true` makes an admin; `admin: false`
+    /// gives `role` (`operator`, the interface's "Member", when absent).
+    ///
+    /// - Throws: 403 for another organisation, 404 for an unknown user, 400 for a missing
+    ///   `admin`, an unknown role, `admin: false` with `role: admin`, or an owner (owners are
+    ///   changed by transferring ownership, which this endpoint does not do [U]).
+    public mutating func updateOrganizationUser(organizationID: String, userID: String, admin: Bool?, role: String?)
+        throws(FakeRelevanceAIError)
+    {
+        guard organizationID == self.organizationID else {
+            throw .forbidden("You do not have access to this organization")
+        }
+        guard user(id: userID) != nil else { throw .notFound("User not found") }
+        guard let admin else { throw .invalid("admin is required") }
+        if let role, !["admin", "operator", "viewer"].contains(role) {
+            throw .invalid("role must be one of admin, operator, viewer")
+        }
+        guard organizationRole(of: userID) != "owner" else {
+            throw .invalid("The organization owner's role cannot be changed")
+        }
+        if admin {
+            organizationRoles[userID] = "admin"
+        } else {
+            guard role != "admin" else { throw .invalid("role admin needs admin: true") }
+            organizationRoles[userID] = role ?? "operator"
+        }
+    }
+
+    /// Sets `userID`'s organisation role (seeding).
+    public mutating func setOrganizationRole(_ role: String, of userID: String) {
+        organizationRoles[userID] = role
+    }
+
+    /// Appends a raw record to `listing` (seeding records a client cannot decode).
+    public mutating func addRawRecord(_ record: JSONValue, to listing: Listing) {
+        rawRecords[listing, default: []].append(record)
     }
 }

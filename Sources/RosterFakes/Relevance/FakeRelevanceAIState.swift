@@ -1,3 +1,5 @@
+import RosterCore
+
 /// The in-memory organization behind ``FakeRelevanceAIServer``: projects, users, project
 /// memberships with permissions, pending invites and users' API keys.
 ///
@@ -17,6 +19,25 @@ public struct FakeRelevanceAIState: Sendable, Hashable {
             case keep
         }
 
+        /// What `POST /auth/invite/list` sends as an invite's `_id`. The listing documents `_id`
+        /// and deletion takes `invite_code`; whether they are equal is not documented [U].
+        public enum InviteIDs: Sendable, Hashable {
+            /// `_id` is the invite code (the default): deleting by `_id` works.
+            case sameAsCode
+            /// `_id` is a record id unlike the code: deleting by `_id` finds nothing.
+            case separate
+        }
+
+        /// What removing an organisation admin (or owner) from a project does. Relevance AI
+        /// documents only that an admin "must first" be made a member "before you can remove
+        /// them" (RelevanceAI/relevance-docs `admin/project-management/remove-members.mdx`).
+        public enum OrganizationAdminRemoval: Sendable, Hashable {
+            /// 400 `organization_admin` (the default).
+            case refused
+            /// The explicit membership goes, but the admin keeps (inherited) access: still listed.
+            case keepsAccess
+        }
+
         /// The status for a wrong API key: 400 as the third-party probe saw (default), or 401.
         public var wrongKeyStatus: Int
         /// Whether a 429 carries `Retry-After` (the probe saw no rate-limit headers at all).
@@ -29,6 +50,10 @@ public struct FakeRelevanceAIState: Sendable, Hashable {
         public var uniqueProjectNames: Bool
         /// Page size when a list request gives none (the documented default is 20).
         public var defaultPageSize: Int
+        /// See ``InviteIDs``.
+        public var inviteIDs: InviteIDs
+        /// See ``OrganizationAdminRemoval``.
+        public var organizationAdminRemoval: OrganizationAdminRemoval
 
         public init(
             wrongKeyStatus: Int = 400,
@@ -36,8 +61,12 @@ public struct FakeRelevanceAIState: Sendable, Hashable {
             duplicateInvite: DuplicateInvite = .reject,
             missingDeleteIsNotFound: Bool = true,
             uniqueProjectNames: Bool = false,
-            defaultPageSize: Int = 20
+            defaultPageSize: Int = 20,
+            inviteIDs: InviteIDs = .sameAsCode,
+            organizationAdminRemoval: OrganizationAdminRemoval = .refused
         ) {
+            self.inviteIDs = inviteIDs
+            self.organizationAdminRemoval = organizationAdminRemoval
             self.wrongKeyStatus = wrongKeyStatus
             self.sendsRetryAfter = sendsRetryAfter
             self.duplicateInvite = duplicateInvite
@@ -63,6 +92,23 @@ public struct FakeRelevanceAIState: Sendable, Hashable {
     public internal(set) var invites: [Invite] = []
     /// API keys in creation order.
     public internal(set) var apiKeys: [APIKey] = []
+    /// Organisation roles by user id (`owner`, `admin`, `operator`, `viewer`); a user without
+    /// one is a `viewer`, the role Relevance AI gives new organisation members
+    /// (RelevanceAI/relevance-docs `enterprise/rbac.mdx`).
+    public internal(set) var organizationRoles: [String: String] = [:]
+    /// Raw JSON records appended to a listing as they are (to play records a client cannot
+    /// decode): keys are ``Listing`` values.
+    public internal(set) var rawRecords: [Listing: [JSONValue]] = [:]
+
+    /// A listing raw records can be added to.
+    public enum Listing: Sendable, Hashable {
+        /// `GET /projects/list` (first page).
+        case projects
+        /// `POST /auth/users/list` in a project (first page).
+        case users(projectID: String)
+        /// `POST /auth/invite/list` in a project.
+        case invites(projectID: String)
+    }
 
     var nextSerial = 1
 
@@ -91,6 +137,19 @@ public struct FakeRelevanceAIState: Sendable, Hashable {
 
     /// The memberships of `projectID`.
     public func members(of projectID: String) -> [Membership] { memberships.filter { $0.projectID == projectID } }
+
+    /// `userID`'s organisation role (`viewer` unless set).
+    public func organizationRole(of userID: String) -> String { organizationRoles[userID] ?? "viewer" }
+
+    /// Whether `userID` is an organisation admin or owner, who sees every project.
+    public func isOrganizationAdmin(_ userID: String) -> Bool {
+        ["admin", "owner"].contains(organizationRole(of: userID))
+    }
+
+    /// Whether `userID` has access to `projectID`: a membership, or an organisation admin role.
+    public func canAccess(projectID: String, userID: String) -> Bool {
+        membership(projectID: projectID, userID: userID) != nil || isOrganizationAdmin(userID)
+    }
 
     /// The pending invites of `projectID`.
     public func invites(in projectID: String) -> [Invite] { invites.filter { $0.projectID == projectID } }

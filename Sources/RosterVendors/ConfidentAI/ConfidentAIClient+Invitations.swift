@@ -2,7 +2,7 @@
 
 extension ConfidentAIClient {
     private struct InvitationList: Decodable {
-        var invitations: [ConfidentAIInvitation]
+        var invitations: LenientList<ConfidentAIInvitation>
     }
 
     private struct OrganizationInvite: Encodable {
@@ -19,7 +19,8 @@ extension ConfidentAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listOrganizationInvitations() async throws -> [ConfidentAIInvitation] {
-        try await send(VendorRequest(.get, "/v1/organization/invitations"), as: InvitationList.self).invitations
+        let request = VendorRequest(.get, "/v1/organization/invitations")
+        return try readable(try await send(request, as: InvitationList.self).invitations, of: request)
     }
 
     /// `POST /v1/organization/invitations`: invites a batch of addresses in one call.
@@ -37,8 +38,8 @@ extension ConfidentAIClient {
     @discardableResult
     public func inviteToOrganization(emails: [String], roleID: String?) async throws -> [ConfidentAIInvitation] {
         let body = try body(OrganizationInvite(emails: emails, organizationRoleId: roleID))
-        return try await send(VendorRequest(.post, "/v1/organization/invitations", body: body), as: InvitationList.self)
-            .invitations
+        let request = VendorRequest(.post, "/v1/organization/invitations", body: body)
+        return try readable(try await send(request, as: InvitationList.self).invitations, of: request)
     }
 
     /// `DELETE /v1/organization/invitations/{id}`: revokes a pending invitation.
@@ -53,8 +54,8 @@ extension ConfidentAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjectInvitations(projectID: String) async throws -> [ConfidentAIInvitation] {
-        try await send(VendorRequest(.get, Self.projectPath(projectID, "/invitations")), as: InvitationList.self)
-            .invitations
+        let request = VendorRequest(.get, Self.projectPath(projectID, "/invitations"))
+        return try readable(try await send(request, as: InvitationList.self).invitations, of: request)
     }
 
     /// `POST /v1/projects/{id}/invitations`: invites organization members to a project, with the
@@ -71,11 +72,8 @@ extension ConfidentAIClient {
         -> [ConfidentAIInvitation]
     {
         let body = try body(ProjectInvite(emails: emails, projectRoleId: roleID))
-        return try await send(
-            VendorRequest(.post, Self.projectPath(projectID, "/invitations"), body: body),
-            as: InvitationList.self
-        )
-        .invitations
+        let request = VendorRequest(.post, Self.projectPath(projectID, "/invitations"), body: body)
+        return try readable(try await send(request, as: InvitationList.self).invitations, of: request)
     }
 
     /// `DELETE /v1/projects/{id}/invitations/{invitationId}`.

@@ -15,7 +15,9 @@ extension ConfidentAIClient {
             "/v1/organization/members",
             query: Self.pageQuery(page: page, pageSize: pageSize)
         )
-        return try await send(request, as: ConfidentAIMemberPage.self)
+        let result = try await send(request, as: ConfidentAIMemberPage.self)
+        _ = try readable(result.list, of: request)
+        return result
     }
 
     /// Every organization member, following pagination.
@@ -70,7 +72,9 @@ extension ConfidentAIClient {
             Self.projectPath(projectID, "/members"),
             query: Self.pageQuery(page: page, pageSize: pageSize)
         )
-        return try await send(request, as: ConfidentAIMemberPage.self)
+        let result = try await send(request, as: ConfidentAIMemberPage.self)
+        _ = try readable(result.list, of: request)
+        return result
     }
 
     /// Every member of a project, following pagination.

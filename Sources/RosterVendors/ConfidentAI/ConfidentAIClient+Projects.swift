@@ -2,7 +2,7 @@
 
 extension ConfidentAIClient {
     private struct ProjectList: Decodable {
-        var projects: [ConfidentAIProject]
+        var projects: LenientList<ConfidentAIProject>
     }
 
     private struct CreatedProject: Decodable {
@@ -15,7 +15,8 @@ extension ConfidentAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjects() async throws -> [ConfidentAIProject] {
-        try await send(VendorRequest(.get, "/v1/projects"), as: ProjectList.self).projects
+        let request = VendorRequest(.get, "/v1/projects")
+        return try readable(try await send(request, as: ProjectList.self).projects, of: request)
     }
 
     /// The project named exactly `name`, or `nil` (names are unique per organization).

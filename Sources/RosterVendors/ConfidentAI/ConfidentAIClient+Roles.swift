@@ -2,21 +2,23 @@
 
 extension ConfidentAIClient {
     private struct RoleList: Decodable {
-        var roles: [ConfidentAIRole]
+        var roles: LenientList<ConfidentAIRole>
     }
 
     /// `GET /v1/organization/roles`: system and custom organization roles.
     ///
     /// - Throws: ``VendorError``.
     public func listOrganizationRoles() async throws -> [ConfidentAIRole] {
-        try await send(VendorRequest(.get, "/v1/organization/roles"), as: RoleList.self).roles
+        let request = VendorRequest(.get, "/v1/organization/roles")
+        return try readable(try await send(request, as: RoleList.self).roles, of: request)
     }
 
     /// `GET /v1/projects/{id}/roles`: system and the project's custom roles.
     ///
     /// - Throws: ``VendorError``.
     public func listProjectRoles(projectID: String) async throws -> [ConfidentAIRole] {
-        try await send(VendorRequest(.get, Self.projectPath(projectID, "/roles")), as: RoleList.self).roles
+        let request = VendorRequest(.get, Self.projectPath(projectID, "/roles"))
+        return try readable(try await send(request, as: RoleList.self).roles, of: request)
     }
 
     /// The role in `roles` called `name` (case-insensitive).

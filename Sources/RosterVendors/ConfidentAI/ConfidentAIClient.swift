@@ -36,20 +36,27 @@ public struct ConfidentAIClient: Sendable {
     public var policy: FailureClassification.Policy
     /// The clock for HTTP-date `Retry-After` values.
     public var now: @Sendable () -> Date
+    /// Where listed records that do not decode go (see ``UnreadableRecords``): one odd record
+    /// does not fail a whole listing.
+    public var unreadable: UnreadableRecords
 
     /// - Parameters:
     ///   - transport: Sends requests; its base URL is the host without `/v1`, and it must add
     ///     the ``apiKeyHeader`` (see ``authentication(apiKey:)``).
     ///   - policy: Failure classification knobs.
     ///   - now: The wall clock (tests pin it).
+    ///   - unreadable: Collects listed records that do not decode, and refuses to skip one the
+    ///     step is about.
     public init(
         transport: any VendorTransport,
         policy: FailureClassification.Policy = FailureClassification.Policy(conflictIsRetryable: false),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        unreadable: UnreadableRecords = UnreadableRecords()
     ) {
         self.transport = transport
         self.policy = policy
         self.now = now
+        self.unreadable = unreadable
     }
 
     /// A client over an ``HTTPVendorTransport`` with `CONFIDENT_API_KEY: <apiKey>`.
@@ -148,6 +155,14 @@ public struct ConfidentAIClient: Sendable {
         init(from decoder: any Decoder) throws {}
     }
 
+    /// The decoded elements of a lenient listing; its unreadable records go to ``unreadable``.
+    ///
+    /// - Throws: A permanent ``VendorError`` when an unreadable record is the one the step is about.
+    func readable<Element>(_ list: LenientList<Element>, of request: VendorRequest) throws -> [Element] {
+        try unreadable.admit(list.unreadable(in: "\(request.method.rawValue) \(request.path)"), vendor: Self.vendor)
+        return list.elements
+    }
+
     /// Builds a JSON request body.
     func body(_ value: some Encodable) throws -> [UInt8] {
         try VendorExchange.jsonBody(value)
@@ -191,20 +206,22 @@ public struct ConfidentAIClient: Sendable {
         ]
     }
 
-    /// Every member of a paged listing: pages of ``maximumPageSize`` until the members held
-    /// reach the listing's `total`, or a page comes back short or empty.
+    /// Every member of a paged listing: pages of ``maximumPageSize`` until the records read
+    /// (readable or not) reach the listing's `total`, or a page comes back short or empty.
     ///
     /// - Throws: What `fetch` throws, or ``VendorError/Code/unexpected`` after ``maximumPages``.
     func allMembers(_ fetch: (_ page: Int, _ pageSize: Int) async throws -> ConfidentAIMemberPage) async throws
         -> [ConfidentAIMember]
     {
         var members: [ConfidentAIMember] = []
+        var read = 0
         let pageSize = Self.maximumPageSize
         for page in 1...Self.maximumPages {
             let result = try await fetch(page, pageSize)
             members.append(contentsOf: result.members)
-            if result.members.isEmpty || result.members.count < pageSize { return members }
-            if let total = result.total, members.count >= total { return members }
+            read += result.recordCount
+            if result.recordCount == 0 || result.recordCount < pageSize { return members }
+            if let total = result.total, read >= total { return members }
         }
         throw VendorError.unexpected("Confident AI member listing did not end after \(Self.maximumPages) pages")
     }

@@ -17,6 +17,9 @@ import RosterCore
 /// - `remove_organization_membership`: `DELETE /v1/organization/members/{userId}`; not being a
 ///   member is success; the Owner is a permanent error.
 ///
+/// Listed records Roster cannot decode are skipped, logged by id and counted in the summary
+/// (``UnreadableRecords``), unless one is about the employee or the step's project.
+///
 /// Roles are names in Confident AI's own vocabulary (`Member`, `Admin`, …), resolved to ids
 /// through the roles endpoints once per run. A user must be an organization member before a
 /// project invitation can be sent, so for someone new `ensure_access` sends the organization
@@ -75,8 +78,9 @@ public struct ConfidentAIConnector: VendorConnector {
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
+        let unreadable = UnreadableRecords(email: employee.email, names: Set(step.projectNames))
         var run = ConfidentAIStepRun(
-            client: ConfidentAIClient(transport: context.transport),
+            client: ConfidentAIClient(transport: context.transport, unreadable: unreadable),
             context: context,
             email: employee.email,
             organizationRole: organizationRole,
@@ -85,25 +89,30 @@ public struct ConfidentAIConnector: VendorConnector {
             projectBatcher: projectBatcher,
             projectCache: projectCache
         )
+        var outcome: StepOutcome
         switch step.action {
         case .ensureProject:
-            return try await run.ensureProject(named: try Self.project(of: step))
+            outcome = try await run.ensureProject(named: try Self.project(of: step))
         case .ensureAccess:
-            return try await run.ensureAccess(project: try Self.project(of: step), role: step.role)
+            outcome = try await run.ensureAccess(project: try Self.project(of: step), role: step.role)
         case .reconcile:
             let grants = (step.grants ?? []).filter { $0.vendor == step.vendor }
-            return try await run.reconcile(grants)
+            outcome = try await run.reconcile(grants)
         case .revokeInvites:
-            return try await run.revokeInvitations()
+            outcome = try await run.revokeInvitations()
         case .revokeAPIKeys:
-            return StepOutcome(
+            outcome = StepOutcome(
                 summary: "nothing to revoke: Confident AI API keys belong to projects, not to people"
             )
         case .removeProjectMemberships:
-            return try await run.removeProjectMemberships()
+            outcome = try await run.removeProjectMemberships()
         case .removeOrganizationMembership:
-            return try await run.removeOrganizationMembership()
+            outcome = try await run.removeOrganizationMembership()
         }
+        if let note = unreadable.report(to: context.logger) {
+            outcome.summary += "; " + note
+        }
+        return outcome
     }
 
     /// `false` once every project the step names is in the project cache (it cannot create one).

@@ -3,11 +3,12 @@ import RosterCore
 // MARK: - Revoking access
 
 extension ConfidentAIStepRun {
-    /// `revoke_invites`: pending organization and project invitations for the address.
+    /// `revoke_invites`: organization and project invitations for the address that may still be
+    /// accepted (pending, or a status Roster does not know).
     mutating func revokeInvitations() async throws -> StepOutcome {
         var revoked = 0
         for invitation in try await client.listOrganizationInvitations()
-        where invitation.isPending && invitation.hasEmail(email) {
+        where invitation.mayStillBeAccepted && invitation.hasEmail(email) {
             let key = "org:\(invitation.id)"
             guard !state.contains(key, in: "deleted_invitations") else { continue }
             let outcome = try await DeleteOutcome.of { try await client.deleteOrganizationInvitation(id: invitation.id) }.rawValue
@@ -18,7 +19,7 @@ extension ConfidentAIStepRun {
         }
         for project in try await allProjects() {
             for invitation in try await client.listProjectInvitations(projectID: project.id)
-            where invitation.isPending && invitation.hasEmail(email) {
+            where invitation.mayStillBeAccepted && invitation.hasEmail(email) {
                 let key = "project:\(project.id):\(invitation.id)"
                 guard !state.contains(key, in: "deleted_invitations") else { continue }
                 let outcome = try await DeleteOutcome.of {

@@ -5,12 +5,10 @@ extension RelevanceAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listInvites(project: String) async throws -> [RelevanceAIInvite] {
-        struct Invites: Decodable { var results: [RelevanceAIInvite]? }
-        let listed = try await send(
-            request(.post, "/auth/invite/list", project: project, body: Array("{}".utf8)),
-            as: Invites.self
-        )
-        return listed.results ?? []
+        struct Invites: Decodable { var results: LenientList<RelevanceAIInvite> }
+        let request = request(.post, "/auth/invite/list", project: project, body: Array("{}".utf8))
+        let listed = try await send(request, as: Invites.self)
+        return try readable(listed.results, of: request)
     }
 
     /// `POST /auth/invite/create`: invites `email` to `project` with `role`. Someone who is
@@ -32,6 +30,10 @@ extension RelevanceAIClient {
     }
 
     /// `POST /auth/invite/delete` with `invite_code`.
+    ///
+    /// A listed invite is deleted with ``RelevanceAIInvite/code``. Whether that is the
+    /// `invite_code` is not documented, so neither a 200 nor a 404 proves the invite gone:
+    /// callers list again (the connector does).
     ///
     /// - Throws: ``VendorError``; 404 is ``VendorError/isAlreadyGone``.
     public func deleteInvite(code: String, project: String) async throws {

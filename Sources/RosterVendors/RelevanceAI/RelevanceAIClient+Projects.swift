@@ -16,10 +16,10 @@ extension RelevanceAIClient {
             .init(name: "page", value: String(max(page, 1))),
             .init(name: "page_size", value: String(max(pageSize, 1))),
         ]
-        return try await send(
-            request(.get, "/projects/list", project: project, query: query),
-            as: RelevanceAIProjectPage.self
-        )
+        let request = request(.get, "/projects/list", project: project, query: query)
+        var result = try await send(request, as: RelevanceAIProjectPage.self)
+        result.projects = try readable(result.list, of: request)
+        return result
     }
 
     /// Every project, following pagination until `count` projects are held or a page is short.
@@ -31,8 +31,8 @@ extension RelevanceAIClient {
         for page in 1...Self.maximumPages {
             let result = try await listProjectsPage(page: page, pageSize: size, project: project)
             projects.append(contentsOf: result.projects)
-            if result.projects.count < size { return projects }
-            if let count = result.count, projects.count >= count { return projects }
+            if result.list.rawCount < size { return projects }
+            if let count = result.count, (page * size) >= count { return projects }
         }
         throw VendorError.unexpected("Relevance AI project listing did not end after \(Self.maximumPages) pages")
     }

@@ -24,23 +24,37 @@ extension RelevanceAIClient {
         let body = try body(
             Body(page: max(page, 1), page_size: max(pageSize, 1), user_filters: emailSearch.map(Filters.init))
         )
-        return try await send(
-            request(.post, "/auth/users/list", project: project, body: body),
-            as: RelevanceAIUserPage.self
-        )
+        let request = request(.post, "/auth/users/list", project: project, body: body)
+        let result = try await send(request, as: RelevanceAIUserPage.self)
+        _ = try readable(result.list, of: request)
+        return result
     }
 
-    /// Every user of `project` matching `emailSearch`, until a page lacks `has_more: true`.
+    /// Every user of `project` matching `emailSearch`, following pages while `has_more` is true.
     ///
-    /// - Throws: ``VendorError``.
+    /// Relevance AI computes `has_more` before filtering by permission, so a page can be empty
+    /// (or short) while `has_more` is true and the users sought are on a later page: paging stops
+    /// on `has_more` alone (absent counts as false, as documented). A listing that still says
+    /// `has_more` after ``maximumUserPages`` pages fails loudly.
+    ///
+    /// - Throws: ``VendorError``; a permanent one (``VendorError/vendorCode`` `roster_page_limit`)
+    ///   past ``maximumUserPages``.
     public func listUsers(emailSearch: String? = nil, project: String) async throws -> [RelevanceAIUser] {
         var users: [RelevanceAIUser] = []
-        for page in 1...Self.maximumPages {
+        for page in 1...max(maximumUserPages, 1) {
             let result = try await listUsersPage(page: page, emailSearch: emailSearch, project: project)
             users.append(contentsOf: result.results)
-            if !result.hasMore || result.results.isEmpty { return users }
+            if !result.hasMore { return users }
         }
-        throw VendorError.unexpected("Relevance AI user listing did not end after \(Self.maximumPages) pages")
+        throw VendorError(
+            code: .unexpected,
+            vendorCode: "roster_page_limit",
+            message: "Relevance AI's user listing of project \(project) still said has_more after "
+                + "\(maximumUserPages) pages of \(Self.usersPageSize): stopped rather than act on a partial listing "
+                + "(raise RelevanceAIClient.maximumUserPages if the project really has that many users)",
+            classification: .permanent,
+            vendor: Self.vendor
+        )
     }
 
     /// The user of `project` whose address is exactly `email`, ignoring case, or `nil`.
@@ -73,6 +87,35 @@ extension RelevanceAIClient {
         try await perform(request(.post, Self.userPath(id, "/update"), project: project, body: body))
     }
 
+    /// `POST /auth/organization/{organization_id}/user/{user_id}/update`: sets the user's
+    /// organisation role. The body is `{"admin": Bool, "role": "admin"|"operator"|"viewer"}`
+    /// (`admin` required; vendor OpenAPI `UpdateOrganizationUserPermissionsInput`). The
+    /// organisation "Member" of Relevance AI's interface is `operator` here.
+    ///
+    /// - Parameters:
+    ///   - organizationID: The organisation.
+    ///   - userID: The user.
+    ///   - admin: Whether they are an organisation admin.
+    ///   - role: The organisation role (`operator` for a member).
+    ///   - project: The project whose header authenticates the call.
+    /// - Throws: ``VendorError``.
+    public func updateOrganizationUser(
+        organizationID: String,
+        userID: String,
+        admin: Bool,
+        role: String,
+        project: String
+    ) async throws {
+        struct Body: Encodable {
+            var admin: Bool
+            var role: String
+        }
+        let path =
+            "/auth/organization/\(VendorRequest.pathSegment(organizationID))/user/"
+            + "\(VendorRequest.pathSegment(userID))/update"
+        try await perform(request(.post, path, project: project, body: try body(Body(admin: admin, role: role))))
+    }
+
     /// `POST /auth/users/{user_id}/delete`: removes the user from `project` only.
     ///
     /// - Throws: ``VendorError``; 404 is ``VendorError/isAlreadyGone``.
@@ -84,12 +127,21 @@ extension RelevanceAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listAPIKeys(userID: String, project: String) async throws -> [RelevanceAIAPIKey] {
-        struct Keys: Decodable { var results: [RelevanceAIAPIKey]? }
-        let listed = try await send(
-            request(.post, Self.userPath(userID, "/keys/list"), project: project, body: Array("{}".utf8)),
-            as: Keys.self
-        )
-        return listed.results ?? []
+        struct Keys: Decodable { var results: LenientList<RelevanceAIAPIKey> }
+        let request = request(.post, Self.userPath(userID, "/keys/list"), project: project, body: Array("{}".utf8))
+        let listed = try await send(request, as: Keys.self)
+        let results = listed.results
+        // Every key listed is the user's own: one Roster cannot read cannot be skipped.
+        if let unreadable = results.unreadable(in: "POST /auth/users/{user_id}/keys/list").first {
+            throw VendorError(
+                code: .decoding,
+                message: "a key of user \(userID) in \(project) could not be read (\(unreadable.reason)): "
+                    + "Roster will not report their keys revoked",
+                classification: .permanent,
+                vendor: Self.vendor
+            )
+        }
+        return results.elements
     }
 
     /// `POST /auth/users/{user_id}/keys/delete` with `id`.

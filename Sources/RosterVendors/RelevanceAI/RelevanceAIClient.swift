@@ -38,6 +38,11 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
     public static let projectsPageSize = 100
     /// A bound on pages per listing, so a vendor bug cannot loop forever.
     public static let maximumPages = 10_000
+    /// The default bound on `POST /auth/users/list` pages per listing (at ``usersPageSize`` a
+    /// page, 50,000 users). Pages are followed on `has_more` alone, empty ones included, so a
+    /// vendor that never stops saying `has_more` must be stopped: past this bound the listing
+    /// fails with a permanent ``VendorError`` rather than quietly returning what it has.
+    public static let defaultMaximumUserPages = 500
     /// The vendor name in errors.
     static let vendor = "relevance-ai"
 
@@ -47,6 +52,10 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
     public var policy: FailureClassification.Policy
     /// The clock for HTTP-date `Retry-After` values.
     public var now: @Sendable () -> Date
+    /// Where records the listings could not decode go (see ``UnreadableRecords``).
+    public var unreadable: UnreadableRecords
+    /// Pages of users one listing may read before it fails (``defaultMaximumUserPages``).
+    public var maximumUserPages: Int = RelevanceAIClient.defaultMaximumUserPages
     private let apiKey: String
 
     /// - Parameters:
@@ -55,16 +64,20 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
     ///   - apiKey: The Relevance AI API key (full account access).
     ///   - policy: Failure classification knobs.
     ///   - now: The wall clock (tests pin it).
+    ///   - unreadable: Collects listed records that do not decode, and refuses to skip one the
+    ///     step is about.
     public init(
         transport: any VendorTransport,
         apiKey: String,
         policy: FailureClassification.Policy = .default,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        unreadable: UnreadableRecords = UnreadableRecords()
     ) {
         self.transport = transport
         self.apiKey = apiKey
         self.policy = policy
         self.now = now
+        self.unreadable = unreadable
     }
 
     /// A client over an ``HTTPVendorTransport`` without transport authentication.
@@ -141,6 +154,14 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
             throw error(for: response, to: request)
         }
         return response
+    }
+
+    /// The decoded elements of a lenient listing; its unreadable records go to ``unreadable``.
+    ///
+    /// - Throws: A permanent ``VendorError`` when an unreadable record is the one the step is about.
+    func readable<Element>(_ list: LenientList<Element>, of request: VendorRequest) throws -> [Element] {
+        try unreadable.admit(list.unreadable(in: "\(request.method.rawValue) \(request.path)"), vendor: Self.vendor)
+        return list.elements
     }
 
     /// Builds a JSON request body.

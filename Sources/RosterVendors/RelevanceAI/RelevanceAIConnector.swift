@@ -10,15 +10,25 @@ import RosterCore
 ///   cannot change an invite's role), and without one an invite is created.
 /// - `reconcile`: `ensure_access` for every grant; removal from, and invite revocation in, every
 ///   other project.
-/// - `revoke_invites`: in every project, deletes the pending invites for the address.
+/// - `revoke_invites`: in every project, deletes the pending invites for the address, then lists
+///   again: an invite still listed (Relevance AI lists `_id` and deletes by `invite_code`, which
+///   may differ) is the step's `residual`, never reported revoked.
 /// - `revoke_api_keys`: in every project the user is in, lists their keys and deletes each.
-/// - `remove_project_memberships`: `…/users/{id}/delete` once per project they are in, the
-///   header switched per project.
-/// - `remove_organization_membership`: no call (there is no API); the outcome's `residual` tells
-///   the operator what to do.
+/// - `remove_project_memberships`: an organisation admin is first demoted to organisation member
+///   (`POST /auth/organization/{org}/user/{id}/update`, `{admin: false, role: "operator"}`),
+///   because an organisation admin keeps access after project removal; then
+///   `…/users/{id}/delete` once per project they are in, the header switched per project.
+/// - `remove_organization_membership`: no call (there is no API); the outcome's `residual` says
+///   what is left: a member of the organisation with no projects.
 ///
-/// Roles: `editor` → `role:editor`, `viewer` → `role:viewer`, `admin` → `admin`; raw action
-/// names (`role:editor`, …) are accepted too. Anything else is a permanent error.
+/// Roles: `admin`, `editor`, `operator`, `viewer`, `chat` → `admin`, `role:editor`,
+/// `role:operator`, `role:viewer`, `role:chat`; raw action names (`role:editor`, …) are
+/// accepted too. Anything else is a permanent error. A user's current role is read from
+/// `permissions.projects[<project>]` (explicit actions, else `role_context.role`), so an
+/// unchanged role is not written again.
+///
+/// Listed records Roster cannot decode are skipped, logged by id and counted in the summary
+/// (``UnreadableRecords``), unless one is about the employee or the step's project.
 ///
 /// The API key scopes nothing, the project in the `Authorization` header scopes everything:
 /// every call names its project, and calls that are not about one project (listing and
@@ -26,14 +36,17 @@ import RosterCore
 /// ``StepContext`` must therefore authenticate with ``VendorAuthentication/none`` (see
 /// ``RelevanceAIClient``).
 ///
-/// Checkpoints: `project_id`, `user_id`, `invite_code`, and the lists `deleted_invites`
-/// (`<projectId>:<code>`), `deleted_keys` (key ids) and `removed_from` (project ids); projects
-/// in `removed_from` are not listed again when a step resumes.
+/// Checkpoints: `project_id`, `user_id`, `invite_code`, `org_demoted` (the user made an
+/// organisation member), and the lists `deleted_invites` (`<projectId>:<inviteId>`, only once a
+/// listing no longer shows the invite), `deleted_keys` (key ids) and `removed_from` (project
+/// ids); projects in `removed_from` are not listed again when a step resumes.
 public struct RelevanceAIConnector: VendorConnector, CustomStringConvertible {
     /// What an operator must do about organization membership, which the API cannot remove.
     public static let organizationResidual =
-        "Relevance AI has no API to remove someone from an organisation: deactivate the user in WorkOS "
-        + "(Relevance AI's SSO/SCIM directory) or ask Relevance AI support; deactivation also disables their API keys"
+        "left as a member of the Relevance AI organisation with no projects (an organisation admin was made a "
+        + "member first): Relevance AI has no API to remove someone from an organisation, and removal from every "
+        + "project is its documented way out; to close the account, deactivate the user in WorkOS (Relevance AI's "
+        + "SSO/SCIM directory) or ask Relevance AI support; deactivation also disables their API keys"
 
     /// The configured instance name.
     public let instance: String
@@ -58,42 +71,50 @@ public struct RelevanceAIConnector: VendorConnector, CustomStringConvertible {
     public var description: String { "RelevanceAIConnector(\(instance), key ****)" }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
+        let unreadable = UnreadableRecords(email: employee.email, names: Set(step.projectNames))
         var run = RelevanceAIStepRun(
-            client: RelevanceAIClient(transport: context.transport, apiKey: apiKey),
+            client: RelevanceAIClient(transport: context.transport, apiKey: apiKey, unreadable: unreadable),
             context: context,
             email: employee.email,
             organizationID: organizationID,
             defaultProjectID: defaultProjectID
         )
+        var outcome: StepOutcome
         switch step.action {
         case .ensureProject:
-            return try await run.ensureProject(named: try Self.project(of: step))
+            outcome = try await run.ensureProject(named: try Self.project(of: step))
         case .ensureAccess:
-            return try await run.ensureAccess(project: try Self.project(of: step), role: try Self.role(step.role))
+            outcome = try await run.ensureAccess(project: try Self.project(of: step), role: try Self.role(step.role))
         case .reconcile:
             let grants = try (step.grants ?? []).filter { $0.vendor == step.vendor }.map { grant in
                 (project: grant.project, role: try Self.role(grant.role))
             }
-            return try await run.reconcile(grants)
+            outcome = try await run.reconcile(grants)
         case .revokeInvites:
-            return try await run.revokeInvites()
+            outcome = try await run.revokeInvites()
         case .revokeAPIKeys:
-            return try await run.revokeAPIKeys()
+            outcome = try await run.revokeAPIKeys()
         case .removeProjectMemberships:
-            return try await run.removeProjectMemberships()
+            outcome = try await run.removeProjectMemberships()
         case .removeOrganizationMembership:
-            return StepOutcome(
+            outcome = StepOutcome(
                 summary: "organisation membership left in place (no API)",
                 residual: Self.organizationResidual
             )
         }
+        if let note = unreadable.report(to: context.logger) {
+            outcome.summary += "; " + note
+        }
+        return outcome
     }
 
     /// The role a grant names; `viewer` when it names none.
     static func role(_ name: String?) throws -> RelevanceAIRole {
         guard let name else { return .viewer }
         guard let role = RelevanceAIRole(name: name) else {
-            throw RelevanceAIStepRun.refusal("unknown Relevance AI role '\(name)': use editor, viewer or admin")
+            throw RelevanceAIStepRun.refusal(
+                "unknown Relevance AI role '\(name)': use admin, editor, operator, viewer or chat"
+            )
         }
         return role
     }

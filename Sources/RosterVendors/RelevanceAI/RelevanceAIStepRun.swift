@@ -1,3 +1,4 @@
+import Logging
 import RosterCore
 
 /// One step for one employee against Relevance AI: the client, the step's state, and what the
@@ -12,6 +13,8 @@ struct RelevanceAIStepRun {
     let defaultProjectID: String
     /// The recovery point, checkpointed after every confirmed mutation.
     var state: StepState { progress.state }
+    /// The step's logger (no personal data).
+    var logger: Logger { progress.context.logger }
 
     private var projects: [RelevanceAIProject]?
     private var users: [String: RelevanceAIUser?] = [:]
@@ -83,5 +86,11 @@ struct RelevanceAIStepRun {
     /// Forgets the cached user of `projectID` after a change there.
     mutating func forgetUser(in projectID: String) {
         users[projectID] = nil
+    }
+
+    /// Forgets every cached user (after a change of organisation role, which changes what every
+    /// project lists).
+    mutating func forgetUsers() {
+        users.removeAll()
     }
 }

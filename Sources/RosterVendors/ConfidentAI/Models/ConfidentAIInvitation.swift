@@ -51,6 +51,10 @@ public struct ConfidentAIInvitation: Sendable, Hashable, Decodable, Identifiable
     /// Whether the invitation can still be accepted (and so still grants access).
     public var isPending: Bool { status == nil || status == .pending }
 
+    /// Whether the invitation might still be accepted: anything but `ACCEPTED` or `DECLINED`,
+    /// so a status Confident AI adds later is revoked rather than trusted (offboarding).
+    public var mayStillBeAccepted: Bool { status != .accepted && status != .declined }
+
     /// Whether this invitation is for `email`, compared case-insensitively.
     public func hasEmail(_ email: String) -> Bool {
         self.email.lowercased() == email.lowercased()

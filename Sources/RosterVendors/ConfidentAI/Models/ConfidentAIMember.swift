@@ -36,15 +36,39 @@ public struct ConfidentAIMember: Sendable, Hashable, Decodable, Identifiable {
     }
 }
 
-/// One page of members with the listing's `total`.
+/// One page of members with the listing's `total`. Members that do not decode are kept aside
+/// (``ConfidentAIClient/unreadable``), not fatal to the page.
 public struct ConfidentAIMemberPage: Sendable, Hashable, Decodable {
-    /// The members on this page.
+    /// The members on this page that decoded.
     public var members: [ConfidentAIMember]
     /// How many members the whole listing has, if sent.
     public var total: Int?
+    /// Every record of the page, readable or not.
+    var list: LenientList<ConfidentAIMember>
+
+    /// How many records the page had, readable or not.
+    public var recordCount: Int { list.rawCount }
 
     public init(members: [ConfidentAIMember], total: Int?) {
         self.members = members
         self.total = total
+        self.list = LenientList(members)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case members, total
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        list = try container.decode(LenientList<ConfidentAIMember>.self, forKey: .members)
+        members = list.elements
+        total = try container.decodeIfPresent(Int.self, forKey: .total)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.members == rhs.members && lhs.total == rhs.total }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(members)
+        hasher.combine(total)
     }
 }

@@ -1,9 +1,19 @@
-/// A pending invite to the project named in the request's `Authorization` header.
+/// A pending invite to the project named in the request's `Authorization` header
+/// (`POST /auth/invite/list`).
+///
+/// The listing documents `_id` (required), `email`, `user_id`, `project`, `permissions` and
+/// delivery fields; deletion (`POST /auth/invite/delete`) takes `invite_code`, which creation
+/// returns. Whether `_id` *is* the invite code is not documented [U] (vendor OpenAPI,
+/// `ListProjectInvitesOutput` and `DeleteProjectInviteInput`): Roster deletes with ``code``
+/// (`invite_code` when a listing carries it, else `_id`) and believes a deletion only when a
+/// fresh listing no longer shows the invite.
 public struct RelevanceAIInvite: Sendable, Hashable, Decodable {
-    /// The code that deletes the invite: `invite_code` when listed, else `_id` (whether the two
-    /// are the same is not documented; Roster assumes so when only `_id` is sent).
-    public var code: String
-    /// The invited address (compare case-insensitively).
+    /// The listed `_id`.
+    public var id: String
+    /// The listed `invite_code`, when the listing carries one (undocumented).
+    public var inviteCode: String?
+    /// The invited address (compare case-insensitively); empty when the listing has none (an
+    /// invite made by `user_id`).
     public var email: String
     /// The user, when the address belongs to a known user.
     public var userID: String?
@@ -15,18 +25,23 @@ public struct RelevanceAIInvite: Sendable, Hashable, Decodable {
     public var emailStatus: String?
 
     public init(
-        code: String,
+        id: String,
+        inviteCode: String? = nil,
         email: String,
         userID: String? = nil,
         project: String? = nil,
         permissions: RelevanceAIPermissions? = nil
     ) {
-        self.code = code
+        self.id = id
+        self.inviteCode = inviteCode
         self.email = email
         self.userID = userID
         self.project = project
         self.permissions = permissions
     }
+
+    /// What Roster sends as `invite_code` to delete it: `invite_code` when listed, else `_id`.
+    public var code: String { inviteCode ?? id }
 
     /// Whether this invite is for `email`, compared case-insensitively.
     public func hasEmail(_ email: String) -> Bool {
@@ -43,10 +58,13 @@ public struct RelevanceAIInvite: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        if let code = try container.decodeIfPresent(String.self, forKey: .inviteCode) {
-            self.code = code
+        inviteCode = try? container.decodeIfPresent(String.self, forKey: .inviteCode)
+        if let listed = try? container.decodeIfPresent(String.self, forKey: .id) {
+            id = listed
+        } else if let inviteCode {
+            id = inviteCode
         } else {
-            code = try container.decode(String.self, forKey: .id)
+            id = try container.decode(String.self, forKey: .id)
         }
         email = try container.decodeIfPresent(String.self, forKey: .email) ?? ""
         userID = try? container.decodeIfPresent(String.self, forKey: .userID)

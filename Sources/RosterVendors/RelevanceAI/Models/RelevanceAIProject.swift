@@ -38,8 +38,27 @@ public struct RelevanceAIProject: Sendable, Hashable, Decodable, Identifiable {
 
 /// One page of projects and the listing's total (`count`).
 public struct RelevanceAIProjectPage: Sendable, Hashable, Decodable {
-    /// The projects on this page.
+    /// The projects on this page that decoded.
     public var projects: [RelevanceAIProject]
     /// How many projects the whole listing has, if sent.
     public var count: Int?
+    /// Every record of the page, readable or not.
+    var list: LenientList<RelevanceAIProject>
+
+    enum CodingKeys: String, CodingKey {
+        case projects, count
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        list = try container.decode(LenientList<RelevanceAIProject>.self, forKey: .projects)
+        projects = list.elements
+        count = try? container.decodeIfPresent(Int.self, forKey: .count)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.projects == rhs.projects && lhs.count == rhs.count }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(projects)
+        hasher.combine(count)
+    }
 }
