@@ -89,7 +89,11 @@ extension PostHogClient {
         let request = VendorRequest(.post, "\(organizationPath)/invites/bulk/", body: try body(invites))
         let response = try await send(request)
         guard !response.body.isEmpty else { return [] }
-        return try decode(response, to: request, as: [PostHogInvite].self)
+        // The invites exist by now: one Roster cannot read is reported, not a failure (its
+        // item then has no invite id, which the step tolerates).
+        let created = try decode(response, to: request, as: LenientList<PostHogInvite>.self)
+        VendorRecordSkips.report(created.unreadable, vendor: instance, listing: "created invites", logger: logger)
+        return created.items
     }
 
     /// `DELETE /invites/{id}/`.
