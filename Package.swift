@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "RosterCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -160,7 +161,9 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterVendorsTests",
-            dependencies: ["RosterVendors", "RosterTesting"],
+            dependencies: [
+                "RosterVendors", "RosterTesting", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -97,6 +97,31 @@ import Testing
         }
     }
 
+    /// openai/openai-openapi `openapi.yaml`, schema `User`: only `object`, `id` and `added_at`
+    /// are required, so `email` can be null; `is_scim_managed` is optional. The `emails` filter
+    /// of `GET /organization/users` is documented without a word on letter case: both answers
+    /// are switchable.
+    @Test func usersMayHaveNoAddressAndTheEmailFilterCaseIsASwitch() async throws {
+        try await withFakeOpenAI(options: .init(emailFilterIgnoresCase: false)) { fake, _ in
+            fake.addUser(email: nil, name: "Service")
+            fake.addUser(email: "Ada@Example.com", isScimManaged: true)
+            let transport = raw(fake)
+            let all = try #require(try object(try await transport.send(VendorRequest(.get, "/organization/users")))["data"] as? [[String: Any]])
+            #expect(all.count == 2)
+            #expect(all[0]["email"] is NSNull)
+            #expect(all[1]["is_scim_managed"] as? Bool == true)
+            let lower = try object(
+                try await transport.send(
+                    VendorRequest(.get, "/organization/users", query: [.init(name: "emails[]", value: "ada@example.com")])))
+            #expect((lower["data"] as? [Any])?.isEmpty == true, "exact when the switch says so")
+            fake.setOptions(.init(emailFilterIgnoresCase: true))
+            let folded = try object(
+                try await transport.send(
+                    VendorRequest(.get, "/organization/users", query: [.init(name: "emails[]", value: "ada@example.com")])))
+            #expect((folded["data"] as? [Any])?.count == 1)
+        }
+    }
+
     @Test func peakCountUsesASlidingWindow() {
         let start = ContinuousClock.now
         let calls = [0, 900, 1_100, 1_200, 2_500].enumerated().map { index, millis in

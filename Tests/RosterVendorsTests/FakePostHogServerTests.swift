@@ -91,7 +91,7 @@ import Testing
             let pending = fake.addInvite(
                 email: "ada@example.com",
                 level: 8,
-                privateProjectAccess: [.init(projectID: project.id, level: 8)]
+                privateProjectAccess: [.init(projectID: project.id, level: "admin")]
             )
 
             let replaced = try await send(
@@ -111,12 +111,12 @@ import Testing
                 .post,
                 "invites/",
                 body: #"{"target_email":"ada@example.com","level":1,"combine_pending_invites":true,"#
-                    + #""private_project_access":[{"id":\#(project.id),"level":1}]}"#
+                    + #""private_project_access":[{"id":\#(project.id),"level":"member"}]}"#
             )
             #expect(combined.status == 201)
             #expect(
                 fake.invites(email: "ada@example.com").map(\.privateProjectAccess) == [
-                    [.init(projectID: project.id, level: 1)]
+                    [.init(projectID: project.id, level: "member")]
                 ]
             )
 
@@ -162,6 +162,158 @@ import Testing
                 #expect((refused.headers["Retry-After"] != nil) == sendsRetryAfter)
                 #expect(refused.headers.allSatisfy { !$0.name.lowercased().hasPrefix("x-ratelimit") })
             }
+        }
+    }
+
+    // MARK: - Vendor fidelity (issue 13)
+
+    /// PostHog/posthog `posthog/models/organization_invite.py` (`validate_private_project_access`:
+    /// `id` an integer, `level` in `ACCESS_CONTROL_LEVELS_MEMBER`) and
+    /// `posthog/rbac/user_access_control.py` (`ACCESS_CONTROL_LEVELS_MEMBER = ("none", "member",
+    /// "admin")`): levels are strings and numbers are refused; invites stored before that carry
+    /// numbers and are listed back as such.
+    @Test func privateProjectAccessLevelsAreStringsValidatedLikePostHog() async throws {
+        try await withPostHog { fake, _, _ in
+            let project = fake.addProject(name: "secret", isPrivate: true)
+            let ok = try await send(
+                fake, .post, "invites/",
+                body: #"{"target_email":"ada@example.com","private_project_access":[{"id":\#(project.id),"level":"admin"}]}"#
+            )
+            #expect(ok.status == 201)
+            let access = try #require(try object(ok)["private_project_access"] as? [[String: Any]])
+            #expect(access.first?["level"] as? String == "admin")
+            #expect(access.first?["id"] as? Int == project.id)
+
+            for level in ["1", "8", #""owner""#, "null"] {
+                let refused = try await send(
+                    fake, .post, "invites/",
+                    body: #"{"target_email":"bo@example.com","private_project_access":[{"id":\#(project.id),"level":\#(level)}]}"#
+                )
+                #expect(refused.status == 400, "level \(level)")
+                #expect(try object(refused)["detail"] as? String == #"The "level" field must be a valid access level."#)
+            }
+            let stringID = try await send(
+                fake, .post, "invites/",
+                body: #"{"target_email":"bo@example.com","private_project_access":[{"id":"\#(project.id)","level":"member"}]}"#
+            )
+            #expect(stringID.status == 400)
+            #expect(
+                try await send(
+                    fake, .post, "invites/",
+                    body: #"{"target_email":"bo@example.com","private_project_access":[{"id":\#(project.id),"level":"none"}]}"#
+                ).status == 201)
+
+            // An invite stored with an old number is listed back with it.
+            fake.addInvite(email: "old@example.com", privateProjectAccess: [.init(projectID: project.id, level: 8)])
+            let listed = try #require(try object(try await send(fake, .get, "invites/"))["results"] as? [[String: Any]])
+            let levels = listed.compactMap { ($0["private_project_access"] as? [[String: Any]])?.first?["level"] }
+            #expect(levels.contains { $0 as? Int == 8 })
+            #expect(levels.contains { $0 as? String == "admin" })
+        }
+    }
+
+    /// PostHog/posthog `posthog/api/organization_member.py` (`safely_get_queryset`:
+    /// `queryset.filter(user__email=params["email"])`, exact and case-sensitive; `search` is a
+    /// trigram word similarity over names and email, capped at 200 characters) and
+    /// `posthog/api/organization_invite.py` (the member check is `user__email=` and the
+    /// replacement `target_email=`, both exact; `validate_target_email` lowercases the domain only).
+    @Test func memberEmailFilterIsExactAndCaseSensitiveWhileSearchIsNot() async throws {
+        try await withPostHog { fake, _, _ in
+            fake.addMember(email: "Mixed.Case@Example.com")
+            func count(_ query: String) async throws -> Int? {
+                try object(try await send(fake, .get, "members/?\(query)"))["count"] as? Int
+            }
+            #expect(try await count("email=mixed.case%40example.com") == 0)
+            #expect(try await count("email=Mixed.Case%40Example.com") == 1)
+            #expect(try await count("search=mixed.case%40example.com") == 1)
+            #expect(try await count("search=MIXED.CASE") == 1)
+            let long = String(repeating: "a", count: 201)
+            #expect(try await send(fake, .get, "members/?search=\(long)").status == 400)
+
+            // The member check is exact too: the lower-case address is not "already a member"…
+            let lower = try await send(fake, .post, "invites/", body: #"{"target_email":"mixed.case@example.com"}"#)
+            #expect(lower.status == 201)
+            // …nor is this one: PostHog lowercases the invite's domain and compares with the
+            // stored `Example.com` exactly. Only the stored address itself is refused.
+            let domainCase = try await send(fake, .post, "invites/", body: #"{"target_email":"Mixed.Case@EXAMPLE.COM"}"#)
+            #expect(domainCase.status == 201)
+            #expect(fake.invites.contains { $0.targetEmail == "Mixed.Case@example.com" })
+            fake.addMember(email: "Lower.Domain@example.com")
+            let same = try await send(fake, .post, "invites/", body: #"{"target_email":"Lower.Domain@EXAMPLE.com"}"#)
+            #expect(same.status == 400)
+
+            // A new invite replaces only invites stored with exactly its address.
+            fake.addInvite(email: "Ada@example.com")
+            #expect(
+                try await send(fake, .post, "invites/", body: #"{"target_email":"ada@example.com"}"#).status == 201)
+            #expect(Set(fake.invites(email: "ada@example.com").map(\.targetEmail)) == ["Ada@example.com", "ada@example.com"])
+            #expect(try await send(fake, .post, "invites/", body: #"{"target_email":"Ada@Example.COM"}"#).status == 201)
+            #expect(fake.invites(email: "ada@example.com").map(\.targetEmail).sorted() == ["Ada@example.com", "ada@example.com"])
+        }
+    }
+
+    /// PostHog/posthog `ee/api/rbac/access_control.py` (`AccessControlViewSetMixin` on the project
+    /// viewset: `GET`/`PUT …/projects/{id}/access_controls/`, body `{access_level,
+    /// organization_member}` with the membership id, `access_level: null` deletes and answers
+    /// 204), `posthog/models/organization.py` (`organization_has_private_projects`: the deprecated
+    /// `access_control` flag or a project-wide `"none"` record) and
+    /// `posthog/models/organization_invite.py` (`use`: accepting makes each private project an
+    /// access-control record with `resource: "project"`).
+    @Test func privateProjectsAreAccessControlRecordsAndMembersGetAccessThroughThem() async throws {
+        try await withPostHog { fake, _, _ in
+            let secret = fake.addProject(name: "secret", isPrivate: true)
+            let legacy = fake.addProject(name: "legacy", legacyPrivate: true)
+            let open = fake.addProject(name: "open")
+            #expect(fake.isPrivate(projectID: secret.id) && fake.isPrivate(projectID: legacy.id))
+            #expect(!fake.isPrivate(projectID: open.id))
+
+            let projects = try #require(try object(try await send(fake, .get, "projects/"))["results"] as? [[String: Any]])
+            let flags = Dictionary(uniqueKeysWithValues: projects.map { ($0["name"] as! String, $0["access_control"] as! Bool) })
+            #expect(flags["secret"] == false, "the new model does not set the deprecated flag")
+            #expect(flags["legacy"] == true)
+
+            let controls = try object(try await send(fake, .get, "projects/\(secret.id)/access_controls/"))
+            let records = try #require(controls["access_controls"] as? [[String: Any]])
+            #expect(records.count == 1)
+            #expect(records.first?["access_level"] as? String == "none")
+            #expect(records.first?["resource"] as? String == "project")
+            #expect(records.first?["organization_member"] is NSNull)
+            #expect(controls["available_access_levels"] as? [String] == ["none", "member", "admin"])
+
+            let ada = fake.addMember(email: "ada@example.com")
+            let put = try await send(
+                fake, .put, "projects/\(secret.id)/access_controls/",
+                body: #"{"access_level":"member","organization_member":"\#(ada.id)"}"#
+            )
+            #expect(put.status == 200)
+            #expect(try object(put)["organization_member"] as? String == ada.id)
+            #expect(fake.projectAccessLevel(projectID: secret.id, email: "ada@example.com") == "member")
+
+            let byUserUUID = try await send(
+                fake, .put, "projects/\(secret.id)/access_controls/",
+                body: #"{"access_level":"member","organization_member":"\#(ada.user.uuid)"}"#
+            )
+            #expect(byUserUUID.status == 400, "the membership id, not the user's UUID")
+            let badLevel = try await send(
+                fake, .put, "projects/\(secret.id)/access_controls/",
+                body: #"{"access_level":"owner","organization_member":"\#(ada.id)"}"#
+            )
+            #expect(badLevel.status == 400)
+
+            let removed = try await send(
+                fake, .put, "projects/\(secret.id)/access_controls/",
+                body: #"{"access_level":null,"organization_member":"\#(ada.id)"}"#
+            )
+            #expect(removed.status == 204)
+            #expect(fake.projectAccessLevel(projectID: secret.id, email: "ada@example.com") == nil)
+
+            // Records go with the membership; accepting an invite creates them.
+            fake.addInvite(email: "bo@example.com", privateProjectAccess: [.init(projectID: secret.id, level: "admin")])
+            let bo = try fake.acceptInvite(email: "bo@example.com")
+            #expect(fake.projectAccessLevel(projectID: secret.id, email: "bo@example.com") == "admin")
+            #expect(try await send(fake, .delete, "members/\(bo.user.uuid)/").status == 204)
+            #expect(fake.snapshot.accessControls(projectID: secret.id).count == 1)
+            #expect(try await send(fake, .get, "projects/999999/access_controls/").status == 404)
         }
     }
 }

@@ -49,12 +49,18 @@ import Testing
         #expect(error?.retryAfter == .milliseconds(750))
     }
 
-    @Test func malformedSuccessBodiesAreDecodingErrors() async {
-        let stub = StubTransport(status: 200, body: #"{"object":"list","data":[{"name":"no id"}],"has_more":false}"#)
-        let error = await expectVendorError { _ = try await OpenAIAdminClient(transport: stub).listProjects() }
+    @Test func malformedSuccessBodiesAreDecodingErrorsButOneBadRecordIsSkipped() async throws {
+        let whole = StubTransport(status: 200, body: #"{"object":"list","data":"nope","has_more":false}"#)
+        let error = await expectVendorError { _ = try await OpenAIAdminClient(transport: whole).listProjects() }
         #expect(error?.code == .decoding)
         #expect(error?.isRetryable == false)
-        #expect(error?.message.contains("data.0.id") == true)
+        #expect(error?.message.contains("data") == true)
+
+        // One record Roster cannot read does not fail the listing (issue 13): it is set apart.
+        let one = StubTransport(status: 200, body: #"{"object":"list","data":[{"name":"no id"}],"has_more":false}"#)
+        #expect(try await OpenAIAdminClient(transport: one).listProjects().isEmpty)
+        let page = try await OpenAIAdminClient(transport: one).listProjectsPage()
+        #expect(page.unreadable.first?.problem.hasSuffix("id") == true)
     }
 
     @Test func aListThatClaimsMoreWithoutACursorIsRefused() async {

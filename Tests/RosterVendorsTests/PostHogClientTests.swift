@@ -166,7 +166,7 @@ import Testing
         #expect(PostHogMembershipLevel(role: "15") == .owner)
         #expect(PostHogMembershipLevel(role: "1") == .member)
         #expect(PostHogMembershipLevel(role: "viewer") == nil)
-        #expect(PostHogMembershipLevel.owner.projectLevel == 8)
-        #expect(PostHogMembershipLevel.member.projectLevel == 1)
+        #expect(PostHogMembershipLevel.owner.projectLevel == .admin)
+        #expect(PostHogMembershipLevel.member.projectLevel == .member)
     }
 }

@@ -97,8 +97,11 @@ enum FakeOpenAIRouter {
 
         // Users
         case ("GET", "users"):
-            let emails = Set((request.queryValues("emails[]") + request.queryValues("emails")).map { $0.lowercased() })
-            let users = state.users.filter { emails.isEmpty || emails.contains($0.email.lowercased()) }
+            let fold = state.options.emailFilterIgnoresCase
+            let emails = Set((request.queryValues("emails[]") + request.queryValues("emails")).map { fold ? $0.lowercased() : $0 })
+            let users = state.users.filter { user in
+                emails.isEmpty || user.email.map { emails.contains(fold ? $0.lowercased() : $0) } == true
+            }
             return (200, try list(users, \.id, request, state, render: user))
         case ("GET", "users/*"):
             guard let found = state.user(id: id) else { throw .notFound("No such user: \(id)") }
@@ -204,9 +207,10 @@ enum FakeOpenAIRouter {
             "object": .string("organization.user"),
             "id": .string(user.id),
             "name": .string(user.name),
-            "email": .string(user.email),
+            "email": user.email.map(JSONValue.string) ?? .null,
             "role": .string(user.role),
             "added_at": number(user.addedAt),
+            "is_scim_managed": .bool(user.isScimManaged),
         ])
     }
 
@@ -216,7 +220,7 @@ enum FakeOpenAIRouter {
             "object": .string("organization.project.user"),
             "id": .string(membership.userID),
             "name": member.map { .string($0.name) } ?? .null,
-            "email": member.map { .string($0.email) } ?? .null,
+            "email": member?.email.map(JSONValue.string) ?? .null,
             "role": .string(membership.role),
             "added_at": number(membership.addedAt),
         ])
@@ -246,7 +250,7 @@ enum FakeOpenAIRouter {
                 "user": .object([
                     "object": .string("organization.project.user"),
                     "id": .string(id),
-                    "email": .string(email),
+                    "email": email.map(JSONValue.string) ?? .null,
                     "name": .string(name),
                     "role": .string(role),
                     "created_at": number(key.createdAt),

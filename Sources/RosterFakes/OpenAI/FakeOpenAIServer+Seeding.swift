@@ -29,9 +29,12 @@ extension FakeOpenAIServer {
     ///   - email: The address.
     ///   - name: The display name (defaults to the local part).
     ///   - role: `reader` (default) or `owner`.
+    ///   - isScimManaged: Whether an identity provider manages the user (`is_scim_managed`).
     @discardableResult
-    public func addUser(email: String, name: String? = nil, role: String = "reader") -> FakeOpenAIState.User {
-        withState { $0.addUser(email: email, name: name, role: role) }
+    public func addUser(
+        email: String?, name: String? = nil, role: String = "reader", isScimManaged: Bool = false
+    ) -> FakeOpenAIState.User {
+        withState { $0.addUser(email: email, name: name, role: role, isScimManaged: isScimManaged) }
     }
 
     /// Adds a project, optionally archived.

@@ -3,14 +3,18 @@ extension FakeOpenAIState {
     public struct User: Sendable, Hashable {
         /// `user-…`
         public var id: String
-        /// The email address (compare case-insensitively).
-        public var email: String
+        /// The email address (compare case-insensitively). May be `nil`: openai/openai-openapi
+        /// `openapi.yaml`, schema `User`, requires only `object`, `id` and `added_at`.
+        public var email: String?
         /// The display name.
         public var name: String
         /// `owner` or `reader`.
         public var role: String
         /// When the user was added, Unix seconds.
         public var addedAt: Int64
+        /// Whether an identity provider manages the user through SCIM (`is_scim_managed`, optional
+        /// in the spec): it may re-create them after Roster removes them.
+        public var isScimManaged: Bool = false
     }
 
     /// A project, active or archived.
@@ -86,7 +90,7 @@ extension FakeOpenAIState {
         /// Who owns the key. A user's details are kept as they were when the key was made, so
         /// the key still renders after the user leaves.
         public enum Owner: Sendable, Hashable {
-            case user(id: String, email: String, name: String)
+            case user(id: String, email: String?, name: String)
             case serviceAccount(id: String, name: String, role: String)
         }
 

@@ -43,14 +43,17 @@ extension FakeOpenAIState {
     /// Adds an organization member directly (test seeding); returns the existing member when the
     /// address is already one.
     @discardableResult
-    public mutating func addUser(email: String, name: String? = nil, role: String = "reader") -> User {
-        if let existing = user(email: email) { return existing }
+    public mutating func addUser(
+        email: String?, name: String? = nil, role: String = "reader", isScimManaged: Bool = false
+    ) -> User {
+        if let email, let existing = user(email: email) { return existing }
         let user = User(
             id: issueID("user-"),
             email: email,
-            name: name ?? String(email.prefix { $0 != "@" }),
+            name: name ?? String((email ?? "user").prefix { $0 != "@" }),
             role: role,
-            addedAt: now()
+            addedAt: now(),
+            isScimManaged: isScimManaged
         )
         users.append(user)
         return user

@@ -12,15 +12,21 @@ public struct FakeOpenAIState: Sendable, Hashable {
         public var rejectInviteForExistingMember: Bool
         /// Page size when a list request gives no `limit` (OpenAI: 20).
         public var defaultPageSize: Int
+        /// Whether `GET /organization/users?emails[]=` ignores letter case. OpenAI does not say
+        /// (openai-openapi documents `emails` as "Filter by the email address of users" only);
+        /// `false` makes the filter exact, the worse case for a connector to handle.
+        public var emailFilterIgnoresCase: Bool
 
         public init(
             rejectDuplicatePendingInvite: Bool = true,
             rejectInviteForExistingMember: Bool = true,
-            defaultPageSize: Int = 20
+            defaultPageSize: Int = 20,
+            emailFilterIgnoresCase: Bool = true
         ) {
             self.rejectDuplicatePendingInvite = rejectDuplicatePendingInvite
             self.rejectInviteForExistingMember = rejectInviteForExistingMember
             self.defaultPageSize = defaultPageSize
+            self.emailFilterIgnoresCase = emailFilterIgnoresCase
         }
     }
 
@@ -76,7 +82,7 @@ public struct FakeOpenAIState: Sendable, Hashable {
     public func user(id: String) -> User? { users.first { $0.id == id } }
 
     /// The user whose address is `email` (case-insensitive).
-    public func user(email: String) -> User? { users.first { $0.email.lowercased() == email.lowercased() } }
+    public func user(email: String) -> User? { users.first { $0.email?.lowercased() == email.lowercased() } }
 
     /// The project with `id`.
     public func project(id: String) -> Project? { projects.first { $0.id == id } }

@@ -47,6 +47,17 @@ enum FakePostHogRouter {
                 return (201, project(try state.createProject(name: try json(request)["name"]?.stringValue), state))
             default: throw .methodNotAllowed(method)
             }
+        case ("projects", 3) where parts[2] == "access_controls":
+            guard let id = Int(parts[1]), state.project(id: id) != nil else { throw .notFound }
+            switch method {
+            case "GET": return (200, accessControls(projectID: id, state))
+            case "PUT":
+                guard let record = try state.putAccessControl(projectID: id, body: try json(request)) else {
+                    return (204, nil)
+                }
+                return (200, accessControl(record))
+            default: throw .methodNotAllowed(method)
+            }
         case ("projects", 2):
             guard let id = Int(parts[1]), let found = state.project(id: id) else { throw .notFound }
             switch method {
@@ -85,7 +96,7 @@ enum FakePostHogRouter {
 
         case ("members", 1):
             guard method == "GET" else { throw .methodNotAllowed(method) }
-            return (200, try list(filteredMembers(request, state), request, state, render: member))
+            return (200, try list(try filteredMembers(request, state), request, state, render: member))
         case ("members", 2):
             switch method {
             case "PATCH":
@@ -124,16 +135,24 @@ enum FakePostHogRouter {
 
     // MARK: - Helpers
 
-    /// `GET /members/` filters: `email` (exact, case-insensitive), `search` (names and
-    /// addresses, substring), `order` (`joined_at` or `-joined_at`).
-    private static func filteredMembers(_ request: FakeHTTPRequest, _ state: FakePostHogState) -> [FakePostHogState
-        .Member]
-    {
+    /// `GET /members/` filters, as PostHog/posthog `posthog/api/organization_member.py` applies
+    /// them: `email` is exact and case-sensitive (`user__email=`), so `?email=ada@example.com`
+    /// misses an account stored as `Ada@Example.com`; `search` matches names and addresses
+    /// case-insensitively (PostHog: trigram word similarity, here a substring; more than 200
+    /// characters is a 400); `order` is `joined_at` or `-joined_at`.
+    private static func filteredMembers(
+        _ request: FakeHTTPRequest, _ state: FakePostHogState
+    ) throws(FakePostHogError) -> [FakePostHogState.Member] {
         var found = state.members
-        if let email = request.queryValue("email")?.lowercased() {
-            found = found.filter { $0.user.email.lowercased() == email }
+        if let email = request.queryValue("email") {
+            found = found.filter { $0.user.email == email }
         }
-        if let search = request.queryValue("search")?.lowercased(), !search.isEmpty {
+        if let raw = request.queryValue("search"), raw.count > 200 {
+            throw .validation("Search query must be 200 characters or fewer.", attr: "search")
+        }
+        if let search = request.queryValue("search")?.trimmingCharacters(in: .whitespaces).lowercased(),
+            !search.isEmpty
+        {
             found = found.filter { member in
                 [member.user.email, member.user.firstName, member.user.lastName].contains {
                     $0.lowercased().contains(search)
@@ -243,8 +262,38 @@ enum FakePostHogRouter {
             "uuid": .string(project.uuid),
             "organization": .string(state.organizationID),
             "name": .string(project.name),
-            "access_control": .bool(project.isPrivate),
+            // The deprecated flag only: new private projects show it `false` and carry an
+            // access-control record instead.
+            "access_control": .bool(project.legacyAccessControl),
             "created_at": timestamp(project.createdAt),
+        ])
+    }
+
+    /// `GET /projects/{id}/access_controls/` (PostHog/posthog `ee/api/rbac/access_control.py`,
+    /// `_get_access_controls`): the project's records and the levels it takes. The caller is
+    /// the organization's owner, so it may edit them.
+    static func accessControls(projectID: Int, _ state: FakePostHogState) -> JSONValue {
+        .object([
+            "access_controls": .array(state.accessControls(projectID: projectID).map(accessControl)),
+            "available_access_levels": .array(FakePostHogState.projectAccessLevels.map(JSONValue.string)),
+            "default_access_level": .string("member"),
+            "minimum_access_level": .string("none"),
+            "maximum_access_level": .string("admin"),
+            "user_access_level": .string("admin"),
+            "user_can_edit_access_levels": .bool(true),
+        ])
+    }
+
+    static func accessControl(_ record: FakePostHogState.AccessControl) -> JSONValue {
+        .object([
+            "access_level": .string(record.accessLevel),
+            "resource": .string("project"),
+            "resource_id": .string(String(record.projectID)),
+            "organization_member": record.organizationMemberID.map(JSONValue.string) ?? .null,
+            "role": .null,
+            "created_by": .null,
+            "created_at": timestamp(record.createdAt),
+            "updated_at": timestamp(record.updatedAt),
         ])
     }
 
@@ -262,7 +311,10 @@ enum FakePostHogRouter {
             "message": invite.message.map(JSONValue.string) ?? .null,
             "private_project_access": .array(
                 invite.privateProjectAccess.map {
-                    .object(["id": .number(String($0.projectID)), "level": .number(String($0.level))])
+                    .object([
+                        "id": .number(String($0.projectID)),
+                        "level": $0.legacyLevel.map { .number(String($0)) } ?? .string($0.level),
+                    ])
                 }
             ),
         ])

@@ -10,8 +10,19 @@ extension FakePostHogServer {
     /// Invites, expired ones included.
     public var invites: [FakePostHogState.Invite] { snapshot.invites }
 
-    /// The member whose address is `email`.
+    /// The member whose address is `email` (compared case-insensitively: a test helper).
     public func member(email: String) -> FakePostHogState.Member? { snapshot.member(email: email) }
+
+    /// Whether project `projectID` is private (either representation).
+    public func isPrivate(projectID: Int) -> Bool { snapshot.isPrivate(projectID: projectID) }
+
+    /// The explicit access level (`"member"`, `"admin"`, `"none"`) of the member with address
+    /// `email` to `projectID`, from the project's access-control records.
+    public func projectAccessLevel(projectID: Int, email: String) -> String? {
+        let state = snapshot
+        guard let member = state.member(email: email) else { return nil }
+        return state.projectAccessLevel(projectID: projectID, memberID: member.id)
+    }
 
     /// The invites for `email`, expired ones included.
     public func invites(email: String) -> [FakePostHogState.Invite] { snapshot.invites(email: email) }
@@ -34,10 +45,16 @@ extension FakePostHogServer {
         withState { $0.addMember(email: email, level: level, privateProjects: privateProjects) }
     }
 
-    /// Adds a project, optionally private.
+    /// Adds a project, optionally private: `isPrivate` the current way (a project-wide
+    /// access-control record with `"none"`), `legacyPrivate` the deprecated way
+    /// (`access_control: true`).
     @discardableResult
-    public func addProject(name: String, isPrivate: Bool = false) -> FakePostHogState.Project {
-        withState { $0.insertProject(name: name, isPrivate: isPrivate) }
+    public func addProject(name: String, isPrivate: Bool = false, legacyPrivate: Bool = false)
+        -> FakePostHogState.Project
+    {
+        withState {
+            $0.insertProject(name: name, privacy: legacyPrivate ? .legacyFlag : isPrivate ? .accessControl : .open)
+        }
     }
 
     /// Adds an invite, bypassing the member check and the replacement of earlier invites.

@@ -5,7 +5,8 @@ extension FakePostHogState {
         public var id: Int
         /// The user's UUID: the id in `/members/{user_uuid}/`.
         public var uuid: String
-        /// The email address (compared case-insensitively).
+        /// The email address as stored: PostHog compares it exactly (`?email=`, the invite
+        /// member check), so accounts made before normalisation can be mixed-case.
         public var email: String
         /// The first name.
         public var firstName: String
@@ -13,17 +14,52 @@ extension FakePostHogState {
         public var lastName: String
     }
 
-    /// Access to one private project.
+    /// Access to one private project, as an invite carries it (`private_project_access[]`).
+    ///
+    /// PostHog validates the level against its access-control levels, `"none"`, `"member"` and
+    /// `"admin"` (PostHog/posthog `posthog/models/organization_invite.py`,
+    /// `validate_private_project_access`; `posthog/rbac/user_access_control.py`,
+    /// `ACCESS_CONTROL_LEVELS_MEMBER`). Invites stored before that change carry the old
+    /// `ExplicitTeamMembership` numbers (1 member, 8 admin); ``legacyLevel`` keeps one so the
+    /// fake can list such a record back as PostHog would.
     public struct ProjectAccess: Sendable, Hashable {
         /// The project's number.
         public var projectID: Int
-        /// 1 member, 8 admin.
-        public var level: Int
+        /// `"none"`, `"member"` or `"admin"`.
+        public var level: String
+        /// The number an old record stored instead (1 or 8), listed as such; `nil` for new records.
+        public var legacyLevel: Int?
 
-        public init(projectID: Int, level: Int) {
+        /// New-style access: `level` is `"member"`, `"admin"` or `"none"`.
+        public init(projectID: Int, level: String) {
             self.projectID = projectID
             self.level = level
+            self.legacyLevel = nil
         }
+
+        /// An old record, stored with a number (1 member, 8 admin) and listed back as that number.
+        public init(projectID: Int, level: Int) {
+            self.projectID = projectID
+            self.level = level >= 8 ? "admin" : "member"
+            self.legacyLevel = level
+        }
+    }
+
+    /// An access-control record (PostHog/posthog `ee/models/rbac/access_control.py`, served by
+    /// `ee/api/rbac/access_control.py`): for a project (`resource: "project"`), either the
+    /// project-wide default (no member; `access_level: "none"` makes the project private) or one
+    /// member's access (`organization_member` is the membership id).
+    public struct AccessControl: Sendable, Hashable {
+        /// The project's number (`resource_id`).
+        public var projectID: Int
+        /// The membership id (``Member/id``), or `nil` for the project-wide default.
+        public var organizationMemberID: String?
+        /// `"none"`, `"member"` or `"admin"`.
+        public var accessLevel: String
+        /// Creation time, Unix seconds.
+        public var createdAt: Int64
+        /// Last change, Unix seconds.
+        public var updatedAt: Int64
     }
 
     /// A membership of the organization.
@@ -34,8 +70,6 @@ extension FakePostHogState {
         public var user: User
         /// 1 member, 8 admin, 15 owner.
         public var level: Int
-        /// Private projects this member can see (gone with the membership).
-        public var privateProjects: [ProjectAccess]
         /// When they joined, Unix seconds.
         public var joinedAt: Int64
         /// When the membership last changed, Unix seconds.
@@ -50,8 +84,11 @@ extension FakePostHogState {
         public var uuid: String
         /// The display name (not unique).
         public var name: String
-        /// Whether only invited members can see it.
-        public var isPrivate: Bool
+        /// The deprecated `access_control` flag: a private project of an organization not yet
+        /// moved to access-control records (PostHog/posthog `posthog/models/team/team.py`). New
+        /// private projects carry an ``AccessControl`` record instead; see
+        /// ``FakePostHogState/isPrivate(projectID:)``.
+        public var legacyAccessControl: Bool
         /// Creation time, Unix seconds.
         public var createdAt: Int64
     }

@@ -8,24 +8,70 @@ extension FakePostHogState {
         guard let name, !name.allSatisfy(\.isWhitespace) else {
             throw .validation("This field may not be blank.", attr: "name", code: "blank")
         }
-        return insertProject(name: name, isPrivate: false)
+        return insertProject(name: name, privacy: .open)
     }
 
     /// `DELETE /projects/{id}/`: 404 when unknown; members lose their access to it.
     public mutating func deleteProject(id: Int) throws(FakePostHogError) {
         guard let index = projects.firstIndex(where: { $0.id == id }) else { throw .notFound }
         projects.remove(at: index)
-        for member in members.indices {
-            members[member].privateProjects.removeAll { $0.projectID == id }
-        }
+        accessControls.removeAll { $0.projectID == id }
     }
+
+    /// `PUT /projects/{id}/access_controls/` with `{access_level, organization_member}`: creates or
+    /// changes the member's record (or the project-wide default without `organization_member`);
+    /// `access_level: null` deletes it (PostHog/posthog `ee/api/rbac/access_control.py`,
+    /// `_update_access_controls`).
+    ///
+    /// - Returns: The record, or `nil` when it was deleted (PostHog answers 204).
+    /// - Throws: 404 for an unknown project; 400 for a level that is not `none`, `member` or
+    ///   `admin`, an `organization_member` that is not a membership id of this organization, or
+    ///   both a member and a role.
+    public mutating func putAccessControl(projectID: Int, body: JSONValue) throws(FakePostHogError) -> AccessControl? {
+        guard project(id: projectID) != nil else { throw .notFound }
+        guard body.objectValue != nil else {
+            throw .validation("Invalid data. Expected a dictionary, but got \(body.typeName).")
+        }
+        if let role = body["role"], role != .null, let member = body["organization_member"], member != .null {
+            throw .validation("You can not scope an access control to both a member and a role.")
+        }
+        var memberID: String?
+        if let value = body["organization_member"], value != .null {
+            guard let id = value.stringValue, members.contains(where: { $0.id == id }) else {
+                throw .validation(
+                    "Invalid organization member id. Use the 'id' field from the /api/organizations/<organization_id>/members/ endpoint.",
+                    attr: "organization_member"
+                )
+            }
+            memberID = id
+        }
+        var level: String?
+        switch body["access_level"] {
+        case nil, .null?:
+            level = nil
+        case .string(let value)? where Self.projectAccessLevels.contains(value):
+            level = value
+        default:
+            throw .validation(
+                "Invalid access level. Must be one of: \(Self.projectAccessLevels.joined(separator: ", "))",
+                attr: "access_level"
+            )
+        }
+        setAccessControl(projectID: projectID, memberID: memberID, level: level)
+        return accessControls.first { $0.projectID == projectID && $0.organizationMemberID == memberID }
+    }
+
+    /// The levels of a project access-control record, lowest first (PostHog/posthog
+    /// `posthog/rbac/user_access_control.py`, `ACCESS_CONTROL_LEVELS_MEMBER`).
+    public static let projectAccessLevels = ["none", "member", "admin"]
 }
 
 // MARK: - Members
 
 extension FakePostHogState {
     /// Adds a member with a new user account (test seeding); returns the existing member when the
-    /// address already is one.
+    /// address, exactly as given, already is one. Another letter case is another account, as
+    /// PostHog allows for accounts made before it normalised addresses.
     @discardableResult
     public mutating func addMember(
         email: String,
@@ -34,7 +80,7 @@ extension FakePostHogState {
         level: Int = 1,
         privateProjects: [ProjectAccess] = []
     ) -> Member {
-        if let existing = member(email: email) { return existing }
+        if let existing = member(exactEmail: email) { return existing }
         let user = User(
             id: issueSerial(),
             uuid: issueUUID(),
@@ -42,15 +88,11 @@ extension FakePostHogState {
             firstName: firstName ?? String(email.prefix { $0 != "@" }),
             lastName: lastName
         )
-        let member = Member(
-            id: issueUUID(),
-            user: user,
-            level: level,
-            privateProjects: privateProjects,
-            joinedAt: now(),
-            updatedAt: now()
-        )
+        let member = Member(id: issueUUID(), user: user, level: level, joinedAt: now(), updatedAt: now())
         members.append(member)
+        for access in privateProjects where project(id: access.projectID) != nil {
+            setAccessControl(projectID: access.projectID, memberID: member.id, level: access.level)
+        }
         return member
     }
 
@@ -76,7 +118,8 @@ extension FakePostHogState {
         return members[index]
     }
 
-    /// `DELETE /members/{user_uuid}/`: the member leaves the organization and every project.
+    /// `DELETE /members/{user_uuid}/`: the member leaves the organization and every project; their
+    /// access-control records go with the membership.
     ///
     /// - Throws: 404 when not a member (or already removed), 400 for an owner.
     public mutating func deleteMember(uuid: String) throws(FakePostHogError) {
@@ -84,6 +127,7 @@ extension FakePostHogState {
         guard members[index].level < 15 else {
             throw .validation("Cannot leave the organization as its owner!")
         }
+        accessControls.removeAll { $0.organizationMemberID == members[index].id }
         members.remove(at: index)
     }
 
@@ -135,10 +179,14 @@ extension FakePostHogState {
             guard json.objectValue != nil else {
                 throw .validation("Invalid data. Expected a dictionary, but got \(json.typeName).")
             }
-            guard let email = json["target_email"]?.stringValue, email.contains("@") else {
+            guard let email = json["target_email"]?.stringValue, let at = email.lastIndex(of: "@"),
+                at != email.startIndex, email.index(after: at) != email.endIndex
+            else {
                 throw .validation("Enter a valid email address.", attr: "target_email")
             }
-            var request = InviteRequest(targetEmail: email)
+            // PostHog lowercases the domain only: the local part is stored as sent.
+            let stored = email[..<at] + email[at...].lowercased()
+            var request = InviteRequest(targetEmail: String(stored))
             if let level = json["level"], level != .null {
                 guard let value = level.int64Value, [1, 8, 15].contains(value) else {
                     throw .validation(
@@ -153,11 +201,25 @@ extension FakePostHogState {
             request.message = json["message"]?.stringValue
             if case .bool(let flag) = json["send_email"] { request.sendEmail = flag }
             if case .bool(let flag) = json["combine_pending_invites"] { request.combinePendingInvites = flag }
+            // PostHog/posthog posthog/models/organization_invite.py, validate_private_project_access:
+            // `id` must be an integer and `level` one of "none", "member", "admin" (numbers are
+            // refused since access-control records replaced explicit team memberships).
             for item in json["private_project_access"]?.arrayValue ?? [] {
-                guard let id = item["id"]?.int64Value, let level = item["level"]?.int64Value else {
-                    throw .validation("Each item needs 'id' and 'level'.", attr: "private_project_access")
+                guard item.objectValue != nil else {
+                    throw .validation("Each item in the list must be a dictionary.", attr: "private_project_access")
                 }
-                request.privateProjectAccess.append(ProjectAccess(projectID: Int(id), level: Int(level)))
+                guard let id = item["id"], let level = item["level"] else {
+                    throw .validation(
+                        "Each dictionary must contain \"id\" and \"level\" keys.", attr: "private_project_access")
+                }
+                guard let number = id.int64Value else {
+                    throw .validation("The \"id\" field must be an integer.", attr: "private_project_access")
+                }
+                guard let name = level.stringValue, FakePostHogState.projectAccessLevels.contains(name) else {
+                    throw .validation(
+                        "The \"level\" field must be a valid access level.", attr: "private_project_access")
+                }
+                request.privateProjectAccess.append(ProjectAccess(projectID: Int(number), level: name))
             }
             return request
         }
@@ -167,10 +229,15 @@ extension FakePostHogState {
     /// id); with `combine_pending_invites`, the new one keeps the highest level and all project
     /// access of the pending ones.
     ///
+    /// Both the member check and the replacement compare the stored address exactly, as PostHog
+    /// does (`user__email=`, `target_email=`; PostHog/posthog `posthog/api/organization_invite.py`):
+    /// an invite for `ada@example.com` neither meets the member `Ada@example.com` nor replaces an
+    /// invite for `Ada@example.com`.
+    ///
     /// - Throws: 400 when the address already belongs to the organization or a project is
     ///   unknown, 403 for a level above the caller's.
     public mutating func createInvite(_ request: InviteRequest) throws(FakePostHogError) -> Invite {
-        if member(email: request.targetEmail) != nil {
+        if member(exactEmail: request.targetEmail) != nil {
             throw .validation(
                 "A user with this email address already belongs to the organization.",
                 attr: "target_email"
@@ -184,7 +251,7 @@ extension FakePostHogState {
         for grant in access where project(id: grant.projectID) == nil {
             throw .validation("Project \(grant.projectID) does not exist.", attr: "private_project_access")
         }
-        let previous = invites(email: request.targetEmail)
+        let previous = invites.filter { $0.targetEmail == request.targetEmail }
         if request.combinePendingInvites {
             for invite in previous where !invite.isExpired {
                 level = max(level, invite.level)
@@ -194,7 +261,7 @@ extension FakePostHogState {
                 }
             }
         }
-        invites.removeAll { $0.targetEmail.lowercased() == request.targetEmail.lowercased() }
+        invites.removeAll { $0.targetEmail == request.targetEmail }
         let invite = Invite(
             id: issueUUID(),
             targetEmail: request.targetEmail,
@@ -228,8 +295,9 @@ extension FakePostHogState {
         invites.remove(at: index)
     }
 
-    /// The invitee accepts their pending invite: they become a member with its level and private
-    /// projects, and their invites are gone.
+    /// The invitee accepts their pending invite: they become a member with its level, each private
+    /// project becomes an access-control record for them (`resource: "project"`), and their
+    /// invites are gone (PostHog/posthog `posthog/models/organization_invite.py`, `use`).
     ///
     /// - Throws: 404 when `email` has no pending (unexpired) invite.
     @discardableResult

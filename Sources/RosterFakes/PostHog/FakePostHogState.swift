@@ -36,6 +36,8 @@ public struct FakePostHogState: Sendable, Hashable {
     public internal(set) var invites: [Invite] = []
     /// Personal API keys, of members and former members.
     public internal(set) var personalAPIKeys: [PersonalAPIKey] = []
+    /// Project access-control records (project-wide defaults and per-member access).
+    public internal(set) var accessControls: [AccessControl] = []
     /// The user UUID of the owner whose personal API key calls the API.
     public internal(set) var callerUUID: String = ""
 
@@ -59,13 +61,14 @@ public struct FakePostHogState: Sendable, Hashable {
         self.organizationID = organizationID
         self.options = options
         self.now = now
-        insertProject(name: "Default project", isPrivate: false)
+        insertProject(name: "Default project", privacy: .open)
         callerUUID = addMember(email: callerEmail, firstName: "Roster", level: 15).user.uuid
     }
 
     public static func == (lhs: FakePostHogState, rhs: FakePostHogState) -> Bool {
         lhs.options == rhs.options && lhs.organizationID == rhs.organizationID && lhs.members == rhs.members
             && lhs.projects == rhs.projects && lhs.invites == rhs.invites && lhs.personalAPIKeys == rhs.personalAPIKeys
+            && lhs.accessControls == rhs.accessControls
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -73,13 +76,22 @@ public struct FakePostHogState: Sendable, Hashable {
         hasher.combine(members)
         hasher.combine(projects)
         hasher.combine(invites)
+        hasher.combine(accessControls)
     }
 
     // MARK: - Lookups
 
-    /// The member whose address is `email` (case-insensitive).
+    /// The member whose address is `email`, compared case-insensitively (a test helper; the API's
+    /// `?email=` filter is exact, see ``member(exactEmail:)``).
     public func member(email: String) -> Member? {
         members.first { $0.user.email.lowercased() == email.lowercased() }
+    }
+
+    /// The member whose stored address is exactly `email`, as PostHog's `?email=` filter and its
+    /// invite member check compare (`user__email=`, case-sensitive; PostHog/posthog
+    /// `posthog/api/organization_member.py`, `posthog/api/organization_invite.py`).
+    public func member(exactEmail email: String) -> Member? {
+        members.first { $0.user.email == email }
     }
 
     /// The member whose user UUID is `uuid`.
@@ -95,6 +107,26 @@ public struct FakePostHogState: Sendable, Hashable {
     /// The invites for `email` (case-insensitive), expired ones included.
     public func invites(email: String) -> [Invite] {
         invites.filter { $0.targetEmail.lowercased() == email.lowercased() }
+    }
+
+    /// Whether project `projectID` is private: the deprecated `access_control` flag, or a
+    /// project-wide access-control record with `access_level: "none"` (PostHog/posthog
+    /// `posthog/models/organization.py`, `organization_has_private_projects`, names both).
+    public func isPrivate(projectID: Int) -> Bool {
+        if project(id: projectID)?.legacyAccessControl == true { return true }
+        return accessControls.contains {
+            $0.projectID == projectID && $0.organizationMemberID == nil && $0.accessLevel == "none"
+        }
+    }
+
+    /// The access-control records of project `projectID`.
+    public func accessControls(projectID: Int) -> [AccessControl] {
+        accessControls.filter { $0.projectID == projectID }
+    }
+
+    /// The explicit access level of the member with membership id `memberID` to `projectID`.
+    public func projectAccessLevel(projectID: Int, memberID: String) -> String? {
+        accessControls.first { $0.projectID == projectID && $0.organizationMemberID == memberID }?.accessLevel
     }
 
     /// The personal API keys of the user `uuid`.
@@ -138,10 +170,49 @@ public struct FakePostHogState: Sendable, Hashable {
         return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - serial.count)) + serial
     }
 
+    /// How a seeded project is private.
+    public enum Privacy: Sendable, Hashable {
+        /// Every member sees it.
+        case open
+        /// Private the current way: a project-wide access-control record with `"none"`.
+        case accessControl
+        /// Private the deprecated way: `access_control: true` (organizations not yet migrated).
+        case legacyFlag
+    }
+
     @discardableResult
-    mutating func insertProject(name: String, isPrivate: Bool) -> Project {
-        let project = Project(id: issueSerial(), uuid: issueUUID(), name: name, isPrivate: isPrivate, createdAt: now())
+    mutating func insertProject(name: String, privacy: Privacy) -> Project {
+        let project = Project(
+            id: issueSerial(),
+            uuid: issueUUID(),
+            name: name,
+            legacyAccessControl: privacy == .legacyFlag,
+            createdAt: now()
+        )
         projects.append(project)
+        if privacy == .accessControl {
+            setAccessControl(projectID: project.id, memberID: nil, level: "none")
+        }
         return project
+    }
+
+    /// Creates, changes (`level`) or deletes (`nil`) one access-control record.
+    mutating func setAccessControl(projectID: Int, memberID: String?, level: String?) {
+        let index = accessControls.firstIndex { $0.projectID == projectID && $0.organizationMemberID == memberID }
+        switch (index, level) {
+        case (let index?, let level?):
+            accessControls[index].accessLevel = level
+            accessControls[index].updatedAt = now()
+        case (let index?, nil):
+            accessControls.remove(at: index)
+        case (nil, let level?):
+            accessControls.append(
+                AccessControl(
+                    projectID: projectID, organizationMemberID: memberID, accessLevel: level,
+                    createdAt: now(), updatedAt: now()
+                ))
+        case (nil, nil):
+            break
+        }
     }
 }

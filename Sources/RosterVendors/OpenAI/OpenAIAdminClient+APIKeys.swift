@@ -20,7 +20,9 @@ extension OpenAIAdminClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjectAPIKeys(projectID: String) async throws -> [OpenAIProjectAPIKey] {
-        try await allPages { after in try await listProjectAPIKeysPage(projectID: projectID, after: after) }
+        try await allPages(listing: "project API keys") { after in
+            try await listProjectAPIKeysPage(projectID: projectID, after: after)
+        }.items
     }
 
     /// `DELETE /organization/projects/{id}/api_keys/{key_id}`.

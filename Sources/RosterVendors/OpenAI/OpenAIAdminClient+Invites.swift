@@ -16,14 +16,23 @@ extension OpenAIAdminClient {
     ///
     /// - Throws: ``VendorError``.
     public func listInvites() async throws -> [OpenAIInvite] {
-        try await allPages { after in try await listInvitesPage(after: after) }
+        try await inviteListing().items
+    }
+
+    /// Every invite, with the records Roster could not read apart.
+    ///
+    /// - Throws: ``VendorError``.
+    public func inviteListing() async throws -> LenientList<OpenAIInvite> {
+        try await allPages(listing: "invites") { after in try await listInvitesPage(after: after) }
     }
 
     /// The pending invites for `email` (case-insensitive).
     ///
-    /// - Throws: ``VendorError``.
+    /// - Throws: ``VendorError``; a permanent one when an invite that names `email` cannot be read.
     public func pendingInvites(email: String) async throws -> [OpenAIInvite] {
-        try await listInvites().filter { $0.isPending && $0.hasEmail(email) }
+        let listing = try await inviteListing()
+        try refuseUnreadable(listing.unreadable, concerning: email, what: "invite")
+        return listing.items.filter { $0.isPending && $0.hasEmail(email) }
     }
 
     /// `POST /organization/invites`: invites one address.

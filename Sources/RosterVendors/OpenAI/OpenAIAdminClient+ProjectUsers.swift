@@ -21,7 +21,9 @@ extension OpenAIAdminClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjectUsers(projectID: String) async throws -> [OpenAIProjectUser] {
-        try await allPages { after in try await listProjectUsersPage(projectID: projectID, after: after) }
+        try await allPages(listing: "project users") { after in
+            try await listProjectUsersPage(projectID: projectID, after: after)
+        }.items
     }
 
     /// `POST /organization/projects/{id}/users`: adds an organization member to a project.

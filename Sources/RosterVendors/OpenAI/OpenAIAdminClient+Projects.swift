@@ -25,9 +25,9 @@ extension OpenAIAdminClient {
     /// - Parameter includeArchived: Whether archived projects are listed.
     /// - Throws: ``VendorError``.
     public func listProjects(includeArchived: Bool = false) async throws -> [OpenAIProject] {
-        try await allPages { after in
+        try await allPages(listing: "projects") { after in
             try await listProjectsPage(includeArchived: includeArchived, after: after)
-        }
+        }.items
     }
 
     /// The project named exactly `name`, preferring an active one over an archived one, or `nil`.

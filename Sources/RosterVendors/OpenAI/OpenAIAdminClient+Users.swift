@@ -20,20 +20,40 @@ extension OpenAIAdminClient {
     /// Every organization user (or those with the given addresses), following pagination.
     ///
     /// The result is filtered again on our side, case-insensitively, so a vendor that ignores
-    /// the filter cannot hand back the wrong people.
+    /// the filter cannot hand back the wrong people. Users without an address are listed when
+    /// no filter is given and never match one.
     /// - Throws: ``VendorError``.
     public func listUsers(emails: [String] = []) async throws -> [OpenAIUser] {
-        let users = try await allPages { after in try await listUsersPage(emails: emails, after: after) }
+        let users = try await userListing(emails: emails).items
         guard !emails.isEmpty else { return users }
         let wanted = Set(emails.map { $0.lowercased() })
-        return users.filter { wanted.contains($0.email.lowercased()) }
+        return users.filter { $0.email.map { wanted.contains($0.lowercased()) } == true }
     }
 
-    /// The organization member whose address is `email` (case-insensitive), or `nil`.
+    /// Every organization user (or those the `emails[]` filter returns), with the records Roster
+    /// could not read apart.
     ///
     /// - Throws: ``VendorError``.
-    public func findUser(email: String) async throws -> OpenAIUser? {
-        try await listUsers(emails: [email]).first
+    public func userListing(emails: [String] = []) async throws -> LenientList<OpenAIUser> {
+        try await allPages(listing: "organization users") { after in try await listUsersPage(emails: emails, after: after) }
+    }
+
+    /// The organization member whose address is `email` (compared case-insensitively), or `nil`.
+    ///
+    /// Asks with `emails[]=<email>` first. Whether OpenAI's filter ignores letter case is not
+    /// documented, so with `fullListing` a miss is checked against every user (one listing of
+    /// the organization): an offboarding must not report "not a member" for `Ada@Example.com`.
+    ///
+    /// - Throws: ``VendorError``; a permanent one when a user record that names `email` cannot
+    ///   be read.
+    public func findUser(email: String, fullListing: Bool = false) async throws -> OpenAIUser? {
+        let filtered = try await userListing(emails: [email])
+        try refuseUnreadable(filtered.unreadable, concerning: email, what: "user")
+        if let user = filtered.items.first(where: { $0.hasEmail(email) }) { return user }
+        guard fullListing else { return nil }
+        let all = try await userListing()
+        try refuseUnreadable(all.unreadable, concerning: email, what: "user")
+        return all.items.first { $0.hasEmail(email) }
     }
 
     /// `POST /organization/users/{id}`: sets the organization role (`owner` or `reader`).

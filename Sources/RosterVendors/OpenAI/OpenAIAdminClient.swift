@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 
 /// A typed client for OpenAI's organization Admin API (`/organization/…`).
 ///
@@ -14,7 +15,11 @@ import Foundation
 /// through everything with `limit` ``pageLimit`` (100, the maximum), passing the previous
 /// page's `last_id` as `after` until `has_more` is `false`.
 ///
-/// Modifications use POST, as OpenAI's admin API does. Email comparisons are case-insensitive.
+/// Modifications use POST, as OpenAI's admin API does. Email comparisons are case-insensitive,
+/// on Roster's side (whether OpenAI's `emails[]` filter ignores case is not documented).
+///
+/// A listed record that does not decode is skipped and reported (``VendorRecordSkips``), not a
+/// failure of the listing; lookups for one person fail only when the skipped record names them.
 public struct OpenAIAdminClient: Sendable {
     /// OpenAI's public base URL.
     public static let defaultBaseURL = "https://api.openai.com/v1"
@@ -29,6 +34,10 @@ public struct OpenAIAdminClient: Sendable {
     public var policy: FailureClassification.Policy
     /// The clock for HTTP-date `Retry-After` values.
     public var now: @Sendable () -> Date
+    /// The configured instance name: the `vendor` of skipped-record reports.
+    public var instance: String = "openai"
+    /// Where skipped records are reported (never with an address).
+    public var logger: Logger = Logger(label: "roster.vendors.openai")
 
     /// - Parameters:
     ///   - transport: Sends requests; its base URL must include `/v1`.
@@ -134,26 +143,47 @@ public struct OpenAIAdminClient: Sendable {
     }
 
     /// Every item of a listing, fetching pages with `fetch(after)` until `has_more` is `false`.
+    /// Records that do not decode are reported (``VendorRecordSkips``) and returned apart.
     ///
+    /// - Parameter listing: What is listed, for the report (`organization users`, `invites`).
     /// - Throws: What `fetch` throws, or ``VendorError/Code/unexpected`` when a page says there
     ///   is more but gives no new cursor, or after ``maximumPages`` pages.
     func allPages<Item>(
+        listing: String,
         _ fetch: (_ after: String?) async throws -> OpenAIPage<Item>
-    ) async throws -> [Item] {
-        var items: [Item] = []
+    ) async throws -> LenientList<Item> {
+        var all = LenientList<Item>(items: [])
         var after: String?
         for _ in 0..<Self.maximumPages {
             let page = try await fetch(after)
-            items.append(contentsOf: page.data)
-            guard page.hasMore else { return items }
-            guard let next = page.lastID ?? (page.data.last as? any Identifiable<String>)?.id, next != after,
-                !page.data.isEmpty
+            all.items.append(contentsOf: page.data)
+            all.unreadable.append(contentsOf: page.unreadable)
+            VendorRecordSkips.report(page.unreadable, vendor: instance, listing: listing, logger: logger)
+            guard page.hasMore else { return all }
+            let lastItem = (page.data.last as? any Identifiable<String>)?.id
+            guard let next = page.lastID ?? lastItem ?? page.unreadable.last?.id, next != after,
+                !(page.data.isEmpty && page.unreadable.isEmpty)
             else {
                 throw VendorError.unexpected("OpenAI list said has_more but gave no new last_id")
             }
             after = next
         }
         throw VendorError.unexpected("OpenAI list did not end after \(Self.maximumPages) pages")
+    }
+
+    /// Throws when one of `records` (skipped, unreadable) names `email`: the step is about that
+    /// very record, so going on without it could leave the person's access behind.
+    ///
+    /// - Throws: A permanent ``VendorError/Code/decoding`` naming the record's id, never the address.
+    func refuseUnreadable(_ records: [UnreadableRecord], concerning email: String, what: String) throws {
+        guard let record = records.first(where: { $0.concerns(email: email) }) else { return }
+        throw VendorError(
+            code: .decoding,
+            message: "OpenAI \(what) \(record) is this person's and could not be read; "
+                + "fix or remove it in OpenAI, then replay",
+            classification: .permanent,
+            vendor: instance
+        )
     }
 
     /// A short description of a decoding error: the coding path and the kind of problem, never

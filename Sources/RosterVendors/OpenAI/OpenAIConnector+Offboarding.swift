@@ -28,7 +28,7 @@ extension OpenAIConnector.Run {
     /// Archived projects are listed too: OpenAI refuses to change them, so keys of theirs found
     /// there are reported as residual (archived projects cannot be used).
     mutating func revokeAPIKeys() async throws -> StepOutcome {
-        let userID = try await userID()
+        let userID = try await userID(fullListing: true)
         var deleted = 0
         var stranded = 0
         for project in try await client.listProjects(includeArchived: true) {
@@ -51,7 +51,7 @@ extension OpenAIConnector.Run {
 
     /// `remove_project_memberships`: removes the person from every active project they are in.
     mutating func removeProjectMemberships() async throws -> StepOutcome {
-        guard let userID = try await userID() else {
+        guard let userID = try await userID(fullListing: true) else {
             return StepOutcome(summary: "not an organization member; no project memberships")
         }
         var removed = 0
@@ -79,7 +79,7 @@ extension OpenAIConnector.Run {
         if progress.state["user_removed"] == "true" {
             return StepOutcome(summary: "removed from the organization by an earlier attempt")
         }
-        guard let userID = try await userID() else {
+        guard let userID = try await userID(fullListing: true) else {
             return StepOutcome(summary: "not an organization member")
         }
         let outcome = try await DeleteOutcome.of { _ = try await client.deleteUser(id: userID) }
@@ -89,8 +89,12 @@ extension OpenAIConnector.Run {
             outcome: outcome.rawValue
         )
         try await progress.record(record) { $0["user_removed"] = "true" }
+        let residual =
+            progress.state["user_scim_managed"] == "true"
+            ? "\(userID) is SCIM-managed: the identity provider may add them back; remove them there too" : nil
         return StepOutcome(
-            summary: outcome == .done ? "removed \(userID) from the organization" : "\(userID) was already gone"
+            summary: outcome == .done ? "removed \(userID) from the organization" : "\(userID) was already gone",
+            residual: residual
         )
     }
 

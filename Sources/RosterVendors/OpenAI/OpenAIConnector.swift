@@ -31,6 +31,11 @@ import RosterCore
 ///   grants are checkpointed first, so an attempt that stops between the delete and the create
 ///   still invites to every project when it resumes.
 ///
+/// Outside what Roster removes, and said so: project access through OpenAI **groups**
+/// (`/organization/projects/{id}/groups`) survives removing the user from the project until they
+/// leave the organization; a **SCIM-managed** user (`is_scim_managed`) may be added back by the
+/// identity provider, which ``StepOutcome/residual`` says on the offboarding's last step.
+///
 /// Every mutation is checkpointed (`project_id`, `user_id`, `invite_id`, lists `deleted_keys`,
 /// `deleted_invites`, `removed_projects`) and audited; a 404 answering a delete counts as done.
 public struct OpenAIConnector: VendorConnector {
@@ -56,10 +61,13 @@ public struct OpenAIConnector: VendorConnector {
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
+        var client = OpenAIAdminClient(transport: context.transport, policy: policy)
+        client.instance = instance
+        client.logger = context.logger
         var run = Run(
             instance: instance,
             organizationRole: organizationRole,
-            client: OpenAIAdminClient(transport: context.transport, policy: policy),
+            client: client,
             step: step,
             email: employee.email.lowercased(),
             progress: StepProgress(context: context)
@@ -119,11 +127,19 @@ extension OpenAIConnector {
         var logger: Logger { progress.context.logger }
 
         /// The organization user id for the address: from the state, else looked up (and
-        /// checkpointed); `nil` when they are not a member.
-        mutating func userID() async throws -> String? {
+        /// checkpointed, with `user_scim_managed` when OpenAI says so); `nil` when they are not a
+        /// member.
+        ///
+        /// - Parameter fullListing: When the `emails[]` filter finds nobody, look through every
+        ///   user before answering `nil` (offboarding steps: the filter's case handling is not
+        ///   documented, and "not a member" must be true).
+        mutating func userID(fullListing: Bool = false) async throws -> String? {
             if let known = progress.state["user_id"] { return known }
-            guard let user = try await client.findUser(email: email) else { return nil }
-            try await progress.learn("user_id", user.id)
+            guard let user = try await client.findUser(email: email, fullListing: fullListing) else { return nil }
+            try await progress.save {
+                $0["user_id"] = user.id
+                if user.isScimManaged == true { $0["user_scim_managed"] = "true" }
+            }
             return user.id
         }
 

@@ -23,8 +23,11 @@ public enum PostHogInviteItemOutcome: Sendable, Hashable {
     /// A pending invite already grants the level and the projects: nothing was sent.
     case alreadyInvited(inviteID: String)
     /// Invited by a bulk call. `request` is what was sent (it keeps what earlier pending invites
-    /// granted); `replaced` are the pending invites PostHog deleted in favour of the new one.
-    case invited(inviteID: String?, request: PostHogInviteRequest, replaced: [String], bulkSize: Int)
+    /// granted); `replaced` are the pending invites PostHog deleted in favour of the new one;
+    /// `kept` are pending invites for the same person PostHog does not replace, because their
+    /// stored address differs in letter case (PostHog matches `target_email` exactly): the job
+    /// deletes them, since the new invite already grants what they did.
+    case invited(inviteID: String?, request: PostHogInviteRequest, replaced: [String], kept: [String], bulkSize: Int)
 }
 
 extension PostHogClient {
@@ -48,10 +51,13 @@ extension PostHogClient {
     public func inviteItems(_ items: [PostHogInviteItem]) async -> [Result<PostHogInviteItemOutcome, any Error>] {
         var results = [Result<PostHogInviteItemOutcome, any Error>?](repeating: nil, count: items.count)
         let members: [String: PostHogMember]
+        let unreadableMembers: [UnreadableRecord]
         var pending: [String: [PostHogInvite]] = [:]
         do {
+            let listing = try await memberListing()
+            unreadableMembers = listing.unreadable
             members = Dictionary(
-                try await listMembers().map { ($0.user.email.lowercased(), $0) },
+                listing.items.map { ($0.user.email.lowercased(), $0) },
                 uniquingKeysWith: { first, _ in first }
             )
             for invite in try await listInvites() where !invite.isExpired {
@@ -66,6 +72,12 @@ extension PostHogClient {
         for (index, item) in items.enumerated() {
             if let member = members[item.email] {
                 results[index] = .success(.member(member))
+                continue
+            }
+            do {
+                try refuseUnreadable(unreadableMembers, concerning: item.email, what: "member")
+            } catch {
+                results[index] = .failure(error)
                 continue
             }
             let existing = pending[item.email] ?? []
@@ -86,7 +98,8 @@ extension PostHogClient {
                     indices: [index],
                     request: Self.combined(
                         email: item.email, level: item.level, projectAccess: item.projectAccess, existing: existing),
-                    replaced: existing.map(\.id)
+                    replaced: existing.filter { $0.targetEmail == item.email }.map(\.id),
+                    kept: existing.filter { $0.targetEmail != item.email }.map(\.id)
                 ))
         }
 
@@ -104,6 +117,7 @@ extension PostHogClient {
         var indices: [Int]
         var request: PostHogInviteRequest
         var replaced: [String]
+        var kept: [String]
     }
 
     /// One bulk call for `chunk`, split in halves on a 400 until the refused entries are alone.
@@ -113,7 +127,8 @@ extension PostHogClient {
             return chunk.flatMap { entry in
                 let id = created.first { $0.hasEmail(entry.request.targetEmail) }?.id
                 let outcome = PostHogInviteItemOutcome.invited(
-                    inviteID: id, request: entry.request, replaced: entry.replaced, bulkSize: chunk.count)
+                    inviteID: id, request: entry.request, replaced: entry.replaced, kept: entry.kept,
+                    bulkSize: chunk.count)
                 return entry.indices.map { index -> (Int, Result<PostHogInviteItemOutcome, any Error>) in
                     (index, .success(outcome))
                 }

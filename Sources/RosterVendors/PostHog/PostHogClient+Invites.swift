@@ -38,18 +38,28 @@ extension PostHogClient {
         try await send(invitesRequest(limit: limit, offset: offset), as: PostHogPage.self)
     }
 
-    /// Every invite, expired ones included, following `next`.
+    /// Every invite, expired ones included, following `next`. Invites Roster cannot read are
+    /// skipped and reported.
     ///
     /// - Throws: ``VendorError``.
     public func listInvites() async throws -> [PostHogInvite] {
-        try await allPages(invitesRequest(limit: Self.pageLimit, offset: 0), of: PostHogInvite.self)
+        try await inviteListing().items
+    }
+
+    /// Every invite, with the records Roster could not read apart.
+    ///
+    /// - Throws: ``VendorError``.
+    public func inviteListing() async throws -> LenientList<PostHogInvite> {
+        try await allPages(invitesRequest(limit: Self.pageLimit, offset: 0), of: PostHogInvite.self, listing: "invites")
     }
 
     /// The invites for `email` (case-insensitive), expired ones included.
     ///
-    /// - Throws: ``VendorError``.
+    /// - Throws: ``VendorError``; a permanent one when an invite that names `email` cannot be read.
     public func invites(email: String) async throws -> [PostHogInvite] {
-        try await listInvites().filter { $0.hasEmail(email) }
+        let listing = try await inviteListing()
+        try refuseUnreadable(listing.unreadable, concerning: email, what: "invite")
+        return listing.items.filter { $0.hasEmail(email) }
     }
 
     /// `POST /invites/`: invites one address, replacing every earlier invite for it (unless
@@ -79,7 +89,11 @@ extension PostHogClient {
         let request = VendorRequest(.post, "\(organizationPath)/invites/bulk/", body: try body(invites))
         let response = try await send(request)
         guard !response.body.isEmpty else { return [] }
-        return try decode(response, to: request, as: [PostHogInvite].self)
+        // The invites exist by now: one Roster cannot read is reported, not a failure (its
+        // item then has no invite id, which the step tolerates).
+        let created = try decode(response, to: request, as: LenientList<PostHogInvite>.self)
+        VendorRecordSkips.report(created.unreadable, vendor: instance, listing: "created invites", logger: logger)
+        return created.items
     }
 
     /// `DELETE /invites/{id}/`.
@@ -119,6 +133,8 @@ extension PostHogClient {
         guard !wanted.isEmpty else { return result }
 
         let members = Set(try await listMembers().map { $0.user.email.lowercased() })
+        // Pending invites are grouped by lowercased address; PostHog replaces only the ones whose
+        // stored address is exactly the one sent (see ``inviteItems(_:)`` for the cleanup).
         var pending: [String: [PostHogInvite]] = [:]
         for invite in try await listInvites() where !invite.isExpired {
             pending[invite.targetEmail.lowercased(), default: []].append(invite)

@@ -20,7 +20,10 @@ extension PostHogClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjects(search: String? = nil) async throws -> [PostHogProject] {
-        try await allPages(projectsRequest(search: search, limit: Self.pageLimit, offset: 0), of: PostHogProject.self)
+        try await allPages(
+            projectsRequest(search: search, limit: Self.pageLimit, offset: 0), of: PostHogProject.self,
+            listing: "projects"
+        ).items
     }
 
     /// The project named exactly `name` (the lowest id when several are), or `nil`.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 
 /// A typed client for PostHog's organization API (`/api/organizations/{organization_id}/…`):
 /// projects, members and invites.
@@ -16,7 +17,11 @@ import Foundation
 /// PostHog under `/posthog` — removed first (``basePath``).
 ///
 /// Members are addressed by their user's UUID (``PostHogMember/User/uuid``), never by the
-/// membership id. Email comparisons are case-insensitive.
+/// membership id. Email comparisons are case-insensitive on Roster's side; PostHog's own
+/// `?email=` filter is exact and case-sensitive (see ``findMember(email:)``).
+///
+/// A listed record that does not decode is skipped and reported (``VendorRecordSkips``), not a
+/// failure of the listing; lookups for one person fail only when the skipped record names them.
 public struct PostHogClient: Sendable {
     /// PostHog Cloud US; EU is `https://eu.posthog.com`.
     public static let defaultBaseURL = "https://us.posthog.com"
@@ -38,6 +43,10 @@ public struct PostHogClient: Sendable {
     public var policy: FailureClassification.Policy
     /// The clock for HTTP-date `Retry-After` values.
     public var now: @Sendable () -> Date
+    /// The configured instance name: the `vendor` of skipped-record reports.
+    public var instance: String = "posthog"
+    /// Where skipped records are reported (never with an address).
+    public var logger: Logger = Logger(label: "roster.vendors.posthog")
 
     /// - Parameters:
     ///   - transport: Sends requests to the PostHog host.
@@ -183,25 +192,44 @@ public struct PostHogClient: Sendable {
     }
 
     /// Every item of a listing: `first`, then each `next` URL verbatim until it is `null`.
+    /// Records that do not decode are reported (``VendorRecordSkips``) and returned apart.
     ///
+    /// - Parameter listing: What is listed, for the report (`members`, `invites`).
     /// - Throws: ``VendorError``; ``VendorError/Code/unexpected`` when `next` repeats a page
     ///   or after ``maximumPages`` pages.
-    func allPages<Item: Sendable & Hashable & Decodable>(_ first: VendorRequest, of type: Item.Type) async throws
-        -> [Item]
-    {
-        var items: [Item] = []
+    func allPages<Item: Sendable & Hashable & Decodable>(
+        _ first: VendorRequest, of type: Item.Type, listing: String
+    ) async throws -> LenientList<Item> {
+        var all = LenientList<Item>(items: [])
         var request = first
         var visited: Set<String> = [first.pathWithQuery]
         for _ in 0..<Self.maximumPages {
             let page = try await send(request, as: PostHogPage<Item>.self)
-            items.append(contentsOf: page.results)
-            guard let next = page.next, !next.isEmpty else { return items }
+            all.items.append(contentsOf: page.results)
+            all.unreadable.append(contentsOf: page.unreadable)
+            VendorRecordSkips.report(page.unreadable, vendor: instance, listing: listing, logger: logger)
+            guard let next = page.next, !next.isEmpty else { return all }
             request = nextRequest(next)
             guard visited.insert(request.pathWithQuery).inserted else {
                 throw VendorError.unexpected("PostHog list repeated a page (next did not advance)")
             }
         }
         throw VendorError.unexpected("PostHog list did not end after \(Self.maximumPages) pages")
+    }
+
+    /// Throws when one of `records` (skipped, unreadable) names `email`: the step is about that
+    /// very record, so going on without it could leave the person's access behind.
+    ///
+    /// - Throws: A permanent ``VendorError/Code/decoding`` naming the record's id, never the address.
+    func refuseUnreadable(_ records: [UnreadableRecord], concerning email: String, what: String) throws {
+        guard let record = records.first(where: { $0.concerns(email: email) }) else { return }
+        throw VendorError(
+            code: .decoding,
+            message: "PostHog \(what) \(record) is this person's and could not be read; "
+                + "fix or remove it in PostHog, then replay",
+            classification: .permanent,
+            vendor: instance
+        )
     }
 
     /// A GET for a `next` URL: its path (without ``basePath``) and its query exactly as sent,

@@ -3,10 +3,21 @@ import RosterCore
 // MARK: - Offboarding
 
 extension PostHogConnector.Run {
-    /// `revoke_invites`: deletes every invite for the address, expired ones included.
+    /// `revoke_invites`: deletes every invite for the address (compared case-insensitively),
+    /// expired ones included. Other people's invites Roster cannot read are skipped (and
+    /// reported by the client); one of this person's that cannot be read is deleted by its id,
+    /// or, without one, fails the step.
     mutating func revokeInvites() async throws -> StepOutcome {
-        let invites = try await client.invites(email: email)
-        return StepOutcome(summary: try await deleteInvites(invites))
+        let listing = try await client.inviteListing()
+        var ids = listing.items.filter { $0.hasEmail(email) }.map(\.id)
+        for record in listing.unreadable where record.concerns(email: email) {
+            guard let id = record.id else {
+                try client.refuseUnreadable([record], concerning: email, what: "invite")
+                continue
+            }
+            ids.append(id)
+        }
+        return StepOutcome(summary: try await deleteInvites(ids: ids))
     }
 
     /// `revoke_api_keys`: PostHog has no endpoint for an admin to revoke another user's personal
@@ -40,30 +51,32 @@ extension PostHogConnector.Run {
         )
     }
 
-    /// `remove_organization_membership`: `DELETE /members/{user_uuid}/`. Not a member, or a 404,
-    /// is success; PostHog refuses to remove an owner (a permanent error with its message).
+    /// `remove_organization_membership`: `DELETE /members/{user_uuid}/` for every account whose
+    /// address is the person's in any letter case (``PostHogClient/findMembers(email:)``). Not a
+    /// member, or a 404, is success; PostHog refuses to remove an owner (a permanent error with
+    /// its message).
     mutating func removeOrganizationMembership() async throws -> StepOutcome {
         if progress.state["member_removed"] == "true" {
             return StepOutcome(summary: "removed from the organization by an earlier attempt")
         }
-        let uuid: String
-        if let known = progress.state["user_uuid"] {
-            uuid = known
-        } else if let member = try await member() {
-            uuid = member.user.uuid
-        } else {
-            return StepOutcome(summary: "not an organization member")
+        var uuids = progress.state["user_uuid"].map { [$0] } ?? []
+        for member in try await client.findMembers(email: email) where !uuids.contains(member.user.uuid) {
+            uuids.append(member.user.uuid)
         }
-        let outcome = try await DeleteOutcome.of { try await client.deleteMember(userUUID: uuid) }
-        let record = AuditRecord(
-            action: "remove_organization_member",
-            target: ["user_uuid": uuid],
-            outcome: outcome.rawValue
-        )
-        try await progress.record(record) { $0["member_removed"] = "true" }
-        return StepOutcome(
-            summary: outcome == .done
-                ? "removed \(uuid) from the organization and its projects" : "\(uuid) was already gone"
-        )
+        guard !uuids.isEmpty else { return StepOutcome(summary: "not an organization member") }
+        var summaries: [String] = []
+        for uuid in uuids where !progress.state.contains(uuid, in: "removed_members") {
+            let outcome = try await DeleteOutcome.of { try await client.deleteMember(userUUID: uuid) }
+            let record = AuditRecord(
+                action: "remove_organization_member",
+                target: ["user_uuid": uuid],
+                outcome: outcome.rawValue
+            )
+            try await progress.record(record) { $0.append(uuid, to: "removed_members") }
+            summaries.append(
+                outcome == .done ? "removed \(uuid) from the organization and its projects" : "\(uuid) was already gone")
+        }
+        try await progress.save { $0["member_removed"] = "true" }
+        return StepOutcome(summary: summaries.isEmpty ? "removed by an earlier attempt" : summaries.joined(separator: "; "))
     }
 }

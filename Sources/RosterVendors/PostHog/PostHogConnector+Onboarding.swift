@@ -16,7 +16,8 @@ extension PostHogConnector.Run {
         let name = try step.requiredProject(vendor: instance)
         let level = try PostHogConnector.level(step.role, instance: instance)
         let project = try await resolveProjects([name], key: { _ in "project_id" })[name]!
-        let access = project.isPrivate ? [PostHogInvite.ProjectAccess(id: project.id, level: level.projectLevel)] : []
+        let access =
+            project.invitesNeedAccess ? [PostHogInvite.ProjectAccess(id: project.id, level: level.projectLevel)] : []
 
         if let batcher {
             return try await ensureAccessBatched(level: level, project: project, access: access, batcher: batcher)
@@ -52,21 +53,33 @@ extension PostHogConnector.Run {
         case .alreadyInvited(let id):
             try await progress.learn("invite_id", id)
             return StepOutcome(summary: "invite \(id) already pending")
-        case .invited(let id, let request, let replaced, let bulkSize):
-            let summary = try await recordInvite(request, inviteID: id, replaced: replaced, bulkSize: bulkSize)
+        case .invited(let id, let request, let replaced, let kept, let bulkSize):
+            let summary = try await recordInvite(
+                request, inviteID: id, replaced: replaced, kept: kept, bulkSize: bulkSize)
             return StepOutcome(summary: summary)
         }
     }
 
-    /// An organization member's `ensure_access`: the level raised when lower, never lowered.
+    /// An organization member's `ensure_access`: the level raised when lower, never lowered; a
+    /// private project's access-control record for them created or raised, never lowered.
     private mutating func ensureMemberAccess(
         _ member: PostHogMember, level: PostHogMembershipLevel, project: ProjectRef
     ) async throws -> StepOutcome {
-        let residual = Self.privateAccessResidual(project.isPrivate ? [project.id] : [])
-        guard member.level < level else {
-            return StepOutcome(summary: "already a member as \(member.level)", residual: residual)
+        var changes: [String] = []
+        if member.level < level {
+            changes.append(try await setLevel(of: member, to: level))
         }
-        let summary = try await setLevel(of: member, to: level)
+        var residual: String?
+        switch project.privacy {
+        case .accessControl:
+            let change = try await ensureProjectAccess(
+                member, projectID: project.id, level: level.projectLevel, exact: false)
+            if let change { changes.append(change) }
+        case .legacyFlag: residual = Self.privateAccessResidual(legacy: [project.id], unknown: [])
+        case .unknown: residual = Self.privateAccessResidual(legacy: [], unknown: [project.id])
+        case .open: break
+        }
+        let summary = changes.isEmpty ? "already a member as \(member.level)" : changes.joined(separator: "; ")
         return StepOutcome(summary: summary, residual: residual)
     }
 
@@ -81,32 +94,18 @@ extension PostHogConnector.Run {
         for grant in grants {
             let granted = try PostHogConnector.level(grant.role, instance: instance)
             level = max(level ?? granted, granted)
-            if let project = projects[grant.project], project.isPrivate {
+            if let project = projects[grant.project], project.invitesNeedAccess {
                 access = PostHogInvite.ProjectAccess.union(access, [.init(id: project.id, level: granted.projectLevel)])
             }
         }
 
         if let member = try await member() {
-            let residual = Self.privateAccessResidual(access.map(\.id))
-            guard let level else {
-                return StepOutcome(summary: "nothing granted: level and organization membership kept")
-            }
-            guard level != member.level else {
-                return StepOutcome(summary: "level already matches the grants", residual: residual)
-            }
-            if member.level == .owner {
-                let note = "an owner's level is not lowered by reconcile; change it in PostHog if intended"
-                return StepOutcome(
-                    summary: "left owner level alone",
-                    residual: [note, residual].compactMap { $0 }.joined(separator: "; ")
-                )
-            }
-            return StepOutcome(summary: try await setLevel(of: member, to: level), residual: residual)
+            return try await reconcileMember(member, level: level, access: access, projects: Array(projects.values))
         }
 
         let pending = try await client.invites(email: email).filter { !$0.isExpired }
         guard let level else {
-            return StepOutcome(summary: try await deleteInvites(pending, nothingGranted: true))
+            return StepOutcome(summary: try await deleteInvites(ids: pending.map(\.id), nothingGranted: true))
         }
         let exact =
             pending.count == 1 && pending[0].level == level
@@ -132,17 +131,18 @@ extension PostHogConnector.Run {
         return "changed level from \(member.level) to \(level)"
     }
 
-    /// Deletes `invites` (skipping those already in `deleted_invites`), checkpointed and audited.
-    mutating func deleteInvites(_ invites: [PostHogInvite], nothingGranted: Bool = false) async throws -> String {
+    /// Deletes the invites `ids` (skipping those already in `deleted_invites`), checkpointed and
+    /// audited.
+    mutating func deleteInvites(ids: [String], nothingGranted: Bool = false) async throws -> String {
         var count = 0
-        for invite in invites where !progress.state.contains(invite.id, in: "deleted_invites") {
-            let outcome = try await DeleteOutcome.of { try await client.deleteInvite(id: invite.id) }
+        for id in ids where !progress.state.contains(id, in: "deleted_invites") {
+            let outcome = try await DeleteOutcome.of { try await client.deleteInvite(id: id) }
             let record = AuditRecord(
                 action: "delete_invite",
-                target: ["invite_id": invite.id],
+                target: ["invite_id": id],
                 outcome: outcome.rawValue
             )
-            try await progress.record(record) { $0.append(invite.id, to: "deleted_invites") }
+            try await progress.record(record) { $0.append(id, to: "deleted_invites") }
             count += 1
         }
         let deleted = count == 0 ? "no invites to delete" : "deleted \(count) invite(s)"

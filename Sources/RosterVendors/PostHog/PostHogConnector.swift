@@ -4,36 +4,48 @@ import RosterCore
 /// Carries out ``VendorStep``s against PostHog's organization API.
 ///
 /// PostHog grants access per *organization*: a membership level (1 member, 8 admin, 15 owner)
-/// opens every project except private ones, which invites grant through
-/// `private_project_access`. So:
+/// opens every project except private ones. A private project is marked by a project-wide
+/// access-control record with `access_level: "none"` (or, in organizations not yet moved to
+/// access-control records, the deprecated `access_control: true` flag; both are read, see
+/// ``PostHogClient/privacy(of:)``). Invites grant private projects through
+/// `private_project_access` (levels `"member"`/`"admin"`); an existing member is given one
+/// through the project's access-control endpoint. So:
 ///
 /// - `ensure_project`: finds the project with exactly that name (`search`, compared exactly),
 ///   else creates it.
 /// - `ensure_access`: a member's level is raised to the step's role when lower, never lowered
-///   (the level is organization-wide and other grants may need it). Anyone else gets one
-///   pending invite, sent through the bulk endpoint, with the level and the project when it is
-///   private; an invite that already grants both is left alone, a weaker one is replaced by one
-///   granting everything both did.
-/// - `reconcile`: a member's level becomes the highest granted (owners are left alone); a
-///   non-member's invite is made to grant exactly the grants (deleted when nothing is
-///   granted). Organization membership stays.
+///   (the level is organization-wide and other grants may need it), and a private project's
+///   access-control record for them is created or raised. Anyone else gets one pending invite,
+///   sent through the bulk endpoint, with the level and the project when it is private; an
+///   invite that already grants both is left alone, a weaker one is replaced by one granting
+///   everything both did.
+/// - `reconcile`: a member's level becomes the highest granted (owners are left alone), and
+///   their access-control records on private projects become exactly the granted ones (records
+///   on private projects not granted are removed); a non-member's invite is made to grant
+///   exactly the grants (deleted when nothing is granted). Organization membership stays.
 /// - `revoke_invites`: deletes every invite for the address, expired ones included.
 /// - `revoke_api_keys`: changes nothing. PostHog has no admin endpoint to revoke a user's
 ///   personal API keys; they lose this organization with the membership. Reports what
 ///   `scoped_api_keys` says.
 /// - `remove_project_memberships`: no calls. Removing the organization membership removes every
 ///   project's access in one call.
-/// - `remove_organization_membership`: `DELETE /members/{user_uuid}/`; not being a member is
-///   success; PostHog refuses to remove an owner (a permanent error with its message).
+/// - `remove_organization_membership`: `DELETE /members/{user_uuid}/` for every account with
+///   the address in any letter case; not being a member is success; PostHog refuses to remove
+///   an owner (a permanent error with its message). Access-control records go with the
+///   membership.
 ///
-/// - Important: PostHog's invite API carries private project access only for people who are
-///   not members yet. An existing member's access to a private project lives in the project's
-///   access-control settings, which Roster does not manage; steps that would need it say so in
+/// Addresses are compared case-insensitively everywhere: members are found with the exact
+/// `?email=` filter, then `?search=` (PostHog's filter is case-sensitive and old accounts can
+/// be mixed-case), and invites are matched lowercased.
+///
+/// - Important: An existing member's access to a *legacy* private project (the deprecated flag)
+///   is an explicit project membership, which Roster does not manage; so is any private
+///   project whose access controls the key cannot read. Steps that would need it say so in
 ///   ``StepOutcome/residual``.
 ///
 /// Step roles are PostHog levels by name (`member`, `admin`, `owner`) or number (`1`, `8`,
 /// `15`). Every mutation is checkpointed (`project_id`, `user_uuid`, `invite_id`,
-/// `deleted_invites`) and audited; a 404 answering a delete counts as done.
+/// `deleted_invites`, `removed_members`) and audited; a 404 answering a delete counts as done.
 public struct PostHogConnector: VendorConnector {
     /// The configured instance name.
     public let instance: String
@@ -72,12 +84,14 @@ public struct PostHogConnector: VendorConnector {
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
-        let client = PostHogClient(
+        var client = PostHogClient(
             transport: context.transport,
             organizationID: organizationID,
             basePath: basePath,
             policy: policy
         )
+        client.instance = instance
+        client.logger = context.logger
         var run = Run(
             instance: instance,
             client: client,
@@ -128,9 +142,14 @@ extension PostHogConnector {
         /// A project a step resolved by name.
         struct ProjectRef: Sendable {
             var id: Int
-            var isPrivate: Bool
+            var privacy: PostHogProjectPrivacy
             /// Whether this run created it.
             var created: Bool
+
+            /// Whether invites should carry the project in `private_project_access`. Also when
+            /// privacy is unknown: on an open project the grant is harmless, on a private one it
+            /// is what the person needs.
+            var invitesNeedAccess: Bool { privacy != .open }
         }
 
         let instance: String
@@ -152,31 +171,36 @@ extension PostHogConnector {
             return member
         }
 
-        /// Resolves project names: from the state (`<key>` id and `<key>.private`), else the
-        /// project with that exact name, else a new one (created, checkpointed and audited).
+        /// Resolves project names: from the state (`<key>` id and `<key>.private`, the privacy),
+        /// else the project with that exact name and its privacy (one more call, for its access
+        /// controls), else a new one (created, checkpointed and audited; new projects are open).
         mutating func resolveProjects(_ names: [String], key: (String) -> String) async throws -> [String: ProjectRef] {
             var resolved: [String: ProjectRef] = [:]
             for name in names {
                 let idKey = key(name)
-                if let id = progress.state[idKey].flatMap({ Int($0) }), let flag = progress.state["\(idKey).private"] {
-                    resolved[name] = ProjectRef(id: id, isPrivate: flag == "true", created: false)
+                // States from before privacy had four values say "true"/"false": looked up again.
+                if let id = progress.state[idKey].flatMap({ Int($0) }),
+                    let privacy = progress.state["\(idKey).private"].flatMap(PostHogProjectPrivacy.init(rawValue:))
+                {
+                    resolved[name] = ProjectRef(id: id, privacy: privacy, created: false)
                     continue
                 }
                 if let cached = projectCache?.get(name) {
                     try await progress.save {
                         $0[idKey] = String(cached.id)
-                        $0["\(idKey).private"] = String(cached.isPrivate)
+                        $0["\(idKey).private"] = cached.privacy.rawValue
                     }
-                    resolved[name] = ProjectRef(id: cached.id, isPrivate: cached.isPrivate, created: false)
+                    resolved[name] = ProjectRef(id: cached.id, privacy: cached.privacy, created: false)
                     continue
                 }
                 if let found = try await client.findProject(named: name) {
-                    projectCache?.put(name, ProjectRef(id: found.id, isPrivate: found.isPrivate, created: false))
+                    let privacy = try await client.privacy(of: found)
+                    projectCache?.put(name, ProjectRef(id: found.id, privacy: privacy, created: false))
                     try await progress.save {
                         $0[idKey] = String(found.id)
-                        $0["\(idKey).private"] = String(found.isPrivate)
+                        $0["\(idKey).private"] = privacy.rawValue
                     }
-                    resolved[name] = ProjectRef(id: found.id, isPrivate: found.isPrivate, created: false)
+                    resolved[name] = ProjectRef(id: found.id, privacy: privacy, created: false)
                     continue
                 }
                 let created = try await client.createProject(name: name)
@@ -184,13 +208,14 @@ extension PostHogConnector {
                     action: "create_project",
                     target: ["project_id": String(created.id), "project": name]
                 )
+                let privacy: PostHogProjectPrivacy = created.isPrivate ? .legacyFlag : .open
                 try await progress.record(record) {
                     $0[idKey] = String(created.id)
-                    $0["\(idKey).private"] = String(created.isPrivate)
+                    $0["\(idKey).private"] = privacy.rawValue
                 }
-                projectCache?.put(name, ProjectRef(id: created.id, isPrivate: created.isPrivate, created: false))
+                projectCache?.put(name, ProjectRef(id: created.id, privacy: privacy, created: false))
                 logger.info("created posthog project", metadata: ["project_id": "\(created.id)"])
-                resolved[name] = ProjectRef(id: created.id, isPrivate: created.isPrivate, created: true)
+                resolved[name] = ProjectRef(id: created.id, privacy: privacy, created: true)
             }
             return resolved
         }
@@ -201,13 +226,19 @@ extension PostHogConnector {
         /// - Parameter replacing: The pending invites PostHog deletes when it creates this one.
         mutating func invite(_ request: PostHogInviteRequest, replacing: [PostHogInvite]) async throws -> String {
             let created = try await client.createInvites([request]).first
-            return try await recordInvite(request, inviteID: created?.id, replaced: replacing.map(\.id))
+            let replaced = replacing.filter { $0.targetEmail == request.targetEmail }.map(\.id)
+            let kept = replacing.filter { $0.targetEmail != request.targetEmail }.map(\.id)
+            return try await recordInvite(request, inviteID: created?.id, replaced: replaced, kept: kept)
         }
 
         /// Checkpoints and audits an invite PostHog created (alone or in a shared bulk call of
         /// `bulkSize` invites).
+        ///
+        /// - Parameter kept: Pending invites for the person that PostHog keeps (their stored
+        ///   address differs in letter case): deleted here, since the new one grants what they did.
         mutating func recordInvite(
-            _ request: PostHogInviteRequest, inviteID: String?, replaced: [String], bulkSize: Int? = nil
+            _ request: PostHogInviteRequest, inviteID: String?, replaced: [String], kept: [String] = [],
+            bulkSize: Int? = nil
         ) async throws -> String {
             var target = ["level": String(request.level.rawValue)]
             if let inviteID { target["invite_id"] = inviteID }
@@ -220,17 +251,35 @@ extension PostHogConnector {
             }
             let projects =
                 access.isEmpty ? "" : " with private project(s) \(access.map { String($0.id) }.joined(separator: ", "))"
-            let verb = replaced.isEmpty ? "invited" : "replaced pending invite; invited"
+            let verb = replaced.isEmpty && kept.isEmpty ? "invited" : "replaced pending invite; invited"
             let batch = bulkSize.map { " (bulk call of \($0))" } ?? ""
-            return "\(verb) as \(request.level)\(projects)\(batch)"
+            var summary = "\(verb) as \(request.level)\(projects)\(batch)"
+            if !kept.isEmpty {
+                _ = try await deleteInvites(ids: kept)
+                summary += "; deleted \(kept.count) pending invite(s) stored with other letter case"
+            }
+            return summary
         }
 
-        /// The note for an existing member whose private project access Roster cannot grant.
-        static func privateAccessResidual(_ projects: [Int]) -> String? {
-            guard !projects.isEmpty else { return nil }
-            let list = projects.sorted().map(String.init).joined(separator: ", ")
-            return "already an organization member: access to private project(s) \(list) is set in PostHog's "
-                + "project access settings, which Roster does not manage"
+        /// The note for an existing member whose private project access Roster cannot manage:
+        /// `legacy` projects (the deprecated flag) and those whose access controls were unreadable.
+        static func privateAccessResidual(legacy: [Int], unknown: [Int]) -> String? {
+            var notes: [String] = []
+            if !legacy.isEmpty {
+                notes.append(
+                    "access to legacy private project(s) \(list(legacy)) (access_control flag) is an explicit "
+                        + "project membership in PostHog, which Roster does not manage")
+            }
+            if !unknown.isEmpty {
+                notes.append(
+                    "the access controls of project(s) \(list(unknown)) could not be read (the key needs "
+                        + "access_control:read and :write): access to them, if private, was not checked")
+            }
+            return notes.isEmpty ? nil : "already an organization member: " + notes.joined(separator: "; ")
+        }
+
+        private static func list(_ ids: [Int]) -> String {
+            ids.sorted().map(String.init).joined(separator: ", ")
         }
     }
 }

@@ -5,10 +5,10 @@ public struct PostHogInvite: Sendable, Hashable, Codable, Identifiable {
     public struct ProjectAccess: Sendable, Hashable, Codable, Comparable {
         /// The project's number.
         public var id: Int
-        /// The project-level access: 1 member, 8 admin.
-        public var level: Int
+        /// The project-level access, `"member"` or `"admin"` (old records' 1 and 8 read as these).
+        public var level: PostHogProjectAccessLevel
 
-        public init(id: Int, level: Int) {
+        public init(id: Int, level: PostHogProjectAccessLevel) {
             self.id = id
             self.level = level
         }
@@ -17,28 +17,29 @@ public struct PostHogInvite: Sendable, Hashable, Codable, Identifiable {
             case id, level
         }
 
-        /// Accepts numbers sent as strings, which PostHog's own frontend has done.
+        /// Accepts an id sent as a string (PostHog's own frontend has done that) and a level as
+        /// a name or an old number (1 member, 8 admin).
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            func number(_ key: CodingKeys) throws -> Int {
-                if let value = try? container.decode(Int.self, forKey: key) { return value }
-                let text = try container.decode(String.self, forKey: key)
+            if let value = try? container.decode(Int.self, forKey: .id) {
+                id = value
+            } else {
+                let text = try container.decode(String.self, forKey: .id)
                 guard let value = Int(text) else {
-                    throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a number")
+                    throw DecodingError.dataCorruptedError(forKey: .id, in: container, debugDescription: "not a number")
                 }
-                return value
+                id = value
             }
-            id = try number(.id)
-            level = try number(.level)
+            level = try container.decode(PostHogProjectAccessLevel.self, forKey: .level)
         }
 
         public static func < (lhs: ProjectAccess, rhs: ProjectAccess) -> Bool {
-            (lhs.id, lhs.level) < (rhs.id, rhs.level)
+            lhs.id != rhs.id ? lhs.id < rhs.id : lhs.level < rhs.level
         }
 
         /// `lhs` and `rhs` together, one entry per project with the higher level, sorted by id.
         public static func union(_ lhs: [ProjectAccess], _ rhs: [ProjectAccess]) -> [ProjectAccess] {
-            var levels: [Int: Int] = [:]
+            var levels: [Int: PostHogProjectAccessLevel] = [:]
             for access in lhs + rhs {
                 levels[access.id] = max(levels[access.id] ?? access.level, access.level)
             }
@@ -48,7 +49,8 @@ public struct PostHogInvite: Sendable, Hashable, Codable, Identifiable {
 
     /// The invite's UUID.
     public var id: String
-    /// The invited address (compare case-insensitively).
+    /// The invited address as PostHog stored it (the domain lowercased, the local part as
+    /// sent): compare case-insensitively.
     public var targetEmail: String
     /// The first name given on the invite.
     public var firstName: String?

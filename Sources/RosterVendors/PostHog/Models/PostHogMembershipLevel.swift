@@ -28,8 +28,8 @@ public struct PostHogMembershipLevel: RawRepresentable, Sendable, Hashable, Coda
     }
 
     /// The project-level access a private project grants with this organization level: admin
-    /// (8) for admins and owners, member (1) otherwise.
-    public var projectLevel: Int { self >= .admin ? 8 : 1 }
+    /// for admins and owners, member otherwise.
+    public var projectLevel: PostHogProjectAccessLevel { self >= .admin ? .admin : .member }
 
     public var description: String {
         switch self {

@@ -10,8 +10,9 @@ public struct PostHogProject: Sendable, Hashable, Codable, Identifiable {
     public var name: String?
     /// The organization's id.
     public var organization: String?
-    /// Whether access is restricted to invited members (a private project). Only private
-    /// projects need `private_project_access` on invites; every member sees the others.
+    /// The deprecated `access_control` flag: `true` for a private project of an organization not
+    /// yet moved to access-control records. New private projects show `false` here and carry a
+    /// project-wide access-control record instead (see ``PostHogClient/privacy(of:)``).
     public var accessControl: Bool?
 
     public init(id: Int, uuid: String? = nil, name: String?, organization: String? = nil, accessControl: Bool? = nil) {
@@ -22,7 +23,8 @@ public struct PostHogProject: Sendable, Hashable, Codable, Identifiable {
         self.accessControl = accessControl
     }
 
-    /// Whether the project is private.
+    /// Whether the deprecated flag marks the project private. Not the whole answer: see
+    /// ``PostHogClient/privacy(of:)``.
     public var isPrivate: Bool { accessControl == true }
 
     enum CodingKeys: String, CodingKey {
