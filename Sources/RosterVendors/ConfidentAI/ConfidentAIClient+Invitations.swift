@@ -2,7 +2,7 @@
 
 extension ConfidentAIClient {
     private struct InvitationList: Decodable {
-        var invitations: LenientList<ConfidentAIInvitation>
+        var invitations: StepLenientList<ConfidentAIInvitation>
     }
 
     private struct OrganizationInvite: Encodable {

@@ -2,7 +2,7 @@
 
 extension ConfidentAIClient {
     private struct ProjectList: Decodable {
-        var projects: LenientList<ConfidentAIProject>
+        var projects: StepLenientList<ConfidentAIProject>
     }
 
     private struct CreatedProject: Decodable {

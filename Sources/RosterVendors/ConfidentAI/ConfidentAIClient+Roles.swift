@@ -2,7 +2,7 @@
 
 extension ConfidentAIClient {
     private struct RoleList: Decodable {
-        var roles: LenientList<ConfidentAIRole>
+        var roles: StepLenientList<ConfidentAIRole>
     }
 
     /// `GET /v1/organization/roles`: system and custom organization roles.

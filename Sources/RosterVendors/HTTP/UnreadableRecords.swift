@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import Synchronization
 
@@ -5,7 +6,7 @@ import Synchronization
 /// listing: one odd record (a new field type, a null where a string was) must not stop every
 /// step that reads the listing. Skipped records are reported (``UnreadableRecords``) by id,
 /// never by address.
-public struct UnreadableRecord: Sendable, Hashable, CustomStringConvertible {
+public struct StepUnreadableRecord: Sendable, Hashable, CustomStringConvertible {
     /// The listing, as `METHOD path` (`POST /auth/users/list`).
     public var listing: String
     /// The record's id when it had a readable one (`_id`, `id` or `project_id`).
@@ -43,14 +44,15 @@ public struct UnreadableRecord: Sendable, Hashable, CustomStringConvertible {
 /// Every other record is kept for ``report(to:)``, which logs one warning per record (listing
 /// and id, never an address) and gives the step's summary a count.
 ///
-/// `RosterVendors` has no metrics dependency, so the count lives in the step outcome and the
-/// log rather than in a counter.
+/// Each record is counted in `roster_vendor_records_skipped_total{vendor}`
+/// (``VendorRecordSkips/metricName``) when a listing meets it, and the count is also in the
+/// step's summary.
 public final class UnreadableRecords: Sendable {
     /// The employee's address the step is about, if any.
     let email: String?
     /// Project names the step is about.
     let names: Set<String>
-    private let records = Mutex<[UnreadableRecord]>([])
+    private let records = Mutex<[StepUnreadableRecord]>([])
 
     /// - Parameters:
     ///   - email: The employee the step is about (`nil`: none).
@@ -61,13 +63,16 @@ public final class UnreadableRecords: Sendable {
     }
 
     /// Every record skipped so far, in the order met (each once).
-    public var skipped: [UnreadableRecord] { records.withLock { $0 } }
+    public var skipped: [StepUnreadableRecord] { records.withLock { $0 } }
 
     /// Takes the unreadable records of one listing.
     ///
     /// - Throws: A permanent ``VendorError/Code/decoding`` when one is about the step.
-    func admit(_ found: [UnreadableRecord], vendor: String) throws {
+    func admit(_ found: [StepUnreadableRecord], vendor: String) throws {
         guard !found.isEmpty else { return }
+        // Counted once per listing that met them, in the same counter as every other vendor's.
+        Counter(label: VendorRecordSkips.metricName, dimensions: [("vendor", vendor)], factory: VendorRecordSkips.factory ?? MetricsSystem.factory)
+            .increment(by: found.count)
         if let record = found.first(where: isAboutTheStep) {
             throw VendorError(
                 code: .decoding,
@@ -82,7 +87,7 @@ public final class UnreadableRecords: Sendable {
         }
     }
 
-    private func isAboutTheStep(_ record: UnreadableRecord) -> Bool {
+    private func isAboutTheStep(_ record: StepUnreadableRecord) -> Bool {
         if let email, record.isFor(email: email) { return true }
         if let name = record.name, names.contains(name) { return true }
         return false
@@ -112,12 +117,12 @@ public final class UnreadableRecords: Sendable {
 }
 
 /// A JSON array decoded element by element: elements that decode are kept, the others become
-/// ``UnreadableRecord``s (with whatever id, address and name could be read from them).
-struct LenientList<Element: Decodable>: Decodable {
+/// ``StepUnreadableRecord``s (with whatever id, address and name could be read from them).
+struct StepLenientList<Element: Decodable>: Decodable {
     var elements: [Element] = []
-    /// The records that did not decode (their ``UnreadableRecord/listing`` is empty until a
+    /// The records that did not decode (their ``StepUnreadableRecord/listing`` is empty until a
     /// client names it with ``unreadable(in:)``).
-    private var failures: [UnreadableRecord] = []
+    private var failures: [StepUnreadableRecord] = []
 
     /// How many records the vendor sent, readable or not (for paging by page size).
     var rawCount: Int { elements.count + failures.count }
@@ -136,7 +141,7 @@ struct LenientList<Element: Decodable>: Decodable {
                 // element (it never fails) and moves on.
                 let probe = try container.decode(RecordProbe.self)
                 failures.append(
-                    UnreadableRecord(
+                    StepUnreadableRecord(
                         listing: "",
                         id: probe.id,
                         reason: DecodingErrorSummary.summary(of: error),
@@ -149,12 +154,12 @@ struct LenientList<Element: Decodable>: Decodable {
     }
 
     /// The unreadable records, named as records of `listing`.
-    func unreadable(in listing: String) -> [UnreadableRecord] {
+    func unreadable(in listing: String) -> [StepUnreadableRecord] {
         failures.map { var record = $0; record.listing = listing; return record }
     }
 }
 
-extension LenientList: Sendable where Element: Sendable {}
+extension StepLenientList: Sendable where Element: Sendable {}
 
 /// Whatever can be read of a record that did not decode: never fails.
 private struct RecordProbe: Decodable {

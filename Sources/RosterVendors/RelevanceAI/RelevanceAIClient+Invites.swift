@@ -5,7 +5,7 @@ extension RelevanceAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listInvites(project: String) async throws -> [RelevanceAIInvite] {
-        struct Invites: Decodable { var results: LenientList<RelevanceAIInvite> }
+        struct Invites: Decodable { var results: StepLenientList<RelevanceAIInvite> }
         let request = request(.post, "/auth/invite/list", project: project, body: Array("{}".utf8))
         let listed = try await send(request, as: Invites.self)
         return try readable(listed.results, of: request)

@@ -127,7 +127,7 @@ extension RelevanceAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listAPIKeys(userID: String, project: String) async throws -> [RelevanceAIAPIKey] {
-        struct Keys: Decodable { var results: LenientList<RelevanceAIAPIKey> }
+        struct Keys: Decodable { var results: StepLenientList<RelevanceAIAPIKey> }
         let request = request(.post, Self.userPath(userID, "/keys/list"), project: project, body: Array("{}".utf8))
         let listed = try await send(request, as: Keys.self)
         let results = listed.results

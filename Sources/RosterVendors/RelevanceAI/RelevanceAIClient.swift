@@ -159,7 +159,7 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
     /// The decoded elements of a lenient listing; its unreadable records go to ``unreadable``.
     ///
     /// - Throws: A permanent ``VendorError`` when an unreadable record is the one the step is about.
-    func readable<Element>(_ list: LenientList<Element>, of request: VendorRequest) throws -> [Element] {
+    func readable<Element>(_ list: StepLenientList<Element>, of request: VendorRequest) throws -> [Element] {
         try unreadable.admit(list.unreadable(in: "\(request.method.rawValue) \(request.path)"), vendor: Self.vendor)
         return list.elements
     }

@@ -44,7 +44,7 @@ public struct ConfidentAIMemberPage: Sendable, Hashable, Decodable {
     /// How many members the whole listing has, if sent.
     public var total: Int?
     /// Every record of the page, readable or not.
-    var list: LenientList<ConfidentAIMember>
+    var list: StepLenientList<ConfidentAIMember>
 
     /// How many records the page had, readable or not.
     public var recordCount: Int { list.rawCount }
@@ -52,7 +52,7 @@ public struct ConfidentAIMemberPage: Sendable, Hashable, Decodable {
     public init(members: [ConfidentAIMember], total: Int?) {
         self.members = members
         self.total = total
-        self.list = LenientList(members)
+        self.list = StepLenientList(members)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,7 +61,7 @@ public struct ConfidentAIMemberPage: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        list = try container.decode(LenientList<ConfidentAIMember>.self, forKey: .members)
+        list = try container.decode(StepLenientList<ConfidentAIMember>.self, forKey: .members)
         members = list.elements
         total = try container.decodeIfPresent(Int.self, forKey: .total)
     }

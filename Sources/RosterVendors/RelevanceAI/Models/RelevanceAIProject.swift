@@ -43,7 +43,7 @@ public struct RelevanceAIProjectPage: Sendable, Hashable, Decodable {
     /// How many projects the whole listing has, if sent.
     public var count: Int?
     /// Every record of the page, readable or not.
-    var list: LenientList<RelevanceAIProject>
+    var list: StepLenientList<RelevanceAIProject>
 
     enum CodingKeys: String, CodingKey {
         case projects, count
@@ -51,7 +51,7 @@ public struct RelevanceAIProjectPage: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        list = try container.decode(LenientList<RelevanceAIProject>.self, forKey: .projects)
+        list = try container.decode(StepLenientList<RelevanceAIProject>.self, forKey: .projects)
         projects = list.elements
         count = try? container.decodeIfPresent(Int.self, forKey: .count)
     }

@@ -99,7 +99,7 @@ public struct RelevanceAIUserPage: Sendable, Hashable, Decodable {
     /// Whether another page may follow.
     public var hasMore: Bool
     /// The records on this page that did not decode (their listing named by the client).
-    var list: LenientList<RelevanceAIUser>
+    var list: StepLenientList<RelevanceAIUser>
 
     enum CodingKeys: String, CodingKey {
         case results
@@ -108,7 +108,7 @@ public struct RelevanceAIUserPage: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        list = try container.decode(LenientList<RelevanceAIUser>.self, forKey: .results)
+        list = try container.decode(StepLenientList<RelevanceAIUser>.self, forKey: .results)
         results = list.elements
         hasMore = (try? container.decodeIfPresent(Bool.self, forKey: .hasMore)) ?? false
     }
