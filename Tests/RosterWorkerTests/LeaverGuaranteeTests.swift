@@ -1,0 +1,100 @@
+import Foundation
+import RosterPostgres
+import RosterTesting
+import Testing
+
+@testable import RosterWorker
+
+/// Issue 12: no event, replay or race re-grants a leaver's access. Real `roster worker`
+/// processes, the mock Kafka cluster, a real Postgres and the vendor fakes over HTTP.
+@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+struct LeaverGuaranteeTests {
+    typealias F = VendorFixture
+
+    /// Granting calls (invitations, memberships) a fake admitted for `email` among `calls`.
+    static func grants(_ calls: [FakeCall], email: String) -> [String] {
+        calls.filter { $0.wasAdmitted && $0.method == "POST" && ($0.body ?? "").lowercased().contains(email.lowercased()) }
+            .map { "\($0.method) \($0.path)" }
+    }
+
+    /// Hole 1, seen end to end: onboarding (1), offboarding (2), changed (3) for one employee; the
+    /// offboarding succeeded, then the change's reconcile invited the person again everywhere.
+    @Test func aChangeAfterAnOffboardingGrantsNothingUntilARehire() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let f = try await VendorFixture(databaseURL: url)
+            f.openai.addProject(name: "lv-ai")
+            f.posthog.addProject(name: "lv-ph")
+            let grants = [("openai", "lv-ai", "member"), ("posthog", "lv-ph", "member")]
+            let email = F.email("L1")
+            try await f.ingest.produce([f.event("l1-on", employee: "L1", grants: grants, sequence: 1)])
+            try await f.run(until: 1)
+            #expect(f.openai.invites.contains { $0.email == email && $0.status == .pending })
+            #expect(!f.posthog.invites(email: email).isEmpty)
+
+            let openaiMark = f.openai.calls.calls.count
+            let posthogMark = f.posthog.calls.calls.count
+            try await f.ingest.produce([
+                f.event("l1-off", "hr.employee.offboarding", employee: "L1", grants: nil, sequence: 2),
+                f.event("l1-ch", "hr.employee.changed", employee: "L1", grants: [("openai", "lv-ai", "owner"), ("posthog", "lv-ph", "admin")], sequence: 3),
+            ])
+            try await f.run(until: 3)
+            #expect(try await f.statuses() == ["succeeded": 2, "cancelled": 1])
+            let reason = try await f.strings("SELECT cancel_reason FROM jobs WHERE event_id = 'l1-ch'").first
+            #expect(reason?.contains("offboarded by event l1-off") == true && reason?.contains("needed to rehire") == true, "\(reason ?? "none")")
+            #expect(Self.grants(Array(f.openai.calls.calls.dropFirst(openaiMark)), email: email).isEmpty, "no granting call at OpenAI after the offboarding")
+            #expect(Self.grants(Array(f.posthog.calls.calls.dropFirst(posthogMark)), email: email).isEmpty, "no granting call at PostHog after the offboarding")
+            #expect(!f.openai.invites.contains { $0.email == email && $0.status == .pending })
+            #expect(f.posthog.invites(email: email).filter { !$0.isExpired }.isEmpty)
+
+            // A rehire (an onboarding after the offboarding) grants again.
+            try await f.ingest.produce([f.event("l1-rehire", employee: "L1", grants: grants, sequence: 4)])
+            try await f.run(until: 4)
+            #expect(try await f.statuses() == ["succeeded": 3, "cancelled": 1])
+            #expect(f.openai.invites.contains { $0.email == email && $0.status == .pending })
+            #expect(!f.posthog.invites(email: email).filter { !$0.isExpired }.isEmpty)
+            await f.stop()
+        }
+    }
+
+    /// Hole 2: a dead-lettered onboarding replayed after the employee's offboarding was
+    /// re-ingested as a new arrival, so it ran after the offboarding and re-granted access.
+    @Test func aDeadLetteredOnboardingIsRefusedAfterTheOffboardingAndAcceptedAfterARehire() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let openaiOnly = """
+                vendors:
+                  openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: ROSTER_TEST_OPENAI_KEY}
+                """
+            let f = try IngestFixture(databaseURL: url, partitions: 1, vendors: openaiOnly)
+            // Needs posthog, which this configuration lacks: dead-lettered; then the offboarding.
+            try await f.produce([
+                ("D1", TestEvents.event(id: "d1-on", employee: "D1", access: [("posthog", "analytics", "member")])),
+                ("D1", TestEvents.event(id: "d1-off", type: "hr.employee.offboarding", employee: "D1", access: nil)),
+            ])
+            let worker = try f.startWorker()
+            try await f.waitForCounts(events: 1, deadLetters: 1)
+            let fixed = try TestConfiguration.write(brokers: f.cluster.bootstrapServers, databaseURL: url, topic: f.topic, group: f.group)
+            let environment = ["ROSTER_CONFIG": fixed.path, "USER": "tester"]
+            let first = try await f.pool.query("SELECT id FROM dead_letters WHERE event_id = 'd1-on'").rows[0].decode(Int64.self, at: 0)
+
+            let dry = try await RosterProcess.run(["dlq", "replay", String(first), "--reason", "posthog configured", "--dry-run"], environment: environment)
+            #expect(dry.status == 1 && dry.output.contains("re-grant a leaver's access"), "\(dry.output)")
+            let refused = try await RosterProcess.run(["dlq", "replay", String(first), "--reason", "posthog configured"], environment: environment)
+            #expect(refused.status == 1 && refused.output.contains("offboarded (event d1-off) after this onboarding"), "\(refused.output)")
+            #expect(try await f.count("SELECT count(*) FROM jobs WHERE event_id = 'd1-on'") == 0)
+            #expect(try await f.count("SELECT count(*) FROM audit_log WHERE action = 'dlq_replay' AND outcome LIKE 'refused: %offboarded%'") == 1, "the refusal is audited with its reason")
+
+            // A rehire, then another onboarding needing posthog: dead-lettered after the rehire.
+            try await f.produce([
+                ("D1", TestEvents.event(id: "d1-rehire", employee: "D1", access: [("openai", "research-ai", "member")])),
+                ("D1", TestEvents.event(id: "d1-on2", employee: "D1", access: [("posthog", "analytics", "member")])),
+            ])
+            try await f.waitForCounts(events: 2, deadLetters: 2)
+            worker.kill(SIGTERM)
+            #expect(await worker.waitForExit() == 0)
+            let second = try await f.pool.query("SELECT id FROM dead_letters WHERE event_id = 'd1-on2'").rows[0].decode(Int64.self, at: 0)
+            let accepted = try await RosterProcess.run(["dlq", "replay", String(second), "--reason", "posthog configured"], environment: environment)
+            #expect(accepted.status == 0, "\(accepted.output)")
+            #expect(try await f.count("SELECT count(*) FROM jobs WHERE event_id = 'd1-on2' AND status = 'queued'") == 1)
+        }
+    }
+}
