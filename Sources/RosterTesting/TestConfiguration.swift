@@ -16,7 +16,7 @@ public enum TestConfiguration {
     public static func write(
         brokers: String, databaseURL: String, topic: String, group: String, dlqTopic: String? = nil,
         sessionTimeoutMs: Int = 3000, batchSize: Int = 500, vendors: String = placeholderVendors,
-        executorEnabled: Bool = false, executorConcurrency: Int = 8, extra: String = "",
+        executorEnabled: Bool = false, executorConcurrency: Int = 8, executorLeaseSeconds: Int = 30, extra: String = "",
         http: String = #"http: {listen: "127.0.0.1:0", metrics_refresh_ms: 1000}"#
     ) throws -> URL {
         let url = TestWorkDirectory.url.appendingPathComponent("roster-\(UUID().uuidString.prefix(8)).yaml")
@@ -39,6 +39,7 @@ public enum TestConfiguration {
             executor:
               enabled: \(executorEnabled)
               concurrency: \(executorConcurrency)
+              lease_seconds: \(executorLeaseSeconds)
               poll_ms: 200
             \(vendors)
             policy:

@@ -24,7 +24,8 @@ final class IngestFixture: Sendable {
     init(
         databaseURL: String, partitions: Int = 8, batchSize: Int = 500, dlqTopic: Bool = false,
         vendors: String = TestConfiguration.placeholderVendors, executorEnabled: Bool = false,
-        workerEnvironment: [String: String] = [:], extraConfiguration: String = "", executorConcurrency: Int = 8
+        workerEnvironment: [String: String] = [:], extraConfiguration: String = "", executorConcurrency: Int = 8,
+        executorLeaseSeconds: Int = 30
     ) throws {
         cluster = try KafkaTestCluster(label: "ingest")
         topic = try cluster.makeTopic(partitions: Int32(partitions), name: "hr-events")
@@ -36,7 +37,8 @@ final class IngestFixture: Sendable {
             try TestConfiguration.write(
                 brokers: brokers, databaseURL: databaseURL, topic: topicName, group: groupName,
                 dlqTopic: dlqTopic ? "\(topicName).dlq" : nil, batchSize: batchSize, vendors: vendors,
-                executorEnabled: executor, executorConcurrency: executorConcurrency, extra: extraConfiguration
+                executorEnabled: executor, executorConcurrency: executorConcurrency, executorLeaseSeconds: executorLeaseSeconds,
+                extra: extraConfiguration
             )
         }
         configURL = try write(executorEnabled)

@@ -97,4 +97,39 @@ struct LeaverGuaranteeTests {
             #expect(try await f.count("SELECT count(*) FROM jobs WHERE event_id = 'd1-on2' AND status = 'queued'") == 1)
         }
     }
+
+    /// Hole 4: fencing by claim. A worker whose heartbeat stopped (failpoint) keeps running its job
+    /// past the lease while a vendor call hangs; a second worker reclaims and finishes the job.
+    /// The first worker then makes no further vendor call and none of its writes lands.
+    @Test func aWorkerThatLostItsLeaseMakesNoFurtherCallAndWritesNothing() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let f = try await VendorFixture(databaseURL: url, leaseSeconds: 5)
+            f.openai.addProject(name: "fence-ai")
+            let email = F.email("FZ")
+            // The first worker's first call hangs 20 s: four times its lease, so that on a loaded
+            // machine the second worker has surely reclaimed the job before it returns.
+            f.openai.injectFaults([.delay(.seconds(20))], matching: .init(method: "GET"))
+            try await f.ingest.produce([f.event("fz-on", employee: "FZ", grants: [("openai", "fence-ai", "member")])])
+            let stalled = try f.ingest.startWorker(failpoint: "stop_heartbeat", name: "stalled", executor: true)
+            try await f.ingest.waitUntil("the stalled worker's call reached the fake") { f.openai.calls.calls.count >= 1 }
+            let mark = ContinuousClock.now
+            let rescuer = try f.ingest.startWorker(name: "rescuer", executor: true)
+            try await f.execution.waitForJobsToFinish(1, timeout: .seconds(90), workers: [stalled, rescuer])
+            #expect(try await f.statuses() == ["succeeded": 1])
+            // Let the stalled worker's call come back and its runner reach its next vendor call.
+            try await Task.sleep(until: mark + .seconds(25))
+            try await f.ingest.waitUntil("the stalled worker let go") { stalled.output().contains("letting go") }
+
+            let invites = f.openai.calls.calls.filter { $0.wasAdmitted && $0.method == "POST" && ($0.body ?? "").contains(email) }
+            #expect(invites.count == 1, "one invitation, by the rescuer: \(invites.map(\.path))")
+            let workers = try await f.strings("SELECT DISTINCT worker FROM step_attempts")
+            #expect(workers.count == 1, "attempt rows from one worker only: \(workers)")
+            let actors = try await f.strings("SELECT DISTINCT actor FROM audit_log WHERE job_id IS NOT NULL")
+            #expect(actors.count <= 1, "audit rows from one worker only: \(actors)")
+            #expect(stalled.output().contains("claim_lost") || stalled.output().contains("cancelled"), "\(stalled.output().suffix(2000))")
+            for worker in [stalled, rescuer] { worker.kill(SIGTERM) }
+            for worker in [stalled, rescuer] { _ = await worker.waitForExit() }
+            await f.stop()
+        }
+    }
 }

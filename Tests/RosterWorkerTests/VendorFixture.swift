@@ -26,7 +26,7 @@ final class VendorFixture: Sendable {
     init(
         databaseURL: String, wrongKeys: Set<String> = [], concurrency: Int = 64, lingerMs: Int = 200,
         retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), batchSize: Int = 1000,
-        postHogOptions: FakePostHogState.Options = .init()
+        postHogOptions: FakePostHogState.Options = .init(), leaseSeconds: Int = 30
     ) async throws {
         openai = FakeOpenAIServer(adminKey: Self.keys["openai"]!)
         posthog = FakePostHogServer(personalAPIKey: Self.keys["posthog"]!, options: postHogOptions)
@@ -58,7 +58,7 @@ final class VendorFixture: Sendable {
         }
         ingest = try IngestFixture(
             databaseURL: databaseURL, batchSize: batchSize, vendors: vendors, executorEnabled: false,
-            workerEnvironment: environment, executorConcurrency: concurrency
+            workerEnvironment: environment, executorConcurrency: concurrency, executorLeaseSeconds: leaseSeconds
         )
         execution = ExecutionFixtureShim(ingest: ingest)
     }

@@ -29,6 +29,7 @@ public struct ExecutorService: Service {
     let runner: JobRunner
     let listenerConfiguration: PostgresConfiguration
     let options: Options
+    let failpoints: Failpoints
     let logger: Logger
 
     public init(
@@ -40,6 +41,7 @@ public struct ExecutorService: Service {
         self.runner = JobRunner(store: store, planner: planner, vendors: vendors, failpoints: failpoints, logger: logger)
         self.listenerConfiguration = listenerConfiguration
         self.options = options
+        self.failpoints = failpoints
         self.logger = logger
     }
 
@@ -62,6 +64,7 @@ public struct ExecutorService: Service {
             group.addTask {
                 while !Task.isShuttingDownGracefullyOrCancelled {
                     try? await cancelWhenGracefulShutdown { try await Task.sleep(for: options.lease / 3) }
+                    if failpoints.isActive(.stopHeartbeat) { continue }
                     let claims = running.claims
                     do {
                         let states = try await store.renew(claims)

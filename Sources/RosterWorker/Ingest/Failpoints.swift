@@ -15,6 +15,9 @@ public final class Failpoints: Sendable {
         case afterDatabaseCommit = "after_db_commit"
         /// Executor: after a vendor call succeeded, before its result is checkpointed.
         case afterVendorCall = "after_vendor_call"
+        /// Executor: the lease heartbeat stops renewing (a stalled worker); nothing is killed.
+        /// Tests use it to let a running job's lease run out under a live worker.
+        case stopHeartbeat = "stop_heartbeat"
     }
 
     private let armed: (point: Point, onHit: Int)?
@@ -34,6 +37,11 @@ public final class Failpoints: Sendable {
     }
 
     public static let disabled = Failpoints(environment: [:])
+
+    /// Whether `point` is armed: for points that change behaviour instead of killing.
+    public func isActive(_ point: Point) -> Bool {
+        armed?.point == point
+    }
 
     public func hit(_ point: Point) {
         guard let armed, armed.point == point else { return }
