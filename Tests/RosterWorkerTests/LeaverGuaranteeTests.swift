@@ -132,4 +132,33 @@ struct LeaverGuaranteeTests {
             await f.stop()
         }
     }
+
+    /// Hole 13: two workers with a rate-limited backlog ignored SIGTERM for more than 15 s. Now a
+    /// worker abandons its waits for rate-limit slots at once: 200 offboardings queue behind a
+    /// budget of 1 call a second (revocations wait in-process for their slot), SIGTERM arrives,
+    /// and the process exits promptly with every lease released and no attempt spent.
+    ///
+    /// The target is 5 s with no call in flight; the bound is 20 s so that a loaded 2-core machine
+    /// does not fail it (a worker that waits for its slots would need minutes here). The figure is
+    /// printed.
+    @Test func sigtermWithAThrottledBacklogExitsPromptlyReleasingEveryLease() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let f = try await VendorFixture(databaseURL: url, rate: (1, 1))
+            try await f.ingest.produce((0..<200).map { f.event("st-\($0)", "hr.employee.offboarding", employee: "ST\($0)", grants: nil) })
+            let worker = try f.ingest.startWorker(executor: true)
+            try await f.ingest.waitUntil("jobs waiting for slots", timeout: .seconds(60)) {
+                try await f.ingest.count("SELECT count(*) FROM jobs WHERE status = 'running'") >= 20
+            }
+            let signalled = ContinuousClock.now
+            worker.kill(SIGTERM)
+            let status = await worker.waitForExit()
+            let took = ContinuousClock.now - signalled
+            print("SIGTERM with a throttled backlog: exited \(status) after \(took)")
+            #expect(status == 0)
+            #expect(took < .seconds(20), "exited after \(took)")
+            #expect(try await f.ingest.count("SELECT count(*) FROM jobs WHERE status = 'running' OR lease_owner IS NOT NULL") == 0, "every lease released")
+            #expect(try await f.ingest.count("SELECT count(*) FROM job_steps WHERE status IN ('pending', 'running') AND attempts > 0") == 0, "no attempt spent by the interruption")
+            await f.stop()
+        }
+    }
 }

@@ -26,7 +26,8 @@ final class VendorFixture: Sendable {
     init(
         databaseURL: String, wrongKeys: Set<String> = [], concurrency: Int = 64, lingerMs: Int = 200,
         retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), batchSize: Int = 1000,
-        postHogOptions: FakePostHogState.Options = .init(), leaseSeconds: Int = 30
+        postHogOptions: FakePostHogState.Options = .init(), leaseSeconds: Int = 30,
+        rate: (perSecond: Double, burst: Int) = (2000, 200)
     ) async throws {
         openai = FakeOpenAIServer(adminKey: Self.keys["openai"]!)
         posthog = FakePostHogServer(personalAPIKey: Self.keys["posthog"]!, options: postHogOptions)
@@ -38,7 +39,7 @@ final class VendorFixture: Sendable {
         var r = try await relevance.start().absoluteString
         while r.hasSuffix("/") { r.removeLast() }
         let common = """
-            rate: {requests_per_second: 2000, burst: 200},
+            rate: {requests_per_second: \(rate.perSecond), burst: \(rate.burst)},
                              retry: {base_ms: \(retry.base), cap_ms: \(retry.cap), max_attempts: \(retry.attempts)},
                              breaker: {failure_threshold: 50, open_seconds: 1}
             """

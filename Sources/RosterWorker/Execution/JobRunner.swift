@@ -184,8 +184,11 @@ struct JobRunner: Sendable {
         } catch is CancellationError where watch.state != .held {
             throw CancellationError()
         } catch is CancellationError {
-            try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: "interrupted by shutdown")
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown"), of: job)
+            // Shutting down: the step was waiting (a rate-limit slot, a pause, a lock) or its call
+            // was cut. It is pending again with its attempt given back, and the job is released
+            // for the next worker at once.
+            try await store.deferStep(persisted.position, of: job)
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown; attempt not counted"), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "cancelled", started: started)
             try await store.release(job, requeue: true)
             return .released

@@ -2,6 +2,7 @@ import Foundation
 import RosterCore
 import RosterPostgres
 import RosterVendors
+import ServiceLifecycle
 
 /// Steps, attempts and the audit log: the job's recovery points.
 extension JobStore {
@@ -147,7 +148,7 @@ extension JobStore {
                 """
             ).rows
             if !acquired.isEmpty { break }
-            try await Task.sleep(for: .milliseconds(Int64.random(in: 20...80)))
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64.random(in: 20...80))) }
             if !stillNeeded() { return try await body() }
         }
         do {

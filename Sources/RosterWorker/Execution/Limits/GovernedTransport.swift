@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RosterCore
 import RosterVendors
+import ServiceLifecycle
 import Synchronization
 
 /// A ``VendorTransport`` that respects its vendor (DESIGN.md rule 3): every request passes the
@@ -115,11 +116,13 @@ public final class GovernedTransport: VendorTransport {
                     $0.waits += 1
                     $0.waited += wait
                 }
-                try await Task.sleep(for: wait)
+                // A graceful shutdown abandons the wait at once (the job is released, no attempt
+                // spent); an in-flight call, below, is let finish.
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
                 // A slot reserved before another process's 429 must not be used inside the pause
                 // that 429 imposed: look again after waiting.
                 while let remaining = try await self.usingLimits({ try await self.limiter.remainingPause(key: self.configuration.limiterKey) }) {
-                    try await Task.sleep(for: remaining)
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: remaining) }
                 }
             }
         }
