@@ -161,4 +161,41 @@ struct LeaverGuaranteeTests {
             await f.stop()
         }
     }
+
+    /// Hole 3: a cancelled job still in flight stopped blocking its employee one lease later (the
+    /// heartbeat renewed only running leases), so the offboarding ran while the onboarding was
+    /// still inside a vendor call, and the invite created afterwards survived the offboarding.
+    /// Here the onboarding's first call hangs 12 s (more than twice the 5 s lease); its offboarding
+    /// arrives meanwhile. The onboarding must let go before the offboarding runs, and must make no
+    /// granting call after it was cancelled.
+    @Test func aSupersededOnboardingInFlightKeepsBlockingAndGrantsNothing() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let f = try await VendorFixture(databaseURL: url, leaseSeconds: 5)
+            f.openai.addProject(name: "sw-ai")
+            let email = F.email("SW")
+            f.openai.injectFaults([.delay(.seconds(12))], matching: .init(method: "GET"))
+            try await f.ingest.produce([f.event("sw-on", employee: "SW", grants: [("openai", "sw-ai", "member")])])
+            let worker = try f.ingest.startWorker(executor: true)
+            try await f.ingest.waitUntil("the onboarding's call reached the fake") { f.openai.calls.calls.count >= 1 }
+            try await f.ingest.produce([f.event("sw-off", "hr.employee.offboarding", employee: "SW", grants: nil)])
+            try await f.execution.waitForJobsToFinish(2, timeout: .seconds(90), workers: [worker])
+            #expect(try await f.statuses() == ["succeeded": 1, "cancelled": 1])
+
+            #expect(Self.grants(f.openai.calls.calls, email: email).isEmpty, "no granting call for the leaver")
+            #expect(!f.openai.invites.contains { $0.email == email && $0.status == .pending }, "no invite survives the offboarding")
+            // The offboarding ran only after the onboarding's worker let go of it.
+            let released = try await f.ingest.count("SELECT count(*) FROM jobs WHERE event_id = 'sw-on' AND lease_owner IS NULL")
+            let output = worker.output()
+            try? output.write(toFile: "/tmp/superseded-worker.log", atomically: true, encoding: .utf8)
+            #expect(released == 1)
+            #expect(output.contains("letting go") || output.contains("stopping it"), "\(output.suffix(2000))")
+            let offboardingStarted = try await f.strings(
+                "SELECT coalesce((min(s.started_at) > max(a.started_at))::text, 'no attempt') FROM job_steps s, step_attempts a, jobs o, jobs n WHERE s.job_id = o.id AND o.event_id = 'sw-off' AND a.job_id = n.id AND n.event_id = 'sw-on'"
+            )
+            #expect(offboardingStarted.first != "false", "the offboarding's steps started after the onboarding's last attempt")
+            worker.kill(SIGTERM)
+            _ = await worker.waitForExit()
+            await f.stop()
+        }
+    }
 }

@@ -98,11 +98,11 @@ struct JobRunner: Sendable {
             return .succeeded
         } catch let error as FenceError where error.jobID == job.id {
             logger.info("job no longer ours or cancelled; letting go", metadata: ["reason": "\(error.code.rawValue)"])
-            try? await store.release(job, requeue: false)
+            await letGo(job)
             return .released
         } catch is CancellationError where watch.state != .held {
             logger.info("job stopped by the heartbeat; letting go", metadata: ["reason": "\(watch.state)"])
-            try? await store.release(job, requeue: false)
+            await letGo(job)
             return .released
         } catch let error as ExecutionError {
             logger.error("job cannot run", metadata: ["error": "\(error)"])
@@ -125,6 +125,14 @@ struct JobRunner: Sendable {
             RosterMetrics.current.storageInterruption()
             return .released
         }
+    }
+
+    /// Releases the lease of a job that is no longer ours to run, so that the employee's next job
+    /// (the offboarding that cancelled it) may start at once. In a task of its own: this job's task
+    /// may have been cancelled by the heartbeat, and a cancelled task's queries are refused.
+    private func letGo(_ job: ClaimedJob) async {
+        let store = self.store
+        await Task { try? await store.release(job, requeue: false) }.value
     }
 
     /// Runs one step, started as attempt `attempt`; `nil` means it succeeded and the job goes on
