@@ -16,6 +16,8 @@ public struct Worker: Sendable {
     let pool: PostgresPool
     let services: [any Service]
     let httpClient: HTTPClient?
+    /// The vendor check run (and logged) at start-up, without waiting for it; `nil` without an executor.
+    let doctor: VendorDoctor?
     let observer: KafkaConsumer?
     let logger: Logger
     /// The metrics this worker's services record (bound as ``RosterMetrics/current`` while it runs).
@@ -98,7 +100,11 @@ public struct Worker: Sendable {
         // Last, so the group tells it first: /readyz says 503 from the start of the shutdown.
         services.append(ShutdownSignal.Watcher(signal: shutdown))
         return Worker(
-            workerID: id, pool: pool, services: services, httpClient: httpClient, observer: observer, logger: logger,
+            workerID: id, pool: pool, services: services, httpClient: httpClient,
+            doctor: httpClient.map {
+                VendorDoctor(configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: $0)
+            },
+            observer: observer, logger: logger,
             metrics: metrics, opsAddress: opsAddress
         )
     }
@@ -145,15 +151,28 @@ public struct Worker: Sendable {
         let group = ServiceGroup(configuration: configuration)
         logger.info("worker started", metadata: ["worker": "\(workerID)"])
         defer { pool.close() }
+        // Keys, roles and budgets of every vendor, logged once; the worker does not wait for it
+        // (it starts when a vendor is unreachable too).
+        let check = doctor.map { doctor in
+            Task { [logger] in
+                let report = await doctor.run()
+                guard !Task.isCancelled else { return }
+                VendorDoctor.log(report, to: logger)
+            }
+        }
         do {
             try await RosterMetrics.$current.withValue(metrics) {
                 try await group.run()
             }
         } catch {
+            check?.cancel()
+            await check?.value
             await observer?.close()
             try? await httpClient?.shutdown()
             throw error
         }
+        check?.cancel()
+        await check?.value
         await observer?.close()
         // Only now: every task that could use a vendor transport has finished.
         try? await httpClient?.shutdown()
