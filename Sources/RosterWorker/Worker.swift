@@ -154,7 +154,7 @@ public struct Worker: Sendable {
         // Keys, roles and budgets of every vendor, logged once; the worker does not wait for it
         // (it starts when a vendor is unreachable too).
         let check = doctor.map { doctor in
-            Task { [logger] in
+            Task { [logger = self.logger] in
                 let report = await doctor.run()
                 guard !Task.isCancelled else { return }
                 VendorDoctor.log(report, to: logger)

@@ -38,7 +38,20 @@ struct DoctorTests {
     ) async throws -> (status: Int32, output: String) {
         let vendors = Vendors()
         let urls = try await vendors.start()
-        defer { Task { await vendors.stop() } }
+        do {
+            let result = try await run(arguments, vendors: vendors, urls: urls, policy: policy, confidentExtra: confidentExtra, wrongKeys: wrongKeys, body: body)
+            await vendors.stop()
+            return result
+        } catch {
+            await vendors.stop()
+            throw error
+        }
+    }
+
+    private static func run(
+        _ arguments: [String], vendors: Vendors, urls: [String: String], policy: [(String, String, String)],
+        confidentExtra: String, wrongKeys: Set<String>, body: (Vendors) async throws -> Void
+    ) async throws -> (status: Int32, output: String) {
         try await body(vendors)
         let rules = policy.map { "  - {match: {department: Research}, grant: [{vendor: \($0.0), project: \($0.1), role: \($0.2)}]}" }
         let yaml = """

@@ -60,6 +60,11 @@ extension DoctorReport {
 }
 
 extension DoctorReport.Vendor {
+    private static func list(_ names: [String]?) -> JSONValue {
+        guard let names else { return .null }
+        return .array(names.map { JSONValue.string($0) })
+    }
+
     var json: JSONValue {
         .object([
             "vendor": .string(name),
@@ -74,14 +79,14 @@ extension DoctorReport.Vendor {
             ]),
             "roles": .object([
                 "source": .string(rolesSource),
-                "project": roles.map { .array($0.map(JSONValue.string)) } ?? .null,
-                "organization": organizationRoles.map { .array($0.map(JSONValue.string)) } ?? .null,
+                "project": Self.list(roles),
+                "organization": Self.list(organizationRoles),
             ]),
             "role_checks": .array(roleChecks.map(\.json)),
             "rate": .object([
                 "requests_per_second": .number(String(requestsPerSecond)),
                 "burst": .int(burst),
-                "advertised": .object(advertised.mapValues(JSONValue.string)),
+                "advertised": .object(advertised.mapValues { JSONValue.string($0) }),
             ]),
         ])
     }

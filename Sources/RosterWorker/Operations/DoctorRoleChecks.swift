@@ -44,7 +44,7 @@ struct DoctorRoleChecks {
                     Check(
                         source: "policy", role: grant.role, vendorRole: nil, scope: scope, project: grant.project,
                         status: .unknown, suggestion: RoleSuggestion.closest(to: grant.role, in: candidates),
-                        message: error.description
+                        message: "\(error)"
                     )
                 )
             }

@@ -37,6 +37,24 @@ public struct VendorDoctor: Sendable {
         self.requestTimeout = requestTimeout
     }
 
+    /// Checks every vendor with an HTTP client of its own, shut down before returning
+    /// (`roster doctor`).
+    ///
+    /// - Parameters:
+    ///   - configuration: The vendors and policy to check.
+    ///   - environment: Where the keys are.
+    ///   - timeout: The deadline per vendor request.
+    public static func run(
+        configuration: RosterConfiguration, environment: [String: String], timeout: Duration
+    ) async -> DoctorReport {
+        let client = HTTPVendorTransport.makeHTTPClient(readTimeout: timeout)
+        let report = await VendorDoctor(
+            configuration: configuration, environment: environment, httpClient: client, requestTimeout: timeout
+        ).run()
+        try? await client.shutdown()
+        return report
+    }
+
     /// Checks every vendor at once; never throws: failures are in the report.
     public func run() async -> DoctorReport {
         let vendors = configuration.vendors.sorted { $0.key < $1.key }
@@ -101,7 +119,7 @@ public struct VendorDoctor: Sendable {
     }
 
     /// The key status, HTTP status and redacted message for a failed read call.
-    static func classify(_ error: any Error) -> (DoctorReport.KeyStatus, Int?, String) {
+    static func classify(_ error: any Error) -> (DoctorReport.KeyStatus, Int?, String?) {
         guard let error = error as? VendorError else {
             return (.error, nil, "unexpected error: \(type(of: error))")
         }

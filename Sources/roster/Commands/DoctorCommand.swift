@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import RosterVendors
 import RosterWorker
 
 struct DoctorCommand: AsyncParsableCommand {
@@ -28,12 +27,9 @@ struct DoctorCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.loadConfiguration()
         _ = global.makeLogger(label: "roster.doctor")
-        let client = HTTPVendorTransport.makeHTTPClient(readTimeout: .seconds(timeout))
-        let report = await VendorDoctor(
-            configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: client,
-            requestTimeout: .seconds(timeout)
-        ).run()
-        try? await client.shutdown()
+        let report = await VendorDoctor.run(
+            configuration: configuration, environment: ProcessInfo.processInfo.environment, timeout: .seconds(timeout)
+        )
         output.emit(table: report.rendered(colour: output.colour), json: report.json)
         if !report.ok { throw ExitCode.failure }
     }
