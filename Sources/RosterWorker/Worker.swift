@@ -87,11 +87,18 @@ public struct Worker: Sendable {
         // Shut down in reverse: the executor first, ops HTTP last (it answers until the end).
         var services: [any Service] = [ops, refresher, ingest]
         var httpClient: HTTPClient?
+        var doctor: VendorDoctor?
         if configuration.executor.enabled {
             let client = HTTPVendorTransport.makeHTTPClient()
             httpClient = client
             do {
-                services.append(try makeExecutor(configuration: configuration, pool: pool, workerID: id, httpClient: client, logger: logger))
+                let (executor, governed) = try makeExecutor(configuration: configuration, pool: pool, workerID: id, httpClient: client, logger: logger)
+                services.append(executor)
+                // The start-up check spends the vendors' shared budget like any other call.
+                doctor = VendorDoctor(
+                    configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: client,
+                    transports: governed
+                )
             } catch {
                 try? await client.shutdown()
                 throw error
@@ -101,9 +108,7 @@ public struct Worker: Sendable {
         services.append(ShutdownSignal.Watcher(signal: shutdown))
         return Worker(
             workerID: id, pool: pool, services: services, httpClient: httpClient,
-            doctor: httpClient.map {
-                VendorDoctor(configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: $0)
-            },
+            doctor: doctor,
             observer: observer, logger: logger,
             metrics: metrics, opsAddress: opsAddress
         )
@@ -111,7 +116,8 @@ public struct Worker: Sendable {
 
     /// The executor with one governed transport per vendor instance: every call passes the
     /// vendor's shared circuit breaker and GCRA budget in Postgres.
-    static func makeExecutor(configuration: RosterConfiguration, pool: PostgresPool, workerID: String, httpClient: HTTPClient, logger: Logger) throws -> ExecutorService {
+    /// - Returns: The executor, and each vendor's governed transport (for the start-up check).
+    static func makeExecutor(configuration: RosterConfiguration, pool: PostgresPool, workerID: String, httpClient: HTTPClient, logger: Logger) throws -> (ExecutorService, [String: any VendorTransport]) {
         let registry = try VendorRegistry(configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
         var policies: [String: CircuitBreakerStore.Policy] = [:]
         for name in registry.names {
@@ -132,12 +138,13 @@ public struct Worker: Sendable {
         }
         let planner = JobPlanner(configuration: configuration)
         let executor = configuration.executor
-        return ExecutorService(
+        let executorService = ExecutorService(
             pool: pool, listenerConfiguration: try PostgresConfiguration(url: configuration.database.url), workerID: workerID,
             planner: { event in try planner.plan(for: event) }, vendors: vendors,
             options: .init(concurrency: executor.concurrency, lease: .seconds(executor.leaseSeconds), pollInterval: .milliseconds(executor.pollMs)),
             failpoints: Failpoints(), logger: logger
         )
+        return (executorService, vendors.mapValues { $0.transport })
     }
 
     public func run() async throws {
@@ -154,10 +161,13 @@ public struct Worker: Sendable {
         // Keys, roles and budgets of every vendor, logged once; the worker does not wait for it
         // (it starts when a vendor is unreachable too).
         let check = doctor.map { doctor in
-            Task { [logger = self.logger] in
-                let report = await doctor.run()
-                guard !Task.isCancelled else { return }
-                VendorDoctor.log(report, to: logger)
+            // Inside the metrics binding, so the governed calls are counted like any other.
+            RosterMetrics.$current.withValue(metrics) {
+                Task { [logger = self.logger] in
+                    let report = await doctor.run()
+                    guard !Task.isCancelled else { return }
+                    VendorDoctor.log(report, to: logger)
+                }
             }
         }
         do {

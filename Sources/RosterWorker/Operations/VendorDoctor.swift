@@ -19,18 +19,23 @@ public struct VendorDoctor: Sendable {
     private let environment: [String: String]
     private let httpClient: HTTPClient
     private let requestTimeout: Duration
+    private let transports: [String: any VendorTransport]
 
     /// - Parameters:
     ///   - configuration: The vendors and policy to check.
     ///   - environment: Where the keys are (`ProcessInfo.processInfo.environment`).
     ///   - httpClient: The caller's client; the caller shuts it down.
     ///   - requestTimeout: The deadline per vendor request.
+    ///   - transports: Transports to use instead of the plain ones, by instance name (a worker
+    ///     passes its governed transports, so the check spends the shared rate budget).
     public init(
         configuration: RosterConfiguration,
         environment: [String: String],
         httpClient: HTTPClient,
-        requestTimeout: Duration = .seconds(10)
+        requestTimeout: Duration = .seconds(10),
+        transports: [String: any VendorTransport] = [:]
     ) {
+        self.transports = transports
         self.configuration = configuration
         self.environment = environment
         self.httpClient = httpClient
@@ -94,7 +99,7 @@ public struct VendorDoctor: Sendable {
             let instance = VendorRegistry.makeInstance(
                 name: name, vendor: vendor, apiKey: key, httpClient: httpClient, requestTimeout: requestTimeout
             )
-            let recorder = RateLimitHeaderRecorder(base: instance.baseTransport)
+            let recorder = RateLimitHeaderRecorder(base: transports[name] ?? instance.baseTransport)
             let call = VendorProbe(
                 name: name, vendor: vendor, transport: recorder, apiKey: key,
                 policyProjects: Array(Set(grants.map(\.project))).sorted()
