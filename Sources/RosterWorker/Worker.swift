@@ -16,6 +16,8 @@ public struct Worker: Sendable {
     let pool: PostgresPool
     let services: [any Service]
     let httpClient: HTTPClient?
+    /// The vendor check run (and logged) at start-up, without waiting for it; `nil` without an executor.
+    let doctor: VendorDoctor?
     let observer: KafkaConsumer?
     let logger: Logger
     /// The metrics this worker's services record (bound as ``RosterMetrics/current`` while it runs).
@@ -85,11 +87,18 @@ public struct Worker: Sendable {
         // Shut down in reverse: the executor first, ops HTTP last (it answers until the end).
         var services: [any Service] = [ops, refresher, ingest]
         var httpClient: HTTPClient?
+        var doctor: VendorDoctor?
         if configuration.executor.enabled {
             let client = HTTPVendorTransport.makeHTTPClient()
             httpClient = client
             do {
-                services.append(try makeExecutor(configuration: configuration, pool: pool, workerID: id, httpClient: client, logger: logger))
+                let (executor, governed) = try makeExecutor(configuration: configuration, pool: pool, workerID: id, httpClient: client, logger: logger)
+                services.append(executor)
+                // The start-up check spends the vendors' shared budget like any other call.
+                doctor = VendorDoctor(
+                    configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: client,
+                    transports: governed
+                )
             } catch {
                 try? await client.shutdown()
                 throw error
@@ -98,14 +107,17 @@ public struct Worker: Sendable {
         // Last, so the group tells it first: /readyz says 503 from the start of the shutdown.
         services.append(ShutdownSignal.Watcher(signal: shutdown))
         return Worker(
-            workerID: id, pool: pool, services: services, httpClient: httpClient, observer: observer, logger: logger,
+            workerID: id, pool: pool, services: services, httpClient: httpClient,
+            doctor: doctor,
+            observer: observer, logger: logger,
             metrics: metrics, opsAddress: opsAddress
         )
     }
 
     /// The executor with one governed transport per vendor instance: every call passes the
     /// vendor's shared circuit breaker and GCRA budget in Postgres.
-    static func makeExecutor(configuration: RosterConfiguration, pool: PostgresPool, workerID: String, httpClient: HTTPClient, logger: Logger) throws -> ExecutorService {
+    /// - Returns: The executor, and each vendor's governed transport (for the start-up check).
+    static func makeExecutor(configuration: RosterConfiguration, pool: PostgresPool, workerID: String, httpClient: HTTPClient, logger: Logger) throws -> (ExecutorService, [String: any VendorTransport]) {
         let registry = try VendorRegistry(configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
         var policies: [String: CircuitBreakerStore.Policy] = [:]
         for name in registry.names {
@@ -126,12 +138,13 @@ public struct Worker: Sendable {
         }
         let planner = JobPlanner(configuration: configuration)
         let executor = configuration.executor
-        return ExecutorService(
+        let executorService = ExecutorService(
             pool: pool, listenerConfiguration: try PostgresConfiguration(url: configuration.database.url), workerID: workerID,
             planner: { event in try planner.plan(for: event) }, vendors: vendors,
             options: .init(concurrency: executor.concurrency, lease: .seconds(executor.leaseSeconds), pollInterval: .milliseconds(executor.pollMs)),
             failpoints: Failpoints(), logger: logger
         )
+        return (executorService, vendors.mapValues { $0.transport })
     }
 
     public func run() async throws {
@@ -145,15 +158,31 @@ public struct Worker: Sendable {
         let group = ServiceGroup(configuration: configuration)
         logger.info("worker started", metadata: ["worker": "\(workerID)"])
         defer { pool.close() }
+        // Keys, roles and budgets of every vendor, logged once; the worker does not wait for it
+        // (it starts when a vendor is unreachable too).
+        let check = doctor.map { doctor in
+            // Inside the metrics binding, so the governed calls are counted like any other.
+            RosterMetrics.$current.withValue(metrics) {
+                Task { [logger = self.logger] in
+                    let report = await doctor.run()
+                    guard !Task.isCancelled else { return }
+                    VendorDoctor.log(report, to: logger)
+                }
+            }
+        }
         do {
             try await RosterMetrics.$current.withValue(metrics) {
                 try await group.run()
             }
         } catch {
+            check?.cancel()
+            await check?.value
             await observer?.close()
             try? await httpClient?.shutdown()
             throw error
         }
+        check?.cancel()
+        await check?.value
         await observer?.close()
         // Only now: every task that could use a vendor transport has finished.
         try? await httpClient?.shutdown()
