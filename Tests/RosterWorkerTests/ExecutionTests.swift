@@ -109,9 +109,11 @@ struct ExecutionTests {
     @Test func aStormOf503sIsRetriedAndA401IsDeadAtOnce() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await ExecutionFixture(databaseURL: url)
+            let worker = try f.ingest.startWorker(executor: true)
+            // The worker's start-up vendor check reads once; the storm is for the job's calls.
+            try await f.ingest.waitUntil("the start-up vendor check") { f.fake.calls.calls.count >= 1 }
             f.fake.injectFaults(Array(repeating: .status(503), count: 5))
             try await f.ingest.produce([f.onboarding("storm", employee: "S1", grants: [("alpha", "member")])])
-            let worker = try f.ingest.startWorker(executor: true)
             try await f.waitForJobsToFinish(1, workers: [worker])
             #expect(try await f.jobStatuses() == ["succeeded": 1])
             // The storm hits the first step: five failed attempts and the one that worked.

@@ -108,10 +108,13 @@ struct LeaverGuaranteeTests {
             let email = F.email("FZ")
             // The first worker's first call hangs 20 s: four times its lease, so that on a loaded
             // machine the second worker has surely reclaimed the job before it returns.
+            let stalled = try f.ingest.startWorker(failpoint: "stop_heartbeat", name: "stalled", executor: true)
+            // The worker's start-up vendor check reads once; the hang is for the job's first call.
+            try await f.ingest.waitUntil("the start-up vendor check") { f.openai.calls.calls.count >= 1 }
+            let probes = f.openai.calls.calls.count
             f.openai.injectFaults([.delay(.seconds(20))], matching: .init(method: "GET"))
             try await f.ingest.produce([f.event("fz-on", employee: "FZ", grants: [("openai", "fence-ai", "member")])])
-            let stalled = try f.ingest.startWorker(failpoint: "stop_heartbeat", name: "stalled", executor: true)
-            try await f.ingest.waitUntil("the stalled worker's call reached the fake") { f.openai.calls.calls.count >= 1 }
+            try await f.ingest.waitUntil("the stalled worker's call reached the fake") { f.openai.calls.calls.count > probes }
             let mark = ContinuousClock.now
             let rescuer = try f.ingest.startWorker(name: "rescuer", executor: true)
             try await f.execution.waitForJobsToFinish(1, timeout: .seconds(90), workers: [stalled, rescuer])
@@ -173,10 +176,13 @@ struct LeaverGuaranteeTests {
             let f = try await VendorFixture(databaseURL: url, leaseSeconds: 5)
             f.openai.addProject(name: "sw-ai")
             let email = F.email("SW")
+            let worker = try f.ingest.startWorker(executor: true)
+            // The worker's start-up vendor check reads once; the hang is for the job's first call.
+            try await f.ingest.waitUntil("the start-up vendor check") { f.openai.calls.calls.count >= 1 }
+            let probes = f.openai.calls.calls.count
             f.openai.injectFaults([.delay(.seconds(12))], matching: .init(method: "GET"))
             try await f.ingest.produce([f.event("sw-on", employee: "SW", grants: [("openai", "sw-ai", "member")])])
-            let worker = try f.ingest.startWorker(executor: true)
-            try await f.ingest.waitUntil("the onboarding's call reached the fake") { f.openai.calls.calls.count >= 1 }
+            try await f.ingest.waitUntil("the onboarding's call reached the fake") { f.openai.calls.calls.count > probes }
             try await f.ingest.produce([f.event("sw-off", "hr.employee.offboarding", employee: "SW", grants: nil)])
             try await f.execution.waitForJobsToFinish(2, timeout: .seconds(90), workers: [worker])
             #expect(try await f.statuses() == ["succeeded": 1, "cancelled": 1])
@@ -195,6 +201,43 @@ struct LeaverGuaranteeTests {
             #expect(offboardingStarted.first != "false", "the offboarding's steps started after the onboarding's last attempt")
             worker.kill(SIGTERM)
             _ = await worker.waitForExit()
+            await f.stop()
+        }
+    }
+
+    /// Hole 5: one vendor stranded the others. An offboarding across all four vendors where OpenAI
+    /// refuses permanently (403) and PostHog fails twice (503) before it answers: every other
+    /// vendor's access is gone, the job is dead naming each vendor's outcome, and a replay after
+    /// the refusal is fixed finishes only OpenAI.
+    @Test func oneVendorsRefusalStrandsNoOtherVendorAndAReplayFinishesOnlyIt() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let f = try await VendorFixture(databaseURL: url)
+            let email = F.email("VC")
+            let user = f.openai.addUser(email: email)
+            f.posthog.addMember(email: email)
+            f.openai.injectFaults([.status(403)], matching: .init(method: "DELETE"))
+            f.posthog.injectFaults([.status(503), .status(503)], matching: .init(method: "DELETE"))
+            try await f.ingest.produce([f.event("vc-off", "hr.employee.offboarding", employee: "VC", grants: nil)])
+            try await f.run(until: 1)
+            #expect(try await f.statuses() == ["dead": 1])
+            let error = try #require(try await f.strings("SELECT last_error FROM jobs").first)
+            #expect(error.contains("openai: failed") && error.contains("HTTP 403"), "\(error)")
+            for vendor in ["posthog", "confident", "relevance"] { #expect(error.contains("\(vendor): done"), "\(error)") }
+            #expect(f.posthog.member(email: email) == nil, "PostHog access is gone although OpenAI refused")
+            #expect(f.openai.users.contains { $0.id == user.id }, "OpenAI refused: the user is still there")
+
+            let marks = (f.posthog.calls.calls.count, f.confident.calls.calls.count, f.relevance.calls.calls.count)
+            let replay = try await RosterProcess.run(
+                ["replay", try await f.strings("SELECT id::text FROM jobs")[0], "--reason", "openai fixed"],
+                environment: ["ROSTER_CONFIG": f.ingest.executorConfigURL.path, "USER": "tester"]
+            )
+            #expect(replay.status == 0, "\(replay.output)")
+            try await f.run(until: 1)
+            #expect(try await f.statuses() == ["succeeded": 1])
+            #expect(!f.openai.users.contains { $0.id == user.id })
+            #expect(F.mutations(FakeCallLog(Array(f.posthog.calls.calls.dropFirst(marks.0)))).isEmpty, "the replay calls only the unfinished vendor")
+            #expect(F.mutations(FakeCallLog(Array(f.confident.calls.calls.dropFirst(marks.1)))).isEmpty)
+            #expect(F.mutations(FakeCallLog(Array(f.relevance.calls.calls.dropFirst(marks.2)))).isEmpty)
             await f.stop()
         }
     }

@@ -24,4 +24,6 @@ struct PersistedStep: Sendable, Hashable {
     var status: Status
     var attempts: Int
     var state: StepState
+    /// Why its last attempt failed, if it did.
+    var lastError: String? = nil
 }

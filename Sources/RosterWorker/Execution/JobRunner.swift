@@ -70,6 +70,10 @@ struct JobRunner: Sendable {
             }
             let unfinished = steps.filter { $0.status != .succeeded && $0.status != .skipped }
             if unfinished.isEmpty { try await store.succeed(job) }
+            var chains = VendorChains(plan: steps.map(\.step.vendor))
+            for step in unfinished where step.status == .failed {
+                chains.stop(step.step.vendor, .failed(reason: step.lastError ?? "\(step.step.name) failed in an earlier run"))
+            }
             for (index, step) in unfinished.enumerated() {
                 guard !Task.isShuttingDownGracefullyOrCancelled else {
                     // A first step started with its plan made no call yet: it does not count.
@@ -77,6 +81,8 @@ struct JobRunner: Sendable {
                     try await store.release(job, requeue: true)
                     return .released
                 }
+                // One vendor's stop skips its own later steps, never another vendor's.
+                guard !chains.isStopped(step.step.vendor) else { continue }
                 let attempt: Int
                 if !claim.hasPlan, step.position == 0 {
                     attempt = 1  // started with the plan
@@ -84,14 +90,18 @@ struct JobRunner: Sendable {
                     attempt = started
                 } else {
                     logger.info("job no longer ours or cancelled; stopping", metadata: ["step": "\(step.step.name)"])
-                    try await store.release(job, requeue: false)
+                    await letGo(job)
                     return .released
                 }
-                let finishesJob = index == unfinished.count - 1
-                if let result = try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event, watch: watch),
-                   result != .succeeded {
-                    return result
+                let finishesJob = index == unfinished.count - 1 && chains.isClear
+                switch try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event, watch: watch) {
+                case .succeeded: continue
+                case .released: return .released
+                case .stopped(let stop): chains.stop(step.step.vendor, stop)
                 }
+            }
+            if !chains.isClear {
+                return try await end(job, chains: chains)
             }
             if job.kind == .offboarding { RosterMetrics.current.offboardingSucceeded(eventTime: event.time) }
             logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
@@ -135,9 +145,32 @@ struct JobRunner: Sendable {
         await Task { try? await store.release(job, requeue: false) }.value
     }
 
-    /// Runs one step, started as attempt `attempt`; `nil` means it succeeded and the job goes on
-    /// (when `finishesJob`, its success is recorded as the job's too).
-    private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> Result? {
+    /// How one step's run ended.
+    enum StepEnd: Sendable {
+        /// Done (when `finishesJob`, the job's success is recorded with it).
+        case succeeded
+        /// The vendor's chain stops for this run; the other vendors go on.
+        case stopped(VendorChains.Stop)
+        /// The job is no longer run by this worker (shutdown): stop everything.
+        case released
+    }
+
+    /// Ends a run in which some vendor's chain stopped: retried while a vendor waits, else dead —
+    /// either way with every vendor's outcome as the job's error.
+    private func end(_ job: ClaimedJob, chains: VendorChains) async throws -> Result {
+        if let delay = chains.retryAfter {
+            try await store.retry(job, after: delay, error: chains.summary)
+            logger.info("job waits for some vendors; the others went on", metadata: ["outcome": "\(chains.summary)"])
+            return .retrying
+        }
+        try await store.kill(job, cause: chains.summary)
+        for (vendor, stop) in chains.stops { if case .failed = stop { RosterMetrics.current.vendorChainFailed(vendor: vendor) } }
+        logger.error("job is dead", metadata: ["outcome": "\(chains.summary)"])
+        return .dead
+    }
+
+    /// Runs one step, started as attempt `attempt`.
+    private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
         let store = self.store
         let fence = MutationFence { try await store.checkFence(job) }
         return try await RosterLogging.withContext(["vendor": "\(persisted.step.vendor)", "step": "\(persisted.step.name)"]) {
@@ -147,7 +180,7 @@ struct JobRunner: Sendable {
         }
     }
 
-    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> Result? {
+    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
         let step = persisted.step
         guard let vendor = vendors[step.vendor] else {
             return try await awaitConfiguredWorker(persisted, of: job)
@@ -209,13 +242,13 @@ struct JobRunner: Sendable {
         }
         RosterMetrics.current.stepFinished(vendor: step.vendor, status: "succeeded", started: started)
         if let residual = outcome.residual { logger.notice("step left residual access", metadata: ["residual": "\(residual)"]) }
-        return finishesJob ? .succeeded : nil
+        return .succeeded
     }
 
     /// The plan names a vendor this worker's configuration lacks (a rolling deploy, a vendor added
     /// on some workers only): not the job's fault. It goes back to the queue for a worker that has
     /// the vendor, no attempt spent, and `roster status` shows it waiting.
-    private func awaitConfiguredWorker(_ persisted: PersistedStep, of job: ClaimedJob) async throws -> Result {
+    private func awaitConfiguredWorker(_ persisted: PersistedStep, of job: ClaimedJob) async throws -> StepEnd {
         logger.warning("step names a vendor this worker is not configured for; releasing the job for another worker")
         RosterMetrics.current.vendorNotConfigured()
         return try await deferWithoutCall(
@@ -227,18 +260,15 @@ struct JobRunner: Sendable {
     /// How long a job waits before a worker claims it again after one that lacks its vendor let go.
     static let unconfiguredVendorDelay: Duration = .seconds(15)
 
-    /// The step made no vendor call: it is pending again, its attempt not counted, and the job
+    /// The step made no vendor call: it is pending again, its attempt not counted, and its vendor
     /// waits `delay`.
-    private func deferWithoutCall(_ persisted: PersistedStep, of job: ClaimedJob, started: Date, delay: Duration, why: String) async throws -> Result {
-        try await StorageInterruption.marking(nil) {
-            try await store.deferStep(persisted.position, of: job)
-            try await store.retry(job, after: delay, error: why)
-        }
+    private func deferWithoutCall(_ persisted: PersistedStep, of job: ClaimedJob, started: Date, delay: Duration, why: String) async throws -> StepEnd {
+        try await StorageInterruption.marking(nil) { try await store.deferStep(persisted.position, of: job) }
         RosterMetrics.current.stepFinished(vendor: persisted.step.vendor, status: "deferred", started: started)
-        return .retrying
+        return .stopped(.waiting(after: delay, reason: why))
     }
 
-    private func fail(_ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob, retry: RetryPolicy) async throws -> Result {
+    private func fail(_ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob, retry: RetryPolicy) async throws -> StepEnd {
         let step = persisted.step
         let vendorError = error as? VendorError
         if let vendorError, vendorError.code == .rateLimited || vendorError.code == .circuitOpen {
@@ -258,18 +288,16 @@ struct JobRunner: Sendable {
         case .retry(let delay):
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: cause)
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "retry", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
-            try await store.retry(job, after: delay, error: cause)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "retry", started: started)
             logger.warning("step failed; will retry", metadata: ["attempt": "\(attempt)", "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)", "error": "\(message)"])
-            return .retrying
+            return .stopped(.waiting(after: delay, reason: cause))
         case .giveUp:
             let reason = retryable ? "\(cause) (gave up after \(attempt) attempts)" : cause
             try await store.finishStep(persisted.position, of: job, status: .failed, outcome: nil, error: reason)
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "failed", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
-            try await store.kill(job, cause: reason)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "failed", started: started)
-            logger.error("job is dead", metadata: ["attempt": "\(attempt)", "error": "\(message)"])
-            return .dead
+            logger.error("step failed for good; the other vendors go on", metadata: ["attempt": "\(attempt)", "error": "\(message)"])
+            return .stopped(.failed(reason: reason))
         }
     }
 }

@@ -8,7 +8,7 @@ import ServiceLifecycle
 extension JobStore {
     func steps(of job: ClaimedJob) async throws -> [PersistedStep] {
         let rows = try await pool.query(
-            "SELECT position, params::text, status, attempts, state::text FROM job_steps WHERE job_id = \(job.id) ORDER BY position"
+            "SELECT position, params::text, status, attempts, state::text, last_error FROM job_steps WHERE job_id = \(job.id) ORDER BY position"
         ).rows
         let decoder = JSONDecoder()
         return try rows.map { row in
@@ -17,7 +17,8 @@ extension JobStore {
                 step: try decoder.decode(VendorStep.self, from: Data(try row.decode(String.self, at: 1).utf8)),
                 status: PersistedStep.Status(rawValue: try row.decode(String.self, at: 2)) ?? .pending,
                 attempts: Int(try row.decode(Int64.self, at: 3)),
-                state: try decoder.decode(StepState.self, from: Data(try row.decode(String.self, at: 4).utf8))
+                state: try decoder.decode(StepState.self, from: Data(try row.decode(String.self, at: 4).utf8)),
+                lastError: try row.decode(String?.self, at: 5)
             )
         }
     }

@@ -35,6 +35,7 @@ public struct RosterMetrics: Sendable {
         public static let storageInterruptions = "roster_job_storage_interruptions_total"
         public static let vendorNotConfigured = "roster_jobs_released_vendor_not_configured_total"
         public static let eventsWithoutEmployeeKey = "roster_events_without_employee_key_total"
+        public static let vendorChainFailures = "roster_job_vendor_failures_total"
     }
 
     /// The metrics of the current task (see the type's discussion).
@@ -69,6 +70,11 @@ public struct RosterMetrics: Sendable {
     /// A job run was interrupted by a storage (Postgres) error and will be resumed.
     func storageInterruption() {
         counter(Name.storageInterruptions).increment()
+    }
+
+    /// A job died with this vendor's chain failed (the other vendors' outcomes are on the job).
+    func vendorChainFailed(vendor: String) {
+        counter(Name.vendorChainFailures, [("vendor", vendor)]).increment()
     }
 
     /// A job was released because its plan names a vendor this worker lacks.
@@ -118,7 +124,7 @@ public struct RosterMetrics: Sendable {
 
     /// Creates the per-vendor counters at zero, so rates and alerts see them before the first event.
     func registerVendor(_ vendor: String) {
-        for name in [Name.vendorThrottled, Name.limiterRefused, Name.breakerRejected] {
+        for name in [Name.vendorThrottled, Name.limiterRefused, Name.breakerRejected, Name.vendorChainFailures] {
             counter(name, [("vendor", vendor)]).increment(by: 0)
         }
     }
