@@ -35,7 +35,9 @@ import Testing
         let posthog = try #require(configuration.vendors["posthog"])
         #expect(posthog.effectiveRetry == RetryPolicy(base: .seconds(1), cap: .seconds(60), maxAttempts: 8))
         #expect(posthog.effectiveBreaker == .init(failureThreshold: 3, openSeconds: 30))
-        #expect(posthog.effectiveRate == .init(requestsPerSecond: 8, burst: 10))
+        #expect(posthog.effectiveBudget == RateBudget(windows: [
+            GCRA(limit: 480, per: .seconds(60), burst: 10), GCRA(limit: 4_800, per: .seconds(3_600), burst: 480),
+        ]))
         #expect(posthog.roles == ["admin": "owner"])
         #expect(configuration.vendors["openai"]?.breaker == nil)
     }

@@ -42,10 +42,13 @@ struct LimitsRateLimiterStoreTests {
                 } else {
                     #expect(observed.previousTAT <= observed.now, "a fresh budget is empty")
                 }
-                #expect(observed.decision == gcra.decide(tat: model, now: observed.now, horizon: horizon), "step \(step)")
+                #expect(
+                    observed.decision == RateBudget(gcra).decide(tats: [model], now: observed.now, horizon: horizon),
+                    "step \(step)"
+                )
                 switch observed.decision {
-                case .reserved(_, let newTAT):
-                    model = newTAT
+                case .reserved(_, let newTATs):
+                    model = newTATs.first
                     outcomes.reserved += 1
                 case .busy:
                     outcomes.busy += 1

@@ -1,0 +1,51 @@
+import Foundation
+import RosterPostgres
+import RosterTesting
+import Testing
+
+/// PostHog's two limits (480/minute and 4,800/hour) through the real engine, scaled down: a
+/// `roster worker` process, the mock Kafka cluster, a real Postgres and the fake PostHog.
+@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+struct PostHogRateWindowsWorkflowTests {
+    /// Leavers' calls (revocations wait for any slot, so none is sent back) through two windows:
+    /// 4 per second (2 at once, then one per 1/3 s) and 12 per 4 s (8 at once, then one per 0.8 s).
+    ///
+    /// The fake sees when calls *arrive*, which is after their slots: a late wake-up on a loaded
+    /// machine can bunch calls together. The bounds allow each call to arrive up to about a
+    /// second after its slot, which still tells the windows apart: the short window alone would
+    /// let everything through at 3/s, the long one alone would admit 8 in the first instant.
+    @Test func aPostHogBurstHonoursBothWindows() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let f = try await VendorFixture(
+                databaseURL: url,
+                postHogLimits: "rate_windows: [{limit: 4, per: 1, burst: 2}, {limit: 12, per: 4, burst: 8}]"
+            )
+            let leavers = (0..<8).map { "RW\($0)" }
+            for leaver in leavers { f.posthog.addMember(email: VendorFixture.email(leaver)) }
+            try await f.ingest.produce(leavers.enumerated().map { index, leaver in
+                f.event("rw-\(index)", "hr.employee.offboarding", employee: leaver, grants: nil)
+            })
+            try await f.run(until: leavers.count, timeout: .seconds(180))
+            #expect(try await f.statuses() == ["succeeded": leavers.count])
+            #expect(f.posthog.members.isEmpty)
+
+            let calls = f.posthog.calls
+            let admitted = calls.admittedCalls.map(\.receivedAt).sorted()
+            let count = admitted.count
+            #expect(count >= 20, "enough calls to pass both bursts: \(count)")
+            #expect(calls.calls(status: 429).isEmpty)
+            // Long window: 12 slots in any 4 s; arrivals up to 1 s late fit 14 in a 4 s window.
+            let peakLong = calls.peakCount(inAnyWindowOf: .seconds(4), where: \.wasAdmitted)
+            #expect(peakLong <= 14, "12 per 4 s, plus lateness: \(peakLong)")
+            // Short window: 4 slots in any second; arrivals under a second late fit 7.
+            let peakShort = calls.peakCount(inAnyWindowOf: .seconds(1), where: \.wasAdmitted)
+            #expect(peakShort <= 7, "4 per second, plus lateness: \(peakShort)")
+            // The long window sets the pace after its burst: call n's slot is (n − 7) × 0.8 s after
+            // the first's at the earliest. A slower machine only stretches this.
+            let span = admitted.last! - admitted.first!
+            #expect(span >= .milliseconds(800 * (count - 8)) - .seconds(1), "\(count) calls over \(span)")
+            print("posthog two windows: \(count) calls over \(span); peak 4 s \(peakLong), peak 1 s \(peakShort)")
+            await f.stop()
+        }
+    }
+}
