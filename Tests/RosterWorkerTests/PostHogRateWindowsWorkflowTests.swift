@@ -11,9 +11,10 @@ struct PostHogRateWindowsWorkflowTests {
     /// 4 per second (2 at once, then one per 1/3 s) and 12 per 4 s (8 at once, then one per 0.8 s).
     ///
     /// The fake sees when calls *arrive*, which is after their slots: a late wake-up on a loaded
-    /// machine can bunch calls together. The bounds allow each call to arrive up to about a
-    /// second after its slot, which still tells the windows apart: the short window alone would
-    /// let everything through at 3/s, the long one alone would admit 8 in the first instant.
+    /// machine bunches calls together (a full-suite run on two cores saw 13 in 4 s and 5 in 1 s).
+    /// The bounds allow a call to arrive about a second (the pace check: two) after its slot and
+    /// still tell the windows apart: without the short window the first 8 calls would arrive in
+    /// one instant (peak in 1 s ≥ 8); without the long one, 48 calls would take 15.3 s at 3/s.
     @Test func aPostHogBurstHonoursBothWindows() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await VendorFixture(
@@ -35,16 +36,16 @@ struct PostHogRateWindowsWorkflowTests {
             let count = admitted.count
             #expect(count >= 20, "enough calls to pass both bursts: \(count)")
             #expect(calls.calls(status: 429).isEmpty)
-            // Long window: 12 slots in any 4 s; arrivals up to 1 s late fit 14 in a 4 s window.
+            // Long window: 12 slots in any 4 s; arrivals up to 1.5 s late fit 15 in a 4 s window.
             let peakLong = calls.peakCount(inAnyWindowOf: .seconds(4), where: \.wasAdmitted)
-            #expect(peakLong <= 14, "12 per 4 s, plus lateness: \(peakLong)")
+            #expect(peakLong <= 15, "12 per 4 s, plus lateness: \(peakLong)")
             // Short window: 4 slots in any second; arrivals under a second late fit 7.
             let peakShort = calls.peakCount(inAnyWindowOf: .seconds(1), where: \.wasAdmitted)
             #expect(peakShort <= 7, "4 per second, plus lateness: \(peakShort)")
             // The long window sets the pace after its burst: call n's slot is (n − 7) × 0.8 s after
-            // the first's at the earliest. A slower machine only stretches this.
+            // the first's at the earliest (32 s for 48). A slower machine only stretches this.
             let span = admitted.last! - admitted.first!
-            #expect(span >= .milliseconds(800 * (count - 8)) - .seconds(1), "\(count) calls over \(span)")
+            #expect(span >= .milliseconds(800 * (count - 8)) - .seconds(2), "\(count) calls over \(span)")
             print("posthog two windows: \(count) calls over \(span); peak 4 s \(peakLong), peak 1 s \(peakShort)")
             await f.stop()
         }
