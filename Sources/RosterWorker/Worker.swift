@@ -131,7 +131,7 @@ public struct Worker: Sendable {
             guard let instance = registry[name] else { continue }
             let governed = GovernedTransport(
                 base: instance.baseTransport,
-                configuration: .init(vendor: name, limiterKey: instance.limiterKey, rate: instance.rate),
+                configuration: .init(vendor: name, limiterKey: instance.limiterKey, budget: instance.budget),
                 limiter: limiter, breakers: breakers, logger: logger
             )
             vendors[name] = VendorRuntime(name: name, connector: instance.connector, transport: governed, retry: instance.retry)

@@ -11,15 +11,20 @@ import Testing
 
     @Test func defaultsPerKind() {
         let rates = Vendor.Kind.allCases.map { kind in
-            let rate = Vendor(kind: kind, baseURL: "https://x", apiKeyEnv: "K").effectiveRate
-            return "\(kind.rawValue) \(rate.requestsPerSecond) \(rate.burst)"
+            let windows = Vendor(kind: kind, baseURL: "https://x", apiKeyEnv: "K").effectiveBudget.windows
+            return "\(kind.rawValue) " + windows.map { "\($0.emissionInterval.components.seconds * 1_000_000 + $0.emissionInterval.components.attoseconds / 1_000_000_000_000)µs×\($0.burst)" }.joined(separator: " ")
         }
-        #expect(rates == ["openai 5.0 10", "posthog 8.0 10", "confident-ai 5.0 10", "relevance-ai 5.0 10", "noop 1000.0 1000"])
+        #expect(
+            rates == [
+                "openai 200000µs×10", "posthog 127389µs×10 833141µs×480", "confident-ai 200000µs×10",
+                "relevance-ai 200000µs×10", "noop 1000µs×1000",
+            ]
+        )
         let vendor = Vendor(kind: .openai, baseURL: "https://x", apiKeyEnv: "K")
         #expect(vendor.effectiveRetry == RetryPolicy(base: .seconds(1), cap: .seconds(300), maxAttempts: 8))
         #expect(vendor.effectiveBreaker == .init(failureThreshold: 5, openSeconds: 30))
         #expect(vendor.effectiveBreaker.openDuration == .seconds(30))
-        #expect(vendor.effectiveRate.gcra == GCRA(requestsPerSecond: 5, burst: 10))
+        #expect(vendor.effectiveBudget == RateBudget(GCRA(requestsPerSecond: 5, burst: 10)))
     }
 
     @Test func configuredValuesWinAndMissingFieldsAreDefaulted() throws {
@@ -30,7 +35,7 @@ import Testing
              "breaker": {"open_seconds": 1.5}, "roles": {"admin": "owner"}}
             """
         )
-        #expect(vendor.effectiveRate == .init(requestsPerSecond: 2, burst: 3))
+        #expect(vendor.effectiveBudget == RateBudget(GCRA(requestsPerSecond: 2, burst: 3)), "no PostHog windows under a rate")
         #expect(vendor.effectiveRetry == RetryPolicy(base: .seconds(1), cap: .seconds(300), maxAttempts: 3))
         #expect(vendor.effectiveBreaker == .init(failureThreshold: 5, openSeconds: 1.5))
         #expect(vendor.effectiveBreaker.openDuration == .milliseconds(1500))

@@ -35,9 +35,40 @@ import Testing
         let posthog = try #require(configuration.vendors["posthog"])
         #expect(posthog.effectiveRetry == RetryPolicy(base: .seconds(1), cap: .seconds(60), maxAttempts: 8))
         #expect(posthog.effectiveBreaker == .init(failureThreshold: 3, openSeconds: 30))
-        #expect(posthog.effectiveRate == .init(requestsPerSecond: 8, burst: 10))
+        #expect(posthog.effectiveBudget == RateBudget(windows: [
+            GCRA(limit: 480, per: .seconds(60), burst: 10), GCRA(limit: 4_800, per: .seconds(3_600), burst: 480),
+        ]))
         #expect(posthog.roles == ["admin": "owner"])
         #expect(configuration.vendors["openai"]?.breaker == nil)
+    }
+
+    @Test func rateWindowsDecodeFromYAMLAndAreRangeChecked() throws {
+        let configuration = try loader.parse(
+            yaml: """
+                vendors:
+                  posthog:
+                    kind: posthog
+                    base_url: "https://eu.posthog.com"
+                    organization_id: org
+                    api_key_env: PH
+                    rate_windows:
+                      - {limit: 480, per: minute}
+                      - {limit: 4800, per: hour, burst: 480}
+                      - {limit: 3, per: 2.5}
+                """
+        )
+        try loader.validate(configuration)
+        let windows = try #require(configuration.vendors["posthog"]?.effectiveBudget.windows)
+        #expect(Array(windows.prefix(2)) == RateBudget(windows: RosterConfiguration.RateWindow.defaults(for: .posthog)!.map(\.gcra)).windows)
+        #expect(windows.last == GCRA(limit: 3, per: .milliseconds(2_500), burst: 3))
+        let bad = failure(
+            """
+            vendors:
+              ph: {kind: posthog, base_url: "https://p", organization_id: o, api_key_env: PH,
+                   rate_windows: [{limit: 10, per: hour, burst: 11}]}
+            """
+        )
+        #expect(bad?.contains("vendors.ph.rate_windows[0].burst: 11 is out of range 1...10") == true, "\(bad ?? "accepted")")
     }
 
     @Test func kindSpecificIdsAreRequired() {

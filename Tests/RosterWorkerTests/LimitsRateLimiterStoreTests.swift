@@ -17,9 +17,12 @@ struct LimitsRateLimiterStoreTests {
             var model: Timestamp?
             var outcomes = (reserved: 0, busy: 0)
             let horizons: [Duration] = [.zero, .milliseconds(30), .milliseconds(120), .seconds(1)]
+            // Injected times, 5 ms apart, so the outcome does not depend on the machine's speed.
+            var now = try #require(try await store.snapshot().first?.now).adding(.seconds(1))
             for step in 0..<48 {
+                now = now.adding(.milliseconds(5))
                 if step == 20 {
-                    let paused = try await store.pauseObserved(key: "k", for: .milliseconds(300))
+                    let paused = try await store.pauseObserved(key: "k", for: .milliseconds(300), at: now)
                     #expect(paused.tat == gcra.paused(tat: model, now: paused.now, pause: .milliseconds(300)))
                     #expect(paused.pausedUntil == paused.now.adding(.milliseconds(300)))
                     model = paused.tat
@@ -33,19 +36,22 @@ struct LimitsRateLimiterStoreTests {
                     #expect(snapshot.tat == model)
                 }
                 if step % 8 == 7 {
-                    try await Task.sleep(for: .milliseconds(150))  // let the budget recover a little
+                    now = now.adding(.milliseconds(150))  // let the budget recover a little
                 }
                 let horizon = horizons[step % horizons.count]
-                let observed = try await store.reserveObserved(key: "k", horizon: horizon)
+                let observed = try await store.reserveObserved(key: "k", horizon: horizon, at: now)
                 if let model {
                     #expect(observed.previousTAT == model, "step \(step): the row carries exactly the model's state")
                 } else {
                     #expect(observed.previousTAT <= observed.now, "a fresh budget is empty")
                 }
-                #expect(observed.decision == gcra.decide(tat: model, now: observed.now, horizon: horizon), "step \(step)")
+                #expect(
+                    observed.decision == RateBudget(gcra).decide(tats: [model], now: observed.now, horizon: horizon),
+                    "step \(step)"
+                )
                 switch observed.decision {
-                case .reserved(_, let newTAT):
-                    model = newTAT
+                case .reserved(_, let newTATs):
+                    model = newTATs.first
                     outcomes.reserved += 1
                 case .busy:
                     outcomes.busy += 1
@@ -114,24 +120,16 @@ struct LimitsRateLimiterStoreTests {
         try await LimitsFixture.withPools(1) { pools in
             let store = RateLimiterStore(pool: pools[0])
             try await store.ensure(key: "k", vendor: "openai", rate: GCRA(requestsPerSecond: 20, burst: 5))
-            // Saturate: 100 revocations reserve about 4.8 s ahead of the first. The bounds below
-            // allow for the time the 100 round trips took (seconds on a loaded machine).
-            let clock = ContinuousClock()
-            let started = clock.now
+            // Saturate: 100 revocations at one injected instant reserve 4.8 s ahead (100 × 50 ms
+            // less the burst's 200 ms), however long the round trips take.
+            let now = try #require(try await store.snapshot().first?.now).adding(.seconds(1))
             for _ in 0..<100 {
-                _ = try await store.reserve(key: "k", horizon: .seconds(60))
+                _ = try await store.reserveObserved(key: "k", horizon: .seconds(60), at: now)
             }
-            let elapsed = started.duration(to: clock.now)
-            guard case .busy(let retryAfter) = try await store.reserve(key: "k", horizon: .seconds(2)) else {
-                Issue.record("a provisioning call must not reserve a slot 4.8 s away")
-                return
-            }
-            #expect(retryAfter > .milliseconds(2_000) - elapsed && retryAfter <= .milliseconds(2_800))
-            guard case .reserved(let wait, _) = try await store.reserve(key: "k", horizon: .seconds(60)) else {
-                Issue.record("a revocation still reserves")
-                return
-            }
-            #expect(wait > .seconds(4) - elapsed && wait <= .milliseconds(4_800))
+            let provisioning = try await store.reserveObserved(key: "k", horizon: .seconds(2), at: now)
+            #expect(provisioning.decision == .busy(retryAfter: .milliseconds(2_800)), "no slot 4.8 s away for a joiner")
+            let revocation = try await store.reserveObserved(key: "k", horizon: .seconds(60), at: now)
+            #expect(revocation.decision.wait == .milliseconds(4_800), "a leaver still reserves")
         }
     }
 

@@ -23,11 +23,13 @@ final class VendorFixture: Sendable {
     ///   - wrongKeys: vendor instances whose workers present a wrong key.
     ///   - concurrency: jobs each worker runs at once (a batch holds at most this many items).
     ///   - lingerMs: how long the first invite of a batch waits for others.
+    ///   - postHogLimits: the PostHog instance's `rate:`/`rate_windows:` settings, in place of
+    ///     the generous `rate` every instance gets by default.
     init(
         databaseURL: String, wrongKeys: Set<String> = [], concurrency: Int = 64, lingerMs: Int = 200,
         retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), batchSize: Int = 1000,
         postHogOptions: FakePostHogState.Options = .init(), leaseSeconds: Int = 30,
-        rate: (perSecond: Double, burst: Int) = (2000, 200)
+        rate: (perSecond: Double, burst: Int) = (2000, 200), postHogLimits: String? = nil
     ) async throws {
         openai = FakeOpenAIServer(adminKey: Self.keys["openai"]!)
         posthog = FakePostHogServer(personalAPIKey: Self.keys["posthog"]!, options: postHogOptions)
@@ -43,12 +45,14 @@ final class VendorFixture: Sendable {
                              retry: {base_ms: \(retry.base), cap_ms: \(retry.cap), max_attempts: \(retry.attempts)},
                              breaker: {failure_threshold: 50, open_seconds: 1}
             """
+        let rateSetting = "rate: {requests_per_second: \(rate.perSecond), burst: \(rate.burst)},"
+        let postHogCommon = postHogLimits.map { common.replacingOccurrences(of: rateSetting, with: "\($0),") } ?? common
         let batch = "batch: {linger_ms: \(lingerMs), max_items: 20}"
         let vendors = """
             vendors:
               openai: {kind: openai, base_url: "\(o)", api_key_env: ROSTER_TEST_OPENAI_KEY, \(common)}
               posthog: {kind: posthog, base_url: "\(p)", organization_id: "\(posthog.organizationID)",
-                        api_key_env: ROSTER_TEST_POSTHOG_KEY, \(batch), \(common)}
+                        api_key_env: ROSTER_TEST_POSTHOG_KEY, \(batch), \(postHogCommon)}
               confident: {kind: confident-ai, base_url: "\(c)", api_key_env: ROSTER_TEST_CONFIDENT_KEY, \(batch), \(common)}
               relevance: {kind: relevance-ai, base_url: "\(r)", organization_id: "\(relevance.organizationID)",
                           project_id: "\(relevance.defaultProjectID)", api_key_env: ROSTER_TEST_RELEVANCE_KEY, \(common)}

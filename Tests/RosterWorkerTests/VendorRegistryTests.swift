@@ -74,12 +74,12 @@ import Testing
 
         let openai = try #require(registry["openai"])
         #expect(openai.limiterKey == "openai https://api.openai.com/v1 OPENAI_ADMIN_KEY")
-        #expect(openai.rate == GCRA(requestsPerSecond: 5, burst: 10))
+        #expect(openai.budget == RateBudget(GCRA(requestsPerSecond: 5, burst: 10)))
         #expect(openai.retry == RetryPolicy(base: .milliseconds(50), cap: .seconds(1), maxAttempts: 3))
         #expect(openai.breaker == .default)
-        #expect(registry["posthog"]?.rate == GCRA(requestsPerSecond: 8, burst: 10))
+        #expect(registry["posthog"]?.budget.windows.count == 2, "PostHog's 480/minute and 4,800/hour")
         #expect(registry["posthog"]?.breaker == .init(failureThreshold: 2, openSeconds: 5))
-        #expect(registry["relevance"]?.rate == GCRA(requestsPerSecond: 2, burst: 4))
+        #expect(registry["relevance"]?.budget == RateBudget(GCRA(requestsPerSecond: 2, burst: 4)))
         #expect(registry["confident"]?.retry == RetryPolicy())
     }
 

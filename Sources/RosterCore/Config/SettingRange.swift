@@ -47,7 +47,8 @@ extension RosterConfiguration {
         ]
         for (name, vendor) in vendors.sorted(by: { $0.key < $1.key }) {
             let path = "vendors.\(name)"
-            // Lower bounds of rate, retry and breaker are checked by ``Vendor/problems(name:)``.
+            // Lower bounds of rate, retry and breaker, and every rate window range, are checked by
+            // ``Vendor/problems(name:)`` (which guards the limiter arithmetic before a registry is built).
             if let retry = vendor.retry, retry.maxAttempts > 1_000 {
                 ranges.append(.init("\(path).retry.max_attempts", retry.maxAttempts, 1...1_000, "attempts per step"))
             }

@@ -1,18 +1,19 @@
 // MARK: - Defaults (README "Retries and rate limits")
 
 extension RosterConfiguration.Rate {
-    /// The budget Roster uses for a vendor kind when `rate:` is left out: well inside what each
-    /// vendor documents or tolerates, with room for a burst of 10.
+    /// The `rate:` Roster uses for a vendor kind when neither `rate:` nor `rate_windows:` is
+    /// given (`nil`: the kind defaults to ``RosterConfiguration/RateWindow/defaults(for:)``
+    /// instead): well inside what each vendor documents or tolerates, with room for a burst of 10.
     ///
     /// - OpenAI: 5 requests/s, burst 10 (Admin API limits are undocumented; be modest).
-    /// - PostHog: 8 requests/s (its 480/minute for organization endpoints), burst 10.
+    /// - PostHog: none; its two published windows instead.
     /// - Confident AI: 5 requests/s, burst 10 (no documented limit).
     /// - Relevance AI: 5 requests/s, burst 10 (no documented limit).
     /// - No-op: 1000 requests/s, burst 1000 (it never calls anything).
-    public static func `default`(for kind: RosterConfiguration.Vendor.Kind) -> Self {
+    public static func `default`(for kind: RosterConfiguration.Vendor.Kind) -> Self? {
         switch kind {
         case .openai: Self(requestsPerSecond: 5, burst: 10)
-        case .posthog: Self(requestsPerSecond: 8, burst: 10)
+        case .posthog: nil
         case .confidentAI: Self(requestsPerSecond: 5, burst: 10)
         case .relevanceAI: Self(requestsPerSecond: 5, burst: 10)
         // Makes no calls; the budget is never drawn on.
@@ -25,6 +26,24 @@ extension RosterConfiguration.Rate {
     /// - Important: Needs `requestsPerSecond > 0` and `burst ≥ 1` (checked by
     ///   ``RosterConfiguration/Vendor/problems(name:)``); ``GCRA`` traps otherwise.
     public var gcra: GCRA { GCRA(requestsPerSecond: requestsPerSecond, burst: burst) }
+}
+
+extension RosterConfiguration.RateWindow {
+    /// The `rate_windows:` Roster uses for a vendor kind when neither `rate:` nor `rate_windows:`
+    /// is given; `nil` for kinds that default to one ``RosterConfiguration/Rate``.
+    ///
+    /// - PostHog: its published per-key limits, **480/minute and 4,800/hour** (PostHog/posthog
+    ///   `posthog/rate_limit.py`, `BurstRateThrottle` and `SustainedRateThrottle`: sliding logs
+    ///   that refuse a call when the window already holds `limit`). The minute window bursts 10
+    ///   and then admits 7.85/s; the hour window bursts up to 480 (a minute's worth, at the minute
+    ///   window's pace) and sustains 1.2/s: 90 % of the 1.33/s maximum, bought for absorbing a
+    ///   spike of 480 calls in about a minute instead of six.
+    public static func defaults(for kind: RosterConfiguration.Vendor.Kind) -> [Self]? {
+        switch kind {
+        case .posthog: [Self(limit: 480, perSeconds: 60), Self(limit: 4_800, perSeconds: 3_600, burst: 480)]
+        case .openai, .confidentAI, .relevanceAI, .noop: nil
+        }
+    }
 }
 
 extension RosterConfiguration.Retry {
@@ -49,8 +68,18 @@ extension RosterConfiguration.Breaker {
 }
 
 extension RosterConfiguration.Vendor {
-    /// `rate:` when configured, else the kind's default (``RosterConfiguration/Rate/default(for:)``).
-    public var effectiveRate: RosterConfiguration.Rate { rate ?? .default(for: kind) }
+    /// The limiter's windows: `rate:` (first) and `rate_windows:` as configured; when neither is,
+    /// the kind's default (``RosterConfiguration/Rate/default(for:)`` and
+    /// ``RosterConfiguration/RateWindow/defaults(for:)``).
+    ///
+    /// - Important: Needs the ranges ``problems(name:)`` checks; ``RateBudget`` and ``GCRA`` trap
+    ///   otherwise (an empty `rate_windows:` with no `rate:`, for one).
+    public var effectiveBudget: RateBudget {
+        let configured = rate != nil || rateWindows != nil
+        let rate = configured ? rate : .default(for: kind)
+        let windows = configured ? rateWindows : RosterConfiguration.RateWindow.defaults(for: kind)
+        return RateBudget(windows: (rate.map { [$0.gcra] } ?? []) + (windows ?? []).map(\.gcra))
+    }
 
     /// `retry:` when configured (missing fields defaulted), else ``RosterConfiguration/Retry/default``.
     public var effectiveRetry: RetryPolicy { (retry ?? .default).policy }
@@ -79,6 +108,17 @@ extension RosterConfiguration.Vendor {
                 problems.append("\(path).rate.requests_per_second: must be between 0.001 and 1000000")
             }
             if rate.burst < 1 { problems.append("\(path).rate.burst: must be at least 1") }
+        }
+        if let windows = rateWindows {
+            if windows.isEmpty && rate == nil {
+                problems.append("\(path).rate_windows: must list at least one window (or leave it out)")
+            }
+            if windows.count + (rate == nil ? 0 : 1) > RateBudget.maximumWindows {
+                problems.append("\(path).rate_windows: at most \(RateBudget.maximumWindows) windows, rate included")
+            }
+            for (index, window) in windows.enumerated() {
+                problems += window.settingRanges(path: "\(path).rate_windows[\(index)]").compactMap(\.problem)
+            }
         }
         if let retry {
             if retry.baseMs < 1 { problems.append("\(path).retry.base_ms: must be at least 1") }

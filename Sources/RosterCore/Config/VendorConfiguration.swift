@@ -19,8 +19,12 @@ extension RosterConfiguration {
         public var organizationID: String?
         public var projectID: String?
         /// Shared rate budget for this credential, across all worker processes; `nil` means the
-        /// kind's default (``effectiveRate``).
+        /// kind's default (``effectiveBudget``).
         public var rate: Rate?
+        /// Windows of the vendor's published limits (`480 per minute`), all of which must admit
+        /// each call, together with ``rate`` when that is given too; `nil` with ``rate`` `nil`
+        /// means the kind's default (``effectiveBudget``).
+        public var rateWindows: [RateWindow]?
         /// Backoff and attempts; `nil` means ``Retry/default`` (``effectiveRetry``).
         public var retry: Retry?
         /// When this vendor's circuit breaker opens; `nil` means ``Breaker/default``
@@ -43,9 +47,11 @@ extension RosterConfiguration {
             retry: Retry? = nil,
             roles: [String: String]? = nil,
             breaker: Breaker? = nil,
-            batch: Batch? = nil
+            batch: Batch? = nil,
+            rateWindows: [RateWindow]? = nil
         ) {
             self.batch = batch
+            self.rateWindows = rateWindows
             self.kind = kind
             self.baseURL = baseURL
             self.apiKeyEnv = apiKeyEnv
@@ -71,6 +77,7 @@ extension RosterConfiguration {
             organizationID = try container.decodeIfPresent(String.self, forKey: .organizationID)
             projectID = try container.decodeIfPresent(String.self, forKey: .projectID)
             rate = try container.decodeIfPresent(Rate.self, forKey: .rate)
+            rateWindows = try container.decodeIfPresent([RateWindow].self, forKey: .rateWindows)
             retry = try container.decodeIfPresent(Retry.self, forKey: .retry)
             breaker = try container.decodeIfPresent(Breaker.self, forKey: .breaker)
             roles = try container.decodeIfPresent([String: String].self, forKey: .roles)
@@ -83,6 +90,7 @@ extension RosterConfiguration {
             case apiKeyEnv = "api_key_env"
             case organizationID = "organization_id"
             case projectID = "project_id"
+            case rateWindows = "rate_windows"
         }
     }
 

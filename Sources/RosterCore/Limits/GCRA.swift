@@ -19,6 +19,25 @@ public struct GCRA: Sendable, Hashable {
         self.burst = burst
     }
 
+    /// A window of the kind vendors publish: at most `limit` calls in any `period` (a sliding
+    /// log, as PostHog's Django REST framework throttles count), with up to `burst` at once.
+    ///
+    /// GCRA admits at most `burst + k` calls in any span shorter than `(k + 1)·T`, so with the
+    /// emission interval `T = period / (limit − burst + 1)`, rounded *up* to the microsecond,
+    /// no `period` ever holds more than `limit`. `burst` trades against the sustained rate, which is
+    /// `(limit − burst + 1) / period` (`burst = limit` would leave one call per `period`).
+    ///
+    /// - Important: Needs `limit ≥ 1`, `1 ≤ burst ≤ limit` and a period of at least a microsecond.
+    public init(limit: Int, per period: Duration, burst: Int) {
+        precondition(limit >= 1 && burst >= 1 && burst <= limit)
+        let (seconds, attoseconds) = period.components
+        let periodMicroseconds = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        precondition(periodMicroseconds >= 1)
+        let slots = Int64(limit - burst + 1)
+        self.emissionInterval = .microseconds((periodMicroseconds + slots - 1) / slots)
+        self.burst = burst
+    }
+
     /// `(b − 1)·T`: how far ahead of the TAT a slot may start.
     public var tolerance: Duration { emissionInterval * (burst - 1) }
 

@@ -22,8 +22,8 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
     /// with the same credential variable against the same URL share one budget; the key itself is
     /// never part of it.
     public let limiterKey: String
-    /// The instance's rate budget (configured or the kind's default).
-    public let rate: GCRA
+    /// The instance's rate budget: its windows (configured or the kind's default).
+    public let budget: RateBudget
     /// When and how often failed steps are retried.
     public let retry: RetryPolicy
     /// When the instance's circuit breaker opens and for how long.
@@ -39,7 +39,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
     ///   - connector: The connector for steps.
     ///   - baseTransport: The ungoverned HTTP transport.
     ///   - limiterKey: The shared limiter row's key (never containing a secret).
-    ///   - rate: The rate budget.
+    ///   - budget: The rate budget's windows.
     ///   - retry: The retry policy.
     ///   - breaker: The breaker settings.
     ///   - apiKeyEnv: The name of the key's environment variable.
@@ -50,7 +50,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
         connector: any VendorConnector,
         baseTransport: any VendorTransport,
         limiterKey: String,
-        rate: GCRA,
+        budget: RateBudget,
         retry: RetryPolicy,
         breaker: RosterConfiguration.Breaker,
         apiKeyEnv: String,
@@ -61,7 +61,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
         self.connector = connector
         self.baseTransport = baseTransport
         self.limiterKey = limiterKey
-        self.rate = rate
+        self.budget = budget
         self.retry = retry
         self.breaker = breaker
         self.apiKeyEnv = apiKeyEnv
@@ -78,7 +78,8 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
 
     public var description: String {
         "\(name) (\(kind.rawValue) at \(baseURL), key from $\(apiKeyEnv), "
-            + "\(rate.emissionInterval) between requests, burst \(rate.burst), \(retry.maxAttempts) attempts, "
+            + budget.windows.map { "\($0.emissionInterval) between requests, burst \($0.burst), " }.joined()
+            + "\(retry.maxAttempts) attempts, "
             + "breaker \(breaker.failureThreshold) failures / \(breaker.openDuration))"
     }
 
@@ -90,7 +91,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
             self,
             children: [
                 "name": name, "kind": kind.rawValue, "baseURL": baseURL, "apiKeyEnv": apiKeyEnv,
-                "limiterKey": limiterKey, "rate": rate, "retry": retry, "breaker": breaker,
+                "limiterKey": limiterKey, "budget": budget, "retry": retry, "breaker": breaker,
             ],
             displayStyle: .struct
         )

@@ -133,7 +133,7 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
             baseTransport: transport,
             limiterKey: VendorInstance.limiterKey(
                 kind: vendor.kind, baseURL: vendor.baseURL, apiKeyEnv: vendor.apiKeyEnv),
-            rate: vendor.effectiveRate.gcra,
+            budget: vendor.effectiveBudget,
             retry: vendor.effectiveRetry,
             breaker: vendor.effectiveBreaker,
             apiKeyEnv: vendor.apiKeyEnv,

@@ -76,7 +76,12 @@ public struct VendorDoctor: Sendable {
 
     /// One vendor instance.
     func check(name: String, vendor: RosterConfiguration.Vendor) async -> DoctorReport.Vendor {
-        let rate = vendor.effectiveRate
+        // The budget's tightest sustained window (PostHog's default has two: 480/min and 4,800/h).
+        let window = vendor.effectiveBudget.windows.max { $0.emissionInterval < $1.emissionInterval }
+        let rate = (
+            requestsPerSecond: window.map { 1 / (Double($0.emissionInterval.components.seconds) + Double($0.emissionInterval.components.attoseconds) / 1e18) } ?? 0,
+            burst: window?.burst ?? 0
+        )
         var report = DoctorReport.Vendor(
             name: name, kind: vendor.kind.rawValue, baseURL: vendor.baseURL, apiKeyEnv: vendor.apiKeyEnv,
             key: .ok, rolesSource: vendor.kind == .confidentAI ? "vendor" : "documented", roles: nil,

@@ -8,8 +8,8 @@ extension GovernedTransport {
         /// The rate limiter budget: one per vendor credential, shared by every instance that uses
         /// it (see ``GovernedTransport/limiterKey(kind:baseURL:credential:)``). Never the secret.
         public var limiterKey: String
-        /// The budget's rate and burst.
-        public var rate: GCRA
+        /// The budget's windows (one ``GCRA`` each), all of which must admit a call.
+        public var budget: RateBudget
         /// The longest wait for a slot that a ``CallPriority/revocation`` call accepts.
         public var revocationHorizon: Duration
         /// The longest wait for a slot that a ``CallPriority/provisioning`` call accepts; beyond
@@ -28,12 +28,34 @@ extension GovernedTransport {
         /// - Parameters:
         ///   - vendor: The vendor instance's name.
         ///   - limiterKey: The credential's budget key.
-        ///   - rate: Its rate and burst.
+        ///   - budget: Its windows.
         ///   - revocationHorizon: Default 60 s.
         ///   - provisioningHorizon: Default 2 s.
         ///   - defaultPause: Default 1 s.
         ///   - maximumPause: Default 10 minutes.
         ///   - honoursRateLimitHeaders: Default `true`.
+        public init(
+            vendor: String,
+            limiterKey: String,
+            budget: RateBudget,
+            revocationHorizon: Duration = .seconds(60),
+            provisioningHorizon: Duration = .seconds(2),
+            defaultPause: Duration = .seconds(1),
+            maximumPause: Duration = .seconds(600),
+            honoursRateLimitHeaders: Bool = true
+        ) {
+            self.vendor = vendor
+            self.limiterKey = limiterKey
+            self.budget = budget
+            self.revocationHorizon = revocationHorizon
+            self.provisioningHorizon = provisioningHorizon
+            self.defaultPause = defaultPause
+            self.maximumPause = maximumPause
+            self.honoursRateLimitHeaders = honoursRateLimitHeaders
+        }
+
+        /// A configuration whose budget has one window, `rate`; the other parameters as in
+        /// ``init(vendor:limiterKey:budget:revocationHorizon:provisioningHorizon:defaultPause:maximumPause:honoursRateLimitHeaders:)``.
         public init(
             vendor: String,
             limiterKey: String,
@@ -44,14 +66,16 @@ extension GovernedTransport {
             maximumPause: Duration = .seconds(600),
             honoursRateLimitHeaders: Bool = true
         ) {
-            self.vendor = vendor
-            self.limiterKey = limiterKey
-            self.rate = rate
-            self.revocationHorizon = revocationHorizon
-            self.provisioningHorizon = provisioningHorizon
-            self.defaultPause = defaultPause
-            self.maximumPause = maximumPause
-            self.honoursRateLimitHeaders = honoursRateLimitHeaders
+            self.init(
+                vendor: vendor,
+                limiterKey: limiterKey,
+                budget: RateBudget(rate),
+                revocationHorizon: revocationHorizon,
+                provisioningHorizon: provisioningHorizon,
+                defaultPause: defaultPause,
+                maximumPause: maximumPause,
+                honoursRateLimitHeaders: honoursRateLimitHeaders
+            )
         }
 
         /// The horizon for calls of `priority`.

@@ -11,7 +11,8 @@ import Synchronization
 /// For one vendor instance, around the base transport's `send`:
 /// 1. **Breaker.** ``CircuitBreakerStore/admit(vendor:)``; when open, throws
 ///    ``VendorError/circuitOpen(vendor:retryAfter:file:line:)`` (retryable, nothing sent).
-/// 2. **Limiter.** ``RateLimiterStore/reserve(key:horizon:)`` with the horizon of the current
+/// 2. **Limiter.** ``RateLimiterStore/reserve(key:horizon:)`` (a slot in every window of the
+///    budget, or none) with the horizon of the current
 ///    task's ``CallPriority``: revocations reserve even a distant slot, provisioning gets
 ///    ``VendorError/rateLimited(vendor:retryAfter:file:line:)`` (retryable, nothing sent) when the
 ///    budget is taken, leaving it to leavers. The half-open probe always reserves.
@@ -202,7 +203,7 @@ public final class GovernedTransport: VendorTransport {
     // MARK: - Helpers
 
     /// Reserves a slot, creating the budget on first use (or when an operator deleted it).
-    private func reserve(horizon: Duration) async throws -> GCRA.Decision {
+    private func reserve(horizon: Duration) async throws -> RateBudget.Decision {
         try await self.ensureBudget()
         do {
             return try await self.limiter.reserve(key: self.configuration.limiterKey, horizon: horizon)
@@ -218,7 +219,7 @@ public final class GovernedTransport: VendorTransport {
         try await self.limiter.ensure(
             key: self.configuration.limiterKey,
             vendor: self.configuration.vendor,
-            rate: self.configuration.rate
+            budget: self.configuration.budget
         )
         self.budgetEnsured.store(true, ordering: .releasing)
     }

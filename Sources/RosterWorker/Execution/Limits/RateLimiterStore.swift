@@ -1,28 +1,31 @@
 import RosterCore
 import RosterPostgres
 
-/// The shared rate limiters: one GCRA budget per vendor credential in `rate_limits`, used by every
-/// worker process (DESIGN.md, "Respect vendors").
+/// The shared rate limiters: one budget per vendor credential in `rate_limits`, used by every
+/// worker process (DESIGN.md, "Respect vendors"). A budget has one GCRA row per window
+/// (``RateBudget``): the first window's row is keyed by the budget's key, the others by
+/// `key#2`, `key#3`, … (``windowKeys(_:count:)``), so the table needs no other column.
 ///
-/// Each call is one statement that runs the arithmetic of ``GCRA`` (its specification) on the
-/// row, using the database's clock so that every process agrees on "now":
+/// Each call is one statement that runs the arithmetic of ``RateBudget`` (its specification) on
+/// the rows, using the database's clock so that every process agrees on "now":
 ///
 /// ```swift
 /// let limits = RateLimiterStore(pool: pool)
-/// try await limits.ensure(key: key, vendor: "openai", rate: GCRA(requestsPerSecond: 5, burst: 10))
+/// try await limits.ensure(key: key, vendor: "posthog", budget: vendor.effectiveBudget)
 /// switch try await limits.reserve(key: key, horizon: .seconds(2)) {
 /// case .reserved(let wait, _): try await Task.sleep(for: wait)   // then call the vendor
 /// case .busy(let retryAfter): …                                  // nothing was taken
 /// }
 /// ```
 ///
-/// - A reservation locks the row (`SELECT … FOR UPDATE` inside the statement) before it reads the
-///   clock, so concurrent reservers are serialised in clock order and none decides on a stale
-///   "now".
-/// - ``pause(key:for:throttled:)`` (a 429) moves the budget so that no process gets a slot
+/// - A reservation locks the budget's rows in key order (`SELECT … ORDER BY key FOR UPDATE`
+///   inside the statement) before it reads the clock, so concurrent reservers are serialised in
+///   clock order, none decides on a stale "now", and none deadlocks another. It takes a slot in
+///   every window or, when any window's slot is beyond the horizon, in none.
+/// - ``pause(key:for:throttled:)`` (a 429) moves every window so that no process gets a slot
 ///   before `now + pause`, and records `paused_until` for operators.
-/// - Keys name a credential, never hold it: `openai:https://api.openai.com/v1:OPENAI_ADMIN_KEY`
-///   (see ``GovernedTransport/limiterKey(kind:baseURL:credential:)``).
+/// - Keys name a credential, never hold it: `openai https://api.openai.com/v1 OPENAI_ADMIN_KEY`
+///   (see ``VendorInstance/limiterKey(kind:baseURL:apiKeyEnv:)``).
 public struct RateLimiterStore: Sendable {
     /// Where the budgets live.
     public let pool: PostgresPool
@@ -32,23 +35,44 @@ public struct RateLimiterStore: Sendable {
         self.pool = pool
     }
 
+    /// The most windows a budget may have (``RateBudget/maximumWindows``).
+    static let maximumWindows = RateBudget.maximumWindows
+
+    /// The row keys of a budget's windows: `key`, `key#2`, … `key#<count>`.
+    public static func windowKeys(_ key: String, count: Int) -> [String] {
+        (0..<count).map { $0 == 0 ? key : "\(key)#\($0 + 1)" }
+    }
+
+    /// The window a row key belongs to (0 for `key`, 1 for `key#2`, …).
+    static func windowIndex(of rowKey: String, in key: String) -> Int {
+        rowKey == key ? 0 : (Int(rowKey.dropFirst(key.count + 1)) ?? 1) - 1
+    }
+
     // MARK: - Budgets
 
-    /// Creates the budget `key`, or updates its vendor, interval and burst when they changed.
-    /// An existing budget keeps its TAT and pause, so restarting workers never grants a fresh burst.
+    /// Creates the budget `key` with one row per window, or updates their vendor, interval and
+    /// burst when they changed, and deletes the rows of windows no longer configured. Existing
+    /// windows keep their TAT and pause, so restarting workers never grants a fresh burst.
     ///
     /// - Parameters:
     ///   - key: The budget's name (one per vendor credential).
     ///   - vendor: The vendor instance it belongs to, for status output.
-    ///   - rate: The rate and burst.
+    ///   - budget: The windows (at most ``maximumWindows``).
     /// - Throws: ``PostgresError``.
-    public func ensure(key: String, vendor: String, rate: GCRA) async throws {
-        let interval = rate.emissionInterval.wholeMicroseconds
+    public func ensure(key: String, vendor: String, budget: RateBudget) async throws {
+        let keys = Self.windowKeys(key, count: budget.windows.count)
+        let candidates = Self.windowKeys(key, count: Self.maximumWindows)
+        let intervals = budget.windows.map(\.emissionInterval.wholeMicroseconds)
+        let bursts = budget.windows.map { Int32(clamping: $0.burst) }
         try await self.pool.execute(
             """
+            WITH removed AS (
+                DELETE FROM rate_limits WHERE key = ANY(\(candidates)::text[]) AND key <> ALL(\(keys)::text[])
+            )
             INSERT INTO rate_limits AS r (key, vendor, tat, emission_interval, burst, updated_at)
-            VALUES (\(key), \(vendor), clock_timestamp(), \(interval) * interval '1 microsecond', \(rate.burst),
-                    clock_timestamp())
+            SELECT w.key, \(vendor), clock_timestamp(), w.interval_us * interval '1 microsecond', w.burst, clock_timestamp()
+            FROM unnest(\(keys)::text[], \(intervals)::int8[], \(bursts)::int4[]) AS w(key, interval_us, burst)
+            ORDER BY w.key
             ON CONFLICT (key) DO UPDATE
             SET vendor = excluded.vendor, emission_interval = excluded.emission_interval, burst = excluded.burst,
                 updated_at = excluded.updated_at
@@ -58,145 +82,98 @@ public struct RateLimiterStore: Sendable {
         )
     }
 
+    /// ``ensure(key:vendor:budget:)`` for a budget of one window.
+    public func ensure(key: String, vendor: String, rate: GCRA) async throws {
+        try await self.ensure(key: key, vendor: vendor, budget: RateBudget(rate))
+    }
+
     // MARK: - Reservations
 
-    /// Takes the next slot of budget `key` if it starts within `horizon`
-    /// (``GCRA/decide(tat:now:horizon:)``, honouring `paused_until`).
+    /// Takes the next slot of budget `key` in all its windows if it starts within `horizon`
+    /// (``RateBudget/decide(tats:now:horizon:)``, honouring `paused_until`).
     ///
     /// - Parameters:
-    ///   - key: The budget (created by ``ensure(key:vendor:rate:)``).
+    ///   - key: The budget (created by ``ensure(key:vendor:budget:)``).
     ///   - horizon: The longest wait this caller accepts.
-    /// - Returns: ``GCRA/Decision/reserved(wait:newTAT:)``: sleep `wait`, then call (the slot is
-    ///   taken); or ``GCRA/Decision/busy(retryAfter:)``: nothing was taken.
+    /// - Returns: ``RateBudget/Decision/reserved(wait:newTATs:)``: sleep `wait`, then call (the
+    ///   slot is taken in every window); or ``RateBudget/Decision/busy(retryAfter:)``: nothing
+    ///   was taken.
     /// - Throws: ``UnknownRateLimitError`` when there is no such budget, or ``PostgresError``.
-    public func reserve(key: String, horizon: Duration) async throws -> GCRA.Decision {
+    public func reserve(key: String, horizon: Duration) async throws -> RateBudget.Decision {
         try await self.reserveObserved(key: key, horizon: horizon).decision
     }
 
-    /// A reservation with the inputs the database decided on, so tests can replay it on ``GCRA``.
+    /// A reservation with the inputs the database decided on, so tests can replay it on
+    /// ``RateBudget``.
     struct Observation: Sendable, Hashable {
-        /// The database clock when the row was locked.
+        /// The database clock (or the injected time) when the rows were locked.
         var now: Timestamp
-        /// The TAT before the decision.
-        var previousTAT: Timestamp
+        /// Each window's TAT before the decision, in window order.
+        var previousTATs: [Timestamp]
         /// The decision.
-        var decision: GCRA.Decision
+        var decision: RateBudget.Decision
+
+        /// The first window's TAT before the decision.
+        var previousTAT: Timestamp { previousTATs[0] }
 
         /// When the reserved slot starts, on the database clock.
-        var slot: Timestamp? {
-            guard case .reserved(let wait, _) = decision else { return nil }
-            return now.adding(wait)
-        }
+        var slot: Timestamp? { decision.wait.map { now.adding($0) } }
     }
 
     /// ``reserve(key:horizon:)`` returning the database's inputs too.
-    func reserveObserved(key: String, horizon: Duration) async throws -> Observation {
+    ///
+    /// - Parameter now: The time to decide at instead of the database clock (tests only; keep
+    ///   it non-decreasing).
+    func reserveObserved(key: String, horizon: Duration, at now: Timestamp? = nil) async throws -> Observation {
         let horizonMicroseconds = max(0, horizon.wholeMicroseconds)
-        // `locked` waits for the row lock; only then does `clocked` read the clock (both are
-        // materialised, so each runs once and in that order). The UPDATE writes what was decided
-        // from the locked row, which no one else can change before this statement ends.
+        let keys = Self.windowKeys(key, count: Self.maximumWindows)
+        // `locked` waits for the row locks, taken in key order; only then does `clock` read the
+        // clock, once for all windows (an aggregate over `locked`, so after it). The slot is the
+        // latest of the windows' earliest slots, and every window records the call at that
+        // slot, or none does. `complete` is false without the first window's row (an operator
+        // deleted the budget): then nothing is written and the caller hears of an unknown budget.
         let result = try await self.pool.query(
             """
             WITH locked AS MATERIALIZED (
                 SELECT key, tat, paused_until, emission_interval, emission_interval * (burst - 1) AS tolerance
-                FROM rate_limits WHERE key = \(key) FOR UPDATE
-            ), clocked AS MATERIALIZED (
-                SELECT locked.*, clock_timestamp() AS now FROM locked
+                FROM rate_limits WHERE key = ANY(\(keys)::text[]) ORDER BY key FOR UPDATE
+            ), clock AS MATERIALIZED (
+                SELECT COALESCE(timestamptz 'epoch' + \(now?.microsecondsSince1970) * interval '1 microsecond',
+                                clock_timestamp()) AS now,
+                       bool_or(key = \(key)) AS complete
+                FROM locked
             ), based AS (
-                SELECT c.*, GREATEST(c.tat, c.now, c.paused_until + c.tolerance) AS base FROM clocked c
+                SELECT l.*, c.now, GREATEST(l.tat, c.now, l.paused_until + l.tolerance) AS base
+                FROM locked l CROSS JOIN clock c WHERE c.complete
             ), decided AS (
-                SELECT b.*, GREATEST(b.now, b.base - b.tolerance) - b.now AS wait FROM based b
+                SELECT b.*, max(GREATEST(b.now, b.base - b.tolerance)) OVER () - b.now AS wait FROM based b
             )
             UPDATE rate_limits AS r
             SET tat = CASE WHEN d.wait <= \(horizonMicroseconds) * interval '1 microsecond'
-                           THEN d.base + d.emission_interval ELSE d.tat END,
+                           THEN GREATEST(d.base, d.now + d.wait) + d.emission_interval ELSE d.tat END,
                 updated_at = d.now
             FROM decided d
             WHERE r.key = d.key
-            RETURNING d.wait <= \(horizonMicroseconds) * interval '1 microsecond',
+            RETURNING r.key, d.wait <= \(horizonMicroseconds) * interval '1 microsecond',
                 \(unescaped: microsecondsSQL("d.now")), \(unescaped: microsecondsSQL("d.tat")),
                 \(unescaped: microsecondsSQL("r.tat")), \(unescaped: microsecondsSQL("d.wait"))
             """
         )
-        guard let row = result.first else { throw UnknownRateLimitError(key: key) }
-        let (reserved, now, previous, tat, wait) = try row.decode((Bool, Int64, Int64, Int64, Int64).self)
-        let decision: GCRA.Decision =
-            reserved
-            ? .reserved(wait: .microseconds(wait), newTAT: Timestamp(microsecondsSince1970: tat))
-            : .busy(retryAfter: .microseconds(wait - horizonMicroseconds))
+        var rows: [(window: Int, reserved: Bool, now: Int64, previous: Int64, tat: Int64, wait: Int64)] = []
+        for row in result {
+            let (rowKey, reserved, now, previous, tat, wait) = try row.decode((String, Bool, Int64, Int64, Int64, Int64).self)
+            rows.append((Self.windowIndex(of: rowKey, in: key), reserved, now, previous, tat, wait))
+        }
+        rows.sort { $0.window < $1.window }
+        guard let first = rows.first else { throw UnknownRateLimitError(key: key) }
+        let decision: RateBudget.Decision =
+            first.reserved
+            ? .reserved(wait: .microseconds(first.wait), newTATs: rows.map { Timestamp(microsecondsSince1970: $0.tat) })
+            : .busy(retryAfter: .microseconds(first.wait - horizonMicroseconds))
         return Observation(
-            now: Timestamp(microsecondsSince1970: now),
-            previousTAT: Timestamp(microsecondsSince1970: previous),
+            now: Timestamp(microsecondsSince1970: first.now),
+            previousTATs: rows.map { Timestamp(microsecondsSince1970: $0.previous) },
             decision: decision
-        )
-    }
-
-    // MARK: - Pauses
-
-    /// What a pause did, on the database clock.
-    struct PauseObservation: Sendable, Hashable {
-        var now: Timestamp
-        var tat: Timestamp
-        var pausedUntil: Timestamp
-    }
-
-    /// Stops every process from calling before `now + pause` (``GCRA/paused(tat:now:pause:)``),
-    /// for a 429 or a `Retry-After`. Pauses only ever extend: a shorter one than the current is
-    /// absorbed.
-    ///
-    /// - Parameters:
-    ///   - key: The budget.
-    ///   - pause: How long the vendor asked for.
-    ///   - throttled: Whether this was a refusal (a 429) to count in `throttled_total`; `false`
-    ///     for a pause the vendor's rate-limit headers announced before refusing anything.
-    /// How long the budget stays paused by a 429, by the database clock; `nil` when it is not paused.
-    public func remainingPause(key: String) async throws -> Duration? {
-        let rows = try await pool.query(
-            """
-            SELECT (extract(epoch FROM paused_until - clock_timestamp()) * 1000000)::int8
-            FROM rate_limits WHERE key = \(key) AND paused_until > clock_timestamp()
-            """
-        ).rows
-        guard let micros = try rows.first?.decode(Int64.self, at: 0), micros > 0 else { return nil }
-        return .microseconds(micros)
-    }
-
-    /// - Returns: When calls may start again (`paused_until`).
-    /// - Throws: ``UnknownRateLimitError`` when there is no such budget, or ``PostgresError``.
-    @discardableResult
-    public func pause(key: String, for pause: Duration, throttled: Bool = true) async throws -> Timestamp {
-        try await self.pauseObserved(key: key, for: pause, throttled: throttled).pausedUntil
-    }
-
-    /// ``pause(key:for:throttled:)`` returning the database's inputs too.
-    func pauseObserved(key: String, for pause: Duration, throttled: Bool = true) async throws -> PauseObservation {
-        let pauseMicroseconds = max(0, pause.wholeMicroseconds)
-        let result = try await self.pool.query(
-            """
-            WITH locked AS MATERIALIZED (
-                SELECT key, tat, paused_until, emission_interval * (burst - 1) AS tolerance
-                FROM rate_limits WHERE key = \(key) FOR UPDATE
-            ), clocked AS MATERIALIZED (
-                SELECT locked.*, clock_timestamp() AS now, \(pauseMicroseconds) * interval '1 microsecond' AS pause
-                FROM locked
-            )
-            UPDATE rate_limits AS r
-            SET tat = GREATEST(c.tat, c.now + c.pause + c.tolerance),
-                paused_until = GREATEST(c.paused_until, c.now + c.pause),
-                throttled_total = r.throttled_total + \(throttled ? 1 : 0),
-                updated_at = c.now
-            FROM clocked c
-            WHERE r.key = c.key
-            RETURNING \(unescaped: microsecondsSQL("c.now")), \(unescaped: microsecondsSQL("r.tat")),
-                \(unescaped: microsecondsSQL("r.paused_until"))
-            """
-        )
-        guard let row = result.first else { throw UnknownRateLimitError(key: key) }
-        let (now, tat, pausedUntil) = try row.decode((Int64, Int64, Int64).self)
-        return PauseObservation(
-            now: Timestamp(microsecondsSince1970: now),
-            tat: Timestamp(microsecondsSince1970: tat),
-            pausedUntil: Timestamp(microsecondsSince1970: pausedUntil)
         )
     }
 }

@@ -1,4 +1,4 @@
-/// A rate limiter budget that does not exist: ``RateLimiterStore/ensure(key:vendor:rate:)`` was
+/// A rate limiter budget that does not exist: ``RateLimiterStore/ensure(key:vendor:budget:)`` was
 /// never called for it (or an operator deleted it).
 public struct UnknownRateLimitError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The budget's key (names a credential, never holds it).
