@@ -46,6 +46,7 @@ public struct Worker: Sendable {
             size: configuration.database.poolSize, acquireTimeout: .seconds(30), logger: logger
         )
         try await RosterSchema.migrate(pool, logger: logger)
+        let health = LoopHealth()
 
         var consumerConfiguration = KafkaConsumerConfiguration(
             bootstrapServers: configuration.kafka.brokers, groupID: configuration.kafka.group, topics: [configuration.kafka.topic]
@@ -66,7 +67,7 @@ public struct Worker: Sendable {
             decoder: HREventDecoder(maximumSize: configuration.ingest.maxMessageBytes, knownVendors: Set(configuration.vendors.keys)),
             dlqProducer: dlqProducer,
             options: .init(batchSize: configuration.ingest.batchSize, batchWait: .milliseconds(configuration.ingest.batchWaitMs), dlqTopic: configuration.kafka.dlqTopic),
-            failpoints: Failpoints(), logger: logger
+            failpoints: Failpoints(), health: health, logger: logger
         )
         var observerConfiguration = consumerConfiguration
         observerConfiguration.clientID = "roster-\(id)-observer"
@@ -75,7 +76,7 @@ public struct Worker: Sendable {
         let shutdown = ShutdownSignal()
         let ops = try OpsHTTPService(
             listen: configuration.http.listen, registry: registry,
-            readiness: ReadinessCheck(pool: pool, kafka: observer, topic: configuration.kafka.topic),
+            readiness: ReadinessCheck(pool: pool, kafka: observer, topic: configuration.kafka.topic, health: health),
             logger: logger, address: opsAddress, shutdown: shutdown
         )
         let refresher = MetricsRefresher(
@@ -92,7 +93,7 @@ public struct Worker: Sendable {
             let client = HTTPVendorTransport.makeHTTPClient()
             httpClient = client
             do {
-                let (executor, governed) = try makeExecutor(configuration: configuration, pool: pool, workerID: id, httpClient: client, logger: logger)
+                let (executor, governed) = try makeExecutor(configuration: configuration, pool: pool, workerID: id, httpClient: client, health: health, logger: logger)
                 services.append(executor)
                 // The start-up check spends the vendors' shared budget like any other call.
                 doctor = VendorDoctor(
@@ -117,7 +118,9 @@ public struct Worker: Sendable {
     /// The executor with one governed transport per vendor instance: every call passes the
     /// vendor's shared circuit breaker and GCRA budget in Postgres.
     /// - Returns: The executor, and each vendor's governed transport (for the start-up check).
-    static func makeExecutor(configuration: RosterConfiguration, pool: PostgresPool, workerID: String, httpClient: HTTPClient, logger: Logger) throws -> (ExecutorService, [String: any VendorTransport]) {
+    static func makeExecutor(
+        configuration: RosterConfiguration, pool: PostgresPool, workerID: String, httpClient: HTTPClient, health: LoopHealth? = nil, logger: Logger
+    ) throws -> (ExecutorService, [String: any VendorTransport]) {
         let registry = try VendorRegistry(configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
         var policies: [String: CircuitBreakerStore.Policy] = [:]
         for name in registry.names {
@@ -140,9 +143,9 @@ public struct Worker: Sendable {
         let executor = configuration.executor
         let executorService = ExecutorService(
             pool: pool, listenerConfiguration: try PostgresConfiguration(url: configuration.database.url), workerID: workerID,
-            planner: { event in try planner.plan(for: event) }, vendors: vendors,
+            planner: { event, otherAddresses in try planner.plan(for: event, otherAddresses: otherAddresses) }, vendors: vendors,
             options: .init(concurrency: executor.concurrency, lease: .seconds(executor.leaseSeconds), pollInterval: .milliseconds(executor.pollMs)),
-            failpoints: Failpoints(), logger: logger
+            failpoints: Failpoints(), health: health, logger: logger
         )
         return (executorService, vendors.mapValues { $0.transport })
     }

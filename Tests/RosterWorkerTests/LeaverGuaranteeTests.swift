@@ -241,4 +241,33 @@ struct LeaverGuaranteeTests {
             await f.stop()
         }
     }
+
+    /// Hole 14: offboarding looked people up by the offboarding event's address only; someone
+    /// whose address changed since they were provisioned kept the old account.
+    @Test func anOffboardingRemovesTheAccountsOfEveryRecordedAddress() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let f = try await VendorFixture(databaseURL: url)
+            f.openai.addProject(name: "addr-ai")
+            let old = "ada.old@example.com", new = "ada.new@example.com"
+            let oldUser = f.openai.addUser(email: old)
+            f.posthog.addMember(email: old)
+            try await f.ingest.produce([
+                ("AD", TestEvents.event(id: "ad-on", employee: "AD", email: old, access: [("openai", "addr-ai", "member")])),
+            ])
+            try await f.run(until: 1)
+            let newUser = f.openai.addUser(email: new)
+            try await f.ingest.produce([
+                ("AD", TestEvents.event(id: "ad-off", type: "hr.employee.offboarding", employee: "AD", email: new, access: nil)),
+            ])
+            try await f.run(until: 2)
+            #expect(try await f.statuses() == ["succeeded": 2])
+            #expect(!f.openai.users.contains { $0.id == oldUser.id }, "the account under the old address is gone")
+            #expect(!f.openai.users.contains { $0.id == newUser.id }, "and the one under the event's address")
+            #expect(f.posthog.member(email: old) == nil)
+            let params = try await f.strings("SELECT params::text FROM job_steps s JOIN jobs j ON j.id = s.job_id WHERE j.event_id = 'ad-off'")
+            #expect(params.contains { $0.replacingOccurrences(of: " ", with: "").contains("\"address\":0") }, "steps for the earlier address, by index")
+            #expect(!params.contains { $0.contains("@") }, "plans hold no addresses")
+            await f.stop()
+        }
+    }
 }

@@ -67,6 +67,22 @@ public struct JobPlanner: Sendable {
         }
     }
 
+    /// An offboarding's plan when Roster recorded `otherAddresses` more addresses for the employee
+    /// than the event's own: the same steps again for each of them (`address` 0, 1, …), after the
+    /// event's own, so that someone whose address changed since they were provisioned loses the
+    /// old account too. Each vendor's chain keeps its phase order per address.
+    public func plan(for event: HREvent, otherAddresses: Int) throws -> [VendorStep] {
+        let base = try plan(for: event)
+        guard event.kind == .offboarding, otherAddresses > 0 else { return base }
+        return base + (0..<otherAddresses).flatMap { index in
+            base.map { step in
+                var step = step
+                step.address = index
+                return step
+            }
+        }
+    }
+
     /// The access `event` asks for (its explicit `access`, else the policy's grants), with roles
     /// in each vendor's vocabulary, one grant per (vendor, project), sorted.
     ///

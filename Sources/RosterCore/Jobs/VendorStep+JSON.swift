@@ -13,6 +13,7 @@ extension VendorStep {
                 .object(["vendor": .string(grant.vendor), "project": .string(grant.project), "role": .string(grant.role)])
             })
         }
+        if let address { object["address"] = .number(String(address)) }
         return .object(object)
     }
 }

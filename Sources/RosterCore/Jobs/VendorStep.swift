@@ -35,13 +35,18 @@ public struct VendorStep: Sendable, Hashable, Codable {
     public var role: String?
     /// For `reconcile`: every grant the employee should have in this vendor (roles mapped).
     public var grants: [AccessGrant]?
+    /// Offboarding: which of the employee's *other* recorded addresses this step acts for (the
+    /// index into them, oldest first), when not the event's own. An index, never the address:
+    /// plans are shown to operators and hold no personal data.
+    public var address: Int?
 
-    public init(vendor: String, action: Action, project: String? = nil, role: String? = nil, grants: [AccessGrant]? = nil) {
+    public init(vendor: String, action: Action, project: String? = nil, role: String? = nil, grants: [AccessGrant]? = nil, address: Int? = nil) {
         self.vendor = vendor
         self.action = action
         self.project = project
         self.role = role
         self.grants = grants
+        self.address = address
     }
 
     /// The step's name in job JSON and the CLI, e.g. `ensure_access`.

@@ -30,13 +30,15 @@ public struct ExecutorService: Service {
     let listenerConfiguration: PostgresConfiguration
     let options: Options
     let failpoints: Failpoints
+    let health: LoopHealth?
     let logger: Logger
 
     public init(
         pool: PostgresPool, listenerConfiguration: PostgresConfiguration, workerID: String,
-        planner: @escaping @Sendable (HREvent) throws -> [VendorStep], vendors: [String: VendorRuntime],
-        options: Options, failpoints: Failpoints, logger: Logger
+        planner: @escaping @Sendable (HREvent, Int) throws -> [VendorStep], vendors: [String: VendorRuntime],
+        options: Options, failpoints: Failpoints, health: LoopHealth? = nil, logger: Logger
     ) {
+        self.health = health
         self.store = JobStore(pool: pool, workerID: workerID, lease: options.lease)
         self.runner = JobRunner(store: store, planner: planner, vendors: vendors, failpoints: failpoints, logger: logger)
         self.listenerConfiguration = listenerConfiguration
@@ -51,6 +53,7 @@ public struct ExecutorService: Service {
         let listener = try? await PostgresListener.listen(channels: [RosterSchema.jobsChannel], configuration: listenerConfiguration, logger: logger)
         if listener == nil { logger.warning("LISTEN unavailable; polling only") }
         logger.info("executor started", metadata: ["concurrency": "\(options.concurrency)"])
+        health?.executorStarted()
 
         await withTaskGroup(of: Void.self) { group in
             // Wake-ups from NOTIFY.
@@ -85,7 +88,9 @@ public struct ExecutorService: Service {
                 if free > 0 {
                     do {
                         claimed = try await store.claim(limit: free)
+                        health?.claimSucceeded()
                     } catch {
+                        health?.claimFailed("\(error)")
                         logger.warning("claiming jobs failed", metadata: ["error": "\(error)"])
                     }
                 }

@@ -14,7 +14,8 @@ import ServiceLifecycle
 /// taken over) lets go at once, with no further vendor call and no further write.
 struct JobRunner: Sendable {
     let store: JobStore
-    let planner: @Sendable (HREvent) throws -> [VendorStep]
+    /// The plan of an event, given how many other addresses Roster recorded for the employee.
+    let planner: @Sendable (HREvent, Int) throws -> [VendorStep]
     let vendors: [String: VendorRuntime]
     let failpoints: Failpoints
     let logger: Logger
@@ -52,8 +53,11 @@ struct JobRunner: Sendable {
                 steps = try await store.steps(of: job)
             } else {
                 let plan: [VendorStep]
+                // A leaver loses every account Roster ever recorded an address for, not only the
+                // event's own (someone whose address changed since they were provisioned).
+                let others = job.kind == .offboarding ? try await store.otherAddresses(of: job, besides: event.employee.email).count : 0
                 do {
-                    plan = try planner(event)
+                    plan = try planner(event, others)
                 } catch {
                     throw ExecutionError.planning("cannot plan the job: \(error)")
                 }
@@ -71,6 +75,7 @@ struct JobRunner: Sendable {
             let unfinished = steps.filter { $0.status != .succeeded && $0.status != .skipped }
             if unfinished.isEmpty { try await store.succeed(job) }
             var chains = VendorChains(plan: steps.map(\.step.vendor))
+            var otherAddresses: [String]?
             for step in unfinished where step.status == .failed {
                 chains.stop(step.step.vendor, .failed(reason: step.lastError ?? "\(step.step.name) failed in an earlier run"))
             }
@@ -94,7 +99,15 @@ struct JobRunner: Sendable {
                     return .released
                 }
                 let finishesJob = index == unfinished.count - 1 && chains.isClear
-                switch try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: event, watch: watch) {
+                var subject = event
+                if let index = step.step.address {
+                    if otherAddresses == nil { otherAddresses = try await store.otherAddresses(of: job, besides: event.employee.email) }
+                    guard let address = otherAddresses?[safe: index] else {
+                        throw ExecutionError.planning("the plan names recorded address #\(index + 1) of the employee, which Roster no longer holds")
+                    }
+                    subject.employee.email = address
+                }
+                switch try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: subject, watch: watch) {
                 case .succeeded: continue
                 case .released: return .released
                 case .stopped(let stop): chains.stop(step.step.vendor, stop)
@@ -300,6 +313,10 @@ struct JobRunner: Sendable {
             return .stopped(.failed(reason: reason))
         }
     }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
 
 extension Task where Success == Never, Failure == Never {

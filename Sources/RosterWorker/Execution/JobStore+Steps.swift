@@ -23,6 +23,21 @@ extension JobStore {
         }
     }
 
+    /// The addresses Roster recorded for the job's employee besides `email` (lower-cased, oldest
+    /// first): an offboarding acts for every one of them (``VendorStep/address`` indexes this list).
+    func otherAddresses(of job: ClaimedJob, besides email: String) async throws -> [String] {
+        try await pool.query(
+            """
+            SELECT address FROM (
+                SELECT lower(payload->'data'->'employee'->>'email') AS address, min(received_at) AS first
+                FROM events WHERE employee_id = \(job.employeeID) GROUP BY 1
+            ) recorded
+            WHERE address IS NOT NULL AND address <> lower(\(email))
+            ORDER BY first, address
+            """
+        ).rows.map { try $0.decode(String.self, at: 0) }
+    }
+
     /// Persists the plan before the first vendor call, with its first step started as attempt 1;
     /// `false` if the job is no longer this worker's (cancelled, or its lease lost). Batched with
     /// the other jobs' plans (``JobWrites``).

@@ -35,9 +35,14 @@ public struct IngestService: Service {
     let dlqProducer: KafkaProducer?
     let options: Options
     let failpoints: Failpoints
+    let health: LoopHealth?
     let logger: Logger
 
-    public init(consumer: KafkaConsumer, pool: PostgresPool, decoder: HREventDecoder, dlqProducer: KafkaProducer?, options: Options, failpoints: Failpoints = .disabled, logger: Logger) {
+    public init(
+        consumer: KafkaConsumer, pool: PostgresPool, decoder: HREventDecoder, dlqProducer: KafkaProducer?, options: Options,
+        failpoints: Failpoints = .disabled, health: LoopHealth? = nil, logger: Logger
+    ) {
+        self.health = health
         self.consumer = consumer
         self.store = IngestStore(pool: pool, failpoints: failpoints)
         self.decoder = decoder
@@ -53,7 +58,9 @@ public struct IngestService: Service {
             let messages: [KafkaMessage]
             do {
                 messages = try await consumer.poll(maxMessages: options.batchSize, timeout: options.batchWait)
+                health?.pollSucceeded()
             } catch {
+                health?.pollFailed("\(error)", fatal: (error as? KafkaError)?.isFatal ?? false)
                 logger.warning("kafka poll failed", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(200))
                 continue

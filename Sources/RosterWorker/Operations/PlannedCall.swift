@@ -29,6 +29,7 @@ public struct PlannedCall: Sendable, Hashable {
         case .removeProjectMemberships: text = "remove the employee from every project"
         case .removeOrganizationMembership: text = "remove the employee from the organisation"
         }
+        if let address = step.address { text += " (for the employee's earlier recorded address #\(address + 1))" }
         if !known.isEmpty { text += " (known: " + known.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")" }
         return "\(step.vendor) \(step.name): \(text)"
     }

@@ -4,7 +4,9 @@ import RosterKafka
 import RosterPostgres
 
 /// What `/readyz` checks: Postgres answers, the schema has every migration this build knows,
-/// and Kafka answers a metadata request for the topic. Each check has its own deadline, so the
+/// Kafka answers a metadata request for the topic, and the worker's own loops are healthy
+/// (``LoopHealth``: the ingest loop polled successfully lately and met no fatal Kafka error; the
+/// executor's claims are not failing). Each check has its own deadline, so the
 /// probe answers within about ``timeout`` whatever hangs.
 public struct ReadinessCheck: Sendable {
     /// The outcome: ready, or the failed checks with a reason a person can read.
@@ -27,6 +29,8 @@ public struct ReadinessCheck: Sendable {
     let kafka: KafkaConsumer?
     let topic: String
     let timeout: Duration
+    let health: LoopHealth?
+    let ingestRuns: Bool
 
     /// - Parameters:
     ///   - pool: The worker's pool.
@@ -34,7 +38,14 @@ public struct ReadinessCheck: Sendable {
     ///   - kafka: A group observer (``KafkaConsumer/observer(configuration:logger:)``); `nil` skips the check.
     ///   - topic: The topic whose metadata proves Kafka answers.
     ///   - timeout: The deadline of each check.
-    public init(pool: PostgresPool, expectedVersion: Int = RosterSchema.migrations.last?.version ?? 0, kafka: KafkaConsumer?, topic: String, timeout: Duration = .seconds(3)) {
+    ///   - health: The worker's loops; `nil` skips those checks.
+    ///   - ingestRuns: Whether this worker runs the ingest loop (its health is checked only then).
+    public init(
+        pool: PostgresPool, expectedVersion: Int = RosterSchema.migrations.last?.version ?? 0, kafka: KafkaConsumer?, topic: String,
+        timeout: Duration = .seconds(3), health: LoopHealth? = nil, ingestRuns: Bool = true
+    ) {
+        self.health = health
+        self.ingestRuns = ingestRuns
         self.pool = pool
         self.expectedVersion = expectedVersion
         self.kafka = kafka
@@ -48,6 +59,10 @@ public struct ReadinessCheck: Sendable {
         async let kafka = self.kafkaCheck()
         var checks = await postgres
         if let kafka = await kafka { checks["kafka"] = kafka }
+        if let verdict = health?.verdict(ingestRuns: ingestRuns) {
+            if let ingest = verdict.ingest { checks["ingest"] = ingest }
+            if let executor = verdict.executor { checks["executor"] = executor }
+        }
         return Report(checks: checks)
     }
 
