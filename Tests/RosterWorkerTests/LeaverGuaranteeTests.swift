@@ -270,4 +270,39 @@ struct LeaverGuaranteeTests {
             await f.stop()
         }
     }
+
+    /// Hole 8: configuration skew. A job naming a vendor that the executing worker's configuration
+    /// lacks (a rolling deploy) was made dead; now it is released for a worker that has the
+    /// vendor, with no attempt spent, and `roster status` shows it waiting.
+    @Test func aJobNamingAVendorThisWorkerLacksWaitsForOneThatHasIt() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let both = """
+                vendors:
+                  openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: ROSTER_TEST_OPENAI_KEY}
+                  posthog: {kind: posthog, base_url: "http://127.0.0.1:9", organization_id: "org", api_key_env: ROSTER_TEST_POSTHOG_KEY}
+                """
+            let openaiOnly = """
+                vendors:
+                  openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: ROSTER_TEST_OPENAI_KEY}
+                """
+            let f = try IngestFixture(databaseURL: url, partitions: 1, vendors: both)
+            try await f.produce([("K1", TestEvents.event(id: "k1-on", employee: "K1", access: [("posthog", "analytics", "member")]))])
+            let ingest = try f.startWorker()
+            try await f.waitForCounts(events: 1)
+            let older = try TestConfiguration.write(
+                brokers: f.cluster.bootstrapServers, databaseURL: url, topic: f.topic, group: f.group + "-older",
+                vendors: openaiOnly, executorEnabled: true
+            )
+            let executor = try RosterProcess(["worker"], environment: ["ROSTER_CONFIG": older.path, "ROSTER_TEST_OPENAI_KEY": "sk-test"], name: "older")
+            try await f.waitUntil("the job released for a configured worker") {
+                try await f.count("SELECT count(*) FROM jobs WHERE status = 'retrying' AND last_error LIKE 'waiting for a worker configured with vendor%'") == 1
+            }
+            #expect(try await f.count("SELECT count(*) FROM jobs WHERE status = 'dead'") == 0)
+            #expect(try await f.count("SELECT coalesce(sum(attempts), 0) FROM job_steps") == 0, "no step attempt spent")
+            let status = try await RosterProcess.run(["status", "--output", "json"], environment: ["ROSTER_CONFIG": f.configURL.path], timeout: .seconds(60))
+            #expect(status.output.contains("\"jobs_waiting_for_a_configured_worker\": 1"), "\(status.output.suffix(1500))")
+            for worker in [ingest, executor] { worker.kill(SIGTERM) }
+            for worker in [ingest, executor] { _ = await worker.waitForExit() }
+        }
+    }
 }

@@ -58,6 +58,13 @@ struct JobRunner: Sendable {
                 let others = job.kind == .offboarding ? try await store.otherAddresses(of: job, besides: event.employee.email).count : 0
                 do {
                     plan = try planner(event, others)
+                } catch let error as PlanningError where error.code == .unknownVendor {
+                    // Configuration skew (a rolling deploy): the event names a vendor this worker
+                    // lacks. Not the job's fault: another worker, configured with it, plans it.
+                    logger.warning("event names a vendor this worker is not configured for; releasing the job for another worker")
+                    RosterMetrics.current.vendorNotConfigured()
+                    try await store.retry(job, after: Self.unconfiguredVendorDelay, error: "\(ExecutionError.unconfiguredVendorPrefix) named by the event (worker \(store.workerID) lacks it: \(error.description))")
+                    return .retrying
                 } catch {
                     throw ExecutionError.planning("cannot plan the job: \(error)")
                 }

@@ -28,7 +28,8 @@ public struct StatusReader: Sendable {
                    (SELECT count(*) FROM jobs WHERE status = 'dead' AND updated_at > now() - interval '24 hours'),
                    (SELECT count(*) FROM dead_letters WHERE created_at > now() - interval '24 hours'),
                    (SELECT count(*) FROM dead_letters WHERE status = 'new'),
-                   \(unescaped: microsecondsSQL("clock_timestamp()"))
+                   \(unescaped: microsecondsSQL("clock_timestamp()")),
+                   (SELECT count(*) FROM jobs WHERE status = 'retrying' AND last_error LIKE \(ExecutionError.unconfiguredVendorPrefix + "%"))
             """
         ).rows[0]
         var byStatus: [JobStatus: Int] = [:]
@@ -54,7 +55,7 @@ public struct StatusReader: Sendable {
             generatedAt: Timestamp(microsecondsSince1970: try counts.decode(Int64.self, at: 4)),
             kafka: await kafka, jobsByStatus: byStatus, oldestQueued: oldest, vendors: vendors,
             deadJobsLast24h: try counts.decode(Int.self, at: 1), deadLettersLast24h: try counts.decode(Int.self, at: 2),
-            deadLettersOpen: try counts.decode(Int.self, at: 3)
+            deadLettersOpen: try counts.decode(Int.self, at: 3), waitingForConfiguredWorker: try counts.decode(Int.self, at: 5)
         )
     }
 

@@ -31,6 +31,9 @@ public struct StatusReport: Sendable {
     public var deadLettersLast24h: Int
     /// Dead letters not yet replayed or discarded, of any age.
     public var deadLettersOpen: Int
+    /// Jobs released because their plan names a vendor the worker that claimed them lacks (a
+    /// rolling deploy): they wait for a worker configured with it.
+    public var waitingForConfiguredWorker: Int = 0
 
     public var oldestQueuedAge: Duration? { oldestQueued.map { generatedAt.duration(since: $0.createdAt) } }
 
@@ -84,6 +87,7 @@ public struct StatusReport: Sendable {
             "vendors": vendorsJSON,
             "last_24h": .object(["dead_jobs": .int(deadJobsLast24h), "dead_letters": .int(deadLettersLast24h)]),
             "dead_letters_open": .int(deadLettersOpen),
+            "jobs_waiting_for_a_configured_worker": .int(waitingForConfiguredWorker),
         ])
     }
 
@@ -106,6 +110,9 @@ public struct StatusReport: Sendable {
             out += "  oldest queued: job \(q.id), waiting \(Self.describe(age))\n"
         } else {
             out += "  oldest queued: none\n"
+        }
+        if waitingForConfiguredWorker > 0 {
+            out += "  waiting for a worker configured with their vendor: \(waitingForConfiguredWorker) (see roster jobs list --status retrying)\n"
         }
         out += "\nVendors\n"
         var vendorTable = TextTable(["VENDOR", "BREAKER", "FAILURES", "RETRY AT", "LIMITER BACKLOG", "PAUSED UNTIL", "429s"], colour: colour)
