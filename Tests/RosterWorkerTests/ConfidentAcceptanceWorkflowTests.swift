@@ -48,7 +48,7 @@ struct ConfidentAcceptanceWorkflowTests {
             let member = try #require(f.confident.members.first { $0.email == email })
             for project in ["cf-x", "cf-y"] {
                 let id = try #require(f.confident.project(named: project)?.id)
-                #expect(f.confident.invitations(projectID: id).filter(\.isPending).map(\.email) == [email], project)
+                #expect(f.confident.invitations(projectID: id).filter(\.isPending).map(\.email) == [email], "\(project)")
                 try f.confident.acceptInvitation(email: email, projectID: id)
             }
             let x = try #require(f.confident.project(named: "cf-x")?.id)
