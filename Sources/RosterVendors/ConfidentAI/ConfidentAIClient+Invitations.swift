@@ -52,7 +52,7 @@ extension ConfidentAIClient {
 
     /// `PUT /v1/organization/invitations/{id}`: sends a pending invitation's email again.
     ///
-    /// - Throws: ``VendorError``; 404 (no such pending invitation) is ``VendorError/isAlreadyGone``.
+    /// - Throws: ``VendorError``; 404 when no such invitation is pending.
     public func resendOrganizationInvitation(id: String) async throws {
         let request = VendorRequest(.put, "/v1/organization/invitations/\(VendorRequest.pathSegment(id))")
         try await perform(request)

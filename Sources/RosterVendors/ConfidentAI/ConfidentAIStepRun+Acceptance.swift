@@ -37,7 +37,13 @@ extension ConfidentAIStepRun {
         if elapsed >= acceptanceWindow / 2, state["resent"] == nil,
             let id = invitationID ?? state["org_invitation_id"]
         {
-            let outcome = try await DeleteOutcome.of { try await client.resendOrganizationInvitation(id: id) }
+            // A 404: no longer pending (accepted or declined just now); the next look tells.
+            var outcome = DeleteOutcome.done
+            do {
+                try await client.resendOrganizationInvitation(id: id)
+            } catch let error as VendorError where error.status == 404 {
+                outcome = .alreadyGone
+            }
             try await record(
                 "resend_org_invitation",
                 ["invitation_id": id],
