@@ -166,6 +166,20 @@ import Testing
         #expect(message?.contains("vendors.ph.batch.max_items: 0 is out of range 1...1000") == true, "\(message ?? "accepted")")
     }
 
+    @Test func theAcceptanceWindowIsRangeChecked() {
+        let message = failure(
+            """
+            vendors:
+              cf:
+                kind: confident-ai
+                base_url: "https://api.confident-ai.com"
+                api_key_env: CF
+                acceptance_window_days: 400
+            """
+        )
+        #expect(message?.contains("vendors.cf.acceptance_window_days: 400 is out of range 0.0001...365") == true, "\(message ?? "accepted")")
+    }
+
     @Test func theDefaultsAreInRange() {
         #expect(RosterConfiguration().rangeProblems.isEmpty)
     }

@@ -25,11 +25,14 @@ final class VendorFixture: Sendable {
     ///   - lingerMs: how long the first invite of a batch waits for others.
     ///   - postHogLimits: the PostHog instance's `rate:`/`rate_windows:` settings, in place of
     ///     the generous `rate` every instance gets by default.
+    ///   - confidentAcceptanceWindowDays: the Confident AI instance's `acceptance_window_days`
+    ///     (fractions of a day for a window of seconds); `nil` leaves the default (14 days).
     init(
         databaseURL: String, wrongKeys: Set<String> = [], concurrency: Int = 64, lingerMs: Int = 200,
         retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), batchSize: Int = 1000,
         postHogOptions: FakePostHogState.Options = .init(), leaseSeconds: Int = 30,
-        rate: (perSecond: Double, burst: Int) = (2000, 200), postHogLimits: String? = nil
+        rate: (perSecond: Double, burst: Int) = (2000, 200), postHogLimits: String? = nil,
+        confidentAcceptanceWindowDays: Double? = nil
     ) async throws {
         openai = FakeOpenAIServer(adminKey: Self.keys["openai"]!)
         posthog = FakePostHogServer(personalAPIKey: Self.keys["posthog"]!, options: postHogOptions)
@@ -48,12 +51,13 @@ final class VendorFixture: Sendable {
         let rateSetting = "rate: {requests_per_second: \(rate.perSecond), burst: \(rate.burst)},"
         let postHogCommon = postHogLimits.map { common.replacingOccurrences(of: rateSetting, with: "\($0),") } ?? common
         let batch = "batch: {linger_ms: \(lingerMs), max_items: 20}"
+        let window = confidentAcceptanceWindowDays.map { "acceptance_window_days: \($0), " } ?? ""
         let vendors = """
             vendors:
               openai: {kind: openai, base_url: "\(o)", api_key_env: ROSTER_TEST_OPENAI_KEY, \(common)}
               posthog: {kind: posthog, base_url: "\(p)", organization_id: "\(posthog.organizationID)",
                         api_key_env: ROSTER_TEST_POSTHOG_KEY, \(batch), \(postHogCommon)}
-              confident: {kind: confident-ai, base_url: "\(c)", api_key_env: ROSTER_TEST_CONFIDENT_KEY, \(batch), \(common)}
+              confident: {kind: confident-ai, base_url: "\(c)", api_key_env: ROSTER_TEST_CONFIDENT_KEY, \(window)\(batch), \(common)}
               relevance: {kind: relevance-ai, base_url: "\(r)", organization_id: "\(relevance.organizationID)",
                           project_id: "\(relevance.defaultProjectID)", api_key_env: ROSTER_TEST_RELEVANCE_KEY, \(common)}
             """
@@ -86,7 +90,20 @@ final class VendorFixture: Sendable {
 
     /// Runs one worker (ingest and executor) until `count` jobs are finished, then stops it.
     func run(until count: Int, timeout: Duration = .seconds(90)) async throws {
+        try await run(until: count, timeout: timeout) {}
+    }
+
+    /// Like ``run(until:timeout:)``, doing `meanwhile` once the worker is up (someone accepting
+    /// an invitation while their job waits, an offboarding arriving).
+    func run(until count: Int, timeout: Duration = .seconds(90), meanwhile: () async throws -> Void) async throws {
         let worker = try ingest.startWorker(executor: true)
+        do {
+            try await meanwhile()
+        } catch {
+            worker.kill(SIGTERM)
+            _ = await worker.waitForExit()
+            throw error
+        }
         try await execution.waitForJobsToFinish(count, timeout: timeout, workers: [worker])
         worker.kill(SIGTERM)
         #expect(await worker.waitForExit() == 0)

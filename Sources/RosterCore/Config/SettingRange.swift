@@ -52,6 +52,9 @@ extension RosterConfiguration {
             if let retry = vendor.retry, retry.maxAttempts > 1_000 {
                 ranges.append(.init("\(path).retry.max_attempts", retry.maxAttempts, 1...1_000, "attempts per step"))
             }
+            if let days = vendor.acceptanceWindowDays {
+                ranges.append(.init("\(path).acceptance_window_days", days, 0.0001...365, "how long a new person has to accept an invitation; fractions of a day (0.0001 = 8.64 s) are for tests"))
+            }
             if let batch = vendor.batch {
                 ranges.append(.init("\(path).batch.linger_ms", batch.lingerMs, 0...60_000, "how long the first invitation of a batch waits for others"))
                 ranges.append(.init("\(path).batch.max_items", batch.maxItems, 1...1_000, "invitations in one batch call"))

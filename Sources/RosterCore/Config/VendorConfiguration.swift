@@ -36,6 +36,10 @@ extension RosterConfiguration {
         /// Batching of invitations across jobs (PostHog, Confident AI); `nil` means
         /// ``Batch/default``.
         public var batch: Batch?
+        /// Confident AI: how long a new person has to accept the organization invitation before
+        /// their project access fails for good (`acceptance_window_days`; fractions allowed, so
+        /// tests can use seconds); `nil` means 14 days (``effectiveAcceptanceWindow``).
+        public var acceptanceWindowDays: Double?
 
         public init(
             kind: Kind,
@@ -48,8 +52,10 @@ extension RosterConfiguration {
             roles: [String: String]? = nil,
             breaker: Breaker? = nil,
             batch: Batch? = nil,
-            rateWindows: [RateWindow]? = nil
+            rateWindows: [RateWindow]? = nil,
+            acceptanceWindowDays: Double? = nil
         ) {
+            self.acceptanceWindowDays = acceptanceWindowDays
             self.batch = batch
             self.rateWindows = rateWindows
             self.kind = kind
@@ -82,7 +88,11 @@ extension RosterConfiguration {
             breaker = try container.decodeIfPresent(Breaker.self, forKey: .breaker)
             roles = try container.decodeIfPresent([String: String].self, forKey: .roles)
             batch = try container.decodeIfPresent(Batch.self, forKey: .batch)
+            acceptanceWindowDays = try container.decodeIfPresent(Double.self, forKey: .acceptanceWindowDays)
         }
+
+        /// The acceptance window in seconds (default 14 days).
+        public var effectiveAcceptanceWindow: Double { (acceptanceWindowDays ?? 14) * 86_400 }
 
         enum CodingKeys: String, CodingKey {
             case kind, rate, retry, breaker, roles, batch
@@ -91,6 +101,7 @@ extension RosterConfiguration {
             case organizationID = "organization_id"
             case projectID = "project_id"
             case rateWindows = "rate_windows"
+            case acceptanceWindowDays = "acceptance_window_days"
         }
     }
 

@@ -50,6 +50,14 @@ extension ConfidentAIClient {
         try await perform(request)
     }
 
+    /// `PUT /v1/organization/invitations/{id}`: sends a pending invitation's email again.
+    ///
+    /// - Throws: ``VendorError``; 404 when no such invitation is pending.
+    public func resendOrganizationInvitation(id: String) async throws {
+        let request = VendorRequest(.put, "/v1/organization/invitations/\(VendorRequest.pathSegment(id))")
+        try await perform(request)
+    }
+
     /// `GET /v1/projects/{id}/invitations`.
     ///
     /// - Throws: ``VendorError``.

@@ -1,3 +1,4 @@
+import Foundation
 import RosterCore
 
 /// Runs Roster's steps against Confident AI's management API.
@@ -22,9 +23,13 @@ import RosterCore
 ///
 /// Roles are names in Confident AI's own vocabulary (`Member`, `Admin`, …), resolved to ids
 /// through the roles endpoints once per run. A user must be an organization member before a
-/// project invitation can be sent, so for someone new `ensure_access` sends the organization
-/// invitation and says that project access follows once it is accepted: the next
-/// `ensure_access` or `reconcile` for them sends the project invitation.
+/// project invitation can be sent, so for someone new `ensure_access` (and `reconcile`) sends
+/// the organization invitation (one, unless one is pending), checkpoints when it was first seen
+/// (`org_invited_at`, epoch seconds) and throws ``AwaitingAcceptance``: the engine looks again
+/// later (a minute growing to an hour). Once they are a member the project invitations follow
+/// and the step succeeds; past half the ``acceptanceWindow`` the invitation is resent once
+/// (`PUT …/invitations/{id}`, checkpoint `resent`); past the window the step fails for good
+/// ("the invitation was not accepted within N days").
 ///
 /// Project memberships are removed explicitly, although removing the organization membership
 /// would detach them too: the step then means what its name says on its own (also when the
@@ -32,7 +37,8 @@ import RosterCore
 /// project. A project Owner cannot be removed from the project; that membership is left to the
 /// organization removal, and the summary says so.
 ///
-/// Checkpoints: `project_id`, `user_id`, `invitation_id` (project), `org_invitation_id`, and
+/// Checkpoints: `project_id`, `user_id`, `invitation_id` (project), `org_invitation_id`,
+/// `org_invited_at` and `resent` (epoch seconds), and
 /// the lists `created_projects`, `deleted_invitations` (`org:<id>`, `project:<projectId>:<id>`)
 /// and `removed_from` (project ids); projects in `removed_from` are not even listed again when a
 /// step resumes.
@@ -52,6 +58,11 @@ public struct ConfidentAIConnector: VendorConnector {
     public let projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>?
     /// Projects found or created recently; `nil` lists them for every step.
     let projectCache: ProjectCache<ConfidentAIProject>?
+    /// How long a new person has to accept the organization invitation before `ensure_access`
+    /// fails for good, in seconds (``defaultAcceptanceWindow``: 14 days).
+    public var acceptanceWindow: TimeInterval
+    /// 14 days.
+    public static let defaultAcceptanceWindow: TimeInterval = 14 * 86_400
 
     /// - Parameters:
     ///   - instance: The configured instance name (`confident`).
@@ -65,8 +76,10 @@ public struct ConfidentAIConnector: VendorConnector {
         instance: String,
         organizationRole: String = "Member",
         defaultProjectRole: String = "Member",
-        batching: InviteBatcher<String, ConfidentAIInviteItemOutcome>.Options? = nil
+        batching: InviteBatcher<String, ConfidentAIInviteItemOutcome>.Options? = nil,
+        acceptanceWindow: TimeInterval = ConfidentAIConnector.defaultAcceptanceWindow
     ) {
+        self.acceptanceWindow = acceptanceWindow
         self.instance = instance
         self.organizationRole = organizationRole
         self.defaultProjectRole = defaultProjectRole
@@ -87,7 +100,8 @@ public struct ConfidentAIConnector: VendorConnector {
             defaultProjectRole: defaultProjectRole,
             batcher: batcher,
             projectBatcher: projectBatcher,
-            projectCache: projectCache
+            projectCache: projectCache,
+            acceptanceWindow: acceptanceWindow
         )
         var outcome: StepOutcome
         switch step.action {

@@ -16,7 +16,7 @@ extension ConfidentAIStepRun {
     mutating func ensureAccess(project name: String, role: String?) async throws -> StepOutcome {
         let project = try await resolveProject(named: name).project
         if let batcher, member == nil, let invited = try await inviteThroughBatch(for: project.id, batcher: batcher) {
-            return StepOutcome(summary: invited)
+            try await awaitAcceptance(of: invited)
         }
         return StepOutcome(summary: try await grantAccess(to: project, role: role ?? defaultProjectRole))
     }
@@ -55,7 +55,7 @@ extension ConfidentAIStepRun {
     /// will; returns a PII-free summary.
     private mutating func grantAccess(to project: ConfidentAIProject, role roleName: String) async throws -> String {
         guard let member = try await organizationMember() else {
-            return try await inviteToOrganization(for: project.id)
+            try await awaitAcceptance(of: try await inviteToOrganization())
         }
         if let projectBatcher {
             return try await inviteToProjectThroughBatch(project, role: roleName, batcher: projectBatcher)
@@ -110,11 +110,13 @@ extension ConfidentAIStepRun {
     }
 
     /// Someone who is not yet an organization member: one organization invitation, unless one
-    /// is pending. Project access follows once they accept.
-    private mutating func inviteToOrganization(for projectID: String) async throws -> String {
+    /// is pending. Project access follows once they accept (``awaitAcceptance(of:)``).
+    ///
+    /// - Returns: The invitation's id, when known.
+    private mutating func inviteToOrganization() async throws -> String? {
         let invitations = try await client.listOrganizationInvitations()
         if let pending = invitations.first(where: { $0.isPending && $0.hasEmail(email) }) {
-            return "organisation invitation \(pending.id) pending; access to \(projectID) follows once it is accepted"
+            return pending.id
         }
         let role = try await organizationRole(named: organizationRole)
         let created = try await client.inviteToOrganization(emails: [email], roleID: role.id)
@@ -122,6 +124,6 @@ extension ConfidentAIStepRun {
         var target = ["role_id": role.id]
         target["invitation_id"] = id
         try await record("create_org_invitation", target) { $0["org_invitation_id"] = id }
-        return "invited to the organisation as \(role.name); access to \(projectID) follows once it is accepted"
+        return id
     }
 }

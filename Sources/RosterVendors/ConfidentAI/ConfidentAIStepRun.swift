@@ -1,3 +1,4 @@
+import Foundation
 import RosterCore
 
 /// One step for one employee against Confident AI: the client, the step's state, and what this
@@ -19,6 +20,10 @@ struct ConfidentAIStepRun {
     let projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>?
     /// Projects by name, shared by the process's jobs (`nil`: listed once per run).
     let projectCache: ProjectCache<ConfidentAIProject>?
+    /// How long a new person has to accept the organization invitation, in seconds.
+    let acceptanceWindow: TimeInterval
+    /// The clock (tests may move it).
+    let now: @Sendable () -> Date
 
     private var projects: [ConfidentAIProject]?
     private var organizationRoles: [ConfidentAIRole]?
@@ -33,8 +38,12 @@ struct ConfidentAIStepRun {
         defaultProjectRole: String,
         batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>? = nil,
         projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>? = nil,
-        projectCache: ProjectCache<ConfidentAIProject>? = nil
+        projectCache: ProjectCache<ConfidentAIProject>? = nil,
+        acceptanceWindow: TimeInterval = ConfidentAIConnector.defaultAcceptanceWindow,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.acceptanceWindow = acceptanceWindow
+        self.now = now
         self.batcher = batcher
         self.projectBatcher = projectBatcher
         self.projectCache = projectCache
@@ -55,6 +64,11 @@ struct ConfidentAIStepRun {
         update: (inout StepState) -> Void = { _ in }
     ) async throws {
         try await progress.record(AuditRecord(action: action, target: target, outcome: outcome), update: update)
+    }
+
+    /// Checkpoints the state after `update`, with no audit record (a time first seen).
+    mutating func save(_ update: (inout StepState) -> Void) async throws {
+        try await progress.save(update)
     }
 
     // MARK: - Lookups (once per run)

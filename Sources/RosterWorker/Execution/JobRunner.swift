@@ -242,6 +242,10 @@ struct JobRunner: Sendable {
             return try await deferWithoutCall(persisted, of: job, started: started, delay: .milliseconds(200), why: "\(step.name) at \(step.vendor) waiting: a batch call was withdrawn (\(error.code.rawValue))")
         } catch let error as StorageInterruption {
             throw error
+        } catch let wait as AwaitingAcceptance {
+            // The employee has yet to accept the vendor's invitation: the vendor looks again later,
+            // holding no worker or rate-limit slot meanwhile; the other vendors go on.
+            return try await deferWithoutCall(persisted, of: job, started: started, delay: wait.retryAfter, why: wait.reason)
         } catch is CancellationError where watch.state != .held {
             throw CancellationError()
         } catch is CancellationError {

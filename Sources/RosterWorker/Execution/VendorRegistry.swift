@@ -103,7 +103,8 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
         case .confidentAI:
             connector = ConfidentAIConnector(
                 instance: name,
-                batching: batching(vendor).map { .init(linger: $0.linger, maxItems: $0.maxItems) }
+                batching: batching(vendor).map { .init(linger: $0.linger, maxItems: $0.maxItems) },
+                acceptanceWindow: vendor.effectiveAcceptanceWindow
             )
             authentication = ConfidentAIClient.authentication(apiKey: apiKey)
         case .relevanceAI:

@@ -111,6 +111,8 @@ struct DevDemoCommand: AsyncParsableCommand {
         say("dev: worker running; ops HTTP on \(worker.opsAddress.current ?? "(not listening)")")
 
         let report = DevReport(pool: pool)
+        let accepting = fakes.acceptConfidentInvitations()
+        defer { accepting.cancel() }
         let settled = try await report.waitUntilSettled(jobs: published.valid, deadLetters: published.invalid, timeout: .seconds(timeout))
         let elapsed = ContinuousClock.now - started
         say("")

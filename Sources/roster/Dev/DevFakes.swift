@@ -40,13 +40,27 @@ struct DevFakes: Sendable {
         vendors:
           openai:    {kind: openai,       base_url: "\(urls["openai"]!)",    api_key_env: FAKE_OPENAI_KEY}
           posthog:   {kind: posthog,      base_url: "\(urls["posthog"]!)",   api_key_env: FAKE_POSTHOG_KEY, organization_id: "\(posthog.organizationID)"}
-          confident: {kind: confident-ai, base_url: "\(urls["confident"]!)", api_key_env: FAKE_CONFIDENT_KEY}
+          # A short acceptance window (about 86 s), so that waiting joiners are looked at every few seconds.
+          confident: {kind: confident-ai, base_url: "\(urls["confident"]!)", api_key_env: FAKE_CONFIDENT_KEY, acceptance_window_days: 0.001}
           relevance: {kind: relevance-ai, base_url: "\(urls["relevance"]!)", api_key_env: FAKE_RELEVANCE_KEY,
                       organization_id: "\(relevance.organizationID)", project_id: "\(relevance.snapshot.defaultProjectID)"}
         policy:
           - {match: {department: Research}, grant: [{vendor: openai, project: research-ai, role: member}]}
 
         """
+    }
+
+    /// The examples' new people accept their Confident AI organisation invitations about a second
+    /// after they are sent (a person would take longer): their project access follows on the
+    /// job's next re-check. Cancel the task to stop.
+    func acceptConfidentInvitations() -> Task<Void, Never> {
+        let confident = self.confident
+        return Task {
+            while !Task.isCancelled {
+                try? confident.acceptAllInvitations()
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 
     func stop() async {
