@@ -3,7 +3,7 @@ import RosterPostgres
 import RosterTesting
 import Testing
 
-@Suite(.requiresPostgres, .timeLimit(.minutes(2)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
 struct PostgresBulkInsertTests {
     @Test func tenThousandRowsThroughUnnestArrays() async throws {
         try await TestDatabase.withFreshPool { pool, _ async throws in

@@ -9,7 +9,7 @@ import Testing
 
 /// Issue 12, hole 11: the project-creation lock lasted one lease period and was never renewed, so
 /// a step longer than the lease let a second job in between its look and its create.
-@Suite(.serialized, .timeLimit(.minutes(2)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
 struct ResourceLockTests {
     @Test func aLockHeldPastTheLeaseIsRenewedWithItAndKeepsOthersOut() async throws {
         try await LimitsFixture.withPools(2) { pools in
