@@ -70,7 +70,10 @@ struct KafkaGroupTests {
     @Test func abandonedMemberHoldsItsPartitionsUntilItsSessionExpires() async throws {
         let elapsed = try await handOverTime(abandon: true)
         print("abandon → next member assigned after \(elapsed) (session timeout 4 s)")
-        #expect(elapsed >= .seconds(4))
+        // The session counts from the member's last heartbeat, which precedes the abandon by up to
+        // a heartbeat interval (3.1 s was seen on a loaded CI machine): well past a clean leave's
+        // immediate rebalance, and about the session.
+        #expect(elapsed >= .seconds(2))
     }
 
     private func handOverTime(abandon: Bool) async throws -> Duration {

@@ -115,7 +115,8 @@ struct PostgresListenerTests {
             try await Task.sleep(for: .milliseconds(50))
             listener.close()
             #expect(await drained.value == 0)
-            #expect(clock.now - start < .milliseconds(900))
+            // Promptly, not never: ~0.1 s normally; 1.3 s was seen on a loaded 2-core CI machine.
+            #expect(clock.now - start < .seconds(10))
             #expect(!listener.isConnected)
         }
     }

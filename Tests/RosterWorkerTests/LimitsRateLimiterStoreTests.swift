@@ -96,14 +96,16 @@ struct LimitsRateLimiterStoreTests {
             let stores = pools.map(RateLimiterStore.init(pool:))
             try await stores[0].ensure(key: "k", vendor: "openai", rate: GCRA(requestsPerSecond: 100, burst: 10))
             _ = try await Self.reserve(5, stores: stores, key: "k", horizon: .seconds(60))
-            let until = try await stores[1].pause(key: "k", for: .seconds(3))
+            // 30 s, not 3: the 60 reservations below take real time, and on a loaded machine a
+            // short pause had nearly run out before the 2 s horizon was asked.
+            let until = try await stores[1].pause(key: "k", for: .seconds(30))
 
             // Nobody gets a slot before the pause ends, whatever its horizon.
             let revocations = try await Self.reserve(40, stores: stores, key: "k", horizon: .seconds(60))
             #expect(revocations.allSatisfy { ($0.slot ?? until) >= until })
             #expect(revocations.allSatisfy { $0.slot != nil })
             let provisioning = try await Self.reserve(20, stores: stores, key: "k", horizon: .seconds(2))
-            #expect(provisioning.allSatisfy { $0.slot == nil }, "a 2 s horizon cannot reach past a 3 s pause")
+            #expect(provisioning.allSatisfy { $0.slot == nil }, "a 2 s horizon cannot reach past a 30 s pause")
 
             // A shorter pause never shortens a longer one.
             #expect(try await stores[2].pause(key: "k", for: .milliseconds(10)) == until)
