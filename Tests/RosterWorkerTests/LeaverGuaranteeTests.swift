@@ -106,22 +106,20 @@ struct LeaverGuaranteeTests {
             let f = try await VendorFixture(databaseURL: url, leaseSeconds: 5)
             f.openai.addProject(name: "fence-ai")
             let email = F.email("FZ")
-            // The first worker's first call hangs 20 s: four times its lease, so that on a loaded
-            // machine the second worker has surely reclaimed the job before it returns.
+            // The first worker's first call hangs 40 s: eight times its lease, so that even on a
+            // loaded machine the second worker has reclaimed the job before it returns.
             let stalled = try f.ingest.startWorker(failpoint: "stop_heartbeat", name: "stalled", executor: true)
             // The worker's start-up vendor check reads once; the hang is for the job's first call.
             try await f.ingest.waitUntil("the start-up vendor check") { f.openai.calls.calls.count >= 1 }
             let probes = f.openai.calls.calls.count
-            f.openai.injectFaults([.delay(.seconds(20))], matching: .init(method: "GET"))
+            f.openai.injectFaults([.delay(.seconds(40))], matching: .init(method: "GET"))
             try await f.ingest.produce([f.event("fz-on", employee: "FZ", grants: [("openai", "fence-ai", "member")])])
             try await f.ingest.waitUntil("the stalled worker's call reached the fake") { f.openai.calls.calls.count > probes }
-            let mark = ContinuousClock.now
             let rescuer = try f.ingest.startWorker(name: "rescuer", executor: true)
             try await f.execution.waitForJobsToFinish(1, timeout: .seconds(90), workers: [stalled, rescuer])
             #expect(try await f.statuses() == ["succeeded": 1])
-            // Let the stalled worker's call come back and its runner reach its next vendor call.
-            try await Task.sleep(until: mark + .seconds(25))
-            try await f.ingest.waitUntil("the stalled worker let go") { stalled.output().contains("letting go") }
+            // The stalled worker's call comes back, and its runner meets the fence before its next write or call.
+            try await f.ingest.waitUntil("the stalled worker let go", timeout: .seconds(120)) { stalled.output().contains("letting go") }
 
             let invites = f.openai.calls.calls.filter { $0.wasAdmitted && $0.method == "POST" && ($0.body ?? "").contains(email) }
             #expect(invites.count == 1, "one invitation, by the rescuer: \(invites.map(\.path))")
@@ -168,8 +166,9 @@ struct LeaverGuaranteeTests {
     /// Hole 3: a cancelled job still in flight stopped blocking its employee one lease later (the
     /// heartbeat renewed only running leases), so the offboarding ran while the onboarding was
     /// still inside a vendor call, and the invite created afterwards survived the offboarding.
-    /// Here the onboarding's first call hangs 12 s (more than twice the 5 s lease); its offboarding
-    /// arrives meanwhile. The onboarding must let go before the offboarding runs, and must make no
+    /// Here the onboarding's first call hangs 30 s (six times the 5 s lease, so that ingest records
+    /// the offboarding well before it returns, however busy the machine); its offboarding arrives
+    /// meanwhile. The onboarding must let go before the offboarding runs, and must make no
     /// granting call after it was cancelled.
     @Test func aSupersededOnboardingInFlightKeepsBlockingAndGrantsNothing() async throws {
         try await TestDatabase.withFreshDatabase { url in
@@ -180,7 +179,7 @@ struct LeaverGuaranteeTests {
             // The worker's start-up vendor check reads once; the hang is for the job's first call.
             try await f.ingest.waitUntil("the start-up vendor check") { f.openai.calls.calls.count >= 1 }
             let probes = f.openai.calls.calls.count
-            f.openai.injectFaults([.delay(.seconds(12))], matching: .init(method: "GET"))
+            f.openai.injectFaults([.delay(.seconds(30))], matching: .init(method: "GET"))
             try await f.ingest.produce([f.event("sw-on", employee: "SW", grants: [("openai", "sw-ai", "member")])])
             try await f.ingest.waitUntil("the onboarding's call reached the fake") { f.openai.calls.calls.count > probes }
             try await f.ingest.produce([f.event("sw-off", "hr.employee.offboarding", employee: "SW", grants: nil)])

@@ -11,36 +11,57 @@ import Testing
 /// a step longer than the lease let a second job in between its look and its create.
 @Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
 struct ResourceLockTests {
-    @Test func aLockHeldPastTheLeaseIsRenewedWithItAndKeepsOthersOut() async throws {
+    /// Deterministic: no wall-clock race. The lease is long; what is proven is that the heartbeat's
+    /// renewal moves the lock's expiry with the lease (before the fix nothing renewed it, so it
+    /// lapsed one lease after it was taken), and that a second job waits until the holder lets go.
+    @Test func aLockIsRenewedWithTheLeaseAndKeepsOthersOutUntilReleased() async throws {
         try await LimitsFixture.withPools(2) { pools in
-            // Renewed every third of the lease: a renewal may come up to two seconds late (a loaded
-            // machine) before the lock could lapse; without renewal it lapses after one lease.
-            let lease = Duration.seconds(3)
+            let lease = Duration.seconds(30)
             let first = JobStore(pool: pools[0], workerID: "w1", lease: lease)
             let second = JobStore(pool: pools[1], workerID: "w2", lease: lease)
             let jobA = ClaimedJob(id: 1, eventID: "a", employeeID: "A", kind: .onboarding, priority: 10, attempts: 1, token: 101)
             let jobB = ClaimedJob(id: 2, eventID: "b", employeeID: "B", kind: .onboarding, priority: 10, attempts: 1, token: 102)
-            let order = Mutex<[String]>([])
+            let order = OrderLog()
             let entered = AsyncStream<Void>.makeStream()
+            let release = AsyncStream<Void>.makeStream()
+            let releaseStream = release.stream
+            let enteredContinuation = entered.continuation
 
             let holder = Task {
                 try await first.withResourceLock("create-projects:test", job: jobA) {
-                    order.withLock { $0.append("A in") }
-                    entered.continuation.yield()
-                    // Hold it for almost three lease periods, renewing as the heartbeat does.
-                    for _ in 0..<8 {
-                        try await Task.sleep(for: lease / 3)
-                        _ = try await first.renew([jobA])
-                    }
-                    order.withLock { $0.append("A out") }
+                    order.append("A in")
+                    enteredContinuation.yield()
+                    for await _ in releaseStream { break }
+                    order.append("A out")
                 }
             }
             for await _ in entered.stream { break }
-            try await second.withResourceLock("create-projects:test", job: jobB) {
-                order.withLock { $0.append("B in") }
+            let taken = try await Self.expiry(pools[0])
+            _ = try await first.renew([jobA])
+            #expect(try await Self.expiry(pools[0]) > taken, "the heartbeat renews the claim's lock with its lease")
+            _ = try await second.renew([jobB])
+            let waiter = Task {
+                try await second.withResourceLock("create-projects:test", job: jobB) { order.append("B in") }
             }
+            // B polls every 20-80 ms; give it many chances to (wrongly) get in, counted, not timed.
+            for _ in 0..<20 { _ = try await pools[1].query("SELECT pg_sleep(0.01)") }
+            #expect(order.entries == ["A in"], "B waits while A holds the lock")
+            release.continuation.yield()
             try await holder.value
-            #expect(order.withLock { $0 } == ["A in", "A out", "B in"], "B got in only after A let go")
+            try await waiter.value
+            #expect(order.entries == ["A in", "A out", "B in"], "B got in only after A let go")
         }
     }
+
+    static func expiry(_ pool: PostgresPool) async throws -> Int64 {
+        try await pool.query(
+            "SELECT (extract(epoch FROM expires_at) * 1000000)::int8 FROM resource_locks WHERE key = 'create-projects:test'"
+        ).rows[0].decode(Int64.self, at: 0)
+    }
+}
+
+final class OrderLog: Sendable {
+    private let log = Mutex<[String]>([])
+    func append(_ entry: String) { log.withLock { $0.append(entry) } }
+    var entries: [String] { log.withLock { $0 } }
 }
