@@ -110,10 +110,12 @@ struct IngestStore: Sendable {
         // and offboarding, and every unfinished change). Employees have a handful of jobs.
         let result = try await connection.query(
             """
-            SELECT e.employee, (SELECT max(employee_order) FROM jobs m WHERE m.employee_id = e.employee),
+            SELECT e.employee, m.highest,
                    j.id, j.event_id, j.type, j.employee_order, j.employee_sequence,
                    j.status IN ('queued', 'retrying', 'running')
             FROM unnest(\(employees)::text[]) AS e(employee)
+            -- Once per employee, not once per joined job row.
+            CROSS JOIN LATERAL (SELECT max(employee_order) AS highest FROM jobs WHERE employee_id = e.employee) m
             LEFT JOIN jobs j ON j.employee_id = e.employee
                  AND (j.type <> 'changed' OR j.status IN ('queued', 'retrying', 'running'))
             """
