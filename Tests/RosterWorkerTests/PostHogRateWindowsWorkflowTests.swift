@@ -11,10 +11,11 @@ struct PostHogRateWindowsWorkflowTests {
     /// 4 per second (2 at once, then one per 1/3 s) and 12 per 4 s (8 at once, then one per 0.8 s).
     ///
     /// The fake sees when calls *arrive*, which is after their slots: a late wake-up on a loaded
-    /// machine bunches calls together (a full-suite run on two cores saw 13 in 4 s and 5 in 1 s).
-    /// The bounds allow a call to arrive about a second (the pace check: two) after its slot and
-    /// still tell the windows apart: without the short window the first 8 calls would arrive in
-    /// one instant (peak in 1 s ≥ 8); without the long one, 48 calls would take 15.3 s at 3/s.
+    /// machine bunches calls together (a full-suite run on two cores saw 13 in 4 s and 5 in 1 s),
+    /// so this test only bounds spacing from below, which lateness cannot break, and prints the
+    /// peaks. The exact shape of both windows is proven with an injected clock in
+    /// `LimitsRateBudgetStoreTests` and `RateBudgetTests`. Without the short window the first 8
+    /// calls would arrive in one instant; without the long one, 48 calls would take 15.3 s at 3/s.
     @Test func aPostHogBurstHonoursBothWindows() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await VendorFixture(
@@ -36,12 +37,13 @@ struct PostHogRateWindowsWorkflowTests {
             let count = admitted.count
             #expect(count >= 20, "enough calls to pass both bursts: \(count)")
             #expect(calls.calls(status: 429).isEmpty)
-            // Long window: 12 slots in any 4 s; arrivals up to 1.5 s late fit 15 in a 4 s window.
+            // Only lower bounds on spacing: lateness on a busy machine can bunch arrivals (upper
+            // bounds on peaks failed that way), never spread them less than their slots allow.
+            // Short window: the 8th call's slot is 2 s after the first's (2 at once, then one per
+            // 1/3 s); without the short window the long one's burst sends all 8 at one instant.
+            #expect(admitted[7] - admitted[0] >= .seconds(1), "8 calls over \(admitted[7] - admitted[0])")
             let peakLong = calls.peakCount(inAnyWindowOf: .seconds(4), where: \.wasAdmitted)
-            #expect(peakLong <= 15, "12 per 4 s, plus lateness: \(peakLong)")
-            // Short window: 4 slots in any second; arrivals under a second late fit 7.
             let peakShort = calls.peakCount(inAnyWindowOf: .seconds(1), where: \.wasAdmitted)
-            #expect(peakShort <= 7, "4 per second, plus lateness: \(peakShort)")
             // The long window sets the pace after its burst: call n's slot is (n − 7) × 0.8 s after
             // the first's at the earliest (32 s for 48). A slower machine only stretches this.
             let span = admitted.last! - admitted.first!
