@@ -95,7 +95,7 @@ import Testing
             #expect(wait?.retryAfter == .seconds(3_600), "an hour at most between re-checks")
             #expect(fake.calls.calls("PUT", path: "/v1/organization/invitations/\(invitation.id)").count == 1)
             #expect(driver.lastState["resent"] != nil)
-            #expect(driver.trail.audits.map(\.action) == ["resend_org_invitation"])
+            #expect(driver.trail.audits.map(\.action.rawValue) == ["resend_invite"])
 
             await #expect(throws: AwaitingAcceptance.self) {
                 try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada, state: driver.lastState)

@@ -100,9 +100,9 @@ import Testing
             let stillMember = fake.members.contains { $0.id == user.id }
             #expect(stillMember)  // organization membership is kept
             #expect(
-                Set(driver.trail.audits.map(\.action)) == [
-                    "update_project_role", "create_project", "create_project_invitation", "remove_project_member",
-                    "delete_project_invitation",
+                Set(driver.trail.audits.map(\.action.rawValue)) == [
+                    "change_project_role", "create_project", "create_project_invite", "remove_project_member",
+                    "delete_project_invite",
                 ]
             )
 
@@ -244,7 +244,7 @@ import Testing
             #expect(pending.count == 1)
             #expect(pending.first?.id != old.id)
             #expect(pending.first?.roleID == fake.projectRoleID(named: "Manager", in: research.id))
-            #expect(driver.trail.audits.map(\.action) == ["delete_project_invitation", "create_project_invitation"])
+            #expect(driver.trail.audits.map(\.action.rawValue) == ["delete_project_invite", "create_project_invite"])
         }
     }
 

@@ -22,11 +22,12 @@ final class StepTrail: Sendable {
     }
 
     /// A context over `transport` that starts from `state` and records into this trail.
-    func context(transport: any VendorTransport, state: StepState) -> StepContext {
+    func context(transport: any VendorTransport, state: StepState, freshness: DirectoryFreshness = .any) -> StepContext {
         StepContext(
             transport: transport,
             state: state,
             logger: Logger(label: "roster.test.step"),
+            freshness: freshness,
             checkpoint: { [self] state in storage.withLock { $0.checkpoints.append(state) } },
             audit: { [self] record in storage.withLock { $0.audits.append(record) } }
         )
@@ -48,10 +49,12 @@ struct StepDriver<Connector: VendorConnector>: Sendable {
         role: String? = nil,
         grants: [AccessGrant]? = nil,
         for employee: Employee,
-        state: StepState = StepState()
+        state: StepState = StepState(),
+        attempt: Int = 1
     ) async throws -> StepOutcome {
         let step = VendorStep(vendor: connector.instance, action: action, project: project, role: role, grants: grants)
-        return try await connector.run(step, for: employee, context: trail.context(transport: transport, state: state))
+        let freshness = DirectoryFreshness.forStep(isRevocation: action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: nil)
+        return try await connector.run(step, for: employee, context: trail.context(transport: transport, state: state, freshness: freshness))
     }
 
     /// The last state a step checkpointed.

@@ -21,13 +21,14 @@ final class StepRecorder: Sendable {
     var lastState: StepState? { checkpoints.last }
 
     /// A context over `transport` that records here, resuming from `state`.
-    func context(transport: any VendorTransport, state: StepState = StepState()) -> StepContext {
+    func context(transport: any VendorTransport, state: StepState = StepState(), freshness: DirectoryFreshness = .any) -> StepContext {
         var logger = Logger(label: "roster.test.connector")
         logger.logLevel = .warning
         return StepContext(
             transport: transport,
             state: state,
             logger: logger,
+            freshness: freshness,
             checkpoint: { state in self.log.withLock { $0.checkpoints.append(state) } },
             audit: { record in self.log.withLock { $0.audits.append(record) } }
         )
@@ -39,20 +40,28 @@ struct StepRunner {
     let connector: any VendorConnector
     let transport: HTTPVendorTransport
 
-    /// Runs `step` for `employee`, resuming from `state`; returns the outcome and what was recorded.
+    /// Runs `step` for `employee` as its attempt `attempt`, resuming from `state`; returns the
+    /// outcome and what was recorded. The step is told what the engine would tell it about its
+    /// directory (``DirectoryFreshness/forStep(isRevocation:attempt:startedAt:personTouchedAt:)``).
     @discardableResult
     func run(
         _ step: VendorStep,
         for employee: Employee,
         state: StepState = StepState(),
+        attempt: Int = 1,
         recorder: StepRecorder = StepRecorder()
     ) async throws -> (outcome: StepOutcome, recorder: StepRecorder) {
         let outcome = try await connector.run(
             step,
             for: employee,
-            context: recorder.context(transport: transport, state: state)
+            context: recorder.context(transport: transport, state: state, freshness: Self.freshness(step, attempt: attempt))
         )
         return (outcome, recorder)
+    }
+
+    /// What the engine tells a step about its directory.
+    static func freshness(_ step: VendorStep, attempt: Int) -> DirectoryFreshness {
+        .forStep(isRevocation: step.action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: nil)
     }
 
     /// Runs `step`, expecting a ``VendorError``, and returns it with what was recorded.
@@ -60,6 +69,7 @@ struct StepRunner {
         _ step: VendorStep,
         for employee: Employee,
         state: StepState = StepState(),
+        attempt: Int = 1,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async -> (error: VendorError?, recorder: StepRecorder) {
         let recorder = StepRecorder()
@@ -67,7 +77,7 @@ struct StepRunner {
             _ = try await connector.run(
                 step,
                 for: employee,
-                context: recorder.context(transport: transport, state: state)
+                context: recorder.context(transport: transport, state: state, freshness: Self.freshness(step, attempt: attempt))
             )
         }
         return (error, recorder)

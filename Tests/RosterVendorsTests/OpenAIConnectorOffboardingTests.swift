@@ -44,7 +44,7 @@ import Testing
             #expect(fake.apiKeys(in: research.id).map(\.id).sorted() == [service.id, colleague.id].sorted())
             #expect(fake.apiKeys(in: platform.id).isEmpty)
             #expect(
-                audits.map(\.action) == [
+                audits.map(\.action.rawValue) == [
                     "delete_invite", "delete_api_key", "delete_api_key",
                     "remove_project_member", "remove_project_member", "remove_organization_member",
                 ]
@@ -91,9 +91,9 @@ import Testing
             #expect(
                 recorder.audits == [
                     AuditRecord(
-                        action: "delete_api_key",
+                        action: .deleteAPIKey,
                         target: ["project_id": project.id, "key_id": second.id],
-                        outcome: "already_gone"
+                        outcome: .alreadyGone
                     )
                 ]
             )
@@ -120,7 +120,7 @@ import Testing
                 for: Self.ada,
                 state: StepState(values: ["user_id": user.id])
             )
-            #expect(recorder.audits.map(\.outcome) == ["already_gone"])
+            #expect(recorder.audits.map(\.outcome.rawValue) == ["already_gone"])
             #expect(outcome.summary.contains("already gone"))
         }
     }
@@ -157,12 +157,12 @@ import Testing
             #expect(fake.apiKeys(in: platform.id).isEmpty)
             #expect(fake.users.map(\.id) == [user.id])  // organization membership stays
             #expect(
-                Set(recorder.audits.map(\.action)) == [
+                Set(recorder.audits.map(\.action.rawValue)) == [
                     "create_project", "change_project_role", "add_project_member", "delete_api_key",
                     "remove_project_member",
                 ]
             )
-            let actions = recorder.audits.map(\.action)
+            let actions = recorder.audits.map(\.action.rawValue)
             #expect(actions.firstIndex(of: "delete_api_key")! < actions.firstIndex(of: "remove_project_member")!)
 
             fake.clearCalls()

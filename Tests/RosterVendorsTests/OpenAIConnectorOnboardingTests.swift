@@ -69,7 +69,7 @@ import Testing
             let invite = try #require(fake.invites.first)
             #expect(recorder.lastState?["project_id"] == project.id)
             #expect(recorder.lastState?["invite_id"] == invite.id)
-            #expect(recorder.audits.map(\.action) == ["create_project", "create_invite"])
+            #expect(recorder.audits.map(\.action.rawValue) == ["create_project", "create_invite"])
             #expect(recorder.audits.last?.target["invite_id"] == invite.id)
             let everything = "\(recorder.audits) \(recorder.checkpoints) \(outcome)"
             #expect(!everything.contains("ada"))
@@ -92,7 +92,7 @@ import Testing
             #expect(
                 fake.calls.mutatingCalls.map(\.path) == ["/v1/organization/projects/\(project.id)/users/\(user.id)"]
             )
-            #expect(recorder.audits.map(\.action) == ["change_project_role"])
+            #expect(recorder.audits.map(\.action.rawValue) == ["change_project_role"])
             #expect(outcome.summary.contains("member to owner"))
         }
     }
@@ -108,7 +108,7 @@ import Testing
             #expect(pending.count == 1)
             #expect(pending.first?.id != old.id)
             #expect(pending.first?.projects == [.init(projectID: project.id, role: "owner")])
-            #expect(recorder.audits.map(\.action) == ["delete_invite", "create_invite"])
+            #expect(recorder.audits.map(\.action.rawValue) == ["delete_invite", "create_invite"])
             #expect(recorder.lastState?.lists["invite_grants"] == ["\(project.id)=owner"])
         }
     }
@@ -165,10 +165,12 @@ import Testing
             )
             let second = await runner.failure(Self.step(.ensureAccess, "research-ai"), for: ada)
             #expect(second.error?.isRetryable == true)
+            // Its second attempt: the engine tells it to list anew (a call may have been applied).
             try await runner.run(
                 Self.step(.ensureAccess, "research-ai"),
                 for: ada,
-                state: second.recorder.lastState ?? StepState()
+                state: second.recorder.lastState ?? StepState(),
+                attempt: 2
             )
             #expect(fake.invites.count == 1)
             #expect(fake.calls.calls("POST", path: "/v1/organization/invites").count == 1)

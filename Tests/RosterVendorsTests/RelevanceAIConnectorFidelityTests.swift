@@ -47,7 +47,7 @@ import Testing
             #expect(fake.organizationRole(of: boss.email) == "operator")
             #expect(fake.accessibleProjects(of: boss.email).isEmpty, "no project left, inherited or explicit")
             #expect(fake.traces(of: boss.email) == (0, 0, 0))
-            let demotions = driver.trail.audits.filter { $0.action == "demote_org_admin" }
+            let demotions = driver.trail.audits.filter { $0.action.rawValue == "change_organization_role" }
             #expect(demotions.map(\.target) == [
                 ["organization_id": fake.organizationID, "user_id": user.id, "role": "operator"]
             ])
@@ -124,7 +124,7 @@ import Testing
             try await driver.run(.ensureAccess, project: "research", role: "operator", for: ada)
             try await driver.run(.ensureAccess, project: "research", role: "operator", for: ada)
             #expect(fake.actions(of: ada.email, in: research.id) == ["role:operator"])
-            #expect(driver.trail.audits.map(\.action) == ["update_role"])
+            #expect(driver.trail.audits.map(\.action.rawValue) == ["change_project_role"])
         }
     }
 
@@ -142,7 +142,7 @@ import Testing
             #expect(residual.contains("\(research.id):\(invite.recordID)"))
             #expect(residual.contains("invite_code"))
             #expect(!outcome.summary.contains("revoked"))
-            #expect(driver.trail.audits.map(\.outcome) == ["still_listed"])
+            #expect(driver.trail.audits.map(\.outcome.rawValue) == ["still_listed"])
             #expect(driver.lastState.lists["deleted_invites"] == nil)
             // The offboarding goes on: the next steps still run.
             fake.addMember(email: ada.email, projectID: research.id)
@@ -163,7 +163,7 @@ import Testing
             )
             let outcome = try await driver.run(.revokeInvites, for: ada)
             #expect(outcome.residual == nil)
-            #expect(driver.trail.audits.map(\.outcome) == ["already_gone"])
+            #expect(driver.trail.audits.map(\.outcome.rawValue) == ["already_gone"])
             #expect(driver.lastState.lists["deleted_invites"] == ["\(research.id):\(invite.code)"])
             // The home project's listing, research's, and research's again to check the deletion.
             #expect(fake.calls.calls("POST", path: "/latest/auth/invite/list").count == 3)

@@ -72,7 +72,7 @@ struct ConfidentAcceptanceWorkflowTests {
             #expect(!cause.contains("@"))
             let invitation = try #require(f.confident.pendingInvitations(email: email).first)
             #expect(f.confident.calls.calls("PUT", path: "/v1/organization/invitations/\(invitation.id)").count == 1, "resent once")
-            let resends = try await f.strings("SELECT count(*)::text FROM audit_log WHERE action = 'resend_org_invitation'")
+            let resends = try await f.strings("SELECT count(*)::text FROM audit_log WHERE action = 'resend_invite'")
             #expect(resends == ["1"])
             await f.stop()
         }

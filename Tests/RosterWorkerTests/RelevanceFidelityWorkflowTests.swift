@@ -30,7 +30,7 @@ struct RelevanceFidelityWorkflowTests {
             #expect(traces.memberships == 0 && traces.keys == 0, "\(traces)")
             #expect(f.relevance.members(of: crowd.id).count == 120, "nobody else was touched")
             let removed = try await f.strings(
-                "SELECT target->>'project_id' FROM audit_log WHERE vendor = 'relevance' AND action = 'remove_member'"
+                "SELECT target->>'project_id' FROM audit_log WHERE vendor = 'relevance' AND action = 'remove_project_member'"
             )
             #expect(removed == [target.id])
             await f.stop()
@@ -60,9 +60,9 @@ struct RelevanceFidelityWorkflowTests {
             let actions = try await f.strings(
                 "SELECT action FROM audit_log WHERE vendor = 'relevance' ORDER BY id"
             )
-            let demotion = try #require(actions.firstIndex(of: "demote_org_admin"))
-            #expect(actions.filter { $0 == "remove_member" }.count == 2)
-            #expect(actions.lastIndex(of: "remove_member")! > demotion && actions.firstIndex(of: "remove_member")! > demotion)
+            let demotion = try #require(actions.firstIndex(of: "change_organization_role"))
+            #expect(actions.filter { $0 == "remove_project_member" }.count == 2)
+            #expect(actions.lastIndex(of: "remove_project_member")! > demotion && actions.firstIndex(of: "remove_project_member")! > demotion)
             let residual = try await f.strings(
                 "SELECT residual FROM job_steps WHERE residual IS NOT NULL AND vendor = 'relevance'"
             )

@@ -197,7 +197,7 @@ struct VendorWorkflowTests {
                 #expect(invited.count == 45 && Set(invited).count == 45, "every member invited once to \(project)")
             }
             let audited = try await f.strings(
-                "SELECT count(*)::text FROM audit_log WHERE action = 'create_project_invitation'"
+                "SELECT count(*)::text FROM audit_log WHERE action = 'create_project_invite'"
             )
             #expect(audited == ["90"], "each job audits its own project invitations")
 

@@ -45,9 +45,9 @@ extension ConfidentAIStepRun {
                 outcome = .alreadyGone
             }
             try await record(
-                "resend_org_invitation",
+                .resendInvite,
                 ["invitation_id": id],
-                outcome: outcome.rawValue
+                outcome: outcome
             ) { $0["resent"] = String(Int64(now.timeIntervalSince1970)) }
         }
         throw AwaitingAcceptance(

@@ -39,9 +39,9 @@ extension ConfidentAIStepRun {
             where invitation.isPending && invitation.hasEmail(email) {
                 let outcome = try await DeleteOutcome.of {
                     try await client.deleteProjectInvitation(projectID: project.id, id: invitation.id)
-                }.rawValue
+                }
                 try await record(
-                    "delete_project_invitation",
+                    .deleteProjectInvite,
                     ["project_id": project.id, "invitation_id": invitation.id],
                     outcome: outcome
                 ) { $0.append("project:\(project.id):\(invitation.id)", to: "deleted_invitations") }
@@ -75,9 +75,9 @@ extension ConfidentAIStepRun {
             // An invitation's role cannot be changed: replace it.
             let outcome = try await DeleteOutcome.of {
                 try await client.deleteProjectInvitation(projectID: project.id, id: stale.id)
-            }.rawValue
+            }
             try await record(
-                "delete_project_invitation",
+                .deleteProjectInvite,
                 ["project_id": project.id, "invitation_id": stale.id],
                 outcome: outcome
             ) { $0.append("project:\(project.id):\(stale.id)", to: "deleted_invitations") }
@@ -86,7 +86,7 @@ extension ConfidentAIStepRun {
         let id = created.first { $0.hasEmail(email) }?.id
         var target = ["project_id": project.id, "role_id": role.id]
         target["invitation_id"] = id
-        try await record("create_project_invitation", target) { $0["invitation_id"] = id }
+        try await record(.createProjectInvite, target) { $0["invitation_id"] = id }
         return "invited to \(project.id) as \(role.name)"
     }
 
@@ -103,7 +103,7 @@ extension ConfidentAIStepRun {
         }
         try await client.updateProjectMemberRole(projectID: projectID, userID: current.id, roleID: role.id)
         try await record(
-            "update_project_role",
+            .changeProjectRole,
             ["project_id": projectID, "user_id": current.id, "role_id": role.id]
         ) { $0["user_id"] = current.id }
         return "changed role in \(projectID) to \(role.name)"
@@ -123,7 +123,7 @@ extension ConfidentAIStepRun {
         let id = created.first { $0.hasEmail(email) }?.id
         var target = ["role_id": role.id]
         target["invitation_id"] = id
-        try await record("create_org_invitation", target) { $0["org_invitation_id"] = id }
+        try await record(.createInvite, target) { $0["org_invitation_id"] = id }
         return id
     }
 }

@@ -11,8 +11,8 @@ extension ConfidentAIStepRun {
         where invitation.mayStillBeAccepted && invitation.hasEmail(email) {
             let key = "org:\(invitation.id)"
             guard !state.contains(key, in: "deleted_invitations") else { continue }
-            let outcome = try await DeleteOutcome.of { try await client.deleteOrganizationInvitation(id: invitation.id) }.rawValue
-            try await record("delete_org_invitation", ["invitation_id": invitation.id], outcome: outcome) {
+            let outcome = try await DeleteOutcome.of { try await client.deleteOrganizationInvitation(id: invitation.id) }
+            try await record(.deleteInvite, ["invitation_id": invitation.id], outcome: outcome) {
                 $0.append(key, to: "deleted_invitations")
             }
             revoked += 1
@@ -24,9 +24,9 @@ extension ConfidentAIStepRun {
                 guard !state.contains(key, in: "deleted_invitations") else { continue }
                 let outcome = try await DeleteOutcome.of {
                     try await client.deleteProjectInvitation(projectID: project.id, id: invitation.id)
-                }.rawValue
+                }
                 try await record(
-                    "delete_project_invitation",
+                    .deleteProjectInvite,
                     ["project_id": project.id, "invitation_id": invitation.id],
                     outcome: outcome
                 ) { $0.append(key, to: "deleted_invitations") }
@@ -62,8 +62,8 @@ extension ConfidentAIStepRun {
         }
         let outcome = try await DeleteOutcome.of {
             try await client.removeProjectMember(projectID: projectID, userID: member.id)
-        }.rawValue
-        try await record("remove_project_member", ["project_id": projectID, "user_id": member.id], outcome: outcome) {
+        }
+        try await record(.removeProjectMember, ["project_id": projectID, "user_id": member.id], outcome: outcome) {
             $0["user_id"] = member.id
             $0.append(projectID, to: "removed_from")
         }
@@ -81,8 +81,8 @@ extension ConfidentAIStepRun {
                     + "transfer ownership first"
             )
         }
-        let outcome = try await DeleteOutcome.of { try await client.removeOrganizationMember(userID: member.id) }.rawValue
-        try await record("remove_org_member", ["user_id": member.id], outcome: outcome) { $0["user_id"] = member.id }
+        let outcome = try await DeleteOutcome.of { try await client.removeOrganizationMember(userID: member.id) }
+        try await record(.removeOrganizationMember, ["user_id": member.id], outcome: outcome) { $0["user_id"] = member.id }
         return StepOutcome(
             summary: "removed user \(member.id) from the organisation (its projects and invitations go with it)"
         )

@@ -58,9 +58,9 @@ struct ConfidentAIStepRun {
 
     /// Records a mutation the vendor confirmed (``StepProgress/record(_:update:)``).
     mutating func record(
-        _ action: String,
+        _ action: AuditAction,
         _ target: [String: String],
-        outcome: String = "done",
+        outcome: AuditOutcome = .done,
         update: (inout StepState) -> Void = { _ in }
     ) async throws {
         try await progress.record(AuditRecord(action: action, target: target, outcome: outcome), update: update)
@@ -94,7 +94,7 @@ struct ConfidentAIStepRun {
         projects?.append(project)
         projectCache?.put(name, project)
         if created {
-            try await record("create_project", ["project_id": project.id]) { state in
+            try await record(.createProject, ["project_id": project.id]) { state in
                 state["project_id"] = project.id
                 state.append(project.id, to: "created_projects")
             }

@@ -19,10 +19,15 @@ struct StepProgress {
 
     /// Saves an id learned by looking (no mutation), so that a retried attempt skips the lookup.
     /// Does nothing when the state already holds it.
-    mutating func learn(_ key: String, _ value: String) async throws {
+    mutating func learn(_ key: StepStateKey, _ value: String) async throws {
         guard state[key] != value else { return }
         state[key] = value
         try await context.checkpoint(state)
+    }
+
+    /// ``learn(_:_:)`` under a key spelled as a string (connectors not yet on ``StepStateKey``).
+    mutating func learn(_ key: String, _ value: String) async throws {
+        try await learn(StepStateKey(rawValue: key), value)
     }
 
     /// Records a mutation the vendor confirmed: applies `update` to the state, checkpoints it,
@@ -44,17 +49,15 @@ struct StepProgress {
     }
 }
 
-/// What a DELETE found: the thing, or nothing any more.
-enum DeleteOutcome: String, Sendable {
-    /// The vendor deleted it.
-    case done
-    /// The vendor answered 404: someone (or an earlier attempt) already deleted it.
-    case alreadyGone = "already_gone"
+/// What a DELETE found: the thing (``AuditOutcome/done``), or nothing any more
+/// (``AuditOutcome/alreadyGone``).
+typealias DeleteOutcome = AuditOutcome
 
+extension AuditOutcome {
     /// Runs `delete`; a 404 answering it (``VendorError/isAlreadyGone``) counts as success.
     ///
     /// - Throws: Any other error from `delete`.
-    static func of(_ delete: () async throws -> Void) async throws -> DeleteOutcome {
+    static func of(_ delete: () async throws -> Void) async throws -> AuditOutcome {
         do {
             try await delete()
             return .done

@@ -30,10 +30,17 @@ public protocol VendorConnector: Sendable {
     /// step cannot create one, so it need not queue behind the others. The engine asks again
     /// while it waits for the lock. Default: ``mayCreateProjects``.
     func needsProjectCreationLock(for step: VendorStep) -> Bool
+
+    /// Whether the connector reads a process-wide directory, so that the engine must tell each
+    /// step how recent its entries must be (``StepContext/freshness``; one query per job).
+    /// Default `false`.
+    var usesDirectory: Bool { get }
 }
 
 extension VendorConnector {
     public var mayCreateProjects: Bool { true }
+
+    public var usesDirectory: Bool { false }
 
     public func needsProjectCreationLock(for step: VendorStep) -> Bool { mayCreateProjects }
 }
@@ -55,15 +62,20 @@ public struct StepContext: Sendable {
     let checkpointHandler: @Sendable (StepState) async throws -> Void
     let auditHandler: @Sendable (AuditRecord) async throws -> Void
     public let logger: Logger
+    /// How recent the directory entries this step relies on must be (a leaver's step, a resumed
+    /// step and a person an earlier job touched need newer ones than the time to live allows).
+    public let freshness: DirectoryFreshness
 
     public init(
         transport: any VendorTransport, state: StepState, logger: Logger,
+        freshness: DirectoryFreshness = .any,
         checkpoint: @escaping @Sendable (StepState) async throws -> Void,
         audit: @escaping @Sendable (AuditRecord) async throws -> Void
     ) {
         self.transport = transport
         self.state = state
         self.logger = logger
+        self.freshness = freshness
         self.checkpointHandler = checkpoint
         self.auditHandler = audit
     }
@@ -81,14 +93,14 @@ public struct StepContext: Sendable {
 
 /// One vendor mutation for the audit log: what was done to which vendor ids. No personal data.
 public struct AuditRecord: Sendable, Hashable {
-    /// e.g. `create_project`, `create_invite`, `delete_api_key`, `remove_member`.
-    public var action: String
+    /// What was done.
+    public var action: AuditAction
     /// Vendor ids acted on: `project_id`, `user_id`, `invite_id`, `key_id`.
     public var target: [String: String]
-    /// `done`, or `already_gone` for a delete that found nothing.
-    public var outcome: String
+    /// Done, or already gone for a delete that found nothing.
+    public var outcome: AuditOutcome
 
-    public init(action: String, target: [String: String], outcome: String = "done") {
+    public init(action: AuditAction, target: [String: String], outcome: AuditOutcome = .done) {
         self.action = action
         self.target = target
         self.outcome = outcome

@@ -6,14 +6,15 @@ extension OpenAIConnector.Run {
     /// `revoke_invites`: deletes every pending invite for the address (accepted and expired
     /// invites cannot be used, and OpenAI refuses to delete accepted ones).
     mutating func revokeInvites() async throws -> StepOutcome {
-        let pending = try await client.pendingInvites(email: email)
+        let pending = try await pendingInvites()
         var count = 0
         for invite in pending where !progress.state.contains(invite.id, in: "deleted_invites") {
             let outcome = try await DeleteOutcome.of { _ = try await client.deleteInvite(id: invite.id) }
+            directory.deletedInvite(id: invite.id)
             let record = AuditRecord(
-                action: "delete_invite",
+                action: .deleteInvite,
                 target: ["invite_id": invite.id],
-                outcome: outcome.rawValue
+                outcome: outcome
             )
             try await progress.record(record) { $0.append(invite.id, to: "deleted_invites") }
             count += 1
@@ -31,7 +32,7 @@ extension OpenAIConnector.Run {
         let userID = try await userID(fullListing: true)
         var deleted = 0
         var stranded = 0
-        for project in try await client.listProjects(includeArchived: true) {
+        for project in try await listedProjects() {
             if project.isArchived {
                 stranded += try await countKeys(inArchived: project.id, userID: userID)
             } else {
@@ -55,17 +56,18 @@ extension OpenAIConnector.Run {
             return StepOutcome(summary: "not an organization member; no project memberships")
         }
         var removed = 0
-        for project in try await client.listProjects()
-        where !progress.state.contains(project.id, in: "removed_projects") {
-            let members = try await client.listProjectUsers(projectID: project.id)
+        for project in try await listedProjects()
+        where !project.isArchived && !progress.state.contains(project.id, in: .removedProjects) {
+            let members = try await listedMembers(of: project.id)
             guard members.contains(where: { $0.id == userID }) else { continue }
             let outcome = try await DeleteOutcome.of {
                 _ = try await client.deleteProjectUser(projectID: project.id, userID: userID)
             }
+            directory.removedMember(userID: userID, from: project.id)
             let record = AuditRecord(
-                action: "remove_project_member",
+                action: .removeProjectMember,
                 target: ["project_id": project.id, "user_id": userID],
-                outcome: outcome.rawValue
+                outcome: outcome
             )
             try await progress.record(record) { $0.append(project.id, to: "removed_projects") }
             removed += 1
@@ -83,10 +85,11 @@ extension OpenAIConnector.Run {
             return StepOutcome(summary: "not an organization member")
         }
         let outcome = try await DeleteOutcome.of { _ = try await client.deleteUser(id: userID) }
+        directory.removedUser(id: userID)
         let record = AuditRecord(
-            action: "remove_organization_member",
+            action: .removeOrganizationMember,
             target: ["user_id": userID],
-            outcome: outcome.rawValue
+            outcome: outcome
         )
         try await progress.record(record) { $0["user_removed"] = "true" }
         let residual =

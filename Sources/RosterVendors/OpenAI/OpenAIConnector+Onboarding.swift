@@ -6,7 +6,7 @@ extension OpenAIConnector.Run {
     /// `ensure_project`: the active project with the step's name, created if missing.
     mutating func ensureProject() async throws -> StepOutcome {
         let name = try step.requiredProject(vendor: instance)
-        let project = try await resolveProjects([name], key: { _ in "project_id" })[name]!
+        let project = try await resolveProjects([name], key: { _ in .projectID })[name]!
         guard project.created else {
             return StepOutcome(summary: "project \(project.id) exists")
         }
@@ -19,9 +19,9 @@ extension OpenAIConnector.Run {
     mutating func ensureAccess() async throws -> StepOutcome {
         let name = try step.requiredProject(vendor: instance)
         let role = try OpenAIConnector.projectRole(step.role, instance: instance)
-        let project = try await resolveProjects([name], key: { _ in "project_id" })[name]!
+        let project = try await resolveProjects([name], key: { _ in .projectID })[name]!
         if let userID = try await userID() {
-            let members = try await client.listProjectUsers(projectID: project.id)
+            let members = try await listedMembers(of: project.id)
             let current = members.first { $0.id == userID }?.role
             let change = try await ensureMembership(userID: userID, projectID: project.id, role: role, current: current)
             return StepOutcome(summary: change ?? "already \(role) of \(project.id)")
@@ -39,7 +39,7 @@ extension OpenAIConnector.Run {
     /// means deleting the old invite and creating a new one. The planned grants are checkpointed
     /// (`invite_grants`) before the delete, so a resumed attempt recreates all of them.
     mutating func ensureInvite(grants: [String: String], exact: Bool) async throws -> StepOutcome {
-        let pending = try await client.pendingInvites(email: email)
+        let pending = try await pendingInvites()
         var desired: [String: String] = [:]
         if !exact {
             desired = Self.decodeGrants(progress.state.lists["invite_grants"] ?? [])
@@ -60,10 +60,11 @@ extension OpenAIConnector.Run {
         }
         for invite in pending where !progress.state.contains(invite.id, in: "deleted_invites") {
             let outcome = try await DeleteOutcome.of { _ = try await client.deleteInvite(id: invite.id) }
+            directory.deletedInvite(id: invite.id)
             let record = AuditRecord(
-                action: "delete_invite",
+                action: .deleteInvite,
                 target: ["invite_id": invite.id],
-                outcome: outcome.rawValue
+                outcome: outcome
             )
             try await progress.record(record) { $0.append(invite.id, to: "deleted_invites") }
         }
@@ -73,9 +74,12 @@ extension OpenAIConnector.Run {
         }
         let role = pending.contains { $0.role == "owner" } ? "owner" : organizationRole
         let projects = desired.sorted { $0.key < $1.key }.map { OpenAIInvite.ProjectGrant(id: $0.key, role: $0.value) }
-        let created = try await client.createInvite(email: email, role: role, projects: projects)
+        let created = try await contradictable(.invites, .users) {
+            try await client.createInvite(email: email, role: role, projects: projects)
+        }
+        directory.created(created)
         let record = AuditRecord(
-            action: "create_invite",
+            action: .createInvite,
             target: [
                 "invite_id": created.id,
                 "role": role,

@@ -17,7 +17,7 @@ extension OpenAIConnector.Run {
             // Two grants for one project: the stronger role wins.
             wanted[grant.project] = wanted[grant.project] == "owner" ? "owner" : role
         }
-        let projects = try await resolveProjects(wanted.keys.sorted(), key: { "project_id:\($0)" })
+        let projects = try await resolveProjects(wanted.keys.sorted(), key: { StepStateKey.projectID.per($0) })
         var desired: [String: String] = [:]
         for (name, role) in wanted {
             desired[projects[name]!.id] = role
@@ -28,9 +28,9 @@ extension OpenAIConnector.Run {
         }
         var changes: [String] = []
         var seen: Set<String> = []
-        for project in try await client.listProjects() {
+        for project in try await listedProjects() where !project.isArchived {
             seen.insert(project.id)
-            let current = try await client.listProjectUsers(projectID: project.id).first { $0.id == userID }?.role
+            let current = try await listedMembers(of: project.id).first { $0.id == userID }?.role
             if let role = desired[project.id] {
                 let change = try await ensureMembership(
                     userID: userID,
@@ -59,10 +59,11 @@ extension OpenAIConnector.Run {
         let outcome = try await DeleteOutcome.of {
             _ = try await client.deleteProjectUser(projectID: projectID, userID: userID)
         }
+        directory.removedMember(userID: userID, from: projectID)
         let record = AuditRecord(
-            action: "remove_project_member",
+            action: .removeProjectMember,
             target: ["project_id": projectID, "user_id": userID],
-            outcome: outcome.rawValue
+            outcome: outcome
         )
         try await progress.record(record) { $0.append(projectID, to: "removed_projects") }
         return keys > 0 ? "removed from \(projectID) (and \(keys) API key(s) there)" : "removed from \(projectID)"

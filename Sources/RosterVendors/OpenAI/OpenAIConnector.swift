@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RosterCore
 
@@ -45,19 +46,24 @@ public struct OpenAIConnector: VendorConnector {
     public var organizationRole: String
     /// How failures are classified.
     public var policy: FailureClassification.Policy
+    /// What look-before-act reads, shared by every job of the process.
+    let directory: OpenAIDirectory
 
     /// - Parameters:
     ///   - instance: The configured instance name (`openai`).
     ///   - organizationRole: The organization role for invites (`reader`).
     ///   - policy: Failure classification knobs.
+    ///   - directoryTimeToLive: How long the directory believes a listing (seconds).
     public init(
         instance: String = "openai",
         organizationRole: String = "reader",
-        policy: FailureClassification.Policy = .default
+        policy: FailureClassification.Policy = .default,
+        directoryTimeToLive: TimeInterval = 300
     ) {
         self.instance = instance
         self.organizationRole = organizationRole
         self.policy = policy
+        self.directory = OpenAIDirectory(timeToLive: directoryTimeToLive)
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
@@ -68,20 +74,35 @@ public struct OpenAIConnector: VendorConnector {
             instance: instance,
             organizationRole: organizationRole,
             client: client,
+            directory: directory,
             step: step,
             email: employee.email.lowercased(),
             progress: StepProgress(context: context)
         )
         context.logger.debug("openai step", metadata: ["vendor.instance": "\(instance)", "step": "\(step.name)"])
-        switch step.action {
-        case .ensureProject: return try await run.ensureProject()
-        case .ensureAccess: return try await run.ensureAccess()
-        case .reconcile: return try await run.reconcile()
-        case .revokeInvites: return try await run.revokeInvites()
-        case .revokeAPIKeys: return try await run.revokeAPIKeys()
-        case .removeProjectMemberships: return try await run.removeProjectMemberships()
-        case .removeOrganizationMembership: return try await run.removeOrganizationMembership()
+        do {
+            return try await run.perform()
+        } catch let contradiction as DirectoryContradiction {
+            // The vendor's answer disagrees with what the directory showed: list again, then the
+            // step looks again and acts on what it finds (no mutation it already made is repeated:
+            // the state remembers them).
+            context.logger.info("openai answer contradicts the directory; listing again", metadata: ["status": "\(contradiction.underlying.status.map(String.init) ?? "-")"])
+            directory.forget(contradiction.listings)
+            run.listAnew()
+            do {
+                return try await run.perform()
+            } catch let again as DirectoryContradiction {
+                throw again.underlying
+            }
         }
+    }
+
+    public var usesDirectory: Bool { true }
+
+    /// Engine hook: a granting step needs the project-creation lock only while a project it names
+    /// is not known to exist.
+    public func needsProjectCreationLock(for step: VendorStep) -> Bool {
+        step.projectNames.contains { directory.heldActiveProject(named: $0) == nil }
     }
 
     /// The project roles OpenAI knows.
@@ -119,12 +140,37 @@ extension OpenAIConnector {
         let instance: String
         let organizationRole: String
         let client: OpenAIAdminClient
+        /// The process's directory of OpenAI.
+        let directory: OpenAIDirectory
         let step: VendorStep
         /// The person's address, lowercased. Never logged.
         let email: String
         var progress: StepProgress
+        /// When this run started: listings from before it are not enough to create a project.
+        let startedAt = Date()
+        /// Set after the vendor contradicted the directory: every listing read from then on must
+        /// have started after this.
+        var listedAnewAt: Date?
 
         var logger: Logger { progress.context.logger }
+
+        /// Carries out the step.
+        mutating func perform() async throws -> StepOutcome {
+            switch step.action {
+            case .ensureProject: return try await ensureProject()
+            case .ensureAccess: return try await ensureAccess()
+            case .reconcile: return try await reconcile()
+            case .revokeInvites: return try await revokeInvites()
+            case .revokeAPIKeys: return try await revokeAPIKeys()
+            case .removeProjectMemberships: return try await removeProjectMemberships()
+            case .removeOrganizationMembership: return try await removeOrganizationMembership()
+            }
+        }
+
+        /// From now on, read only listings that start after this moment.
+        mutating func listAnew() {
+            listedAnewAt = Date()
+        }
 
         /// The organization user id for the address: from the state, else looked up (and
         /// checkpointed, with `user_scim_managed` when OpenAI says so); `nil` when they are not a
@@ -134,8 +180,8 @@ extension OpenAIConnector {
         ///   user before answering `nil` (offboarding steps: the filter's case handling is not
         ///   documented, and "not a member" must be true).
         mutating func userID(fullListing: Bool = false) async throws -> String? {
-            if let known = progress.state["user_id"] { return known }
-            guard let user = try await client.findUser(email: email, fullListing: fullListing) else { return nil }
+            if let known = progress.state[.userID] { return known }
+            guard let user = try await lookUpUser(fullListing: fullListing) else { return nil }
             try await progress.save {
                 $0["user_id"] = user.id
                 if user.isScimManaged == true { $0["user_scim_managed"] = "true" }
@@ -148,24 +194,28 @@ extension OpenAIConnector {
         /// at most once.
         mutating func resolveProjects(
             _ names: [String],
-            key: (String) -> String
+            key: (String) -> StepStateKey
         ) async throws -> [String: ProjectRef] {
             var resolved: [String: ProjectRef] = [:]
-            var listing: [OpenAIProject]?
             for name in names {
                 if let id = progress.state[key(name)] {
                     resolved[name] = ProjectRef(id: id, created: false, archivedNamesake: false)
                     continue
                 }
-                if listing == nil { listing = try await client.listProjects(includeArchived: true) }
-                let matches = (listing ?? []).filter { $0.name == name }
+                var matches = try await listedProjects().filter { $0.name == name }
+                if !matches.contains(where: { !$0.isArchived }) {
+                    // Absent from the directory: believe it only from a listing made after this
+                    // step started (another process may have created it since), under the lock.
+                    matches = try await listedProjects(notBefore: startedAt).filter { $0.name == name }
+                }
                 if let active = matches.first(where: { !$0.isArchived }) {
                     try await progress.learn(key(name), active.id)
                     resolved[name] = ProjectRef(id: active.id, created: false, archivedNamesake: false)
                     continue
                 }
                 let created = try await client.createProject(name: name)
-                let record = AuditRecord(action: "create_project", target: ["project_id": created.id, "project": name])
+                directory.created(created)
+                let record = AuditRecord(action: .createProject, target: ["project_id": created.id, "project": name])
                 try await progress.record(record) { $0[key(name)] = created.id }
                 logger.info("created openai project", metadata: ["project_id": "\(created.id)"])
                 resolved[name] = ProjectRef(id: created.id, created: true, archivedNamesake: !matches.isEmpty)
@@ -187,12 +237,18 @@ extension OpenAIConnector {
             case role:
                 return nil
             case .some(let old):
-                _ = try await client.updateProjectUser(projectID: projectID, userID: userID, role: role)
-                try await progress.record(AuditRecord(action: "change_project_role", target: target))
+                let member = try await contradictable(.members(projectID)) {
+                    try await client.updateProjectUser(projectID: projectID, userID: userID, role: role)
+                }
+                directory.member(member, of: projectID)
+                try await progress.record(AuditRecord(action: .changeProjectRole, target: target))
                 return "changed role in \(projectID) from \(old) to \(role)"
             case nil:
-                _ = try await client.addProjectUser(projectID: projectID, userID: userID, role: role)
-                try await progress.record(AuditRecord(action: "add_project_member", target: target))
+                let member = try await contradictable(.members(projectID)) {
+                    try await client.addProjectUser(projectID: projectID, userID: userID, role: role)
+                }
+                directory.member(member, of: projectID)
+                try await progress.record(AuditRecord(action: .addProjectMember, target: target))
                 return "added to \(projectID) as \(role)"
             }
         }
@@ -209,9 +265,9 @@ extension OpenAIConnector {
                     _ = try await client.deleteProjectAPIKey(projectID: projectID, keyID: key.id)
                 }
                 let record = AuditRecord(
-                    action: "delete_api_key",
+                    action: .deleteAPIKey,
                     target: ["project_id": projectID, "key_id": key.id],
-                    outcome: outcome.rawValue
+                    outcome: outcome
                 )
                 try await progress.record(record) { $0.append(key.id, to: "deleted_keys") }
                 count += 1

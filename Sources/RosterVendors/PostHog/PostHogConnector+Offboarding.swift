@@ -68,9 +68,9 @@ extension PostHogConnector.Run {
         for uuid in uuids where !progress.state.contains(uuid, in: "removed_members") {
             let outcome = try await DeleteOutcome.of { try await client.deleteMember(userUUID: uuid) }
             let record = AuditRecord(
-                action: "remove_organization_member",
+                action: .removeOrganizationMember,
                 target: ["user_uuid": uuid],
-                outcome: outcome.rawValue
+                outcome: outcome
             )
             try await progress.record(record) { $0.append(uuid, to: "removed_members") }
             summaries.append(

@@ -124,7 +124,7 @@ extension PostHogConnector.Run {
     mutating func setLevel(of member: PostHogMember, to level: PostHogMembershipLevel) async throws -> String {
         _ = try await client.updateMemberLevel(userUUID: member.user.uuid, level: level)
         let record = AuditRecord(
-            action: "change_member_level",
+            action: .changeOrganizationRole,
             target: ["user_uuid": member.user.uuid, "level": String(level.rawValue)]
         )
         try await progress.record(record)
@@ -138,9 +138,9 @@ extension PostHogConnector.Run {
         for id in ids where !progress.state.contains(id, in: "deleted_invites") {
             let outcome = try await DeleteOutcome.of { try await client.deleteInvite(id: id) }
             let record = AuditRecord(
-                action: "delete_invite",
+                action: .deleteInvite,
                 target: ["invite_id": id],
-                outcome: outcome.rawValue
+                outcome: outcome
             )
             try await progress.record(record) { $0.append(id, to: "deleted_invites") }
             count += 1

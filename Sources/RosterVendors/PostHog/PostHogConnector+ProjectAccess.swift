@@ -99,7 +99,7 @@ extension PostHogConnector.Run {
     ) async throws -> String {
         try await client.setProjectAccess(projectID: projectID, memberID: member.id, level: level)
         let record = AuditRecord(
-            action: level == nil ? "remove_project_access" : "set_project_access",
+            action: level == nil ? .removeProjectMember : .changeProjectRole,
             target: [
                 "project_id": String(projectID), "member_id": member.id, "user_uuid": member.user.uuid,
                 "level": level?.rawValue ?? "removed",

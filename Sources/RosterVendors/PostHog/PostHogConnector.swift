@@ -205,7 +205,7 @@ extension PostHogConnector {
                 }
                 let created = try await client.createProject(name: name)
                 let record = AuditRecord(
-                    action: "create_project",
+                    action: .createProject,
                     target: ["project_id": String(created.id), "project": name]
                 )
                 let privacy: PostHogProjectPrivacy = created.isPrivate ? .legacyFlag : .open
@@ -246,7 +246,7 @@ extension PostHogConnector {
             if !access.isEmpty { target["projects"] = access.map { "\($0.id):\($0.level)" }.joined(separator: ",") }
             if !replaced.isEmpty { target["replaces"] = replaced.joined(separator: ",") }
             if let bulkSize { target["bulk_size"] = String(bulkSize) }
-            try await progress.record(AuditRecord(action: "create_invite", target: target)) { state in
+            try await progress.record(AuditRecord(action: .createInvite, target: target)) { state in
                 if let inviteID { state["invite_id"] = inviteID }
             }
             let projects =

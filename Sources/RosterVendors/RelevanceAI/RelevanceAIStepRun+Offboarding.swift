@@ -74,9 +74,9 @@ extension RelevanceAIStepRun {
             let target = ["project_id": projectID, "invite_code": invite.code]
             if listed.contains(invite.id) {
                 stuck.append(key)
-                try await record("delete_invite", target, outcome: "still_listed")
+                try await record(.deleteInvite, target, outcome: .stillListed)
             } else {
-                try await record("delete_invite", target, outcome: outcome.rawValue) {
+                try await record(.deleteInvite, target, outcome: outcome) {
                     $0.append(key, to: "deleted_invites")
                 }
             }
@@ -95,9 +95,9 @@ extension RelevanceAIStepRun {
             where !state.contains(key.id, in: "deleted_keys") {
                 let outcome = try await DeleteOutcome.of {
                     try await client.deleteAPIKey(id: key.id, userID: user.id, project: project.id)
-                }.rawValue
+                }
                 try await record(
-                    "delete_api_key",
+                    .deleteAPIKey,
                     ["project_id": project.id, "user_id": user.id, "key_id": key.id],
                     outcome: outcome
                 ) {
@@ -142,7 +142,7 @@ extension RelevanceAIStepRun {
                 )
                 forgetUsers()
                 try await record(
-                    "demote_org_admin",
+                    .changeOrganizationRole,
                     ["organization_id": organizationID, "user_id": user.id, "role": Self.organizationMemberRole]
                 ) {
                     $0["user_id"] = user.id
@@ -166,9 +166,9 @@ extension RelevanceAIStepRun {
     /// Removes the employee from `projectID` when they are a user there; `nil` when not.
     mutating func removeMembership(from projectID: String) async throws -> String? {
         guard let user = try await user(in: projectID) else { return nil }
-        let outcome = try await DeleteOutcome.of { try await client.removeUser(id: user.id, project: projectID) }.rawValue
+        let outcome = try await DeleteOutcome.of { try await client.removeUser(id: user.id, project: projectID) }
         forgetUser(in: projectID)
-        try await record("remove_member", ["project_id": projectID, "user_id": user.id], outcome: outcome) {
+        try await record(.removeProjectMember, ["project_id": projectID, "user_id": user.id], outcome: outcome) {
             $0["user_id"] = user.id
             $0.append(projectID, to: "removed_from")
         }

@@ -60,7 +60,7 @@ extension RelevanceAIStepRun {
             }
             try await client.updateUser(id: user.id, role: role, overwrite: true, project: projectID)
             forgetUser(in: projectID)
-            try await record("update_role", ["project_id": projectID, "user_id": user.id, "role": role.action]) {
+            try await record(.changeProjectRole, ["project_id": projectID, "user_id": user.id, "role": role.action]) {
                 $0["user_id"] = user.id
             }
             return "changed role of \(user.id) in \(projectID) to \(role)"
@@ -79,7 +79,7 @@ extension RelevanceAIStepRun {
         }
         let code = try await client.createInvite(email: email, role: role, project: projectID)
         forgetUser(in: projectID)
-        try await record("create_invite", ["project_id": projectID, "invite_code": code, "role": role.action]) {
+        try await record(.createInvite, ["project_id": projectID, "invite_code": code, "role": role.action]) {
             $0["invite_code"] = code
         }
         return "invited to \(projectID) as \(role)"

@@ -37,9 +37,9 @@ struct RelevanceAIStepRun {
 
     /// Records a mutation the vendor confirmed (``StepProgress/record(_:update:)``).
     mutating func record(
-        _ action: String,
+        _ action: AuditAction,
         _ target: [String: String],
-        outcome: String = "done",
+        outcome: AuditOutcome = .done,
         update: (inout StepState) -> Void = { _ in }
     ) async throws {
         try await progress.record(AuditRecord(action: action, target: target, outcome: outcome), update: update)
@@ -68,7 +68,7 @@ struct RelevanceAIStepRun {
         let id = try await client.createProject(name: name, organizationID: organizationID, project: defaultProjectID)
         let project = RelevanceAIProject(id: id, name: name, organizationID: organizationID)
         projects?.append(project)
-        try await record("create_project", ["project_id": id]) { state in
+        try await record(.createProject, ["project_id": id]) { state in
             state["project_id"] = id
             state.append(id, to: "created_projects")
         }

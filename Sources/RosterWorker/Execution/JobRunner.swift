@@ -83,6 +83,7 @@ struct JobRunner: Sendable {
             if unfinished.isEmpty { try await store.succeed(job) }
             var chains = VendorChains(plan: steps.map(\.step.vendor))
             var otherAddresses: [String]?
+            var personTouched: PersonTouched?
             for step in unfinished where step.status == .failed {
                 chains.stop(step.step.vendor, .failed(reason: step.lastError ?? "\(step.step.name) failed in an earlier run"))
             }
@@ -114,7 +115,12 @@ struct JobRunner: Sendable {
                     }
                     subject.employee.email = address
                 }
-                switch try await run(step, attempt: attempt, finishesJob: finishesJob, of: job, event: subject, watch: watch) {
+                var freshness = DirectoryFreshness.any
+                if let connector = vendors[step.step.vendor]?.connector, connector.usesDirectory {
+                    if personTouched == nil { personTouched = PersonTouched(at: try await store.personTouchedAt(job)) }
+                    freshness = .forStep(isRevocation: step.step.action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: personTouched?.at)
+                }
+                switch try await run(step, attempt: attempt, finishesJob: finishesJob, freshness: freshness, of: job, event: subject, watch: watch) {
                 case .succeeded: continue
                 case .released: return .released
                 case .stopped(let stop): chains.stop(step.step.vendor, stop)
@@ -190,17 +196,17 @@ struct JobRunner: Sendable {
     }
 
     /// Runs one step, started as attempt `attempt`.
-    private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
+    private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
         let store = self.store
         let fence = MutationFence { try await store.checkFence(job) }
         return try await RosterLogging.withContext(["vendor": "\(persisted.step.vendor)", "step": "\(persisted.step.name)"]) {
             try await MutationFence.$current.withValue(fence) {
-                try await runStep(persisted, attempt: attempt, finishesJob: finishesJob, of: job, event: event, watch: watch)
+                try await runStep(persisted, attempt: attempt, finishesJob: finishesJob, freshness: freshness, of: job, event: event, watch: watch)
             }
         }
     }
 
-    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
+    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
         let step = persisted.step
         guard let vendor = vendors[step.vendor] else {
             return try await awaitConfiguredWorker(persisted, of: job)
@@ -210,7 +216,7 @@ struct JobRunner: Sendable {
         let failpoints = self.failpoints
         let position = persisted.position
         let context = StepContext(
-            transport: vendor.transport, state: persisted.state, logger: logger,
+            transport: vendor.transport, state: persisted.state, logger: logger, freshness: freshness,
             checkpoint: { state in
                 // A vendor mutation just succeeded and is not yet recorded: the crash window that
                 // look-before-act and recovery points exist for.
@@ -250,10 +256,11 @@ struct JobRunner: Sendable {
             throw CancellationError()
         } catch is CancellationError {
             // Shutting down: the step was waiting (a rate-limit slot, a pause, a lock) or its call
-            // was cut. It is pending again with its attempt given back, and the job is released
-            // for the next worker at once.
-            try await store.deferStep(persisted.position, of: job)
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown; attempt not counted"), of: job)
+            // was cut. It is pending again and the job is released for the next worker at once.
+            // The attempt counts: a cut call may have reached the vendor, so the next run of the
+            // step is a resumed one and reads new listings (``DirectoryFreshness``).
+            try await store.deferStep(persisted.position, of: job, givingBackAttempt: false)
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown; a call may have been cut"), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "cancelled", started: started)
             try await store.release(job, requeue: true)
             return .released
@@ -334,4 +341,9 @@ extension Task where Success == Never, Failure == Never {
     static var isShuttingDownGracefullyOrCancelled: Bool {
         Task.isCancelled || Task.isShuttingDownGracefully
     }
+}
+
+/// When Roster last worked on a job's employee outside the running step, looked up once per run.
+private struct PersonTouched {
+    var at: Date?
 }

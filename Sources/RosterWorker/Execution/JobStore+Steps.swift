@@ -38,6 +38,22 @@ extension JobStore {
         ).rows.map { try $0.decode(String.self, at: 0) }
     }
 
+    /// When Roster last worked on this job's employee outside the step about to run: the latest
+    /// activity of the employee's other jobs, and of this job's steps that succeeded in an earlier
+    /// run (possibly in another process); `nil` if none. A vendor directory listed before this may
+    /// miss those changes (``DirectoryFreshness``).
+    func personTouchedAt(_ job: ClaimedJob) async throws -> Date? {
+        let rows = try await pool.query(
+            """
+            SELECT greatest(
+                (SELECT max(greatest(o.updated_at, o.finished_at)) FROM jobs o
+                 WHERE o.employee_id = \(job.employeeID) AND o.id <> \(job.id)),
+                (SELECT max(s.updated_at) FROM job_steps s WHERE s.job_id = \(job.id) AND s.status = 'succeeded'))
+            """
+        ).rows
+        return try rows.first?.decode(Date?.self, at: 0)
+    }
+
     /// Persists the plan before the first vendor call, with its first step started as attempt 1;
     /// `false` if the job is no longer this worker's (cancelled, or its lease lost). Batched with
     /// the other jobs' plans (``JobWrites``).
@@ -65,10 +81,12 @@ extension JobStore {
 
     /// Undoes ``startStep(_:of:)`` for a run that made no vendor call (no slot in the budget, or an
     /// open circuit): the step is pending again and the attempt is not counted.
-    func deferStep(_ position: Int, of job: ClaimedJob) async throws {
+    /// With `givingBackAttempt == false` the attempt still counts (a call may have been cut).
+    func deferStep(_ position: Int, of job: ClaimedJob, givingBackAttempt: Bool = true) async throws {
+        let giveBack: Int32 = givingBackAttempt ? 1 : 0
         try await fenced(job,
             """
-            UPDATE job_steps SET status = 'pending', attempts = greatest(job_steps.attempts - 1, 0), updated_at = now()
+            UPDATE job_steps SET status = 'pending', attempts = greatest(job_steps.attempts - \(giveBack), 0), updated_at = now()
             FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
               AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status = 'running'
             """
@@ -128,7 +146,7 @@ extension JobStore {
         try await fenced(job,
             """
             INSERT INTO audit_log (actor, action, vendor, job_id, employee_id, target, outcome)
-            SELECT \("worker:" + workerID), \(record.action), \(vendor), \(job.id), \(job.employeeID), \(target)::jsonb, \(record.outcome)
+            SELECT \("worker:" + workerID), \(record.action.rawValue), \(vendor), \(job.id), \(job.employeeID), \(target)::jsonb, \(record.outcome.rawValue)
             FROM jobs WHERE id = \(job.id) AND claim_token = \(job.token)
             """
         )

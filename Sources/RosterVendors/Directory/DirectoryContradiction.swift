@@ -1,0 +1,40 @@
+/// A vendor answered a mutation in a way that contradicts what the directory showed the step (an
+/// invite refused because one is pending, a member added who is already there, a project that is
+/// gone): the step lists the concerned listings again and looks once more before acting.
+///
+/// Connectors raise it from ``contradictable(_:_:)`` around mutations decided from directory
+/// entries; the connector's run catches it, forgets the listings, and runs the step once more with
+/// new listings. A second contradiction is the vendor's real answer and is thrown as is.
+struct DirectoryContradiction: Error, CustomStringConvertible {
+    /// Which listings may be wrong.
+    enum Listing: Sendable, Hashable {
+        case projects
+        case users
+        case invites
+        case members(String)
+    }
+
+    /// The vendor's answer.
+    let underlying: VendorError
+    /// The listings to list again.
+    let listings: Set<Listing>
+
+    var description: String { "the vendor's answer contradicts the directory: \(underlying)" }
+
+    /// Whether `error` may mean the directory was wrong rather than the request: a 400 or 409 (the
+    /// thing exists already, the person is a member) or a 404 (the thing is gone).
+    static func mayContradict(_ error: VendorError) -> Bool {
+        guard let status = error.status else { return false }
+        return status == 400 || status == 404 || status == 409
+    }
+}
+
+/// Runs `mutation`; a vendor answer that may contradict the directory becomes a
+/// ``DirectoryContradiction`` naming `listings`.
+func contradictable<T>(_ listings: DirectoryContradiction.Listing..., mutation: () async throws -> T) async throws -> T {
+    do {
+        return try await mutation()
+    } catch let error as VendorError where DirectoryContradiction.mayContradict(error) {
+        throw DirectoryContradiction(underlying: error, listings: Set(listings))
+    }
+}
