@@ -6,12 +6,19 @@
 /// entries; the connector's run catches it, forgets the listings, and runs the step once more with
 /// new listings. A second contradiction is the vendor's real answer and is thrown as is.
 struct DirectoryContradiction: Error, CustomStringConvertible {
-    /// Which listings may be wrong.
-    enum Listing: Sendable, Hashable {
-        case projects
-        case users
-        case invites
-        case members(String)
+    /// A listing of a vendor directory that may be wrong: its kind, and the project (or other
+    /// scope) it lists when the vendor lists per project.
+    struct Listing: Sendable, Hashable {
+        var kind: String
+        var scope: String?
+
+        static let projects = Listing(kind: "projects")
+        static let users = Listing(kind: "users")
+        static let invites = Listing(kind: "invites")
+        /// The members of one project.
+        static func members(_ projectID: String) -> Listing { Listing(kind: "members", scope: projectID) }
+        /// The invites of one project (vendors that invite per project).
+        static func projectInvites(_ projectID: String) -> Listing { Listing(kind: "project_invites", scope: projectID) }
     }
 
     /// The vendor's answer.

@@ -4,18 +4,6 @@ import RosterCore
 // MARK: - Reads through the directory
 
 extension OpenAIConnector.Run {
-    /// The oldest listing start this step may rely on: after a contradiction, now; else what the
-    /// engine asked for (``StepContext/freshness``).
-    var notBefore: Date? {
-        if let listedAnewAt { return listedAnewAt }
-        return progress.context.freshness.notBefore
-    }
-
-    /// Whether person lookups must go to the vendor rather than a listing held.
-    var mustLookAgain: Bool {
-        listedAnewAt != nil || progress.context.freshness.demandsNewListing
-    }
-
     /// Every project, archived ones included, listed at or after `notBefore` (and this step's own
     /// requirement).
     func listedProjects(notBefore floor: Date? = nil) async throws -> [OpenAIProject] {

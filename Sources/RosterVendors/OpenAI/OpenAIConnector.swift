@@ -80,21 +80,7 @@ public struct OpenAIConnector: VendorConnector {
             progress: StepProgress(context: context)
         )
         context.logger.debug("openai step", metadata: ["vendor.instance": "\(instance)", "step": "\(step.name)"])
-        do {
-            return try await run.perform()
-        } catch let contradiction as DirectoryContradiction {
-            // The vendor's answer disagrees with what the directory showed: list again, then the
-            // step looks again and acts on what it finds (no mutation it already made is repeated:
-            // the state remembers them).
-            context.logger.info("openai answer contradicts the directory; listing again", metadata: ["status": "\(contradiction.underlying.status.map(String.init) ?? "-")"])
-            directory.forget(contradiction.listings)
-            run.listAnew()
-            do {
-                return try await run.perform()
-            } catch let again as DirectoryContradiction {
-                throw again.underlying
-            }
-        }
+        return try await run.perform(directory: directory)
     }
 
     public var usesDirectory: Bool { true }
@@ -127,7 +113,7 @@ public struct OpenAIConnector: VendorConnector {
 
 extension OpenAIConnector {
     /// One step being carried out: the client, the person and the recovery point.
-    struct Run {
+    struct Run: ConnectorRun {
         /// A project a step resolved by name.
         struct ProjectRef {
             var id: String
@@ -167,10 +153,6 @@ extension OpenAIConnector {
             }
         }
 
-        /// From now on, read only listings that start after this moment.
-        mutating func listAnew() {
-            listedAnewAt = Date()
-        }
 
         /// The organization user id for the address: from the state, else looked up (and
         /// checkpointed, with `user_scim_managed` when OpenAI says so); `nil` when they are not a

@@ -12,7 +12,7 @@ import Synchronization
 /// What a step may believe is decided by its ``DirectoryFreshness``; what contradicts the
 /// directory (an invite refused as a duplicate, a member that is not there) drops the listing
 /// concerned so the next read lists again. See ``DirectoryListing`` for the rules.
-final class OpenAIDirectory: Sendable {
+final class OpenAIDirectory: ContradictableDirectory {
     /// Every project, archived ones included.
     let projects: DirectoryListing<[OpenAIProject]>
     /// Every organization user, with the records Roster could not read.
@@ -106,11 +106,12 @@ extension OpenAIDirectory {
     /// Forgets the listings a vendor answer contradicted.
     func forget(_ listings: Set<DirectoryContradiction.Listing>) {
         for listing in listings {
-            switch listing {
-            case .projects: projects.invalidate()
-            case .users: users.invalidate()
-            case .invites: invites.invalidate()
-            case .members(let projectID): projectMembers(projectID).invalidate()
+            switch (listing.kind, listing.scope) {
+            case ("projects", _): projects.invalidate()
+            case ("users", _): users.invalidate()
+            case ("invites", _): invites.invalidate()
+            case ("members", let projectID?): projectMembers(projectID).invalidate()
+            default: break
             }
         }
     }
