@@ -22,7 +22,7 @@ protocol ConnectorRun {
 }
 
 /// A directory a connector's run reads; it forgets listings a vendor answer contradicted.
-protocol ContradictableDirectory: Sendable {
+public protocol ContradictableDirectory: Sendable {
     /// Forgets `listings`, so the next read lists them again.
     func forget(_ listings: Set<DirectoryContradiction.Listing>)
 }

@@ -5,10 +5,10 @@
 /// Connectors raise it from ``contradictable(_:_:)`` around mutations decided from directory
 /// entries; the connector's run catches it, forgets the listings, and runs the step once more with
 /// new listings. A second contradiction is the vendor's real answer and is thrown as is.
-struct DirectoryContradiction: Error, CustomStringConvertible {
+public struct DirectoryContradiction: Error, CustomStringConvertible {
     /// A listing of a vendor directory that may be wrong: its kind, and the project (or other
     /// scope) it lists when the vendor lists per project.
-    struct Listing: Sendable, Hashable {
+    public struct Listing: Sendable, Hashable {
         var kind: String
         var scope: String?
 
@@ -26,7 +26,7 @@ struct DirectoryContradiction: Error, CustomStringConvertible {
     /// The listings to list again.
     let listings: Set<Listing>
 
-    var description: String { "the vendor's answer contradicts the directory: \(underlying)" }
+    public var description: String { "the vendor's answer contradicts the directory: \(underlying)" }
 
     /// Whether `error` may mean the directory was wrong rather than the request: a 400 or 409 (the
     /// thing exists already, the person is a member) or a 404 (the thing is gone).

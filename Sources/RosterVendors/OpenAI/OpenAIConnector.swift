@@ -54,16 +54,23 @@ public struct OpenAIConnector: VendorConnector {
     ///   - organizationRole: The organization role for invites (`reader`).
     ///   - policy: Failure classification knobs.
     ///   - directoryTimeToLive: How long the directory believes a listing (seconds).
+    ///   - now: The directory's clock (tests move it past the time to live).
     public init(
         instance: String = "openai",
         organizationRole: String = "reader",
         policy: FailureClassification.Policy = .default,
-        directoryTimeToLive: TimeInterval = 300
+        directoryTimeToLive: TimeInterval = OpenAIDirectory.defaultTimeToLive,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.instance = instance
         self.organizationRole = organizationRole
         self.policy = policy
-        self.directory = OpenAIDirectory(timeToLive: directoryTimeToLive)
+        self.directory = OpenAIDirectory(timeToLive: directoryTimeToLive, now: now)
+    }
+
+    /// How many listings the directory loaded so far, by kind (for tests and `roster doctor`).
+    public var directoryLoads: [String: Int] {
+        ["projects": directory.projects.loads, "users": directory.users.loads, "invites": directory.invites.loads]
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {

@@ -12,7 +12,7 @@ import Synchronization
 /// What a step may believe is decided by its ``DirectoryFreshness``; what contradicts the
 /// directory (an invite refused as a duplicate, a member that is not there) drops the listing
 /// concerned so the next read lists again. See ``DirectoryListing`` for the rules.
-final class OpenAIDirectory: ContradictableDirectory {
+public final class OpenAIDirectory: ContradictableDirectory {
     /// Every project, archived ones included.
     let projects: DirectoryListing<[OpenAIProject]>
     /// Every organization user, with the records Roster could not read.
@@ -39,7 +39,7 @@ final class OpenAIDirectory: ContradictableDirectory {
     }
 
     /// Five minutes: changes made in OpenAI's console are seen within this.
-    static let defaultTimeToLive: TimeInterval = 300
+    public static let defaultTimeToLive: TimeInterval = 300
 
     /// The members of one project.
     func projectMembers(_ projectID: String) -> DirectoryListing<[OpenAIProjectUser]> {
@@ -104,7 +104,7 @@ final class OpenAIDirectory: ContradictableDirectory {
 
 extension OpenAIDirectory {
     /// Forgets the listings a vendor answer contradicted.
-    func forget(_ listings: Set<DirectoryContradiction.Listing>) {
+    public func forget(_ listings: Set<DirectoryContradiction.Listing>) {
         for listing in listings {
             switch (listing.kind, listing.scope) {
             case ("projects", _): projects.invalidate()
