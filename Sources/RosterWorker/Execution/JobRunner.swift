@@ -84,6 +84,7 @@ struct JobRunner: Sendable {
             var chains = VendorChains(plan: steps.map(\.step.vendor))
             var otherAddresses: [String]?
             var personTouched: PersonTouched?
+            let runStarted = Date()
             for step in unfinished where step.status == .failed {
                 chains.stop(step.step.vendor, .failed(reason: step.lastError ?? "\(step.step.name) failed in an earlier run"))
             }
@@ -117,7 +118,13 @@ struct JobRunner: Sendable {
                 }
                 var freshness = DirectoryFreshness.any
                 if let connector = vendors[step.step.vendor]?.connector, connector.usesDirectory {
-                    if personTouched == nil { personTouched = PersonTouched(at: try await store.personTouchedAt(job)) }
+                    if personTouched == nil {
+                        // Steps that succeeded in an earlier run of this job (maybe in another
+                        // process) touched the person too: listings must be newer than this run.
+                        let earlierRun = steps.contains { $0.status == .succeeded } ? runStarted : nil
+                        let otherJobs = try await store.personTouchedAt(job)
+                        personTouched = PersonTouched(at: [otherJobs, earlierRun].compactMap { $0 }.max())
+                    }
                     freshness = .forStep(isRevocation: step.step.action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: personTouched?.at)
                 }
                 switch try await run(step, attempt: attempt, finishesJob: finishesJob, freshness: freshness, of: job, event: subject, watch: watch) {

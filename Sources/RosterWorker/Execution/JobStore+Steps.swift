@@ -38,17 +38,14 @@ extension JobStore {
         ).rows.map { try $0.decode(String.self, at: 0) }
     }
 
-    /// When Roster last worked on this job's employee outside the step about to run: the latest
-    /// activity of the employee's other jobs, and of this job's steps that succeeded in an earlier
-    /// run (possibly in another process); `nil` if none. A vendor directory listed before this may
-    /// miss those changes (``DirectoryFreshness``).
+    /// When Roster last worked on this job's employee in their other jobs (the latest activity of
+    /// any of them), or `nil` if none. A vendor directory listed before this may miss those
+    /// changes (``DirectoryFreshness``).
     func personTouchedAt(_ job: ClaimedJob) async throws -> Date? {
         let rows = try await pool.query(
             """
-            SELECT greatest(
-                (SELECT max(greatest(o.updated_at, o.finished_at)) FROM jobs o
-                 WHERE o.employee_id = \(job.employeeID) AND o.id <> \(job.id)),
-                (SELECT max(s.updated_at) FROM job_steps s WHERE s.job_id = \(job.id) AND s.status = 'succeeded'))
+            SELECT max(greatest(o.updated_at, o.finished_at)) FROM jobs o
+            WHERE o.employee_id = \(job.employeeID) AND o.id <> \(job.id)
             """
         ).rows
         return try rows.first?.decode(Date?.self, at: 0)

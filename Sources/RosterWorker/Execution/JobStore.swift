@@ -33,9 +33,13 @@ struct JobStore: Sendable {
     /// unfinished or still leased (a cancelled job whose worker has not yet stopped), so one
     /// employee's jobs never run concurrently or out of order.
     ///
-    /// Lanes are strict: while any job of a higher priority is runnable or running anywhere, only
-    /// jobs of that priority are claimed. A leaver's revocation never shares the vendors' rate
-    /// budget or the workers' slots with a joiner backlog; joiners wait the few seconds it takes.
+    /// Lanes are strict: while any job of a higher priority is runnable, or a leaver's job is
+    /// running anywhere, only jobs of that priority are claimed. A leaver's revocation never shares
+    /// the vendors' rate budget or the workers' slots with a joiner backlog; joiners wait the few
+    /// seconds it takes. A running *change* does not hold the lane: one waiting on a slow vendor
+    /// (PostHog's hourly window) would otherwise stall every joiner of every other vendor, their
+    /// budgets idle (measured by `ops/bench/run mixed`: 162 queued joiners with no PostHog grant,
+    /// 3 of 16 slots busy, for 7 minutes).
     ///
     /// The same round trip reads each job's event and whether it already has a plan.
     func claim(limit: Int) async throws -> [JobClaim] {
@@ -44,7 +48,7 @@ struct JobStore: Sendable {
             WITH lane AS (
                 -- The highest priority among jobs that could run now (runnable AND not waiting
                 -- behind an earlier job of the same employee: a blocked change must not hold the
-                -- lane against the onboarding it waits for) and jobs running. Index walks, not an
+                -- lane against the onboarding it waits for) and leavers' jobs running. Index walks, not an
                 -- aggregate over the backlog: the first eligible row of jobs_runnable, and the few
                 -- running jobs. GREATEST ignores NULLs, as max() does.
                 SELECT GREATEST(
@@ -57,7 +61,7 @@ struct JobStore: Sendable {
                              AND (e.status IN ('queued', 'retrying', 'running')
                                   OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
                      ORDER BY j.priority DESC LIMIT 1),
-                    (SELECT max(priority) FROM jobs WHERE status = 'running')
+                    (SELECT max(priority) FROM jobs WHERE status = 'running' AND priority >= \(JobPriority.of(.offboarding)))
                 ) AS priority
             ),
             candidates AS (
