@@ -34,8 +34,15 @@ struct DevFakesCommand: AsyncParsableCommand {
     @Option(help: "Also start fake PostHog, Confident AI and Relevance AI servers and write FAKE_<VENDOR>_URL/_KEY (and ids) lines for all four here, in shell syntax.")
     var envFile: String?
 
+    @Option(help: ArgumentHelp("With --env-file: every SECONDS, every pending Confident AI invitation is accepted (new people accepting, as in `roster dev`).", valueName: "seconds"))
+    var confidentAcceptEvery: Double?
+
     func validate() throws {
         if let openaiRate, openaiRate < 1 { throw ValidationError("--openai-rate must be at least 1") }
+        if let confidentAcceptEvery {
+            guard envFile != nil else { throw ValidationError("--confident-accept-every needs --env-file (the fake Confident AI runs only then)") }
+            guard confidentAcceptEvery > 0 else { throw ValidationError("--confident-accept-every must be more than 0") }
+        }
     }
 
     func run() async throws {
@@ -44,7 +51,9 @@ struct DevFakesCommand: AsyncParsableCommand {
         if let openaiRate { openai.setRateLimit(FakeRateLimit(requests: openaiRate)) }
         let openaiURL = try await openai.start()
 
-        var others: [any Sendable] = []
+        var others: [any FakeVendorServer] = []
+        var logs: [(String, any FakeVendorServer)] = [("openai", openai)]
+        var accepting: Task<Void, Never>?
         if let envFile {
             let posthog = FakePostHogServer()
             let confident = FakeConfidentAIServer()
@@ -64,6 +73,16 @@ struct DevFakesCommand: AsyncParsableCommand {
             try env.write(toFile: temporary, atomically: false, encoding: .utf8)
             _ = rename(temporary, envFile)
             others = [posthog, confident, relevance]
+            logs += [("posthog", posthog), ("confident", confident), ("relevance", relevance)]
+            if let confidentAcceptEvery {
+                let period = Duration.milliseconds(Int64((confidentAcceptEvery * 1000).rounded()))
+                accepting = Task {
+                    while !Task.isCancelled {
+                        try? confident.acceptAllInvitations()
+                        try? await Task.sleep(for: period)
+                    }
+                }
+            }
         }
         defer { withExtendedLifetime(others) {} }
 
@@ -76,41 +95,49 @@ struct DevFakesCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(lines.utf8))
 
         await Signals.waitForTermination()
+        accepting?.cancel()
         if let callsFile {
-            let summary = JSONValue.object(["openai": Self.summary(of: openai.calls)])
+            // Every fake that ran (all four with --env-file), keyed by vendor kind.
+            let summary = JSONValue.object(Dictionary(uniqueKeysWithValues: logs.map { ($0.0, Self.summary(of: $0.1.calls)) }))
             let temporary = callsFile + ".tmp"
             try summary.serialized.write(toFile: temporary, atomically: false, encoding: .utf8)
             _ = rename(temporary, callsFile)
         }
         await openai.stop()
+        for server in others { await server.stop() }
     }
 
-    /// The call log as figures: totals, 429s, first and last arrival (seconds since the fake
-    /// started) and, per `METHOD path`, the count and its first and last arrival.
+    /// The call log as figures: totals, 2xx answers, 429s, first and last arrival (seconds since
+    /// the fake started) and, per `METHOD path`, the same.
     static func summary(of log: FakeCallLog) -> JSONValue {
         func seconds(_ duration: Duration) -> String {
             let (whole, attoseconds) = duration.components
             return String(Double(whole) + Double(attoseconds) / 1e18)
         }
-        var paths: [String: (count: Int, first: Duration, last: Duration)] = [:]
+        func isSuccess(_ call: FakeCall) -> Bool { (200..<300).contains(call.status ?? 0) }
+        var paths: [String: (count: Int, ok: Int, throttled: Int, first: Duration, last: Duration)] = [:]
         for call in log {
             let key = "\(call.method) \(call.path)"
+            let ok = isSuccess(call) ? 1 : 0, throttled = call.status == 429 ? 1 : 0
             if let current = paths[key] {
-                paths[key] = (current.count + 1, current.first, call.offset)
+                paths[key] = (current.count + 1, current.ok + ok, current.throttled + throttled, current.first, call.offset)
             } else {
-                paths[key] = (1, call.offset, call.offset)
+                paths[key] = (1, ok, throttled, call.offset, call.offset)
             }
         }
         var perPath: [String: JSONValue] = [:]
         for (key, value) in paths {
             perPath[key] = .object([
                 "count": .number(String(value.count)),
+                "status_2xx": .number(String(value.ok)),
+                "status_429": .number(String(value.throttled)),
                 "first_s": .number(seconds(value.first)),
                 "last_s": .number(seconds(value.last)),
             ])
         }
         return .object([
             "count": .number(String(log.count)),
+            "status_2xx": .number(String(log.count(where: isSuccess))),
             "status_429": .number(String(log.calls(status: 429).count)),
             "first_s": log.first.map { .number(seconds($0.offset)) } ?? .null,
             "last_s": log.last.map { .number(seconds($0.offset)) } ?? .null,
