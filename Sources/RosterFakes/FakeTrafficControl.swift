@@ -135,8 +135,8 @@ public final class FakeTrafficControl: Sendable {
         }
     }
 
-    /// Applies the rate limit at the call's arrival time; returns the wait when refused and
-    /// OpenAI-style `x-ratelimit-*` headers when a limit is set.
+    /// Applies the rate limit at the call's arrival time; returns the wait when refused and the
+    /// headers the limit advertises (``FakeRateLimit/advertising``).
     private func admit(_ callID: Int) -> (Duration?, [String: String]) {
         state.withLock { state in
             guard var counter = state.counter else { return (nil, [:]) }
@@ -144,12 +144,7 @@ public final class FakeTrafficControl: Sendable {
             let wait = counter.admit(at: offset)
             state.counter = counter
             let windowEnd = counter.limit.window * (Int(offset / counter.limit.window) + 1)
-            let milliseconds = Int(((windowEnd - offset) / .milliseconds(1)).rounded(.up))
-            let headers = [
-                "x-ratelimit-limit-requests": String(counter.limit.requests),
-                "x-ratelimit-remaining-requests": String(counter.remaining(at: offset)),
-                "x-ratelimit-reset-requests": "\(milliseconds)ms",
-            ]
+            let headers = counter.limit.headers(remaining: counter.remaining(at: offset), untilWindowEnd: windowEnd - offset)
             return (wait, headers)
         }
     }

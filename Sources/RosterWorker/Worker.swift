@@ -134,7 +134,9 @@ public struct Worker: Sendable {
             guard let instance = registry[name] else { continue }
             let governed = GovernedTransport(
                 base: instance.baseTransport,
-                configuration: .init(vendor: name, limiterKey: instance.limiterKey, budget: instance.budget),
+                configuration: .init(
+                    vendor: name, limiterKey: instance.limiterKey, budget: instance.budget, learning: instance.learning
+                ),
                 limiter: limiter, breakers: breakers, logger: logger
             )
             vendors[name] = VendorRuntime(name: name, connector: instance.connector, transport: governed, retry: instance.retry)

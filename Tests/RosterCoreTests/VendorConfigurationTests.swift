@@ -73,4 +73,28 @@ import Testing
         #expect(Vendor(kind: .openai, baseURL: "https://o", apiKeyEnv: "K").problems(name: "o").isEmpty)
         #expect(Vendor(kind: .confidentAI, baseURL: "https://c", apiKeyEnv: "K").problems(name: "c").isEmpty)
     }
+
+    /// `rate.max_requests_per_second`: the learning bound, from the file, checked, and defaulted
+    /// to the configured rate (learning then only lowers the budget).
+    @Test func maxRequestsPerSecondBoundsLearning() throws {
+        let learning = try decode(
+            #"{"kind": "openai", "base_url": "https://o", "api_key_env": "K", "rate": {"requests_per_second": 5, "burst": 10, "max_requests_per_second": 20}}"#
+        )
+        #expect(learning.rate?.maxRequestsPerSecond == 20)
+        #expect(learning.effectiveLearning.maximumRequestsPerSecond == 20)
+        #expect(learning.problems(name: "o").isEmpty)
+        let plain = Vendor(kind: .openai, baseURL: "https://o", apiKeyEnv: "K")
+        #expect(plain.effectiveLearning.shortestInterval == plain.effectiveBudget.windows[0].emissionInterval)
+        #expect(plain.effectiveLearning.maximumRequestsPerSecond == 5)
+        let posthog = Vendor(kind: .posthog, baseURL: "https://p", apiKeyEnv: "K", organizationID: "o")
+        #expect(posthog.effectiveLearning.shortestInterval == posthog.effectiveBudget.windows[0].emissionInterval)
+        for (maximum, problem) in [
+            (4.0, "vendors.o.rate.max_requests_per_second: must be at least requests_per_second"),
+            (0, "vendors.o.rate.max_requests_per_second: must be between 0.001 and 1000000"),
+            (.infinity, "vendors.o.rate.max_requests_per_second: must be between 0.001 and 1000000"),
+        ] {
+            let vendor = Vendor(kind: .openai, baseURL: "https://o", apiKeyEnv: "K", rate: .init(requestsPerSecond: 5, burst: 10, maxRequestsPerSecond: maximum))
+            #expect(vendor.problems(name: "o") == [problem])
+        }
+    }
 }

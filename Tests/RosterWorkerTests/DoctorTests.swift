@@ -129,7 +129,7 @@ struct DoctorTests {
     @Test func jsonShapeFieldByField() async throws {
         let result = try await Self.doctor(["--output", "json"], policy: Self.goodPolicy) { vendors in
             _ = try vendors.confident.addProject(name: "research")
-            vendors.openai.setRateLimit(FakeRateLimit(requests: 1000))
+            vendors.openai.setRateLimit(FakeRateLimit(requests: 1000, advertising: .openAI))
         }
         #expect(result.status == 0, "\(result.output)")
         let json = try Self.json(result.output)
@@ -146,7 +146,10 @@ struct DoctorTests {
             let roles = try #require(vendor["roles"] as? [String: Any])
             #expect(Set(roles.keys) == ["source", "project", "organization"])
             let rate = try #require(vendor["rate"] as? [String: Any])
-            #expect(Set(rate.keys) == ["requests_per_second", "burst", "advertised"])
+            #expect(Set(rate.keys) == [
+                "requests_per_second", "burst", "advertised", "maximum_requests_per_second",
+                "advertised_requests_per_second", "learned_requests_per_second",
+            ])
             for check in try #require(vendor["role_checks"] as? [[String: Any]]) {
                 #expect(Set(check.keys) == ["source", "role", "vendor_role", "scope", "project", "status", "suggestion", "message"])
                 #expect(check["status"] as? String == "ok", "\(check)")
@@ -158,7 +161,11 @@ struct DoctorTests {
         let rate = try #require(openai["rate"] as? [String: Any])
         #expect(rate["requests_per_second"] as? Double == 5)
         #expect(rate["burst"] as? Int == 10)
-        #expect((rate["advertised"] as? [String: String])?["x-ratelimit-limit-requests"] == "1000", "\(rate)")
+        // 1000/s as OpenAI states it, per minute; Roster would learn no more than its 5/s maximum.
+        #expect((rate["advertised"] as? [String: String])?["x-ratelimit-limit-requests"] == "60000", "\(rate)")
+        #expect(rate["advertised_requests_per_second"] as? Double == 1000)
+        #expect(rate["maximum_requests_per_second"] as? Double == 5)
+        #expect(rate["learned_requests_per_second"] as? Double == 5)
         let openaiRoles = try #require(openai["roles"] as? [String: Any])
         #expect(openaiRoles["source"] as? String == "documented")
         #expect(openaiRoles["project"] as? [String] == ["owner", "member"])

@@ -173,7 +173,7 @@ struct LimitsGovernedTransportTests {
             try await LimitsFixture.withFakeOpenAI { fake, http in
                 // Roster's budget is more generous than the vendor's 3 per second.
                 let transport = LimitsFixture.governed(http, pool: pools[0], rate: GCRA(requestsPerSecond: 100, burst: 10))
-                fake.setRateLimit(FakeRateLimit(requests: 3, per: .seconds(1)))
+                fake.setRateLimit(FakeRateLimit(requests: 3, per: .seconds(1), advertising: .openAI))
                 for _ in 0..<8 {
                     let response = try await transport.send(LimitsFixture.listUsers)
                     #expect(response.status == 200)

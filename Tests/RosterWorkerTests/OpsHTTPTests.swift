@@ -176,7 +176,7 @@ struct OpsHTTPTests {
             #expect(text.values("roster_time_to_revoke_seconds_bucket", where: ["le": "120.0"]) == [1])
             #expect(text.values("roster_rate_limiter_wait_seconds_bucket", where: ["vendor": "openai", "le": "0.05"]) == [1])
             for sample in text.samples {
-                #expect(Set(sample.labels.keys).isSubset(of: ["vendor", "status", "type", "state", "partition", "le"]), "\(sample)")
+                #expect(Set(sample.labels.keys).isSubset(of: ["vendor", "status", "type", "state", "source", "partition", "le"]), "\(sample)")
             }
         }
     }

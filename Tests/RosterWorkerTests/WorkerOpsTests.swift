@@ -66,10 +66,15 @@ struct WorkerOpsTests {
             #expect(text.values("roster_time_to_revoke_seconds_count") == [1])
             #expect(text.values("roster_circuit_breaker_state", where: ["vendor": "openai", "state": "closed"]) == [1])
             #expect(text.values("roster_oldest_queued_job_age_seconds") == [0])
+            // The fake advertises nothing here: the budget in use is the configured one.
+            let budget = "roster_vendor_rate_budget_requests_per_second"
+            #expect(text.values(budget, where: ["vendor": "openai", "source": "configured"]).count == 1)
+            #expect(text.values(budget, where: ["vendor": "openai", "source": "learned"])
+                == text.values(budget, where: ["vendor": "openai", "source": "configured"]))
             #expect(text.values("roster_consumer_lag").count == 8, "one lag per partition")
 
             // Labels: only the allowed names, and values that are no person's.
-            let allowed: Set<String> = ["vendor", "status", "type", "state", "partition", "le"]
+            let allowed: Set<String> = ["vendor", "status", "type", "state", "source", "partition", "le"]
             for sample in text.samples {
                 #expect(Set(sample.labels.keys).isSubset(of: allowed), "\(sample)")
                 for value in sample.labels.values {

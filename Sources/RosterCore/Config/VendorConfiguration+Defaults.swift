@@ -81,6 +81,21 @@ extension RosterConfiguration.Vendor {
         return RateBudget(windows: (rate.map { [$0.gcra] } ?? []) + (windows ?? []).map(\.gcra))
     }
 
+    /// The learning rule for the budget's first window (``LearnedBudget``): it may rise up to
+    /// `rate.max_requests_per_second` when that is set, else only up to the first window's
+    /// configured rate (learning then only lowers it to what the vendor advertises).
+    ///
+    /// - Important: Needs the ranges ``problems(name:)`` checks, as ``effectiveBudget`` does.
+    public var effectiveLearning: LearnedBudget {
+        let configured = effectiveBudget.windows[0].emissionInterval
+        guard let maximum = rate?.maxRequestsPerSecond, maximum > 0, maximum.isFinite else {
+            return LearnedBudget(shortestInterval: configured)
+        }
+        return LearnedBudget(
+            shortestInterval: min(configured, LearnedBudget.emissionInterval(forRequestsPerSecond: maximum))
+        )
+    }
+
     /// `retry:` when configured (missing fields defaulted), else ``RosterConfiguration/Retry/default``.
     public var effectiveRetry: RetryPolicy { (retry ?? .default).policy }
 
@@ -108,6 +123,13 @@ extension RosterConfiguration.Vendor {
                 problems.append("\(path).rate.requests_per_second: must be between 0.001 and 1000000")
             }
             if rate.burst < 1 { problems.append("\(path).rate.burst: must be at least 1") }
+            if let maximum = rate.maxRequestsPerSecond {
+                if !(Self.requestsPerSecondRange ~= maximum) {
+                    problems.append("\(path).rate.max_requests_per_second: must be between 0.001 and 1000000")
+                } else if maximum < rate.requestsPerSecond {
+                    problems.append("\(path).rate.max_requests_per_second: must be at least requests_per_second")
+                }
+            }
         }
         if let windows = rateWindows {
             if windows.isEmpty && rate == nil {

@@ -109,15 +109,22 @@ extension RosterConfiguration {
     public struct Rate: Sendable, Hashable, Codable {
         public var requestsPerSecond: Double
         public var burst: Int
+        /// How far the budget may rise when the vendor advertises more (`x-ratelimit-*`,
+        /// `RateLimit-Policy`; ``LearnedBudget``); `nil` means `requestsPerSecond`, so learning
+        /// only ever lowers the budget to what the vendor advertises. Never below
+        /// `requestsPerSecond`.
+        public var maxRequestsPerSecond: Double?
 
-        public init(requestsPerSecond: Double, burst: Int) {
+        public init(requestsPerSecond: Double, burst: Int, maxRequestsPerSecond: Double? = nil) {
             self.requestsPerSecond = requestsPerSecond
             self.burst = burst
+            self.maxRequestsPerSecond = maxRequestsPerSecond
         }
 
         enum CodingKeys: String, CodingKey {
             case requestsPerSecond = "requests_per_second"
             case burst
+            case maxRequestsPerSecond = "max_requests_per_second"
         }
     }
 

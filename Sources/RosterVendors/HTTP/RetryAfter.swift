@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 
 /// How long a vendor asked us to wait, from its response headers (or body): pure parsing.
 ///
@@ -59,31 +60,7 @@ public enum RetryAfter {
     /// A Go-style duration: one or more `<number><unit>` with units `h`, `m`, `s`, `ms`, `us`/`µs`,
     /// `ns` (`1s`, `6m0s`, `12ms`, `1h2m3.5s`), or a bare `0`.
     public static func goDuration(_ value: String) -> Duration? {
-        let text = Array(value.trimmed.unicodeScalars)
-        if text.count == 1, text[0] == "0" { return .zero }
-        guard !text.isEmpty else { return nil }
-        var seconds = 0.0
-        var index = 0
-        while index < text.count {
-            let numberStart = index
-            while index < text.count, text[index] == "." || ("0"..."9").contains(text[index]) { index += 1 }
-            guard index > numberStart, let number = Double(String(String.UnicodeScalarView(text[numberStart..<index])))
-            else { return nil }
-            let unitStart = index
-            while index < text.count, !(text[index] == "." || ("0"..."9").contains(text[index])) { index += 1 }
-            let unit = String(String.UnicodeScalarView(text[unitStart..<index]))
-            switch unit {
-            case "h": seconds += number * 3600
-            case "m": seconds += number * 60
-            case "s": seconds += number
-            case "ms": seconds += number / 1_000
-            case "us", "µs", "μs": seconds += number / 1_000_000
-            case "ns": seconds += number / 1_000_000_000
-            default: return nil
-            }
-        }
-        guard seconds.isFinite else { return nil }
-        return .seconds(min(seconds, maximumSeconds))
+        GoDuration.parse(value)
     }
 
     /// PostHog's throttle detail, "Request was throttled. Expected available in 12 seconds."

@@ -24,6 +24,8 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
     public let limiterKey: String
     /// The instance's rate budget: its windows (configured or the kind's default).
     public let budget: RateBudget
+    /// How far the budget's first window may move towards a rate the vendor advertises.
+    public let learning: LearnedBudget
     /// When and how often failed steps are retried.
     public let retry: RetryPolicy
     /// When the instance's circuit breaker opens and for how long.
@@ -40,6 +42,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
     ///   - baseTransport: The ungoverned HTTP transport.
     ///   - limiterKey: The shared limiter row's key (never containing a secret).
     ///   - budget: The rate budget's windows.
+    ///   - learning: The learning bound (default: none above the first window's configured rate).
     ///   - retry: The retry policy.
     ///   - breaker: The breaker settings.
     ///   - apiKeyEnv: The name of the key's environment variable.
@@ -51,6 +54,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
         baseTransport: any VendorTransport,
         limiterKey: String,
         budget: RateBudget,
+        learning: LearnedBudget? = nil,
         retry: RetryPolicy,
         breaker: RosterConfiguration.Breaker,
         apiKeyEnv: String,
@@ -62,6 +66,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
         self.baseTransport = baseTransport
         self.limiterKey = limiterKey
         self.budget = budget
+        self.learning = learning ?? LearnedBudget(shortestInterval: budget.windows[0].emissionInterval)
         self.retry = retry
         self.breaker = breaker
         self.apiKeyEnv = apiKeyEnv
@@ -91,7 +96,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
             self,
             children: [
                 "name": name, "kind": kind.rawValue, "baseURL": baseURL, "apiKeyEnv": apiKeyEnv,
-                "limiterKey": limiterKey, "budget": budget, "retry": retry, "breaker": breaker,
+                "limiterKey": limiterKey, "budget": budget, "learning": learning, "retry": retry, "breaker": breaker,
             ],
             displayStyle: .struct
         )

@@ -135,6 +135,7 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
             limiterKey: VendorInstance.limiterKey(
                 kind: vendor.kind, baseURL: vendor.baseURL, apiKeyEnv: vendor.apiKeyEnv),
             budget: vendor.effectiveBudget,
+            learning: vendor.effectiveLearning,
             retry: vendor.effectiveRetry,
             breaker: vendor.effectiveBreaker,
             apiKeyEnv: vendor.apiKeyEnv,

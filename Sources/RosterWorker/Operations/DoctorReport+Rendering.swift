@@ -6,7 +6,7 @@ extension DoctorReport {
 
     /// Two tables for people: vendors (key, roles, budget) and role checks; then a verdict.
     public func rendered(colour: Bool) -> String {
-        var vendorTable = TextTable(["VENDOR", "KIND", "KEY", "ROLES", "BUDGET", "ADVERTISED"], colour: colour)
+        var vendorTable = TextTable(["VENDOR", "KIND", "KEY", "ROLES", "BUDGET", "LEARNED", "ADVERTISED"], colour: colour)
         for vendor in vendors {
             var key = vendor.key.rawValue
             if let status = vendor.httpStatus { key += " (\(status))" }
@@ -15,6 +15,9 @@ extension DoctorReport {
             vendorTable.append([
                 vendor.name, vendor.kind, key, roles,
                 "\(Self.number(vendor.requestsPerSecond))/s burst \(vendor.burst)",
+                vendor.learnedRequestsPerSecond.map {
+                    "\(Self.rate($0))/s (advertised \(Self.rate(vendor.advertisedRequestsPerSecond ?? 0))/s, max \(Self.rate(vendor.maximumRequestsPerSecond ?? 0))/s)"
+                } ?? "-",
                 advertised.isEmpty ? "-" : advertised.joined(separator: " "),
             ])
         }
@@ -44,6 +47,11 @@ extension DoctorReport {
         return out
     }
 
+    /// A rate to three significant decimals (`1.667`, `5`).
+    static func rate(_ value: Double) -> String {
+        number((value * 1000).rounded() / 1000)
+    }
+
     private static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
@@ -63,6 +71,10 @@ extension DoctorReport.Vendor {
     private static func list(_ names: [String]?) -> JSONValue {
         guard let names else { return .null }
         return .array(names.map { JSONValue.string($0) })
+    }
+
+    private static func optionalNumber(_ value: Double?) -> JSONValue {
+        value.map { .number(String($0)) } ?? .null
     }
 
     var json: JSONValue {
@@ -87,6 +99,9 @@ extension DoctorReport.Vendor {
                 "requests_per_second": .number(String(requestsPerSecond)),
                 "burst": .int(burst),
                 "advertised": .object(advertised.mapValues { JSONValue.string($0) }),
+                "maximum_requests_per_second": Self.optionalNumber(maximumRequestsPerSecond),
+                "advertised_requests_per_second": Self.optionalNumber(advertisedRequestsPerSecond),
+                "learned_requests_per_second": Self.optionalNumber(learnedRequestsPerSecond),
             ]),
         ])
     }

@@ -109,6 +109,14 @@ public struct DoctorReport: Sendable, Hashable {
         public var burst: Int
         /// Rate-limit headers of the read calls' answers, names lower-cased (empty: none sent).
         public var advertised: [String: String]
+        /// The most the budget may learn up to (`rate.max_requests_per_second`, else its first
+        /// window's configured rate).
+        public var maximumRequestsPerSecond: Double?
+        /// The rate those headers advertise (``AdvertisedLimit``), if they state one.
+        public var advertisedRequestsPerSecond: Double?
+        /// Where the shared budget's first window settles while the vendor advertises that:
+        /// `min(advertised, maximum)` (``LearnedBudget``); `nil` when nothing is advertised.
+        public var learnedRequestsPerSecond: Double?
 
         public init(
             name: String, kind: String, baseURL: String, apiKeyEnv: String, key: KeyStatus, httpStatus: Int? = nil,

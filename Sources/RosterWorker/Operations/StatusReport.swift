@@ -61,6 +61,11 @@ public struct StatusReport: Sendable {
                     .object([
                         "key": .string(l.key),
                         "requests_per_second": .seconds(1 / max(Double(l.rate.emissionInterval.microseconds) / 1e6, 1e-6)),
+                        "configured_requests_per_second": .seconds(l.configuredRequestsPerSecond),
+                        "maximum_requests_per_second": .seconds(l.maximumRequestsPerSecond),
+                        "advertised_requests_per_second": l.advertisedPerSecond.map { .seconds($0) } ?? .null,
+                        "advertised_at": .time(l.advertisedAt),
+                        "learned": .bool(l.isLearned),
                         "burst": .int(l.rate.burst),
                         "backlog_seconds": .seconds(Double(l.backlog.microseconds) / 1e6),
                         "paused_until": l.isPaused ? .time(l.pausedUntil) : .null,
@@ -115,13 +120,16 @@ public struct StatusReport: Sendable {
             out += "  waiting for a worker configured with their vendor: \(waitingForConfiguredWorker) (see roster jobs list --status retrying)\n"
         }
         out += "\nVendors\n"
-        var vendorTable = TextTable(["VENDOR", "BREAKER", "FAILURES", "RETRY AT", "LIMITER BACKLOG", "PAUSED UNTIL", "429s"], colour: colour)
+        var vendorTable = TextTable(["VENDOR", "BREAKER", "FAILURES", "RETRY AT", "RATE/S CONFIGURED", "LEARNED", "LIMITER BACKLOG", "PAUSED UNTIL", "429s"], colour: colour)
         for v in vendors {
             let backlog = v.limiters.map(\.backlog).max()
             let paused = v.limiters.compactMap { $0.isPaused ? $0.pausedUntil : nil }.max()
+            let first = v.limiters.first(where: \.isFirstWindow)
             vendorTable.append([
                 v.name + (v.configured ? "" : " (not configured)"), v.breaker?.state.rawValue ?? "closed",
                 String(v.breaker?.consecutiveFailures ?? 0), v.breaker?.retryAt.map(JobRendering.short) ?? "-",
+                first.map { DoctorReport.rate($0.configuredRequestsPerSecond) } ?? "-",
+                first.map(Self.learned) ?? "-",
                 backlog.map(Self.describe) ?? "-", paused.map(JobRendering.short) ?? "-",
                 String(v.limiters.reduce(0) { $0 + $1.throttledTotal }),
             ])
@@ -130,6 +138,13 @@ public struct StatusReport: Sendable {
         out += "\nLast 24 h: \(deadJobsLast24h) dead job\(deadJobsLast24h == 1 ? "" : "s"), \(deadLettersLast24h) dead letter\(deadLettersLast24h == 1 ? "" : "s")"
         out += " (\(deadLettersOpen) dead letter\(deadLettersOpen == 1 ? "" : "s") awaiting replay in all)\n"
         return out
+    }
+
+    /// The rate in use when learned (`2 (advertised 2, max 20)`), else `-`.
+    static func learned(_ limiter: RateLimiterStore.Snapshot) -> String {
+        guard limiter.isLearned || limiter.advertisedPerSecond != nil else { return "-" }
+        let advertised = limiter.advertisedPerSecond.map { "advertised \(DoctorReport.rate($0)), " } ?? ""
+        return "\(DoctorReport.rate(limiter.requestsPerSecond)) (\(advertised)max \(DoctorReport.rate(limiter.maximumRequestsPerSecond)))"
     }
 
     static func describe(_ duration: Duration) -> String {

@@ -117,6 +117,12 @@ public struct VendorDoctor: Sendable {
                 report.error = report.error?.replacingOccurrences(of: key, with: "****")
             }
             report.advertised = recorder.headers
+            let learning = vendor.effectiveLearning
+            report.maximumRequestsPerSecond = learning.maximumRequestsPerSecond
+            if let rate = AdvertisedLimit(headers: recorder.headers)?.requestsPerSecond {
+                report.advertisedRequestsPerSecond = rate
+                report.learnedRequestsPerSecond = LearnedBudget.requestsPerSecond(learning.ceiling(advertised: rate))
+            }
         }
         if probe == nil { probe = VendorProbe.documented(vendor.kind) }
         if let probe {
@@ -152,6 +158,10 @@ public struct VendorDoctor: Sendable {
                 "vendor": "\(vendor.name)", "vendor.key": "\(vendor.key.rawValue)",
                 "vendor.rate": "\(vendor.requestsPerSecond)/s burst \(vendor.burst)",
             ]
+            if let learned = vendor.learnedRequestsPerSecond {
+                metadata["vendor.rate.advertised"] = "\(vendor.advertisedRequestsPerSecond ?? 0)/s"
+                metadata["vendor.rate.learned"] = "\(learned)/s"
+            }
             if let status = vendor.httpStatus { metadata["http.status"] = "\(status)" }
             if let error = vendor.error { metadata["error"] = "\(error)" }
             let failed = vendor.failedRoles.map { check in

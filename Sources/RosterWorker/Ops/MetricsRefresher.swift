@@ -7,7 +7,8 @@ import ServiceLifecycle
 
 /// Refreshes the gauges that describe shared state rather than this process's work, every
 /// `interval`: jobs by state and type, the age of the oldest runnable job, dead letters by
-/// status, each configured vendor's circuit breaker, and the consumer group's lag per partition.
+/// status, each configured vendor's circuit breaker and rate budget (configured and learned),
+/// and the consumer group's lag per partition.
 ///
 /// Every worker reports the same shared figures; dashboards take `max` over instances.
 public struct MetricsRefresher: Service {
@@ -39,6 +40,7 @@ public struct MetricsRefresher: Service {
         do {
             try await refreshJobs()
             try await refreshBreakers()
+            try await refreshBudgets()
         } catch {
             metrics.refreshFailed()
             logger.debug("metrics refresh from Postgres failed", metadata: ["error": "\(error)"])
@@ -96,6 +98,17 @@ public struct MetricsRefresher: Service {
                     value: candidate == state ? 1 : 0
                 )
             }
+        }
+    }
+
+    /// Each configured vendor's budget, configured and in use, once its row exists (a worker
+    /// creates it on the vendor's first call).
+    private func refreshBudgets() async throws {
+        let snapshots = try await RateLimiterStore(pool: pool).snapshot()
+        for vendor in vendors {
+            guard let first = snapshots.first(where: { $0.vendor == vendor && $0.isFirstWindow }) else { continue }
+            metrics.gauge(RosterMetrics.Name.rateBudget, [("vendor", vendor), ("source", "configured")], value: first.configuredRequestsPerSecond)
+            metrics.gauge(RosterMetrics.Name.rateBudget, [("vendor", vendor), ("source", "learned")], value: first.requestsPerSecond)
         }
     }
 

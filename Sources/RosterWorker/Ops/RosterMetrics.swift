@@ -4,7 +4,7 @@ import RosterCore
 
 /// Every metric the worker exports, in one place: names, label sets and how they are recorded.
 ///
-/// Labels are only ever `vendor`, `status`, `type`, `state` and `partition`, whose values come
+/// Labels are only ever `vendor`, `status`, `type`, `state`, `source` and `partition`, whose values come
 /// from configuration and fixed vocabularies: never an email, a name, an employee id, a job id or
 /// a key (DESIGN.md rule 4). The names are the contract of `ops/grafana/roster.json` and
 /// `ops/prometheus/alerts.yaml`; a test scrapes `/metrics` and checks every name they use.
@@ -30,6 +30,9 @@ public struct RosterMetrics: Sendable {
         public static let oldestQueuedJobAge = "roster_oldest_queued_job_age_seconds"
         public static let deadLetters = "roster_dead_letters"
         public static let breakerState = "roster_circuit_breaker_state"
+        /// The shared budget's first window, `source="configured"` (as configured) and
+        /// `source="learned"` (in use: moved towards what the vendor advertises).
+        public static let rateBudget = "roster_vendor_rate_budget_requests_per_second"
         public static let consumerLag = "roster_consumer_lag"
         public static let refreshFailures = "roster_metrics_refresh_failures_total"
         public static let storageInterruptions = "roster_job_storage_interruptions_total"

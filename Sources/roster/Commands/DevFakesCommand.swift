@@ -48,7 +48,7 @@ struct DevFakesCommand: AsyncParsableCommand {
     func run() async throws {
         let openai = FakeOpenAIServer(adminKey: openaiKey)
         for project in openaiProjects { _ = openai.addProject(name: project) }
-        if let openaiRate { openai.setRateLimit(FakeRateLimit(requests: openaiRate)) }
+        if let openaiRate { openai.setRateLimit(FakeRateLimit(requests: openaiRate, advertising: .openAI)) }
         let openaiURL = try await openai.start()
 
         var others: [any FakeVendorServer] = []

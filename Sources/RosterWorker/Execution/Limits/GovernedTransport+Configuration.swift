@@ -24,6 +24,9 @@ extension GovernedTransport {
         /// with `x-ratelimit-reset-requests`) pauses everyone until the reset, before the vendor
         /// has to refuse anything.
         public var honoursRateLimitHeaders: Bool
+        /// How far the budget's first window may move towards a rate the vendor advertises
+        /// (``LearnedBudget``); `nil` learns nothing. Only when ``honoursRateLimitHeaders``.
+        public var learning: LearnedBudget?
 
         /// - Parameters:
         ///   - vendor: The vendor instance's name.
@@ -34,6 +37,8 @@ extension GovernedTransport {
         ///   - defaultPause: Default 1 s.
         ///   - maximumPause: Default 10 minutes.
         ///   - honoursRateLimitHeaders: Default `true`.
+        ///   - learning: Default `nil` (learn nothing); a worker passes the vendor's
+        ///     ``RosterConfiguration/Vendor/effectiveLearning``.
         public init(
             vendor: String,
             limiterKey: String,
@@ -42,8 +47,10 @@ extension GovernedTransport {
             provisioningHorizon: Duration = .seconds(2),
             defaultPause: Duration = .seconds(1),
             maximumPause: Duration = .seconds(600),
-            honoursRateLimitHeaders: Bool = true
+            honoursRateLimitHeaders: Bool = true,
+            learning: LearnedBudget? = nil
         ) {
+            self.learning = learning
             self.vendor = vendor
             self.limiterKey = limiterKey
             self.budget = budget

@@ -11,6 +11,8 @@ extension GovernedTransport {
         public var throttled = 0
         /// Pauses announced by rate-limit headers before any refusal.
         public var announcedPauses = 0
+        /// Times an advertised rate changed the shared budget (lowered or raised it).
+        public var learned = 0
         /// Calls refused by the rate limiter because their slot was beyond their horizon.
         public var busy = 0
         /// Calls refused by the open circuit breaker.

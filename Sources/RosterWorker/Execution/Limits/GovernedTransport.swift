@@ -19,7 +19,9 @@ import Synchronization
 /// 3. **Wait** until the slot (cancellable), then **send**.
 /// 4. **Feedback.** A 429 pauses the shared budget for its `Retry-After` (or
 ///    ``Configuration/defaultPause``), so no process calls before then; so does a 503 with
-///    `Retry-After`, and a response announcing an exhausted budget. 5xx, 408, timeouts and
+///    `Retry-After`, and a response announcing an exhausted budget (OpenAI's or the IETF
+///    headers, ``AdvertisedLimit``). A response advertising a rate moves the shared budget
+///    towards it within ``Configuration/learning`` (``LearnedBudget``). 5xx, 408, timeouts and
 ///    connection errors are breaker failures; any other answer, 4xx and 429 included, shows the
 ///    vendor is up and is a success.
 ///
@@ -39,6 +41,8 @@ public final class GovernedTransport: VendorTransport {
     private let logger: Logger
     private let state = Mutex(Counters())
     private let budgetEnsured = Atomic(false)
+    /// The last advertised rate this process wrote to the budget, and when.
+    private let lastLearned = Mutex<(advertised: Double, at: ContinuousClock.Instant)?>(nil)
 
     /// - Parameters:
     ///   - base: Sends the requests (an ``HTTPVendorTransport``).
@@ -152,6 +156,7 @@ public final class GovernedTransport: VendorTransport {
         let unhealthy = response.status >= 500 || response.status == 408
         await self.recordHealth(success: !unhealthy)
         let asked = RetryAfter.wait(headers: response.headers, now: Date())
+        let advertised = AdvertisedLimit(headers: RateLimitHeaderRecorder.rateLimitHeaders(in: response.headers))
         switch (response.status, asked) {
         case (429, _):
             let pause =
@@ -162,14 +167,47 @@ public final class GovernedTransport: VendorTransport {
             self.count { $0.announcedPauses += 1 }
             await self.pause(pause, throttled: false, reason: "503 with Retry-After")
         case (200..<300, _) where self.configuration.honoursRateLimitHeaders:
-            guard response.headers["x-ratelimit-remaining-requests"].flatMap({ Double($0) }) == 0,
-                let reset = response.headers["x-ratelimit-reset-requests"].flatMap(RetryAfter.goDuration),
-                reset > .zero
-            else { return }
+            guard advertised?.remaining == 0, let reset = advertised?.reset, reset > .zero else { break }
             self.count { $0.announcedPauses += 1 }
             await self.pause(reset, throttled: false, reason: "rate limit exhausted until reset")
         default:
             break
+        }
+        if self.configuration.honoursRateLimitHeaders, let rate = advertised?.requestsPerSecond {
+            await self.learn(advertised: rate)
+        }
+    }
+
+    /// Moves the shared budget towards `advertised` (``RateLimiterStore/learn(key:advertised:raiseInterval:at:)``).
+    /// A process writes at most once per raise interval while the vendor says the same; a lower
+    /// figure than the last one seen is written at once.
+    private func learn(advertised: Double) async {
+        guard let learning = self.configuration.learning else { return }
+        let now = ContinuousClock.now
+        let due = self.lastLearned.withLock { last -> Bool in
+            if let last, advertised >= last.advertised, now - last.at < learning.raiseInterval { return false }
+            last = (advertised, now)
+            return true
+        }
+        guard due else { return }
+        do {
+            try await self.ensureBudget()
+            let learned = try await self.limiter.learn(
+                key: self.configuration.limiterKey, advertised: advertised, raiseInterval: learning.raiseInterval
+            )
+            guard learned.change != .unchanged else { return }
+            self.count { $0.learned += 1 }
+            self.logger.notice(
+                learned.change == .lowered
+                    ? "vendor advertises a lower rate: the shared budget drops to it"
+                    : "vendor advertises a higher rate: the shared budget moves towards it",
+                metadata: [
+                    "advertised_per_second": "\(advertised)",
+                    "requests_per_second": "\(learned.requestsPerSecond)",
+                ]
+            )
+        } catch {
+            self.logger.warning("could not learn the vendor's advertised rate", metadata: ["error": "\(error)"])
         }
     }
 
@@ -219,7 +257,8 @@ public final class GovernedTransport: VendorTransport {
         try await self.limiter.ensure(
             key: self.configuration.limiterKey,
             vendor: self.configuration.vendor,
-            budget: self.configuration.budget
+            budget: self.configuration.budget,
+            learning: self.configuration.learning
         )
         self.budgetEnsured.store(true, ordering: .releasing)
     }

@@ -8,8 +8,16 @@ extension RateLimiterStore {
         public var key: String
         /// The vendor instance.
         public var vendor: String
-        /// The rate and burst.
+        /// The rate and burst every reservation uses: the configured rate, or for the first window
+        /// the one learned from the vendor's headers.
         public var rate: GCRA
+        /// The interval the configuration asks for.
+        public var configuredInterval: Duration
+        /// The shortest interval learning may reach (`rate.max_requests_per_second`).
+        public var minimumInterval: Duration
+        /// The rate the vendor last advertised (requests per second), and when.
+        public var advertisedPerSecond: Double?
+        public var advertisedAt: Timestamp?
         /// The theoretical arrival time.
         public var tat: Timestamp
         /// Set by the last pause (a 429): nobody called before it.
@@ -25,6 +33,25 @@ extension RateLimiterStore {
         /// `backlog − tolerance` (zero when the budget has room).
         public var backlog: Duration { max(.zero, tat.duration(since: now)) }
 
+        /// The configured rate, requests per second.
+        public var configuredRequestsPerSecond: Double { LearnedBudget.requestsPerSecond(configuredInterval) }
+
+        /// The rate in use (configured or learned), requests per second.
+        public var requestsPerSecond: Double { LearnedBudget.requestsPerSecond(rate.emissionInterval) }
+
+        /// The most learning may reach, requests per second.
+        public var maximumRequestsPerSecond: Double { LearnedBudget.requestsPerSecond(minimumInterval) }
+
+        /// Whether the rate in use is not the configured one.
+        public var isLearned: Bool { rate.emissionInterval != configuredInterval }
+
+        /// Whether this row is a budget's first window (the one learning moves), not `key#2`….
+        public var isFirstWindow: Bool {
+            guard let hash = key.lastIndex(of: "#") else { return true }
+            let suffix = key[key.index(after: hash)...]
+            return suffix.isEmpty || !suffix.allSatisfy(\.isNumber)
+        }
+
         /// Whether a pause is in force.
         public var isPaused: Bool { pausedUntil.map { $0 > now } ?? false }
     }
@@ -37,20 +64,25 @@ extension RateLimiterStore {
             """
             SELECT key, vendor, \(unescaped: microsecondsSQL("emission_interval")), burst,
                 \(unescaped: microsecondsSQL("tat")), \(unescaped: microsecondsSQL("paused_until")), throttled_total,
-                \(unescaped: microsecondsSQL("updated_at")), \(unescaped: microsecondsSQL("clock_timestamp()"))
+                \(unescaped: microsecondsSQL("updated_at")), \(unescaped: microsecondsSQL("clock_timestamp()")),
+                \(unescaped: microsecondsSQL("configured_interval")), \(unescaped: microsecondsSQL("minimum_interval")),
+                advertised_per_second, \(unescaped: microsecondsSQL("advertised_at"))
             FROM rate_limits ORDER BY key
             """
         )
         return try result.map { row in
-            let (key, vendor, interval, burst, tat, pausedUntil, throttled, updatedAt, now) = try row.decode(
-                (String, String, Int64, Int, Int64, Int64?, Int, Int64, Int64).self
-            )
+            let (key, vendor, interval, burst, tat, pausedUntil, throttled, updatedAt, now, configured, minimum, advertised, advertisedAt) =
+                try row.decode((String, String, Int64, Int, Int64, Int64?, Int, Int64, Int64, Int64, Int64, Double?, Int64?).self)
             var rate = GCRA(requestsPerSecond: 1, burst: max(burst, 1))
             rate.emissionInterval = .microseconds(interval)
             return Snapshot(
                 key: key,
                 vendor: vendor,
                 rate: rate,
+                configuredInterval: .microseconds(configured),
+                minimumInterval: .microseconds(minimum),
+                advertisedPerSecond: advertised,
+                advertisedAt: advertisedAt.map(Timestamp.init(microsecondsSince1970:)),
                 tat: Timestamp(microsecondsSince1970: tat),
                 pausedUntil: pausedUntil.map(Timestamp.init(microsecondsSince1970:)),
                 throttledTotal: throttled,

@@ -54,30 +54,50 @@ public struct RateLimiterStore: Sendable {
     /// burst when they changed, and deletes the rows of windows no longer configured. Existing
     /// windows keep their TAT and pause, so restarting workers never grants a fresh burst.
     ///
+    /// The first window's interval may have been learned from the vendor's headers
+    /// (``learn(key:advertised:raiseInterval:at:)``): it is kept while the configuration (interval,
+    /// learning bound, burst) is unchanged, and starts again from the configured figure when it
+    /// changes.
+    ///
     /// - Parameters:
     ///   - key: The budget's name (one per vendor credential).
     ///   - vendor: The vendor instance it belongs to, for status output.
     ///   - budget: The windows (at most ``maximumWindows``).
+    ///   - learning: How far the first window may learn; `nil` means not above its configured rate.
     /// - Throws: ``PostgresError``.
-    public func ensure(key: String, vendor: String, budget: RateBudget) async throws {
+    public func ensure(key: String, vendor: String, budget: RateBudget, learning: LearnedBudget? = nil) async throws {
         let keys = Self.windowKeys(key, count: budget.windows.count)
         let candidates = Self.windowKeys(key, count: Self.maximumWindows)
         let intervals = budget.windows.map(\.emissionInterval.wholeMicroseconds)
+        var minimums = intervals
+        if let learning { minimums[0] = min(intervals[0], max(1, learning.shortestInterval.wholeMicroseconds)) }
         let bursts = budget.windows.map { Int32(clamping: $0.burst) }
         try await self.pool.execute(
             """
             WITH removed AS (
                 DELETE FROM rate_limits WHERE key = ANY(\(candidates)::text[]) AND key <> ALL(\(keys)::text[])
             )
-            INSERT INTO rate_limits AS r (key, vendor, tat, emission_interval, burst, updated_at)
-            SELECT w.key, \(vendor), clock_timestamp(), w.interval_us * interval '1 microsecond', w.burst, clock_timestamp()
-            FROM unnest(\(keys)::text[], \(intervals)::int8[], \(bursts)::int4[]) AS w(key, interval_us, burst)
+            INSERT INTO rate_limits AS r
+                (key, vendor, tat, emission_interval, configured_interval, minimum_interval, burst, updated_at)
+            SELECT w.key, \(vendor), clock_timestamp(), w.interval_us * interval '1 microsecond',
+                w.interval_us * interval '1 microsecond', w.minimum_us * interval '1 microsecond', w.burst, clock_timestamp()
+            FROM unnest(\(keys)::text[], \(intervals)::int8[], \(minimums)::int8[], \(bursts)::int4[])
+                AS w(key, interval_us, minimum_us, burst)
             ORDER BY w.key
             ON CONFLICT (key) DO UPDATE
-            SET vendor = excluded.vendor, emission_interval = excluded.emission_interval, burst = excluded.burst,
-                updated_at = excluded.updated_at
-            WHERE (r.vendor, r.emission_interval, r.burst)
-                IS DISTINCT FROM (excluded.vendor, excluded.emission_interval, excluded.burst)
+            SET vendor = excluded.vendor,
+                emission_interval = CASE
+                    WHEN (r.configured_interval, r.minimum_interval, r.burst)
+                        IS DISTINCT FROM (excluded.configured_interval, excluded.minimum_interval, excluded.burst)
+                    THEN excluded.emission_interval ELSE r.emission_interval END,
+                raised_at = CASE
+                    WHEN (r.configured_interval, r.minimum_interval, r.burst)
+                        IS DISTINCT FROM (excluded.configured_interval, excluded.minimum_interval, excluded.burst)
+                    THEN NULL ELSE r.raised_at END,
+                configured_interval = excluded.configured_interval, minimum_interval = excluded.minimum_interval,
+                burst = excluded.burst, updated_at = excluded.updated_at
+            WHERE (r.vendor, r.configured_interval, r.minimum_interval, r.burst)
+                IS DISTINCT FROM (excluded.vendor, excluded.configured_interval, excluded.minimum_interval, excluded.burst)
             """
         )
     }
