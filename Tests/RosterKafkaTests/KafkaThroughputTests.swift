@@ -8,7 +8,7 @@ import Testing
 /// Run alone for clean numbers: `swift test --filter KafkaThroughputTests`. In the full suite it
 /// shares two cores with the other tests. Only a very low floor is asserted, to catch a
 /// pathological regression without making the suite flaky.
-@Suite("Kafka throughput", .tags(.mockCluster, .benchmark), .timeLimit(.minutes(1)))
+@Suite("Kafka throughput", .tags(.mockCluster, .benchmark), .timeLimit(.minutes(3)))
 struct KafkaThroughputTests {
     @Test func fiftyThousandSmallMessagesOnSixteenPartitions() async throws {
         let count = 50_000
@@ -35,7 +35,7 @@ struct KafkaThroughputTests {
         var assignedAt: ContinuousClock.Instant?
         var firstMessageAt: ContinuousClock.Instant?
         var finishedAt = ContinuousClock.now
-        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
         while received < count + 1, ContinuousClock.now < deadline {
             let pollStarted = ContinuousClock.now
             let batch = try await consumer.poll(maxMessages: 1000, timeout: .milliseconds(100))
@@ -60,7 +60,9 @@ struct KafkaThroughputTests {
             + "(\(Int(consumeRate)) msg/s; first message \(firstFetch.formatted()) after assignment; "
             + "\(batches) batches, avg \(received / max(batches, 1))/batch, inside poll \(pollTime.formatted()))"
         print("throughput: \(produced); \(consumed)")
-        #expect(consumeRate > 20_000, "the consumer must not be the ingest bottleneck")
+        // A pathological floor only (an idle machine does 100,000+ msg/s; a clean-clone run with
+        // both cores saturated once did 7,471): speed is measured by `ops/bench/run ingest`.
+        #expect(consumeRate > 1_000, "the consumer must not be the ingest bottleneck")
     }
 }
 
