@@ -91,14 +91,33 @@ func withFakeConfident(
 }
 
 /// Starts a ``FakeRelevanceAIServer`` and hands `body` the fake and a driver for a
-/// ``RelevanceAIConnector`` configured with the fake's organization, home project and `apiKey`.
+/// ``RelevanceAIConnector`` configured with the fake's organization, home project and `apiKey`,
+/// whose directory reads the clock `now`.
 func withFakeRelevance(
     apiKey: String? = nil,
     options: FakeRelevanceAIState.Options = .init(),
+    now: @escaping @Sendable () -> Date = Date.init,
     _ body: (FakeRelevanceAIServer, StepDriver<RelevanceAIConnector>) async throws -> Void
 ) async throws {
     let fake = FakeRelevanceAIServer(options: options)
     let baseURL = try await fake.start()
+    do {
+        try await body(fake, relevanceDriver(fake, baseURL: baseURL, apiKey: apiKey, now: now))
+        await fake.stop()
+    } catch {
+        await fake.stop()
+        throw error
+    }
+}
+
+/// A driver for a new ``RelevanceAIConnector`` (with a directory of its own) reaching `fake` at
+/// `baseURL`.
+func relevanceDriver(
+    _ fake: FakeRelevanceAIServer,
+    baseURL: URL,
+    apiKey: String? = nil,
+    now: @escaping @Sendable () -> Date = Date.init
+) -> StepDriver<RelevanceAIConnector> {
     let transport = HTTPVendorTransport(
         configuration: .init(baseURL: baseURL.absoluteString, authentication: .none, requestTimeout: .seconds(10))
     )
@@ -106,13 +125,8 @@ func withFakeRelevance(
         instance: "relevance",
         organizationID: fake.organizationID,
         projectID: fake.defaultProjectID,
-        apiKey: apiKey ?? fake.apiKey
+        apiKey: apiKey ?? fake.apiKey,
+        now: now
     )
-    do {
-        try await body(fake, StepDriver(connector: connector, transport: transport))
-        await fake.stop()
-    } catch {
-        await fake.stop()
-        throw error
-    }
+    return StepDriver(connector: connector, transport: transport)
 }

@@ -11,7 +11,8 @@ import RosterCore
 ///   jobs' invitations to the same project and role when batching; a member with another role
 ///   gets `PUT …/members/{userId}`.
 /// - `reconcile`: `ensure_access` for every grant; removal from (and invitation revocation for)
-///   every other project; organization membership is kept.
+///   every other project; organization membership is kept. A grant for another vendor instance
+///   is a permanent error (the step was mis-planned; nothing is removed because of it).
 /// - `revoke_invites`: deletes pending organization and project invitations for the address.
 /// - `revoke_api_keys`: nothing: Confident AI keys belong to projects, not people.
 /// - `remove_project_memberships`: removes the user from every project explicitly (see below).
@@ -110,7 +111,7 @@ public struct ConfidentAIConnector: VendorConnector {
         case .ensureAccess:
             outcome = try await run.ensureAccess(project: try Self.project(of: step), role: step.role)
         case .reconcile:
-            let grants = (step.grants ?? []).filter { $0.vendor == step.vendor }
+            let grants = try step.reconcileGrants(instance: instance)
             outcome = try await run.reconcile(grants)
         case .revokeInvites:
             outcome = try await run.revokeInvitations()

@@ -19,11 +19,11 @@ extension ConfidentAIStepRun {
     mutating func awaitAcceptance(of invitationID: String?) async throws -> Never {
         let now = self.now()
         let since: Date
-        if let text = state["org_invited_at"], let seconds = Double(text) {
+        if let text = state[.orgInvitedAt], let seconds = Double(text) {
             since = Date(timeIntervalSince1970: seconds)
         } else {
             since = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
-            try await save { $0["org_invited_at"] = String(Int64(since.timeIntervalSince1970)) }
+            try await save { $0[.orgInvitedAt] = String(Int64(since.timeIntervalSince1970)) }
         }
         let elapsed = now.timeIntervalSince(since)
         if elapsed >= acceptanceWindow {
@@ -34,8 +34,8 @@ extension ConfidentAIStepRun {
                 vendor: ConfidentAIClient.vendor
             )
         }
-        if elapsed >= acceptanceWindow / 2, state["resent"] == nil,
-            let id = invitationID ?? state["org_invitation_id"]
+        if elapsed >= acceptanceWindow / 2, state[.resent] == nil,
+            let id = invitationID ?? state[.orgInvitationID]
         {
             // A 404: no longer pending (accepted or declined just now); the next look tells.
             var outcome = DeleteOutcome.done
@@ -48,7 +48,7 @@ extension ConfidentAIStepRun {
                 .resendInvite,
                 ["invitation_id": id],
                 outcome: outcome
-            ) { $0["resent"] = String(Int64(now.timeIntervalSince1970)) }
+            ) { $0[.resent] = String(Int64(now.timeIntervalSince1970)) }
         }
         throw AwaitingAcceptance(
             vendor: ConfidentAIClient.vendor,

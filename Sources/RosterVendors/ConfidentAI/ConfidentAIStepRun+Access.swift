@@ -5,7 +5,7 @@ import RosterCore
 extension ConfidentAIStepRun {
     /// `ensure_project`.
     mutating func ensureProject(named name: String) async throws -> StepOutcome {
-        if let id = state["project_id"] {
+        if let id = state[.projectID] {
             return StepOutcome(summary: "project \(id) ready (from checkpoint)")
         }
         let (project, created) = try await resolveProject(named: name)
@@ -44,7 +44,7 @@ extension ConfidentAIStepRun {
                     .deleteProjectInvite,
                     ["project_id": project.id, "invitation_id": invitation.id],
                     outcome: outcome
-                ) { $0.append("project:\(project.id):\(invitation.id)", to: "deleted_invitations") }
+                ) { $0.append("project:\(project.id):\(invitation.id)", to: .deletedInvitations) }
                 notes.append("revoked invitation \(invitation.id) to \(project.id)")
             }
         }
@@ -80,13 +80,13 @@ extension ConfidentAIStepRun {
                 .deleteProjectInvite,
                 ["project_id": project.id, "invitation_id": stale.id],
                 outcome: outcome
-            ) { $0.append("project:\(project.id):\(stale.id)", to: "deleted_invitations") }
+            ) { $0.append("project:\(project.id):\(stale.id)", to: .deletedInvitations) }
         }
         let created = try await client.inviteToProject(projectID: project.id, emails: [email], roleID: role.id)
         let id = created.first { $0.hasEmail(email) }?.id
         var target = ["project_id": project.id, "role_id": role.id]
         target["invitation_id"] = id
-        try await record(.createProjectInvite, target) { $0["invitation_id"] = id }
+        try await record(.createProjectInvite, target) { $0[.invitationID] = id }
         return "invited to \(project.id) as \(role.name)"
     }
 
@@ -105,7 +105,7 @@ extension ConfidentAIStepRun {
         try await record(
             .changeProjectRole,
             ["project_id": projectID, "user_id": current.id, "role_id": role.id]
-        ) { $0["user_id"] = current.id }
+        ) { $0[.userID] = current.id }
         return "changed role in \(projectID) to \(role.name)"
     }
 
@@ -123,7 +123,7 @@ extension ConfidentAIStepRun {
         let id = created.first { $0.hasEmail(email) }?.id
         var target = ["role_id": role.id]
         target["invitation_id"] = id
-        try await record(.createInvite, target) { $0["org_invitation_id"] = id }
+        try await record(.createInvite, target) { $0[.orgInvitationID] = id }
         return id
     }
 }

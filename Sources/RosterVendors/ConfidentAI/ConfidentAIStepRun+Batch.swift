@@ -28,7 +28,7 @@ extension ConfidentAIStepRun {
         case .invited(let id, let roleID, let batchSize):
             var target = ["role_id": roleID, "batch_size": String(batchSize)]
             target["invitation_id"] = id
-            try await record(.createInvite, target) { $0["org_invitation_id"] = id }
+            try await record(.createInvite, target) { $0[.orgInvitationID] = id }
             return .some(id)
         }
     }
@@ -67,11 +67,11 @@ extension ConfidentAIStepRun {
                 try await record(
                     .deleteProjectInvite,
                     ["project_id": projectID, "invitation_id": stale]
-                ) { $0.append("project:\(projectID):\(stale)", to: "deleted_invitations") }
+                ) { $0.append("project:\(projectID):\(stale)", to: .deletedInvitations) }
             }
             var target = ["project_id": projectID, "role_id": role.id, "batch_size": String(batchSize)]
             target["invitation_id"] = id
-            try await record(.createProjectInvite, target) { $0["invitation_id"] = id }
+            try await record(.createProjectInvite, target) { $0[.invitationID] = id }
             return "invited to \(projectID) as \(role.name) (one call for \(batchSize) address(es))"
         }
     }

@@ -10,10 +10,10 @@ extension ConfidentAIStepRun {
         for invitation in try await client.listOrganizationInvitations()
         where invitation.mayStillBeAccepted && invitation.hasEmail(email) {
             let key = "org:\(invitation.id)"
-            guard !state.contains(key, in: "deleted_invitations") else { continue }
+            guard !state.contains(key, in: .deletedInvitations) else { continue }
             let outcome = try await DeleteOutcome.of { try await client.deleteOrganizationInvitation(id: invitation.id) }
             try await record(.deleteInvite, ["invitation_id": invitation.id], outcome: outcome) {
-                $0.append(key, to: "deleted_invitations")
+                $0.append(key, to: .deletedInvitations)
             }
             revoked += 1
         }
@@ -21,7 +21,7 @@ extension ConfidentAIStepRun {
             for invitation in try await client.listProjectInvitations(projectID: project.id)
             where invitation.mayStillBeAccepted && invitation.hasEmail(email) {
                 let key = "project:\(project.id):\(invitation.id)"
-                guard !state.contains(key, in: "deleted_invitations") else { continue }
+                guard !state.contains(key, in: .deletedInvitations) else { continue }
                 let outcome = try await DeleteOutcome.of {
                     try await client.deleteProjectInvitation(projectID: project.id, id: invitation.id)
                 }
@@ -29,7 +29,7 @@ extension ConfidentAIStepRun {
                     .deleteProjectInvite,
                     ["project_id": project.id, "invitation_id": invitation.id],
                     outcome: outcome
-                ) { $0.append(key, to: "deleted_invitations") }
+                ) { $0.append(key, to: .deletedInvitations) }
                 revoked += 1
             }
         }
@@ -43,7 +43,7 @@ extension ConfidentAIStepRun {
             return StepOutcome(summary: "not an organisation member: no project memberships")
         }
         var notes: [String] = []
-        for project in try await allProjects() where !state.contains(project.id, in: "removed_from") {
+        for project in try await allProjects() where !state.contains(project.id, in: .removedFrom) {
             if let note = try await removeMembership(of: member, from: project.id) {
                 notes.append(note)
             }
@@ -64,8 +64,8 @@ extension ConfidentAIStepRun {
             try await client.removeProjectMember(projectID: projectID, userID: member.id)
         }
         try await record(.removeProjectMember, ["project_id": projectID, "user_id": member.id], outcome: outcome) {
-            $0["user_id"] = member.id
-            $0.append(projectID, to: "removed_from")
+            $0[.userID] = member.id
+            $0.append(projectID, to: .removedFrom)
         }
         return "removed from \(projectID)"
     }
@@ -82,7 +82,7 @@ extension ConfidentAIStepRun {
             )
         }
         let outcome = try await DeleteOutcome.of { try await client.removeOrganizationMember(userID: member.id) }
-        try await record(.removeOrganizationMember, ["user_id": member.id], outcome: outcome) { $0["user_id"] = member.id }
+        try await record(.removeOrganizationMember, ["user_id": member.id], outcome: outcome) { $0[.userID] = member.id }
         return StepOutcome(
             summary: "removed user \(member.id) from the organisation (its projects and invitations go with it)"
         )

@@ -95,8 +95,8 @@ struct ConfidentAIStepRun {
         projectCache?.put(name, project)
         if created {
             try await record(.createProject, ["project_id": project.id]) { state in
-                state["project_id"] = project.id
-                state.append(project.id, to: "created_projects")
+                state[.projectID] = project.id
+                state.append(project.id, to: .createdProjects)
             }
         }
         return (project, created)
@@ -135,4 +135,19 @@ struct ConfidentAIStepRun {
     static func refusal(_ message: String) -> VendorError {
         VendorError(code: .unexpected, message: message, classification: .permanent, vendor: ConfidentAIClient.vendor)
     }
+}
+
+// MARK: - Step state
+
+extension StepStateKey {
+    /// The organization invitation a Confident AI step created or found.
+    static let orgInvitationID = StepStateKey(rawValue: "org_invitation_id")
+    /// When the organization invitation was first seen pending (epoch seconds).
+    static let orgInvitedAt = StepStateKey(rawValue: "org_invited_at")
+    /// When the organization invitation was resent (epoch seconds).
+    static let resent = StepStateKey(rawValue: "resent")
+    /// The project invitation a Confident AI step created.
+    static let invitationID = StepStateKey(rawValue: "invitation_id")
+    /// Invitations the step deleted: `org:<id>`, `project:<projectId>:<id>`.
+    static let deletedInvitations = StepStateKey(rawValue: "deleted_invitations")
 }

@@ -38,6 +38,10 @@ public struct StepStateKey: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let deletedKeys = StepStateKey(rawValue: "deleted_keys")
     /// Projects the step removed the person from.
     public static let removedProjects = StepStateKey(rawValue: "removed_projects")
+    /// Projects the step created.
+    public static let createdProjects = StepStateKey(rawValue: "created_projects")
+    /// Projects the step removed the person from (Relevance AI, Confident AI).
+    public static let removedFrom = StepStateKey(rawValue: "removed_from")
 }
 
 extension StepState {

@@ -39,9 +39,36 @@ public struct DirectoryContradiction: Error, CustomStringConvertible {
 /// Runs `mutation`; a vendor answer that may contradict the directory becomes a
 /// ``DirectoryContradiction`` naming `listings`.
 func contradictable<T>(_ listings: DirectoryContradiction.Listing..., mutation: () async throws -> T) async throws -> T {
+    try await contradictable(Set(listings), mutation: mutation)
+}
+
+/// ``contradictable(_:mutation:)`` for a set of listings.
+func contradictable<T>(_ listings: Set<DirectoryContradiction.Listing>, mutation: () async throws -> T) async throws -> T {
     do {
         return try await mutation()
     } catch let error as VendorError where DirectoryContradiction.mayContradict(error) {
-        throw DirectoryContradiction(underlying: error, listings: Set(listings))
+        throw DirectoryContradiction(underlying: error, listings: listings)
+    }
+}
+
+/// Runs a mutation decided from `listings` of `directory`: an answer that may contradict them
+/// becomes a ``DirectoryContradiction`` (as ``contradictable(_:mutation:)``), and a failure whose
+/// outcome is unknown — a 5xx, a cut connection, anything but a 4xx refusal: the vendor may have
+/// applied it — makes the directory forget them, so the retried step lists again instead of
+/// deciding from a listing that cannot show what the lost answer did.
+func mutation<T>(
+    decidedFrom listings: DirectoryContradiction.Listing...,
+    in directory: some ContradictableDirectory,
+    _ body: () async throws -> T
+) async throws -> T {
+    let listings = Set(listings)
+    do {
+        return try await contradictable(listings, mutation: body)
+    } catch let contradiction as DirectoryContradiction {
+        throw contradiction
+    } catch {
+        if let status = (error as? VendorError)?.status, (400..<500).contains(status) { throw error }
+        directory.forget(listings)
+        throw error
     }
 }

@@ -67,12 +67,17 @@ public final class UnreadableRecords: Sendable {
 
     /// Takes the unreadable records of one listing.
     ///
+    /// - Parameter counted: Whether to count them in `roster_vendor_records_skipped_total`:
+    ///   `true` when the listing was just read, `false` for a directory listing read earlier
+    ///   (counted by the load that met them).
     /// - Throws: A permanent ``VendorError/Code/decoding`` when one is about the step.
-    func admit(_ found: [StepUnreadableRecord], vendor: String) throws {
+    func admit(_ found: [StepUnreadableRecord], vendor: String, counted: Bool = true) throws {
         guard !found.isEmpty else { return }
-        // Counted once per listing that met them, in the same counter as every other vendor's.
-        Counter(label: VendorRecordSkips.metricName, dimensions: [("vendor", vendor)], factory: VendorRecordSkips.factory ?? MetricsSystem.factory)
-            .increment(by: found.count)
+        if counted {
+            // Counted once per listing that met them, in the same counter as every other vendor's.
+            Counter(label: VendorRecordSkips.metricName, dimensions: [("vendor", vendor)], factory: VendorRecordSkips.factory ?? MetricsSystem.factory)
+                .increment(by: found.count)
+        }
         if let record = found.first(where: isAboutTheStep) {
             throw VendorError(
                 code: .decoding,

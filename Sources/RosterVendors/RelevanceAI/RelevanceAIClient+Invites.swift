@@ -19,14 +19,22 @@ extension RelevanceAIClient {
     /// - Throws: ``VendorError``.
     @discardableResult
     public func createInvite(email: String, role: RelevanceAIRole, project: String) async throws -> String {
+        try await invite(email: email, role: role, project: project).code
+    }
+
+    /// `POST /auth/invite/create`, with what the answer says of delivery (`email_status`).
+    ///
+    /// - Throws: ``VendorError``.
+    public func invite(email: String, role: RelevanceAIRole, project: String) async throws -> RelevanceAICreatedInvite {
         struct Body: Encodable {
             var email: String
             var permissions: RelevanceAIPermissions
         }
-        struct Created: Decodable { var invite_code: String }
         let body = try body(Body(email: email, permissions: RelevanceAIPermissions(role: role)))
-        return try await send(request(.post, "/auth/invite/create", project: project, body: body), as: Created.self)
-            .invite_code
+        return try await send(
+            request(.post, "/auth/invite/create", project: project, body: body),
+            as: RelevanceAICreatedInvite.self
+        )
     }
 
     /// `POST /auth/invite/delete` with `invite_code`.
@@ -40,5 +48,23 @@ extension RelevanceAIClient {
         struct Body: Encodable { var invite_code: String }
         let body = try body(Body(invite_code: code))
         try await perform(request(.post, "/auth/invite/delete", project: project, body: body))
+    }
+}
+
+/// The answer to `POST /auth/invite/create`: `{invite_code, email_status?}`.
+public struct RelevanceAICreatedInvite: Sendable, Hashable, Decodable {
+    /// The code that deletes the invite.
+    public var code: String
+    /// What became of the invitation email, as sent (`auto_accepted` when the address was an
+    /// organisation user's and the invite was accepted at once); `nil` when not sent.
+    public var emailStatus: String?
+
+    /// Whether Relevance AI accepted the invite at once (the address belonged to an
+    /// organisation user), so that no invite is pending.
+    public var wasAutoAccepted: Bool { emailStatus?.lowercased() == "auto_accepted" }
+
+    enum CodingKeys: String, CodingKey {
+        case code = "invite_code"
+        case emailStatus = "email_status"
     }
 }

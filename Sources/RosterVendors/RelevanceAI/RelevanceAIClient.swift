@@ -103,6 +103,14 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
 
     public var description: String { "RelevanceAIClient(key ****)" }
 
+    /// This client reading through `transport` (a ``CountingTransport`` measuring a listing) and
+    /// handing unreadable records to `unreadable` (a directory load's collector).
+    func reading(through transport: any VendorTransport, unreadable: UnreadableRecords) -> RelevanceAIClient {
+        var copy = RelevanceAIClient(transport: transport, apiKey: apiKey, policy: policy, now: now, unreadable: unreadable)
+        copy.maximumUserPages = maximumUserPages
+        return copy
+    }
+
     // MARK: - Requests
 
     /// A request acting in `project`, with its `Authorization: <project>:<key>` header.

@@ -1,3 +1,4 @@
+import Foundation
 import RosterCore
 
 /// Runs Roster's steps against Relevance AI's project-controls API.
@@ -9,7 +10,8 @@ import RosterCore
 ///   same role is enough, one with another role is deleted and created again (Relevance AI
 ///   cannot change an invite's role), and without one an invite is created.
 /// - `reconcile`: `ensure_access` for every grant; removal from, and invite revocation in, every
-///   other project.
+///   other project. A grant for another vendor instance is a permanent error (the step was
+///   mis-planned; nothing is removed because of it).
 /// - `revoke_invites`: in every project, deletes the pending invites for the address, then lists
 ///   again: an invite still listed (Relevance AI lists `_id` and deletes by `invite_code`, which
 ///   may differ) is the step's `residual`, never reported revoked.
@@ -36,6 +38,9 @@ import RosterCore
 /// ``StepContext`` must therefore authenticate with ``VendorAuthentication/none`` (see
 /// ``RelevanceAIClient``).
 ///
+/// Reads go through the process's ``RelevanceAIDirectory`` (projects, and per project its users
+/// and pending invites), with the freshness the engine asks for (``StepContext/freshness``).
+///
 /// Checkpoints: `project_id`, `user_id`, `invite_code`, `org_demoted` (the user made an
 /// organisation member), and the lists `deleted_invites` (`<projectId>:<inviteId>`, only once a
 /// listing no longer shows the invite), `deleted_keys` (key ids) and `removed_from` (project
@@ -55,17 +60,29 @@ public struct RelevanceAIConnector: VendorConnector, CustomStringConvertible {
     /// The project whose header authenticates account-wide calls (listing and creating projects).
     public let defaultProjectID: String
     private let apiKey: String
+    /// What look-before-act reads, shared by every job of the process.
+    let directory: RelevanceAIDirectory
 
     /// - Parameters:
     ///   - instance: The configured instance name (`relevance`).
     ///   - organizationID: The configured `organization_id`.
     ///   - projectID: The configured default `project_id`.
     ///   - apiKey: The API key (from the environment variable the configuration names).
-    public init(instance: String, organizationID: String, projectID: String, apiKey: String) {
+    ///   - directoryTimeToLive: How long the directory believes a listing (seconds).
+    ///   - now: The directory's clock (tests inject one).
+    public init(
+        instance: String,
+        organizationID: String,
+        projectID: String,
+        apiKey: String,
+        directoryTimeToLive: TimeInterval = 300,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.instance = instance
         self.organizationID = organizationID
         self.defaultProjectID = projectID
         self.apiKey = apiKey
+        self.directory = RelevanceAIDirectory(timeToLive: directoryTimeToLive, now: now)
     }
 
     public var description: String { "RelevanceAIConnector(\(instance), key ****)" }
@@ -74,38 +91,26 @@ public struct RelevanceAIConnector: VendorConnector, CustomStringConvertible {
         let unreadable = UnreadableRecords(email: employee.email, names: Set(step.projectNames))
         var run = RelevanceAIStepRun(
             client: RelevanceAIClient(transport: context.transport, apiKey: apiKey, unreadable: unreadable),
+            directory: directory,
+            step: step,
             context: context,
             email: employee.email,
             organizationID: organizationID,
             defaultProjectID: defaultProjectID
         )
-        var outcome: StepOutcome
-        switch step.action {
-        case .ensureProject:
-            outcome = try await run.ensureProject(named: try Self.project(of: step))
-        case .ensureAccess:
-            outcome = try await run.ensureAccess(project: try Self.project(of: step), role: try Self.role(step.role))
-        case .reconcile:
-            let grants = try (step.grants ?? []).filter { $0.vendor == step.vendor }.map { grant in
-                (project: grant.project, role: try Self.role(grant.role))
-            }
-            outcome = try await run.reconcile(grants)
-        case .revokeInvites:
-            outcome = try await run.revokeInvites()
-        case .revokeAPIKeys:
-            outcome = try await run.revokeAPIKeys()
-        case .removeProjectMemberships:
-            outcome = try await run.removeProjectMemberships()
-        case .removeOrganizationMembership:
-            outcome = StepOutcome(
-                summary: "organisation membership left in place (no API)",
-                residual: Self.organizationResidual
-            )
-        }
+        var outcome = try await run.perform(directory: directory)
         if let note = unreadable.report(to: context.logger) {
             outcome.summary += "; " + note
         }
         return outcome
+    }
+
+    public var usesDirectory: Bool { true }
+
+    /// Engine hook: a granting step needs the project-creation lock only while a project it names
+    /// is not known to exist.
+    public func needsProjectCreationLock(for step: VendorStep) -> Bool {
+        step.projectNames.contains { directory.heldProject(named: $0) == nil }
     }
 
     /// The role a grant names; `viewer` when it names none.

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RosterCore
 
@@ -43,7 +44,7 @@ extension RelevanceAIStepRun {
     ///
     /// - Returns: Notes for the summary, and `<projectId>:<inviteId>` of invites still listed.
     mutating func revokeInvites(in projectID: String) async throws -> (notes: [String], stuck: [String]) {
-        let mine = try await client.listInvites(project: projectID).filter { $0.hasEmail(email) }
+        let mine = try await invites(in: projectID).filter { $0.hasEmail(email) }
         let stuck = try await deleteInvites(mine, in: projectID)
         let notes = mine.map(\.id).filter { id in !stuck.contains("\(projectID):\(id)") }.map {
             "revoked invite \($0) to \(projectID)"
@@ -61,13 +62,16 @@ extension RelevanceAIStepRun {
     mutating func deleteInvites(_ invites: [RelevanceAIInvite], in projectID: String) async throws -> [String] {
         guard !invites.isEmpty else { return [] }
         var outcomes: [(invite: RelevanceAIInvite, outcome: DeleteOutcome)] = []
+        let client = self.client
         for invite in invites {
             let outcome = try await DeleteOutcome.of {
                 try await client.deleteInvite(code: invite.code, project: projectID)
             }
             outcomes.append((invite, outcome))
         }
-        let listed = Set(try await client.listInvites(project: projectID).map(\.id))
+        // A listing started after the deletions (the directory keeps it: it is the truth now).
+        let deletedBy = Date()
+        let listed = Set(try await self.invites(in: projectID, notBefore: deletedBy).map(\.id))
         var stuck: [String] = []
         for (invite, outcome) in outcomes {
             let key = "\(projectID):\(invite.id)"
@@ -77,7 +81,7 @@ extension RelevanceAIStepRun {
                 try await record(.deleteInvite, target, outcome: .stillListed)
             } else {
                 try await record(.deleteInvite, target, outcome: outcome) {
-                    $0.append(key, to: "deleted_invites")
+                    $0.append(key, to: .deletedInvites)
                 }
             }
         }
@@ -92,7 +96,7 @@ extension RelevanceAIStepRun {
             guard let user = try await user(in: project.id) else { continue }
             found = true
             for key in try await client.listAPIKeys(userID: user.id, project: project.id)
-            where !state.contains(key.id, in: "deleted_keys") {
+            where !state.contains(key.id, in: .deletedKeys) {
                 let outcome = try await DeleteOutcome.of {
                     try await client.deleteAPIKey(id: key.id, userID: user.id, project: project.id)
                 }
@@ -101,8 +105,8 @@ extension RelevanceAIStepRun {
                     ["project_id": project.id, "user_id": user.id, "key_id": key.id],
                     outcome: outcome
                 ) {
-                    $0["user_id"] = user.id
-                    $0.append(key.id, to: "deleted_keys")
+                    $0[.userID] = user.id
+                    $0.append(key.id, to: .deletedKeys)
                 }
                 deleted += 1
             }
@@ -119,7 +123,7 @@ extension RelevanceAIStepRun {
     /// that takes ownership away) and not removed: the step's residual says so.
     mutating func removeProjectMemberships() async throws -> StepOutcome {
         var notes: [String] = []
-        let remaining = try await allProjects().filter { !state.contains($0.id, in: "removed_from") }
+        let remaining = try await allProjects().filter { !state.contains($0.id, in: .removedFrom) }
         var found: RelevanceAIUser?
         for project in remaining where found == nil {
             found = try await user(in: project.id)
@@ -140,13 +144,14 @@ extension RelevanceAIStepRun {
                     role: Self.organizationMemberRole,
                     project: defaultProjectID
                 )
-                forgetUsers()
+                directory.organizationRoleChanged()
+                users.removeAll()
                 try await record(
                     .changeOrganizationRole,
                     ["organization_id": organizationID, "user_id": user.id, "role": Self.organizationMemberRole]
                 ) {
-                    $0["user_id"] = user.id
-                    $0["org_demoted"] = user.id
+                    $0[.userID] = user.id
+                    $0[.orgDemoted] = user.id
                 }
                 notes.append("made \(user.id) an organisation member (was admin)")
             }
@@ -166,11 +171,13 @@ extension RelevanceAIStepRun {
     /// Removes the employee from `projectID` when they are a user there; `nil` when not.
     mutating func removeMembership(from projectID: String) async throws -> String? {
         guard let user = try await user(in: projectID) else { return nil }
+        let client = self.client
         let outcome = try await DeleteOutcome.of { try await client.removeUser(id: user.id, project: projectID) }
+        directory.removed(userID: user.id, from: projectID)
         forgetUser(in: projectID)
         try await record(.removeProjectMember, ["project_id": projectID, "user_id": user.id], outcome: outcome) {
-            $0["user_id"] = user.id
-            $0.append(projectID, to: "removed_from")
+            $0[.userID] = user.id
+            $0.append(projectID, to: .removedFrom)
         }
         return "removed \(user.id) from \(projectID)"
     }

@@ -5,7 +5,7 @@ import RosterCore
 extension RelevanceAIStepRun {
     /// `ensure_project`.
     mutating func ensureProject(named name: String) async throws -> StepOutcome {
-        if let id = state["project_id"] {
+        if let id = state[.projectID] {
             return StepOutcome(summary: "project \(id) ready (from checkpoint)")
         }
         let (project, created) = try await resolveProject(named: name)
@@ -54,18 +54,22 @@ extension RelevanceAIStepRun {
 
     /// Makes the employee a user of `projectID` with `role`, or leaves an invite that will.
     private mutating func grantAccess(to projectID: String, role: RelevanceAIRole) async throws -> String {
+        let (client, email) = (self.client, self.email)
         if let user = try await user(in: projectID) {
             if user.role(in: projectID) == role {
                 return "user \(user.id) in \(projectID) as \(role) already"
             }
-            try await client.updateUser(id: user.id, role: role, overwrite: true, project: projectID)
+            try await mutation(decidedFrom: .members(projectID), in: directory) {
+                try await client.updateUser(id: user.id, role: role, overwrite: true, project: projectID)
+            }
+            directory.changedRole(of: user.id, to: role, in: projectID)
             forgetUser(in: projectID)
             try await record(.changeProjectRole, ["project_id": projectID, "user_id": user.id, "role": role.action]) {
-                $0["user_id"] = user.id
+                $0[.userID] = user.id
             }
             return "changed role of \(user.id) in \(projectID) to \(role)"
         }
-        let pending = try await client.listInvites(project: projectID).filter { $0.hasEmail(email) }
+        let pending = try await invites(in: projectID).filter { $0.hasEmail(email) }
         if let invite = pending.first(where: { $0.permissions?.role == role }) {
             return "invite \(invite.code) to \(projectID) as \(role) pending"
         }
@@ -77,12 +81,25 @@ extension RelevanceAIStepRun {
                     + "so it cannot be replaced: \(Self.inviteDeletionHint)"
             )
         }
-        let code = try await client.createInvite(email: email, role: role, project: projectID)
+        let created = try await mutation(decidedFrom: .members(projectID), .projectInvites(projectID), in: directory) {
+            try await client.invite(email: email, role: role, project: projectID)
+        }
+        if created.wasAutoAccepted {
+            directory.autoAccepted(in: projectID)
+        } else {
+            let invite = RelevanceAIInvite(
+                id: created.code,
+                inviteCode: created.code,
+                email: email,
+                project: projectID,
+                permissions: RelevanceAIPermissions(role: role)
+            )
+            directory.created(invite, in: projectID)
+        }
         forgetUser(in: projectID)
-        try await record(.createInvite, ["project_id": projectID, "invite_code": code, "role": role.action]) {
-            $0["invite_code"] = code
+        try await record(.createInvite, ["project_id": projectID, "invite_code": created.code, "role": role.action]) {
+            $0[.inviteCode] = created.code
         }
         return "invited to \(projectID) as \(role)"
     }
 }
-

@@ -1,0 +1,83 @@
+import Foundation
+import RosterCore
+
+// MARK: - Reads through the directory
+
+extension RelevanceAIStepRun {
+    /// Every project, listed (under the default project's header) at or after `floor` and this
+    /// step's own requirement.
+    func allProjects(notBefore floor: Date? = nil) async throws -> [RelevanceAIProject] {
+        let (client, home) = (self.client, defaultProjectID)
+        let listing = try await directory.projects.value(notBefore: Self.later(notBefore, floor)) {
+            try await DirectoryEntries.load { unreadable in
+                try await client.reading(through: client.transport, unreadable: unreadable).listProjects(project: home)
+            }
+        }
+        return try listing.admitted(by: client.unreadable, vendor: RelevanceAIClient.vendor)
+    }
+
+    /// The pending invites of `projectID`, listed at or after `floor` and this step's own
+    /// requirement.
+    func invites(in projectID: String, notBefore floor: Date? = nil) async throws -> [RelevanceAIInvite] {
+        let client = self.client
+        let listing = try await directory.project(projectID).invites.value(notBefore: Self.later(notBefore, floor)) {
+            try await DirectoryEntries.load { unreadable in
+                try await client.reading(through: client.transport, unreadable: unreadable).listInvites(project: projectID)
+            }
+        }
+        return try listing.admitted(by: client.unreadable, vendor: RelevanceAIClient.vendor)
+    }
+
+    /// The employee as a user of `projectID` (as that project's header lists them), or `nil`;
+    /// looked up once per run.
+    ///
+    /// The cheaper way by measured cost (``LookupCost``): the project's user listing when the
+    /// directory holds one fresh enough or a backlog makes it cheaper; else `email_search`,
+    /// whose answer also updates the directory. The search is a case-sensitive substring match,
+    /// so when it finds nobody (and the address has letters) the project's user listing decides,
+    /// and `Ada@Example.com` is still found for `ada@example.com`.
+    mutating func user(in projectID: String) async throws -> RelevanceAIUser? {
+        if let known = users[projectID] { return known }
+        let found = try await lookUpUser(in: projectID)
+        users[projectID] = .some(found)
+        return found
+    }
+
+    private func lookUpUser(in projectID: String) async throws -> RelevanceAIUser? {
+        let listings = directory.project(projectID)
+        if !mustLookAgain, listings.users.current(notBefore: notBefore) != nil || listings.userLookups.lookUp() {
+            return try await listedUsers(of: projectID).first { $0.hasEmail(email) }
+        }
+        let searched = try await client.listUsers(emailSearch: email, project: projectID)
+        if let user = searched.first(where: { $0.hasEmail(email) }) {
+            directory.looked(up: email, found: user, in: projectID)
+            return user
+        }
+        guard email.contains(where: \.isLetter) else { return nil }
+        return try await listedUsers(of: projectID).first { $0.hasEmail(email) }
+    }
+
+    /// Every user of `projectID`, listed at or after this step's requirement; the listing's cost
+    /// is measured for ``LookupCost``.
+    private func listedUsers(of projectID: String) async throws -> [RelevanceAIUser] {
+        let client = self.client
+        let listings = directory.project(projectID)
+        let listing = try await listings.users.value(notBefore: notBefore) {
+            let counting = CountingTransport(base: client.transport)
+            let listing = try await DirectoryEntries.load { unreadable in
+                try await client.reading(through: counting, unreadable: unreadable).listUsers(project: projectID)
+            }
+            listings.userLookups.listingCost(counting.requests)
+            return listing
+        }
+        return try listing.admitted(by: client.unreadable, vendor: RelevanceAIClient.vendor)
+    }
+
+    static func later(_ a: Date?, _ b: Date?) -> Date? {
+        switch (a, b) {
+        case (nil, let b): return b
+        case (let a, nil): return a
+        case (let a?, let b?): return max(a, b)
+        }
+    }
+}
