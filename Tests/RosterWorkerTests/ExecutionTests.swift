@@ -170,7 +170,10 @@ struct ExecutionTests {
             try await f.waitForJobsToFinish(50, timeout: .seconds(120))
             #expect(try await f.jobStatuses() == ["succeeded": 50])
             let calls = f.fake.calls
-            #expect(calls.count >= 200, "\(calls.count) calls")
+            // One invite per joiner, plus each process's directory listings and start-up check
+            // (issue 14; before the directory each joiner also listed projects, users and invites).
+            #expect(calls.calls("POST", path: "/v1/organization/invites").count == 50)
+            #expect(calls.count >= 50 && calls.count <= 75, "\(calls.count) calls")
             // GCRA with 10/s and a burst of 5 admits at most 10 + 5 - 1 calls in any one second.
             let peak = calls.peakCount(inAnyWindowOf: .seconds(1))
             #expect(peak <= 15, "peak \(peak) calls in one second")

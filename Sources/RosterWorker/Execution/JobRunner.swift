@@ -3,6 +3,7 @@ import Logging
 import RosterCore
 import RosterVendors
 import ServiceLifecycle
+import Synchronization
 
 /// Runs one claimed job: loads (or makes and persists) its plan, then runs each unfinished step
 /// from its recovery point, checking before each step — and, through the step's
@@ -205,15 +206,20 @@ struct JobRunner: Sendable {
     /// Runs one step, started as attempt `attempt`.
     private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
         let store = self.store
-        let fence = MutationFence { try await store.checkFence(job) }
+        let mutations = MutationsSent()
+        let fence = MutationFence {
+            try await store.checkFence(job)
+            // Passed right before a request that may change something is sent.
+            mutations.note()
+        }
         return try await RosterLogging.withContext(["vendor": "\(persisted.step.vendor)", "step": "\(persisted.step.name)"]) {
             try await MutationFence.$current.withValue(fence) {
-                try await runStep(persisted, attempt: attempt, finishesJob: finishesJob, freshness: freshness, of: job, event: event, watch: watch)
+                try await runStep(persisted, attempt: attempt, finishesJob: finishesJob, freshness: freshness, mutations: mutations, of: job, event: event, watch: watch)
             }
         }
     }
 
-    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
+    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, mutations: MutationsSent, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
         let step = persisted.step
         guard let vendor = vendors[step.vendor] else {
             return try await awaitConfiguredWorker(persisted, of: job)
@@ -264,10 +270,13 @@ struct JobRunner: Sendable {
         } catch is CancellationError {
             // Shutting down: the step was waiting (a rate-limit slot, a pause, a lock) or its call
             // was cut. It is pending again and the job is released for the next worker at once.
-            // The attempt counts: a cut call may have reached the vendor, so the next run of the
-            // step is a resumed one and reads new listings (``DirectoryFreshness``).
-            try await store.deferStep(persisted.position, of: job, givingBackAttempt: false)
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: "interrupted by shutdown; a call may have been cut"), of: job)
+            // A step that only waited gets its attempt back; one that sent a request that may
+            // change something keeps it: the cut call may have reached the vendor, so the next
+            // run of the step is a resumed one and reads new listings (``DirectoryFreshness``).
+            let mayHaveMutated = mutations.count > 0
+            try await store.deferStep(persisted.position, of: job, givingBackAttempt: !mayHaveMutated)
+            let message = mayHaveMutated ? "interrupted by shutdown; a call may have been cut" : "interrupted by shutdown while waiting; attempt not counted"
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: message), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "cancelled", started: started)
             try await store.release(job, requeue: true)
             return .released
@@ -353,4 +362,14 @@ extension Task where Success == Never, Failure == Never {
 /// When Roster last worked on a job's employee outside the running step, looked up once per run.
 private struct PersonTouched {
     var at: Date?
+}
+
+/// How many requests that may change something a step sent (its ``MutationFence`` passed): a step
+/// cut by shutdown after one keeps its attempt.
+private final class MutationsSent: Sendable {
+    private let sent = Atomic<Int>(0)
+
+    func note() { sent.wrappingAdd(1, ordering: .relaxed) }
+
+    var count: Int { sent.load(ordering: .relaxed) }
 }
