@@ -135,7 +135,14 @@ import Testing
             fake.addMember(email: owner.email, level: 15)
             fake.clearCalls()
             let (kept, _) = try await runner.run(Self.step(.reconcile, grants: grants), for: owner)
-            #expect(fake.calls.mutatingCalls.isEmpty)
+            // The owner was added behind Roster's back after the directory listed the members
+            // (issue 14: within its time to live the listing is believed), so the step first tries
+            // to invite them; PostHog refuses (400, "already belongs to the organization"), the
+            // step lists again and leaves the owner alone. That refused call is the only one: no
+            // change reached PostHog.
+            #expect(fake.calls.mutatingCalls.map { "\($0.method) \($0.status ?? 0)" } == ["POST 400"])
+            #expect(fake.member(email: owner.email)?.level == 15)
+            #expect(fake.invites(email: owner.email).isEmpty)
             #expect(kept.residual?.contains("owner") == true)
         }
     }

@@ -34,6 +34,15 @@ extension ConnectorRun {
         listedAnewAt ?? progress.context.freshness.notBefore
     }
 
+    /// The later of the step's own floor (``notBefore``) and `floor`: a listing must satisfy both.
+    func notBefore(atLeast floor: Date?) -> Date? {
+        switch (notBefore, floor) {
+        case (nil, let floor): return floor
+        case (let own, nil): return own
+        case (let own?, let floor?): return max(own, floor)
+        }
+    }
+
     /// Whether lookups about the person must go to the vendor rather than a listing held.
     var mustLookAgain: Bool {
         listedAnewAt != nil || progress.context.freshness.demandsNewListing

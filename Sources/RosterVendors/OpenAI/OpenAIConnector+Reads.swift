@@ -8,7 +8,7 @@ extension OpenAIConnector.Run {
     /// requirement).
     func listedProjects(notBefore floor: Date? = nil) async throws -> [OpenAIProject] {
         let client = self.client
-        return try await directory.projects.value(notBefore: Self.later(notBefore, floor)) {
+        return try await directory.projects.value(notBefore: notBefore(atLeast: floor)) {
             try await client.listProjects(includeArchived: true)
         }
     }
@@ -67,14 +67,6 @@ extension OpenAIConnector.Run {
             let listing = try await counted.userListing()
             directory.userLookups.listingCost(counting.requests)
             return listing
-        }
-    }
-
-    private static func later(_ a: Date?, _ b: Date?) -> Date? {
-        switch (a, b) {
-        case (nil, let b): return b
-        case (let a, nil): return a
-        case (let a?, let b?): return max(a, b)
         }
     }
 }

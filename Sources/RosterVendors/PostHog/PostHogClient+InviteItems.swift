@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - Invites for many jobs at once
 
 /// One job's wish in a batch of PostHog invites (see ``PostHogClient/inviteItems(_:)``).
@@ -8,11 +10,18 @@ public struct PostHogInviteItem: Sendable, Hashable {
     public var level: PostHogMembershipLevel
     /// Private projects to grant.
     public var projectAccess: [PostHogInvite.ProjectAccess]
+    /// The oldest listing start the job's step may rely on (its ``DirectoryFreshness``), or
+    /// `nil`: any listing within the directory's time to live.
+    public var notBefore: Date?
 
-    public init(email: String, level: PostHogMembershipLevel, projectAccess: [PostHogInvite.ProjectAccess]) {
+    public init(
+        email: String, level: PostHogMembershipLevel, projectAccess: [PostHogInvite.ProjectAccess],
+        notBefore: Date? = nil
+    ) {
         self.email = email.lowercased()
         self.level = level
         self.projectAccess = projectAccess
+        self.notBefore = notBefore
     }
 }
 
@@ -49,22 +58,35 @@ extension PostHogClient {
     ///
     /// - Returns: One result per item, in order.
     public func inviteItems(_ items: [PostHogInviteItem]) async -> [Result<PostHogInviteItemOutcome, any Error>] {
-        var results = [Result<PostHogInviteItemOutcome, any Error>?](repeating: nil, count: items.count)
-        let members: [String: PostHogMember]
-        let unreadableMembers: [UnreadableRecord]
-        var pending: [String: [PostHogInvite]] = [:]
+        let members: LenientList<PostHogMember>
+        let invites: LenientList<PostHogInvite>
         do {
-            let listing = try await memberListing()
-            unreadableMembers = listing.unreadable
-            members = Dictionary(
-                listing.items.map { ($0.user.email.lowercased(), $0) },
-                uniquingKeysWith: { first, _ in first }
-            )
-            for invite in try await listInvites() where !invite.isExpired {
-                pending[invite.targetEmail.lowercased(), default: []].append(invite)
-            }
+            members = try await memberListing()
+            invites = try await inviteListing()
         } catch {
             return items.map { _ in .failure(error) }
+        }
+        return await inviteItems(items, members: members, invites: invites)
+    }
+
+    /// ``inviteItems(_:)`` looking at listings the caller already has (a connector's directory):
+    /// `members` and `invites` must be the organization's whole listings, recent enough for every
+    /// item.
+    ///
+    /// - Returns: One result per item, in order.
+    public func inviteItems(
+        _ items: [PostHogInviteItem], members memberListing: LenientList<PostHogMember>,
+        invites inviteListing: LenientList<PostHogInvite>
+    ) async -> [Result<PostHogInviteItemOutcome, any Error>] {
+        var results = [Result<PostHogInviteItemOutcome, any Error>?](repeating: nil, count: items.count)
+        let unreadableMembers = memberListing.unreadable
+        let members = Dictionary(
+            memberListing.items.map { ($0.user.email.lowercased(), $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        var pending: [String: [PostHogInvite]] = [:]
+        for invite in inviteListing.items where !invite.isExpired {
+            pending[invite.targetEmail.lowercased(), default: []].append(invite)
         }
 
         var entries: [BulkEntry] = []

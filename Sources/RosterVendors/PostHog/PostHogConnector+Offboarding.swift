@@ -8,7 +8,9 @@ extension PostHogConnector.Run {
     /// reported by the client); one of this person's that cannot be read is deleted by its id,
     /// or, without one, fails the step.
     mutating func revokeInvites() async throws -> StepOutcome {
-        let listing = try await client.inviteListing()
+        // A leaver's step reads a listing started after the step began (its freshness): an invite
+        // made behind Roster's back, or one PostHog replaced under a new id, is found.
+        let listing = try await listedInvites()
         var ids = listing.items.filter { $0.hasEmail(email) }.map(\.id)
         for record in listing.unreadable where record.concerns(email: email) {
             guard let id = record.id else {
@@ -56,27 +58,32 @@ extension PostHogConnector.Run {
     /// member, or a 404, is success; PostHog refuses to remove an owner (a permanent error with
     /// its message).
     mutating func removeOrganizationMembership() async throws -> StepOutcome {
-        if progress.state["member_removed"] == "true" {
+        if progress.state[.memberRemoved] == "true" {
             return StepOutcome(summary: "removed from the organization by an earlier attempt")
         }
-        var uuids = progress.state["user_uuid"].map { [$0] } ?? []
-        for member in try await client.findMembers(email: email) where !uuids.contains(member.user.uuid) {
-            uuids.append(member.user.uuid)
+        var uuids = progress.state[.userUUID].map { [$0] } ?? []
+        var memberIDs: [String: String] = [:]
+        for member in try await lookUpMembers() {
+            memberIDs[member.user.uuid] = member.id
+            if !uuids.contains(member.user.uuid) { uuids.append(member.user.uuid) }
         }
         guard !uuids.isEmpty else { return StepOutcome(summary: "not an organization member") }
         var summaries: [String] = []
-        for uuid in uuids where !progress.state.contains(uuid, in: "removed_members") {
-            let outcome = try await DeleteOutcome.of { try await client.deleteMember(userUUID: uuid) }
+        for uuid in uuids where !progress.state.contains(uuid, in: .removedMembers) {
+            let outcome = try await mutation([.users], contradicts: { _ in false }) {
+                try await DeleteOutcome.of { try await client.deleteMember(userUUID: uuid) }
+            }
+            directory.removedMember(userUUID: uuid, memberID: memberIDs[uuid])
             let record = AuditRecord(
                 action: .removeOrganizationMember,
                 target: ["user_uuid": uuid],
                 outcome: outcome
             )
-            try await progress.record(record) { $0.append(uuid, to: "removed_members") }
+            try await progress.record(record) { $0.append(uuid, to: .removedMembers) }
             summaries.append(
                 outcome == .done ? "removed \(uuid) from the organization and its projects" : "\(uuid) was already gone")
         }
-        try await progress.save { $0["member_removed"] = "true" }
+        try await progress.save { $0[.memberRemoved] = "true" }
         return StepOutcome(summary: summaries.isEmpty ? "removed by an earlier attempt" : summaries.joined(separator: "; "))
     }
 }

@@ -6,7 +6,7 @@ extension PostHogConnector.Run {
     /// `ensure_project`: the project with exactly the step's name, created if missing.
     mutating func ensureProject() async throws -> StepOutcome {
         let name = try step.requiredProject(vendor: instance)
-        let project = try await resolveProjects([name], key: { _ in "project_id" })[name]!
+        let project = try await resolveProjects([name], key: { _ in .projectID })[name]!
         return StepOutcome(summary: project.created ? "created project \(project.id)" : "project \(project.id) exists")
     }
 
@@ -15,7 +15,7 @@ extension PostHogConnector.Run {
     mutating func ensureAccess() async throws -> StepOutcome {
         let name = try step.requiredProject(vendor: instance)
         let level = try PostHogConnector.level(step.role, instance: instance)
-        let project = try await resolveProjects([name], key: { _ in "project_id" })[name]!
+        let project = try await resolveProjects([name], key: { _ in .projectID })[name]!
         let access =
             project.invitesNeedAccess ? [PostHogInvite.ProjectAccess(id: project.id, level: level.projectLevel)] : []
 
@@ -26,32 +26,43 @@ extension PostHogConnector.Run {
             return try await ensureMemberAccess(member, level: level, project: project)
         }
 
-        let pending = try await client.invites(email: email).filter { !$0.isExpired }
+        let pending = try await personsInvites().filter { !$0.isExpired }
         if let covering = pending.first(where: { $0.covers(level: level, projectAccess: access) }) {
-            try await progress.learn("invite_id", covering.id)
+            try await progress.learn(.inviteID, covering.id)
             return StepOutcome(summary: "invite \(covering.id) already pending")
         }
         let request = PostHogClient.combined(email: email, level: level, projectAccess: access, existing: pending)
         return StepOutcome(summary: try await invite(request, replacing: pending))
     }
 
-    /// `ensure_access` through the ``InviteBatcher``: the look (members, invites) and the bulk
-    /// call are shared with the other jobs of the batch; this job records its own result.
+    /// `ensure_access` through the ``InviteBatcher``: the look (members, invites, read from the
+    /// directory) and the bulk call are shared with the other jobs of the batch; this job records
+    /// its own result.
+    ///
+    /// The item carries this step's freshness floor (``ConnectorRun/notBefore``); the flush reads
+    /// listings at least as recent as the latest floor of its items (``PostHogConnector/flush(_:client:directory:)``),
+    /// so a resumed step or one the vendor contradicted sees new listings, and the others share
+    /// them.
     private mutating func ensureAccessBatched(
         level: PostHogMembershipLevel,
         project: ProjectRef,
         access: [PostHogInvite.ProjectAccess],
         batcher: InviteBatcher<PostHogInviteItem, PostHogInviteItemOutcome>
     ) async throws -> StepOutcome {
-        let client = self.client
-        let item = PostHogInviteItem(email: email, level: level, projectAccess: access)
-        let outcome = try await batcher.submit(item, key: "invites") { items in await client.inviteItems(items) }
+        let (client, directory) = (self.client, self.directory)
+        let item = PostHogInviteItem(email: email, level: level, projectAccess: access, notBefore: notBefore)
+        // An address refused as "already belongs" contradicts the member listing the flush used.
+        let outcome = try await mutation([.users, .invites]) {
+            try await batcher.submit(item, key: "invites") { items in
+                await PostHogConnector.flush(items, client: client, directory: directory)
+            }
+        }
         switch outcome {
         case .member(let member):
-            try await progress.learn("user_uuid", member.user.uuid)
+            try await progress.learn(.userUUID, member.user.uuid)
             return try await ensureMemberAccess(member, level: level, project: project)
         case .alreadyInvited(let id):
-            try await progress.learn("invite_id", id)
+            try await progress.learn(.inviteID, id)
             return StepOutcome(summary: "invite \(id) already pending")
         case .invited(let id, let request, let replaced, let kept, let bulkSize):
             let summary = try await recordInvite(
@@ -88,7 +99,7 @@ extension PostHogConnector.Run {
     /// and private projects (their pending invites are deleted when nothing is granted).
     mutating func reconcile() async throws -> StepOutcome {
         let grants = try step.reconcileGrants(instance: instance)
-        let projects = try await resolveProjects(Set(grants.map(\.project)).sorted(), key: { "project_id:\($0)" })
+        let projects = try await resolveProjects(Set(grants.map(\.project)).sorted(), key: { StepStateKey.projectID.per($0) })
         var level: PostHogMembershipLevel?
         var access: [PostHogInvite.ProjectAccess] = []
         for grant in grants {
@@ -103,7 +114,7 @@ extension PostHogConnector.Run {
             return try await reconcileMember(member, level: level, access: access, projects: Array(projects.values))
         }
 
-        let pending = try await client.invites(email: email).filter { !$0.isExpired }
+        let pending = try await personsInvites().filter { !$0.isExpired }
         guard let level else {
             return StepOutcome(summary: try await deleteInvites(ids: pending.map(\.id), nothingGranted: true))
         }
@@ -111,7 +122,7 @@ extension PostHogConnector.Run {
             pending.count == 1 && pending[0].level == level
             && Set(pending[0].privateProjectAccess ?? []) == Set(access)
         if exact {
-            try await progress.learn("invite_id", pending[0].id)
+            try await progress.learn(.inviteID, pending[0].id)
             return StepOutcome(summary: "invite \(pending[0].id) already matches the grants")
         }
         let request = PostHogInviteRequest(targetEmail: email, level: level, privateProjectAccess: access)
@@ -122,7 +133,12 @@ extension PostHogConnector.Run {
 
     /// `PATCH /members/{user_uuid}/` to `level`, checkpointed and audited.
     mutating func setLevel(of member: PostHogMember, to level: PostHogMembershipLevel) async throws -> String {
-        _ = try await client.updateMemberLevel(userUUID: member.user.uuid, level: level)
+        // A 404 (the member left behind Roster's back) contradicts the member listing; a 400
+        // (above the caller's own level, or the caller itself) is PostHog's answer.
+        let updated = try await mutation([.users], contradicts: { $0.status == 404 }) {
+            try await client.updateMemberLevel(userUUID: member.user.uuid, level: level)
+        }
+        directory.changed(updated)
         let record = AuditRecord(
             action: .changeOrganizationRole,
             target: ["user_uuid": member.user.uuid, "level": String(level.rawValue)]
@@ -135,17 +151,52 @@ extension PostHogConnector.Run {
     /// audited.
     mutating func deleteInvites(ids: [String], nothingGranted: Bool = false) async throws -> String {
         var count = 0
-        for id in ids where !progress.state.contains(id, in: "deleted_invites") {
-            let outcome = try await DeleteOutcome.of { try await client.deleteInvite(id: id) }
+        for id in ids where !progress.state.contains(id, in: .deletedInvites) {
+            let outcome = try await mutation([.invites], contradicts: { _ in false }) {
+                try await DeleteOutcome.of { try await client.deleteInvite(id: id) }
+            }
+            directory.deletedInvite(id: id)
             let record = AuditRecord(
                 action: .deleteInvite,
                 target: ["invite_id": id],
                 outcome: outcome
             )
-            try await progress.record(record) { $0.append(id, to: "deleted_invites") }
+            try await progress.record(record) { $0.append(id, to: .deletedInvites) }
             count += 1
         }
         let deleted = count == 0 ? "no invites to delete" : "deleted \(count) invite(s)"
         return nothingGranted ? "\(deleted); nothing granted" : deleted
+    }
+}
+
+// MARK: - Shared bulk invites
+
+extension PostHogConnector {
+    /// The flush of a batch of `ensure_access` invites (``InviteBatcher``): looks at the
+    /// directory's member and invite listings instead of listing per batch, invites through
+    /// ``PostHogClient/inviteItems(_:members:invites:)``, and applies what the bulk calls did to
+    /// the directory.
+    ///
+    /// The listings are read at least as recent as the **latest** freshness floor of the batch's
+    /// items. A listing started after the latest floor started after every item's floor, so one
+    /// listing honours them all: a resumed step's item (or one whose step the vendor contradicted)
+    /// makes the batch list anew once, and the items without a floor share that listing. A batch
+    /// of items without floors lists nothing while the directory's listings are within their
+    /// time to live. (Leavers' steps never come here: only `ensure_access` is batched.)
+    static func flush(
+        _ items: [PostHogInviteItem], client: PostHogClient, directory: PostHogDirectory
+    ) async -> [Result<PostHogInviteItemOutcome, any Error>] {
+        let floor = items.compactMap(\.notBefore).max()
+        let members: LenientList<PostHogMember>
+        let invites: LenientList<PostHogInvite>
+        do {
+            members = try await directory.members(notBefore: floor, using: client)
+            invites = try await directory.invites(notBefore: floor, using: client)
+        } catch {
+            return items.map { _ in .failure(error) }
+        }
+        let results = await client.inviteItems(items, members: members, invites: invites)
+        directory.recordBulk(results)
+        return results
     }
 }

@@ -11,7 +11,8 @@ extension PostHogConnector.Run {
     mutating func ensureProjectAccess(
         _ member: PostHogMember, projectID: Int, level: PostHogProjectAccessLevel, exact: Bool
     ) async throws -> String? {
-        let current = try await client.projectAccessControls(projectID: projectID).level(ofMember: member.id)
+        // Unreadable records: no level known; the change is tried, and PostHog says why not.
+        let current = try await accessControls(of: projectID)?.level(ofMember: member.id)
         if let current, exact ? current == level : current >= level { return nil }
         return try await setProjectAccess(member, projectID: projectID, from: current, to: level)
     }
@@ -57,22 +58,16 @@ extension PostHogConnector.Run {
     }
 
     /// Makes the member's records on every private project (the current model) match `wanted`.
-    /// Lists the projects and reads each one's access controls (one call per project): PostHog
-    /// has no listing of one member's records.
+    /// Reads the projects and each one's access controls through the directory (one call per
+    /// project when not held): PostHog has no listing of one member's records.
     private mutating func reconcileProjectAccess(
         _ member: PostHogMember, wanted: [Int: PostHogProjectAccessLevel]
     ) async throws -> [String] {
         var changes: [String] = []
         var seen: Set<Int> = []
-        for project in try await client.listProjects() where project.accessControl != true {
+        for project in try await listedProjects() where project.accessControl != true {
             seen.insert(project.id)
-            let controls: PostHogAccessControls
-            do {
-                controls = try await client.projectAccessControls(projectID: project.id)
-            } catch let error as VendorError where error.status == 403 || error.status == 404 {
-                continue
-            }
-            guard controls.makePrivate else { continue }
+            guard let controls = try await accessControls(of: project.id), controls.makePrivate else { continue }
             let current = controls.level(ofMember: member.id)
             if let level = wanted[project.id] {
                 if current != level {
@@ -97,7 +92,11 @@ extension PostHogConnector.Run {
         _ member: PostHogMember, projectID: Int, from current: PostHogProjectAccessLevel?,
         to level: PostHogProjectAccessLevel?
     ) async throws -> String {
-        try await client.setProjectAccess(projectID: projectID, memberID: member.id, level: level)
+        // 400 for an unknown membership (removed behind Roster's back) contradicts the listings.
+        try await mutation([.users, .accessControls(projectID)]) {
+            try await client.setProjectAccess(projectID: projectID, memberID: member.id, level: level)
+        }
+        directory.setProjectAccess(projectID: projectID, memberID: member.id, level: level)
         let record = AuditRecord(
             action: level == nil ? .removeProjectMember : .changeProjectRole,
             target: [

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RosterCore
 
@@ -46,6 +47,15 @@ import RosterCore
 /// Step roles are PostHog levels by name (`member`, `admin`, `owner`) or number (`1`, `8`,
 /// `15`). Every mutation is checkpointed (`project_id`, `user_uuid`, `invite_id`,
 /// `deleted_invites`, `removed_members`) and audited; a 404 answering a delete counts as done.
+///
+/// **Reads** go through the process's ``PostHogDirectory`` (projects, members, invites, the
+/// access controls of the projects steps look at), as recent as the step's
+/// ``StepContext/freshness`` demands: a leaver's step and a resumed one list anew, so a stale
+/// directory can neither hide an invite PostHog made behind Roster's back (a console re-invite
+/// replaces the invite under a new id) nor make a resumed step repeat a create. A mutation the
+/// vendor refuses in a way that contradicts the directory (400/404/409) makes the step list again
+/// and look once more (``ConnectorRun/perform(directory:)``); a mutation that fails in any other
+/// way forgets the listings it was decided from, since it may have taken effect unseen.
 public struct PostHogConnector: VendorConnector {
     /// The configured instance name.
     public let instance: String
@@ -58,8 +68,8 @@ public struct PostHogConnector: VendorConnector {
     /// Coalesces the invites of jobs running at the same time into shared bulk calls; `nil`
     /// sends each job's invite on its own.
     public let batcher: InviteBatcher<PostHogInviteItem, PostHogInviteItemOutcome>?
-    /// Projects found or created recently; `nil` looks every time.
-    let projectCache: ProjectCache<Run.ProjectRef>?
+    /// What look-before-act reads, shared by every job of the process.
+    let directory: PostHogDirectory
 
     /// - Parameters:
     ///   - instance: The configured instance name (`posthog`).
@@ -67,20 +77,24 @@ public struct PostHogConnector: VendorConnector {
     ///   - baseURL: The configured base URL, for its path prefix (self-hosted under a path).
     ///   - policy: Failure classification knobs.
     ///   - batching: When set, `ensure_access` invites of jobs running at the same time share
-    ///     bulk calls (see ``InviteBatcher``) and project lookups are cached for a minute.
+    ///     bulk calls (see ``InviteBatcher``), fed from the directory.
+    ///   - directoryTimeToLive: How long the directory believes a listing (seconds).
+    ///   - directoryClock: The directory's clock (tests inject one to pass the time to live).
     public init(
         instance: String = "posthog",
         organizationID: String,
         baseURL: String = PostHogClient.defaultBaseURL,
         policy: FailureClassification.Policy = .default,
-        batching: InviteBatcher<PostHogInviteItem, PostHogInviteItemOutcome>.Options? = nil
+        batching: InviteBatcher<PostHogInviteItem, PostHogInviteItemOutcome>.Options? = nil,
+        directoryTimeToLive: TimeInterval = 300,
+        directoryClock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.instance = instance
         self.organizationID = organizationID
         self.basePath = PostHogClient.pathPrefix(ofBaseURL: baseURL)
         self.policy = policy
         self.batcher = batching.map { InviteBatcher(options: $0) }
-        self.projectCache = batching.map { _ in ProjectCache() }
+        self.directory = PostHogDirectory(timeToLive: directoryTimeToLive, now: directoryClock)
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
@@ -95,28 +109,22 @@ public struct PostHogConnector: VendorConnector {
         var run = Run(
             instance: instance,
             client: client,
+            directory: directory,
             step: step,
             email: employee.email.lowercased(),
             progress: StepProgress(context: context),
-            batcher: batcher,
-            projectCache: projectCache
+            batcher: batcher
         )
         context.logger.debug("posthog step", metadata: ["vendor.instance": "\(instance)", "step": "\(step.name)"])
-        switch step.action {
-        case .ensureProject: return try await run.ensureProject()
-        case .ensureAccess: return try await run.ensureAccess()
-        case .reconcile: return try await run.reconcile()
-        case .revokeInvites: return try await run.revokeInvites()
-        case .revokeAPIKeys: return try await run.revokeAPIKeys()
-        case .removeProjectMemberships: return run.removeProjectMemberships()
-        case .removeOrganizationMembership: return try await run.removeOrganizationMembership()
-        }
+        return try await run.perform(directory: directory)
     }
 
-    /// `false` once every project the step names is in the project cache (it cannot create one).
+    public var usesDirectory: Bool { true }
+
+    /// Engine hook: a granting step needs the project-creation lock only while a project it names
+    /// is not known to exist (the directory's project listing, without listing).
     public func needsProjectCreationLock(for step: VendorStep) -> Bool {
-        guard let projectCache else { return true }
-        return !step.projectNames.allSatisfy { projectCache.get($0) != nil }
+        step.projectNames.contains { directory.heldProject(named: $0) == nil }
     }
 
     /// `role` as a membership level (`member` when absent).
@@ -138,7 +146,7 @@ public struct PostHogConnector: VendorConnector {
 
 extension PostHogConnector {
     /// One step being carried out: the client, the person and the recovery point.
-    struct Run {
+    struct Run: ConnectorRun {
         /// A project a step resolved by name.
         struct ProjectRef: Sendable {
             var id: Int
@@ -154,56 +162,99 @@ extension PostHogConnector {
 
         let instance: String
         let client: PostHogClient
+        /// The process's directory of PostHog.
+        let directory: PostHogDirectory
         let step: VendorStep
         /// The person's address, lowercased. Never logged.
         let email: String
         var progress: StepProgress
         let batcher: InviteBatcher<PostHogInviteItem, PostHogInviteItemOutcome>?
-        let projectCache: ProjectCache<ProjectRef>?
+        /// When this run started: listings from before it are not enough to create a project.
+        let startedAt = Date()
+        /// Set after the vendor contradicted the directory: every listing read from then on must
+        /// have started after this.
+        var listedAnewAt: Date?
 
         var logger: Logger { progress.context.logger }
+
+        /// Carries out the step.
+        mutating func perform() async throws -> StepOutcome {
+            switch step.action {
+            case .ensureProject: return try await ensureProject()
+            case .ensureAccess: return try await ensureAccess()
+            case .reconcile: return try await reconcile()
+            case .revokeInvites: return try await revokeInvites()
+            case .revokeAPIKeys: return try await revokeAPIKeys()
+            case .removeProjectMemberships: return removeProjectMemberships()
+            case .removeOrganizationMembership: return try await removeOrganizationMembership()
+            }
+        }
 
         /// The person's membership, or `nil` when they are not a member; the user UUID is
         /// checkpointed.
         mutating func member() async throws -> PostHogMember? {
-            guard let member = try await client.findMember(email: email) else { return nil }
-            try await progress.learn("user_uuid", member.user.uuid)
+            guard let member = try await lookUpMember() else { return nil }
+            try await progress.learn(.userUUID, member.user.uuid)
             return member
         }
 
+        /// Runs a mutation decided from the directory's `listings`. An answer that may contradict
+        /// them (by default 400/404/409, ``DirectoryContradiction/mayContradict(_:)``: the address
+        /// is a member already, the member is gone) becomes a ``DirectoryContradiction``: the run
+        /// lists them again and looks once more. Any other failure forgets them too: the call may
+        /// have taken effect without Roster seeing the answer (a 503 after applying, a cut
+        /// connection), and a retry must look again.
+        ///
+        /// - Parameter contradicts: Which refusals mean the directory was wrong. Deletes pass
+        ///   none: their 404 is success (``DeleteOutcome``) and PostHog's other refusals (an
+        ///   owner cannot be removed) are its real answer, not to be asked twice.
+        func mutation<T>(
+            _ listings: Set<DirectoryContradiction.Listing>,
+            contradicts: (VendorError) -> Bool = DirectoryContradiction.mayContradict,
+            _ body: () async throws -> T
+        ) async throws -> T {
+            do {
+                return try await body()
+            } catch let error as VendorError where contradicts(error) {
+                throw DirectoryContradiction(underlying: error, listings: listings)
+            } catch {
+                directory.forget(listings)
+                throw error
+            }
+        }
+
         /// Resolves project names: from the state (`<key>` id and `<key>.private`, the privacy),
-        /// else the project with that exact name and its privacy (one more call, for its access
-        /// controls), else a new one (created, checkpointed and audited; new projects are open).
-        mutating func resolveProjects(_ names: [String], key: (String) -> String) async throws -> [String: ProjectRef] {
+        /// else the project with that exact name in the directory and its privacy (its access
+        /// controls, through the directory too), else a new one (created, checkpointed and
+        /// audited; new projects are open). A project absent from the directory is believed absent
+        /// only from a listing started after this step began (another process may have created it
+        /// since; the engine holds the project-creation lock meanwhile).
+        mutating func resolveProjects(
+            _ names: [String], key: (String) -> StepStateKey
+        ) async throws -> [String: ProjectRef] {
             var resolved: [String: ProjectRef] = [:]
             for name in names {
                 let idKey = key(name)
                 // States from before privacy had four values say "true"/"false": looked up again.
                 if let id = progress.state[idKey].flatMap({ Int($0) }),
-                    let privacy = progress.state["\(idKey).private"].flatMap(PostHogProjectPrivacy.init(rawValue:))
+                    let privacy = progress.state[idKey.privacy].flatMap(PostHogProjectPrivacy.init(rawValue:))
                 {
                     resolved[name] = ProjectRef(id: id, privacy: privacy, created: false)
                     continue
                 }
-                if let cached = projectCache?.get(name) {
-                    try await progress.save {
-                        $0[idKey] = String(cached.id)
-                        $0["\(idKey).private"] = cached.privacy.rawValue
-                    }
-                    resolved[name] = ProjectRef(id: cached.id, privacy: cached.privacy, created: false)
-                    continue
-                }
-                if let found = try await client.findProject(named: name) {
-                    let privacy = try await client.privacy(of: found)
-                    projectCache?.put(name, ProjectRef(id: found.id, privacy: privacy, created: false))
+                var found = try await project(named: name)
+                if found == nil { found = try await project(named: name, notBefore: startedAt) }
+                if let found {
+                    let privacy = try await privacy(of: found)
                     try await progress.save {
                         $0[idKey] = String(found.id)
-                        $0["\(idKey).private"] = privacy.rawValue
+                        $0[idKey.privacy] = privacy.rawValue
                     }
                     resolved[name] = ProjectRef(id: found.id, privacy: privacy, created: false)
                     continue
                 }
-                let created = try await client.createProject(name: name)
+                let created = try await mutation([.projects]) { try await client.createProject(name: name) }
+                directory.created(created)
                 let record = AuditRecord(
                     action: .createProject,
                     target: ["project_id": String(created.id), "project": name]
@@ -211,9 +262,8 @@ extension PostHogConnector {
                 let privacy: PostHogProjectPrivacy = created.isPrivate ? .legacyFlag : .open
                 try await progress.record(record) {
                     $0[idKey] = String(created.id)
-                    $0["\(idKey).private"] = privacy.rawValue
+                    $0[idKey.privacy] = privacy.rawValue
                 }
-                projectCache?.put(name, ProjectRef(id: created.id, privacy: privacy, created: false))
                 logger.info("created posthog project", metadata: ["project_id": "\(created.id)"])
                 resolved[name] = ProjectRef(id: created.id, privacy: privacy, created: true)
             }
@@ -225,7 +275,13 @@ extension PostHogConnector {
         ///
         /// - Parameter replacing: The pending invites PostHog deletes when it creates this one.
         mutating func invite(_ request: PostHogInviteRequest, replacing: [PostHogInvite]) async throws -> String {
-            let created = try await client.createInvites([request]).first
+            // "Already belongs to the organization" (400) contradicts the member listing.
+            let created = try await mutation([.users, .invites]) { try await client.createInvites([request]) }.first
+            if let created {
+                directory.invited(created)
+            } else {
+                directory.forget([.invites])  // created, but PostHog did not say how
+            }
             let replaced = replacing.filter { $0.targetEmail == request.targetEmail }.map(\.id)
             let kept = replacing.filter { $0.targetEmail != request.targetEmail }.map(\.id)
             return try await recordInvite(request, inviteID: created?.id, replaced: replaced, kept: kept)
@@ -247,7 +303,7 @@ extension PostHogConnector {
             if !replaced.isEmpty { target["replaces"] = replaced.joined(separator: ",") }
             if let bulkSize { target["bulk_size"] = String(bulkSize) }
             try await progress.record(AuditRecord(action: .createInvite, target: target)) { state in
-                if let inviteID { state["invite_id"] = inviteID }
+                if let inviteID { state[.inviteID] = inviteID }
             }
             let projects =
                 access.isEmpty ? "" : " with private project(s) \(access.map { String($0.id) }.joined(separator: ", "))"
