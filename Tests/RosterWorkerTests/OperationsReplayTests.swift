@@ -13,8 +13,11 @@ struct OperationsReplayTests {
     @Test func aDeadJobReplayedResumesFromItsFailedStepAndSucceeds() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await ExecutionFixture(databaseURL: url)
-            // The invite is refused once (a permanent 400): ensure_project succeeded, ensure_access kills the job.
-            f.fake.injectFaults([.status(400)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/organization/invites"))
+            // The invite is refused (a permanent 400): ensure_project succeeded, ensure_access kills the
+            // job. Twice: a first 400 to a create may mean the directory was wrong (an invite made
+            // behind Roster's back), so the step lists again and tries once more; the second is the
+            // vendor's real answer.
+            f.fake.injectFaults([.status(400), .status(400)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/organization/invites"))
             try await f.ingest.produce([f.onboarding("replay-1", employee: "R1", grants: [("alpha", "member")])])
             let worker = try f.ingest.startWorker(executor: true)
             try await f.waitForJobsToFinish(1, workers: [worker])
