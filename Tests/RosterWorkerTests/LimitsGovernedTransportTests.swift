@@ -173,8 +173,10 @@ struct LimitsGovernedTransportTests {
             try await LimitsFixture.withFakeOpenAI { fake, http in
                 // Roster's budget is more generous than the vendor's 3 per 5 seconds. A 5 s window
                 // (not 1 s) so that three calls land in one window even on a saturated machine:
-                // the pauses counted below are then certain, not a matter of speed.
-                let transport = LimitsFixture.governed(http, pool: pools[0], rate: GCRA(requestsPerSecond: 100, burst: 10))
+                // the pauses counted below are then certain, not a matter of speed. The horizon is
+                // longer than the window, so a pause is waited out rather than handed back.
+                let transport = LimitsFixture.governed(
+                    http, pool: pools[0], rate: GCRA(requestsPerSecond: 100, burst: 10), provisioningHorizon: .seconds(30))
                 fake.setRateLimit(FakeRateLimit(requests: 3, per: .seconds(5), advertising: .openAI))
                 for _ in 0..<8 {
                     let response = try await transport.send(LimitsFixture.listUsers)
