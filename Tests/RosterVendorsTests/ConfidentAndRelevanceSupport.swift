@@ -68,12 +68,34 @@ func employee(_ number: Int) -> Employee {
 
 /// Starts a ``FakeConfidentAIServer`` and hands `body` the fake and a driver for a
 /// ``ConfidentAIConnector`` that reaches it with `apiKey` (the fake's by default).
+/// The connector's directory reads the clock `now`; `batching` shares invitation calls between
+/// steps running at the same time.
 func withFakeConfident(
     apiKey: String? = nil,
+    batching: InviteBatcher<ConfidentAIBatchItem, ConfidentAIInviteItemOutcome>.Options? = nil,
+    now: @escaping @Sendable () -> Date = Date.init,
     _ body: (FakeConfidentAIServer, StepDriver<ConfidentAIConnector>) async throws -> Void
 ) async throws {
     let fake = FakeConfidentAIServer()
     let baseURL = try await fake.start()
+    do {
+        try await body(fake, confidentDriver(fake, baseURL: baseURL, apiKey: apiKey, batching: batching, now: now))
+        await fake.stop()
+    } catch {
+        await fake.stop()
+        throw error
+    }
+}
+
+/// A driver for a new ``ConfidentAIConnector`` (with a directory of its own) reaching `fake` at
+/// `baseURL`.
+func confidentDriver(
+    _ fake: FakeConfidentAIServer,
+    baseURL: URL,
+    apiKey: String? = nil,
+    batching: InviteBatcher<ConfidentAIBatchItem, ConfidentAIInviteItemOutcome>.Options? = nil,
+    now: @escaping @Sendable () -> Date = Date.init
+) -> StepDriver<ConfidentAIConnector> {
     let transport = HTTPVendorTransport(
         configuration: .init(
             baseURL: baseURL.absoluteString,
@@ -81,13 +103,8 @@ func withFakeConfident(
             requestTimeout: .seconds(10)
         )
     )
-    do {
-        try await body(fake, StepDriver(connector: ConfidentAIConnector(instance: "confident"), transport: transport))
-        await fake.stop()
-    } catch {
-        await fake.stop()
-        throw error
-    }
+    let connector = ConfidentAIConnector(instance: "confident", batching: batching, now: now)
+    return StepDriver(connector: connector, transport: transport)
 }
 
 /// Starts a ``FakeRelevanceAIServer`` and hands `body` the fake and a driver for a

@@ -27,11 +27,29 @@ extension ConfidentAIClient {
     public func inviteToOrganization(items emails: [String], roleName: String) async
         -> [Result<ConfidentAIInviteItemOutcome, any Error>]
     {
+        await inviteToOrganization(
+            items: emails,
+            lookUp: { (try await listOrganizationMembers(), try await listOrganizationInvitations()) },
+            role: { try Self.role(named: roleName, in: try await listOrganizationRoles(), scope: "organization") },
+            invite: { emails, roleID in try await inviteToOrganization(emails: emails, roleID: roleID) }
+        )
+    }
+
+    /// ``inviteToOrganization(items:roleName:)`` with its reads and its call given: `lookUp`
+    /// answers the members and invitations (a directory's listings), `role` the role (asked only
+    /// when someone is invited), and `invite` makes the `emails[]` call (and records it).
+    func inviteToOrganization(
+        items emails: [String],
+        lookUp: () async throws -> (members: [ConfidentAIMember], invitations: [ConfidentAIInvitation]),
+        role resolveRole: () async throws -> ConfidentAIRole,
+        invite: (_ emails: [String], _ roleID: String) async throws -> [ConfidentAIInvitation]
+    ) async -> [Result<ConfidentAIInviteItemOutcome, any Error>] {
         do {
+            let (listedMembers, listedInvitations) = try await lookUp()
             var members: [String: ConfidentAIMember] = [:]
-            for member in try await listOrganizationMembers() { members[member.email.lowercased()] = member }
+            for member in listedMembers { members[member.email.lowercased()] = member }
             var pending: [String: String] = [:]
-            for invitation in try await listOrganizationInvitations() where invitation.isPending {
+            for invitation in listedInvitations where invitation.isPending {
                 pending[invitation.email.lowercased()] = invitation.id
             }
             var outcomes: [String: ConfidentAIInviteItemOutcome] = [:]
@@ -46,8 +64,8 @@ extension ConfidentAIClient {
                 }
             }
             if !toInvite.isEmpty {
-                let role = try Self.role(named: roleName, in: try await listOrganizationRoles(), scope: "organization")
-                let created = try await inviteToOrganization(emails: toInvite, roleID: role.id)
+                let role = try await resolveRole()
+                let created = try await invite(toInvite, role.id)
                 for email in toInvite {
                     let id = created.first { $0.hasEmail(email) }?.id
                     outcomes[email] = .invited(invitationID: id, roleID: role.id, batchSize: toInvite.count)
@@ -108,11 +126,35 @@ extension ConfidentAIClient {
     public func inviteToProject(items emails: [String], projectID: String, roleName: String) async
         -> [Result<ConfidentAIProjectInviteItemOutcome, any Error>]
     {
+        await inviteToProject(
+            items: emails,
+            projectID: projectID,
+            lookUp: {
+                let role = try Self.role(named: roleName, in: try await listProjectRoles(projectID: projectID), scope: "project")
+                return (role, try await listProjectMembers(projectID: projectID), try await listProjectInvitations(projectID: projectID))
+            },
+            deleted: { _ in },
+            invite: { emails, roleID in try await inviteToProject(projectID: projectID, emails: emails, roleID: roleID) }
+        )
+    }
+
+    /// ``inviteToProject(items:projectID:roleName:)`` with its reads and its call given: `lookUp`
+    /// answers the role, the project's members and its invitations (a directory's listings),
+    /// `deleted` hears of each invitation deleted (or found gone), and `invite` makes one
+    /// `emails[]` call (and records it).
+    func inviteToProject(
+        items emails: [String],
+        projectID: String,
+        lookUp: () async throws -> (role: ConfidentAIRole, members: [ConfidentAIMember], invitations: [ConfidentAIInvitation]),
+        deleted: (_ invitationID: String) -> Void,
+        invite: (_ emails: [String], _ roleID: String) async throws -> [ConfidentAIInvitation]
+    ) async -> [Result<ConfidentAIProjectInviteItemOutcome, any Error>] {
         let role: ConfidentAIRole
         var members: [String: ConfidentAIMember] = [:]
         var pending: [String: [ConfidentAIInvitation]] = [:]
         do {
-            role = try Self.role(named: roleName, in: try await listProjectRoles(projectID: projectID), scope: "project")
+            let (resolved, listedMembers, listedInvitations) = try await lookUp()
+            role = resolved
             guard !role.isOwner else {
                 throw VendorError(
                     code: .unexpected,
@@ -121,10 +163,10 @@ extension ConfidentAIClient {
                     vendor: Self.vendor
                 )
             }
-            for member in try await listProjectMembers(projectID: projectID) {
+            for member in listedMembers {
                 members[member.email.lowercased()] = member
             }
-            for invitation in try await listProjectInvitations(projectID: projectID) where invitation.isPending {
+            for invitation in listedInvitations where invitation.isPending {
                 pending[invitation.email.lowercased(), default: []].append(invitation)
             }
         } catch {
@@ -151,6 +193,7 @@ extension ConfidentAIClient {
                     do {
                         try await deleteProjectInvitation(projectID: projectID, id: stale.id)
                     } catch let error as VendorError where error.isAlreadyGone {}
+                    deleted(stale.id)
                     replaced.append(stale.id)
                 }
                 toInvite.append((email, replaced))
@@ -159,7 +202,7 @@ extension ConfidentAIClient {
             }
         }
         if !toInvite.isEmpty {
-            for (email, result) in await sendProjectInvitations(toInvite, projectID: projectID, role: role) {
+            for (email, result) in await sendProjectInvitations(toInvite, role: role, invite: invite) {
                 outcomes[email] = result
             }
         }
@@ -173,11 +216,11 @@ extension ConfidentAIClient {
     /// addresses are alone.
     private func sendProjectInvitations(
         _ batch: [(email: String, replaced: [String])],
-        projectID: String,
-        role: ConfidentAIRole
+        role: ConfidentAIRole,
+        invite: (_ emails: [String], _ roleID: String) async throws -> [ConfidentAIInvitation]
     ) async -> [(String, Result<ConfidentAIProjectInviteItemOutcome, any Error>)] {
         do {
-            let created = try await inviteToProject(projectID: projectID, emails: batch.map(\.email), roleID: role.id)
+            let created = try await invite(batch.map(\.email), role.id)
             return batch.map { entry in
                 let id = created.first { $0.hasEmail(entry.email) }?.id
                 return (
@@ -187,8 +230,8 @@ extension ConfidentAIClient {
             }
         } catch let error as VendorError where error.status == 400 && batch.count > 1 {
             let half = batch.count / 2
-            return await sendProjectInvitations(Array(batch[..<half]), projectID: projectID, role: role)
-                + sendProjectInvitations(Array(batch[half...]), projectID: projectID, role: role)
+            return await sendProjectInvitations(Array(batch[..<half]), role: role, invite: invite)
+                + sendProjectInvitations(Array(batch[half...]), role: role, invite: invite)
         } catch {
             return batch.map { ($0.email, .failure(error)) }
         }

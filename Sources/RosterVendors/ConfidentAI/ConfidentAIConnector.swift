@@ -22,8 +22,16 @@ import RosterCore
 /// Listed records Roster cannot decode are skipped, logged by id and counted in the summary
 /// (``UnreadableRecords``), unless one is about the employee or the step's project.
 ///
+/// Reads go through the process's ``ConfidentAIDirectory`` (projects, organization and project
+/// roles, organization members and invitations, and per project its members and invitations),
+/// with the freshness the engine asks for (``StepContext/freshness``); own mutations update it,
+/// a mutation whose answer was lost makes it forget what the mutation was decided from, and a
+/// vendor answer that contradicts it lists again once (``ConnectorRun/perform(directory:)``).
+/// A re-check of someone already invited (`org_invited_at`) reads members from a listing
+/// started after the re-check began: accepting happens behind Roster's back.
+///
 /// Roles are names in Confident AI's own vocabulary (`Member`, `Admin`, …), resolved to ids
-/// through the roles endpoints once per run. A user must be an organization member before a
+/// through the directory's role listings (listed again when a name is not found). A user must be an organization member before a
 /// project invitation can be sent, so for someone new `ensure_access` (and `reconcile`) sends
 /// the organization invitation (one, unless one is pending), checkpoints when it was first seen
 /// (`org_invited_at`, epoch seconds) and throws ``AwaitingAcceptance``: the engine looks again
@@ -53,12 +61,12 @@ public struct ConfidentAIConnector: VendorConnector {
 
     /// Coalesces the organization invitations of jobs running at the same time into shared
     /// `emails[]` calls; `nil` sends each job's invitation on its own.
-    public let batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>?
+    public let batcher: InviteBatcher<ConfidentAIBatchItem, ConfidentAIInviteItemOutcome>?
     /// Coalesces the project invitations of jobs running at the same time, per project and
     /// role, into shared `emails[]` calls; `nil` sends each job's invitation on its own.
-    public let projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>?
-    /// Projects found or created recently; `nil` lists them for every step.
-    let projectCache: ProjectCache<ConfidentAIProject>?
+    public let projectBatcher: InviteBatcher<ConfidentAIBatchItem, ConfidentAIProjectInviteItemOutcome>?
+    /// What look-before-act reads, shared by every job of the process.
+    let directory: ConfidentAIDirectory
     /// How long a new person has to accept the organization invitation before `ensure_access`
     /// fails for good, in seconds (``defaultAcceptanceWindow``: 14 days).
     public var acceptanceWindow: TimeInterval
@@ -71,14 +79,19 @@ public struct ConfidentAIConnector: VendorConnector {
     ///   - defaultProjectRole: The project role when a step names none.
     ///   - batching: When set, organization invitations of `ensure_access` steps running at the
     ///     same time share one `emails[]` call, and project invitations (of `ensure_access` and
-    ///     `reconcile`) share one per project and role (see ``InviteBatcher``); projects are
-    ///     cached by name for a minute.
+    ///     `reconcile`) share one per project and role (see ``InviteBatcher``), decided from the
+    ///     directory's listings.
+    ///   - acceptanceWindow: How long a new person has to accept (seconds).
+    ///   - directoryTimeToLive: How long the directory believes a listing (seconds).
+    ///   - now: The directory's clock (tests inject one).
     public init(
         instance: String,
         organizationRole: String = "Member",
         defaultProjectRole: String = "Member",
-        batching: InviteBatcher<String, ConfidentAIInviteItemOutcome>.Options? = nil,
-        acceptanceWindow: TimeInterval = ConfidentAIConnector.defaultAcceptanceWindow
+        batching: InviteBatcher<ConfidentAIBatchItem, ConfidentAIInviteItemOutcome>.Options? = nil,
+        acceptanceWindow: TimeInterval = ConfidentAIConnector.defaultAcceptanceWindow,
+        directoryTimeToLive: TimeInterval = 300,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.acceptanceWindow = acceptanceWindow
         self.instance = instance
@@ -86,54 +99,38 @@ public struct ConfidentAIConnector: VendorConnector {
         self.defaultProjectRole = defaultProjectRole
         self.batcher = batching.map { InviteBatcher(options: $0) }
         self.projectBatcher = batching.map {
-            InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>(options: .init(linger: $0.linger, maxItems: $0.maxItems))
+            InviteBatcher<ConfidentAIBatchItem, ConfidentAIProjectInviteItemOutcome>(options: .init(linger: $0.linger, maxItems: $0.maxItems))
         }
-        self.projectCache = batching.map { _ in ProjectCache() }
+        self.directory = ConfidentAIDirectory(timeToLive: directoryTimeToLive, now: now)
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
         let unreadable = UnreadableRecords(email: employee.email, names: Set(step.projectNames))
         var run = ConfidentAIStepRun(
             client: ConfidentAIClient(transport: context.transport, unreadable: unreadable),
+            directory: directory,
+            step: step,
             context: context,
             email: employee.email,
             organizationRole: organizationRole,
             defaultProjectRole: defaultProjectRole,
             batcher: batcher,
             projectBatcher: projectBatcher,
-            projectCache: projectCache,
             acceptanceWindow: acceptanceWindow
         )
-        var outcome: StepOutcome
-        switch step.action {
-        case .ensureProject:
-            outcome = try await run.ensureProject(named: try Self.project(of: step))
-        case .ensureAccess:
-            outcome = try await run.ensureAccess(project: try Self.project(of: step), role: step.role)
-        case .reconcile:
-            let grants = try step.reconcileGrants(instance: instance)
-            outcome = try await run.reconcile(grants)
-        case .revokeInvites:
-            outcome = try await run.revokeInvitations()
-        case .revokeAPIKeys:
-            outcome = StepOutcome(
-                summary: "nothing to revoke: Confident AI API keys belong to projects, not to people"
-            )
-        case .removeProjectMemberships:
-            outcome = try await run.removeProjectMemberships()
-        case .removeOrganizationMembership:
-            outcome = try await run.removeOrganizationMembership()
-        }
+        var outcome = try await run.perform(directory: directory)
         if let note = unreadable.report(to: context.logger) {
             outcome.summary += "; " + note
         }
         return outcome
     }
 
-    /// `false` once every project the step names is in the project cache (it cannot create one).
+    public var usesDirectory: Bool { true }
+
+    /// Engine hook: a granting step needs the project-creation lock only while a project it names
+    /// is not known to exist.
     public func needsProjectCreationLock(for step: VendorStep) -> Bool {
-        guard let projectCache else { return true }
-        return !step.projectNames.allSatisfy { projectCache.get($0) != nil }
+        step.projectNames.contains { directory.heldProject(named: $0) == nil }
     }
 
     static func project(of step: VendorStep) throws -> String {

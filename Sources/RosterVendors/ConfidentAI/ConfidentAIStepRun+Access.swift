@@ -35,11 +35,12 @@ extension ConfidentAIStepRun {
             if let member, let note = try await removeMembership(of: member, from: project.id) {
                 notes.append(note)
             }
-            for invitation in try await client.listProjectInvitations(projectID: project.id)
+            for invitation in try await projectInvitations(of: project.id)
             where invitation.isPending && invitation.hasEmail(email) {
-                let outcome = try await DeleteOutcome.of {
+                let outcome = try await deletion(decidedFrom: .projectInvites(project.id)) { [client] in
                     try await client.deleteProjectInvitation(projectID: project.id, id: invitation.id)
                 }
+                directory.deletedProjectInvitation(id: invitation.id, in: project.id)
                 try await record(
                     .deleteProjectInvite,
                     ["project_id": project.id, "invitation_id": invitation.id],
@@ -60,29 +61,32 @@ extension ConfidentAIStepRun {
         if let projectBatcher {
             return try await inviteToProjectThroughBatch(project, role: roleName, batcher: projectBatcher)
         }
+        let (client, email) = (self.client, self.email)
         let role = try await projectRole(named: roleName, in: project.id)
-        let members = try await client.listProjectMembers(projectID: project.id)
-        if let current = members.first(where: { $0.id == member.id }) {
+        if let current = try await projectMembers(of: project.id).first(where: { $0.id == member.id }) {
             return try await keep(current, in: project.id, as: role)
         }
-        let pending = try await client.listProjectInvitations(projectID: project.id).filter {
-            $0.isPending && $0.hasEmail(email)
-        }
+        let pending = try await projectInvitations(of: project.id).filter { $0.isPending && $0.hasEmail(email) }
         if let invitation = pending.first(where: { $0.projectRoleID == role.id }) {
             return "invitation \(invitation.id) to \(project.id) as \(role.name) pending"
         }
         for stale in pending {
             // An invitation's role cannot be changed: replace it.
-            let outcome = try await DeleteOutcome.of {
+            let outcome = try await deletion(decidedFrom: .projectInvites(project.id)) {
                 try await client.deleteProjectInvitation(projectID: project.id, id: stale.id)
             }
+            directory.deletedProjectInvitation(id: stale.id, in: project.id)
             try await record(
                 .deleteProjectInvite,
                 ["project_id": project.id, "invitation_id": stale.id],
                 outcome: outcome
             ) { $0.append("project:\(project.id):\(stale.id)", to: .deletedInvitations) }
         }
-        let created = try await client.inviteToProject(projectID: project.id, emails: [email], roleID: role.id)
+        // A 400 may mean the directory's member was removed from the organization meanwhile.
+        let created = try await mutation(decidedFrom: .users, .members(project.id), .projectInvites(project.id), in: directory) {
+            try await client.inviteToProject(projectID: project.id, emails: [email], roleID: role.id)
+        }
+        directory.invitedToProject(project.id, [email], created: created)
         let id = created.first { $0.hasEmail(email) }?.id
         var target = ["project_id": project.id, "role_id": role.id]
         target["invitation_id"] = id
@@ -101,7 +105,11 @@ extension ConfidentAIStepRun {
         if current.projectRole?.isOwner == true {
             throw Self.refusal("the project Owner's role cannot be changed without transferring ownership")
         }
-        try await client.updateProjectMemberRole(projectID: projectID, userID: current.id, roleID: role.id)
+        let client = self.client
+        try await mutation(decidedFrom: .members(projectID), in: directory) {
+            try await client.updateProjectMemberRole(projectID: projectID, userID: current.id, roleID: role.id)
+        }
+        directory.changedRole(of: current.id, to: role, in: projectID)
         try await record(
             .changeProjectRole,
             ["project_id": projectID, "user_id": current.id, "role_id": role.id]
@@ -114,16 +122,35 @@ extension ConfidentAIStepRun {
     ///
     /// - Returns: The invitation's id, when known.
     private mutating func inviteToOrganization() async throws -> String? {
-        let invitations = try await client.listOrganizationInvitations()
+        let (client, email) = (self.client, self.email)
+        let invitations = try await organizationInvitations()
         if let pending = invitations.first(where: { $0.isPending && $0.hasEmail(email) }) {
             return pending.id
         }
         let role = try await organizationRole(named: organizationRole)
-        let created = try await client.inviteToOrganization(emails: [email], roleID: role.id)
+        let created = try await mutation(decidedFrom: .users, .invites, in: directory) {
+            try await client.inviteToOrganization(emails: [email], roleID: role.id)
+        }
+        directory.invitedToOrganization([email], created: created)
         let id = created.first { $0.hasEmail(email) }?.id
         var target = ["role_id": role.id]
         target["invitation_id"] = id
         try await record(.createInvite, target) { $0[.orgInvitationID] = id }
         return id
+    }
+
+    /// Runs a DELETE decided from `listings`: a 404 is ``AuditOutcome/alreadyGone``; an answer
+    /// that was lost (anything but a 4xx refusal) makes the directory forget `listings`.
+    func deletion(
+        decidedFrom listings: DirectoryContradiction.Listing...,
+        delete: () async throws -> Void
+    ) async throws -> DeleteOutcome {
+        do {
+            return try await DeleteOutcome.of(delete)
+        } catch {
+            if let status = (error as? VendorError)?.status, (400..<500).contains(status) { throw error }
+            directory.forget(Set(listings))
+            throw error
+        }
     }
 }

@@ -7,24 +7,29 @@ extension ConfidentAIStepRun {
     /// accepted (pending, or a status Roster does not know).
     mutating func revokeInvitations() async throws -> StepOutcome {
         var revoked = 0
-        for invitation in try await client.listOrganizationInvitations()
+        let client = self.client
+        for invitation in try await organizationInvitations()
         where invitation.mayStillBeAccepted && invitation.hasEmail(email) {
             let key = "org:\(invitation.id)"
             guard !state.contains(key, in: .deletedInvitations) else { continue }
-            let outcome = try await DeleteOutcome.of { try await client.deleteOrganizationInvitation(id: invitation.id) }
+            let outcome = try await deletion(decidedFrom: .invites) {
+                try await client.deleteOrganizationInvitation(id: invitation.id)
+            }
+            directory.deletedOrganizationInvitation(id: invitation.id)
             try await record(.deleteInvite, ["invitation_id": invitation.id], outcome: outcome) {
                 $0.append(key, to: .deletedInvitations)
             }
             revoked += 1
         }
         for project in try await allProjects() {
-            for invitation in try await client.listProjectInvitations(projectID: project.id)
+            for invitation in try await projectInvitations(of: project.id)
             where invitation.mayStillBeAccepted && invitation.hasEmail(email) {
                 let key = "project:\(project.id):\(invitation.id)"
                 guard !state.contains(key, in: .deletedInvitations) else { continue }
-                let outcome = try await DeleteOutcome.of {
+                let outcome = try await deletion(decidedFrom: .projectInvites(project.id)) {
                     try await client.deleteProjectInvitation(projectID: project.id, id: invitation.id)
                 }
+                directory.deletedProjectInvitation(id: invitation.id, in: project.id)
                 try await record(
                     .deleteProjectInvite,
                     ["project_id": project.id, "invitation_id": invitation.id],
@@ -53,16 +58,18 @@ extension ConfidentAIStepRun {
 
     /// Removes `member` from `projectID` when they are in it; `nil` when they are not.
     mutating func removeMembership(of member: ConfidentAIMember, from projectID: String) async throws -> String? {
-        let members = try await client.listProjectMembers(projectID: projectID)
+        let client = self.client
+        let members = try await projectMembers(of: projectID)
         guard let current = members.first(where: { $0.id == member.id }) else { return nil }
         if current.projectRole?.isOwner == true {
             return
                 "left as Owner of \(projectID) "
                 + "(a project Owner cannot be removed; the organisation removal detaches it)"
         }
-        let outcome = try await DeleteOutcome.of {
+        let outcome = try await deletion(decidedFrom: .members(projectID)) {
             try await client.removeProjectMember(projectID: projectID, userID: member.id)
         }
+        directory.removed(member, from: projectID)
         try await record(.removeProjectMember, ["project_id": projectID, "user_id": member.id], outcome: outcome) {
             $0[.userID] = member.id
             $0.append(projectID, to: .removedFrom)
@@ -81,7 +88,9 @@ extension ConfidentAIStepRun {
                     + "transfer ownership first"
             )
         }
-        let outcome = try await DeleteOutcome.of { try await client.removeOrganizationMember(userID: member.id) }
+        let client = self.client
+        let outcome = try await deletion(decidedFrom: .users) { try await client.removeOrganizationMember(userID: member.id) }
+        directory.removedFromOrganization(member)
         try await record(.removeOrganizationMember, ["user_id": member.id], outcome: outcome) { $0[.userID] = member.id }
         return StepOutcome(
             summary: "removed user \(member.id) from the organisation (its projects and invitations go with it)"

@@ -1,13 +1,17 @@
 import Foundation
 import RosterCore
 
-/// One step for one employee against Confident AI: the client, the step's state, and what this
-/// run has already looked up (projects, roles, the organization member), so each is fetched
-/// once per run. Not shared between tasks.
-struct ConfidentAIStepRun {
+/// One step for one employee against Confident AI: the client, the step's state, the process's
+/// ``ConfidentAIDirectory`` it reads through, and the organization member this run looked up.
+/// Not shared between tasks.
+struct ConfidentAIStepRun: ConnectorRun {
     let client: ConfidentAIClient
+    /// The process's directory of Confident AI.
+    let directory: ConfidentAIDirectory
+    /// The step being carried out.
+    let step: VendorStep
     /// The step's recovery point and audit trail (checkpoint, then audit, as every connector).
-    private var progress: StepProgress
+    private(set) var progress: StepProgress
     /// The employee's address; never logged, never in summaries or audit records.
     let email: String
     let organizationRole: String
@@ -15,30 +19,33 @@ struct ConfidentAIStepRun {
     /// The recovery point, checkpointed after every confirmed mutation.
     var state: StepState { progress.state }
     /// Shares organization invitations with other jobs (`nil`: one call per job).
-    let batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>?
+    let batcher: InviteBatcher<ConfidentAIBatchItem, ConfidentAIInviteItemOutcome>?
     /// Shares project invitations with other jobs (`nil`: one call per job).
-    let projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>?
-    /// Projects by name, shared by the process's jobs (`nil`: listed once per run).
-    let projectCache: ProjectCache<ConfidentAIProject>?
+    let projectBatcher: InviteBatcher<ConfidentAIBatchItem, ConfidentAIProjectInviteItemOutcome>?
     /// How long a new person has to accept the organization invitation, in seconds.
     let acceptanceWindow: TimeInterval
     /// The clock (tests may move it).
     let now: @Sendable () -> Date
+    /// When this run started: what happened behind Roster's back before it (a project created by
+    /// an attempt whose answer was lost, an invitation accepted) shows in listings started after.
+    let startedAt = Date()
+    /// Set after the vendor contradicted the directory: every listing read from then on must
+    /// have started after this.
+    var listedAnewAt: Date?
 
-    private var projects: [ConfidentAIProject]?
-    private var organizationRoles: [ConfidentAIRole]?
-    private var projectRoles: [String: [ConfidentAIRole]] = [:]
+    /// The employee as an organization member (`.some(nil)`: not one), looked up once per run.
     var member: ConfidentAIMember??
 
     init(
         client: ConfidentAIClient,
+        directory: ConfidentAIDirectory,
+        step: VendorStep,
         context: StepContext,
         email: String,
         organizationRole: String,
         defaultProjectRole: String,
-        batcher: InviteBatcher<String, ConfidentAIInviteItemOutcome>? = nil,
-        projectBatcher: InviteBatcher<String, ConfidentAIProjectInviteItemOutcome>? = nil,
-        projectCache: ProjectCache<ConfidentAIProject>? = nil,
+        batcher: InviteBatcher<ConfidentAIBatchItem, ConfidentAIInviteItemOutcome>? = nil,
+        projectBatcher: InviteBatcher<ConfidentAIBatchItem, ConfidentAIProjectInviteItemOutcome>? = nil,
         acceptanceWindow: TimeInterval = ConfidentAIConnector.defaultAcceptanceWindow,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
@@ -46,12 +53,35 @@ struct ConfidentAIStepRun {
         self.now = now
         self.batcher = batcher
         self.projectBatcher = projectBatcher
-        self.projectCache = projectCache
         self.client = client
+        self.directory = directory
+        self.step = step
         self.progress = StepProgress(context: context)
         self.email = email
         self.organizationRole = organizationRole
         self.defaultProjectRole = defaultProjectRole
+    }
+
+    /// Carries out the step. Runs again after a contradiction (``perform(directory:)``), so it
+    /// forgets what it looked up before.
+    mutating func perform() async throws -> StepOutcome {
+        member = nil
+        switch step.action {
+        case .ensureProject:
+            return try await ensureProject(named: try ConfidentAIConnector.project(of: step))
+        case .ensureAccess:
+            return try await ensureAccess(project: try ConfidentAIConnector.project(of: step), role: step.role)
+        case .reconcile:
+            return try await reconcile(try step.reconcileGrants(instance: step.vendor))
+        case .revokeInvites:
+            return try await revokeInvitations()
+        case .revokeAPIKeys:
+            return StepOutcome(summary: "nothing to revoke: Confident AI API keys belong to projects, not to people")
+        case .removeProjectMemberships:
+            return try await removeProjectMemberships()
+        case .removeOrganizationMembership:
+            return try await removeOrganizationMembership()
+        }
     }
 
     // MARK: - Recording
@@ -71,64 +101,47 @@ struct ConfidentAIStepRun {
         try await progress.save(update)
     }
 
-    // MARK: - Lookups (once per run)
-
-    /// Every project, listed once per run (projects this run created are added).
-    mutating func allProjects() async throws -> [ConfidentAIProject] {
-        if let projects { return projects }
-        let listed = try await client.listProjects()
-        projects = listed
-        return listed
-    }
+    // MARK: - Projects
 
     /// The project named `name`, created (audited and checkpointed) when missing.
     ///
+    /// A project absent from the directory is believed absent only from a listing started after
+    /// this run did (another process, or an attempt whose answer was lost, may have created it).
+    /// A 409 from the create means someone made it first: the projects are listed again and that
+    /// one is used (a retryable error while it is not listed yet).
+    ///
     /// - Returns: The project and whether this run created it.
     mutating func resolveProject(named name: String) async throws -> (project: ConfidentAIProject, created: Bool) {
-        if let cached = projectCache?.get(name) { return (cached, false) }
-        if let known = try await allProjects().first(where: { $0.name == name }) {
-            projectCache?.put(name, known)
+        if let known = try await allProjects().first(where: { $0.name == name }) { return (known, false) }
+        if let known = try await allProjects(notBefore: startedAt).first(where: { $0.name == name }) {
             return (known, false)
         }
-        let (project, created) = try await client.findOrCreateProject(named: name)
-        projects?.append(project)
-        projectCache?.put(name, project)
-        if created {
-            try await record(.createProject, ["project_id": project.id]) { state in
-                state[.projectID] = project.id
-                state.append(project.id, to: .createdProjects)
+        let client = self.client
+        let project: ConfidentAIProject
+        do {
+            project = try await mutation(decidedFrom: .projects, in: directory) {
+                try await client.createProject(name: name)
             }
+        } catch let contradiction as DirectoryContradiction where contradiction.underlying.status == 409 {
+            directory.projects.invalidate()
+            if let existing = try await allProjects(notBefore: Date()).first(where: { $0.name == name }) {
+                return (existing, false)
+            }
+            throw VendorError(
+                code: .http,
+                status: 409,
+                message: "project name is taken but the project is not listed yet",
+                retryAfter: contradiction.underlying.retryAfter,
+                classification: .retryable,
+                vendor: ConfidentAIClient.vendor
+            )
         }
-        return (project, created)
-    }
-
-    /// The organization member with the employee's address, looked up once per run.
-    mutating func organizationMember() async throws -> ConfidentAIMember? {
-        if let member { return member }
-        let found = try await client.findOrganizationMember(email: email)
-        member = .some(found)
-        return found
-    }
-
-    /// The organization role called `name`.
-    mutating func organizationRole(named name: String) async throws -> ConfidentAIRole {
-        if organizationRoles == nil {
-            organizationRoles = try await client.listOrganizationRoles()
+        directory.created(project)
+        try await record(.createProject, ["project_id": project.id]) { state in
+            state[.projectID] = project.id
+            state.append(project.id, to: .createdProjects)
         }
-        return try ConfidentAIClient.role(named: name, in: organizationRoles ?? [], scope: "organization")
-    }
-
-    /// The role of `projectID` called `name`. Owner is refused: Confident AI does not let it be
-    /// invited to, and Roster never transfers ownership.
-    mutating func projectRole(named name: String, in projectID: String) async throws -> ConfidentAIRole {
-        if projectRoles[projectID] == nil {
-            projectRoles[projectID] = try await client.listProjectRoles(projectID: projectID)
-        }
-        let role = try ConfidentAIClient.role(named: name, in: projectRoles[projectID] ?? [], scope: "project")
-        guard !role.isOwner else {
-            throw Self.refusal("Roster does not grant the project Owner role (it would transfer ownership)")
-        }
-        return role
+        return (project, true)
     }
 
     /// A permanent error for something Roster must not or cannot do.

@@ -1,0 +1,128 @@
+import Foundation
+
+// MARK: - Reads through the directory
+
+extension ConfidentAIClient {
+    /// A copy of this client whose unreadable records go to `unreadable` (a directory load
+    /// collects them for every step to judge, see ``DirectoryEntries``).
+    func reading(into unreadable: UnreadableRecords) -> ConfidentAIClient {
+        var copy = self
+        copy.unreadable = unreadable
+        return copy
+    }
+}
+
+extension ConfidentAIStepRun {
+    /// Every project, listed at or after `floor` and this step's own requirement.
+    func allProjects(notBefore floor: Date? = nil) async throws -> [ConfidentAIProject] {
+        let client = self.client
+        let listing = try await directory.projects.value(notBefore: Self.later(notBefore, floor)) {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listProjects() }
+        }
+        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+    }
+
+    /// Every organization member, listed at or after `floor` and this step's own requirement.
+    func organizationMembers(notBefore floor: Date? = nil) async throws -> [ConfidentAIMember] {
+        let client = self.client
+        let listing = try await directory.members.value(notBefore: Self.later(notBefore, floor)) {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationMembers() }
+        }
+        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+    }
+
+    /// The organization's invitations, listed at or after `floor` and this step's requirement.
+    func organizationInvitations(notBefore floor: Date? = nil) async throws -> [ConfidentAIInvitation] {
+        let client = self.client
+        let listing = try await directory.invitations.value(notBefore: Self.later(notBefore, floor)) {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationInvitations() }
+        }
+        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+    }
+
+    /// The members of `projectID`, listed at or after this step's requirement.
+    func projectMembers(of projectID: String) async throws -> [ConfidentAIMember] {
+        let client = self.client
+        let listing = try await directory.project(projectID).members.value(notBefore: notBefore) {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listProjectMembers(projectID: projectID) }
+        }
+        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+    }
+
+    /// The invitations of `projectID`, listed at or after this step's requirement.
+    func projectInvitations(of projectID: String) async throws -> [ConfidentAIInvitation] {
+        let client = self.client
+        let listing = try await directory.project(projectID).invitations.value(notBefore: notBefore) {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listProjectInvitations(projectID: projectID) }
+        }
+        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+    }
+
+    /// The organization member with the employee's address, looked up once per run.
+    ///
+    /// Someone already invited (the state shows `org_invited_at`) may have accepted behind
+    /// Roster's back since any listing held was made: for them only a member listing started
+    /// after this run did is believed.
+    mutating func organizationMember() async throws -> ConfidentAIMember? {
+        if let member { return member }
+        let floor = state[.orgInvitedAt] == nil ? nil : startedAt
+        let found = try await organizationMembers(notBefore: floor).first { $0.hasEmail(email) }
+        member = .some(found)
+        return found
+    }
+
+    /// The organization role called `name`. Roles are listed once per time to live whatever the
+    /// step's freshness (Roster never changes them); a name not found is looked for once more
+    /// in a new listing (a role created since) before it is refused.
+    func organizationRole(named name: String) async throws -> ConfidentAIRole {
+        let client = self.client
+        let listing = directory.organizationRoles
+        let load: DirectoryListing<DirectoryEntries<ConfidentAIRole>>.Load = {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationRoles() }
+        }
+        let held = try await listing.value(load: load).admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+        if let role = held.first(where: { $0.isNamed(name) }) { return role }
+        let listed = try await listing.value(notBefore: startedAt, load: load)
+            .admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+        return try ConfidentAIClient.role(named: name, in: listed, scope: "organization")
+    }
+
+    /// The role of `projectID` called `name` (held roles, as ``organizationRole(named:)``). Owner
+    /// is refused: Confident AI does not let it be invited to, and Roster never transfers
+    /// ownership.
+    func projectRole(named name: String, in projectID: String) async throws -> ConfidentAIRole {
+        let role = try await Self.projectRole(named: name, in: projectID, client: client, directory: directory, listedAfter: startedAt)
+        guard !role.isOwner else {
+            throw Self.refusal("Roster does not grant the project Owner role (it would transfer ownership)")
+        }
+        return role
+    }
+
+    /// The role of `projectID` called `name`, from the directory's roles (listed again after
+    /// `listedAfter` when the name is not held).
+    static func projectRole(
+        named name: String,
+        in projectID: String,
+        client: ConfidentAIClient,
+        directory: ConfidentAIDirectory,
+        listedAfter: Date
+    ) async throws -> ConfidentAIRole {
+        let listing = directory.project(projectID).roles
+        let load: DirectoryListing<DirectoryEntries<ConfidentAIRole>>.Load = {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listProjectRoles(projectID: projectID) }
+        }
+        let held = try await listing.value(load: load).admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+        if let role = held.first(where: { $0.isNamed(name) }) { return role }
+        let listed = try await listing.value(notBefore: listedAfter, load: load)
+            .admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+        return try ConfidentAIClient.role(named: name, in: listed, scope: "project")
+    }
+
+    static func later(_ a: Date?, _ b: Date?) -> Date? {
+        switch (a, b) {
+        case (nil, let b): return b
+        case (let a, nil): return a
+        case (let a?, let b?): return max(a, b)
+        }
+    }
+}
