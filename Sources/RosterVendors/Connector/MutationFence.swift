@@ -12,20 +12,26 @@ public struct MutationFence: Sendable {
     @TaskLocal public static var current: MutationFence?
 
     private let checks: [@Sendable () async throws -> Void]
+    private let sends: [@Sendable () -> Void]
 
-    /// - Parameter check: throws ``FenceError`` when the job is no longer held and running; any
-    ///   other error (the database unreachable) is passed on as it is.
-    public init(_ check: @escaping @Sendable () async throws -> Void) {
+    /// - Parameters:
+    ///   - check: throws ``FenceError`` when the job is no longer held and running; any other
+    ///     error (the database unreachable) is passed on as it is.
+    ///   - sent: told each time a request that may change something passed the fence and goes
+    ///     out for this job (the executor keeps a cut step's attempt only then).
+    public init(_ check: @escaping @Sendable () async throws -> Void, sent: @escaping @Sendable () -> Void = {}) {
         self.checks = [check]
+        self.sends = [sent]
     }
 
-    private init(checks: [@Sendable () async throws -> Void]) {
+    private init(checks: [@Sendable () async throws -> Void], sends: [@Sendable () -> Void]) {
         self.checks = checks
+        self.sends = sends
     }
 
     /// A fence that holds only while every one of `fences` holds (a batch call made for several jobs).
     public static func all(_ fences: [MutationFence]) -> MutationFence {
-        MutationFence(checks: fences.flatMap(\.checks))
+        MutationFence(checks: fences.flatMap(\.checks), sends: fences.flatMap(\.sends))
     }
 
     /// Throws unless every job this fence stands for is still held and running.
@@ -33,11 +39,13 @@ public struct MutationFence: Sendable {
         for check in checks { try await check() }
     }
 
-    /// Checks the current task's fence, if any, before `request`: every method but `GET` may change
-    /// something at the vendor (some vendors list with `POST`; those are checked too, harmlessly).
+    /// Checks the current task's fence, if any, before `request` when it may change something at
+    /// the vendor (``VendorRequest/isMutation``; reads, `POST` listings included, are not fenced),
+    /// then tells the fence the request goes out.
     public static func checkCurrent(before request: VendorRequest) async throws {
-        guard request.method != .get, let fence = current else { return }
+        guard request.isMutation, let fence = current else { return }
         try await fence.check()
+        for sent in fence.sends { sent() }
     }
 }
 

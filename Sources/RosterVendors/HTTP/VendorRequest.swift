@@ -37,6 +37,9 @@ public struct VendorRequest: Sendable, Hashable {
     public var body: [UInt8]?
     /// Extra headers (for example `Idempotency-Key`); authentication is never put here.
     public var headers: VendorHeaders
+    /// Whether the call only reads: every `GET`, and the `POST`s some vendors list with (Relevance
+    /// AI's `…/list` endpoints). Reads are not fenced and never count as a mutation sent.
+    public var isRead: Bool
 
     /// - Parameters:
     ///   - method: The HTTP method.
@@ -56,11 +59,12 @@ public struct VendorRequest: Sendable, Hashable {
         self.query = query
         self.body = body
         self.headers = headers
+        self.isRead = method == .get
     }
 
     /// Whether the call changes vendor state (POST, PUT, PATCH, DELETE): audit logs and
     /// retry policies treat these differently from reads.
-    public var isMutation: Bool { method != .get }
+    public var isMutation: Bool { !isRead }
 
     /// Whether the call is a DELETE, for which a 404 means "already gone".
     public var isDelete: Bool { method == .delete }

@@ -121,7 +121,10 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
         query: [VendorRequest.QueryItem] = [],
         body: [UInt8]? = nil
     ) -> VendorRequest {
-        VendorRequest(method, path, query: query, body: body, headers: ["Authorization": "\(project):\(apiKey)"])
+        var request = VendorRequest(method, path, query: query, body: body, headers: ["Authorization": "\(project):\(apiKey)"])
+        // Relevance AI lists with POST (`/auth/invite/list`, `/auth/users/list`, `…/keys/list`).
+        if path.hasSuffix("/list") { request.isRead = true }
+        return request
     }
 
     /// Sends `request` and decodes a 2xx body as `Response`.
