@@ -91,15 +91,7 @@ final class ConfidentAIDirectory: ContradictableDirectory {
     /// when an address is missing from the answer the listing is forgotten (it cannot show what
     /// was made).
     func invitedToOrganization(_ emails: [String], created: [ConfidentAIInvitation]) {
-        guard emails.allSatisfy({ email in created.contains { $0.hasEmail(email) } }) else {
-            invitations.invalidate()
-            return
-        }
-        let made = created.filter { invitation in emails.contains { invitation.hasEmail($0) } }
-        invitations.update { listing in
-            listing.items.removeAll { old in made.contains { $0.id == old.id } }
-            listing.items.append(contentsOf: made)
-        }
+        Self.record(emails, created: created, in: invitations)
     }
 
     /// An organization invitation Roster deleted (or found gone).
@@ -109,7 +101,15 @@ final class ConfidentAIDirectory: ContradictableDirectory {
 
     /// Project invitations Roster created in `projectID` (as ``invitedToOrganization(_:created:)``).
     func invitedToProject(_ projectID: String, _ emails: [String], created: [ConfidentAIInvitation]) {
-        let listing = project(projectID).invitations
+        Self.record(emails, created: created, in: project(projectID).invitations)
+    }
+
+    /// Invitations Roster created for `emails` into `listing`: those the answer lists are added;
+    /// when an address is missing from the answer the listing is forgotten (it cannot show what
+    /// was made).
+    private static func record(
+        _ emails: [String], created: [ConfidentAIInvitation], in listing: DirectoryListing<DirectoryEntries<ConfidentAIInvitation>>
+    ) {
         guard emails.allSatisfy({ email in created.contains { $0.hasEmail(email) } }) else {
             listing.invalidate()
             return
