@@ -73,9 +73,10 @@ import Testing
             #expect(again?.since == wait?.since)
             #expect(fake.calls.calls("POST", path: "/v1/organization/invitations").count == 1)
 
-            // They accept: the project invitation follows and the step succeeds.
+            // They accept: the project invitation follows and the step succeeds. The step resumes
+            // from its last checkpoint, as the engine's does (it records when it last looked).
             try fake.acceptInvitation(email: ada.email)
-            let outcome = try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada, state: state)
+            let outcome = try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada, state: driver.lastState)
             #expect(outcome.summary.contains("invited to \(research.id)"))
             #expect(fake.invitations(projectID: research.id).filter(\.isPending).count == 1)
         }

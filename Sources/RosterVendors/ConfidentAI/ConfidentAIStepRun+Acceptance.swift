@@ -50,6 +50,9 @@ extension ConfidentAIStepRun {
                 outcome: outcome
             ) { $0[.resent] = String(Int64(now.timeIntervalSince1970)) }
         }
+        // The next re-check believes only a member listing made after this one (any acceptance
+        // since is then seen), and all re-checks due by then share that listing.
+        try await save { $0[.acceptanceCheckedAt] = String(Date().timeIntervalSince1970) }
         throw AwaitingAcceptance(
             vendor: ConfidentAIClient.vendor,
             since: since,

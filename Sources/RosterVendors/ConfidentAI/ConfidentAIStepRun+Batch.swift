@@ -40,7 +40,7 @@ extension ConfidentAIStepRun {
         for projectID: String,
         batcher: InviteBatcher<ConfidentAIBatchItem, ConfidentAIInviteItemOutcome>
     ) async throws -> String?? {
-        let membersFloor = Self.later(notBefore, state[.orgInvitedAt] == nil ? nil : startedAt)
+        let membersFloor = Self.later(notBefore, acceptanceFloor)
         _ = try await organizationMembers(notBefore: membersFloor)
         _ = try await organizationInvitations()
         let (client, directory, roleName, startedAt) = (self.client, self.directory, organizationRole, self.startedAt)

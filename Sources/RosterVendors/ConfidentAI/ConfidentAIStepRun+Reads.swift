@@ -61,11 +61,11 @@ extension ConfidentAIStepRun {
     /// The organization member with the employee's address, looked up once per run.
     ///
     /// Someone already invited (the state shows `org_invited_at`) may have accepted behind
-    /// Roster's back since any listing held was made: for them only a member listing started
-    /// after this run did is believed.
+    /// Roster's back since any listing held was made: for them only a member listing started after
+    /// their previous check is believed (``acceptanceFloor``).
     mutating func organizationMember() async throws -> ConfidentAIMember? {
         if let member { return member }
-        let floor = state[.orgInvitedAt] == nil ? nil : startedAt
+        let floor = acceptanceFloor
         let found = try await organizationMembers(notBefore: floor).first { $0.hasEmail(email) }
         member = .some(found)
         return found
@@ -124,5 +124,19 @@ extension ConfidentAIStepRun {
         case (let a, nil): return a
         case (let a?, let b?): return max(a, b)
         }
+    }
+}
+
+extension ConfidentAIStepRun {
+    /// The member-listing floor for this run: `nil` for someone not yet invited; else the moment
+    /// of the previous check that found them not yet a member (`org_checked_at`), or their
+    /// invitation. A listing started after it shows any acceptance since, and the re-checks of
+    /// every waiting joiner due by then share it, instead of one listing each from their own start
+    /// (`ops/bench/run mixed`: 60 joiners waiting for acceptance kept Confident AI's whole budget
+    /// busy listing members, and the other joiners waited behind them).
+    var acceptanceFloor: Date? {
+        guard let invited = state[.orgInvitedAt].flatMap(Double.init) else { return nil }
+        let checked = state[.acceptanceCheckedAt].flatMap(Double.init) ?? invited
+        return Date(timeIntervalSince1970: max(invited, checked))
     }
 }

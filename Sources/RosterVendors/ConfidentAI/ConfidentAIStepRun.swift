@@ -157,6 +157,8 @@ extension StepStateKey {
     static let orgInvitationID = StepStateKey(rawValue: "org_invitation_id")
     /// When the organization invitation was first seen pending (epoch seconds).
     static let orgInvitedAt = StepStateKey(rawValue: "org_invited_at")
+    /// When a check last found the invited person not yet a member (epoch seconds).
+    static let acceptanceCheckedAt = StepStateKey(rawValue: "org_checked_at")
     /// When the organization invitation was resent (epoch seconds).
     static let resent = StepStateKey(rawValue: "resent")
     /// The project invitation a Confident AI step created.
