@@ -85,7 +85,6 @@ struct JobRunner: Sendable {
             var chains = VendorChains(plan: steps.map(\.step.vendor))
             var otherAddresses: [String]?
             var personTouched: PersonTouched?
-            let runStarted = Date()
             for step in unfinished where step.status == .failed {
                 chains.stop(step.step.vendor, .failed(reason: step.lastError ?? "\(step.step.name) failed in an earlier run"))
             }
@@ -119,14 +118,15 @@ struct JobRunner: Sendable {
                 }
                 var freshness = DirectoryFreshness.any
                 if let connector = vendors[step.step.vendor]?.connector, connector.usesDirectory {
-                    if personTouched == nil {
-                        // Steps that succeeded in an earlier run of this job (maybe in another
-                        // process) touched the person too: listings must be newer than this run.
-                        let earlierRun = steps.contains { $0.status == .succeeded } ? runStarted : nil
-                        let otherJobs = try await store.personTouchedAt(job)
-                        personTouched = PersonTouched(at: [otherJobs, earlierRun].compactMap { $0 }.max())
-                    }
-                    freshness = .forStep(isRevocation: step.step.action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: personTouched?.at)
+                    // Other jobs of the employee, and steps of this job that another process
+                    // finished at this vendor, touched the person: listings must be newer. Other
+                    // vendors' steps did not (each vendor has its own directory), nor did this
+                    // process's own (its directory saw them): a job re-claimed after waiting for a
+                    // budget lists nothing anew for that (`ops/bench/run mixed` once made 2,423
+                    // Confident AI project listings so).
+                    if personTouched == nil { personTouched = try await store.personTouched(job) }
+                    let touched = personTouched?.at(vendor: step.step.vendor)
+                    freshness = .forStep(isRevocation: step.step.action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: touched)
                 }
                 switch try await run(step, attempt: attempt, finishesJob: finishesJob, freshness: freshness, of: job, event: subject, watch: watch) {
                 case .succeeded: continue
@@ -355,10 +355,6 @@ extension Task where Success == Never, Failure == Never {
     }
 }
 
-/// When Roster last worked on a job's employee outside the running step, looked up once per run.
-private struct PersonTouched {
-    var at: Date?
-}
 
 /// How many requests that may change something a step sent (its ``MutationFence`` passed): a step
 /// cut by shutdown after one keeps its attempt.

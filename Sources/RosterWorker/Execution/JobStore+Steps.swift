@@ -38,17 +38,29 @@ extension JobStore {
         ).rows.map { try $0.decode(String.self, at: 0) }
     }
 
-    /// When Roster last worked on this job's employee in their other jobs (the latest activity of
-    /// any of them), or `nil` if none. A vendor directory listed before this may miss those
-    /// changes (``DirectoryFreshness``).
-    func personTouchedAt(_ job: ClaimedJob) async throws -> Date? {
-        let rows = try await pool.query(
+    /// When Roster last worked on this job's employee outside what this process's directories
+    /// saw: the latest activity of the employee's other jobs, and per vendor the last step of this
+    /// job that another worker process finished there (an earlier run). A vendor directory listed
+    /// before these may miss those changes (``DirectoryFreshness``).
+    func personTouched(_ job: ClaimedJob) async throws -> PersonTouched {
+        let otherJobs = try await pool.query(
             """
             SELECT max(greatest(o.updated_at, o.finished_at)) FROM jobs o
             WHERE o.employee_id = \(job.employeeID) AND o.id <> \(job.id)
             """
-        ).rows
-        return try rows.first?.decode(Date?.self, at: 0)
+        ).rows.first?.decode(Date?.self, at: 0)
+        var byVendor: [String: Date] = [:]
+        for row in try await pool.query(
+            """
+            SELECT s.vendor, max(a.finished_at) FROM step_attempts a
+            JOIN job_steps s ON s.job_id = a.job_id AND s.position = a.position
+            WHERE a.job_id = \(job.id) AND a.worker <> \(workerID) AND a.outcome = 'succeeded'
+            GROUP BY s.vendor
+            """
+        ).rows {
+            byVendor[try row.decode(String.self, at: 0)] = try row.decode(Date.self, at: 1)
+        }
+        return PersonTouched(otherJobs: otherJobs, earlierRunsElsewhere: byVendor)
     }
 
     /// Persists the plan before the first vendor call, with its first step started as attempt 1;
@@ -190,5 +202,18 @@ extension JobStore {
             _ = try? await pool.execute("DELETE FROM resource_locks WHERE key = \(key) AND owner = \(owner)")
             throw error
         }
+    }
+}
+
+/// When Roster last changed a person's access in ways one process's directory may not have seen.
+struct PersonTouched: Sendable, Hashable {
+    /// The latest activity of the employee's other jobs.
+    var otherJobs: Date?
+    /// Per vendor, when another worker process last finished a step of this job there.
+    var earlierRunsElsewhere: [String: Date]
+
+    /// The latest of these that matters for a step at `vendor`.
+    func at(vendor: String) -> Date? {
+        [otherJobs, earlierRunsElsewhere[vendor]].compactMap { $0 }.max()
     }
 }
