@@ -105,6 +105,7 @@ public final class GovernedTransport: VendorTransport {
             throw VendorError.circuitOpen(vendor: vendor, retryAfter: retryAfter)
         }
 
+        let asked = ContinuousClock.now
         switch try await self.usingLimits({ try await self.reserve(horizon: horizon) }) {
         case .busy(let retryAfter):
             self.count { $0.busy += 1 }
@@ -124,8 +125,12 @@ public final class GovernedTransport: VendorTransport {
                 // A graceful shutdown abandons the wait at once (the job is released, no attempt
                 // spent); an in-flight call, below, is let finish.
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
-                // A slot reserved before another process's 429 must not be used inside the pause
-                // that 429 imposed: look again after waiting.
+            }
+            // A slot reserved before another process's 429 must not be used inside the pause that
+            // 429 imposed: look again after waiting, and after a slot meant for now came late (a
+            // slow reservation round trip or a descheduled task on a busy machine).
+            let late = ContinuousClock.now - asked - max(wait, .zero) > .milliseconds(100)
+            if wait > .zero || late {
                 while let remaining = try await self.usingLimits({ try await self.limiter.remainingPause(key: self.configuration.limiterKey) }) {
                     try await cancelWhenGracefulShutdown { try await Task.sleep(for: remaining) }
                 }
