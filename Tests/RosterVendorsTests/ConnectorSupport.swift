@@ -92,13 +92,14 @@ func employees(_ count: Int, prefix: String = "person") -> [Employee] {
 /// Starts a ``FakeOpenAIServer`` and hands a runner for ``OpenAIConnector`` to `body`.
 func withOpenAIConnector(
     options: FakeOpenAIState.Options = .init(),
+    connector: OpenAIConnector = OpenAIConnector(),
     _ body: (FakeOpenAIServer, StepRunner) async throws -> Void
 ) async throws {
     try await withFakeOpenAI(options: options) { fake, _ in
         let transport = HTTPVendorTransport(
             configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .bearer(fake.adminKey))
         )
-        try await body(fake, StepRunner(connector: OpenAIConnector(), transport: transport))
+        try await body(fake, StepRunner(connector: connector, transport: transport))
     }
 }
 

@@ -20,12 +20,7 @@ import Testing
         options: FakeOpenAIState.Options = .init(),
         _ body: (FakeOpenAIServer, StepRunner) async throws -> Void
     ) async throws {
-        try await withFakeOpenAI(options: options) { fake, _ in
-            let transport = HTTPVendorTransport(
-                configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .bearer(fake.adminKey))
-            )
-            try await body(fake, StepRunner(connector: OpenAIConnector(now: clock.read), transport: transport))
-        }
+        try await withOpenAIConnector(options: options, connector: OpenAIConnector(now: clock.read), body)
     }
 
     @Test func aBurstOfJoinersCostsOneInviteEachAndAFewListings() async throws {
