@@ -111,26 +111,4 @@ import Testing
             #expect(fake.calls.calls("POST", path: "/v1/organization/invites").count == 2)
         }
     }
-
-    @Test func aPersonAnEarlierJobTouchedIsLookedUpWithTheFilterNotAWholeListing() async throws {
-        try await Self.withConnector { fake, runner in
-            fake.addProject(name: Self.research)
-            let people = employees(12)
-            // A backlog: the directory lists every user once.
-            for person in people.prefix(10) { try await runner.run(Self.access(), for: person) }
-            #expect(fake.calls.calls("GET", path: "/v1/organization/users").contains { !$0.query.contains("emails") })
-            fake.clearCalls()
-            // Someone an earlier job touched after that listing: one filtered call, not every page.
-            let touched = Date()
-            let freshness = DirectoryFreshness.forStep(
-                isRevocation: false, attempt: 1, startedAt: touched.addingTimeInterval(5), personTouchedAt: touched)
-            let recorder = StepRecorder()
-            _ = try await runner.connector.run(
-                Self.access(), for: people[11],
-                context: recorder.context(transport: runner.transport, state: StepState(), freshness: freshness))
-            let lookups = fake.calls.calls("GET", path: "/v1/organization/users")
-            #expect(lookups.count == 1 && lookups[0].query.contains("emails"), "\(lookups.map(\.query))")
-            #expect(fake.invites.contains { $0.email == people[11].email && $0.status == .pending })
-        }
-    }
 }

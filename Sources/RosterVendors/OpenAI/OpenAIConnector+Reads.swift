@@ -34,15 +34,11 @@ extension OpenAIConnector.Run {
     /// The organization member with the person's address, or `nil`.
     ///
     /// The cheaper way by measured cost (``LookupCost``): with a backlog, the directory's user
-    /// listing; else `emails[]=<address>`, whose answer also updates the directory. A step that
-    /// may not trust the listing held (it is older than the step's floor) uses the filter too. With
+    /// listing; else `emails[]=<address>`, whose answer also updates the directory. With
     /// `fullListing`, a filtered miss is checked against a listing of every user made after the
     /// step's freshness floor (the filter's letter-case handling is not documented).
     func lookUpUser(fullListing: Bool) async throws -> OpenAIUser? {
-        // A listing held but older than this step may trust (a person an earlier job touched):
-        // one filtered call answers for them, where listing again would cost every page.
-        let outdated = notBefore != nil && directory.users.loadedAt != nil && directory.users.current(notBefore: notBefore) == nil
-        if !mustLookAgain, !outdated, directory.userLookups.lookUp() {
+        if !mustLookAgain, directory.userLookups.lookUp() {
             let listing = try await listedUsers(notBefore: notBefore)
             try client.refuseUnreadable(listing.unreadable, concerning: email, what: "user")
             return listing.items.first { $0.hasEmail(email) }
