@@ -2,7 +2,7 @@
 /// invite refused because one is pending, a member added who is already there, a project that is
 /// gone): the step lists the concerned listings again and looks once more before acting.
 ///
-/// Connectors raise it from ``contradictable(_:_:)`` around mutations decided from directory
+/// Connectors raise it from ``mutation(decidedFrom:in:contradicts:_:)`` around mutations decided from directory
 /// entries; the connector's run catches it, forgets the listings, and runs the step once more with
 /// new listings. A second contradiction is the vendor's real answer and is thrown as is.
 public struct DirectoryContradiction: Error, CustomStringConvertible {
@@ -36,39 +36,42 @@ public struct DirectoryContradiction: Error, CustomStringConvertible {
     }
 }
 
-/// Runs `mutation`; a vendor answer that may contradict the directory becomes a
-/// ``DirectoryContradiction`` naming `listings`.
-func contradictable<T>(_ listings: DirectoryContradiction.Listing..., mutation: () async throws -> T) async throws -> T {
-    try await contradictable(Set(listings), mutation: mutation)
-}
-
-/// ``contradictable(_:mutation:)`` for a set of listings.
-func contradictable<T>(_ listings: Set<DirectoryContradiction.Listing>, mutation: () async throws -> T) async throws -> T {
-    do {
-        return try await mutation()
-    } catch let error as VendorError where DirectoryContradiction.mayContradict(error) {
-        throw DirectoryContradiction(underlying: error, listings: listings)
-    }
-}
-
-/// Runs a mutation decided from `listings` of `directory`: an answer that may contradict them
-/// becomes a ``DirectoryContradiction`` (as ``contradictable(_:mutation:)``), and a failure whose
-/// outcome is unknown — a 5xx, a cut connection, anything but a 4xx refusal: the vendor may have
-/// applied it — makes the directory forget them, so the retried step lists again instead of
-/// deciding from a listing that cannot show what the lost answer did.
+/// Runs a mutation decided from `listings` of `directory`.
+///
+/// - An answer that may contradict them (`contradicts`, by default 400/404/409:
+///   ``DirectoryContradiction/mayContradict(_:)``) becomes a ``DirectoryContradiction``: the run
+///   lists them again and looks once more.
+/// - Another refusal (a 4xx) is the vendor's real answer: the vendor did not apply it, so the
+///   listings stand.
+/// - A failure whose outcome is unknown (a 5xx, a cut connection: the vendor may have applied it)
+///   makes the directory forget them, so the retried step lists again instead of deciding from a
+///   listing that cannot show what the lost answer did.
+///
+/// Deletes pass `contradicts: { _ in false }`: their 404 is success (``DeleteOutcome``) and their
+/// other refusals (an owner cannot be removed) are not to be asked twice.
 func mutation<T>(
-    decidedFrom listings: DirectoryContradiction.Listing...,
+    decidedFrom listings: Set<DirectoryContradiction.Listing>,
     in directory: some ContradictableDirectory,
+    contradicts: (VendorError) -> Bool = DirectoryContradiction.mayContradict,
     _ body: () async throws -> T
 ) async throws -> T {
-    let listings = Set(listings)
     do {
-        return try await contradictable(listings, mutation: body)
-    } catch let contradiction as DirectoryContradiction {
-        throw contradiction
+        return try await body()
+    } catch let error as VendorError where contradicts(error) {
+        throw DirectoryContradiction(underlying: error, listings: listings)
     } catch {
         if let status = (error as? VendorError)?.status, (400..<500).contains(status) { throw error }
         directory.forget(listings)
         throw error
     }
+}
+
+/// ``mutation(decidedFrom:in:contradicts:_:)`` with the listings spelled out.
+func mutation<T>(
+    decidedFrom listings: DirectoryContradiction.Listing...,
+    in directory: some ContradictableDirectory,
+    contradicts: (VendorError) -> Bool = DirectoryContradiction.mayContradict,
+    _ body: () async throws -> T
+) async throws -> T {
+    try await mutation(decidedFrom: Set(listings), in: directory, contradicts: contradicts, body)
 }

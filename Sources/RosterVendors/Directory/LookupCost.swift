@@ -6,23 +6,24 @@ import Synchronization
 /// job of the process).
 ///
 /// With a few jobs in flight a filtered lookup is cheaper; with a backlog the listing is. The
-/// demand is the number of lookups asked for within the last ``window``; the listing's cost is the
-/// number of requests its last load took (measured, one page until a load has been seen). The
-/// directory wins once the lookups it would replace cost more than loading it:
-/// `demand × filtered cost > listing cost`.
+/// demand is the number of lookups asked for in the current ``window`` (a fixed window, so a
+/// lookup costs O(1) however large the backlog); the listing's cost is the number of requests its
+/// last load took (measured, one page until a load has been seen). The directory wins once the
+/// lookups it would replace cost more than loading it: `demand × filtered cost > listing cost`.
 public final class LookupCost: Sendable {
     private struct State: Sendable {
-        var asked: [Date] = []
+        var windowStart: Date?
+        var asked = 0
         var listingRequests = 1
     }
 
-    /// How far back lookups count as demand (seconds).
+    /// How long lookups count as demand (seconds).
     public let window: TimeInterval
     private let now: @Sendable () -> Date
     private let state = Mutex(State())
 
     /// - Parameters:
-    ///   - window: How far back lookups count (seconds).
+    ///   - window: How long lookups count (seconds).
     ///   - now: The clock (tests inject one).
     public init(window: TimeInterval = 30, now: @escaping @Sendable () -> Date = Date.init) {
         self.window = window
@@ -35,9 +36,13 @@ public final class LookupCost: Sendable {
     public func lookUp(filteredRequests: Int = 1) -> Bool {
         let now = self.now()
         return state.withLock { state in
-            state.asked.removeAll { now.timeIntervalSince($0) > window }
-            state.asked.append(now)
-            return state.asked.count * filteredRequests > state.listingRequests
+            if let start = state.windowStart, now.timeIntervalSince(start) <= window {
+                state.asked += 1
+            } else {
+                state.windowStart = now
+                state.asked = 1
+            }
+            return state.asked * filteredRequests > state.listingRequests
         }
     }
 

@@ -74,7 +74,7 @@ extension OpenAIConnector.Run {
         }
         let role = pending.contains { $0.role == "owner" } ? "owner" : organizationRole
         let projects = desired.sorted { $0.key < $1.key }.map { OpenAIInvite.ProjectGrant(id: $0.key, role: $0.value) }
-        let created = try await contradictable(.invites, .users) {
+        let created = try await mutation(decidedFrom: .invites, .users, in: directory) {
             try await client.createInvite(email: email, role: role, projects: projects)
         }
         directory.created(created)

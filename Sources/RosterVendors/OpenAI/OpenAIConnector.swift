@@ -226,14 +226,14 @@ extension OpenAIConnector {
             case role:
                 return nil
             case .some(let old):
-                let member = try await contradictable(.members(projectID)) {
+                let member = try await mutation(decidedFrom: .members(projectID), in: directory) {
                     try await client.updateProjectUser(projectID: projectID, userID: userID, role: role)
                 }
                 directory.member(member, of: projectID)
                 try await progress.record(AuditRecord(action: .changeProjectRole, target: target))
                 return "changed role in \(projectID) from \(old) to \(role)"
             case nil:
-                let member = try await contradictable(.members(projectID)) {
+                let member = try await mutation(decidedFrom: .members(projectID), in: directory) {
                     try await client.addProjectUser(projectID: projectID, userID: userID, role: role)
                 }
                 directory.member(member, of: projectID)

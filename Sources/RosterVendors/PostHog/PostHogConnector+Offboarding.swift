@@ -70,7 +70,7 @@ extension PostHogConnector.Run {
         guard !uuids.isEmpty else { return StepOutcome(summary: "not an organization member") }
         var summaries: [String] = []
         for uuid in uuids where !progress.state.contains(uuid, in: .removedMembers) {
-            let outcome = try await mutation([.users], contradicts: { _ in false }) {
+            let outcome = try await mutation(decidedFrom: [.users], in: directory, contradicts: { _ in false }) {
                 try await DeleteOutcome.of { try await client.deleteMember(userUUID: uuid) }
             }
             directory.removedMember(userUUID: uuid, memberID: memberIDs[uuid])

@@ -52,7 +52,7 @@ extension PostHogConnector.Run {
         let (client, directory) = (self.client, self.directory)
         let item = PostHogInviteItem(email: email, level: level, projectAccess: access, notBefore: notBefore)
         // An address refused as "already belongs" contradicts the member listing the flush used.
-        let outcome = try await mutation([.users, .invites]) {
+        let outcome = try await mutation(decidedFrom: [.users, .invites], in: directory) {
             try await batcher.submit(item, key: "invites") { items in
                 await PostHogConnector.flush(items, client: client, directory: directory)
             }
@@ -135,7 +135,7 @@ extension PostHogConnector.Run {
     mutating func setLevel(of member: PostHogMember, to level: PostHogMembershipLevel) async throws -> String {
         // A 404 (the member left behind Roster's back) contradicts the member listing; a 400
         // (above the caller's own level, or the caller itself) is PostHog's answer.
-        let updated = try await mutation([.users], contradicts: { $0.status == 404 }) {
+        let updated = try await mutation(decidedFrom: [.users], in: directory, contradicts: { $0.status == 404 }) {
             try await client.updateMemberLevel(userUUID: member.user.uuid, level: level)
         }
         directory.changed(updated)
@@ -152,7 +152,7 @@ extension PostHogConnector.Run {
     mutating func deleteInvites(ids: [String], nothingGranted: Bool = false) async throws -> String {
         var count = 0
         for id in ids where !progress.state.contains(id, in: .deletedInvites) {
-            let outcome = try await mutation([.invites], contradicts: { _ in false }) {
+            let outcome = try await mutation(decidedFrom: [.invites], in: directory, contradicts: { _ in false }) {
                 try await DeleteOutcome.of { try await client.deleteInvite(id: id) }
             }
             directory.deletedInvite(id: id)

@@ -93,7 +93,7 @@ extension PostHogConnector.Run {
         to level: PostHogProjectAccessLevel?
     ) async throws -> String {
         // 400 for an unknown membership (removed behind Roster's back) contradicts the listings.
-        try await mutation([.users, .accessControls(projectID)]) {
+        try await mutation(decidedFrom: [.users, .accessControls(projectID)], in: directory) {
             try await client.setProjectAccess(projectID: projectID, memberID: member.id, level: level)
         }
         directory.setProjectAccess(projectID: projectID, memberID: member.id, level: level)

@@ -198,31 +198,6 @@ extension PostHogConnector {
             return member
         }
 
-        /// Runs a mutation decided from the directory's `listings`. An answer that may contradict
-        /// them (by default 400/404/409, ``DirectoryContradiction/mayContradict(_:)``: the address
-        /// is a member already, the member is gone) becomes a ``DirectoryContradiction``: the run
-        /// lists them again and looks once more. Any other failure forgets them too: the call may
-        /// have taken effect without Roster seeing the answer (a 503 after applying, a cut
-        /// connection), and a retry must look again.
-        ///
-        /// - Parameter contradicts: Which refusals mean the directory was wrong. Deletes pass
-        ///   none: their 404 is success (``DeleteOutcome``) and PostHog's other refusals (an
-        ///   owner cannot be removed) are its real answer, not to be asked twice.
-        func mutation<T>(
-            _ listings: Set<DirectoryContradiction.Listing>,
-            contradicts: (VendorError) -> Bool = DirectoryContradiction.mayContradict,
-            _ body: () async throws -> T
-        ) async throws -> T {
-            do {
-                return try await body()
-            } catch let error as VendorError where contradicts(error) {
-                throw DirectoryContradiction(underlying: error, listings: listings)
-            } catch {
-                directory.forget(listings)
-                throw error
-            }
-        }
-
         /// Resolves project names: from the state (`<key>` id and `<key>.private`, the privacy),
         /// else the project with that exact name in the directory and its privacy (its access
         /// controls, through the directory too), else a new one (created, checkpointed and
@@ -253,7 +228,7 @@ extension PostHogConnector {
                     resolved[name] = ProjectRef(id: found.id, privacy: privacy, created: false)
                     continue
                 }
-                let created = try await mutation([.projects]) { try await client.createProject(name: name) }
+                let created = try await mutation(decidedFrom: [.projects], in: directory) { try await client.createProject(name: name) }
                 directory.created(created)
                 let record = AuditRecord(
                     action: .createProject,
@@ -276,7 +251,7 @@ extension PostHogConnector {
         /// - Parameter replacing: The pending invites PostHog deletes when it creates this one.
         mutating func invite(_ request: PostHogInviteRequest, replacing: [PostHogInvite]) async throws -> String {
             // "Already belongs to the organization" (400) contradicts the member listing.
-            let created = try await mutation([.users, .invites]) { try await client.createInvites([request]) }.first
+            let created = try await mutation(decidedFrom: [.users, .invites], in: directory) { try await client.createInvites([request]) }.first
             if let created {
                 directory.invited(created)
             } else {

@@ -43,22 +43,27 @@ extension JobStore {
     /// job that another worker process finished there (an earlier run). A vendor directory listed
     /// before these may miss those changes (``DirectoryFreshness``).
     func personTouched(_ job: ClaimedJob) async throws -> PersonTouched {
-        let otherJobs = try await pool.query(
-            """
-            SELECT max(greatest(o.updated_at, o.finished_at)) FROM jobs o
-            WHERE o.employee_id = \(job.employeeID) AND o.id <> \(job.id)
-            """
-        ).rows.first?.decode(Date?.self, at: 0)
+        // One round trip: the row without a vendor is the other jobs', the others this job's
+        // earlier runs elsewhere, per vendor.
+        var otherJobs: Date?
         var byVendor: [String: Date] = [:]
         for row in try await pool.query(
             """
+            SELECT NULL::text, max(greatest(o.updated_at, o.finished_at)) FROM jobs o
+            WHERE o.employee_id = \(job.employeeID) AND o.id <> \(job.id)
+            UNION ALL
             SELECT s.vendor, max(a.finished_at) FROM step_attempts a
             JOIN job_steps s ON s.job_id = a.job_id AND s.position = a.position
             WHERE a.job_id = \(job.id) AND a.worker <> \(workerID) AND a.outcome = 'succeeded'
             GROUP BY s.vendor
             """
         ).rows {
-            byVendor[try row.decode(String.self, at: 0)] = try row.decode(Date.self, at: 1)
+            let at = try row.decode(Date?.self, at: 1)
+            if let vendor = try row.decode(String?.self, at: 0) {
+                byVendor[vendor] = at
+            } else {
+                otherJobs = at
+            }
         }
         return PersonTouched(otherJobs: otherJobs, earlierRunsElsewhere: byVendor)
     }
