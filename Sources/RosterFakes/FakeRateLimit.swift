@@ -18,13 +18,17 @@ public struct FakeRateLimit: Sendable, Hashable {
         case none
         /// OpenAI's `x-ratelimit-limit-requests` (as requests per *minute*, the unit OpenAI
         /// documents), `x-ratelimit-remaining-requests` and `x-ratelimit-reset-requests` (a Go
-        /// duration to the window's end).
+        /// duration to the window's end). Source: OpenAI's rate-limit guide
+        /// (https://platform.openai.com/docs/guides/rate-limits, "Rate limits in headers"), as
+        /// reference/vendor-apis.md cites it; documented for model endpoints only.
         case openAI
         /// The IETF structured form: `RateLimit-Policy: "default";q=<requests>;w=<seconds>` and
-        /// `RateLimit: "default";r=<remaining>;t=<seconds to the window's end>`.
+        /// `RateLimit: "default";r=<remaining>;t=<seconds to the window's end>`. Source: the IETF
+        /// HTTPAPI draft `draft-ietf-httpapi-ratelimit-headers` (draft 07, June 2023, and later).
         case ietf
         /// The older IETF drafts' fields: `RateLimit-Limit: <requests>, <requests>;w=<seconds>`,
-        /// `RateLimit-Remaining` and `RateLimit-Reset` (seconds).
+        /// `RateLimit-Remaining` and `RateLimit-Reset` (seconds). Source: the same draft's earlier
+        /// versions (up to 06, and `draft-polli-ratelimit-headers` before it), still sent by many servers.
         case ietfDraft
     }
 

@@ -90,7 +90,7 @@ final class ConformanceDriver: Sendable {
             var attempt = 1
             var deferrals = 0
             while true {
-                let recorder = ConformanceRecorder()
+                let recorder = StepRecorder()
                 let freshness: DirectoryFreshness =
                     vendor.connector.usesDirectory
                     ? .forStep(
@@ -136,26 +136,5 @@ final class ConformanceDriver: Sendable {
             }
         }
         return runs
-    }
-}
-
-/// What one attempt of a step handed to its ``StepContext``.
-final class ConformanceRecorder: Sendable {
-    private let storage = Mutex<[StepState]>([])
-
-    /// Every checkpoint, in order.
-    var checkpoints: [StepState] { storage.withLock { $0 } }
-
-    func context(transport: any VendorTransport, state: StepState, freshness: DirectoryFreshness) -> StepContext {
-        var logger = Logger(label: "roster.test.conformance")
-        logger.logLevel = .warning
-        return StepContext(
-            transport: transport,
-            state: state,
-            logger: logger,
-            freshness: freshness,
-            checkpoint: { [self] state in storage.withLock { $0.append(state) } },
-            audit: { _ in }
-        )
     }
 }
