@@ -11,7 +11,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "A name for this process in leases and logs (default: host-pid).")
+    @Option(help: "A name for this process in leases, logs and step attempts (default: host-pid); must be unique among running workers.")
     var workerID: String?
 
     func run() async throws {
