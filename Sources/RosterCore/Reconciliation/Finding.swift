@@ -1,0 +1,32 @@
+/// One difference between desired and actual access at one vendor. Carries vendor ids and
+/// Roster's employee id only: never an address or a name.
+public struct Finding: Sendable, Hashable, Codable, Comparable {
+    public var situation: Situation
+    public var vendor: String
+    /// The employee Roster knows the account as; `nil` for ``Situation/unknownAccount``.
+    public var employeeID: String?
+    /// What the finding is about, by vendor ids: `user_id`, `invite_id`, `key_id`, `project_id`,
+    /// `project` (a project's name is configuration, not personal data), `role`, `wanted_role`.
+    public var target: [String: String]
+    /// A sentence a person can read, without personal data.
+    public var detail: String
+
+    public init(situation: Situation, vendor: String, employeeID: String?, target: [String: String], detail: String) {
+        self.situation = situation
+        self.vendor = vendor
+        self.employeeID = employeeID
+        self.target = target
+        self.detail = detail
+    }
+
+    /// Identifies the same difference across passes (first seen, last seen, resolved): the
+    /// situation, vendor, employee and the target's ids, in a stable order.
+    public var key: String {
+        let ids = target.keys.sorted().filter { $0 != "role" && $0 != "wanted_role" }.map { "\($0)=\(target[$0]!)" }
+        return ([situation.rawValue, vendor, employeeID ?? "-"] + ids).joined(separator: "|")
+    }
+
+    public static func < (lhs: Finding, rhs: Finding) -> Bool {
+        (lhs.vendor, lhs.situation.rawValue, lhs.employeeID ?? "", lhs.key) < (rhs.vendor, rhs.situation.rawValue, rhs.employeeID ?? "", rhs.key)
+    }
+}
