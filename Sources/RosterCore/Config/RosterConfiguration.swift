@@ -10,8 +10,10 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
     public var policy: [PolicyRule]
     public var ingest: Ingest
     public var executor: Executor
+    public var reconcile: Reconcile
+    public var brake: Brake
 
-    public init(kafka: Kafka = Kafka(), database: Database = Database(), http: HTTP = HTTP(), vendors: [String: Vendor] = [:], policy: [PolicyRule] = [], ingest: Ingest = Ingest(), executor: Executor = Executor()) {
+    public init(kafka: Kafka = Kafka(), database: Database = Database(), http: HTTP = HTTP(), vendors: [String: Vendor] = [:], policy: [PolicyRule] = [], ingest: Ingest = Ingest(), executor: Executor = Executor(), reconcile: Reconcile = Reconcile(), brake: Brake = Brake()) {
         self.kafka = kafka
         self.database = database
         self.http = http
@@ -19,9 +21,11 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         self.policy = policy
         self.ingest = ingest
         self.executor = executor
+        self.reconcile = reconcile
+        self.brake = brake
     }
 
-    enum CodingKeys: String, CodingKey { case kafka, database, http, vendors, policy, ingest, executor }
+    enum CodingKeys: String, CodingKey { case kafka, database, http, vendors, policy, ingest, executor, reconcile, brake }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,6 +36,8 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         policy = try c.decodeIfPresent([PolicyRule].self, forKey: .policy) ?? []
         ingest = try c.decodeIfPresent(Ingest.self, forKey: .ingest) ?? Ingest()
         executor = try c.decodeIfPresent(Executor.self, forKey: .executor) ?? Executor()
+        reconcile = try c.decodeIfPresent(Reconcile.self, forKey: .reconcile) ?? Reconcile()
+        brake = try c.decodeIfPresent(Brake.self, forKey: .brake) ?? Brake()
     }
 
     // MARK: - Sections

@@ -44,6 +44,11 @@ extension RosterConfiguration {
             .init("ingest.batch_size", ingest.batchSize, 1...100_000, "messages recorded in one transaction"),
             .init("ingest.batch_wait_ms", ingest.batchWaitMs, 1...60_000, "how long a poll waits to fill a batch"),
             .init("ingest.max_message_bytes", ingest.maxMessageBytes, 1_024...(64 << 20), "1 KiB to 64 MiB"),
+            .init("reconcile.interval_seconds", reconcile.intervalSeconds, 10...604_800, "ten seconds to a week between passes"),
+            .init("reconcile.verify_after_seconds", reconcile.verifyAfterSeconds, 0...86_400, "up to a day after an offboarding finishes"),
+            .init("brake.offboardings", brake.offboardings, 1...1_000_000, "offboardings in the window that always run"),
+            .init("brake.window_seconds", brake.windowSeconds, 60...604_800, "a minute to a week"),
+            .init("brake.share", brake.share, 0.0001...1, "a share of known employees, 0.01 % to 100 %"),
         ]
         for (name, vendor) in vendors.sorted(by: { $0.key < $1.key }) {
             let path = "vendors.\(name)"
