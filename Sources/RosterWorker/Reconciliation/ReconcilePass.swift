@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import RosterCore
@@ -171,6 +172,26 @@ public struct ReconcilePass: Sendable {
         case .leaverHasAccess: employee?.hasUnfinishedJob == true ? .report : .fix
         case .missingGrant, .wrongRole, .extraGrant: drift
         case .unknownAccount, .staleInvite: .report
+        }
+    }
+}
+
+extension ReconcilePass {
+    /// Runs `body` with a pass over vendors of its own (`roster reconcile`): its own HTTP client
+    /// and connectors, the shared budgets and breakers in Postgres like a worker's.
+    public static func withPass<Result: Sendable>(
+        configuration: RosterConfiguration, pool: PostgresPool, workerID: String, logger: Logger,
+        _ body: (ReconcilePass) async throws -> Result
+    ) async throws -> Result {
+        let client = HTTPVendorTransport.makeHTTPClient()
+        do {
+            let vendors = try Worker.makeVendors(configuration: configuration, pool: pool, httpClient: client, logger: logger)
+            let result = try await body(ReconcilePass(configuration: configuration, pool: pool, vendors: vendors, workerID: workerID, logger: logger))
+            try? await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
         }
     }
 }
