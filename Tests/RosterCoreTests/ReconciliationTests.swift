@@ -121,3 +121,15 @@ import Testing
         #expect(a.key == "wrong_role|openai|c|project_id=p")
     }
 }
+
+extension ReconciliationTests {
+    @Test func accessTheAPICannotRemoveIsResidualNotRetried() {
+        // Relevance AI has no API to remove an organisation member: the leaver's membership is
+        // found, and marked residual so that no job is made to fail at it again.
+        let inventory = VendorInventory(vendor: "relevance", members: [.init(id: "u-bob", email: "bob@example.com", removable: false)],
+                                        keys: [.init(id: "k-1", ownerID: "u-bob")])
+        let findings = Reconciliation.findings(inventory, employees: [bob], rules: rules)
+        #expect(findings.map(\.isResidual).sorted { !$0 && $1 } == [false, true])
+        #expect(findings.first { $0.isResidual }?.detail.contains("residual") == true)
+    }
+}

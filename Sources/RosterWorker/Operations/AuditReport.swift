@@ -89,6 +89,7 @@ public struct AuditReport: Sendable {
                 case "absent": out += v.verifiedAt.map { "; verified absent at \($0.rfc3339)" } ?? "; verified absent"
                 case "access_found": out += "; ACCESS FOUND on verification (a revocation job was created)"
                 case "rehired": out += "; not verified: rehired since"
+                case "residual": out += "; verified: only access the API cannot remove is left"
                 default: out += r.status == .succeeded ? "; verification pending" : ""
                 }
                 out += "\n"

@@ -8,8 +8,9 @@ import RosterVendors
 /// `reconcile.verify_after_seconds` after it finished, against listings made after that moment.
 /// The result is recorded per (job, vendor): `absent` ("verified absent at T": nothing of theirs
 /// in listings made at or after T), `access_found` (a `leaver_has_access` finding and a
-/// revocation job at that vendor, which is itself verified when it finishes), or `rehired` (the
-/// employee's latest event is no longer an offboarding).
+/// revocation job at that vendor, which is itself verified when it finishes), `residual` (only
+/// access the vendor's API cannot remove is left: a finding for a person, no job), or `rehired`
+/// (the employee's latest event is no longer an offboarding).
 ///
 /// Due checks are grouped by vendor: one inventory, listed after the latest due moment of the
 /// group, answers for every leaver in it.
@@ -25,6 +26,7 @@ struct OffboardingVerifier: Sendable {
         var absent = 0
         var accessFound = 0
         var rehired = 0
+        var residual = 0
         var failed = 0
     }
 
@@ -107,6 +109,11 @@ struct OffboardingVerifier: Sendable {
                     if theirs.isEmpty {
                         result = "absent"
                         outcome.absent += 1
+                    } else if theirs.allSatisfy(\.isResidual) {
+                        // Only what the API cannot remove is left: recorded, for a person.
+                        result = "residual"
+                        outcome.residual += 1
+                        found += theirs.map { ReconcileReport.Entry(finding: $0, reaction: .report) }
                     } else {
                         result = "access_found"
                         outcome.accessFound += 1

@@ -169,7 +169,7 @@ public struct ReconcilePass: Sendable {
     /// configured; unknown accounts and stale invites are only reported.
     static func reaction(to finding: Finding, employee: Reconciliation.Employee?, drift: Reaction) -> Reaction {
         switch finding.situation {
-        case .leaverHasAccess: employee?.hasUnfinishedJob == true ? .report : .fix
+        case .leaverHasAccess: finding.isResidual || employee?.hasUnfinishedJob == true ? .report : .fix
         case .missingGrant, .wrongRole, .extraGrant: drift
         case .unknownAccount, .staleInvite: .report
         }

@@ -347,14 +347,15 @@ CREATE INDEX reconcile_findings_vendor_open ON reconcile_findings (vendor, situa
 
 -- The check of one vendor after one offboarding finished: due `verify_after_seconds` later, then
 -- 'absent' (verified absent at checked_at: the vendor was listed after that moment), 'access_found'
--- (a leaver_has_access finding and a revocation job), or 'rehired' (the employee's latest event is
--- no longer the offboarding: nothing to verify).
+-- (a leaver_has_access finding and a revocation job), 'residual' (only access the vendor's API cannot
+-- remove is left: a finding for a person), or 'rehired' (the employee's latest event is no longer the
+-- offboarding: nothing to verify).
 CREATE TABLE verifications (
     job_id        bigint NOT NULL,
     vendor        text NOT NULL,
     employee_id   text NOT NULL,
     due_at        timestamptz NOT NULL,
-    result        text CHECK (result IN ('absent', 'access_found', 'rehired')),
+    result        text CHECK (result IN ('absent', 'access_found', 'residual', 'rehired')),
     -- When the listings the result rests on were started (never before due_at).
     checked_at    timestamptz,
     attempts      integer NOT NULL DEFAULT 0,
