@@ -41,6 +41,8 @@ CREATE TABLE reconcile_findings (
     -- Vendor ids (user_id, invite_id, key_id, project_id), project names and roles; never emails or names.
     target         jsonb NOT NULL DEFAULT '{}',
     detail         text NOT NULL,
+    -- Access the vendor's API cannot remove: for a person, never for a job.
+    residual       boolean NOT NULL DEFAULT false,
     reaction       text NOT NULL CHECK (reaction IN ('report', 'fix')),
     -- The job created for it, if any.
     job_id         bigint,

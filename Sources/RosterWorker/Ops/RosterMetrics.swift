@@ -39,6 +39,12 @@ public struct RosterMetrics: Sendable {
         public static let vendorNotConfigured = "roster_jobs_released_vendor_not_configured_total"
         public static let eventsWithoutEmployeeKey = "roster_events_without_employee_key_total"
         public static let vendorChainFailures = "roster_job_vendor_failures_total"
+        /// Open reconciliation findings by `vendor`, `situation` and `residual` (access the
+        /// vendor's API cannot remove). No employee ids: they are personal enough to stay out.
+        public static let reconcileFindings = "roster_reconcile_findings"
+        /// Offboarding verifications by `vendor` and `result` (`pending`, `absent`,
+        /// `access_found`, `residual`, `rehired`).
+        public static let verifications = "roster_offboarding_verifications"
     }
 
     /// The metrics of the current task (see the type's discussion).

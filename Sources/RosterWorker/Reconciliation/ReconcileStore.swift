@@ -60,17 +60,18 @@ struct ReconcileStore: Sendable {
         let targets = entries.map { JSONValue.texts($0.finding.target).serialized }
         let details = entries.map(\.finding.detail)
         let reactions = entries.map(\.reaction.rawValue)
+        let residuals = entries.map(\.finding.isResidual)
         let jobs = entries.map { $0.job?.jobID ?? -1 }
         try await connection.execute(
             """
-            INSERT INTO reconcile_findings (key, vendor, situation, employee_id, target, detail, reaction, job_id, first_run_id, last_run_id)
-            SELECT f.key, f.vendor, f.situation, NULLIF(f.employee, ''), f.target::jsonb, f.detail, f.reaction, NULLIF(f.job, -1),
+            INSERT INTO reconcile_findings (key, vendor, situation, employee_id, target, detail, residual, reaction, job_id, first_run_id, last_run_id)
+            SELECT f.key, f.vendor, f.situation, NULLIF(f.employee, ''), f.target::jsonb, f.detail, f.residual, f.reaction, NULLIF(f.job, -1),
                    \(runID), \(runID)
             FROM unnest(\(keys)::text[], \(vendors)::text[], \(situations)::text[], \(employees)::text[], \(targets)::text[],
-                        \(details)::text[], \(reactions)::text[], \(jobs)::int8[])
-                 AS f(key, vendor, situation, employee, target, detail, reaction, job)
+                        \(details)::text[], \(residuals)::bool[], \(reactions)::text[], \(jobs)::int8[])
+                 AS f(key, vendor, situation, employee, target, detail, residual, reaction, job)
             ON CONFLICT (key) WHERE resolved_at IS NULL DO UPDATE
-            SET last_seen_at = now(), last_run_id = excluded.last_run_id, target = excluded.target, detail = excluded.detail,
+            SET last_seen_at = now(), last_run_id = excluded.last_run_id, target = excluded.target, detail = excluded.detail, residual = excluded.residual,
                 reaction = excluded.reaction, job_id = coalesce(excluded.job_id, reconcile_findings.job_id)
             """
         )
