@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import RosterCore
 
 // MARK: - Inventory (reconciliation)
@@ -61,14 +60,7 @@ extension ConfidentAIConnector: InventoryReading {
                 Self.invite($0, id: "project:\(project.id):\($0.id)")
             }
         }
-        request.logger.debug(
-            "confident-ai inventory listed",
-            metadata: [
-                "vendor.instance": "\(instance)", "members": "\(inventory.members.count)",
-                "invites": "\(inventory.invites.count)", "memberships": "\(inventory.memberships.count)",
-                "unreadable": "\(inventory.unreadable)",
-            ]
-        )
+        inventory.logSummary(to: request.logger)
         return inventory
     }
 

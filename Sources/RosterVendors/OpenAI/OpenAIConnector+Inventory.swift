@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import RosterCore
 
 // MARK: - Inventory (reconciliation)
@@ -73,14 +72,7 @@ extension OpenAIConnector: InventoryReading {
                 return .init(id: key.id, projectID: project.id, ownerID: owner.id, ownerEmail: owner.email)
             }
         }
-        request.logger.debug(
-            "openai inventory listed",
-            metadata: [
-                "vendor.instance": "\(instance)", "members": "\(inventory.members.count)",
-                "invites": "\(inventory.invites.count)", "memberships": "\(inventory.memberships.count)",
-                "keys": "\(inventory.keys.count)", "unreadable": "\(inventory.unreadable)",
-            ]
-        )
+        inventory.logSummary(to: request.logger)
         return inventory
     }
 

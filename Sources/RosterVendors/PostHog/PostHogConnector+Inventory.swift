@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import RosterCore
 
 // MARK: - Inventory (reconciliation)
@@ -80,14 +79,7 @@ extension PostHogConnector: InventoryReading {
             }
         }
         inventory.unlisted += blind.sentences
-        request.logger.debug(
-            "posthog inventory listed",
-            metadata: [
-                "vendor.instance": "\(instance)", "members": "\(inventory.members.count)",
-                "invites": "\(inventory.invites.count)", "memberships": "\(inventory.memberships.count)",
-                "unreadable": "\(inventory.unreadable)",
-            ]
-        )
+        inventory.logSummary(to: request.logger)
         return inventory
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import RosterCore
 
 // MARK: - Inventory (reconciliation)
@@ -80,14 +79,7 @@ extension RelevanceAIConnector: InventoryReading {
             let byID = invite.userID.flatMap { addresses[$0] }
             return .init(id: invite.id, email: invite.email.isEmpty ? byID ?? "" : invite.email)
         }
-        request.logger.debug(
-            "relevance-ai inventory listed",
-            metadata: [
-                "vendor.instance": "\(instance)", "members": "\(inventory.members.count)",
-                "invites": "\(inventory.invites.count)", "memberships": "\(inventory.memberships.count)",
-                "keys": "\(inventory.keys.count)", "unreadable": "\(inventory.unreadable)",
-            ]
-        )
+        inventory.logSummary(to: request.logger)
         return inventory
     }
 }
