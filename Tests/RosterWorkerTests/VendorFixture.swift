@@ -27,12 +27,13 @@ final class VendorFixture: Sendable {
     ///     the generous `rate` every instance gets by default.
     ///   - confidentAcceptanceWindowDays: the Confident AI instance's `acceptance_window_days`
     ///     (fractions of a day for a window of seconds); `nil` leaves the default (14 days).
+    ///   - extraConfiguration: configuration sections added to the workers' file (`reconcile: …`).
     init(
         databaseURL: String, wrongKeys: Set<String> = [], concurrency: Int = 64, lingerMs: Int = 200,
         retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), batchSize: Int = 1000,
         postHogOptions: FakePostHogState.Options = .init(), leaseSeconds: Int = 30,
         rate: (perSecond: Double, burst: Int) = (2000, 200), postHogLimits: String? = nil,
-        confidentAcceptanceWindowDays: Double? = nil
+        confidentAcceptanceWindowDays: Double? = nil, extraConfiguration: String = ""
     ) async throws {
         openai = FakeOpenAIServer(adminKey: Self.keys["openai"]!)
         posthog = FakePostHogServer(personalAPIKey: Self.keys["posthog"]!, options: postHogOptions)
@@ -67,7 +68,8 @@ final class VendorFixture: Sendable {
         }
         ingest = try IngestFixture(
             databaseURL: databaseURL, batchSize: batchSize, vendors: vendors, executorEnabled: false,
-            workerEnvironment: environment, executorConcurrency: concurrency, executorLeaseSeconds: leaseSeconds
+            workerEnvironment: environment, extraConfiguration: extraConfiguration, executorConcurrency: concurrency,
+            executorLeaseSeconds: leaseSeconds
         )
         execution = ExecutionFixtureShim(ingest: ingest)
     }
