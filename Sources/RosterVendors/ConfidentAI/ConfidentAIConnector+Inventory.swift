@@ -21,6 +21,9 @@ extension ConfidentAIConnector: InventoryReading {
     /// so that reconciliation and the jobs' steps share listings:
     ///
     /// - **members**: every organization member (all pages), with the organization role's name.
+    ///   The organization Owner is not removable, nor are their project memberships: "The
+    ///   organization Owner cannot be removed" (confident-ai/confident-docs `fern/openapi.yaml`,
+    ///   `DELETE /v1/organization/members/{userId}`), and Roster never transfers ownership.
     /// - **invites**: pending organization invitations (id as listed) and pending project
     ///   invitations (id `project:<projectId>:<id>`, as Roster's checkpoints name them: the two
     ///   kinds number their ids apart), with `created_at`.
@@ -45,7 +48,10 @@ extension ConfidentAIConnector: InventoryReading {
 
         var inventory = VendorInventory(vendor: instance, unlisted: Self.inventoryUnlisted)
         inventory.unreadable = projects.unreadable.count + members.unreadable.count + invitations.unreadable.count
-        inventory.members = members.items.map { .init(id: $0.id, email: $0.email, role: $0.organizationRole?.name) }
+        inventory.members = members.items.map {
+            .init(id: $0.id, email: $0.email, role: $0.organizationRole?.name, removable: $0.organizationRole?.isOwner != true)
+        }
+        let owners = Set(members.items.filter { $0.organizationRole?.isOwner == true }.map(\.id))
         inventory.invites = invitations.items.filter(\.isPending).map { Self.invite($0, id: $0.id) }
         for project in projects.items {
             let projectMembers = try await directory.members(of: project.id, notBefore: floor, using: client)
@@ -54,7 +60,7 @@ extension ConfidentAIConnector: InventoryReading {
             inventory.memberships += projectMembers.items.map {
                 .init(
                     projectID: project.id, project: project.name, userID: $0.id, email: $0.email,
-                    role: $0.projectRole?.name ?? Self.unknownRole)
+                    role: $0.projectRole?.name ?? Self.unknownRole, removable: !owners.contains($0.id))
             }
             inventory.invites += projectInvitations.items.filter(\.isPending).map {
                 Self.invite($0, id: "project:\(project.id):\($0.id)")

@@ -21,7 +21,10 @@ extension PostHogConnector: InventoryReading {
     /// that reconciliation and the jobs' steps share listings:
     ///
     /// - **members**: every organization membership (`GET /members/`), by user UUID (the id in
-    ///   member URLs), with the level as Roster's grants name it (`member`, `admin`, `owner`).
+    ///   member URLs), with the level as Roster's grants name it (`member`, `admin`, `owner`). An
+    ///   owner's membership, and the project access that comes with it, is not removable: PostHog
+    ///   refuses to remove an owner ("Cannot leave the organization as its owner!", PostHog/posthog
+    ///   `posthog/models/user.py`, `User.leave`), and Roster does not demote owners.
     /// - **invites**: the invites not yet expired (`GET /invites/` lists expired ones too), with
     ///   `created_at` (see ``inviteValidity``).
     /// - **memberships**: PostHog grants projects through the organization, so a membership here
@@ -54,7 +57,9 @@ extension PostHogConnector: InventoryReading {
 
         var inventory = VendorInventory(vendor: instance, unlisted: Self.inventoryUnlisted)
         inventory.unreadable = projects.unreadable.count + members.unreadable.count + invites.unreadable.count
-        inventory.members = members.items.map { .init(id: $0.user.uuid, email: $0.user.email, role: $0.level.description) }
+        inventory.members = members.items.map {
+            .init(id: $0.user.uuid, email: $0.user.email, role: $0.level.description, removable: $0.level != .owner)
+        }
         inventory.invites = invites.items.filter { !$0.isExpired }.map { invite in
             .init(id: invite.id, email: invite.targetEmail, createdAt: invite.createdAt.flatMap(Timestamp.init(rfc3339:)))
         }
@@ -75,7 +80,7 @@ extension PostHogConnector: InventoryReading {
                 inventory.memberships.append(
                     .init(
                         projectID: String(project.id), project: name, userID: member.user.uuid,
-                        email: member.user.email, role: member.level.description))
+                        email: member.user.email, role: member.level.description, removable: member.level != .owner))
             }
         }
         inventory.unlisted += blind.sentences

@@ -27,9 +27,13 @@ extension RelevanceAIConnector: InventoryReading {
     /// - **memberships**: every user each project's `POST /auth/users/list` shows, with the role
     ///   there by name (`admin`, `editor`, `operator`, `viewer`, `chat`, as grants name them): the
     ///   explicit one, else the effective `role_context.role` (organisation admins and owners are
-    ///   listed in every project with an inherited role); ``unknownRole`` when neither says.
+    ///   listed in every project with an inherited role); ``unknownRole`` when neither says. An
+    ///   organisation owner's memberships are not removable (owners keep every project, and Roster
+    ///   does not demote them: the offboarding reports them as residual).
     /// - **members**: every user seen in any project, once, with the organisation role
-    ///   (`owner`, `admin`, `operator`, `viewer`) when the listing gives it.
+    ///   (`owner`, `admin`, `operator`, `viewer`) when the listing gives it; never removable
+    ///   (Relevance AI has no API to remove organisation membership, see
+    ///   ``RelevanceAIConnector/organizationResidual``).
     /// - **invites**: every project's pending invites by listed `_id`; an invite made by user id
     ///   takes the address of the user listed with that id.
     /// - **keys**: each listed user's keys in each project (`POST /auth/users/{id}/keys/list`,
@@ -61,12 +65,14 @@ extension RelevanceAIConnector: InventoryReading {
             invites += pending.items
             for user in users.items {
                 if addresses.updateValue(user.email, forKey: user.id) == nil {
-                    members.append(.init(id: user.id, email: user.email, role: user.organizationRole(in: organizationID)))
+                    members.append(
+                        .init(id: user.id, email: user.email, role: user.organizationRole(in: organizationID), removable: false))
                 }
                 inventory.memberships.append(
                     .init(
                         projectID: project.id, project: project.name, userID: user.id, email: user.email,
-                        role: user.role(in: project.id)?.name ?? Self.unknownRole))
+                        role: user.role(in: project.id)?.name ?? Self.unknownRole,
+                        removable: user.organizationRole(in: organizationID) != "owner"))
                 let keys = try await client.apiKeyListing(userID: user.id, project: project.id)
                 inventory.unreadable += keys.unreadable.count
                 inventory.keys += keys.keys.map {

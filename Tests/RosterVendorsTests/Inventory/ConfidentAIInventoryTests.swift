@@ -27,7 +27,7 @@ import Testing
             #expect(inventory.vendor == "confident")
             #expect(
                 Set(inventory.members) == [
-                    .init(id: fake.owner.id, email: fake.owner.email, role: "Owner"),
+                    .init(id: fake.owner.id, email: fake.owner.email, role: "Owner", removable: false),
                     .init(id: ada.id, email: "ada@example.com", role: "Admin"),
                 ])
             #expect(inventory.invites.map(\.id) == [String(grace.id), "project:\(evals.id):\(adaToEvals.id)"])

@@ -36,7 +36,7 @@ import Testing
             #expect(inventory.vendor == "posthog")
             #expect(
                 Set(inventory.members) == [
-                    .init(id: owner.user.uuid, email: owner.user.email, role: "owner"),
+                    .init(id: owner.user.uuid, email: owner.user.email, role: "owner", removable: false),
                     .init(id: ada.user.uuid, email: "ada@example.com", role: "admin"),
                     .init(id: bo.user.uuid, email: "bo@example.com", role: "member"),
                     .init(id: cy.user.uuid, email: "cy@example.com", role: "member"),
@@ -51,6 +51,9 @@ import Testing
             let bosSecret = inventory.memberships.first { $0.projectID == String(secret.id) && $0.userID == bo.user.uuid }
             #expect(bosSecret == .init(projectID: String(secret.id), project: "secret", userID: bo.user.uuid, email: "bo@example.com", role: "member"))
             #expect(inventory.memberships.first { $0.userID == ada.user.uuid }?.role == "admin")
+            // PostHog refuses to remove an owner: the caller's access is not removable.
+            #expect(inventory.memberships.filter { $0.userID == owner.user.uuid }.allSatisfy { !$0.removable })
+            #expect(inventory.memberships.filter { $0.userID != owner.user.uuid }.allSatisfy { $0.removable })
             // The legacy private project's explicit members are not read, and it says so.
             #expect(!inventory.memberships.contains { $0.project == "legacy" })
             #expect(inventory.unlisted.contains { $0.contains("1 legacy private project") })

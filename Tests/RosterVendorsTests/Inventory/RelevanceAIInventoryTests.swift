@@ -26,8 +26,8 @@ import Testing
             #expect(inventory.vendor == "relevance")
             #expect(
                 Set(inventory.members) == [
-                    .init(id: ada.id, email: "ada@example.com", role: "viewer"),
-                    .init(id: boss.id, email: "boss@example.com", role: "admin"),
+                    .init(id: ada.id, email: "ada@example.com", role: "viewer", removable: false),
+                    .init(id: boss.id, email: "boss@example.com", role: "admin", removable: false),
                 ])
             #expect(inventory.invites == [.init(id: grace.code, email: "grace@example.com")])
             #expect(
@@ -42,6 +42,22 @@ import Testing
             #expect(inventory.unreadable == 0)
             #expect(inventory.unlisted.count == 2)
             #expect(driver.connector.inviteValidity == nil)
+        }
+    }
+
+    @Test func organisationMembershipAndAnOwnersProjectsAreNotRemovable() async throws {
+        try await withFakeRelevance { fake, driver in
+            let research = fake.addProject(name: "research")
+            let ada = fake.addMember(email: "ada@example.com", projectID: research.id, action: "role:editor")
+            let founder = fake.setOrganizationRole("owner", email: "founder@example.com")
+
+            let inventory = try await driver.connector.inventory(inventoryRequest(driver.transport))
+            // No API removes organisation membership; owners keep every project.
+            #expect(inventory.members.allSatisfy { !$0.removable })
+            let owners = inventory.memberships.filter { $0.userID == founder.id }
+            #expect(Set(owners.map(\.projectID)) == [research.id, fake.defaultProjectID])
+            #expect(owners.allSatisfy { !$0.removable })
+            #expect(inventory.memberships.first { $0.userID == ada.id }?.removable == true)
         }
     }
 
