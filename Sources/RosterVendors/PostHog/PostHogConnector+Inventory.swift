@@ -80,7 +80,8 @@ extension PostHogConnector: InventoryReading {
                 inventory.memberships.append(
                     .init(
                         projectID: String(project.id), project: name, userID: member.user.uuid,
-                        email: member.user.email, role: member.level.description, removable: member.level != .owner))
+                        email: member.user.email, role: member.level.description, removable: member.level != .owner,
+                        implied: Self.accessIsImplied(for: member, controls: controls)))
             }
         }
         inventory.unlisted += blind.sentences
@@ -97,6 +98,13 @@ extension PostHogConnector: InventoryReading {
         if member.level >= .admin { return true }
         guard let level = controls.level(ofMember: member.id) else { return false }
         return level > .none
+    }
+
+    /// Whether `member`'s access to a project comes with their organisation membership (an open
+    /// project, or an organisation admin or owner in a private one) rather than a record of its own.
+    static func accessIsImplied(for member: PostHogMember, controls: PostHogAccessControls?) -> Bool {
+        guard let controls, controls.makePrivate else { return true }
+        return member.level >= .admin && (controls.level(ofMember: member.id) ?? .none) <= .none
     }
 
     /// Projects whose memberships the inventory could not fully see, by kind.

@@ -72,7 +72,9 @@ extension RelevanceAIConnector: InventoryReading {
                     .init(
                         projectID: project.id, project: project.name, userID: user.id, email: user.email,
                         role: user.role(in: project.id)?.name ?? Self.unknownRole,
-                        removable: user.organizationRole(in: organizationID) != "owner"))
+                        removable: user.organizationRole(in: organizationID) != "owner",
+                        // No project role of its own: the organisation role gives it.
+                        implied: user.role(in: project.id) == nil))
                 let keys = try await client.apiKeyListing(userID: user.id, project: project.id)
                 inventory.unreadable += keys.unreadable.count
                 inventory.keys += keys.keys.map {
