@@ -50,7 +50,7 @@ struct OffboardingBrakeWorkerTests {
             // A restart changes nothing: held jobs are never claimed, and never lost.
             worker.kill(SIGTERM)
             #expect(await worker.waitForExit() == 0)
-            let restarted = try f.ingest.startWorker(executor: true, name: "restarted")
+            let restarted = try f.ingest.startWorker(name: "restarted", executor: true)
             try await f.ingest.waitForDrain()
             let listed = try Self.json(try await Self.roster(["holds", "list", "--output", "json"], config: f.ingest.configURL).output)
             #expect(listed["total"] as? Int == 5)

@@ -15,7 +15,7 @@ import RosterPostgres
 ///     }
 ///     // NOTIFY the jobs channel only if some verdict is `.run`.
 /// }
-/// // After the commit: RosterMetrics.current.offboardingsRecorded(decision)
+/// // After the commit: RosterMetrics.current.offboardingBrakeTripped(held: decision.held)
 /// ```
 ///
 /// - **Serialised.** It takes a transaction-level advisory lock (``lockKey``), held until the

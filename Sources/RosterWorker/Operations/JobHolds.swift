@@ -89,9 +89,8 @@ public struct JobHolds: Sendable {
                 heldSince: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 5))
             )
         }
-        let total = try rows.first.map { Int(try $0.decode(Int64.self, at: 6)) }
-            ?? Int(try await pool.query("SELECT count(*)::int8 FROM jobs WHERE status = 'held'").rows[0].decode(Int64.self, at: 0))
-        return (jobs, total)
+        if let first = rows.first { return (jobs, Int(try first.decode(Int64.self, at: 6))) }
+        return (jobs, 0)
     }
 
     // MARK: - Decide
