@@ -119,6 +119,13 @@ struct OffboardingBrakeWorkerTests {
             #expect(table.status == 0, "\(table.output)")
             #expect(table.output.contains("5 held"), "\(table.output)")
             #expect(!table.output.contains("@example.com"))
+            let status = try await Self.roster(["status", "--kafka-timeout", "5"], config: config)
+            #expect(status.output.contains("held by the mass-offboarding brake: 5 offboardings"), "\(status.output)")
+            let statusJSON = try Self.json(try await Self.roster(["status", "--kafka-timeout", "5", "--output", "json"], config: config).output)
+            #expect(((statusJSON["jobs"] as? [String: Any])?["by_status"] as? [String: Any])?["held"] as? Int == 5)
+            let listedJobs = try Self.json(try await Self.roster(["jobs", "list", "--status", "held", "--output", "json"], config: config).output)
+            #expect((listedJobs["jobs"] as? [[String: Any]])?.count == 5)
+            #expect((listedJobs["jobs"] as? [[String: Any]])?.allSatisfy { Self.isExpectedReason($0["hold_reason"] as? String) } == true)
             let heldIDs = try await fixture.pool.query("SELECT id FROM jobs WHERE status = 'held' ORDER BY id").rows.map { try $0.decode(Int64.self, at: 0) }
             let queuedID = try await fixture.pool.query("SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1").rows[0].decode(Int64.self, at: 0)
             #expect(heldIDs.count == 5)
