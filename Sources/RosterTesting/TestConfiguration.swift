@@ -13,6 +13,10 @@ public enum TestConfiguration {
           relevance: {kind: relevance-ai, base_url: "http://127.0.0.1:9/latest", organization_id: "org", project_id: "proj", api_key_env: ROSTER_TEST_RELEVANCE_KEY}
         """
 
+    /// Tests run workers without the reconcile service unless they ask for it (`extra` naming
+    /// `reconcile:`): its passes would add vendor reads to every test that counts calls.
+    public static let reconcileOff = "reconcile: {enabled: false}"
+
     public static func write(
         brokers: String, databaseURL: String, topic: String, group: String, dlqTopic: String? = nil,
         sessionTimeoutMs: Int = 3000, batchSize: Int = 500, vendors: String = placeholderVendors,
@@ -44,6 +48,7 @@ public enum TestConfiguration {
             \(vendors)
             policy:
               - {match: {department: Research}, grant: [{vendor: openai, project: research-ai, role: member}]}
+            \(extra.contains("reconcile:") ? "" : Self.reconcileOff)
             \(extra)
             """
         try yaml.write(to: url, atomically: true, encoding: .utf8)

@@ -93,8 +93,15 @@ public struct Worker: Sendable {
             let client = HTTPVendorTransport.makeHTTPClient()
             httpClient = client
             do {
-                let (executor, governed) = try makeExecutor(configuration: configuration, pool: pool, workerID: id, httpClient: client, health: health, logger: logger)
-                services.append(executor)
+                let vendors = try makeVendors(configuration: configuration, pool: pool, httpClient: client, logger: logger)
+                services.append(try makeExecutor(configuration: configuration, pool: pool, workerID: id, vendors: vendors, health: health, logger: logger))
+                if configuration.reconcile.enabled {
+                    services.append(ReconcileService(
+                        pass: ReconcilePass(configuration: configuration, pool: pool, vendors: vendors, workerID: id, logger: logger),
+                        settings: configuration.reconcile, logger: logger
+                    ))
+                }
+                let governed = vendors.mapValues { $0.transport }
                 // The start-up check spends the vendors' shared budget like any other call.
                 doctor = VendorDoctor(
                     configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: client,
@@ -115,12 +122,12 @@ public struct Worker: Sendable {
         )
     }
 
-    /// The executor with one governed transport per vendor instance: every call passes the
-    /// vendor's shared circuit breaker and GCRA budget in Postgres.
-    /// - Returns: The executor, and each vendor's governed transport (for the start-up check).
-    static func makeExecutor(
-        configuration: RosterConfiguration, pool: PostgresPool, workerID: String, httpClient: HTTPClient, health: LoopHealth? = nil, logger: Logger
-    ) throws -> (ExecutorService, [String: any VendorTransport]) {
+    /// One governed transport per vendor instance, with its connector: every call passes the
+    /// vendor's shared circuit breaker and GCRA budget in Postgres. The executor and the
+    /// reconciliation service of a process share them, and with them each connector's directory.
+    static func makeVendors(
+        configuration: RosterConfiguration, pool: PostgresPool, httpClient: HTTPClient, logger: Logger
+    ) throws -> [String: VendorRuntime] {
         let registry = try VendorRegistry(configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
         var policies: [String: CircuitBreakerStore.Policy] = [:]
         for name in registry.names {
@@ -141,6 +148,13 @@ public struct Worker: Sendable {
             )
             vendors[name] = VendorRuntime(name: name, connector: instance.connector, transport: governed, retry: instance.retry)
         }
+        return vendors
+    }
+
+    /// The executor over `vendors` (``makeVendors(configuration:pool:httpClient:logger:)``).
+    static func makeExecutor(
+        configuration: RosterConfiguration, pool: PostgresPool, workerID: String, vendors: [String: VendorRuntime], health: LoopHealth? = nil, logger: Logger
+    ) throws -> ExecutorService {
         let planner = JobPlanner(configuration: configuration)
         let executor = configuration.executor
         let executorService = ExecutorService(
@@ -149,7 +163,7 @@ public struct Worker: Sendable {
             options: .init(concurrency: executor.concurrency, lease: .seconds(executor.leaseSeconds), pollInterval: .milliseconds(executor.pollMs)),
             failpoints: Failpoints(), health: health, logger: logger
         )
-        return (executorService, vendors.mapValues { $0.transport })
+        return executorService
     }
 
     public func run() async throws {

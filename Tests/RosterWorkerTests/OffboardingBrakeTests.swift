@@ -260,6 +260,34 @@ struct OffboardingBrakeWorkerTests {
         }
     }
 
+    // MARK: - Reconciliation
+
+    /// Reconciliation's automatic revocation obeys the same brake (its job writer asks the gate
+    /// inside its own transaction, after the employee's lock): with a limit of 1 and the leaver's
+    /// own offboarding in the window, the revocation a pass asks for is created held, is blocked
+    /// like any held job, and runs once released.
+    @Test func reconciliationsRevocationObeysTheBrake() async throws {
+        try await TestDatabase.withFreshPool { pool, _ in
+            try await RosterSchema.migrate(pool, logger: TestDatabase.logger)
+            let gate = OffboardingBrakeGate(configuration: .init(offboardings: 1))
+            let store = IngestStore(pool: pool, failpoints: .disabled, brake: gate.brake.configuration)
+            _ = try await record([("RB1", TestEvents.event(id: "on-rb1", employee: "RB1")), Self.offboarding("off-rb1", employee: "RB1")], store: store, startingAt: 0)
+            try await pool.execute("UPDATE jobs SET status = 'succeeded', finished_at = now()")
+
+            let writer = ReactionJobWriter(pool: pool, brake: gate)
+            let result = try await writer.create(ReactionRequest(employeeID: "RB1", vendor: "openai", kind: .offboarding, grants: []), runID: 1)
+            #expect(result.status == .held)
+            let job = try await JobReader(pool: pool).job(try #require(result.jobID))
+            #expect(job.status == .held && job.kind == .offboarding)
+            #expect(job.holdReason?.hasPrefix("mass-offboarding brake: 2 offboardings in 1 h exceed the limit of 1") == true, "\(job.holdReason ?? "")")
+            #expect(try await JobStore(pool: pool, workerID: "w1", lease: .seconds(30)).claim(limit: 10).isEmpty, "held: never claimed")
+
+            let released = try await JobHolds(pool: pool).decide(.released, .all, dryRun: false, by: try OperatorAction(name: "ops", reason: "a real leaver"))
+            #expect(released.map(\.jobID) == [job.id])
+            #expect(try await JobStore(pool: pool, workerID: "w1", lease: .seconds(30)).claim(limit: 10).map(\.job.id) == [job.id])
+        }
+    }
+
     // MARK: - Two recorders at once
 
     /// Two recording transactions cannot both admit up to the limit: while one holds the brake's

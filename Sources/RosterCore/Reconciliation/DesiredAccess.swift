@@ -37,7 +37,7 @@ public enum DesiredAccess: Sendable, Hashable {
     /// then reports nothing for the employee rather than guess).
     public static func of(_ history: [Event]) -> DesiredAccess? {
         let counted = history.filter { !$0.isVoided }
-        guard let latest = latest(of: counted) else { return nil }
+        guard let latest = latestEvent(of: counted) else { return nil }
         if latest.kind == .offboarding { return .nothing(offboardingEventID: latest.eventID) }
         let entries = counted.map {
             LeaverRule.Entry(jobID: nil, eventID: $0.eventID, kind: $0.kind, position: $0.position, isUnfinished: false)
@@ -66,7 +66,7 @@ public enum DesiredAccess: Sendable, Hashable {
     /// The event that decides: the one no other event comes after. When the two scales disagree
     /// (sequence for some, arrival for others), the last in arrival among the candidates; a tie in
     /// sequence goes to the offboarding (the leaver rule's tie-break).
-    static func latest(of events: [Event]) -> Event? {
+    public static func latestEvent(of events: [Event]) -> Event? {
         let candidates = events.filter { event in !events.contains { $0.eventID != event.eventID && $0.position.isAfter(event.position) } }
         let pool = candidates.isEmpty ? events : candidates
         return pool.max { a, b in

@@ -10,13 +10,17 @@ public struct Finding: Sendable, Hashable, Codable, Comparable {
     public var target: [String: String]
     /// A sentence a person can read, without personal data.
     public var detail: String
+    /// Access the vendor's API cannot remove (residual): reported for a person to act on, never
+    /// given to a job that would only fail to remove it again.
+    public var isResidual: Bool
 
-    public init(situation: Situation, vendor: String, employeeID: String?, target: [String: String], detail: String) {
+    public init(situation: Situation, vendor: String, employeeID: String?, target: [String: String], detail: String, isResidual: Bool = false) {
         self.situation = situation
         self.vendor = vendor
         self.employeeID = employeeID
         self.target = target
         self.detail = detail
+        self.isResidual = isResidual
     }
 
     /// Identifies the same difference across passes (first seen, last seen, resolved): the

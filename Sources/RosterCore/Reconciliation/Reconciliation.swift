@@ -45,8 +45,9 @@ public enum Reconciliation {
         let vendor = inventory.vendor
         let owners = owners(of: employees)
         var findings: [Finding] = []
-        func add(_ situation: Situation, _ employee: Employee?, _ target: [String: String], _ detail: String) {
-            findings.append(Finding(situation: situation, vendor: vendor, employeeID: employee?.id, target: target, detail: detail))
+        func add(_ situation: Situation, _ employee: Employee?, _ target: [String: String], _ detail: String, removable: Bool = true) {
+            let detail = removable ? detail : detail + "; the vendor's API cannot remove it: a person must (residual)"
+            findings.append(Finding(situation: situation, vendor: vendor, employeeID: employee?.id, target: target, detail: detail, isResidual: !removable))
         }
         var unknownUsers = Set<String>()
 
@@ -57,7 +58,7 @@ public enum Reconciliation {
                 add(.unknownAccount, nil, ["user_id": member.id].adding("role", member.role),
                     "an organisation member Roster knows no employee for; reported only, never removed automatically")
             case let employee? where employee.access.isLeaver:
-                add(.leaverHasAccess, employee, ["user_id": member.id], "an offboarded employee is still an organisation member")
+                add(.leaverHasAccess, employee, ["user_id": member.id], "an offboarded employee is still an organisation member", removable: member.removable)
             default:
                 break
             }
@@ -82,7 +83,7 @@ public enum Reconciliation {
                 continue
             }
             if employee.access.isLeaver {
-                add(.leaverHasAccess, employee, target, "an offboarded employee is still a project member")
+                add(.leaverHasAccess, employee, target, "an offboarded employee is still a project member", removable: membership.removable)
                 continue
             }
             guard !employee.hasUnfinishedJob else { continue }
@@ -101,7 +102,7 @@ public enum Reconciliation {
             guard let email = key.ownerEmail ?? key.ownerID.flatMap(inventory.email(ofUser:)), let employee = owners[email],
                   employee.access.isLeaver else { continue }
             add(.leaverHasAccess, employee, ["key_id": key.id].adding("project_id", key.projectID).adding("user_id", key.ownerID),
-                "an offboarded employee still owns an API key")
+                "an offboarded employee still owns an API key", removable: key.removable)
         }
         findings += missingGrants(inventory, employees: employees)
         return findings.sorted()

@@ -14,11 +14,15 @@ public struct VendorInventory: Sendable, Hashable {
         public var email: String
         /// The organisation role in the vendor's vocabulary, when the vendor has one.
         public var role: String?
+        /// Whether the vendor's API can remove it (Relevance AI organisation membership cannot):
+        /// a leaver's access that cannot be removed is reported as residual, never retried.
+        public var removable: Bool
 
-        public init(id: String, email: String, role: String? = nil) {
+        public init(id: String, email: String, role: String? = nil, removable: Bool = true) {
             self.id = id
             self.email = email.lowercased()
             self.role = role
+            self.removable = removable
         }
     }
 
@@ -54,13 +58,16 @@ public struct VendorInventory: Sendable, Hashable {
         public var email: String?
         /// The project role in the vendor's vocabulary.
         public var role: String
+        /// Whether the vendor's API can remove it.
+        public var removable: Bool
 
-        public init(projectID: String, project: String, userID: String, email: String? = nil, role: String) {
+        public init(projectID: String, project: String, userID: String, email: String? = nil, role: String, removable: Bool = true) {
             self.projectID = projectID
             self.project = project
             self.userID = userID
             self.email = email?.lowercased()
             self.role = role
+            self.removable = removable
         }
     }
 
@@ -74,12 +81,15 @@ public struct VendorInventory: Sendable, Hashable {
         public var ownerID: String?
         /// The owner's address (lower-cased), when the vendor gives it with the key.
         public var ownerEmail: String?
+        /// Whether the vendor's API can delete it (OpenAI keys of archived projects cannot).
+        public var removable: Bool
 
-        public init(id: String, projectID: String? = nil, ownerID: String? = nil, ownerEmail: String? = nil) {
+        public init(id: String, projectID: String? = nil, ownerID: String? = nil, ownerEmail: String? = nil, removable: Bool = true) {
             self.id = id
             self.projectID = projectID
             self.ownerID = ownerID
             self.ownerEmail = ownerEmail?.lowercased()
+            self.removable = removable
         }
     }
 

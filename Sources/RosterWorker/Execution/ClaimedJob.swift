@@ -11,6 +11,9 @@ public struct ClaimedJob: Sendable, Hashable {
     public var attempts: Int
     /// This claim's fencing token: every write for the job requires it (and `running`).
     public var token: Int64
+    /// The vendor instances the job acts at (a reconciliation job acts at one); `nil`: every
+    /// vendor its plan names.
+    public var vendors: [String]? = nil
 }
 
 /// One persisted step of a job's plan.

@@ -58,7 +58,11 @@ struct JobRunner: Sendable {
                 // event's own (someone whose address changed since they were provisioned).
                 let others = job.kind == .offboarding ? try await store.otherAddresses(of: job, besides: event.employee.email).count : 0
                 do {
-                    plan = try planner(event, others)
+                    if let only = job.vendors, let lacking = only.first(where: { vendors[$0] == nil }) {
+                        throw PlanningError(code: .unknownVendor, description: "vendor \(lacking) is not configured")
+                    }
+                    // A reconciliation job acts at the vendors it names only.
+                    plan = try planner(event, others).filter { step in job.vendors.map { $0.contains(step.vendor) } ?? true }
                 } catch let error as PlanningError where error.code == .unknownVendor {
                     // Configuration skew (a rolling deploy): the event names a vendor this worker
                     // lacks. Not the job's fault: another worker, configured with it, plans it.

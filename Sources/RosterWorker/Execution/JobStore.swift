@@ -86,10 +86,10 @@ struct JobStore: Sendable {
                        lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
                        attempts = jobs.attempts + 1, updated_at = now()
                 WHERE jobs.id = ANY(ARRAY(SELECT id FROM candidates))
-                RETURNING jobs.id, jobs.event_id, jobs.employee_id, jobs.type, jobs.priority, jobs.attempts, jobs.claim_token
+                RETURNING jobs.id, jobs.event_id, jobs.employee_id, jobs.type, jobs.priority, jobs.attempts, jobs.claim_token, jobs.vendors
             )
             SELECT c.id, c.event_id, c.employee_id, c.type, c.priority, c.attempts, c.claim_token, e.payload::text,
-                   EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = c.id)
+                   EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = c.id), c.vendors
             FROM claimed c LEFT JOIN events e ON e.event_id = c.event_id
             """
         ).rows
@@ -99,7 +99,7 @@ struct JobStore: Sendable {
                 id: try row.decode(Int64.self, at: 0), eventID: try row.decode(String.self, at: 1),
                 employeeID: try row.decode(String.self, at: 2), kind: kind,
                 priority: Int16(try row.decode(Int64.self, at: 4)), attempts: Int(try row.decode(Int64.self, at: 5)),
-                token: try row.decode(Int64.self, at: 6)
+                token: try row.decode(Int64.self, at: 6), vendors: try row.decode([String]?.self, at: 9)
             )
             return JobClaim(job: job, payload: try row.decode(String?.self, at: 7), hasPlan: try row.decode(Bool.self, at: 8))
         }.sorted { ($0.job.priority, -$0.job.id) > ($1.job.priority, -$1.job.id) }

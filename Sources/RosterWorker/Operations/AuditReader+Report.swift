@@ -42,6 +42,17 @@ extension AuditReader {
             )
         }
         let steps = try await JobReader(pool: pool).steps(of: jobs.map(\.id), on: nil)
+        var checks: [String: (result: String?, at: Timestamp?)] = [:]
+        for row in try await pool.query(
+            """
+            SELECT job_id, vendor, result, \(unescaped: microsecondsSQL("checked_at")) FROM verifications
+            WHERE job_id = ANY(\(jobs.map(\.id))::int8[])
+            """
+        ).rows {
+            checks["\(try row.decode(Int64.self, at: 0))/\(try row.decode(String.self, at: 1))"] = (
+                try row.decode(String?.self, at: 2), try row.decode(Int64?.self, at: 3).map(Timestamp.init(microsecondsSince1970:))
+            )
+        }
         return jobs.map { job in
             let mutations = entries.filter { $0.jobID == job.id && !$0.isOperatorAction }
             let jobSteps = steps[job.id] ?? []
@@ -49,7 +60,9 @@ extension AuditReader {
                 AuditReport.Revocation.Vendor(
                     name: name, complete: vendorSteps.allSatisfy(\.isDone),
                     lastMutationAt: mutations.filter { $0.vendor == name }.map(\.at).max(),
-                    residual: vendorSteps.compactMap(\.residual).first
+                    residual: vendorSteps.compactMap(\.residual).first,
+                    verification: checks["\(job.id)/\(name)"]?.result,
+                    verifiedAt: checks["\(job.id)/\(name)"]?.result == "absent" ? checks["\(job.id)/\(name)"]?.at : nil
                 )
             }
             let revokedAt = job.status == .succeeded ? (mutations.map(\.at).max() ?? job.finished) : nil

@@ -14,6 +14,11 @@ public struct AuditReport: Sendable {
             public var lastMutationAt: Timestamp?
             /// Access the vendor's API could not remove, said plainly.
             public var residual: String?
+            /// The check after the offboarding: `absent`, `access_found`, `rehired`, or `nil`
+            /// while it is not done.
+            public var verification: String? = nil
+            /// When verified absent: listings made at or after this showed nothing of theirs.
+            public var verifiedAt: Timestamp? = nil
         }
         public var jobID: Int64
         public var eventID: String
@@ -34,7 +39,7 @@ public struct AuditReport: Sendable {
                 "vendors": .array(vendors.map { v in
                     .object([
                         "vendor": .string(v.name), "complete": .bool(v.complete), "last_mutation_at": .time(v.lastMutationAt),
-                        "residual": .text(v.residual),
+                        "residual": .text(v.residual), "verification": .text(v.verification), "verified_absent_at": .time(v.verifiedAt),
                     ])
                 }),
             ])
@@ -80,6 +85,13 @@ public struct AuditReport: Sendable {
                 out += "  \(v.name): \(v.complete ? "revoked" : "not complete")"
                 out += v.lastMutationAt.map { ", last change \($0.rfc3339)" } ?? ", nothing to remove"
                 out += v.residual.map { "; left by hand: \($0)" } ?? ""
+                switch v.verification {
+                case "absent": out += v.verifiedAt.map { "; verified absent at \($0.rfc3339)" } ?? "; verified absent"
+                case "access_found": out += "; ACCESS FOUND on verification (a revocation job was created)"
+                case "rehired": out += "; not verified: rehired since"
+                case "residual": out += "; verified: only access the API cannot remove is left"
+                default: out += r.status == .succeeded ? "; verification pending" : ""
+                }
                 out += "\n"
             }
         }

@@ -41,6 +41,7 @@ public struct MetricsRefresher: Service {
             try await refreshJobs()
             try await refreshBreakers()
             try await refreshBudgets()
+            try await refreshReconciliation()
         } catch {
             metrics.refreshFailed()
             logger.debug("metrics refresh from Postgres failed", metadata: ["error": "\(error)"])
@@ -111,6 +112,38 @@ public struct MetricsRefresher: Service {
             guard let first = snapshots.first(where: { $0.vendor == vendor && $0.isFirstWindow }) else { continue }
             metrics.gauge(RosterMetrics.Name.rateBudget, [("vendor", vendor), ("source", "configured")], value: first.configuredRequestsPerSecond)
             metrics.gauge(RosterMetrics.Name.rateBudget, [("vendor", vendor), ("source", "learned")], value: first.requestsPerSecond)
+        }
+    }
+
+    /// Open findings and verification results, every combination set (zero when none) so that a
+    /// resolved finding's series falls back to 0.
+    private func refreshReconciliation() async throws {
+        var findings: [String: Double] = [:]
+        for row in try await pool.query(
+            "SELECT vendor, situation, residual, count(*)::int8 FROM reconcile_findings WHERE resolved_at IS NULL GROUP BY 1, 2, 3"
+        ).rows {
+            findings["\(try row.decode(String.self, at: 0))/\(try row.decode(String.self, at: 1))/\(try row.decode(Bool.self, at: 2))"] =
+                Double(try row.decode(Int64.self, at: 3))
+        }
+        var verifications: [String: Double] = [:]
+        for row in try await pool.query(
+            "SELECT vendor, coalesce(result, 'pending'), count(*)::int8 FROM verifications GROUP BY 1, 2"
+        ).rows {
+            verifications["\(try row.decode(String.self, at: 0))/\(try row.decode(String.self, at: 1))"] = Double(try row.decode(Int64.self, at: 2))
+        }
+        for vendor in vendors {
+            for situation in Situation.allCases {
+                for residual in situation == .leaverHasAccess ? [false, true] : [false] {
+                    metrics.gauge(
+                        RosterMetrics.Name.reconcileFindings,
+                        [("vendor", vendor), ("situation", situation.rawValue), ("residual", String(residual))],
+                        value: findings["\(vendor)/\(situation.rawValue)/\(residual)"] ?? 0
+                    )
+                }
+            }
+            for result in ["pending", "absent", "access_found", "residual", "rehired"] {
+                metrics.gauge(RosterMetrics.Name.verifications, [("vendor", vendor), ("result", result)], value: verifications["\(vendor)/\(result)"] ?? 0)
+            }
         }
     }
 

@@ -46,6 +46,12 @@ public struct RosterMetrics: Sendable {
         public static let offboardingsHeld = "roster_offboardings_held_total"
         /// Jobs held now, waiting for `roster holds release|cancel` (shared).
         public static let heldJobs = "roster_held_jobs"
+        /// Open reconciliation findings by `vendor`, `situation` and `residual` (access the
+        /// vendor's API cannot remove). No employee ids: they are personal enough to stay out.
+        public static let reconcileFindings = "roster_reconcile_findings"
+        /// Offboarding verifications by `vendor` and `result` (`pending`, `absent`,
+        /// `access_found`, `residual`, `rehired`).
+        public static let verifications = "roster_offboarding_verifications"
     }
 
     /// The metrics of the current task (see the type's discussion).

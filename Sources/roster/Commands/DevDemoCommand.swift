@@ -122,8 +122,18 @@ struct DevDemoCommand: AsyncParsableCommand {
         } else {
             say("dev: jobs did not settle within \(timeout) s; the table above shows where they are")
         }
-        let metricsURL = port.map { "http://127.0.0.1:\($0)/metrics" } ?? "(ops HTTP not listening)"
         let leaver = try await report.firstEmployee() ?? "E1001"
+        let reconciliation = DevReconciliation(pool: pool, configuration: configuration, logger: logger)
+        if settled {
+            let verified = try await reconciliation.waitUntilVerified(timeout: .seconds(60))
+            say(verified ? "dev: every offboarding verified at every vendor" : "dev: verifications still pending after 60 s")
+            let pass = try await reconciliation.pass()
+            say("")
+            say(pass.rendered(colour: false))
+            say("Evidence for leaver \(leaver) (roster evidence --since 1d)")
+            say(try await reconciliation.evidence(of: leaver))
+        }
+        let metricsURL = port.map { "http://127.0.0.1:\($0)/metrics" } ?? "(ops HTTP not listening)"
         let next = """
             Look further (with --keep, in another shell, after: source \(stack.work.path)/env):
               roster jobs list                          # every job, newest first (--status dead, --output json)
@@ -132,6 +142,8 @@ struct DevDemoCommand: AsyncParsableCommand {
               roster dlq list                           # dead letters; `roster dlq replay` once fixed
               \("roster audit --employee \(leaver)".padding(toLength: 42, withPad: " ", startingAt: 0))# every vendor mutation for one person, time to revoke
               roster replay ID --reason "…" --dry-run   # what a replay would do, changing nothing
+              roster reconcile --dry-run                # what each vendor holds against what HR says
+              roster evidence --since 1d                # revoked and verified-absent times, for auditors (CSV)
               curl -s \(metricsURL) | grep ^roster_
               psql '\(databaseURL)'
             """

@@ -46,6 +46,8 @@ struct DevFakes: Sendable {
                       organization_id: "\(relevance.organizationID)", project_id: "\(relevance.snapshot.defaultProjectID)"}
         policy:
           - {match: {department: Research}, grant: [{vendor: openai, project: research-ai, role: member}]}
+        # Each offboarding is verified at every vendor 2 s after it finishes (the default is 5 minutes).
+        reconcile: {verify_after_seconds: 2}
 
         """
     }

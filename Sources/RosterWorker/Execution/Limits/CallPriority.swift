@@ -14,6 +14,10 @@ public enum CallPriority: String, Sendable, Hashable, CaseIterable, CustomString
     case revocation
     /// Granting or changing access: waits only briefly, and is otherwise sent back to the queue.
     case provisioning
+    /// Reading for reconciliation and verification: only a slot free right now, never one a
+    /// reservation holds, so a pass never delays a leaver's calls by more than the one slot it
+    /// took (and none at all while leavers' reservations fill the budget).
+    case background
 
     /// The priority of the current task's calls; ``provisioning`` unless an executor says otherwise.
     @TaskLocal public static var current: CallPriority = .provisioning

@@ -90,6 +90,7 @@ extension GovernedTransport {
             switch priority {
             case .revocation: revocationHorizon
             case .provisioning: provisioningHorizon
+            case .background: .zero
             }
         }
     }
