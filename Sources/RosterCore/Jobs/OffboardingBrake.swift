@@ -7,8 +7,8 @@
 ///   rounded up, so it grows with the company;
 /// - **every** offboarding recorded in the window counts, whatever became of it (queued, run,
 ///   held, released or cancelled): a burst of 1,000 holds 975, and it does not let 25 more through
-///   every hour while the burst is still in the window. After a trip, every offboarding recorded
-///   before the window has moved past the burst is held too; operators release them;
+///   every hour while the burst is still in the window. After a trip, further offboardings are
+///   held too until the burst has left the window; operators release them;
 /// - the new offboardings run in the order given until the limit is reached; the rest are held,
 ///   each with the same ``Decision/reason`` (counts only, no personal data);
 /// - a disabled brake holds nothing.
