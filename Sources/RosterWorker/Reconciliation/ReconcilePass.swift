@@ -32,7 +32,7 @@ public struct ReconcilePass: Sendable {
         self.planner = JobPlanner(configuration: configuration)
         self.settings = configuration.reconcile
         self.workerID = workerID
-        self.jobs = ReactionJobWriter(pool: pool, admit: { count, _ in Array(repeating: .run, count: count) })
+        self.jobs = ReactionJobWriter(pool: pool, brake: OffboardingBrakeGate(configuration: configuration.brake))
         self.logger = logger
     }
 
@@ -148,6 +148,8 @@ public struct ReconcilePass: Sendable {
             let result: ReactionResult
             if let runID {
                 result = try await jobs.create(request, runID: runID)
+                // After its own transaction committed: one trip per held revocation.
+                if result.status == .held { RosterMetrics.current.offboardingBrakeTripped(held: 1) }
             } else {
                 result = ReactionResult(request: request, jobID: nil, status: nil, skipped: nil)
             }
