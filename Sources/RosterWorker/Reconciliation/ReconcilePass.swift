@@ -40,8 +40,9 @@ public struct ReconcilePass: Sendable {
     static let lockKey: Int64 = 0x526F_7374_6572_5263  // "RosterRc"
 
     /// How long a vendor's listing waits for free budget at the lowest priority before the pass
-    /// gives up on that vendor (the next pass tries again).
-    static let budgetPatience: Duration = .seconds(600)
+    /// gives up on that vendor (the next tick tries again): short, because the pass holds the
+    /// cluster-wide lock, and verifications of other vendors wait behind it.
+    static let budgetPatience: Duration = .seconds(60)
 
     /// Runs one pass over `vendor` (every configured vendor when `nil`).
     ///
