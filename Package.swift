@@ -97,6 +97,7 @@ let package = Package(
             name: "RosterConsole",
             dependencies: [
                 "RosterCore",
+                "RosterKafka",
                 "RosterPostgres",
                 "RosterWorker",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -211,6 +212,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

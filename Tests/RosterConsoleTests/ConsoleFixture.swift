@@ -25,7 +25,7 @@ enum ConsoleFixture {
     /// Runs `body` with a client of a console over a freshly seeded database.
     static func withConsole(
         _ settings: ConsoleConfiguration = settings(),
-        _ body: (ConsoleClient, PostgresPool, ConsoleSeed.Jobs) async throws -> Void
+        _ body: @escaping @Sendable (ConsoleClient, PostgresPool, ConsoleSeed.Jobs) async throws -> Void
     ) async throws {
         try await TestDatabase.withFreshPool { pool, url in
             let jobs = try await ConsoleSeed.seed(pool)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RosterConsole
+import RosterPostgres
 import RosterTesting
 import Testing
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Just enough of the W3C WebDriver protocol, over HTTP to Debian's `chromedriver`, to drive
 /// headless Chromium from a test: navigate, find and click elements, type, read the page source,
@@ -133,7 +134,7 @@ final class WebDriver: @unchecked Sendable {
         request.method = method
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
         }
         let response = try await http.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 32 * 1024 * 1024)

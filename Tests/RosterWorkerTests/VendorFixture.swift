@@ -32,7 +32,7 @@ final class VendorFixture: Sendable {
         retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), batchSize: Int = 1000,
         postHogOptions: FakePostHogState.Options = .init(), leaseSeconds: Int = 30,
         rate: (perSecond: Double, burst: Int) = (2000, 200), postHogLimits: String? = nil,
-        confidentAcceptanceWindowDays: Double? = nil
+        confidentAcceptanceWindowDays: Double? = nil, extraConfiguration: String = ""
     ) async throws {
         openai = FakeOpenAIServer(adminKey: Self.keys["openai"]!)
         posthog = FakePostHogServer(personalAPIKey: Self.keys["posthog"]!, options: postHogOptions)
@@ -67,7 +67,8 @@ final class VendorFixture: Sendable {
         }
         ingest = try IngestFixture(
             databaseURL: databaseURL, batchSize: batchSize, vendors: vendors, executorEnabled: false,
-            workerEnvironment: environment, executorConcurrency: concurrency, executorLeaseSeconds: leaseSeconds
+            workerEnvironment: environment, extraConfiguration: extraConfiguration, executorConcurrency: concurrency,
+            executorLeaseSeconds: leaseSeconds
         )
         execution = ExecutionFixtureShim(ingest: ingest)
     }

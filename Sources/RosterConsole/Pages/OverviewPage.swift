@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterKafka
 import RosterWorker
 
 /// `/`: what a person opening the console needs first. What needs them (held, dead, waiting for

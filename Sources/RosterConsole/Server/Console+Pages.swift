@@ -59,7 +59,7 @@ extension Console {
             let query = ConsoleContext.query(request)
             var since: Timestamp?
             if let text = query["since"] {
-                do { since = try TimeBound.parse(text, now: Self.now) } catch { throw ConsolePageError.badRequest(error.message) }
+                do { since = try TimeBound.parse(text, now: Self.now) } catch let error as OperationsError { throw ConsolePageError.badRequest(error.message) }
             }
             let filter = DeadLetterReader.Filter(
                 statuses: query["status"].map { [$0] } ?? [], codes: query["code"].map { [$0] } ?? [], since: since, limit: 200

@@ -1,3 +1,4 @@
+import Foundation
 /// `application/x-www-form-urlencoded` fields (a form body or a query string), in order, with
 /// repeated names kept (a multi-select sends `id=1&id=2`).
 public struct FormData: Sendable, Hashable {

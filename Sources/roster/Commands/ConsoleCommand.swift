@@ -6,6 +6,7 @@ import RosterCore
 import RosterPostgres
 import RosterWorker
 import ServiceLifecycle
+import UnixSignals
 
 /// `roster console`: the operator console, a web page over the same database and operations as
 /// the CLI. Loopback only unless `--listen` says otherwise, and then only with an access token.
