@@ -63,7 +63,7 @@ struct ConsoleRouterTests {
             let all = try await client.get("/jobs")
             let dead = try await client.get("/jobs?status=dead")
             let rows = { (page: ConsoleClient.Page) in page.body.components(separatedBy: "name=\"id\" value=").count - 1 }
-            #expect(rows(all) == 8)
+            #expect(rows(all) == 7)
             #expect(rows(dead) == 3)
             #expect(rows(try await client.get("/jobs?status=dead&employee=E6")) == 1)
             #expect(rows(try await client.get("/jobs?vendor=posthog")) == 2)

@@ -126,7 +126,9 @@ struct JobPage {
 
     private var timeline: HTML {
         let items = HTML.join(detail.timeline.map { entry in
-            "<li>\(Format.time(entry.at, now: now)) <span class=\"badge\">\(entry.kind)</span> \(entry.vendor.map { "\($0): " } ?? "")\(entry.text)</li>" as HTML
+            // The CLI writes Kafka coordinates as topic[partition]@offset; here they read as words.
+            let text = entry.kind == "received" ? detail.event.map { "received from \($0.topic)[\($0.partition)] offset \($0.offset)" } ?? entry.text : entry.text
+            return "<li>\(Format.time(entry.at, now: now)) <span class=\"badge\">\(entry.kind)</span> \(entry.vendor.map { "\($0): " } ?? "")\(text)</li>" as HTML
         })
         return "<h2>Timeline</h2><ol>\(items)</ol>"
     }

@@ -11,7 +11,7 @@ import Logging
 /// - **CSRF**: every POST must carry the session's token in its `csrf` field, and a cross-origin
 ///   `Origin` is refused; both answer 403 before any handler runs.
 /// - **Headers** on every answer, errors included: a CSP with no inline script,
-///   `frame-ancestors 'none'`, `X-Content-Type-Options: nosniff`, no referrer, no caching.
+///   `frame-ancestors 'none'`, `X-Content-Type-Options: nosniff`, no referrer to other sites, no caching.
 struct ConsoleSecurityMiddleware: RouterMiddleware {
     typealias Context = ConsoleContext
 
@@ -90,7 +90,7 @@ struct ConsoleSecurityMiddleware: RouterMiddleware {
         headers[.contentSecurityPolicy] = contentSecurityPolicy
         headers[.xContentTypeOptions] = "nosniff"
         headers[.init("X-Frame-Options")!] = "DENY"
-        headers[.init("Referrer-Policy")!] = "no-referrer"
+        headers[.init("Referrer-Policy")!] = "same-origin"
         headers[.init("Cross-Origin-Opener-Policy")!] = "same-origin"
         if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
     }
