@@ -38,6 +38,7 @@ struct ConsoleRouterTests {
             #expect(employee.body.contains("verified absent at"))
             #expect(employee.body.contains("remove user u_6 by hand"), "residual access")
             #expect(employee.body.contains("leaver_has_access"), "findings")
+            #expect(try await client.get("/employees").body.contains("user_id=u_6"), "open residual access is listed")
             let overview = try await client.get("/")
             #expect(overview.body.contains("<svg class=\"histogram\""))
             #expect(overview.body.contains("cannot read the lag"), "Kafka unreachable is said, the rest shown")

@@ -51,7 +51,7 @@ final class WebDriver: @unchecked Sendable {
                 "browserName": "chrome",
                 "goog:chromeOptions": [
                     "binary": chromium,
-                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400",
                              "--no-first-run", "--disable-extensions", "--lang=en-US"],
                 ],
                 "goog:loggingPrefs": ["browser": "ALL"],

@@ -24,6 +24,7 @@ enum Assets {
         table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 14px; }
         th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { background: var(--soft); font-weight: 600; }
+        table.narrow { width: auto; min-width: 320px; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         .muted { color: var(--muted); }
         .badge { display: inline-block; padding: 0 6px; border-radius: 10px; border: 1px solid var(--line); font-size: 12px; }

@@ -41,7 +41,7 @@ struct OverviewPage {
             \(card("dead jobs", attention.dead, link: "/jobs?status=dead", alert: true))
             \(card("waiting for a person to accept an invitation", attention.awaitingAcceptance, link: "/jobs?status=retrying", alert: false))
             \(card("dead letters not replayed", attention.deadLettersOpen, link: "/dead-letters?status=new", alert: true))
-            \(card("residual access (the API cannot remove it)", attention.residualFindings, link: "/employees", alert: true))
+            \(card("residual access (the API cannot remove it)", attention.residualFindings, link: "/employees#residual", alert: true))
             </div></section>
             """
     }

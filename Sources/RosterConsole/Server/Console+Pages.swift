@@ -42,8 +42,10 @@ extension Console {
         }
         router.get("employees") { request, context in
             if let id = ConsoleContext.query(request)["id"] { return ConsoleResponse.redirect("/employees/\(FormData.encode(id))") }
-            let recent = try await JobReader(pool: pool).list(JobFilter(types: [.offboarding], limit: 20))
-            return ConsoleResponse.page(layout("Employees", .employees, context, EmployeesPage(recentOffboardings: recent, now: Self.now).html))
+            async let recent = JobReader(pool: pool).list(JobFilter(types: [.offboarding], limit: 20))
+            async let residual = FindingRecord.openResidual(limit: 200, pool: pool)
+            let page = EmployeesPage(recentOffboardings: try await recent, residual: try await residual, now: Self.now)
+            return ConsoleResponse.page(layout("Employees", .employees, context, page.html))
         }
         router.get("employees/:id") { _, context in
             guard let employee = context.parameters.get("id"), !employee.isEmpty, employee.count <= 200 else {

@@ -25,13 +25,28 @@ public struct FindingRecord: Sendable, Hashable {
     ///
     /// - Throws: ``PostgresError``.
     public static func read(employee employeeID: String, pool: PostgresPool) async throws -> [FindingRecord] {
+        try await read(employee: employeeID, openResidualOnly: false, limit: 1000, pool: pool)
+    }
+
+    /// Open findings of access the vendors' APIs cannot remove (for a person to remove by hand),
+    /// newest first, at most `limit`.
+    ///
+    /// - Throws: ``PostgresError``.
+    public static func openResidual(limit: Int, pool: PostgresPool) async throws -> [FindingRecord] {
+        try await read(employee: nil, openResidualOnly: true, limit: limit, pool: pool)
+    }
+
+    static func read(employee employeeID: String?, openResidualOnly: Bool, limit: Int, pool: PostgresPool) async throws -> [FindingRecord] {
         let rows = try await pool.query(
             """
             SELECT id, vendor, situation, employee_id, target::text, detail, residual, reaction, job_id,
                    \(unescaped: microsecondsSQL("first_seen_at")), \(unescaped: microsecondsSQL("last_seen_at")),
                    \(unescaped: microsecondsSQL("resolved_at"))
-            FROM reconcile_findings WHERE employee_id = \(employeeID)
+            FROM reconcile_findings
+            WHERE (\(employeeID)::text IS NULL OR employee_id = \(employeeID)::text)
+              AND (NOT \(openResidualOnly)::bool OR (residual AND resolved_at IS NULL))
             ORDER BY first_seen_at DESC, id DESC
+            LIMIT \(Int64(limit))
             """
         ).rows
         return try rows.map { row in
