@@ -100,6 +100,7 @@ struct ConsoleBrowserTests {
             try await browser.click(option)
         }
         try await browser.click(try await browser.find("form.filters button[type=submit]"))
+        try await browser.waitForSource(containing: "Jobs matching status dead")
         #expect(try await browser.currentURL().contains("status=dead"))
         #expect(try await browser.findAll("input[name=id]").count == 3, "the filter narrows the list")
         try await browser.screenshot(to: screenshots.appendingPathComponent("jobs-filtered.png"))
@@ -107,19 +108,19 @@ struct ConsoleBrowserTests {
         let chosen = jobs.dead.filter { $0 != jobs.supersededDead }
         for id in chosen { try await browser.click(try await browser.find("input[name=id][value='\(id)']")) }
         try await browser.click(try await browser.find("button[value=replay-selected]"))
-        var source = try await browser.source()
+        var source = try await browser.waitForSource(containing: "would replay")
         #expect(source.contains("dry run") && source.contains("would replay") && source.contains("posthog ensure_access"))
         for id in chosen { #expect(try await ConsoleSeed.status(id, pool) == "dead", "the dry run changed nothing") }
         try await browser.screenshot(to: screenshots.appendingPathComponent("bulk-replay-dry-run.png"))
 
         try await browser.click(try await browser.find("form[action='/actions/replay'] button[type=submit]"))
-        source = try await browser.source()
+        source = try await browser.waitForSource(containing: "A reason is required")
         #expect(source.contains("A reason is required"), "refused without a reason")
         for id in chosen { #expect(try await ConsoleSeed.status(id, pool) == "dead") }
 
         try await browser.type(try await browser.find("#reason"), "posthog outage over")
         try await browser.click(try await browser.find("form[action='/actions/replay'] button[type=submit]"))
-        source = try await browser.source()
+        source = try await browser.waitForSource(containing: "2 jobs replayed")
         #expect(source.contains("2 jobs replayed"), "\(source.suffix(2000))")
         for id in chosen { #expect(try await ConsoleSeed.status(id, pool) == "queued", "the database shows the replay") }
         let audit = try await ConsoleSeed.operatorAudit(pool)

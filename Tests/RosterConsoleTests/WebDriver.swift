@@ -104,6 +104,18 @@ final class WebDriver: @unchecked Sendable {
         _ = try await command(.POST, "/session/\(session)/actions", actions)
     }
 
+    /// Waits until the page's source contains `text` (a click's navigation may still be under
+    /// way when the click returns, on a busy machine); the source then.
+    @discardableResult
+    func waitForSource(containing text: String, timeout: Duration = .seconds(20)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let page = try await source()
+            if page.contains(text) || ContinuousClock.now > deadline { return page }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     func execute(_ script: String) async throws -> Any {
         try await command(.POST, "/session/\(session)/execute/sync", ["script": script, "args": [Any]()])
     }

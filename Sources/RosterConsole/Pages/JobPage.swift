@@ -93,7 +93,7 @@ struct JobPage {
             ids += s.state.lists.sorted { $0.key < $1.key }.map { "\($0.key)=[\($0.value.joined(separator: ","))]" }
             return """
                 <tr><td class="num">\(s.position)</td><td>\(s.vendor)</td><td>\(s.name)</td><td>\(s.step.project ?? "–")</td><td>\(s.step.role ?? "–")</td>\
-                <td>\(Format.status(s.status))</td><td class="num">\(s.attempts)</td><td><code>\(ids.joined(separator: " "))</code></td>\
+                <td>\(Format.status(s.status))</td><td class="num">\(s.attempts)</td><td>\(Self.code(ids.joined(separator: " ")))</td>\
                 <td>\(Format.time(s.finishedAt, now: now))</td></tr>
                 """ as HTML
         })
@@ -103,6 +103,11 @@ struct JobPage {
             <th scope="col">Role</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col">Vendor ids</th>\
             <th scope="col">Finished</th></tr></thead><tbody>\(rows)</tbody></table>
             """
+    }
+
+    /// `text` as code, or a dash when empty.
+    static func code(_ text: String) -> HTML {
+        text.isEmpty ? "–" : "<code>\(text)</code>"
     }
 
     private var attempts: HTML {
