@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "RosterPostgres", targets: ["RosterPostgres"]),
         .library(name: "RosterKafka", targets: ["RosterKafka"]),
         .library(name: "RosterVendors", targets: ["RosterVendors"]),
+        .library(name: "RosterConsole", targets: ["RosterConsole"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -93,6 +94,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RosterConsole",
+            dependencies: [
+                "RosterCore",
+                "RosterKafka",
+                "RosterPostgres",
+                "RosterWorker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RosterFakes",
             dependencies: [
                 "RosterCore",
@@ -125,6 +140,7 @@ let package = Package(
                 "RosterPostgres",
                 "RosterKafka",
                 "RosterWorker",
+                "RosterConsole",
                 "RosterFakes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -180,6 +196,23 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterConsoleTests",
+            dependencies: [
+                "RosterConsole",
+                "RosterWorker",
+                "RosterTesting",
+                "RosterCore",
+                "RosterPostgres",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -13,7 +13,7 @@ struct Roster: AsyncParsableCommand {
         subcommands: [
             WorkerCommand.self, MigrateCommand.self, PublishCommand.self, JobsCommand.self, StatusCommand.self,
             ReplayCommand.self, CancelCommand.self, HoldsCommand.self, DLQCommand.self, AuditCommand.self, DoctorCommand.self,
-            ReconcileCommand.self, EvidenceCommand.self, DevCommand.self,
+            ReconcileCommand.self, EvidenceCommand.self, ConsoleCommand.self, DevCommand.self,
         ]
     )
 

@@ -53,12 +53,3 @@ struct RosterDevTests {
         }
     }
 }
-
-enum PrivatePostgresAvailable {
-    static var check: Bool {
-        let root = "/usr/lib/postgresql"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).contains {
-            FileManager.default.isExecutableFile(atPath: "\(root)/\($0)/bin/pg_ctl")
-        }
-    }
-}

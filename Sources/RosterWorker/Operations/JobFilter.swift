@@ -20,6 +20,8 @@ public struct JobFilter: Sendable, Hashable {
     public var until: Timestamp?
     /// At most this many, newest first.
     public var limit: Int = 50
+    /// Only jobs after this one in the list's order (the next page); `nil` starts at the newest.
+    public var olderThan: JobCursor? = nil
 
     public init(
         ids: [Int64] = [], statuses: [JobStatus] = [], types: [HREvent.Kind] = [], vendor: String? = nil,

@@ -33,6 +33,8 @@ public struct JobReader: Sendable {
         let types = filter.types.map(\.shortName)
         let since = filter.since.map { $0.microsecondsSince1970 }
         let until = filter.until.map { $0.microsecondsSince1970 }
+        let cursorTime = filter.olderThan?.createdAt.microsecondsSince1970
+        let cursorID = filter.olderThan?.id
         let query: PostgresQuery = """
             SELECT j.id, j.event_id, j.employee_id, j.type, j.status, j.priority, j.employee_order, j.attempts,
                    j.last_error, j.cancel_reason, \(unescaped: microsecondsSQL("j.run_after")), j.lease_owner,
@@ -51,6 +53,8 @@ public struct JobReader: Sendable {
                                      jsonb_array_elements(CASE WHEN jsonb_typeof(e.payload->'data'->'access') = 'array'
                                                                THEN e.payload->'data'->'access' ELSE '[]'::jsonb END) AS a
                               WHERE e.event_id = j.event_id AND a->>'vendor' = \(filter.vendor)::text))
+              AND (\(cursorTime)::int8 IS NULL
+                   OR (j.created_at, j.id) < (timestamptz 'epoch' + \(cursorTime)::int8 * interval '1 microsecond', \(cursorID)::int8))
             ORDER BY j.created_at DESC, j.id DESC
             LIMIT \(Int64(max(filter.limit, 0)))
             \(unescaped: lock ? "FOR UPDATE OF j" : "")

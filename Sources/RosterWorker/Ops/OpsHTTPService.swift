@@ -33,13 +33,15 @@ public struct OpsHTTPService: Service {
             return state.withLock { $0?.port }
         }
 
-        func set(host: String, port: Int) {
+        /// Records where a server listens (its `onServerRunning`), waking those waiting in ``port()``.
+        public func set(host: String, port: Int) {
             state.withLock { $0 = (host, port) }
             continuation.yield(port)
             continuation.finish()
         }
 
-        func finish() { continuation.finish() }
+        /// The server stopped (or never listened): ``port()`` stops waiting.
+        public func finish() { continuation.finish() }
     }
 
     let host: String

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RosterConsole
 import RosterCore
 import RosterFakes
 import RosterKafka
@@ -149,6 +150,8 @@ struct DevDemoCommand: AsyncParsableCommand {
             """
         say(next)
         if keep {
+            let url = try await startConsole(stack: stack, pool: pool, configuration: configuration, environment: environment)
+            say("dev: operator console at \(url) (roster console; loopback only)")
             say("dev: everything keeps running; Ctrl-C stops it.")
             await Signals.waitForTermination()
             say("dev: stopping")
@@ -156,6 +159,19 @@ struct DevDemoCommand: AsyncParsableCommand {
             say("Run 'roster dev --keep' to leave it running and explore.")
         }
         if !settled { throw ExitCode.failure }
+    }
+
+    /// The operator console on loopback (127.0.0.1:9465, else a free port), read-write, acting as `$USER`.
+    private func startConsole(stack: DevStack, pool: PostgresPool, configuration: RosterConfiguration, environment: [String: String]) async throws -> String {
+        let port = PrivatePostgres.canListen(host: "127.0.0.1", port: 9465) ? 9465 : 0
+        let settings = ConsoleConfiguration(host: "127.0.0.1", port: port, defaultOperator: environment["USER"] ?? "dev", kafkaTimeout: .seconds(1))
+        let service = try ConsoleService(console: Console(configuration: settings, roster: configuration, pool: pool, logger: stack.logger), logger: stack.logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [], cancellationSignals: [], logger: stack.logger
+        ))
+        stack.consoleGroup = (group, Task { try await group.run() })
+        return await service.url() ?? "(the console did not start)"
     }
 
     private func opsListen(environment: [String: String]) throws -> String {

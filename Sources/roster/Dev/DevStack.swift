@@ -13,6 +13,7 @@ final class DevStack {
     var fakes: DevFakes?
     var pool: PostgresPool?
     var workerGroup: (group: ServiceGroup, task: Task<Void, any Error>)?
+    var consoleGroup: (group: ServiceGroup, task: Task<Void, any Error>)?
 
     init(work: URL, logger: Logger) {
         self.work = work
@@ -20,6 +21,11 @@ final class DevStack {
     }
 
     func tearDown() async {
+        if let (group, task) = consoleGroup {
+            await group.triggerGracefulShutdown()
+            _ = await task.result
+            consoleGroup = nil
+        }
         if let (group, task) = workerGroup {
             await group.triggerGracefulShutdown()
             if case .failure(let error) = await task.result {

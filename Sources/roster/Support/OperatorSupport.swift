@@ -109,26 +109,12 @@ struct JobFilterOptions: ParsableArguments {
     var until: String?
 
     func filter(ids: [Int64] = [], limit: Int) throws -> JobFilter {
-        let now = Timestamp(secondsSince1970: Date().timeIntervalSince1970)
-        let statuses = try status.flatMap { $0.split(separator: ",") }.map { text in
-            guard let s = JobStatus(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--status \(text): not one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return s
-        }
-        let types = try type.flatMap { $0.split(separator: ",") }.map { text in
-            guard let kind = HREvent.Kind(shortName: text.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--type \(text): not one of onboarding, offboarding, changed")
-            }
-            return kind
-        }
         do {
-            return JobFilter(
-                ids: ids, statuses: statuses, types: types, vendor: vendor, employee: employee,
-                since: try since.map { try TimeBound.parse($0, now: now) }, until: try until.map { try TimeBound.parse($0, now: now) },
-                limit: limit
+            return try JobFilter.parse(
+                ids: ids, statuses: status, types: type, vendor: vendor, employee: employee, since: since, until: until,
+                limit: limit, now: Timestamp(secondsSince1970: Date().timeIntervalSince1970)
             )
-        } catch let error as OperationsError {
+        } catch {
             throw ValidationError(error.message)
         }
     }

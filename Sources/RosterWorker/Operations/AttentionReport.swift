@@ -1,0 +1,46 @@
+import Foundation
+import RosterCore
+import RosterPostgres
+
+/// What needs a person now: offboardings held by the mass-offboarding brake, dead jobs, joiners
+/// waiting for a vendor invitation to be accepted, dead letters not yet replayed, and access the
+/// vendors' APIs cannot remove. Counts only; the console links each to its list.
+public struct AttentionReport: Sendable, Hashable {
+    /// Jobs in `held` (the brake): they never run until an operator decides.
+    public var held: Int
+    public var dead: Int
+    /// Jobs `retrying` because a person has yet to accept a vendor's invitation.
+    public var awaitingAcceptance: Int
+    public var deadLettersOpen: Int
+    /// Open reconciliation findings of access the vendor's API cannot remove.
+    public var residualFindings: Int
+
+    public init(held: Int, dead: Int, awaitingAcceptance: Int, deadLettersOpen: Int, residualFindings: Int) {
+        self.held = held
+        self.dead = dead
+        self.awaitingAcceptance = awaitingAcceptance
+        self.deadLettersOpen = deadLettersOpen
+        self.residualFindings = residualFindings
+    }
+
+    /// The `last_error` a job waiting for acceptance carries (``AwaitingAcceptance``'s reason).
+    public static let awaitingAcceptancePattern = "%waiting for acceptance since%"
+
+    /// - Throws: ``PostgresError``.
+    public static func read(pool: PostgresPool) async throws -> AttentionReport {
+        let row = try await pool.query(
+            """
+            SELECT (SELECT count(*) FROM jobs WHERE status = 'held'),
+                   (SELECT count(*) FROM jobs WHERE status = 'dead'),
+                   (SELECT count(*) FROM jobs WHERE status = 'retrying' AND last_error LIKE \(awaitingAcceptancePattern)),
+                   (SELECT count(*) FROM dead_letters WHERE status = 'new'),
+                   (SELECT count(*) FROM reconcile_findings WHERE resolved_at IS NULL AND residual)
+            """
+        ).rows[0]
+        return AttentionReport(
+            held: try row.decode(Int.self, at: 0), dead: try row.decode(Int.self, at: 1),
+            awaitingAcceptance: try row.decode(Int.self, at: 2), deadLettersOpen: try row.decode(Int.self, at: 3),
+            residualFindings: try row.decode(Int.self, at: 4)
+        )
+    }
+}
