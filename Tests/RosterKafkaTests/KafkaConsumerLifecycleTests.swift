@@ -16,9 +16,9 @@ struct KafkaConsumerLifecycleTests {
         polling.cancel()
         let messages = try await polling.value
         #expect(messages.isEmpty)
-        // The poll had no deadline: any prompt end proves the cancellation (2.35 s seen under a
-        // loaded parallel suite, hence not a tighter bound).
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // The poll had no deadline: any end proves the cancellation. 5.4 s was seen with both
+        // cores saturated by other builds; a poll that ignored it would run into the time limit.
+        #expect(ContinuousClock.now - started < .seconds(20))
         await consumer.close()
     }
 

@@ -84,7 +84,9 @@ struct KafkaProducerTests {
         #expect(error?.rdkafkaName == "_MSG_TIMED_OUT")
         #expect(error?.isRetryable == true)
         #expect(error?.description == "KafkaError(timedOut, _MSG_TIMED_OUT, retryable)")
-        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(5), "\(elapsed)")
+        // Not before the 1 s message timeout; after it, within a generous bound (over 5 s was seen
+        // with both cores saturated by other builds).
+        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(20), "\(elapsed)")
         await producer.close(timeout: .milliseconds(100))
     }
 

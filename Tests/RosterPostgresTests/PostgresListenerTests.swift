@@ -115,8 +115,9 @@ struct PostgresListenerTests {
             try await Task.sleep(for: .milliseconds(50))
             listener.close()
             #expect(await drained.value == 0)
-            // Promptly, not never: ~0.1 s normally; 1.3 s was seen on a loaded 2-core CI machine.
-            #expect(clock.now - start < .seconds(10))
+            // Promptly, not never: ~0.1 s normally; 1.3 s was seen on a loaded 2-core CI machine,
+            // 10.6 s with both cores saturated by other builds.
+            #expect(clock.now - start < .seconds(30))
             #expect(!listener.isConnected)
         }
     }
