@@ -90,6 +90,16 @@ extension PostgresConnection {
         return result.commandTag
     }
 
+    /// Whether a transaction block is open on this connection (as inside
+    /// ``withTransaction(isolation:file:line:_:)``): for code whose statements only mean something
+    /// as part of the caller's transaction, such as a transaction-level advisory lock.
+    ///
+    /// - Throws: ``PostgresError`` when the connection is closed or broken.
+    public func isInTransaction(file: String = #fileID, line: Int = #line) async throws -> Bool {
+        let status = try await self.transactionStatus(file: file, line: line)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
     /// libpq's view of the transaction state (`PQtransactionStatus`), read on the queue.
     func transactionStatus(file: String = #fileID, line: Int = #line) async throws -> PGTransactionStatusType {
         try self.checkUsable(file: file, line: line)

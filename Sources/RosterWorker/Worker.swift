@@ -66,7 +66,7 @@ public struct Worker: Sendable {
             consumer: consumer, pool: pool,
             decoder: HREventDecoder(maximumSize: configuration.ingest.maxMessageBytes, knownVendors: Set(configuration.vendors.keys)),
             dlqProducer: dlqProducer,
-            options: .init(batchSize: configuration.ingest.batchSize, batchWait: .milliseconds(configuration.ingest.batchWaitMs), dlqTopic: configuration.kafka.dlqTopic),
+            options: .init(batchSize: configuration.ingest.batchSize, batchWait: .milliseconds(configuration.ingest.batchWaitMs), dlqTopic: configuration.kafka.dlqTopic, brake: configuration.brake),
             failpoints: Failpoints(), health: health, logger: logger
         )
         var observerConfiguration = consumerConfiguration

@@ -133,3 +133,22 @@ extension ReconciliationTests {
         #expect(findings.first { $0.isResidual }?.detail.contains("residual") == true)
     }
 }
+
+extension ReconciliationTests {
+    @Test func impliedAccessIsHeldButNeverExtraWrongOrALeaversFinding() {
+        // PostHog: every member sees every open project; the organisation membership is the grant.
+        let carol = employee("carol", .grants([AccessGrant(vendor: "posthog", project: "research", role: "admin")], eventID: "c1"))
+        let inventory = VendorInventory(
+            vendor: "posthog",
+            members: [.init(id: "u-c", email: "carol@example.com", role: "member"), .init(id: "u-b", email: "bob@example.com")],
+            memberships: [
+                .init(projectID: "1", project: "research", userID: "u-c", role: "member", implied: true),
+                .init(projectID: "2", project: "ops", userID: "u-c", role: "member", implied: true),
+                .init(projectID: "2", project: "ops", userID: "u-b", role: "member", implied: true),
+            ]
+        )
+        let findings = Reconciliation.findings(inventory, employees: [carol, bob], rules: rules)
+        #expect(findings.map(\.situation) == [.leaverHasAccess], "the leaver's organisation membership only: \(findings)")
+        #expect(findings.first?.target == ["user_id": "u-b"])
+    }
+}

@@ -14,7 +14,11 @@ final class ExecutionFixture: Sendable {
     /// - Parameters:
     ///   - rate: the shared budget Roster keeps to, as `requests_per_second, burst`.
     ///   - key: the admin key the workers present (a wrong one for the 401 test).
-    init(databaseURL: String, rate: (Double, Int) = (200, 50), retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), key: String = adminKey, batchSize: Int = 500) async throws {
+    ///   - extraConfiguration: more top-level YAML (e.g. a `brake:` section).
+    init(
+        databaseURL: String, rate: (Double, Int) = (200, 50), retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), key: String = adminKey,
+        batchSize: Int = 500, extraConfiguration: String = ""
+    ) async throws {
         fake = FakeOpenAIServer(adminKey: Self.adminKey)
         baseURL = try await fake.start()
         let vendors = """
@@ -26,7 +30,7 @@ final class ExecutionFixture: Sendable {
             """
         ingest = try IngestFixture(
             databaseURL: databaseURL, batchSize: batchSize, vendors: vendors, executorEnabled: false,
-            workerEnvironment: ["ROSTER_TEST_OPENAI_KEY": key]
+            workerEnvironment: ["ROSTER_TEST_OPENAI_KEY": key], extraConfiguration: extraConfiguration
         )
     }
 

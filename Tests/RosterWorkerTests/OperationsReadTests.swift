@@ -14,7 +14,8 @@ struct OperationsReadTests {
             let reader = JobReader(pool: pool)
             let all = try await reader.list(JobFilter())
             #expect(all.map(\.id) == [j.offboarding, j.cancelled, j.dead, j.succeeded, j.retrying, j.running, j.queued])
-            #expect(Set(all.map(\.status)) == Set(JobStatus.allCases))
+            // Every state but `held` (only the brake creates it: OffboardingBrakeWorkerTests).
+            #expect(Set(all.map(\.status)) == Set(JobStatus.allCases).subtracting([.held]))
             #expect(try await reader.list(JobFilter(statuses: [.dead])).map(\.id) == [j.dead])
             #expect(try await reader.list(JobFilter(statuses: [.dead, .queued])).map(\.id) == [j.dead, j.queued])
             #expect(try await reader.list(JobFilter(types: [.changed])).map(\.id) == [j.retrying])

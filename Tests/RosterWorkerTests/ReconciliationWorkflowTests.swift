@@ -201,7 +201,8 @@ struct ReconciliationWorkflowTests {
 
             let audit = try await Self.roster(f, ["audit", "--employee", "V1"])
             #expect(audit.output.contains("openai: revoked") && audit.output.contains("verified absent at"), "\(audit.output)")
-            let evidence = try await Self.roster(f, ["evidence", "--since", "1d"])
+            // Test events carry a fixed HR time; the export selects by it.
+            let evidence = try await Self.roster(f, ["evidence", "--since", "2000-01-01T00:00:00Z"])
             let lines = evidence.output.split(separator: "\n")
             #expect(lines.first == Substring(EvidenceReport.csvHeader))
             #expect(lines.filter { $0.hasPrefix("V1,") }.count == 4, "\(evidence.output)")
@@ -233,7 +234,7 @@ struct ReconciliationWorkflowTests {
             #expect(!f.openai.invites.contains { $0.id == invite.id && $0.status == .pending }, "the hand-made invite is revoked")
             #expect(try await f.strings("SELECT result FROM verifications v JOIN jobs j ON j.id = v.job_id WHERE j.origin = 'hr' AND v.vendor = 'openai'")
                 == ["access_found"], "the first check found the invite")
-            let finding = try await f.strings("SELECT situation || ' ' || (target->>'invite_id') || ' ' || (job_id IS NOT NULL) FROM reconcile_findings")
+            let finding = try await f.strings("SELECT situation || ' ' || (target->>'invite_id') || ' ' || (job_id IS NOT NULL) FROM reconcile_findings WHERE situation = 'leaver_has_access'")
             #expect(finding == ["leaver_has_access \(invite.id) true"])
             await f.stop()
         }

@@ -27,6 +27,7 @@ final class VendorFixture: Sendable {
     ///     the generous `rate` every instance gets by default.
     ///   - confidentAcceptanceWindowDays: the Confident AI instance's `acceptance_window_days`
     ///     (fractions of a day for a window of seconds); `nil` leaves the default (14 days).
+    ///   - extraConfiguration: configuration sections added to the workers' file (`reconcile: …`).
     init(
         databaseURL: String, wrongKeys: Set<String> = [], concurrency: Int = 64, lingerMs: Int = 200,
         retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), batchSize: Int = 1000,

@@ -74,7 +74,7 @@ struct WorkerOpsTests {
             #expect(text.values("roster_consumer_lag").count == 8, "one lag per partition")
 
             // Labels: only the allowed names, and values that are no person's.
-            let allowed: Set<String> = ["vendor", "status", "type", "state", "source", "partition", "le"]
+            let allowed: Set<String> = ["vendor", "status", "type", "state", "source", "partition", "le", "situation", "residual", "result"]
             for sample in text.samples {
                 #expect(Set(sample.labels.keys).isSubset(of: allowed), "\(sample)")
                 for value in sample.labels.values {

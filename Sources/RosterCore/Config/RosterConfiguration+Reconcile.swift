@@ -36,17 +36,20 @@ extension RosterConfiguration {
         }
     }
 
-    /// The mass-offboarding brake (`brake:`): offboardings beyond the limit in a sliding window
-    /// are created `held` for a person to release or cancel.
+    /// The mass-offboarding brake (`brake:`): offboardings recorded beyond the limit in a sliding
+    /// window are created `held` for a person to release or cancel (``OffboardingBrake``).
     public struct Brake: Sendable, Hashable, Codable {
-        /// Whether the brake is on (default true).
+        /// Whether the brake is on (default true). Off, every offboarding runs at once.
         public var enabled: Bool
-        /// Offboardings in the window that always run (default 25).
+        /// The smallest limit: this many offboardings in the window always run (default 25).
         public var offboardings: Int
         /// The sliding window, in seconds (default 3600).
         public var windowSeconds: Int
-        /// The share of known employees that may be offboarded in the window (default 0.05); the
-        /// limit is the larger of this share and `offboardings`, so it grows with the company.
+        /// The share of known employees that may be offboarded in the window (default 0.05). The
+        /// limit is the larger of `offboardings` and this share of the known employees (rounded
+        /// up), so it grows with the company. Known employees are counted as the worker's
+        /// `OffboardingBrakeGate` documents: people with a job recorded before the window whose
+        /// latest onboarding or offboarding is not an offboarding.
         public var share: Double
 
         public init(enabled: Bool = true, offboardings: Int = 25, windowSeconds: Int = 3_600, share: Double = 0.05) {

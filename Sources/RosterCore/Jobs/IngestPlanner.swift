@@ -35,6 +35,9 @@ public struct IngestPlanner: Sendable {
         public var sequence: Int64?
         public var status: JobStatus
         public var cancelReason: String?
+        /// Why the mass-offboarding brake holds it (``OffboardingBrake``); set by the recorder,
+        /// never by the planner, which plans every offboarding `queued`.
+        public var holdReason: String? = nil
     }
 
     /// An unfinished job in Postgres that an offboarding of this batch ends.

@@ -1,6 +1,10 @@
 /// Where a job is in its life. The strings are the contract of `roster jobs --output json`.
 public enum JobStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case queued
+    /// An offboarding created beyond the mass-offboarding brake's limit (``OffboardingBrake``):
+    /// never claimed, never finished by itself, and blocking the employee's later jobs until an
+    /// operator releases it (`queued`) or cancels it (`cancelled`) with `roster holds`.
+    case held
     case running
     case retrying
     case succeeded
@@ -9,11 +13,11 @@ public enum JobStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// Superseded (e.g. by the same employee's offboarding) or stopped by an operator.
     case cancelled
 
-    /// Whether the job can still change by itself.
+    /// Whether the job has ended. A `held` job has not: it waits for an operator's decision.
     public var isFinished: Bool {
         switch self {
         case .succeeded, .dead, .cancelled: true
-        case .queued, .running, .retrying: false
+        case .queued, .held, .running, .retrying: false
         }
     }
 }

@@ -43,6 +43,18 @@ public enum LeaverRule {
         /// The offboarding that blocks it.
         public var offboardingEventID: String
 
+        public init(kind: Kind, offboardingEventID: String) {
+            self.kind = kind
+            self.offboardingEventID = offboardingEventID
+        }
+
+        /// Every `cancel_reason` a job ended by the offboarding `eventID` can carry (for finding
+        /// the jobs an offboarding superseded, e.g. once it is declared void).
+        public static func reasons(offboardingEventID eventID: String) -> [String] {
+            [Refusal(kind: .superseded, offboardingEventID: eventID).description,
+             Refusal(kind: .changeAfterOffboarding, offboardingEventID: eventID).description]
+        }
+
         public var description: String {
             switch kind {
             case .superseded:

@@ -82,6 +82,8 @@ public enum Reconciliation {
                 }
                 continue
             }
+            // Implied access goes with the organisation membership, which has its own finding.
+            guard !membership.implied else { continue }
             if employee.access.isLeaver {
                 add(.leaverHasAccess, employee, target, "an offboarded employee is still a project member", removable: membership.removable)
                 continue

@@ -60,14 +60,23 @@ public struct VendorInventory: Sendable, Hashable {
         public var role: String
         /// Whether the vendor's API can remove it.
         public var removable: Bool
+        /// Access that comes with organisation membership or an organisation role (every PostHog
+        /// member sees every open project; organisation admins see every project), not a grant
+        /// of its own: it counts as held, but is never an `extra_grant` or `wrong_role` (nothing
+        /// can take it away but the organisation membership, which has its own finding).
+        public var implied: Bool
 
-        public init(projectID: String, project: String, userID: String, email: String? = nil, role: String, removable: Bool = true) {
+        public init(
+            projectID: String, project: String, userID: String, email: String? = nil, role: String, removable: Bool = true,
+            implied: Bool = false
+        ) {
             self.projectID = projectID
             self.project = project
             self.userID = userID
             self.email = email?.lowercased()
             self.role = role
             self.removable = removable
+            self.implied = implied
         }
     }
 

@@ -172,9 +172,10 @@ enum FakeOpenAIRouter {
         render: (Item) -> JSONValue
     ) throws(FakeOpenAIError) -> JSONValue {
         let page = try state.page(items, id: id, after: request.queryValue("after"), limit: request.queryValue("limit"))
+        let raw = request.queryValue("after") == nil ? state.rawRecords[request.path] ?? [] : []
         return .object([
             "object": .string("list"),
-            "data": .array(page.items.map(render)),
+            "data": .array(page.items.map(render) + raw),
             "first_id": page.items.first.map { .string(id($0)) } ?? .null,
             "last_id": page.items.last.map { .string(id($0)) } ?? .null,
             "has_more": .bool(page.hasMore),

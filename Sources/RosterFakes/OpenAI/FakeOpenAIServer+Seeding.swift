@@ -1,3 +1,5 @@
+import RosterCore
+
 // MARK: - Seeding and reading state (test hooks)
 
 extension FakeOpenAIServer {
@@ -89,6 +91,13 @@ extension FakeOpenAIServer {
     @discardableResult
     public func acceptInvite(email: String) throws -> FakeOpenAIState.User {
         try withState { state throws(FakeOpenAIError) in try state.acceptInvite(email: email) }
+    }
+
+    /// Appends a raw JSON record to the listing at `path` as sent (`/v1/organization/users`,
+    /// `/v1/organization/projects/{id}/api_keys`, …), on its first page, to play a record a client
+    /// cannot decode.
+    public func addRawRecord(_ record: JSONValue, toListing path: String) {
+        withState { $0.addRawRecord(record, toListing: path) }
     }
 
     /// Marks the pending invites for `email` expired.

@@ -1,3 +1,5 @@
+import RosterCore
+
 /// The in-memory organisation behind ``FakeOpenAIServer``: users, projects (one of them the
 /// default project), project members, invites and API keys, with OpenAI's rules.
 ///
@@ -44,6 +46,17 @@ public struct FakeOpenAIState: Sendable, Hashable {
     public internal(set) var apiKeys: [APIKey] = []
     /// The id of the project that invites without `projects` join.
     public internal(set) var defaultProjectID: String = ""
+    /// Raw JSON records a listing sends as they are, by the listing's path as sent
+    /// (`/v1/organization/users`, `/v1/organization/projects/{id}/users`, …), on its first page
+    /// (no `after`): records a client may not be able to decode. OpenAI's spec requires little of
+    /// a record (a user needs only `object`, `id` and `added_at`: openai/openai-openapi
+    /// `openapi.json`, schema `User`), so listings can hold ones Roster does not expect.
+    public internal(set) var rawRecords: [String: [JSONValue]] = [:]
+
+    /// Appends a raw record to the listing at `path` (seeding).
+    public mutating func addRawRecord(_ record: JSONValue, toListing path: String) {
+        rawRecords[path, default: []].append(record)
+    }
 
     /// Creation order of every id ever issued, so `after` cursors survive deletions.
     var sequence: [String: Int] = [:]
@@ -65,7 +78,7 @@ public struct FakeOpenAIState: Sendable, Hashable {
     public static func == (lhs: FakeOpenAIState, rhs: FakeOpenAIState) -> Bool {
         lhs.options == rhs.options && lhs.users == rhs.users && lhs.projects == rhs.projects
             && lhs.memberships == rhs.memberships && lhs.invites == rhs.invites && lhs.apiKeys == rhs.apiKeys
-            && lhs.defaultProjectID == rhs.defaultProjectID
+            && lhs.defaultProjectID == rhs.defaultProjectID && lhs.rawRecords == rhs.rawRecords
     }
 
     public func hash(into hasher: inout Hasher) {

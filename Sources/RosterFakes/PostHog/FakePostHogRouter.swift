@@ -42,7 +42,7 @@ enum FakePostHogRouter {
             case "GET":
                 let search = request.queryValue("search")?.lowercased()
                 let found = state.projects.filter { search == nil || $0.name.lowercased().contains(search!) }
-                return (200, try list(found, request, state) { project($0, state) })
+                return (200, try list(found, request, state, raw: .projects) { project($0, state) })
             case "POST":
                 return (201, project(try state.createProject(name: try json(request)["name"]?.stringValue), state))
             default: throw .methodNotAllowed(method)
@@ -70,7 +70,7 @@ enum FakePostHogRouter {
 
         case ("invites", 1):
             switch method {
-            case "GET": return (200, try list(state.invites, request, state) { invite($0, state) })
+            case "GET": return (200, try list(state.invites, request, state, raw: .invites) { invite($0, state) })
             case "POST":
                 let created = try state.createInvite(try .parse(try json(request)))
                 return (201, invite(created, state))
@@ -96,7 +96,7 @@ enum FakePostHogRouter {
 
         case ("members", 1):
             guard method == "GET" else { throw .methodNotAllowed(method) }
-            return (200, try list(try filteredMembers(request, state), request, state, render: member))
+            return (200, try list(try filteredMembers(request, state), request, state, raw: .members, render: member))
         case ("members", 2):
             switch method {
             case "PATCH":
@@ -118,13 +118,11 @@ enum FakePostHogRouter {
                 .object([
                     "has_keys": .bool(!keys.isEmpty),
                     "has_keys_active_last_week": .bool(keys.contains { ($0.lastUsedAt ?? 0) >= weekAgo }),
+                    // Only a label and the last use, no id: PostHog/posthog
+                    // `posthog/models/organization.py`, `OrganizationMembership.get_scoped_api_keys`
+                    // (`{"name": key.label, "last_used_at": key.last_used_at}`).
                     "keys": .array(
-                        keys.map {
-                            .object([
-                                "id": .string($0.id), "label": .string($0.label),
-                                "last_used_at": timestamp($0.lastUsedAt),
-                            ])
-                        }
+                        keys.map { .object(["name": .string($0.label), "last_used_at": timestamp($0.lastUsedAt)]) }
                     ),
                 ])
             )
@@ -177,24 +175,27 @@ enum FakePostHogRouter {
         return value
     }
 
-    /// A `{count, next, previous, results}` page of `items`.
+    /// A `{count, next, previous, results}` page of `items`; the first page also carries the raw
+    /// records seeded for `listing` (``FakePostHogState/addRawRecord(_:to:)``), counted in `count`.
     private static func list<Item>(
         _ items: [Item],
         _ request: FakeHTTPRequest,
         _ state: FakePostHogState,
+        raw listing: FakePostHogState.Listing,
         render: (Item) -> JSONValue
     ) throws(FakePostHogError) -> JSONValue {
         let page = try state.page(items, limit: request.queryValue("limit"), offset: request.queryValue("offset"))
+        let raw = state.rawRecords[listing] ?? []
         let next =
             page.offset + page.limit < items.count
             ? pageURL(request, limit: page.limit, offset: page.offset + page.limit) : nil
         let previous =
             page.offset > 0 ? pageURL(request, limit: page.limit, offset: max(0, page.offset - page.limit)) : nil
         return .object([
-            "count": .number(String(items.count)),
+            "count": .number(String(items.count + raw.count)),
             "next": next.map(JSONValue.string) ?? .null,
             "previous": previous.map(JSONValue.string) ?? .null,
-            "results": .array(page.items.map(render)),
+            "results": .array(page.items.map(render) + (page.offset == 0 ? raw : [])),
         ])
     }
 
@@ -274,7 +275,9 @@ enum FakePostHogRouter {
     /// the organization's owner, so it may edit them.
     static func accessControls(projectID: Int, _ state: FakePostHogState) -> JSONValue {
         .object([
-            "access_controls": .array(state.accessControls(projectID: projectID).map(accessControl)),
+            "access_controls": .array(
+                state.accessControls(projectID: projectID).map(accessControl)
+                    + (state.rawRecords[.accessControls(projectID: projectID)] ?? [])),
             "available_access_levels": .array(FakePostHogState.projectAccessLevels.map(JSONValue.string)),
             "default_access_level": .string("member"),
             "minimum_access_level": .string("none"),

@@ -1,3 +1,5 @@
+import RosterCore
+
 // MARK: - Seeding and reading state (test hooks)
 
 extension FakePostHogServer {
@@ -89,6 +91,12 @@ extension FakePostHogServer {
     @discardableResult
     public func acceptInvite(email: String) throws -> FakePostHogState.Member {
         try withState { state throws(FakePostHogError) in try state.acceptInvite(email: email) }
+    }
+
+    /// Appends a raw JSON record to a listing (on its first page), to play a record a client
+    /// cannot decode.
+    public func addRawRecord(_ record: JSONValue, to listing: FakePostHogState.Listing) {
+        withState { $0.addRawRecord(record, to: listing) }
     }
 
     /// Marks the invites for `email` expired.

@@ -1,3 +1,5 @@
+import RosterCore
+
 /// The in-memory organization behind ``FakePostHogServer``: members (each with a user
 /// account), projects (some private), invites and personal API keys, with PostHog's rules.
 ///
@@ -40,6 +42,27 @@ public struct FakePostHogState: Sendable, Hashable {
     public internal(set) var accessControls: [AccessControl] = []
     /// The user UUID of the owner whose personal API key calls the API.
     public internal(set) var callerUUID: String = ""
+    /// Raw JSON records a listing sends as they are, on its first page: records a client may not
+    /// be able to decode (PostHog's own records vary: invites stored before access levels were
+    /// names carry numbers, PostHog/posthog `posthog/models/organization_invite.py`).
+    public internal(set) var rawRecords: [Listing: [JSONValue]] = [:]
+
+    /// A listing raw records can be added to.
+    public enum Listing: Sendable, Hashable {
+        /// `GET /projects/`.
+        case projects
+        /// `GET /members/`.
+        case members
+        /// `GET /invites/`.
+        case invites
+        /// `GET /projects/{id}/access_controls/` (its `access_controls` array).
+        case accessControls(projectID: Int)
+    }
+
+    /// Appends a raw record to `listing` (seeding).
+    public mutating func addRawRecord(_ record: JSONValue, to listing: Listing) {
+        rawRecords[listing, default: []].append(record)
+    }
 
     var nextSerial = 1
     /// The fake's wall clock in Unix seconds.

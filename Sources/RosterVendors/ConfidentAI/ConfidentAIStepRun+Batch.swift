@@ -76,12 +76,8 @@ extension ConfidentAIStepRun {
         return await client.inviteToOrganization(
             items: items.map(\.email),
             lookUp: {
-                let members = try await directory.members.value(notBefore: membersFloor) {
-                    try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationMembers() }
-                }
-                let invitations = try await directory.invitations.value(notBefore: invitationsFloor) {
-                    try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationInvitations() }
-                }
+                let members = try await directory.members(notBefore: membersFloor, using: client)
+                let invitations = try await directory.invitations(notBefore: invitationsFloor, using: client)
                 return (members.items, invitations.items)
             },
             role: {
@@ -181,7 +177,6 @@ extension ConfidentAIStepRun {
         startedAt: Date
     ) async -> [Result<ConfidentAIProjectInviteItemOutcome, any Error>] {
         let floor = ConfidentAIBatchItem.latest(items.map(\.notBefore))
-        let listings = directory.project(projectID)
         return await client.inviteToProject(
             items: items.map(\.email),
             projectID: projectID,
@@ -193,14 +188,8 @@ extension ConfidentAIStepRun {
                     directory: directory,
                     listedAfter: startedAt
                 )
-                let members = try await listings.members.value(notBefore: floor) {
-                    try await DirectoryEntries.load { try await client.reading(into: $0).listProjectMembers(projectID: projectID) }
-                }
-                let invitations = try await listings.invitations.value(notBefore: floor) {
-                    try await DirectoryEntries.load {
-                        try await client.reading(into: $0).listProjectInvitations(projectID: projectID)
-                    }
-                }
+                let members = try await directory.members(of: projectID, notBefore: floor, using: client)
+                let invitations = try await directory.invitations(of: projectID, notBefore: floor, using: client)
                 return (role, members.items, invitations.items)
             },
             deleted: { id in directory.deletedProjectInvitation(id: id, in: projectID) },

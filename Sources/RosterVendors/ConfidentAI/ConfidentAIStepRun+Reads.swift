@@ -12,50 +12,84 @@ extension ConfidentAIClient {
     }
 }
 
+// MARK: - Loading the directory
+
+extension ConfidentAIDirectory {
+    /// Every project, listed at or after `notBefore`, with the records Roster could not read.
+    func projects(notBefore: Date?, using client: ConfidentAIClient) async throws -> DirectoryEntries<ConfidentAIProject> {
+        try await projects.value(notBefore: notBefore) {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listProjects() }
+        }
+    }
+
+    /// Every organization member (all pages), listed at or after `notBefore`.
+    func members(notBefore: Date?, using client: ConfidentAIClient) async throws -> DirectoryEntries<ConfidentAIMember> {
+        try await members.value(notBefore: notBefore) {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationMembers() }
+        }
+    }
+
+    /// The organization's invitations (pending and declined), listed at or after `notBefore`.
+    func invitations(
+        notBefore: Date?, using client: ConfidentAIClient
+    ) async throws -> DirectoryEntries<ConfidentAIInvitation> {
+        try await invitations.value(notBefore: notBefore) {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationInvitations() }
+        }
+    }
+
+    /// The members of `projectID`, with their project role, listed at or after `notBefore`.
+    func members(
+        of projectID: String, notBefore: Date?, using client: ConfidentAIClient
+    ) async throws -> DirectoryEntries<ConfidentAIMember> {
+        try await project(projectID).members.value(notBefore: notBefore) {
+            try await DirectoryEntries.load { try await client.reading(into: $0).listProjectMembers(projectID: projectID) }
+        }
+    }
+
+    /// The invitations of `projectID`, listed at or after `notBefore`.
+    func invitations(
+        of projectID: String, notBefore: Date?, using client: ConfidentAIClient
+    ) async throws -> DirectoryEntries<ConfidentAIInvitation> {
+        try await project(projectID).invitations.value(notBefore: notBefore) {
+            try await DirectoryEntries.load {
+                try await client.reading(into: $0).listProjectInvitations(projectID: projectID)
+            }
+        }
+    }
+}
+
+// MARK: - Reads through the directory
+
 extension ConfidentAIStepRun {
     /// Every project, listed at or after `floor` and this step's own requirement.
     func allProjects(notBefore floor: Date? = nil) async throws -> [ConfidentAIProject] {
-        let client = self.client
-        let listing = try await directory.projects.value(notBefore: Self.later(notBefore, floor)) {
-            try await DirectoryEntries.load { try await client.reading(into: $0).listProjects() }
-        }
-        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+        try await directory.projects(notBefore: Self.later(notBefore, floor), using: client)
+            .admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
     }
 
     /// Every organization member, listed at or after `floor` and this step's own requirement.
     func organizationMembers(notBefore floor: Date? = nil) async throws -> [ConfidentAIMember] {
-        let client = self.client
-        let listing = try await directory.members.value(notBefore: Self.later(notBefore, floor)) {
-            try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationMembers() }
-        }
-        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+        try await directory.members(notBefore: Self.later(notBefore, floor), using: client)
+            .admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
     }
 
     /// The organization's invitations, listed at or after `floor` and this step's requirement.
     func organizationInvitations(notBefore floor: Date? = nil) async throws -> [ConfidentAIInvitation] {
-        let client = self.client
-        let listing = try await directory.invitations.value(notBefore: Self.later(notBefore, floor)) {
-            try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationInvitations() }
-        }
-        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+        try await directory.invitations(notBefore: Self.later(notBefore, floor), using: client)
+            .admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
     }
 
     /// The members of `projectID`, listed at or after this step's requirement.
     func projectMembers(of projectID: String) async throws -> [ConfidentAIMember] {
-        let client = self.client
-        let listing = try await directory.project(projectID).members.value(notBefore: notBefore) {
-            try await DirectoryEntries.load { try await client.reading(into: $0).listProjectMembers(projectID: projectID) }
-        }
-        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+        try await directory.members(of: projectID, notBefore: notBefore, using: client)
+            .admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
     }
 
     /// The invitations of `projectID`, listed at or after this step's requirement.
     func projectInvitations(of projectID: String) async throws -> [ConfidentAIInvitation] {
-        let client = self.client
-        let listing = try await directory.project(projectID).invitations.value(notBefore: notBefore) {
-            try await DirectoryEntries.load { try await client.reading(into: $0).listProjectInvitations(projectID: projectID) }
-        }
-        return try listing.admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
+        try await directory.invitations(of: projectID, notBefore: notBefore, using: client)
+            .admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
     }
 
     /// The organization member with the employee's address, looked up once per run.

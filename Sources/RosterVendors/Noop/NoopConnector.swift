@@ -21,3 +21,14 @@ public struct NoopConnector: VendorConnector {
         StepOutcome(summary: "no-op")
     }
 }
+
+extension NoopConnector: InventoryReading {
+    /// An empty inventory: the connector holds nothing, so reconciliation finds nothing there.
+    /// Nothing is called.
+    public func inventory(_ request: InventoryRequest) async throws -> VendorInventory {
+        VendorInventory(vendor: instance)
+    }
+
+    /// `nil`: there are no invites.
+    public var inviteValidity: Duration? { nil }
+}

@@ -20,9 +20,17 @@ extension OpenAIAdminClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjectAPIKeys(projectID: String) async throws -> [OpenAIProjectAPIKey] {
+        try await projectAPIKeyListing(projectID: projectID).items
+    }
+
+    /// Every API key in a project, whatever its owner's access, with the records Roster could
+    /// not read apart.
+    ///
+    /// - Throws: ``VendorError``.
+    public func projectAPIKeyListing(projectID: String) async throws -> LenientList<OpenAIProjectAPIKey> {
         try await allPages(listing: "project API keys") { after in
             try await listProjectAPIKeysPage(projectID: projectID, after: after)
-        }.items
+        }
     }
 
     /// `DELETE /organization/projects/{id}/api_keys/{key_id}`.

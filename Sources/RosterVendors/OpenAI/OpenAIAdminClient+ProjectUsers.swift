@@ -21,9 +21,16 @@ extension OpenAIAdminClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjectUsers(projectID: String) async throws -> [OpenAIProjectUser] {
+        try await projectUserListing(projectID: projectID).items
+    }
+
+    /// Every member of a project, with the records Roster could not read apart.
+    ///
+    /// - Throws: ``VendorError``.
+    public func projectUserListing(projectID: String) async throws -> LenientList<OpenAIProjectUser> {
         try await allPages(listing: "project users") { after in
             try await listProjectUsersPage(projectID: projectID, after: after)
-        }.items
+        }
     }
 
     /// `POST /organization/projects/{id}/users`: adds an organization member to a project.

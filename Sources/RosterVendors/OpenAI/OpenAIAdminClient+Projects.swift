@@ -25,9 +25,17 @@ extension OpenAIAdminClient {
     /// - Parameter includeArchived: Whether archived projects are listed.
     /// - Throws: ``VendorError``.
     public func listProjects(includeArchived: Bool = false) async throws -> [OpenAIProject] {
+        try await projectListing(includeArchived: includeArchived).items
+    }
+
+    /// Every project, with the records Roster could not read apart.
+    ///
+    /// - Parameter includeArchived: Whether archived projects are listed.
+    /// - Throws: ``VendorError``.
+    public func projectListing(includeArchived: Bool = false) async throws -> LenientList<OpenAIProject> {
         try await allPages(listing: "projects") { after in
             try await listProjectsPage(includeArchived: includeArchived, after: after)
-        }.items
+        }
     }
 
     /// The project named exactly `name`, preferring an active one over an archived one, or `nil`.

@@ -1,32 +1,62 @@
 import Foundation
 import RosterCore
 
+// MARK: - Loading the directory
+
+extension OpenAIDirectory {
+    /// Every project, archived ones included, listed at or after `notBefore`.
+    func projects(notBefore: Date?, using client: OpenAIAdminClient) async throws -> LenientList<OpenAIProject> {
+        try await projects.value(notBefore: notBefore) { try await client.projectListing(includeArchived: true) }
+    }
+
+    /// The members of `projectID`, listed at or after `notBefore`.
+    func members(
+        of projectID: String, notBefore: Date?, using client: OpenAIAdminClient
+    ) async throws -> LenientList<OpenAIProjectUser> {
+        try await projectMembers(projectID).value(notBefore: notBefore) {
+            try await client.projectUserListing(projectID: projectID)
+        }
+    }
+
+    /// Every invite (accepted and expired ones too), listed at or after `notBefore`.
+    func invites(notBefore: Date?, using client: OpenAIAdminClient) async throws -> LenientList<OpenAIInvite> {
+        try await invites.value(notBefore: notBefore) { try await client.inviteListing() }
+    }
+
+    /// Every organization user, listed at or after `notBefore`; the listing's cost is measured for
+    /// ``userLookups``.
+    func users(notBefore: Date?, using client: OpenAIAdminClient) async throws -> LenientList<OpenAIUser> {
+        try await users.value(notBefore: notBefore) { [userLookups] in
+            let counting = CountingTransport(base: client.transport)
+            var counted = OpenAIAdminClient(transport: counting, policy: client.policy)
+            counted.instance = client.instance
+            counted.logger = client.logger
+            let listing = try await counted.userListing()
+            userLookups.listingCost(counting.requests)
+            return listing
+        }
+    }
+}
+
 // MARK: - Reads through the directory
 
 extension OpenAIConnector.Run {
     /// Every project, archived ones included, listed at or after `notBefore` (and this step's own
     /// requirement).
     func listedProjects(notBefore floor: Date? = nil) async throws -> [OpenAIProject] {
-        let client = self.client
-        return try await directory.projects.value(notBefore: notBefore(atLeast: floor)) {
-            try await client.listProjects(includeArchived: true)
-        }
+        try await directory.projects(notBefore: notBefore(atLeast: floor), using: client).items
     }
 
     /// The members of one project.
     func listedMembers(of projectID: String) async throws -> [OpenAIProjectUser] {
-        let client = self.client
-        return try await directory.projectMembers(projectID).value(notBefore: notBefore) {
-            try await client.listProjectUsers(projectID: projectID)
-        }
+        try await directory.members(of: projectID, notBefore: notBefore, using: client).items
     }
 
     /// The person's pending invites (OpenAI has no filter: the directory's invite listing).
     ///
     /// - Throws: A permanent ``VendorError`` when an invite naming the person could not be read.
     func pendingInvites() async throws -> [OpenAIInvite] {
-        let client = self.client
-        let listing = try await directory.invites.value(notBefore: notBefore) { try await client.inviteListing() }
+        let listing = try await directory.invites(notBefore: notBefore, using: client)
         try client.refuseUnreadable(listing.unreadable, concerning: email, what: "invite")
         return listing.items.filter { $0.isPending && $0.hasEmail(email) }
     }
@@ -58,15 +88,6 @@ extension OpenAIConnector.Run {
     /// Every organization user, listed at or after `notBefore`; the listing's cost is measured for
     /// ``LookupCost``.
     private func listedUsers(notBefore: Date?) async throws -> LenientList<OpenAIUser> {
-        let (directory, client) = (self.directory, self.client)
-        return try await directory.users.value(notBefore: notBefore) {
-            let counting = CountingTransport(base: client.transport)
-            var counted = OpenAIAdminClient(transport: counting, policy: client.policy)
-            counted.instance = client.instance
-            counted.logger = client.logger
-            let listing = try await counted.userListing()
-            directory.userLookups.listingCost(counting.requests)
-            return listing
-        }
+        try await directory.users(notBefore: notBefore, using: client)
     }
 }

@@ -74,9 +74,7 @@ public struct OpenAIConnector: VendorConnector {
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
-        var client = OpenAIAdminClient(transport: context.transport, policy: policy)
-        client.instance = instance
-        client.logger = context.logger
+        let client = client(over: context.transport, logger: context.logger)
         var run = Run(
             instance: instance,
             organizationRole: organizationRole,
@@ -91,6 +89,15 @@ public struct OpenAIConnector: VendorConnector {
     }
 
     public var usesDirectory: Bool { true }
+
+    /// The admin client a run (or an inventory) uses: over `transport`, reporting as this
+    /// instance to `logger`.
+    func client(over transport: any VendorTransport, logger: Logger) -> OpenAIAdminClient {
+        var client = OpenAIAdminClient(transport: transport, policy: policy)
+        client.instance = instance
+        client.logger = logger
+        return client
+    }
 
     /// Engine hook: a granting step needs the project-creation lock only while a project it names
     /// is not known to exist.

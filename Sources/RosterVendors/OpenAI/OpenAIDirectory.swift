@@ -13,8 +13,8 @@ import Synchronization
 /// directory (an invite refused as a duplicate, a member that is not there) drops the listing
 /// concerned so the next read lists again. See ``DirectoryListing`` for the rules.
 public final class OpenAIDirectory: ContradictableDirectory {
-    /// Every project, archived ones included.
-    let projects: DirectoryListing<[OpenAIProject]>
+    /// Every project, archived ones included, with the records Roster could not read.
+    let projects: DirectoryListing<LenientList<OpenAIProject>>
     /// Every organization user, with the records Roster could not read.
     let users: DirectoryListing<LenientList<OpenAIUser>>
     /// Every invite (pending, accepted, expired), with the records Roster could not read.
@@ -24,7 +24,7 @@ public final class OpenAIDirectory: ContradictableDirectory {
     /// How long a listing is believed.
     let timeToLive: TimeInterval
     private let now: @Sendable () -> Date
-    private let members = Mutex<[String: DirectoryListing<[OpenAIProjectUser]>]>([:])
+    private let members = Mutex<[String: DirectoryListing<LenientList<OpenAIProjectUser>>]>([:])
 
     /// - Parameters:
     ///   - timeToLive: How long a listing is believed without a reason to list again (seconds).
@@ -41,11 +41,11 @@ public final class OpenAIDirectory: ContradictableDirectory {
     /// Five minutes: changes made in OpenAI's console are seen within this.
     public static let defaultTimeToLive: TimeInterval = 300
 
-    /// The members of one project.
-    func projectMembers(_ projectID: String) -> DirectoryListing<[OpenAIProjectUser]> {
+    /// The members of one project, with the records Roster could not read.
+    func projectMembers(_ projectID: String) -> DirectoryListing<LenientList<OpenAIProjectUser>> {
         members.withLock { members in
             if let listing = members[projectID] { return listing }
-            let listing = DirectoryListing<[OpenAIProjectUser]>(timeToLive: timeToLive, now: now)
+            let listing = DirectoryListing<LenientList<OpenAIProjectUser>>(timeToLive: timeToLive, now: now)
             members[projectID] = listing
             return listing
         }
@@ -54,14 +54,14 @@ public final class OpenAIDirectory: ContradictableDirectory {
     /// The active project named `name` in the listing held, without listing (for the engine's
     /// "does this step still need the project-creation lock?").
     func heldActiveProject(named name: String) -> OpenAIProject? {
-        projects.current()?.first { $0.name == name && !$0.isArchived }
+        projects.current()?.items.first { $0.name == name && !$0.isArchived }
     }
 
     // MARK: - Own mutations
 
     /// A project Roster created.
     func created(_ project: OpenAIProject) {
-        projects.update { $0.removeAll { $0.id == project.id }; $0.append(project) }
+        projects.update { $0.items.removeAll { $0.id == project.id }; $0.items.append(project) }
     }
 
     /// An invite Roster created.
@@ -87,18 +87,18 @@ public final class OpenAIDirectory: ContradictableDirectory {
     func removedUser(id: String) {
         users.update { $0.items.removeAll { $0.id == id } }
         members.withLock { members in
-            for listing in members.values { listing.update { $0.removeAll { $0.id == id } } }
+            for listing in members.values { listing.update { $0.items.removeAll { $0.id == id } } }
         }
     }
 
     /// A membership Roster added or changed.
     func member(_ member: OpenAIProjectUser, of projectID: String) {
-        projectMembers(projectID).update { $0.removeAll { $0.id == member.id }; $0.append(member) }
+        projectMembers(projectID).update { $0.items.removeAll { $0.id == member.id }; $0.items.append(member) }
     }
 
     /// A membership Roster removed (or found gone).
     func removedMember(userID: String, from projectID: String) {
-        projectMembers(projectID).update { $0.removeAll { $0.id == userID } }
+        projectMembers(projectID).update { $0.items.removeAll { $0.id == userID } }
     }
 }
 

@@ -20,10 +20,18 @@ extension PostHogClient {
     ///
     /// - Throws: ``VendorError``.
     public func listProjects(search: String? = nil) async throws -> [PostHogProject] {
+        try await projectListing(search: search).items
+    }
+
+    /// Every project (whose name contains `search`, when given), with the records Roster could
+    /// not read apart.
+    ///
+    /// - Throws: ``VendorError``.
+    public func projectListing(search: String? = nil) async throws -> LenientList<PostHogProject> {
         try await allPages(
             projectsRequest(search: search, limit: Self.pageLimit, offset: 0), of: PostHogProject.self,
             listing: "projects"
-        ).items
+        )
     }
 
     /// The project named exactly `name` (the lowest id when several are), or `nil`.

@@ -5,9 +5,9 @@ import RosterCore
 // MARK: - Loading the directory
 
 extension PostHogDirectory {
-    /// Every project, listed at or after `notBefore`.
-    func projects(notBefore: Date?, using client: PostHogClient) async throws -> [PostHogProject] {
-        try await projects.value(notBefore: notBefore) { try await client.listProjects() }
+    /// Every project, listed at or after `notBefore`, with the records Roster could not read.
+    func projects(notBefore: Date?, using client: PostHogClient) async throws -> LenientList<PostHogProject> {
+        try await projects.value(notBefore: notBefore) { try await client.projectListing() }
     }
 
     /// Every member, listed at or after `notBefore`; the listing's cost is measured for
@@ -58,13 +58,13 @@ extension PostHogConnector.Run {
     /// The project named exactly `name` (the lowest id when several are), from a listing made at
     /// or after `floor` (and this step's own requirement), or `nil`.
     func project(named name: String, notBefore floor: Date? = nil) async throws -> PostHogProject? {
-        try await directory.projects(notBefore: notBefore(atLeast: floor), using: client)
+        try await directory.projects(notBefore: notBefore(atLeast: floor), using: client).items
             .filter { $0.name == name }.min { $0.id < $1.id }
     }
 
     /// Every project.
     func listedProjects() async throws -> [PostHogProject] {
-        try await directory.projects(notBefore: notBefore, using: client)
+        try await directory.projects(notBefore: notBefore, using: client).items
     }
 
     /// The access-control records of `projectID`; `nil` when they cannot be read.

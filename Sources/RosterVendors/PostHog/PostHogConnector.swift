@@ -98,14 +98,7 @@ public struct PostHogConnector: VendorConnector {
     }
 
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
-        var client = PostHogClient(
-            transport: context.transport,
-            organizationID: organizationID,
-            basePath: basePath,
-            policy: policy
-        )
-        client.instance = instance
-        client.logger = context.logger
+        let client = client(over: context.transport, logger: context.logger)
         var run = Run(
             instance: instance,
             client: client,
@@ -120,6 +113,15 @@ public struct PostHogConnector: VendorConnector {
     }
 
     public var usesDirectory: Bool { true }
+
+    /// The client a run (or an inventory) uses: over `transport`, reporting as this instance to
+    /// `logger`.
+    func client(over transport: any VendorTransport, logger: Logger) -> PostHogClient {
+        var client = PostHogClient(transport: transport, organizationID: organizationID, basePath: basePath, policy: policy)
+        client.instance = instance
+        client.logger = logger
+        return client
+    }
 
     /// Engine hook: a granting step needs the project-creation lock only while a project it names
     /// is not known to exist (the directory's project listing, without listing).

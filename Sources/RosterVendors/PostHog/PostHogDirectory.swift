@@ -20,8 +20,8 @@ import Synchronization
 /// directory (an invite refused because the address is a member, a member that is gone) drops
 /// the listings concerned so the next read lists again. See ``DirectoryListing`` for the rules.
 final class PostHogDirectory: ContradictableDirectory {
-    /// Every project of the organization.
-    let projects: DirectoryListing<[PostHogProject]>
+    /// Every project of the organization, with the records Roster could not read.
+    let projects: DirectoryListing<LenientList<PostHogProject>>
     /// Every organization member, with the records Roster could not read.
     let members: DirectoryListing<LenientList<PostHogMember>>
     /// Every invite (pending and expired), with the records Roster could not read.
@@ -62,14 +62,14 @@ final class PostHogDirectory: ContradictableDirectory {
     /// The project named `name` (the lowest id when several are) in the listing held, without
     /// listing (for the engine's "does this step still need the project-creation lock?").
     func heldProject(named name: String) -> PostHogProject? {
-        projects.current()?.filter { $0.name == name }.min { $0.id < $1.id }
+        projects.current()?.items.filter { $0.name == name }.min { $0.id < $1.id }
     }
 
     // MARK: - Own mutations
 
     /// A project Roster created.
     func created(_ project: PostHogProject) {
-        projects.update { $0.removeAll { $0.id == project.id }; $0.append(project) }
+        projects.update { $0.items.removeAll { $0.id == project.id }; $0.items.append(project) }
     }
 
     /// An invite Roster created: PostHog deleted every invite whose stored address is exactly

@@ -127,12 +127,9 @@ extension RelevanceAIClient {
     ///
     /// - Throws: ``VendorError``.
     public func listAPIKeys(userID: String, project: String) async throws -> [RelevanceAIAPIKey] {
-        struct Keys: Decodable { var results: StepLenientList<RelevanceAIAPIKey> }
-        let request = request(.post, Self.userPath(userID, "/keys/list"), project: project, body: Array("{}".utf8))
-        let listed = try await send(request, as: Keys.self)
-        let results = listed.results
+        let results = try await apiKeyListing(userID: userID, project: project)
         // Every key listed is the user's own: one Roster cannot read cannot be skipped.
-        if let unreadable = results.unreadable(in: "POST /auth/users/{user_id}/keys/list").first {
+        if let unreadable = results.unreadable.first {
             throw VendorError(
                 code: .decoding,
                 message: "a key of user \(userID) in \(project) could not be read (\(unreadable.reason)): "
@@ -141,7 +138,20 @@ extension RelevanceAIClient {
                 vendor: Self.vendor
             )
         }
-        return results.elements
+        return results.keys
+    }
+
+    /// `POST /auth/users/{user_id}/keys/list` in `project`: the keys that decoded, and the records
+    /// that did not (for a caller that only counts them, such as an inventory).
+    ///
+    /// - Throws: ``VendorError``.
+    func apiKeyListing(userID: String, project: String) async throws -> (
+        keys: [RelevanceAIAPIKey], unreadable: [StepUnreadableRecord]
+    ) {
+        struct Keys: Decodable { var results: StepLenientList<RelevanceAIAPIKey> }
+        let request = request(.post, Self.userPath(userID, "/keys/list"), project: project, body: Array("{}".utf8))
+        let listed = try await send(request, as: Keys.self).results
+        return (listed.elements, listed.unreadable(in: "POST /auth/users/{user_id}/keys/list"))
     }
 
     /// `POST /auth/users/{user_id}/keys/delete` with `id`.

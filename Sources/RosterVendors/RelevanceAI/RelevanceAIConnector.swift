@@ -90,7 +90,7 @@ public struct RelevanceAIConnector: VendorConnector, CustomStringConvertible {
     public func run(_ step: VendorStep, for employee: Employee, context: StepContext) async throws -> StepOutcome {
         let unreadable = UnreadableRecords(email: employee.email, names: Set(step.projectNames))
         var run = RelevanceAIStepRun(
-            client: RelevanceAIClient(transport: context.transport, apiKey: apiKey, unreadable: unreadable),
+            client: client(over: context.transport, unreadable: unreadable),
             directory: directory,
             step: step,
             context: context,
@@ -106,6 +106,12 @@ public struct RelevanceAIConnector: VendorConnector, CustomStringConvertible {
     }
 
     public var usesDirectory: Bool { true }
+
+    /// The client a run (or an inventory) uses: over `transport`, with this connector's key, its
+    /// unreadable records going to `unreadable`.
+    func client(over transport: any VendorTransport, unreadable: UnreadableRecords = UnreadableRecords()) -> RelevanceAIClient {
+        RelevanceAIClient(transport: transport, apiKey: apiKey, unreadable: unreadable)
+    }
 
     /// Engine hook: a granting step needs the project-creation lock only while a project it names
     /// is not known to exist.

@@ -1,31 +1,64 @@
 import Foundation
 import RosterCore
 
+// MARK: - Loading the directory
+
+extension RelevanceAIDirectory {
+    /// Every project, listed (under `home`'s header) at or after `notBefore`, with the records
+    /// Roster could not read.
+    func projects(
+        notBefore: Date?, home: String, using client: RelevanceAIClient
+    ) async throws -> DirectoryEntries<RelevanceAIProject> {
+        try await projects.value(notBefore: notBefore) {
+            try await DirectoryEntries.load { unreadable in
+                try await client.reading(through: client.transport, unreadable: unreadable).listProjects(project: home)
+            }
+        }
+    }
+
+    /// The pending invites of `projectID`, listed at or after `notBefore`.
+    func invites(
+        in projectID: String, notBefore: Date?, using client: RelevanceAIClient
+    ) async throws -> DirectoryEntries<RelevanceAIInvite> {
+        try await project(projectID).invites.value(notBefore: notBefore) {
+            try await DirectoryEntries.load { unreadable in
+                try await client.reading(through: client.transport, unreadable: unreadable).listInvites(project: projectID)
+            }
+        }
+    }
+
+    /// Every user of `projectID`, listed at or after `notBefore`; the listing's cost is measured
+    /// for the project's ``ProjectListings/userLookups``.
+    func users(
+        of projectID: String, notBefore: Date?, using client: RelevanceAIClient
+    ) async throws -> DirectoryEntries<RelevanceAIUser> {
+        let listings = project(projectID)
+        return try await listings.users.value(notBefore: notBefore) {
+            let counting = CountingTransport(base: client.transport)
+            let listing = try await DirectoryEntries.load { unreadable in
+                try await client.reading(through: counting, unreadable: unreadable).listUsers(project: projectID)
+            }
+            listings.userLookups.listingCost(counting.requests)
+            return listing
+        }
+    }
+}
+
 // MARK: - Reads through the directory
 
 extension RelevanceAIStepRun {
     /// Every project, listed (under the default project's header) at or after `floor` and this
     /// step's own requirement.
     func allProjects(notBefore floor: Date? = nil) async throws -> [RelevanceAIProject] {
-        let (client, home) = (self.client, defaultProjectID)
-        let listing = try await directory.projects.value(notBefore: Self.later(notBefore, floor)) {
-            try await DirectoryEntries.load { unreadable in
-                try await client.reading(through: client.transport, unreadable: unreadable).listProjects(project: home)
-            }
-        }
-        return try listing.admitted(by: client.unreadable, vendor: RelevanceAIClient.vendor)
+        try await directory.projects(notBefore: Self.later(notBefore, floor), home: defaultProjectID, using: client)
+            .admitted(by: client.unreadable, vendor: RelevanceAIClient.vendor)
     }
 
     /// The pending invites of `projectID`, listed at or after `floor` and this step's own
     /// requirement.
     func invites(in projectID: String, notBefore floor: Date? = nil) async throws -> [RelevanceAIInvite] {
-        let client = self.client
-        let listing = try await directory.project(projectID).invites.value(notBefore: Self.later(notBefore, floor)) {
-            try await DirectoryEntries.load { unreadable in
-                try await client.reading(through: client.transport, unreadable: unreadable).listInvites(project: projectID)
-            }
-        }
-        return try listing.admitted(by: client.unreadable, vendor: RelevanceAIClient.vendor)
+        try await directory.invites(in: projectID, notBefore: Self.later(notBefore, floor), using: client)
+            .admitted(by: client.unreadable, vendor: RelevanceAIClient.vendor)
     }
 
     /// The employee as a user of `projectID` (as that project's header lists them), or `nil`;
@@ -60,17 +93,8 @@ extension RelevanceAIStepRun {
     /// Every user of `projectID`, listed at or after this step's requirement; the listing's cost
     /// is measured for ``LookupCost``.
     private func listedUsers(of projectID: String) async throws -> [RelevanceAIUser] {
-        let client = self.client
-        let listings = directory.project(projectID)
-        let listing = try await listings.users.value(notBefore: notBefore) {
-            let counting = CountingTransport(base: client.transport)
-            let listing = try await DirectoryEntries.load { unreadable in
-                try await client.reading(through: counting, unreadable: unreadable).listUsers(project: projectID)
-            }
-            listings.userLookups.listingCost(counting.requests)
-            return listing
-        }
-        return try listing.admitted(by: client.unreadable, vendor: RelevanceAIClient.vendor)
+        try await directory.users(of: projectID, notBefore: notBefore, using: client)
+            .admitted(by: client.unreadable, vendor: RelevanceAIClient.vendor)
     }
 
     static func later(_ a: Date?, _ b: Date?) -> Date? {

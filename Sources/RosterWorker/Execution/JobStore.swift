@@ -31,7 +31,9 @@ struct JobStore: Sendable {
     /// Claims up to `limit` runnable jobs: by priority (leavers first), then each employee's event
     /// order, then age. A job is runnable only when no earlier job of the same employee is
     /// unfinished or still leased (a cancelled job whose worker has not yet stopped), so one
-    /// employee's jobs never run concurrently or out of order.
+    /// employee's jobs never run concurrently or out of order. A `held` offboarding is never
+    /// claimed and is unfinished: it blocks its employee's later jobs (a rehire) until an operator
+    /// releases or cancels it, and it holds no lane (joiners of other employees still run).
     ///
     /// Lanes are strict: while any job of a higher priority is runnable, or a leaver's job is
     /// running anywhere, only jobs of that priority are claimed. A leaver's revocation never shares
@@ -58,7 +60,7 @@ struct JobStore: Sendable {
                            SELECT 1 FROM jobs e
                            WHERE e.employee_id = j.employee_id
                              AND (e.employee_order, e.id) < (j.employee_order, j.id)
-                             AND (e.status IN ('queued', 'retrying', 'running')
+                             AND (e.status IN ('queued', 'held', 'retrying', 'running')
                                   OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
                      ORDER BY j.priority DESC LIMIT 1),
                     (SELECT max(priority) FROM jobs WHERE status = 'running' AND priority >= \(JobPriority.of(.offboarding)))
@@ -71,7 +73,7 @@ struct JobStore: Sendable {
                       SELECT 1 FROM jobs e
                       WHERE e.employee_id = j.employee_id
                         AND (e.employee_order, e.id) < (j.employee_order, j.id)
-                        AND (e.status IN ('queued', 'retrying', 'running')
+                        AND (e.status IN ('queued', 'held', 'retrying', 'running')
                              OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
                 ORDER BY j.priority DESC, j.employee_order, j.id
                 LIMIT \(Int64(limit))

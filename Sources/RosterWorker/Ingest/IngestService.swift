@@ -19,13 +19,19 @@ public struct IngestService: Service {
         public var retryBase: Duration
         public var retryCap: Duration
         public var dlqTopic: String?
+        /// The mass-offboarding brake new offboardings pass (``OffboardingBrakeGate``).
+        public var brake: RosterConfiguration.Brake
 
-        public init(batchSize: Int = 1000, batchWait: Duration = .milliseconds(200), retryBase: Duration = .milliseconds(100), retryCap: Duration = .seconds(5), dlqTopic: String? = nil) {
+        public init(
+            batchSize: Int = 1000, batchWait: Duration = .milliseconds(200), retryBase: Duration = .milliseconds(100), retryCap: Duration = .seconds(5),
+            dlqTopic: String? = nil, brake: RosterConfiguration.Brake = .init()
+        ) {
             self.batchSize = batchSize
             self.batchWait = batchWait
             self.retryBase = retryBase
             self.retryCap = retryCap
             self.dlqTopic = dlqTopic
+            self.brake = brake
         }
     }
 
@@ -44,7 +50,7 @@ public struct IngestService: Service {
     ) {
         self.health = health
         self.consumer = consumer
-        self.store = IngestStore(pool: pool, failpoints: failpoints)
+        self.store = IngestStore(pool: pool, failpoints: failpoints, brake: options.brake)
         self.decoder = decoder
         self.dlqProducer = dlqProducer
         self.options = options
@@ -80,6 +86,14 @@ public struct IngestService: Service {
             guard let outcome = await recordUntilDurable(batch) else { break }
             failpoints.hit(.afterDatabaseCommit)
             RosterMetrics.current.batchRecorded(inserted: outcome.inserted, redelivered: outcome.redelivered, deadLettered: outcome.deadLettered)
+            if outcome.jobsHeld > 0 {
+                RosterMetrics.current.offboardingBrakeTripped(held: outcome.jobsHeld)
+                // Counts and the brake's sentence only: no employee id.
+                logger.warning(
+                    "mass-offboarding brake: offboardings held for an operator (roster holds list)",
+                    metadata: ["held": "\(outcome.jobsHeld)", "reason": "\(outcome.holdReason ?? "")"]
+                )
+            }
             logger.debug(
                 "batch recorded",
                 metadata: [
@@ -133,6 +147,8 @@ public struct IngestService: Service {
                 total.redelivered += outcome.redelivered
                 total.deadLettered += outcome.deadLettered
                 total.superseded += outcome.superseded
+                total.jobsHeld += outcome.jobsHeld
+                total.holdReason = total.holdReason ?? outcome.holdReason
             } catch {
                 guard let refusal = Self.dataRefusal(error) else { return nil }
                 do {

@@ -7,6 +7,11 @@ import RosterPostgres
 /// Writes one ingest batch to Postgres in ONE transaction: new events into the inbox (a repeated
 /// event id only bumps its delivery count), their jobs as the ``IngestPlanner`` decides, the
 /// supersessions of offboardings, and the dead letters. Offsets may be committed once it returns.
+///
+/// New offboardings pass the mass-offboarding brake (``OffboardingBrakeGate``) in the same
+/// transaction: those beyond its limit are created `held`. A held offboarding still supersedes
+/// the employee's unfinished grants at once (Roster errs toward removing access) and blocks the
+/// employee's later jobs until an operator decides.
 struct IngestStore: Sendable {
     /// What one batch did, for logs, metrics and tests.
     struct Outcome: Sendable, Equatable {
@@ -14,6 +19,10 @@ struct IngestStore: Sendable {
         var redelivered = 0
         var jobsQueued = 0
         var jobsCancelledAtBirth = 0
+        /// Offboardings created `held` by the mass-offboarding brake.
+        var jobsHeld = 0
+        /// The brake's reason for them (counts only), when any was held.
+        var holdReason: String?
         var superseded = 0
         var deadLettered = 0
     }
@@ -21,6 +30,13 @@ struct IngestStore: Sendable {
     let pool: PostgresPool
     let planner = IngestPlanner()
     let failpoints: Failpoints
+    let brake: OffboardingBrakeGate
+
+    init(pool: PostgresPool, failpoints: Failpoints, brake: RosterConfiguration.Brake) {
+        self.pool = pool
+        self.failpoints = failpoints
+        self.brake = OffboardingBrakeGate(configuration: brake)
+    }
 
     func record(_ batch: IngestBatch) async throws -> Outcome {
         try await pool.withTransaction { connection in
@@ -35,9 +51,12 @@ struct IngestStore: Sendable {
         let newEvents = try await insertEvents(batch.accepted, duplicatesInBatch: batch.duplicatesInBatch, on: connection, outcome: &outcome)
         if !newEvents.isEmpty {
             let plan = planner.plan(events: newEvents, history: try await history(of: newEvents, on: connection))
-            try await insertJobs(plan.jobs, on: connection)
-            outcome.jobsQueued = plan.jobs.count { $0.status == .queued }
-            outcome.jobsCancelledAtBirth = plan.jobs.count { $0.status == .cancelled }
+            let jobs = try await braked(plan.jobs, on: connection)
+            try await insertJobs(jobs, on: connection)
+            outcome.jobsQueued = jobs.count { $0.status == .queued }
+            outcome.jobsCancelledAtBirth = jobs.count { $0.status == .cancelled }
+            outcome.jobsHeld = jobs.count { $0.status == .held }
+            outcome.holdReason = jobs.lazy.compactMap(\.holdReason).first
             outcome.superseded = try await supersede(plan.supersessions, on: connection)
             if outcome.jobsQueued > 0 {
                 // Delivered at commit, so executors wake only for jobs they can see.
@@ -99,6 +118,20 @@ struct IngestStore: Sendable {
         return events.filter { inserted.contains($0.id) }
     }
 
+    /// The planned jobs with the brake's verdict on each new offboarding (after the employees'
+    /// locks, which ``history(of:on:)`` took: the gate's lock comes last).
+    private func braked(_ jobs: [IngestPlanner.PlannedJob], on connection: PostgresConnection) async throws -> [IngestPlanner.PlannedJob] {
+        let offboardings = jobs.indices.filter { jobs[$0].kind == .offboarding && jobs[$0].status == .queued }
+        guard !offboardings.isEmpty else { return jobs }
+        let decision = try await brake.statuses(forNewOffboardings: offboardings.count, on: connection)
+        var jobs = jobs
+        for (index, verdict) in zip(offboardings, decision.verdicts) {
+            jobs[index].status = verdict.status
+            jobs[index].holdReason = verdict.holdReason
+        }
+        return jobs
+    }
+
     private func history(of events: [HREvent], on connection: PostgresConnection) async throws -> [String: IngestPlanner.History] {
         let employees = Array(Set(events.map(\.employee.id))).sorted()
         // One employee's events share a partition, so only a rebalance hand-over can race here;
@@ -107,17 +140,19 @@ struct IngestStore: Sendable {
             "SELECT pg_advisory_xact_lock(hashtextextended(e, 7231)) FROM unnest(\(employees)::text[]) AS e"
         )
         // Per employee: the highest arrival, and the jobs the leaver rule reads (every onboarding
-        // and offboarding, and every unfinished change). Employees have a handful of jobs.
+        // and offboarding, and every unfinished change). Employees have a handful of jobs. An
+        // offboarding an operator cancelled while it was held is void: it never happened.
         let result = try await connection.query(
             """
             SELECT e.employee, m.highest,
                    j.id, j.event_id, j.type, j.employee_order, j.employee_sequence,
-                   j.status IN ('queued', 'retrying', 'running')
+                   j.status IN ('queued', 'held', 'retrying', 'running')
             FROM unnest(\(employees)::text[]) AS e(employee)
             -- Once per employee, not once per joined job row.
             CROSS JOIN LATERAL (SELECT max(employee_order) AS highest FROM jobs WHERE employee_id = e.employee) m
             LEFT JOIN jobs j ON j.employee_id = e.employee
-                 AND (j.type <> 'changed' OR j.status IN ('queued', 'retrying', 'running'))
+                 AND (j.type <> 'changed' OR j.status IN ('queued', 'held', 'retrying', 'running'))
+                 AND NOT \(unescaped: HoldDecision.voidedSQL("j"))
             """
         )
         var history: [String: IngestPlanner.History] = [:]
@@ -146,12 +181,15 @@ struct IngestStore: Sendable {
         let sequences = jobs.map { $0.sequence ?? -1 }
         let statuses = jobs.map(\.status.rawValue)
         let reasons = jobs.map { $0.cancelReason ?? "" }
+        let holds = jobs.map { $0.holdReason ?? "" }
         try await connection.execute(
             """
-            INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, employee_sequence, status, cancel_reason, finished_at)
-            SELECT event, employee, type, priority, ord, NULLIF(seq, -1), status, NULLIF(reason, ''), CASE WHEN status = 'cancelled' THEN now() END
+            INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, employee_sequence, status, cancel_reason, hold_reason, finished_at)
+            SELECT event, employee, type, priority, ord, NULLIF(seq, -1), status, NULLIF(reason, ''), NULLIF(hold, ''),
+                   CASE WHEN status = 'cancelled' THEN now() END
             FROM unnest(\(events)::text[], \(employees)::text[], \(types)::text[], \(priorities)::int4[], \(orders)::int8[],
-                        \(sequences)::int8[], \(statuses)::text[], \(reasons)::text[]) AS j(event, employee, type, priority, ord, seq, status, reason)
+                        \(sequences)::int8[], \(statuses)::text[], \(reasons)::text[], \(holds)::text[])
+                 AS j(event, employee, type, priority, ord, seq, status, reason, hold)
             """
         )
     }

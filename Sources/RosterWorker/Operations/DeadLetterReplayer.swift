@@ -112,7 +112,7 @@ public struct DeadLetterReplayer: Sendable {
                 try await action.record("dlq_replay", jobID: nil, employeeID: event.employee.id, target: auditTarget, outcome: "refused: \(refusal)", on: connection)
                 return Outcome(deadLetterID: id, result: .refused(refusal))
             }
-            let stored = try await IngestStore(pool: pool, failpoints: .disabled).record(batch, on: connection)
+            let stored = try await IngestStore(pool: pool, failpoints: .disabled, brake: configuration.brake).record(batch, on: connection)
             let row = try await connection.query("SELECT id, status FROM jobs WHERE event_id = \(event.id)").rows.first
             let jobID = try row?.decode(Int64.self, at: 0)
             let jobStatus = try row?.decode(String.self, at: 1) ?? "none"
@@ -181,7 +181,7 @@ public struct DeadLetterReplayer: Sendable {
                    CASE WHEN e.topic = \(letter.topic) AND e.partition = \(Int32(letter.partition)) THEN e."offset" < \(letter.offset)
                         ELSE j.created_at < timestamptz 'epoch' + \(letter.createdAt.microsecondsSince1970) * interval '1 microsecond' END
             FROM jobs j JOIN events e ON e.event_id = j.event_id
-            WHERE j.employee_id = \(event.employee.id) AND j.type IN ('onboarding', 'offboarding')
+            WHERE j.employee_id = \(event.employee.id) AND j.type IN ('onboarding', 'offboarding') AND NOT \(unescaped: HoldDecision.voidedSQL("j"))
             """
         ).rows
         // Arrival numbers doubled, so the dead letter fits just after the last job recorded before it.

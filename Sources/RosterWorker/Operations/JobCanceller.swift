@@ -10,7 +10,8 @@ import RosterPostgres
 ///   finishes and is recorded (every write of the worker is fenced on `status = 'running'`, so
 ///   it cannot flip the job back). Nothing fights the worker.
 /// - Cancelling an offboarding leaves a leaver's access in place: it needs `confirmed` (`--yes`).
-/// - Finished jobs are refused. Each cancellation (and refusal) is audited with the operator and reason.
+/// - Finished jobs are refused, and so are `held` ones (`roster holds cancel` decides those). Each
+///   cancellation (and refusal) is audited with the operator and reason.
 public struct JobCanceller: Sendable {
     public struct Outcome: Sendable {
         public enum Result: Sendable, Hashable {
@@ -87,6 +88,9 @@ public struct JobCanceller: Sendable {
 
     static func refusal(for job: JobRecord, confirmed: Bool) -> String? {
         if job.status.isFinished { return "job \(job.id) already \(job.status.rawValue); nothing to cancel" }
+        if job.status == .held {
+            return "job \(job.id) is held by the mass-offboarding brake; cancel it with roster holds cancel (it makes the offboarding void)"
+        }
         if job.kind == .offboarding, !confirmed {
             return "job \(job.id) is an offboarding: cancelling it leaves the leaver's access in place; pass --yes if that is really meant"
         }

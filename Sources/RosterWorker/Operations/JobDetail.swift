@@ -95,7 +95,7 @@ public struct JobDetail: Sendable {
             entries.append(.init(at: event.time, kind: "event", text: "\(event.type) event \(event.id) (HR time)"))
             entries.append(.init(at: event.receivedAt, kind: "received", text: "received from \(event.topic)[\(event.partition)]@\(event.offset)"))
         }
-        entries.append(.init(at: job.createdAt, kind: "created", text: "job \(job.id) created"))
+        entries.append(.init(at: job.createdAt, kind: "created", text: "job \(job.id) created\(job.holdReason.map { " held: \($0)" } ?? "")"))
         let steps = Dictionary(job.steps.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
         for attempt in attempts {
             let step = steps[attempt.position]

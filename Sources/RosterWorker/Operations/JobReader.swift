@@ -39,7 +39,7 @@ public struct JobReader: Sendable {
             SELECT j.id, j.event_id, j.employee_id, j.type, j.status, j.priority, j.employee_order, j.attempts,
                    j.last_error, j.cancel_reason, \(unescaped: microsecondsSQL("j.run_after")), j.lease_owner,
                    \(unescaped: microsecondsSQL("j.created_at")), \(unescaped: microsecondsSQL("j.updated_at")),
-                   \(unescaped: microsecondsSQL("j.finished_at"))
+                   \(unescaped: microsecondsSQL("j.finished_at")), j.hold_reason, j.hold_decision
             FROM jobs j
             WHERE (cardinality(\(ids)::int8[]) = 0 OR j.id = ANY(\(ids)::int8[]))
               AND (cardinality(\(statuses)::text[]) = 0 OR j.status = ANY(\(statuses)::text[]))
@@ -77,6 +77,8 @@ public struct JobReader: Sendable {
                 createdAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 12)),
                 updatedAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 13)),
                 finishedAt: try row.decode(Int64?.self, at: 14).map(Timestamp.init(microsecondsSince1970:)),
+                holdReason: try row.decode(String?.self, at: 15),
+                holdDecision: try row.decode(String?.self, at: 16).flatMap(HoldDecision.init(rawValue:)),
                 steps: []
             )
         }

@@ -20,6 +20,10 @@ public struct JobRecord: Sendable, Hashable {
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
     public var finishedAt: Timestamp?
+    /// Why the mass-offboarding brake held the job (kept after the decision, as history).
+    public var holdReason: String? = nil
+    /// What an operator decided about the hold (`roster holds release|cancel`), if anything yet.
+    public var holdDecision: HoldDecision? = nil
     /// The persisted plan; empty until the executor first claims the job.
     public var steps: [StepRecord]
 
@@ -38,6 +42,8 @@ public struct JobRecord: Sendable, Hashable {
             "attempts": .int(attempts),
             "last_error": .text(lastError),
             "cancel_reason": .text(cancelReason),
+            "hold_reason": .text(holdReason),
+            "hold_decision": .text(holdDecision?.rawValue),
             "run_after": .time(runAfter),
             "lease_owner": .text(leaseOwner),
             "created_at": .time(createdAt),

@@ -12,7 +12,7 @@ public enum JobRendering {
             table.append([
                 String(job.id), job.status.rawValue, job.kind.shortName, job.employeeID, job.eventID,
                 job.steps.isEmpty ? "-" : "\(done)/\(job.steps.count)", String(job.attempts), short(job.updatedAt),
-                job.status == .cancelled ? (job.cancelReason ?? "") : (job.lastError ?? ""),
+                job.status == .cancelled ? (job.cancelReason ?? "") : job.status == .held ? (job.holdReason ?? "") : (job.lastError ?? ""),
             ])
         }
         return table.rendered
@@ -27,6 +27,10 @@ public enum JobRendering {
         out += "; claimed \(job.attempts) time\(job.attempts == 1 ? "" : "s")\n"
         if let error = job.lastError { out += "  last error: \(error)\n" }
         if let reason = job.cancelReason { out += "  cancelled: \(reason)\n" }
+        if let reason = job.holdReason {
+            let decided = job.holdDecision.map { " (\($0.rawValue) by an operator: see the timeline)" } ?? " (roster holds release|cancel)"
+            out += "  held: \(reason)\(decided)\n"
+        }
         if job.status == .retrying || job.status == .queued { out += "  runs after \(job.runAfter.rfc3339)\n" }
         if let owner = job.leaseOwner { out += "  held by worker \(owner)\n" }
         if let event = detail.event {

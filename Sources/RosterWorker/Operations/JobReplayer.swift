@@ -13,6 +13,11 @@ import RosterPostgres
 ///   re-grant a leaver's access), a job that is still queued, running or retrying, and a job a
 ///   worker still holds a lease on.
 /// - Each replay (and each refusal) is one transaction with its audit row; `dryRun` only reads.
+/// - A `held` job is refused: the brake's hold is decided with `roster holds release|cancel`.
+/// - A replayed offboarding does **not** pass the mass-offboarding brake again: it was counted when
+///   it was recorded (and held then, if beyond the limit), and a replay is one operator's decision
+///   with a reason, not the automated burst the brake guards against. Replaying an offboarding
+///   cancelled while held makes it a real offboarding again (its hold decision becomes `released`).
 public struct JobReplayer: Sendable {
     /// More jobs than this in one command need `confirmed` (`--yes`).
     public static let bulkThreshold = 10
@@ -110,7 +115,9 @@ public struct JobReplayer: Sendable {
             try await connection.execute(
                 """
                 UPDATE jobs SET status = 'queued', run_after = now(), last_error = NULL, cancel_reason = NULL, finished_at = NULL,
-                       lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                       lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+                       hold_decision = CASE WHEN hold_decision = 'cancelled' THEN 'released' ELSE hold_decision END,
+                       hold_decided_at = CASE WHEN hold_decision = 'cancelled' THEN now() ELSE hold_decided_at END
                 WHERE id = \(job.id)
                 """
             )
@@ -130,6 +137,8 @@ public struct JobReplayer: Sendable {
         switch job.status {
         case .queued, .running, .retrying:
             return "job \(job.id) is \(job.status.rawValue); only finished jobs are replayed (cancel it first to stop it)"
+        case .held:
+            return "job \(job.id) is held by the mass-offboarding brake; decide it with roster holds release or roster holds cancel"
         case .succeeded where !fromStart:
             return "job \(job.id) succeeded; nothing to resume (--from-start runs every step again)"
         case .succeeded, .dead, .cancelled:
@@ -148,7 +157,7 @@ public struct JobReplayer: Sendable {
         let rows = try await reader.run(
             """
             SELECT id, event_id, type, employee_order, employee_sequence FROM jobs
-            WHERE employee_id = \(job.employeeID) AND (type <> 'changed' OR id = \(job.id))
+            WHERE employee_id = \(job.employeeID) AND (type <> 'changed' OR id = \(job.id)) AND NOT \(unescaped: HoldDecision.voidedSQL("jobs"))
             """,
             on: connection
         ).rows

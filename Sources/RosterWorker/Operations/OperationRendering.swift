@@ -1,7 +1,7 @@
 import Foundation
 import RosterCore
 
-/// The table form of `roster replay`, `roster cancel` and `roster dlq …`.
+/// The table form of `roster replay`, `roster cancel`, `roster holds …` and `roster dlq …`.
 public enum OperationRendering {
     public static func replay(_ outcomes: [JobReplayer.Outcome], dryRun: Bool, fromStart: Bool) -> String {
         guard !outcomes.isEmpty else { return "no jobs match; nothing to replay\n" }
@@ -81,6 +81,7 @@ public enum OperationRendering {
         case .jobCreated(let event, let job, let status):
             return "dead letter \(o.deadLetterID) re-ingested as event \(event): job \(job) (\(status))\n"
                 + (status == "cancelled" ? "  the job was created cancelled: the employee's offboarding is more recent\n" : "")
+                + (status == JobStatus.held.rawValue ? "  the job was created held by the mass-offboarding brake: see roster holds list\n" : "")
         case .duplicate(let event, let job):
             return "dead letter \(o.deadLetterID): event \(event) was already in the inbox (job \(job.map(String.init) ?? "-")); marked replayed, nothing new\n"
         case .rejected(let why):

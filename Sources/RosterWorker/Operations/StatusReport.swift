@@ -116,6 +116,10 @@ public struct StatusReport: Sendable {
         } else {
             out += "  oldest queued: none\n"
         }
+        if let held = jobsByStatus[.held], held > 0 {
+            out += "  " + Terminal.status("held", raw: "held", colour)
+                + " by the mass-offboarding brake: \(held) offboarding\(held == 1 ? "" : "s") waiting for a person (roster holds list)\n"
+        }
         if waitingForConfiguredWorker > 0 {
             out += "  waiting for a worker configured with their vendor: \(waitingForConfiguredWorker) (see roster jobs list --status retrying)\n"
         }

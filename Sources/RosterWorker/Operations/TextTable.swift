@@ -58,7 +58,7 @@ public enum Terminal {
         switch raw {
         case "succeeded", "closed", "job_created", "ok": code = "32"
         case "dead", "failed", "open", "rejected": code = "31"
-        case "retrying", "half_open", "running": code = "33"
+        case "retrying", "half_open", "running", "held": code = "33"
         case "cancelled", "skipped": code = "90"
         default: return text
         }

@@ -6,7 +6,7 @@ import RosterPostgres
 import ServiceLifecycle
 
 /// Refreshes the gauges that describe shared state rather than this process's work, every
-/// `interval`: jobs by state and type, the age of the oldest runnable job, dead letters by
+/// `interval`: jobs by state and type, the jobs held by the mass-offboarding brake, the age of the oldest runnable job, dead letters by
 /// status, each configured vendor's circuit breaker and rate budget (configured and learned),
 /// and the consumer group's lag per partition.
 ///
@@ -78,11 +78,13 @@ public struct MetricsRefresher: Service {
                 counts[status, default: [:]][type] = value
             }
         }
-        for state in ["queued", "running", "retrying", "succeeded", "dead", "cancelled"] {
+        for state in JobStatus.allCases.map(\.rawValue) {
             for type in HREvent.Kind.allCases.map(\.shortName) {
                 metrics.gauge(RosterMetrics.Name.jobs, [("state", state), ("type", type)], value: Double(counts[state]?[type] ?? 0))
             }
         }
+        let held = counts[JobStatus.held.rawValue]?.values.reduce(0, +) ?? 0
+        metrics.gauge(RosterMetrics.Name.heldJobs, value: Double(held))
         metrics.gauge(RosterMetrics.Name.oldestQueuedJobAge, value: Double(max(0, oldest)))
         for status in ["new", "replayed", "discarded"] {
             metrics.gauge(RosterMetrics.Name.deadLetters, [("status", status)], value: Double(deadLetters[status] ?? 0))

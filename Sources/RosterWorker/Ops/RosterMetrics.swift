@@ -39,6 +39,13 @@ public struct RosterMetrics: Sendable {
         public static let vendorNotConfigured = "roster_jobs_released_vendor_not_configured_total"
         public static let eventsWithoutEmployeeKey = "roster_events_without_employee_key_total"
         public static let vendorChainFailures = "roster_job_vendor_failures_total"
+        /// Recording transactions (an ingest batch, a dead-letter replay) in which the
+        /// mass-offboarding brake held at least one offboarding.
+        public static let brakeTrips = "roster_offboarding_brake_trips_total"
+        /// Offboardings created `held` by the brake.
+        public static let offboardingsHeld = "roster_offboardings_held_total"
+        /// Jobs held now, waiting for `roster holds release|cancel` (shared).
+        public static let heldJobs = "roster_held_jobs"
         /// Open reconciliation findings by `vendor`, `situation` and `residual` (access the
         /// vendor's API cannot remove). No employee ids: they are personal enough to stay out.
         public static let reconcileFindings = "roster_reconcile_findings"
@@ -72,6 +79,14 @@ public struct RosterMetrics: Sendable {
     /// partition than the employee's other events, so only arrival at Roster orders them.
     func eventsWithoutEmployeeKey(_ count: Int) {
         if count > 0 { counter(Name.eventsWithoutEmployeeKey).increment(by: count) }
+    }
+
+    /// The mass-offboarding brake held `held` offboardings in one recording transaction that
+    /// has committed (call it after the commit: a rolled-back transaction held nothing).
+    public func offboardingBrakeTripped(held: Int) {
+        guard held > 0 else { return }
+        counter(Name.brakeTrips).increment()
+        counter(Name.offboardingsHeld).increment(by: held)
     }
 
     // MARK: - Execution
@@ -142,7 +157,7 @@ public struct RosterMetrics: Sendable {
     func registerIngest() {
         for name in [
             Name.eventsIngested, Name.eventsRedelivered, Name.eventsDeadLettered, Name.refreshFailures, Name.eventsWithoutEmployeeKey,
-            Name.storageInterruptions, Name.vendorNotConfigured,
+            Name.storageInterruptions, Name.vendorNotConfigured, Name.brakeTrips, Name.offboardingsHeld,
         ] {
             counter(name).increment(by: 0)
         }

@@ -49,6 +49,8 @@ struct OffboardingVerifier: Sendable {
         var vendor: String
         var employeeID: String
         var dueAt: Timestamp
+        /// The offboarding left access the vendor's API cannot remove there (its steps say so).
+        var leftResidual: Bool
     }
 
     /// One check per (finished offboarding, vendor it has steps at).
@@ -68,13 +70,16 @@ struct OffboardingVerifier: Sendable {
     private func dueChecks(limit: Int) async throws -> [Check] {
         try await pool.query(
             """
-            SELECT job_id, vendor, employee_id, \(unescaped: microsecondsSQL("due_at")) FROM verifications
-            WHERE result IS NULL AND due_at <= now() ORDER BY due_at, job_id LIMIT \(Int64(limit))
+            SELECT v.job_id, v.vendor, v.employee_id, \(unescaped: microsecondsSQL("v.due_at")),
+                   EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = v.job_id AND s.vendor = v.vendor AND s.residual IS NOT NULL)
+            FROM verifications v
+            WHERE v.result IS NULL AND v.due_at <= now() ORDER BY v.due_at, v.job_id LIMIT \(Int64(limit))
             """
         ).rows.map { row in
             Check(
                 jobID: try row.decode(Int64.self, at: 0), vendor: try row.decode(String.self, at: 1),
-                employeeID: try row.decode(String.self, at: 2), dueAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 3))
+                employeeID: try row.decode(String.self, at: 2), dueAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 3)),
+                leftResidual: try row.decode(Bool.self, at: 4)
             )
         }
     }
@@ -106,9 +111,15 @@ struct OffboardingVerifier: Sendable {
                     outcome.rehired += 1
                 } else {
                     let theirs = findings.filter { $0.employeeID == check.employeeID }
-                    if theirs.isEmpty {
+                    if theirs.isEmpty, !check.leftResidual {
                         result = "absent"
                         outcome.absent += 1
+                    } else if theirs.isEmpty {
+                        // Nothing visible, but the offboarding said what it could not remove (a
+                        // Relevance AI organisation member in no project is not listed): never
+                        // "verified absent".
+                        result = "residual"
+                        outcome.residual += 1
                     } else if theirs.allSatisfy(\.isResidual) {
                         // Only what the API cannot remove is left: recorded, for a person.
                         result = "residual"

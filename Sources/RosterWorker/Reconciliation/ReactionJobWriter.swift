@@ -38,9 +38,22 @@ struct ReactionResult: Sendable, Hashable {
 /// making the vendor match, and the next pass looks again.
 struct ReactionJobWriter: Sendable {
     let pool: PostgresPool
-    /// Whether new offboardings run or are held (the mass-offboarding brake), asked inside the
-    /// transaction that records them.
-    let admit: @Sendable (_ offboardings: Int, _ connection: PostgresConnection) async throws -> [HoldDecision]
+    /// Whether new offboardings run or are held (the mass-offboarding brake,
+    /// ``OffboardingBrakeGate``), asked inside the transaction that records them, after the
+    /// employee's lock.
+    let admit: @Sendable (_ offboardings: Int, _ connection: PostgresConnection) async throws -> [OffboardingBrake.Verdict]
+
+    /// A writer whose revocations pass the mass-offboarding brake, as ingest's offboardings do.
+    init(pool: PostgresPool, brake: OffboardingBrakeGate) {
+        self.init(pool: pool, admit: { count, connection in
+            try await brake.statuses(forNewOffboardings: count, on: connection).verdicts
+        })
+    }
+
+    init(pool: PostgresPool, admit: @escaping @Sendable (_ offboardings: Int, _ connection: PostgresConnection) async throws -> [OffboardingBrake.Verdict]) {
+        self.pool = pool
+        self.admit = admit
+    }
 
     func create(_ request: ReactionRequest, runID: Int64) async throws -> ReactionResult {
         try await pool.withTransaction { connection in
@@ -65,8 +78,8 @@ struct ReactionJobWriter: Sendable {
             }
             let eventID = "roster:reconcile:\(runID):\(request.vendor):\(request.employeeID)"
             let payload = try Self.payload(from: latest, id: eventID, request: request)
-            let decision = request.kind == .offboarding ? try await admit(1, connection).first ?? .run : .run
-            let status: JobStatus = .queued
+            let verdict = request.kind == .offboarding ? try await admit(1, connection).first ?? .run : .run
+            let status = verdict.status
             try await connection.execute(
                 """
                 INSERT INTO events (event_id, type, employee_id, source, event_time, topic, partition, "offset", payload)
@@ -76,9 +89,9 @@ struct ReactionJobWriter: Sendable {
             )
             let jobID = try await connection.query(
                 """
-                INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, status, origin, vendors)
+                INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, status, hold_reason, origin, vendors)
                 SELECT \(eventID), \(request.employeeID), \(request.kind.shortName), \(Int32(JobPriority.of(request.kind))),
-                       coalesce(max(employee_order), 0) + 1, \(status.rawValue), \(JobOrigin.reconcile.rawValue),
+                       coalesce(max(employee_order), 0) + 1, \(status.rawValue), \(verdict.holdReason), \(JobOrigin.reconcile.rawValue),
                        ARRAY[\(request.vendor)]::text[]
                 FROM jobs WHERE employee_id = \(request.employeeID)
                 RETURNING id

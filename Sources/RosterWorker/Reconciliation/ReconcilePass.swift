@@ -32,7 +32,7 @@ public struct ReconcilePass: Sendable {
         self.planner = JobPlanner(configuration: configuration)
         self.settings = configuration.reconcile
         self.workerID = workerID
-        self.jobs = ReactionJobWriter(pool: pool, admit: { count, _ in Array(repeating: .run, count: count) })
+        self.jobs = ReactionJobWriter(pool: pool, brake: OffboardingBrakeGate(configuration: configuration.brake))
         self.logger = logger
     }
 
@@ -40,8 +40,9 @@ public struct ReconcilePass: Sendable {
     static let lockKey: Int64 = 0x526F_7374_6572_5263  // "RosterRc"
 
     /// How long a vendor's listing waits for free budget at the lowest priority before the pass
-    /// gives up on that vendor (the next pass tries again).
-    static let budgetPatience: Duration = .seconds(600)
+    /// gives up on that vendor (the next tick tries again): short, because the pass holds the
+    /// cluster-wide lock, and verifications of other vendors wait behind it.
+    static let budgetPatience: Duration = .seconds(60)
 
     /// Runs one pass over `vendor` (every configured vendor when `nil`).
     ///
@@ -148,6 +149,8 @@ public struct ReconcilePass: Sendable {
             let result: ReactionResult
             if let runID {
                 result = try await jobs.create(request, runID: runID)
+                // After its own transaction committed: one trip per held revocation.
+                if result.status == .held { RosterMetrics.current.offboardingBrakeTripped(held: 1) }
             } else {
                 result = ReactionResult(request: request, jobID: nil, status: nil, skipped: nil)
             }

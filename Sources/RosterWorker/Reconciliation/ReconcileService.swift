@@ -25,11 +25,16 @@ struct ReconcileService: Service {
 
     func run() async throws {
         let verifier = OffboardingVerifier(pool: pass.pool, pass: pass, verifyAfterSeconds: settings.verifyAfterSeconds)
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await once(verifier)
-                try await Task.sleep(for: tick)
+        // A graceful shutdown ends the loop (and a pass in flight) and the service returns.
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    await once(verifier)
+                    try await Task.sleep(for: tick)
+                }
             }
+        } catch is CancellationError {
+            return
         }
     }
 

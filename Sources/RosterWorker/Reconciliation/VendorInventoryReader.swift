@@ -35,6 +35,10 @@ struct VendorInventoryReader: Sendable {
                 // The budget is the jobs' first: wait for free budget, keeping what was listed.
                 let wait = max(error.retryAfter ?? .seconds(1), .milliseconds(50))
                 guard ContinuousClock.now + wait < giveUp else { throw error }
+                logger.info("reconciliation waits for free vendor budget", metadata: [
+                    "vendor": "\(vendor)", "code": "\(error.code)", "status": "\(error.status.map(String.init) ?? "-")",
+                    "retry_after_seconds": "\(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)",
+                ])
                 try await Task.sleep(for: wait)
             }
         }

@@ -131,7 +131,7 @@ struct DevDemoCommand: AsyncParsableCommand {
             let pass = try await reconciliation.pass()
             say("")
             say(pass.rendered(colour: false))
-            say("Evidence for leaver \(leaver) (roster evidence --since 1d)")
+            say("Evidence for leaver \(leaver) (roster evidence --since 30d)")
             say(try await reconciliation.evidence(of: leaver))
         }
         let metricsURL = port.map { "http://127.0.0.1:\($0)/metrics" } ?? "(ops HTTP not listening)"
@@ -144,7 +144,7 @@ struct DevDemoCommand: AsyncParsableCommand {
               \("roster audit --employee \(leaver)".padding(toLength: 42, withPad: " ", startingAt: 0))# every vendor mutation for one person, time to revoke
               roster replay ID --reason "…" --dry-run   # what a replay would do, changing nothing
               roster reconcile --dry-run                # what each vendor holds against what HR says
-              roster evidence --since 1d                # revoked and verified-absent times, for auditors (CSV)
+              roster evidence --since 30d               # revoked and verified-absent times, for auditors (CSV)
               curl -s \(metricsURL) | grep ^roster_
               psql '\(databaseURL)'
             """

@@ -6,13 +6,14 @@ struct DevReport {
     let pool: PostgresPool
 
     /// Polls until there are `jobs` jobs, all settled, and at least `deadLetters` dead letters.
+    /// A job held by the mass-offboarding brake counts as settled: it waits for a person.
     func waitUntilSettled(jobs: Int, deadLetters: Int, timeout: Duration) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let row = try? await pool.query(
                 """
                 SELECT (SELECT count(*) FROM jobs)::int8,
-                       (SELECT count(*) FROM jobs WHERE status IN ('succeeded', 'dead', 'cancelled'))::int8,
+                       (SELECT count(*) FROM jobs WHERE status IN ('succeeded', 'dead', 'cancelled', 'held'))::int8,
                        (SELECT count(*) FROM dead_letters)::int8
                 """
             ).rows.first?.decode((Int64, Int64, Int64).self)
@@ -30,7 +31,7 @@ struct DevReport {
             """
             SELECT j.id, j.event_id, j.employee_id, j.type, j.status, j.attempts::int8,
                    (SELECT count(*) FROM job_steps s WHERE s.job_id = j.id)::int8,
-                   coalesce(j.cancel_reason, j.last_error,
+                   coalesce(j.cancel_reason, CASE WHEN j.status = 'held' THEN j.hold_reason END, j.last_error,
                             (SELECT string_agg(s.residual, '; ') FROM job_steps s WHERE s.job_id = j.id), '')
             FROM jobs j ORDER BY j.id
             """

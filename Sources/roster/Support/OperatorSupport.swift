@@ -90,7 +90,7 @@ extension JobStatus: ExpressibleByArgument {}
 
 /// Filters shared by `jobs list`, `replay` and `cancel`.
 struct JobFilterOptions: ParsableArguments {
-    @Option(help: "Only jobs in this state (queued, running, retrying, succeeded, dead, cancelled); repeat or comma-separate.")
+    @Option(help: ArgumentHelp("Only jobs in this state (\(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))); repeat or comma-separate."))
     var status: [String] = []
 
     @Option(help: "Only jobs of this type (onboarding, offboarding, changed); repeat or comma-separate.")

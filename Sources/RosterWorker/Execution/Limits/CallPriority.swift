@@ -14,9 +14,9 @@ public enum CallPriority: String, Sendable, Hashable, CaseIterable, CustomString
     case revocation
     /// Granting or changing access: waits only briefly, and is otherwise sent back to the queue.
     case provisioning
-    /// Reading for reconciliation and verification: only a slot free right now, never one a
-    /// reservation holds, so a pass never delays a leaver's calls by more than the one slot it
-    /// took (and none at all while leavers' reservations fill the budget).
+    /// Reading for reconciliation and verification: only a slot within half a second
+    /// (``GovernedTransport/Configuration/backgroundHorizon``), so a pass never queues behind
+    /// leavers' reservations and delays a leaver's later calls by at most the slots it took.
     case background
 
     /// The priority of the current task's calls; ``provisioning`` unless an executor says otherwise.

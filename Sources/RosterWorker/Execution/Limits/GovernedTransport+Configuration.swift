@@ -85,12 +85,19 @@ extension GovernedTransport {
             )
         }
 
+        /// How long a reconciliation read waits for a slot: half a second, a few slots at the
+        /// rates vendors allow. Zero starved it whenever anything else spent the budget at its
+        /// rate (each retry found the next slot a fraction of a second ahead again); half a
+        /// second still never queues it behind more than a moment of other callers, and a
+        /// leaver's reservation made later waits at most the slots it took.
+        public static let backgroundHorizon: Duration = .milliseconds(500)
+
         /// The horizon for calls of `priority`.
         public func horizon(for priority: CallPriority) -> Duration {
             switch priority {
             case .revocation: revocationHorizon
             case .provisioning: provisioningHorizon
-            case .background: .zero
+            case .background: Self.backgroundHorizon
             }
         }
     }
