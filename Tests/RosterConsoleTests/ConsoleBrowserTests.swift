@@ -95,7 +95,7 @@ struct ConsoleBrowserTests {
     static func filterAndBulkReplay(_ browser: WebDriver, base: String, jobs: ConsoleSeed.Jobs, pool: PostgresPool) async throws {
         let root = base.hasSuffix("/") ? String(base.dropLast()) : base
         try await browser.go(root + "/jobs")
-        #expect(try await browser.findAll("input[name=id]").count == 7)
+        #expect(try await browser.findAll("input[name=id]").count == 8)
         for option in try await browser.findAll("#f-status option") where try await browser.text(option) == "dead" {
             try await browser.click(option)
         }

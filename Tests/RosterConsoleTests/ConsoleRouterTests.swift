@@ -11,7 +11,7 @@ struct ConsoleRouterTests {
     /// Every page the console has, for the seeded database.
     static func pages(_ jobs: ConsoleSeed.Jobs) -> [String] {
         [
-            "/", "/jobs", "/jobs?status=dead", "/jobs/\(jobs.retrying)", "/jobs/\(jobs.leaver)", "/jobs/\(jobs.dead[0])",
+            "/", "/jobs", "/jobs?status=dead", "/jobs/\(jobs.retrying)", "/jobs/\(jobs.leaver)", "/jobs?status=held", "/jobs/\(jobs.held)", "/jobs/\(jobs.dead[0])",
             "/employees", "/employees/E6", "/employees/E2", "/dead-letters", "/dead-letters/\(jobs.deadLetter)",
             "/actions/preview?do=replay-selected&id=\(jobs.dead[0])", "/actions/preview?do=cancel-filter&status=queued",
             "/dead-letters/\(jobs.deadLetter)/replay",
@@ -41,6 +41,8 @@ struct ConsoleRouterTests {
             #expect(try await client.get("/employees").body.contains("user_id=u_6"), "open residual access is listed")
             let overview = try await client.get("/")
             #expect(overview.body.contains("<svg class=\"histogram\""))
+            #expect(overview.body.contains("<div class=\"value\">1</div><div>offboardings held by the brake"), "the held job needs a person")
+            #expect(try await client.get("/jobs/\(jobs.held)").body.contains("brake: 12 offboardings"), "the hold's reason")
             #expect(overview.body.contains("cannot read the lag"), "Kafka unreachable is said, the rest shown")
             let letter = try await client.get("/dead-letters/\(jobs.deadLetter)")
             #expect(letter.body.contains("traceparent") && letter.body.contains("unknown_vendor") && letter.body.contains("offset 7"))
@@ -64,7 +66,7 @@ struct ConsoleRouterTests {
             let all = try await client.get("/jobs")
             let dead = try await client.get("/jobs?status=dead")
             let rows = { (page: ConsoleClient.Page) in page.body.components(separatedBy: "name=\"id\" value=").count - 1 }
-            #expect(rows(all) == 7)
+            #expect(rows(all) == 8)
             #expect(rows(dead) == 3)
             #expect(rows(try await client.get("/jobs?status=dead&employee=E6")) == 1)
             #expect(rows(try await client.get("/jobs?vendor=posthog")) == 2)

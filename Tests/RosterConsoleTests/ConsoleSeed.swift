@@ -4,13 +4,13 @@ import RosterTesting
 import RosterWorker
 
 /// A database for the console's tests, written with SQL as workers would have left it: jobs in
-/// every state (three dead onboardings, one of them for an employee offboarded since), an
+/// every state (one offboarding held by the brake) (three dead onboardings, one of them for an employee offboarded since), an
 /// offboarding with vendor mutations, a verification and a residual finding, and a dead letter.
 /// Every event payload carries an email address, and one error message quotes one: no page may
 /// show either.
 enum ConsoleSeed {
     struct Jobs {
-        var queued: Int64 = 0, retrying: Int64 = 0, succeeded: Int64 = 0, leaver: Int64 = 0, supersededDead: Int64 = 0
+        var queued: Int64 = 0, retrying: Int64 = 0, succeeded: Int64 = 0, leaver: Int64 = 0, supersededDead: Int64 = 0, held: Int64 = 0
         var dead: [Int64] = []
         var deadLetter: Int64 = 0
     }
@@ -105,6 +105,9 @@ enum ConsoleSeed {
                     'organisation membership the API cannot remove', true, 'report', \(run), \(run))
             """
         )
+        // An offboarding held by the mass-offboarding brake.
+        jobs.held = try await job("evt-h7", "offboarding", "E7", "held", minutesAgo: 5)
+        try await pool.execute("UPDATE jobs SET hold_reason = 'brake: 12 offboardings in 10 min (limit 10)' WHERE id = \(jobs.held)")
         jobs.deadLetter = try await pool.query(
             """
             INSERT INTO dead_letters (topic, partition, "offset", key, value, header_keys, code, reason, event_id)

@@ -34,8 +34,14 @@ struct JobPage {
 
     private var why: HTML {
         let job = detail.job
-        let text = job.status == .cancelled ? job.cancelReason : job.lastError
-        return text.map { ": \($0)" } ?? .empty
+        let text = job.status == .cancelled ? job.cancelReason : job.status == .held ? job.holdReason : job.lastError
+        var why: HTML = text.map { ": \($0)" } ?? .empty
+        if job.status == .held {
+            why += " <span class=\"muted\">(held by the mass-offboarding brake: <code>roster holds release|cancel</code> decides)</span>"
+        } else if let decision = job.holdDecision, let reason = job.holdReason {
+            why += " <span class=\"muted\">(was held: \(reason); \(decision.rawValue))</span>"
+        }
+        return why
     }
 
     private var actions: HTML {

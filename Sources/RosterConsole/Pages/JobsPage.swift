@@ -65,7 +65,7 @@ struct JobsPage {
     private func row(_ job: JobRecord) -> HTML {
         let select: HTML = readOnly ? .empty : "<td><input type=\"checkbox\" name=\"id\" value=\"\(job.id)\" aria-label=\"Select job \(job.id)\"></td>"
         let vendors = Array(Set(job.steps.map(\.vendor))).sorted().joined(separator: ", ")
-        let why = job.status == .cancelled ? job.cancelReason : job.lastError
+        let why = job.status == .cancelled ? job.cancelReason : job.status == .held ? job.holdReason : job.lastError
         return """
             <tr>\(select)<td><a href="/jobs/\(job.id)">\(job.id)</a></td><td><a href="/employees/\(FormData.encode(job.employeeID))">\(job.employeeID)</a></td>\
             <td>\(job.kind.shortName)</td><td>\(Format.status(job.status.rawValue))</td><td class="num">\(job.attempts)</td>\

@@ -37,7 +37,7 @@ struct OverviewPage {
         return """
             <section aria-labelledby="attention"><h2 id="attention">Needs a person</h2>\(headline)
             <div class="cards">
-            \(card("offboardings held by the brake", attention.held, link: JobStatus(rawValue: "held") == nil ? "/jobs" : "/jobs?status=held", alert: true))
+            \(card("offboardings held by the brake", attention.held, link: "/jobs?status=held", alert: true))
             \(card("dead jobs", attention.dead, link: "/jobs?status=dead", alert: true))
             \(card("waiting for a person to accept an invitation", attention.awaitingAcceptance, link: "/jobs?status=retrying", alert: false))
             \(card("dead letters not replayed", attention.deadLettersOpen, link: "/dead-letters?status=new", alert: true))
