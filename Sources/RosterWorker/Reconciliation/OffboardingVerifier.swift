@@ -101,7 +101,8 @@ struct OffboardingVerifier: Sendable {
                 inventory, employees: employees,
                 rules: .init(managedProjects: [], inviteValidity: validity, now: Timestamp(secondsSince1970: Date().timeIntervalSince1970))
             ).filter { $0.situation == .leaverHasAccess }
-            let byID = Dictionary(employees.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let byID = ReconcilePass.index(employees)
+            let findingsByEmployee = Dictionary(grouping: findings) { $0.employeeID ?? "" }
             var created = 0
             var found: [ReconcileReport.Entry] = []
             for check in checks {
@@ -110,7 +111,7 @@ struct OffboardingVerifier: Sendable {
                     result = "rehired"
                     outcome.rehired += 1
                 } else {
-                    let theirs = findings.filter { $0.employeeID == check.employeeID }
+                    let theirs = findingsByEmployee[check.employeeID] ?? []
                     if theirs.isEmpty, !check.leftResidual {
                         result = "absent"
                         outcome.absent += 1
@@ -128,7 +129,7 @@ struct OffboardingVerifier: Sendable {
                     } else {
                         result = "access_found"
                         outcome.accessFound += 1
-                        let entries = try await pass.react(to: theirs, employees: employees, runID: runID)
+                        let entries = try await pass.react(to: theirs, byID: byID, runID: runID)
                         created += Set(entries.compactMap(\.jobID)).count
                         found += entries
                     }

@@ -134,7 +134,16 @@ public struct ReconcilePass: Sendable {
     /// The reaction to each finding, and the jobs created for them (one per employee and vendor;
     /// a dry run says which it would create).
     func react(to findings: [Finding], employees: [Reconciliation.Employee], runID: Int64?) async throws -> [ReconcileReport.Entry] {
-        let byID = Dictionary(employees.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        try await react(to: findings, byID: Self.index(employees), runID: runID)
+    }
+
+    /// The employees by id (built once per pass or verification round, not per finding).
+    static func index(_ employees: [Reconciliation.Employee]) -> [String: Reconciliation.Employee] {
+        Dictionary(employees.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// ``react(to:employees:runID:)`` with the employees already indexed.
+    func react(to findings: [Finding], byID: [String: Reconciliation.Employee], runID: Int64?) async throws -> [ReconcileReport.Entry] {
         var entries = findings.map { finding in
             ReconcileReport.Entry(finding: finding, reaction: Self.reaction(to: finding, employee: finding.employeeID.flatMap { byID[$0] }, drift: settings.drift))
         }
