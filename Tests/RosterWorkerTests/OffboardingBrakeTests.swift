@@ -262,6 +262,27 @@ struct OffboardingBrakeWorkerTests {
 
     // MARK: - Reconciliation
 
+    /// A drift fix decided from an onboarding is never created once an offboarding of the
+    /// employee was recorded after the pass read them (even an offboarding already finished):
+    /// reconciliation must not re-grant a leaver in that window.
+    @Test func aDriftFixIsNotCreatedWhenAnOffboardingArrivedSinceThePassRead() async throws {
+        try await TestDatabase.withFreshPool { pool, _ in
+            try await RosterSchema.migrate(pool, logger: TestDatabase.logger)
+            let gate = OffboardingBrakeGate(configuration: .init())
+            let store = IngestStore(pool: pool, failpoints: .disabled, brake: gate.brake.configuration)
+            _ = try await record([("RF1", TestEvents.event(id: "on-rf1", employee: "RF1"))], store: store, startingAt: 0)
+            let fix = ReactionRequest(employeeID: "RF1", vendor: "openai", kind: .changed,
+                                      grants: [AccessGrant(vendor: "openai", project: "p", role: "member")], decidedBy: "on-rf1")
+            // The offboarding arrives (and finishes) after the pass read the onboarding.
+            _ = try await record([Self.offboarding("off-rf1", employee: "RF1")], store: store, startingAt: 1)
+            try await pool.execute("UPDATE jobs SET status = 'succeeded', finished_at = now()")
+
+            let result = try await ReactionJobWriter(pool: pool, brake: gate).create(fix, runID: 1)
+            #expect(result.jobID == nil && result.skipped?.contains("arrived since") == true, "\(result)")
+            #expect(try await pool.query("SELECT count(*) FROM jobs WHERE origin = 'reconcile'").rows[0].decode(Int64.self, at: 0) == 0)
+        }
+    }
+
     /// Reconciliation's automatic revocation obeys the same brake (its job writer asks the gate
     /// inside its own transaction, after the employee's lock): with a limit of 1 and the leaver's
     /// own offboarding in the window, the revocation a pass asks for is created held, is blocked

@@ -12,6 +12,10 @@ struct ReactionRequest: Sendable, Hashable {
     var kind: HREvent.Kind
     /// For a change: every grant the employee should have (the plan keeps the vendor's own).
     var grants: [AccessGrant]
+    /// For a change: the HR event whose grants these are. The job is created only if no HR event
+    /// of the employee arrived after it (an offboarding recorded, even finished, between the
+    /// pass's read and this write must never be followed by a grant).
+    var decidedBy: String? = nil
 }
 
 /// What became of a ``ReactionRequest``.
@@ -66,6 +70,18 @@ struct ReactionJobWriter: Sendable {
             ).rows.first?.decode(Int64.self, at: 0) ?? 0
             guard unfinished == 0 else {
                 return ReactionResult(request: request, skipped: "a job of the employee is unfinished; it is already on its way")
+            }
+            if let decidedBy = request.decidedBy {
+                let later = try await connection.query(
+                    """
+                    SELECT count(*) FROM jobs j
+                    WHERE j.employee_id = \(request.employeeID) AND j.origin = \(JobOrigin.hr.rawValue)
+                      AND j.employee_order > coalesce((SELECT employee_order FROM jobs WHERE event_id = \(decidedBy)), 0)
+                    """
+                ).rows.first?.decode(Int64.self, at: 0) ?? 0
+                guard later == 0 else {
+                    return ReactionResult(request: request, skipped: "an HR event of the employee arrived since the pass read them; the next pass looks again")
+                }
             }
             guard let latest = try await connection.query(
                 """

@@ -151,8 +151,12 @@ public struct ReconcilePass: Sendable {
         for (index, entry) in entries.enumerated() where entry.reaction == .fix {
             guard let id = entry.finding.employeeID, let employee = byID[id] else { continue }
             let kind: HREvent.Kind = employee.access.isLeaver ? .offboarding : .changed
-            let grants: [AccessGrant] = kind == .changed ? { if case .grants(let g, _) = employee.access { g } else { [] } }() : []
-            requests[ReactionRequest(employeeID: id, vendor: entry.finding.vendor, kind: kind, grants: grants), default: []].append(index)
+            var request = ReactionRequest(employeeID: id, vendor: entry.finding.vendor, kind: kind, grants: [])
+            if kind == .changed, case .grants(let grants, let eventID) = employee.access {
+                request.grants = grants
+                request.decidedBy = eventID
+            }
+            requests[request, default: []].append(index)
         }
         for (request, indices) in requests.sorted(by: { ($0.key.employeeID, $0.key.vendor) < ($1.key.employeeID, $1.key.vendor) }) {
             let result: ReactionResult
