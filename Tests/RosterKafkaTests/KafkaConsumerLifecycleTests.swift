@@ -4,21 +4,19 @@ import RosterTesting
 import Testing
 
 /// Cancellation, close during a blocking poll, and use after close.
-@Suite("Kafka consumer lifecycle", .tags(.mockCluster), .timeLimit(.minutes(1)))
+@Suite("Kafka consumer lifecycle", .tags(.mockCluster), .timeLimit(.minutes(3)))
 struct KafkaConsumerLifecycleTests {
     @Test func cancellingTheTaskEndsABlockingPollEarly() async throws {
         let cluster = try KafkaTestCluster(label: "cancel")
         let topic = try cluster.makeTopic(partitions: 1)
         let consumer = try cluster.makeConsumer(topic: topic, group: cluster.groupName())
-        let started = ContinuousClock.now
         let polling = Task { try await consumer.poll(maxMessages: 10, timeout: .seconds(Int64.max)) }
         try await Task.sleep(for: .milliseconds(200))
         polling.cancel()
         let messages = try await polling.value
         #expect(messages.isEmpty)
-        // The poll had no deadline: any end proves the cancellation. 5.4 s was seen with both
-        // cores saturated by other builds; a poll that ignored it would run into the time limit.
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // The poll had no deadline: that it ended at all proves the cancellation (5.4 s was seen
+        // with both cores saturated); a poll that ignored it would run into the suite's time limit.
         await consumer.close()
     }
 
@@ -27,11 +25,13 @@ struct KafkaConsumerLifecycleTests {
         let topic = try cluster.makeTopic(partitions: 1)
         let consumer = try cluster.makeConsumer(topic: topic, group: cluster.groupName())
         let started = ContinuousClock.now
-        let polling = Task { try await consumer.poll(maxMessages: 10, timeout: .seconds(10)) }
+        let polling = Task { try await consumer.poll(maxMessages: 10, timeout: .seconds(150)) }
         try await Task.sleep(for: .milliseconds(200))
         await consumer.close()
         #expect(try await polling.value.isEmpty)
-        #expect(ContinuousClock.now - started < .seconds(6), "well before the poll's own 10 s timeout")
+        // Far from the poll's own 150 s timeout: the bound only tells "close ended it" from "it ran
+        // out", generous for a saturated machine.
+        #expect(ContinuousClock.now - started < .seconds(75), "well before the poll's own 150 s timeout")
         #expect(consumer.isClosed)
         await consumer.close()  // Idempotent.
 

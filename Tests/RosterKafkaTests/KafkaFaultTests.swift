@@ -4,7 +4,7 @@ import RosterTesting
 import Testing
 
 /// Broker outages and leader moves on the mock cluster.
-@Suite("Kafka faults", .tags(.mockCluster, .slow), .timeLimit(.minutes(1)))
+@Suite("Kafka faults", .tags(.mockCluster, .slow), .timeLimit(.minutes(3)))
 struct KafkaFaultTests {
     /// Every broker refuses connections for 4 s (longer than the 3 s session timeout, so the
     /// consumer loses its partitions) while the producer keeps sending; after the brokers come
@@ -12,12 +12,12 @@ struct KafkaFaultTests {
     @Test func allBrokersDownThenUpLosesNothing() async throws {
         let cluster = try KafkaTestCluster(label: "brokers-down")
         let topic = try cluster.makeTopic(partitions: 4)
-        let producer = try cluster.makeProducer { $0.messageTimeout = .seconds(30) }
+        let producer = try cluster.makeProducer { $0.messageTimeout = .seconds(120) }
         try await KafkaTestMessages.produce(0..<100, to: topic, with: producer)
 
         let member = KafkaGroupMember(try cluster.makeConsumer(topic: topic, group: cluster.groupName()))
         member.start()
-        try await waitUntil(timeout: .seconds(20), "the first 100 messages arrived") { member.messages.count >= 100 }
+        try await waitUntil(timeout: .seconds(90), "the first 100 messages arrived") { member.messages.count >= 100 }
 
         try cluster.mock.setBrokerDown(nil)
         // Sent while every broker is down: librdkafka holds them until a broker is back.
@@ -29,7 +29,7 @@ struct KafkaFaultTests {
         let reports = try await sending.value
         #expect(reports.count == 100)
         try await KafkaTestMessages.produce(200..<300, to: topic, with: producer)
-        try await waitUntil(timeout: .seconds(30), "all 300 messages arrived") {
+        try await waitUntil(timeout: .seconds(90), "all 300 messages arrived") {
             Set(member.messages.compactMap(KafkaTestMessages.index)).isSuperset(of: 0..<300)
         }
         await member.stopAndClose()
@@ -56,18 +56,18 @@ struct KafkaFaultTests {
         let group = cluster.groupName()
         try cluster.mock.setCoordinator(group: group, broker: 2)
         // Generous: under a loaded machine the producer's metadata refresh after the move can be slow.
-        let producer = try cluster.makeProducer { $0.messageTimeout = .seconds(45) }
+        let producer = try cluster.makeProducer { $0.messageTimeout = .seconds(120) }
         try await KafkaTestMessages.produce(0..<40, to: topic, with: producer)
         let member = KafkaGroupMember(try cluster.makeConsumer(topic: topic, group: group))
         member.start()
-        try await waitUntil(timeout: .seconds(20), "the first 40 messages arrived") { member.messages.count >= 40 }
+        try await waitUntil(timeout: .seconds(90), "the first 40 messages arrived") { member.messages.count >= 40 }
 
         try cluster.mock.setBrokerDown(1)
         for partition in Int32(0)..<2 {
             try cluster.mock.setPartitionLeader(topic: topic, partition: partition, broker: 3)
         }
         try await KafkaTestMessages.produce(40..<80, to: topic, with: producer)
-        try await waitUntil(timeout: .seconds(45), "the 40 later messages arrived") {
+        try await waitUntil(timeout: .seconds(90), "the 40 later messages arrived") {
             Set(member.messages.compactMap(KafkaTestMessages.index)).isSuperset(of: 0..<80)
         }
         try cluster.mock.setBrokerUp(1)

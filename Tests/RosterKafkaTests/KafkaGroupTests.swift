@@ -4,7 +4,7 @@ import RosterTesting
 import Testing
 
 /// Group membership: splitting partitions, handing them over on close, leaving the group.
-@Suite("Kafka consumer group", .tags(.mockCluster, .slow), .timeLimit(.minutes(1)))
+@Suite("Kafka consumer group", .tags(.mockCluster, .slow), .timeLimit(.minutes(3)))
 struct KafkaGroupTests {
     @Test func twoConsumersSplitThePartitionsAndTheSurvivorTakesAllAfterAClose() async throws {
         let cluster = try KafkaTestCluster(label: "two-members")
@@ -18,7 +18,7 @@ struct KafkaGroupTests {
         first.start()
         second.start()
         let everything = Set((Int32(0)..<8).map { KafkaTopicPartition(topic: topic, partition: $0) })
-        try await waitUntil(timeout: .seconds(30), "both members hold half of the partitions") {
+        try await waitUntil(timeout: .seconds(90), "both members hold half of the partitions") {
             let (a, b) = (Set(first.consumer.assignment()), Set(second.consumer.assignment()))
             return !a.isEmpty && !b.isEmpty && a.isDisjoint(with: b) && a.union(b) == everything
                 && first.messages.count + second.messages.count >= 200
@@ -27,13 +27,13 @@ struct KafkaGroupTests {
         #expect((3...5).contains(firstPartitions.count), "cooperative-sticky splits 8 partitions evenly")
 
         await first.stopAndClose()
-        try await waitUntil(timeout: .seconds(20), "the survivor holds every partition") {
+        try await waitUntil(timeout: .seconds(90), "the survivor holds every partition") {
             Set(second.consumer.assignment()) == everything
         }
         let beforeClose = second.messages.count
         let reports = try await KafkaTestMessages.produce(200..<400, to: topic, with: producer)
         #expect(Set(reports.map(\.partition)) == Set(0..<8))
-        try await waitUntil(timeout: .seconds(20), "the survivor received the 200 later messages") {
+        try await waitUntil(timeout: .seconds(90), "the survivor received the 200 later messages") {
             Set(second.messages.compactMap(KafkaTestMessages.index)).isSuperset(of: 200..<400)
         }
         await second.stopAndClose()
@@ -57,32 +57,32 @@ struct KafkaGroupTests {
         #expect(Set(secondAssigned.flatMap { $0 }).isSuperset(of: firstPartitions))
     }
 
-    /// After `close()` the group rebalances at once; a new member gets the partitions within
-    /// the mock's rejoin window (session timeout − 1 s), not after the old member's session expires.
-    @Test func closeLeavesTheGroup() async throws {
-        let elapsed = try await handOverTime(abandon: false)
-        print("close → next member assigned after \(elapsed) (session timeout 4 s)")
-        #expect(elapsed < .seconds(4), "well under the session timeout of the closed member")
+    /// After `close()` the group rebalances without waiting for the closed member's session to
+    /// expire; a member that vanishes without leaving holds its partitions until it does.
+    ///
+    /// In the mock cluster a newcomer is assigned about a rejoin window (session − 1 s) after a
+    /// clean leave, and a session plus that window after an abandon: 9 s against 19 s with 10 s
+    /// sessions. The two hand-overs run at the same time, so a saturated machine slows both alike,
+    /// and the test compares them instead of holding either to a wall-clock bound (the earlier
+    /// bound of 4 s with 4 s sessions failed at 4.0 s on a busy machine).
+    @Test func closeLeavesTheGroupWhileAnAbandonedMemberHoldsItsPartitions() async throws {
+        let session = Duration.seconds(10)
+        async let closed = handOverTime(abandon: false, firstSession: session, secondSession: session)
+        async let abandoned = handOverTime(abandon: true, firstSession: session, secondSession: session)
+        let (afterClose, afterAbandon) = try await (closed, abandoned)
+        print("close → next member assigned after \(afterClose); abandon → after \(afterAbandon) (session timeout 10 s)")
+        #expect(afterClose < afterAbandon, "a clean leave hands over before an abandoned member's session expires")
+        // The abandoned session counts from the member's last heartbeat, up to a heartbeat
+        // interval before the abandon: at least the session less that interval (3 s here).
+        #expect(afterAbandon >= session - .seconds(3))
     }
 
-    /// The control for ``closeLeavesTheGroup()``: a member that vanishes without leaving holds its
-    /// partitions until its session times out.
-    @Test func abandonedMemberHoldsItsPartitionsUntilItsSessionExpires() async throws {
-        let elapsed = try await handOverTime(abandon: true)
-        print("abandon → next member assigned after \(elapsed) (session timeout 4 s)")
-        // The session counts from the member's last heartbeat, which precedes the abandon by up to
-        // a heartbeat interval (3.1 s was seen on a loaded CI machine): well past a clean leave's
-        // immediate rebalance, and about the session.
-        #expect(elapsed >= .seconds(2))
-    }
-
-    private func handOverTime(abandon: Bool) async throws -> Duration {
+    private func handOverTime(abandon: Bool, firstSession: Duration, secondSession: Duration) async throws -> Duration {
         let cluster = try KafkaTestCluster(label: abandon ? "abandon" : "leave")
         let topic = try cluster.makeTopic(partitions: 4)
         let group = cluster.groupName()
-        let session = Duration.seconds(4)
-        var first: KafkaConsumer? = try cluster.makeConsumer(topic: topic, group: group, sessionTimeout: session)
-        _ = try await first!.poll(untilAssignment: { $0.count == 4 }, timeout: .seconds(15))
+        var first: KafkaConsumer? = try cluster.makeConsumer(topic: topic, group: group, sessionTimeout: firstSession)
+        _ = try await first!.poll(untilAssignment: { $0.count == 4 }, timeout: .seconds(90))
         #expect(first!.assignment().count == 4)
 
         let started = ContinuousClock.now
@@ -92,8 +92,8 @@ struct KafkaGroupTests {
             await first!.close()
         }
         first = nil
-        let second = try cluster.makeConsumer(topic: topic, group: group, sessionTimeout: session)
-        _ = try await second.poll(untilAssignment: { $0.count == 4 }, timeout: .seconds(20))
+        let second = try cluster.makeConsumer(topic: topic, group: group, sessionTimeout: secondSession)
+        _ = try await second.poll(untilAssignment: { $0.count == 4 }, timeout: .seconds(90))
         let elapsed = ContinuousClock.now - started
         #expect(second.assignment().count == 4)
         await second.close()

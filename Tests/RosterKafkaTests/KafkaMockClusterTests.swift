@@ -3,7 +3,7 @@ import RosterKafka
 import RosterTesting
 import Testing
 
-@Suite("KafkaMockCluster", .tags(.mockCluster), .timeLimit(.minutes(1)))
+@Suite("KafkaMockCluster", .tags(.mockCluster), .timeLimit(.minutes(3)))
 struct KafkaMockClusterTests {
     @Test func startsBrokersOnLoopbackPorts() throws {
         let mock = try KafkaMockCluster(brokers: 3, logger: KafkaTestLogger.make("mock"))
@@ -37,7 +37,7 @@ struct KafkaMockClusterTests {
         try await KafkaTestMessages.produce(0..<20, to: topic, with: producer)
         await producer.close()
         let consumer = try cluster.makeConsumer(topic: topic, group: cluster.groupName())
-        let messages = try await consumer.poll(atLeast: 20, timeout: .seconds(20))
+        let messages = try await consumer.poll(atLeast: 20, timeout: .seconds(90))
         try cluster.mock.setRTT(broker: nil, milliseconds: 300)
         let started = ContinuousClock.now
         try await consumer.commit(messages)

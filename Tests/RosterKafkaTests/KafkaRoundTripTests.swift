@@ -4,7 +4,7 @@ import RosterTesting
 import Testing
 
 /// Produce and consume through the mock cluster; commits and restarts.
-@Suite("Kafka round trip", .tags(.mockCluster), .timeLimit(.minutes(1)))
+@Suite("Kafka round trip", .tags(.mockCluster), .timeLimit(.minutes(3)))
 struct KafkaRoundTripTests {
     @Test func thousandKeyedMessagesWithHeadersComeBackIntact() async throws {
         let cluster = try KafkaTestCluster(label: "roundtrip")
@@ -14,7 +14,7 @@ struct KafkaRoundTripTests {
         #expect(Set(reports.map(\.partition)) == Set(0..<8), "keys spread over all 8 partitions")
 
         let consumer = try cluster.makeConsumer(topic: topic, group: cluster.groupName())
-        let messages = try await consumer.poll(atLeast: 1000, timeout: .seconds(20))
+        let messages = try await consumer.poll(atLeast: 1000, timeout: .seconds(90))
         let extra = try await consumer.poll(maxMessages: 100, timeout: .milliseconds(300))
         await consumer.close()
         await producer.close()
@@ -47,7 +47,7 @@ struct KafkaRoundTripTests {
         await producer.close()
 
         let first = try cluster.makeConsumer(topic: topic, group: group, sessionTimeout: .seconds(6))
-        let consumed = try await first.poll(atLeast: 1000, timeout: .seconds(20))
+        let consumed = try await first.poll(atLeast: 1000, timeout: .seconds(90))
         #expect(consumed.count == 1000)
         let committedPart = Array(consumed.prefix(600))
         try await first.commit(committedPart)
@@ -67,7 +67,7 @@ struct KafkaRoundTripTests {
         await first.close()
 
         let second = try cluster.makeConsumer(topic: topic, group: group, sessionTimeout: .seconds(6))
-        var rest = try await second.poll(atLeast: 400, timeout: .seconds(20))
+        var rest = try await second.poll(atLeast: 400, timeout: .seconds(90))
         rest += try await second.poll(maxMessages: 100, timeout: .milliseconds(500))
         await second.close()
 
@@ -91,7 +91,7 @@ struct KafkaRoundTripTests {
         try await KafkaTestMessages.produce(0..<100, to: topic, with: producer)
         await producer.close()
         let consumer = try cluster.makeConsumer(topic: topic, group: cluster.groupName())
-        let messages = try await consumer.poll(atLeast: 100, timeout: .seconds(20))
+        let messages = try await consumer.poll(atLeast: 100, timeout: .seconds(90))
         #expect(messages.count == 100)
 
         cluster.mock.pushRequestErrors(apiKey: .offsetCommit, errors: errors)

@@ -142,10 +142,14 @@ struct ExecutionTests {
     @Test func aRetryAfterPausesEveryProcess() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await ExecutionFixture(databaseURL: url)
-            f.fake.injectFaults([.status(429, retryAfter: 2)])
-            try await f.ingest.produce((0..<10).map { f.onboarding("ra-\($0)", employee: "R\($0)", grants: [("alpha", "member")]) })
             let a = try f.ingest.startWorker(name: "worker-a", executor: true)
             let b = try f.ingest.startWorker(name: "worker-b", executor: true)
+            // Each worker checks the vendor once at start-up, outside any job. On a loaded machine a
+            // late-starting worker's check could land inside the pause below and be mistaken for a
+            // job's call, so the 429 is armed only after both checks were answered.
+            try await f.ingest.waitUntil("both workers' start-up vendor checks", timeout: .seconds(120)) { f.fake.calls.calls.count >= 2 }
+            f.fake.injectFaults([.status(429, retryAfter: 2)])
+            try await f.ingest.produce((0..<10).map { f.onboarding("ra-\($0)", employee: "R\($0)", grants: [("alpha", "member")]) })
             try await f.waitForJobsToFinish(10)
             #expect(try await f.jobStatuses() == ["succeeded": 10])
             let calls = f.fake.calls.calls

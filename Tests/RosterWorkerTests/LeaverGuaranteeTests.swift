@@ -139,9 +139,9 @@ struct LeaverGuaranteeTests {
     /// budget of 1 call a second (revocations wait in-process for their slot), SIGTERM arrives,
     /// and the process exits promptly with every lease released and no attempt spent.
     ///
-    /// The target is 5 s with no call in flight; the bound is 20 s so that a loaded 2-core machine
-    /// does not fail it (a worker that waits for its slots would need minutes here). The figure is
-    /// printed.
+    /// The target is 5 s with no call in flight; the bound is 60 s so that a loaded 2-core machine
+    /// does not fail it (20 s was too tight once), while a worker that waited for its slots would
+    /// need over 3 minutes here (200 slots at 1 a second). The figure is printed.
     @Test func sigtermWithAThrottledBacklogExitsPromptlyReleasingEveryLease() async throws {
         try await TestDatabase.withFreshDatabase { url in
             // 200 leavers at once would trip the mass-offboarding brake (all but 25 held): off here.
@@ -153,11 +153,11 @@ struct LeaverGuaranteeTests {
             }
             let signalled = ContinuousClock.now
             worker.kill(SIGTERM)
-            let status = await worker.waitForExit()
+            let status = await worker.waitForExit(timeout: .seconds(120))
             let took = ContinuousClock.now - signalled
             print("SIGTERM with a throttled backlog: exited \(status) after \(took)")
             #expect(status == 0)
-            #expect(took < .seconds(20), "exited after \(took)")
+            #expect(took < .seconds(60), "exited after \(took)")
             #expect(try await f.ingest.count("SELECT count(*) FROM jobs WHERE status = 'running' OR lease_owner IS NOT NULL") == 0, "every lease released")
             #expect(try await f.ingest.count("SELECT count(*) FROM job_steps WHERE status IN ('pending', 'running') AND attempts > 0") == 0, "no attempt spent by the interruption")
             await f.stop()

@@ -110,7 +110,9 @@ struct OpsHTTPTests {
                     let ready = try await Self.readyz(port)
                     #expect(ready.status == 503, "\(ready.body)")
                     #expect(ready.checks["postgres"] != "ok", "\(ready.body)")
-                    #expect(ContinuousClock.now - started < .seconds(5), "the probe answers within its deadline")
+                    // The probe's deadline is 2 s; the bound only catches a probe that hangs on the dead
+                    // server, generous because a saturated machine can stall any request for seconds.
+                    #expect(ContinuousClock.now - started < .seconds(30), "the probe answers within its deadline")
                     #expect(try await httpGet("http://127.0.0.1:\(port)/healthz").status == 200, "liveness does not depend on Postgres")
                 } catch {
                     try await TestDatabase.startServer()
