@@ -72,7 +72,9 @@ public final class KafkaTestCluster: Sendable {
         configure: (inout KafkaProducerConfiguration) -> Void = { _ in }
     ) throws -> KafkaProducer {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
-        configuration.messageTimeout = .seconds(10)
+        // Generous: a saturated machine can hold a delivery for many seconds, and a test that wants a
+        // timeout sets its own.
+        configuration.messageTimeout = .seconds(60)
         configuration.clientID = "roster-test"
         configuration.additional = Self.fastReconnect
         configure(&configuration)

@@ -95,7 +95,7 @@ struct KafkaProducerTests {
         let topic = try cluster.makeTopic(partitions: 2)
         // Room for the reconnect after the brokers come back (the message timed out at the
         // default 10 s once, on a loaded CI run).
-        let producer = try cluster.makeProducer { $0.messageTimeout = .seconds(40) }
+        let producer = try cluster.makeProducer { $0.messageTimeout = .seconds(90) }
         try await producer.flush(timeout: .seconds(1))  // Nothing outstanding.
         try cluster.mock.setBrokerDown(nil)
         let sending = Task { try await producer.send(KafkaTestMessages.record(topic: topic, index: 1)) }
@@ -103,7 +103,7 @@ struct KafkaProducerTests {
         let error = await #expect(throws: KafkaError.self) { try await producer.flush(timeout: .milliseconds(300)) }
         #expect(error?.code == .timedOut)
         try cluster.mock.setBrokerUp(nil)
-        try await producer.flush(timeout: .seconds(40))
+        try await producer.flush(timeout: .seconds(90))
         let report = try await sending.value
         #expect(report.offset == 0)
         await producer.close()
