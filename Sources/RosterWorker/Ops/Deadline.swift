@@ -4,44 +4,67 @@ import Synchronization
 ///
 /// Unlike a task group, this does not wait for a `body` that ignores cancellation (a libpq
 /// connect, a librdkafka metadata request): it is cancelled and left to finish on its own, so a
-/// probe answers in time even when Postgres or Kafka hangs.
+/// probe answers in time even when Postgres or Kafka hangs. When `body` answers first, the timer
+/// is cancelled at once: no sleeping task outlives the call.
+///
+/// - Parameter sleep: how the timer waits (tests pass one that records its cancellation).
 func withDeadline<Result: Sendable>(
     _ timeout: Duration,
+    sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
     _ body: @escaping @Sendable () async throws -> Result
 ) async throws -> Result? {
-    let box = ResumeOnce<Result?>()
+    let race = DeadlineRace<Result?>()
     return try await withCheckedThrowingContinuation { continuation in
-        box.set(continuation)
+        race.set(continuation)
         let work = Task {
             do {
-                box.resume(with: .success(try await body()))
+                race.resume(with: .success(try await body()))
             } catch {
-                box.resume(with: .failure(error))
+                race.resume(with: .failure(error))
             }
         }
-        Task {
-            try? await Task.sleep(for: timeout)
-            box.resume(with: .success(nil))
-            work.cancel()
-        }
+        race.setTimer(
+            Task {
+                do { try await sleep(timeout) } catch { return }  // Cancelled: the body answered.
+                race.resume(with: .success(nil))
+                work.cancel()
+            }
+        )
     }
 }
 
-/// A continuation resumed by whichever side comes first.
-private final class ResumeOnce<Value: Sendable>: Sendable {
-    private let state = Mutex<(CheckedContinuation<Value, any Error>?, Bool)>((nil, false))
+/// A continuation resumed by whichever side comes first; the first resume also cancels the timer.
+private final class DeadlineRace<Value: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Value, any Error>?
+        var finished = false
+        var timer: Task<Void, Never>?
+    }
+
+    private let state = Mutex(State())
 
     func set(_ continuation: CheckedContinuation<Value, any Error>) {
-        state.withLock { $0.0 = continuation }
+        state.withLock { $0.continuation = continuation }
+    }
+
+    /// Keeps the timer to cancel on the first resume, or cancels it now if that already happened.
+    func setTimer(_ timer: Task<Void, Never>) {
+        let finished = state.withLock { state -> Bool in
+            if !state.finished { state.timer = timer }
+            return state.finished
+        }
+        if finished { timer.cancel() }
     }
 
     func resume(with result: Result<Value, any Error>) {
-        let continuation = state.withLock { state -> CheckedContinuation<Value, any Error>? in
-            guard !state.1, let continuation = state.0 else { return nil }
-            state.1 = true
-            state.0 = nil
-            return continuation
+        let (continuation, timer) = state.withLock { state -> (CheckedContinuation<Value, any Error>?, Task<Void, Never>?) in
+            guard !state.finished, let continuation = state.continuation else { return (nil, nil) }
+            state.finished = true
+            state.continuation = nil
+            defer { state.timer = nil }
+            return (continuation, state.timer)
         }
+        timer?.cancel()
         continuation?.resume(with: result)
     }
 }
