@@ -1,3 +1,5 @@
+import RosterCore
+
 /// A fake server's request budget: at most ``requests`` admitted requests per fixed window.
 ///
 /// Windows are fixed and aligned to the server's start (or last reset): window *k* is
@@ -53,7 +55,7 @@ public struct FakeRateLimit: Sendable, Hashable {
     /// The headers advertising this limit for an answer at `offset` with `remaining` requests
     /// left in the window (empty for ``Advertisement/none``).
     public func headers(remaining: Int, untilWindowEnd: Duration) -> [String: String] {
-        let seconds = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
+        let seconds = window.inSeconds
         let windowText = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
         let milliseconds = Int((untilWindowEnd / .milliseconds(1)).rounded(.up))
         let resetSeconds = max(1, Int((untilWindowEnd / .seconds(1)).rounded(.up)))

@@ -16,7 +16,7 @@ enum Format {
 
     /// `850 ms`, `42 s`, `12 min`, `5 h`, `3 d`.
     static func duration(_ duration: Duration) -> String {
-        seconds(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        seconds(duration.inSeconds)
     }
 
     /// ``duration(_:)`` from seconds.

@@ -20,8 +20,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     public func adding(_ duration: Duration) -> Timestamp {
-        let (seconds, attoseconds) = duration.components
-        return Timestamp(microsecondsSince1970: microsecondsSince1970 + seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        Timestamp(microsecondsSince1970: microsecondsSince1970 + duration.microseconds)
     }
 
     /// `self - other` as a duration.

@@ -18,11 +18,3 @@ public enum Backoff {
         return fullJitter(attempt: attempt, base: base, cap: cap, using: &generator)
     }
 }
-
-extension Duration {
-    /// Whole microseconds, rounded down.
-    public var microseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
-    }
-}

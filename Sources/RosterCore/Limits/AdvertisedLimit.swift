@@ -44,7 +44,7 @@ public struct AdvertisedLimit: Sendable, Hashable {
         }
 
         /// `limit / window`.
-        public var requestsPerSecond: Double { Double(limit) / window.secondsDouble }
+        public var requestsPerSecond: Double { Double(limit) / window.inSeconds }
     }
 
     /// The header family.
@@ -155,14 +155,6 @@ public struct AdvertisedLimit: Sendable, Hashable {
             value <= 86_400
         else { return nil }
         return value
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var secondsDouble: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
 

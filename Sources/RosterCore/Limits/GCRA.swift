@@ -30,8 +30,7 @@ public struct GCRA: Sendable, Hashable {
     /// - Important: Needs `limit ≥ 1`, `1 ≤ burst ≤ limit` and a period of at least a microsecond.
     public init(limit: Int, per period: Duration, burst: Int) {
         precondition(limit >= 1 && burst >= 1 && burst <= limit)
-        let (seconds, attoseconds) = period.components
-        let periodMicroseconds = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        let periodMicroseconds = period.microseconds
         precondition(periodMicroseconds >= 1)
         let slots = Int64(limit - burst + 1)
         self.emissionInterval = .microseconds((periodMicroseconds + slots - 1) / slots)

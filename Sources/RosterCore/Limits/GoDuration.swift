@@ -30,6 +30,6 @@ public enum GoDuration {
             }
         }
         guard seconds.isFinite else { return nil }
-        return .seconds(min(seconds, maximum.secondsDouble))
+        return .seconds(min(seconds, maximum.inSeconds))
     }
 }

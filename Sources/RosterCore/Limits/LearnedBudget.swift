@@ -106,13 +106,13 @@ public struct LearnedBudget: Sendable, Hashable {
     public static func emissionInterval(forRequestsPerSecond rate: Double) -> Duration {
         guard rate > 0, rate.isFinite else { return longestInterval }
         let micros = (1_000_000 / rate).rounded(.up)
-        let longest = Double(longestInterval.components.seconds) * 1_000_000
+        let longest = Double(longestInterval.microseconds)
         return .microseconds(Int64(min(max(micros, 1), longest)))
     }
 
     /// The rate an emission interval gives (`1 / interval`).
     public static func requestsPerSecond(_ interval: Duration) -> Double {
-        let seconds = interval.secondsDouble
+        let seconds = interval.inSeconds
         return seconds > 0 ? 1 / seconds : .infinity
     }
 }

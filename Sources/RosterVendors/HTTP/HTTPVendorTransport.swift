@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import RosterCore
 
 /// A ``VendorTransport`` over AsyncHTTPClient: base URL, credentials, a per-request deadline and
 /// a user agent, and nothing else.
@@ -147,7 +148,6 @@ public struct HTTPVendorTransport: VendorTransport {
 extension TimeAmount {
     /// `duration` rounded down to nanoseconds.
     fileprivate init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        self = .nanoseconds(duration.nanoseconds)
     }
 }

@@ -336,7 +336,7 @@ struct JobRunner: Sendable {
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: cause)
             try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "retry", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "retry", started: started)
-            logger.warning("step failed; will retry", metadata: ["attempt": "\(attempt)", "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)", "error": "\(message)"])
+            logger.warning("step failed; will retry", metadata: ["attempt": "\(attempt)", "delay_ms": "\(delay.milliseconds)", "error": "\(message)"])
             return .stopped(.waiting(after: delay, reason: cause))
         case .giveUp:
             let reason = retryable ? "\(cause) (gave up after \(attempt) attempts)" : cause

@@ -26,7 +26,7 @@ struct JobStore: Sendable {
         self.writes = JobWrites(pool: pool, workerID: workerID)
     }
 
-    var leaseSeconds: Double { Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18 }
+    var leaseSeconds: Double { lease.inSeconds }
 
     /// Claims up to `limit` runnable jobs: by priority (leavers first), then each employee's event
     /// order, then age. A job is runnable only when no earlier job of the same employee is
@@ -208,7 +208,7 @@ struct JobStore: Sendable {
     }
 
     func retry(_ job: ClaimedJob, after delay: Duration, error: String) async throws {
-        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        let seconds = delay.inSeconds
         try await fenced(job,
             """
             UPDATE jobs SET status = 'retrying', run_after = now() + make_interval(secs => \(seconds)), last_error = \(error),

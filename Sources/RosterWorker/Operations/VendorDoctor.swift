@@ -79,7 +79,7 @@ public struct VendorDoctor: Sendable {
         // The budget's tightest sustained window (PostHog's default has two: 480/min and 4,800/h).
         let window = vendor.effectiveBudget.windows.max { $0.emissionInterval < $1.emissionInterval }
         let rate = (
-            requestsPerSecond: window.map { 1 / (Double($0.emissionInterval.components.seconds) + Double($0.emissionInterval.components.attoseconds) / 1e18) } ?? 0,
+            requestsPerSecond: window.map { 1 / $0.emissionInterval.inSeconds } ?? 0,
             burst: window?.burst ?? 0
         )
         var report = DoctorReport.Vendor(

@@ -37,7 +37,7 @@ struct VendorInventoryReader: Sendable {
                 guard ContinuousClock.now + wait < giveUp else { throw error }
                 logger.info("reconciliation waits for free vendor budget", metadata: [
                     "vendor": "\(vendor)", "code": "\(error.code)", "status": "\(error.status.map(String.init) ?? "-")",
-                    "retry_after_seconds": "\(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)",
+                    "retry_after_seconds": "\(wait.inSeconds)",
                 ])
                 try await Task.sleep(for: wait)
             }

@@ -119,7 +119,7 @@ struct DevDemoCommand: AsyncParsableCommand {
         say("")
         say(try await report.render())
         if settled {
-            say("dev: every job settled (\(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s from start)")
+            say("dev: every job settled (\(String(format: "%.1f", elapsed.inSeconds)) s from start)")
         } else {
             say("dev: jobs did not settle within \(timeout) s; the table above shows where they are")
         }

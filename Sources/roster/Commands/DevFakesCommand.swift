@@ -111,8 +111,7 @@ struct DevFakesCommand: AsyncParsableCommand {
     /// the fake started) and, per `METHOD path`, the same.
     static func summary(of log: FakeCallLog) -> JSONValue {
         func seconds(_ duration: Duration) -> String {
-            let (whole, attoseconds) = duration.components
-            return String(Double(whole) + Double(attoseconds) / 1e18)
+            return String(duration.inSeconds)
         }
         func isSuccess(_ call: FakeCall) -> Bool { (200..<300).contains(call.status ?? 0) }
         var paths: [String: (count: Int, ok: Int, throttled: Int, first: Duration, last: Duration)] = [:]

@@ -68,7 +68,7 @@ public struct CircuitBreakerStore: Sendable {
             WITH probe AS (
                 UPDATE circuit_breakers
                 SET state = 'half_open',
-                    retry_at = clock_timestamp() + \(open.wholeMicroseconds) * interval '1 microsecond',
+                    retry_at = clock_timestamp() + \(open.microseconds) * interval '1 microsecond',
                     updated_at = clock_timestamp()
                 WHERE vendor = \(vendor) AND state <> 'closed' AND (retry_at IS NULL OR retry_at <= clock_timestamp())
                 RETURNING state
@@ -113,7 +113,7 @@ public struct CircuitBreakerStore: Sendable {
             return .closed
         }
         let policy = self.policy(for: vendor)
-        let open = policy.openDuration.wholeMicroseconds
+        let open = policy.openDuration.microseconds
         let opensAtOnce = policy.failureThreshold <= 1
         let result = try await self.pool.query(
             """

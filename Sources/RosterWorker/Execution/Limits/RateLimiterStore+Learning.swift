@@ -54,7 +54,7 @@ extension RateLimiterStore {
                 current: .microseconds(current), advertised: advertised,
                 lastRaise: raisedAt.map(Timestamp.init(microsecondsSince1970:)), now: at
             )
-            let next = step.emissionInterval.wholeMicroseconds
+            let next = step.emissionInterval.microseconds
             let raised = step.change == .raised
             let applied = try await self.pool.query(
                 """

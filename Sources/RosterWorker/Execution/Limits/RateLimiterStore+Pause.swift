@@ -53,7 +53,7 @@ extension RateLimiterStore {
         throttled: Bool = true,
         at now: Timestamp? = nil
     ) async throws -> PauseObservation {
-        let pauseMicroseconds = max(0, pause.wholeMicroseconds)
+        let pauseMicroseconds = max(0, pause.microseconds)
         let keys = Self.windowKeys(key, count: Self.maximumWindows)
         // Locks and clock as in ``reserveObserved(key:horizon:at:)``.
         let result = try await self.pool.query(

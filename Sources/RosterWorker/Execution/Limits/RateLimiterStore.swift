@@ -68,9 +68,9 @@ public struct RateLimiterStore: Sendable {
     public func ensure(key: String, vendor: String, budget: RateBudget, learning: LearnedBudget? = nil) async throws {
         let keys = Self.windowKeys(key, count: budget.windows.count)
         let candidates = Self.windowKeys(key, count: Self.maximumWindows)
-        let intervals = budget.windows.map(\.emissionInterval.wholeMicroseconds)
+        let intervals = budget.windows.map(\.emissionInterval.microseconds)
         var minimums = intervals
-        if let learning { minimums[0] = min(intervals[0], max(1, learning.shortestInterval.wholeMicroseconds)) }
+        if let learning { minimums[0] = min(intervals[0], max(1, learning.shortestInterval.microseconds)) }
         let bursts = budget.windows.map { Int32(clamping: $0.burst) }
         try await self.pool.execute(
             """
@@ -145,7 +145,7 @@ public struct RateLimiterStore: Sendable {
     /// - Parameter now: The time to decide at instead of the database clock (tests only; keep
     ///   it non-decreasing).
     func reserveObserved(key: String, horizon: Duration, at now: Timestamp? = nil) async throws -> Observation {
-        let horizonMicroseconds = max(0, horizon.wholeMicroseconds)
+        let horizonMicroseconds = max(0, horizon.microseconds)
         let keys = Self.windowKeys(key, count: Self.maximumWindows)
         // `locked` waits for the row locks, taken in key order; only then does `clock` read the
         // clock, once for all windows (an aggregate over `locked`, so after it). The slot is the
