@@ -29,7 +29,7 @@ struct RosterDevTests {
         let jobsStart = try #require(lines.firstIndex(of: "Jobs"))
         let lettersStart = try #require(lines.firstIndex(of: "Dead letters"))
         #expect(lines[jobsStart + 1].hasPrefix("ID  EVENT"), "\(lines[jobsStart + 1])")
-        let jobRows = lines[(jobsStart + 3)..<lettersStart].filter { !$0.isEmpty }
+        let jobRows = lines[(jobsStart + 2)..<lettersStart].filter { !$0.isEmpty }
         #expect(jobRows.count == 5, "\(jobRows)")
         for row in jobRows {
             let columns = row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -40,7 +40,7 @@ struct RosterDevTests {
 
         // Twelve dead letters with readable reasons, then the vendor mutations and what to try next.
         let auditStart = try #require(lines.firstIndex(of: "Vendor mutations (audit log)"))
-        let letterRows = lines[(lettersStart + 3)..<auditStart].filter { !$0.isEmpty }
+        let letterRows = lines[(lettersStart + 2)..<auditStart].filter { !$0.isEmpty }
         #expect(letterRows.count == 12, "\(letterRows)")
         #expect(letterRows.contains { $0.contains("data.employee.email: missing") })
         #expect(lines[auditStart...].contains { $0.hasPrefix("openai") && $0.contains("create_invite") })

@@ -1,21 +1,27 @@
 import Foundation
-/// A plain-text table for the read commands: left-aligned columns two spaces apart, a header
-/// line, and ANSI colour for status cells only when ``colour`` is on (a terminal without
-/// `NO_COLOR`), so piped output stays plain.
+
+/// The one plain-text table of every command (`roster jobs`, `status`, `doctor`, `dev`, …):
+/// left-aligned columns two spaces apart, a header line, cells on one line and cut with "…" past
+/// ``maximumCellWidth``, and ANSI colour for status cells only when ``colour`` is on (a terminal
+/// without `NO_COLOR`), so piped output stays plain.
 public struct TextTable: Sendable {
     public var headers: [String]
     public var rows: [[String]] = []
     public var colour: Bool
     /// Widest a cell may be before it is cut with "…".
     public var maximumCellWidth = 80
+    /// A line printed under the headers when there are no rows (`"(none)"`), or nothing.
+    public var emptyText: String?
 
-    public init(_ headers: [String], colour: Bool) {
+    public init(_ headers: [String], colour: Bool = false, emptyText: String? = nil) {
         self.headers = headers
         self.colour = colour
+        self.emptyText = emptyText
     }
 
+    /// Adds a row; line breaks inside a cell become spaces.
     public mutating func append(_ row: [String]) {
-        rows.append(row)
+        rows.append(row.map { $0.replacingOccurrences(of: "\n", with: " ") })
     }
 
     public var rendered: String {
@@ -38,6 +44,7 @@ public struct TextTable: Sendable {
             while line.hasSuffix(" ") { line.removeLast() }
             out += line + "\n"
         }
+        if rows.isEmpty, let emptyText { out += emptyText + "\n" }
         return out
     }
 }

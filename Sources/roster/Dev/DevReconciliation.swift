@@ -47,7 +47,7 @@ struct DevReconciliation {
     /// The evidence rows of `employee`, as a table.
     func evidence(of employee: String) async throws -> String {
         let report = try await EvidenceReport.read(since: Timestamp(microsecondsSince1970: 0), pool: pool)
-        var table = TextTable(["VENDOR", "JOB", "EVENT TIME", "REVOKED AT", "VERIFICATION", "VERIFIED AT", "RESIDUAL"])
+        var table = TextTable(["VENDOR", "JOB", "EVENT TIME", "REVOKED AT", "VERIFICATION", "VERIFIED AT", "RESIDUAL"], emptyText: "(none)")
         for row in report.rows where row.employeeID == employee {
             table.append([
                 row.vendor, String(row.jobID), row.eventTime.rfc3339, row.revokedAt?.rfc3339 ?? "-", row.verification ?? "pending",

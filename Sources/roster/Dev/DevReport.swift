@@ -1,5 +1,6 @@
 import Foundation
 import RosterPostgres
+import RosterWorker
 
 /// What `roster dev` prints: jobs, dead letters and vendor mutations, read from Postgres.
 struct DevReport {
@@ -26,7 +27,7 @@ struct DevReport {
     }
 
     func render() async throws -> String {
-        var jobs = TextTable(["ID", "EVENT", "EMPLOYEE", "TYPE", "STATUS", "ATTEMPTS", "STEPS", "NOTE"])
+        var jobs = TextTable(["ID", "EVENT", "EMPLOYEE", "TYPE", "STATUS", "ATTEMPTS", "STEPS", "NOTE"], emptyText: "(none)")
         for row in try await pool.query(
             """
             SELECT j.id, j.event_id, j.employee_id, j.type, j.status, j.attempts::int8,
@@ -39,18 +40,18 @@ struct DevReport {
             let (id, event, employee, type, status, attempts, steps, note) = try row.decode((Int64, String, String, String, String, Int64, Int64, String).self)
             jobs.append([String(id), event, employee, type, status, String(attempts), String(steps), note])
         }
-        var letters = TextTable(["ID", "CODE", "REASON"])
-        letters.maximumWidth = 100
+        var letters = TextTable(["ID", "CODE", "REASON"], emptyText: "(none)")
+        letters.maximumCellWidth = 100
         for row in try await pool.query("SELECT id, code, reason FROM dead_letters ORDER BY id").rows {
             let (id, code, reason) = try row.decode((Int64, String, String).self)
             letters.append([String(id), code, reason])
         }
-        var audit = TextTable(["VENDOR", "ACTION", "COUNT"])
+        var audit = TextTable(["VENDOR", "ACTION", "COUNT"], emptyText: "(none)")
         for row in try await pool.query("SELECT vendor, action, count(*)::int8 FROM audit_log GROUP BY 1, 2 ORDER BY 1, 2").rows {
             let (vendor, action, count) = try row.decode((String, String, Int64).self)
             audit.append([vendor, action, String(count)])
         }
-        return ["Jobs", jobs.rendered, "", "Dead letters", letters.rendered, "", "Vendor mutations (audit log)", audit.rendered, ""]
+        return ["Jobs", jobs.rendered, "Dead letters", letters.rendered, "Vendor mutations (audit log)", audit.rendered]
             .joined(separator: "\n")
     }
 
