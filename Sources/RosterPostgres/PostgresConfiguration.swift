@@ -1,4 +1,4 @@
-import CLibpq
+internal import CLibpq
 import Foundation
 
 /// How to connect to PostgreSQL: libpq keyword/value pairs plus Roster's session settings.

@@ -1,5 +1,3 @@
-import CLibpq
-
 extension PostgresConnection {
     /// Runs `body` inside `BEGIN` … `COMMIT`, rolling back when it throws.
     ///
@@ -67,8 +65,7 @@ extension PostgresConnection {
     /// `BEGIN`, after checking that no transaction is open (PostgreSQL only warns about a second
     /// `BEGIN`, which would silently merge the two transactions).
     private func begin(file: String, line: Int) async throws {
-        let status = try await self.transactionStatus(file: file, line: line)
-        guard status == PQTRANS_IDLE else {
+        guard try await self.transactionState(file: file, line: line) == .idle else {
             throw PostgresError(
                 code: .transaction,
                 reason: "a transaction is already open on this connection (nested transactions are not supported)",
@@ -96,13 +93,12 @@ extension PostgresConnection {
     ///
     /// - Throws: ``PostgresError`` when the connection is closed or broken.
     public func isInTransaction(file: String = #fileID, line: Int = #line) async throws -> Bool {
-        let status = try await self.transactionStatus(file: file, line: line)
-        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+        try await self.transactionState(file: file, line: line).isInTransactionBlock
     }
 
     /// libpq's view of the transaction state (`PQtransactionStatus`), read on the queue.
-    func transactionStatus(file: String = #fileID, line: Int = #line) async throws -> PGTransactionStatusType {
+    func transactionState(file: String = #fileID, line: Int = #line) async throws -> PQTransactionState {
         try self.checkUsable(file: file, line: line)
-        return await self.onQueue { $0.transactionStatus }
+        return await self.onQueue { $0.transactionState }
     }
 }

@@ -1,4 +1,3 @@
-import CLibpq
 import Dispatch
 import Logging
 import Synchronization

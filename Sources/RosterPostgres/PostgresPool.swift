@@ -1,4 +1,3 @@
-import CLibpq
 import Dispatch
 import Logging
 import Synchronization
@@ -198,8 +197,8 @@ public final class PostgresPool: Sendable {
     func giveBack(_ connection: PostgresConnection) async {
         var reusable = !connection.isBroken && !connection.isClosed
         if reusable {
-            let status = await connection.onQueue { $0.transactionStatus }
-            if status == PQTRANS_INTRANS || status == PQTRANS_INERROR {
+            let state = await connection.onQueue { $0.transactionState }
+            if state.isInTransactionBlock {
                 self.logger.warning(
                     "postgres connection returned inside a transaction; rolling back",
                     metadata: ["postgres.connection.id": "\(connection.id)"]
@@ -209,7 +208,7 @@ public final class PostgresPool: Sendable {
                 } catch {
                     reusable = false
                 }
-            } else if status != PQTRANS_IDLE {
+            } else if state != .idle {
                 reusable = false
             }
         }

@@ -1,4 +1,4 @@
-import CLibpq
+internal import CLibpq
 import Synchronization
 
 /// Owns the `PGcancel` of one connection and sends cancel requests for the statement that is

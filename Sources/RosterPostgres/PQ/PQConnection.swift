@@ -1,4 +1,4 @@
-import CLibpq
+internal import CLibpq
 import Glibc
 
 /// Owns one `PGconn` and wraps the libpq calls Roster makes on it. Most calls block.
@@ -88,9 +88,9 @@ final class PQConnection: @unchecked Sendable {
         return PQstatus(handle) == CONNECTION_OK
     }
 
-    var transactionStatus: PGTransactionStatusType {
-        guard let handle else { return PQTRANS_UNKNOWN }
-        return PQtransactionStatus(handle)
+    var transactionState: PQTransactionState {
+        guard let handle else { return .unknown }
+        return PQTransactionState(PQtransactionStatus(handle))
     }
 
     /// `PQerrorMessage`, copied (the C string belongs to the connection), trimmed.

@@ -1,4 +1,4 @@
-import CLibpq
+internal import CLibpq
 
 /// Owns one `PGresult` and frees it with `PQclear` exactly once, in `deinit`.
 ///
