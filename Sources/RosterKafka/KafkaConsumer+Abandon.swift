@@ -15,6 +15,8 @@ extension KafkaConsumer {
             queue.async {
                 self.lifecycle.withLock { $0 = .closed }
                 self.handle.skipConsumerCloseOnDestroy()
+                // Never assigned, its destroy would abort (librdkafka#4312): kept, it heartbeats on.
+                if self.destroyWouldAbort { self.handle.leaveUndestroyed() }
                 self.rebalance.finish()
                 self.logger.warning("consumer abandoned without leaving the group (testing)")
                 continuation.resume()

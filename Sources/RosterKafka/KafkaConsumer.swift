@@ -55,6 +55,16 @@ public final class KafkaConsumer: Sendable {
 
     deinit {
         rebalance.finish()
+        if destroyWouldAbort, lifecycle.withLock({ $0 == .open }) {
+            // Never closed and never assigned: close (leave the group) off the cooperative pool,
+            // then keep the handle, since destroying it would abort (librdkafka#4312). The block
+            // holds the handle, so its deinit comes after.
+            let handle = self.handle
+            RDKafkaHandle.teardownQueue.async {
+                _ = handle.withHandle { rd_kafka_consumer_close($0) }
+                handle.leaveUndestroyed()
+            }
+        }
         // The handle's deinit then runs rd_kafka_destroy, which also closes a consumer that was
         // never closed (blocking, and it still leaves the group).
     }
@@ -269,6 +279,10 @@ public final class KafkaConsumer: Sendable {
         let started = ContinuousClock.now
         let err = handle.withHandle { rd_kafka_consumer_close($0) }
         rebalance.finish()
+        if destroyWouldAbort {
+            handle.leaveUndestroyed()
+            logger.debug("closed before its first assignment: the handle is kept, not destroyed (librdkafka#4312)")
+        }
         if err == RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.info(
                 "consumer closed and left the group", metadata: ["kafka.duration": "\(ContinuousClock.now - started)"])
@@ -277,6 +291,16 @@ public final class KafkaConsumer: Sendable {
                 "consumer close reported an error",
                 metadata: [KafkaLoggingKeys.errorCode: "\(KafkaResponseCode(rawValue: err.rawValue).name)"])
         }
+    }
+}
+
+extension KafkaConsumer {
+    /// Whether destroying this consumer's handle would abort the process: a `cooperative-sticky`
+    /// consumer never assigned, on a librdkafka older than 2.2.1 (see
+    /// ``RDKafkaHandle/leaveUndestroyed()``).
+    var destroyWouldAbort: Bool {
+        configuration.assignmentStrategy == .cooperativeSticky && !rebalance.wasEverAssigned
+            && KafkaVersion.linked < KafkaVersion(major: 2, minor: 2, revision: 1)
     }
 }
 

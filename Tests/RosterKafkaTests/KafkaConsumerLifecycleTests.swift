@@ -67,4 +67,26 @@ struct KafkaConsumerLifecycleTests {
         #expect(try await consumer.partitions(topic: topic) == [0])
         await consumer.close()
     }
+
+    /// librdkafka before 2.2.1 aborts the process (`Assertion 'assignor_state' failed`) when a
+    /// cooperative-sticky consumer is destroyed after its JoinGroup response and before its first
+    /// SyncGroup answer (confluentinc/librdkafka#4312, fixed by #4381; the same scenario as that
+    /// fix's own test `s_no_segfault_before_first_rebalance`). A worker stopped while its group was
+    /// still rebalancing around a killed member hit it. Here every SyncGroup fails for a while, so
+    /// the consumer has joined but holds no assignment when it closes and is released; if the
+    /// wrapper destroyed it, this test process would abort.
+    @Test func closingBeforeTheFirstAssignmentDoesNotAbort() async throws {
+        let cluster = try KafkaTestCluster(label: "before-assignment")
+        let topic = try cluster.makeTopic(partitions: 2)
+        cluster.mock.pushRequestErrors(apiKey: .syncGroup, errors: Array(repeating: .notCoordinator, count: 300))
+        var consumer: KafkaConsumer? = try cluster.makeConsumer(topic: topic, group: cluster.groupName())
+        // The mock holds a new group's first join for 3 s; poll past it so JoinGroup is answered.
+        _ = try await consumer!.poll(maxMessages: 10, timeout: .seconds(5))
+        #expect(consumer!.assignment().isEmpty, "every SyncGroup failed: no assignment yet")
+        await consumer!.close()
+        consumer = nil
+        cluster.mock.clearRequestErrors(apiKey: .syncGroup)
+        // The handle's teardown runs on its own queue: give an abort the chance to happen.
+        try await Task.sleep(for: .seconds(1))
+    }
 }

@@ -22,6 +22,8 @@ final class RDKafkaHandle: Sendable {
     let name: String
     /// Flags for `rd_kafka_destroy_flags` in `deinit`.
     private let destroyFlags = Atomic<Int32>(0)
+    /// Set by ``leaveUndestroyed()``: `deinit` does not call `rd_kafka_destroy`.
+    private let undestroyed = Atomic<Bool>(false)
 
     private init(rk: OpaquePointer, context: RDKafkaClientContext) {
         self.rk = SendableOpaquePointer(pointer: rk)
@@ -35,6 +37,11 @@ final class RDKafkaHandle: Sendable {
         // pool: destroy on the teardown queue. The block keeps the context alive until destroy
         // has returned, so late callbacks still find it.
         let (rk, context, flags) = (self.rk, self.context, destroyFlags.load(ordering: .relaxed))
+        if undestroyed.load(ordering: .relaxed) {
+            // See leaveUndestroyed(): the handle and its context stay allocated for the process.
+            Self.undestroyedHandles.withLock { $0.append((rk, context)) }
+            return
+        }
         Self.teardownQueue.async {
             withExtendedLifetime(context) { rd_kafka_destroy_flags(rk.pointer, flags) }
         }
@@ -43,6 +50,20 @@ final class RDKafkaHandle: Sendable {
     /// Where blocking librdkafka teardown runs: `rd_kafka_destroy`, mock cluster destroy, final
     /// producer purge. Never the cooperative pool.
     static let teardownQueue = DispatchQueue(label: "roster.kafka.teardown", attributes: .concurrent)
+
+    /// Makes `deinit` keep the `rd_kafka_t` instead of destroying it: for a consumer already closed
+    /// (it has left the group and committed) whose destroy would abort the process.
+    ///
+    /// librdkafka before 2.2.1 asserts in `rd_kafka_sticky_assignor_state_destroy` when a
+    /// `cooperative-sticky` consumer is destroyed after joining a group but before its first
+    /// assignment (confluentinc/librdkafka#4312, fixed by #4381 in 2.2.1; Debian 12 ships 2.0.2).
+    /// Keeping the closed handle costs its memory and idle threads until the process exits.
+    func leaveUndestroyed() {
+        undestroyed.store(true, ordering: .relaxed)
+    }
+
+    /// Handles kept by ``leaveUndestroyed()``, with their contexts, so neither is ever freed.
+    private static let undestroyedHandles = Mutex<[(SendableOpaquePointer, RDKafkaClientContext)]>([])
 
     /// Makes `deinit` destroy a consumer without closing it: no final commit, no LeaveGroup.
     func skipConsumerCloseOnDestroy() {

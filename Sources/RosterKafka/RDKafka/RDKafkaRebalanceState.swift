@@ -13,6 +13,8 @@ final class RDKafkaRebalanceState: Sendable {
         /// Partitions revoked since the poll loop last looked: their messages in the batch being
         /// assembled must be dropped.
         var revokedSinceLastTake: Set<KafkaTopicPartition> = []
+        /// Whether an assignment (even an empty one) was ever delivered.
+        var wasEverAssigned = false
     }
 
     private let state = Mutex(State())
@@ -27,6 +29,12 @@ final class RDKafkaRebalanceState: Sendable {
     /// The partitions currently assigned, sorted.
     var assignment: [KafkaTopicPartition] {
         state.withLock { $0.assignment.sorted() }
+    }
+
+    /// Whether the group ever delivered an assignment to this consumer (by then librdkafka's
+    /// assignor has its state, see ``RDKafkaHandle/leaveUndestroyed()``).
+    var wasEverAssigned: Bool {
+        state.withLock { $0.wasEverAssigned }
     }
 
     /// The partitions revoked since the last call, or `nil` if none were.
@@ -61,6 +69,7 @@ final class RDKafkaRebalanceState: Sendable {
 
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            state.withLock { $0.wasEverAssigned = true }
             if let failure = assign(rk, partitions: partitions, cooperative: cooperative) {
                 metadata[KafkaLoggingKeys.errorCode] = "\(failure.rdkafkaName ?? "?")"
                 logger.error("applying a partition assignment failed", metadata: metadata)
