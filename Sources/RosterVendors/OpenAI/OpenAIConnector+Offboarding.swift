@@ -81,6 +81,12 @@ extension OpenAIConnector.Run {
         if progress.state["user_removed"] == "true" {
             return StepOutcome(summary: "removed from the organization by an earlier attempt")
         }
+        // An earlier attempt that saved the id may have removed them and stopped before its
+        // checkpoint: look again instead of deleting the saved id a second time.
+        if progress.state[.userID] != nil, try await lookUpUser(fullListing: true) == nil {
+            try await progress.save { $0["user_removed"] = "true" }
+            return StepOutcome(summary: "removed from the organization by an earlier attempt")
+        }
         guard let userID = try await userID(fullListing: true) else {
             return StepOutcome(summary: "not an organization member")
         }

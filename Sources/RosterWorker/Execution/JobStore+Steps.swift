@@ -108,13 +108,18 @@ extension JobStore {
     }
 
     /// The recovery point: what the step learned so far, saved before it moves on.
+    ///
+    /// A job cancelled while its call was in flight (`roster cancel`, or superseded by an
+    /// offboarding) still records what that call did, under the same claim: the mutation
+    /// happened, so its recovery point and then its audit row are written; the next mutation's
+    /// fence (``checkFence(_:)``) stops the job. A claim taken over by another worker writes nothing.
     func checkpoint(_ state: StepState, step position: Int, of job: ClaimedJob) async throws {
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         try await fenced(job,
             """
             UPDATE job_steps SET state = \(json)::jsonb, recovery_point = 'checkpointed', updated_at = now()
             FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
-              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status = 'running'
+              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status IN ('running', 'cancelled')
             """
         )
     }
