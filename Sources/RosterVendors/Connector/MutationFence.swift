@@ -13,25 +13,33 @@ public struct MutationFence: Sendable {
 
     private let checks: [@Sendable () async throws -> Void]
     private let sends: [@Sendable () -> Void]
+    private let answers: [@Sendable () -> Void]
 
     /// - Parameters:
     ///   - check: throws ``FenceError`` when the job is no longer held and running; any other
     ///     error (the database unreachable) is passed on as it is.
     ///   - sent: told each time a request that may change something passed the fence and goes
     ///     out for this job (the executor keeps a cut step's attempt only then).
-    public init(_ check: @escaping @Sendable () async throws -> Void, sent: @escaping @Sendable () -> Void = {}) {
+    ///   - answered: told when such a request came back (answered, failed or cut), once per `sent`:
+    ///     between the two, the job has a mutation in flight.
+    public init(
+        _ check: @escaping @Sendable () async throws -> Void, sent: @escaping @Sendable () -> Void = {},
+        answered: @escaping @Sendable () -> Void = {}
+    ) {
         self.checks = [check]
         self.sends = [sent]
+        self.answers = [answered]
     }
 
-    private init(checks: [@Sendable () async throws -> Void], sends: [@Sendable () -> Void]) {
+    private init(checks: [@Sendable () async throws -> Void], sends: [@Sendable () -> Void], answers: [@Sendable () -> Void]) {
         self.checks = checks
         self.sends = sends
+        self.answers = answers
     }
 
     /// A fence that holds only while every one of `fences` holds (a batch call made for several jobs).
     public static func all(_ fences: [MutationFence]) -> MutationFence {
-        MutationFence(checks: fences.flatMap(\.checks), sends: fences.flatMap(\.sends))
+        MutationFence(checks: fences.flatMap(\.checks), sends: fences.flatMap(\.sends), answers: fences.flatMap(\.answers))
     }
 
     /// Throws unless every job this fence stands for is still held and running.
@@ -46,6 +54,13 @@ public struct MutationFence: Sendable {
         guard request.isMutation, let fence = current else { return }
         try await fence.check()
         for sent in fence.sends { sent() }
+    }
+
+    /// Tells the current task's fence that `request`, sent after ``checkCurrent(before:)``, came
+    /// back (whatever the outcome).
+    public static func answeredCurrent(_ request: VendorRequest) {
+        guard request.isMutation, let fence = current else { return }
+        for answered in fence.answers { answered() }
     }
 }
 

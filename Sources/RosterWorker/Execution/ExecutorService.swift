@@ -72,8 +72,11 @@ public struct ExecutorService: Service {
                     do {
                         let states = try await store.renew(claims)
                         for (id, state) in states where state != .held {
-                            logger.info("job \(state == .cancelled ? "cancelled" : "lost its claim") while running; stopping it", metadata: ["job.id": "\(id)"])
-                            running.stop(id, because: state)
+                            if running.stop(id, because: state) {
+                                logger.info("job \(state == .cancelled ? "cancelled" : "lost its claim") while running; stopping it", metadata: ["job.id": "\(id)"])
+                            } else {
+                                logger.info("job cancelled while a vendor call is in flight; stopping after its answer", metadata: ["job.id": "\(id)"])
+                            }
                         }
                         if try await store.reclaimExpired() > 0 { wake.signal() }
                     } catch {
@@ -141,11 +144,21 @@ final class RunningJobs: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: id) }
     }
 
-    /// Tells the job why, then cancels its task.
-    func stop(_ id: Int64, because state: JobStore.LeaseState) {
-        guard let entry = entries.withLock({ $0[id] }) else { return }
+    /// Tells the job why, then cancels its task; returns whether it did.
+    ///
+    /// A job an operator cancelled while one of its vendor mutations is in flight is not cut: the
+    /// vendor applies the call whatever the worker does, so the job waits for the answer and
+    /// records it (checkpoint and audit row, which a cancelled claim may still write), and its
+    /// next mutation's fence stops it. The heartbeat asks again on its next round, when a job
+    /// still running with nothing in flight (a wait for a slot, say) is cancelled. A lost claim
+    /// is cut at once: its writes are fenced anyway.
+    @discardableResult
+    func stop(_ id: Int64, because state: JobStore.LeaseState) -> Bool {
+        guard let entry = entries.withLock({ $0[id] }) else { return false }
         entry.watch.set(state)
+        if state == .cancelled, entry.watch.hasMutationInFlight { return false }
         entry.task.cancel()
+        return true
     }
 }
 
@@ -153,10 +166,18 @@ final class RunningJobs: Sendable {
 /// is cancelled, to tell "stop: cancelled or claim lost" from "stop: the worker shuts down".
 final class LeaseWatch: Sendable {
     private let value = Mutex(JobStore.LeaseState.held)
+    /// Vendor mutations of the job sent and not yet answered.
+    private let inFlight = Atomic<Int>(0)
 
     var state: JobStore.LeaseState { value.withLock { $0 } }
 
     func set(_ state: JobStore.LeaseState) {
         value.withLock { $0 = state }
     }
+
+    var hasMutationInFlight: Bool { inFlight.load(ordering: .relaxed) > 0 }
+
+    func mutationSent() { inFlight.wrappingAdd(1, ordering: .relaxed) }
+
+    func mutationAnswered() { inFlight.wrappingSubtract(1, ordering: .relaxed) }
 }

@@ -211,7 +211,14 @@ struct JobRunner: Sendable {
     private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
         let store = self.store
         let mutations = MutationsSent()
-        let fence = MutationFence({ try await store.checkFence(job) }, sent: { mutations.note() })
+        let fence = MutationFence(
+            { try await store.checkFence(job) },
+            sent: {
+                mutations.note()
+                watch.mutationSent()
+            },
+            answered: { watch.mutationAnswered() }
+        )
         return try await RosterLogging.withContext(["vendor": "\(persisted.step.vendor)", "step": "\(persisted.step.name)"]) {
             try await MutationFence.$current.withValue(fence) {
                 try await runStep(persisted, attempt: attempt, finishesJob: finishesJob, freshness: freshness, mutations: mutations, of: job, event: event, watch: watch)

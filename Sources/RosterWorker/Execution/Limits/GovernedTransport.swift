@@ -139,6 +139,7 @@ public final class GovernedTransport: VendorTransport {
 
         // The job may have been cancelled, or lost its lease, while it waited for the slot.
         try await MutationFence.checkCurrent(before: request)
+        defer { MutationFence.answeredCurrent(request) }
         let response: VendorResponse
         do {
             self.count { $0.calls += 1 }
