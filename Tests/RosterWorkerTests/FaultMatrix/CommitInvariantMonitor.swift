@@ -107,9 +107,12 @@ final class CommitInvariantMonitor: Sendable {
 
     /// Starts sampling the fixture's group and topic.
     static func start(_ fixture: IngestFixture, interval: Duration = .milliseconds(200)) async throws -> CommitInvariantMonitor {
-        let observer = try KafkaConsumer.observer(
-            configuration: fixture.cluster.consumerConfiguration(topic: fixture.topic, group: fixture.group), logger: fixture.logger
-        )
+        var configuration = fixture.cluster.consumerConfiguration(topic: fixture.topic, group: fixture.group)
+        // After a whole-cluster outage the mock can leave a connection that looks up but never
+        // answers; librdkafka gives up on it only after socket.timeout.ms (60 s by default), and
+        // every read until then would fail. 6 s: above row 9's 3 s round trip.
+        configuration.additional["socket.timeout.ms"] = "6000"
+        let observer = try KafkaConsumer.observer(configuration: configuration, logger: fixture.logger)
         let ids = try await observer.partitions(topic: fixture.topic)
         let monitor = CommitInvariantMonitor(
             fixture: fixture, observer: observer, partitions: ids.map { KafkaTopicPartition(topic: fixture.topic, partition: $0) },
