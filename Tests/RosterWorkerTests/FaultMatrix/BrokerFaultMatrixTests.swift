@@ -88,7 +88,9 @@ struct BrokerFaultMatrixTests {
     /// resume when it is back. Invariants: 1, 2, 3 (sampled), 5.
     @Test func row7CoordinatorMovesThenGoesDownCommitsFailThenResume() async throws {
         try await TestDatabase.withFreshDatabase { url in
-            let fixture = try IngestFixture(databaseURL: url, batchSize: 20)
+            // librdkafka defers a commit while it has no coordinator for up to socket.timeout.ms
+            // (60 s by default) before failing it: 10 s keeps the test short.
+            let fixture = try IngestFixture(databaseURL: url, batchSize: 20, kafkaProperties: ["socket.timeout.ms": "10000"])
             let mock = fixture.cluster.mock
             // No partition leader on broker 3: only the coordinator is affected when it goes down.
             for partition in Int32(0)..<8 {
@@ -106,9 +108,30 @@ struct BrokerFaultMatrixTests {
             try await fixture.waitForRecorded(events: 400)
             try await fixture.expectLiveness()  // commits found the moved coordinator
 
+            // So that a commit is certainly attempted while the coordinator is down, the worker is
+            // held inside its ingest transaction (the inbox locked against writes, not reads) with
+            // a batch in hand, the coordinator goes down, and only then is the batch let through.
+            let held = AsyncStream<Void>.makeStream()
+            let release = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                defer { held.continuation.finish() }
+                try await fixture.pool.withTransaction { connection in
+                    try await connection.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+                    held.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+            }
+            for await _ in held.stream { break }
+            try await fixture.produce(IngestFixture.events(400..<600))
+            try await fixture.waitUntil("the worker waits on the locked inbox with a batch", timeout: IngestFixture.livenessBound) {
+                try await fixture.count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                ) > 0
+            }
             let failuresBefore = IngestFixture.occurrences(of: "kafka offset commit failed", in: worker)
             try mock.setBrokerDown(3)
-            try await fixture.produce(IngestFixture.events(400..<600))
+            release.continuation.yield()
+            try await holder.value
             try await fixture.waitUntil("a commit failed with the coordinator down", timeout: IngestFixture.livenessBound) {
                 IngestFixture.occurrences(of: "kafka offset commit failed", in: worker) > failuresBefore
             }

@@ -80,9 +80,16 @@ struct WorkerFaultMatrixTests {
     /// **Row 4, zombie**: a member is frozen (`SIGSTOP`) mid-stream, the survivor takes over its
     /// partitions, then the frozen member is thawed (`SIGCONT`) with whatever it held. Its late
     /// commit must not be taken: no offset moves backwards. Invariants: 1, 2, 3 (sampled), 5.
+    ///
+    /// A member frozen inside its ingest transaction keeps that transaction's row locks, and the
+    /// survivor, re-inserting the same event ids, would wait on them for as long as the freeze
+    /// lasts (seen: the survivor stalled). Roster sets no `idle_in_transaction_session_timeout`
+    /// of its own; a deployment sets it through the database URL, as here (5 s).
     @Test func row4FrozenMembersLateCommitIsFenced() async throws {
         try await TestDatabase.withFreshDatabase { url in
-            let fixture = try IngestFixture(databaseURL: url, batchSize: 25)
+            let fixture = try IngestFixture(
+                databaseURL: url + "?options=-c%20idle_in_transaction_session_timeout%3D5000", batchSize: 25
+            )
             let monitor = try await CommitInvariantMonitor.start(fixture)
             let zombie = try fixture.startWorker(name: "worker-zombie")
             let survivor = try fixture.startWorker(name: "worker-survivor")
