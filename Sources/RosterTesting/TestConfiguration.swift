@@ -19,11 +19,15 @@ public enum TestConfiguration {
 
     public static func write(
         brokers: String, databaseURL: String, topic: String, group: String, dlqTopic: String? = nil,
-        sessionTimeoutMs: Int = 3000, batchSize: Int = 500, vendors: String = placeholderVendors,
+        sessionTimeoutMs: Int = 3000, kafkaProperties: [String: String] = [:], batchSize: Int = 500,
+        vendors: String = placeholderVendors,
         executorEnabled: Bool = false, executorConcurrency: Int = 8, executorLeaseSeconds: Int = 30, extra: String = "",
         http: String = #"http: {listen: "127.0.0.1:0", metrics_refresh_ms: 1000}"#
     ) throws -> URL {
         let url = TestWorkDirectory.url.appendingPathComponent("roster-\(UUID().uuidString.prefix(8)).yaml")
+        // librdkafka properties (e.g. `max.poll.interval.ms` for a fault test) over a fast reconnect.
+        let properties = ["reconnect.backoff.max.ms": "1000"].merging(kafkaProperties) { _, new in new }
+            .sorted { $0.key < $1.key }.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ")
         let yaml = """
             kafka:
               brokers: "\(brokers)"
@@ -31,7 +35,7 @@ public enum TestConfiguration {
               group: \(group)
             \(dlqTopic.map { "  dlq_topic: \($0)" } ?? "")
               session_timeout_ms: \(sessionTimeoutMs)
-              properties: {"reconnect.backoff.max.ms": "1000"}
+              properties: {\(properties)}
             database:
               url: "\(databaseURL)"
               pool_size: 4

@@ -19,13 +19,15 @@ final class IngestFixture: Sendable {
     let workerEnvironment: [String: String]
     let pool: PostgresPool
     let producer: KafkaProducer
+    /// Where every message produced through ``produce(_:partitions:producer:)`` landed.
+    let ledger = ProducedLedger()
     let logger = Logger(label: "test.ingest")
 
     init(
         databaseURL: String, partitions: Int = 8, batchSize: Int = 500, dlqTopic: Bool = false,
         vendors: String = TestConfiguration.placeholderVendors, executorEnabled: Bool = false,
         workerEnvironment: [String: String] = [:], extraConfiguration: String = "", executorConcurrency: Int = 8,
-        executorLeaseSeconds: Int = 30
+        executorLeaseSeconds: Int = 30, sessionTimeoutMs: Int = 3000, kafkaProperties: [String: String] = [:]
     ) throws {
         cluster = try KafkaTestCluster(label: "ingest")
         topic = try cluster.makeTopic(partitions: Int32(partitions), name: "hr-events")
@@ -36,7 +38,8 @@ final class IngestFixture: Sendable {
         let write = { (executor: Bool) throws -> URL in
             try TestConfiguration.write(
                 brokers: brokers, databaseURL: databaseURL, topic: topicName, group: groupName,
-                dlqTopic: dlqTopic ? "\(topicName).dlq" : nil, batchSize: batchSize, vendors: vendors,
+                dlqTopic: dlqTopic ? "\(topicName).dlq" : nil, sessionTimeoutMs: sessionTimeoutMs,
+                kafkaProperties: kafkaProperties, batchSize: batchSize, vendors: vendors,
                 executorEnabled: executor, executorConcurrency: executorConcurrency, executorLeaseSeconds: executorLeaseSeconds,
                 extra: extraConfiguration
             )
@@ -52,10 +55,26 @@ final class IngestFixture: Sendable {
         pool.close()
     }
 
-    func produce(_ messages: [(key: String, value: Data)]) async throws {
-        let records = messages.map { KafkaProducerRecord(topic: topic, key: Data($0.key.utf8), value: $0.value) }
-        let failed = try await producer.send(records).filter { if case .failure = $0 { true } else { false } }
-        #expect(failed.isEmpty, "every test message is delivered")
+    /// Produces `messages` (to `partitions` in turn, when given; else by key) and notes where each
+    /// landed in ``ledger``.
+    @discardableResult
+    func produce(
+        _ messages: [(key: String, value: Data)], partitions: [Int32]? = nil, producer: KafkaProducer? = nil
+    ) async throws -> [KafkaDeliveryReport] {
+        let records = messages.enumerated().map { index, message in
+            KafkaProducerRecord(
+                topic: topic, partition: partitions.map { $0[index % $0.count] }, key: Data(message.key.utf8), value: message.value
+            )
+        }
+        let outcomes = try await (producer ?? self.producer).send(records)
+        var reports: [KafkaDeliveryReport] = []
+        for (outcome, message) in zip(outcomes, messages) {
+            guard case .success(let report) = outcome else { continue }
+            ledger.record(report, value: message.value)
+            reports.append(report)
+        }
+        #expect(reports.count == messages.count, "every test message is delivered")
+        return reports
     }
 
     /// Waits until the worker group has committed every message of the topic (lag 0 everywhere).

@@ -11,6 +11,9 @@ struct IngestOutageTests {
     @Test func postgresDownForTenSecondsLosesNothingAndCommitsNothingUnrecorded() async throws {
         try await TestDatabase.withFreshDatabase(exclusive: true) { url in
             let fixture = try IngestFixture(databaseURL: url, batchSize: 50)
+            // Fault matrix row 10, invariant 3: commit never ahead of Postgres, sampled throughout
+            // (a sample taken during the outage is checked once Postgres answers again).
+            let monitor = try await CommitInvariantMonitor.start(fixture)
             let observer = try KafkaConsumer.observer(
                 configuration: fixture.cluster.consumerConfiguration(topic: fixture.topic, group: fixture.group), logger: fixture.logger
             )
@@ -56,6 +59,7 @@ struct IngestOutageTests {
                 #expect(offset <= (highestRecorded[partition] ?? -1) + 1)
             }
             #expect(worker.output().contains("could not record batch; will retry"))
+            await monitor.stopAndCheck()
             worker.kill(SIGTERM)
             #expect(await worker.waitForExit() == 0)
             await observer.close()

@@ -38,10 +38,15 @@ struct IngestTests {
         }
     }
 
+    /// Fault matrix row 2: `kill -9` at exact points (after fetch, inside the DB transaction, after
+    /// the DB commit and before the offset commit). Invariants 1, 2 (the third point must
+    /// redeliver), 3 (sampled), 5.
     @Test(arguments: ["after_poll", "in_transaction", "after_db_commit"])
     func workerKilledAtAFailpointLosesAndDuplicatesNothing(failpoint: String) async throws {
         try await TestDatabase.withFreshDatabase { url in
             let fixture = try IngestFixture(databaseURL: url, batchSize: 100)
+            // Fault matrix row 2, invariant 3: commit never ahead of Postgres, sampled throughout.
+            let monitor = try await CommitInvariantMonitor.start(fixture)
             try await fixture.produce(IngestFixture.events(0..<400))
             let doomed = try fixture.startWorker(failpoint: "\(failpoint)@1")
             _ = await doomed.waitForExit()
@@ -62,14 +67,19 @@ struct IngestTests {
                 #expect(recordedBeforeRestart == 0)
                 #expect(redelivered == 0)
             }
+            await monitor.stopAndCheck()
             worker.kill(SIGTERM)
             #expect(await worker.waitForExit() == 0)
         }
     }
 
+    /// Fault matrix row 3: clean SIGTERM mid-stream, restart. Invariants 1, 3 (sampled), 5, and
+    /// 6 (no duplicates after a clean stop).
     @Test func sigtermMidStreamExitsCleanlyAndRedeliversNothing() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let fixture = try IngestFixture(databaseURL: url, batchSize: 20)
+            // Fault matrix row 3, invariant 3: commit never ahead of Postgres, sampled throughout.
+            let monitor = try await CommitInvariantMonitor.start(fixture)
             let worker = try fixture.startWorker()
             let total = 3000
             for chunk in stride(from: 0, to: total / 2, by: 100) {
@@ -89,6 +99,7 @@ struct IngestTests {
             try await fixture.waitForCounts(events: total)
             try await fixture.waitForDrain()
             #expect(try await fixture.count("SELECT coalesce(sum(deliveries - 1), 0) FROM events") == 0, "no duplicates after a clean stop")
+            await monitor.stopAndCheck()
             restarted.kill(SIGTERM)
             #expect(await restarted.waitForExit() == 0)
         }
