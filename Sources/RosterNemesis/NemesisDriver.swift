@@ -1,0 +1,156 @@
+import Foundation
+import RosterKafka
+import RosterTesting
+
+/// Plays a ``NemesisPlan``: publishes each round and applies each fault at its offset from the
+/// start (late when an earlier action took long: the schedule fixes the order, not the clock),
+/// then heals.
+actor NemesisDriver {
+    let plan: NemesisPlan
+    let environment: NemesisEnvironment
+    let say: @Sendable (String) -> Void
+    /// Faults applied, by kind.
+    private(set) var appliedCounts: [String: Int] = [:]
+    /// Faults that could not be applied, as text.
+    private(set) var errors: [String] = []
+    /// Message values sent, by event id, so a duplicate is the same bytes.
+    private var payloads: [String: Data] = [:]
+    private var postgresDown = false
+    private var brokersDown = Set<Int32>()
+
+    init(plan: NemesisPlan, environment: NemesisEnvironment, say: @escaping @Sendable (String) -> Void) {
+        self.plan = plan
+        self.environment = environment
+        self.say = say
+    }
+
+    private enum Action {
+        case round(NemesisPlan.Round)
+        case fault(NemesisFault)
+    }
+
+    func play() async throws {
+        let actions: [(Int, Int, Action)] =
+            plan.rounds.map { ($0.offsetMs, 0, .round($0)) } + plan.faults.map { ($0.offsetMs, 1, .fault($0.fault)) }
+        let ordered = actions.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        let start = ContinuousClock.now
+        var nextProgress = 30_000
+        for (offset, _, action) in ordered {
+            let due = start + .milliseconds(offset)
+            if due > ContinuousClock.now { try await Task.sleep(until: due) }
+            if offset >= nextProgress {
+                say("nemesis: t+\(offset / 1000)s, \(payloads.count) messages sent, \(environment.workersRunning()) workers up")
+                nextProgress += 30_000
+            }
+            switch action {
+            case .round(let round): try await publish(round)
+            case .fault(let fault): await apply(fault)
+            }
+        }
+    }
+
+    // MARK: - Publishing
+
+    /// Sends one round and retries what failed until all of it is delivered (a broker may be
+    /// down): the next round waits, so one employee's events keep their order.
+    private func publish(_ round: NemesisPlan.Round) async throws {
+        var pending: [KafkaProducerRecord] = []
+        for event in round.events {
+            let value: Data
+            if event.label == .duplicate, let original = payloads[event.eventID] {
+                value = original
+            } else {
+                value = event.payload(time: Date())
+                payloads[event.eventID] = value
+            }
+            pending.append(KafkaProducerRecord(topic: environment.topic, key: Data(event.employee.utf8), value: value))
+        }
+        let deadline = ContinuousClock.now + .seconds(180)
+        while !pending.isEmpty {
+            let results = try await environment.producer.send(pending)
+            pending = zip(pending, results).compactMap { record, result in
+                if case .failure = result { return record }
+                return nil
+            }
+            guard !pending.isEmpty else { return }
+            guard ContinuousClock.now < deadline else {
+                throw NemesisError("could not deliver \(pending.count) message(s) within 180 s")
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    // MARK: - Faults
+
+    private func apply(_ fault: NemesisFault) async {
+        do {
+            switch fault {
+            case .killWorker(let index):
+                await environment.killWorker(index)
+            case .restartWorker(let index):
+                try environment.startWorker(index)
+            case .brokerDown(let id):
+                try environment.cluster.mock.setBrokerDown(id)
+                brokersDown.insert(id)
+            case .brokerUp(let id):
+                try environment.cluster.mock.setBrokerUp(id)
+                brokersDown.remove(id)
+            case .moveLeader(let partition, let broker):
+                try environment.cluster.mock.setPartitionLeader(topic: environment.topic, partition: partition, broker: broker)
+            case .postgresRestart:
+                try await TestDatabase.restartServer()
+            case .postgresCrash:
+                postgresDown = true
+                try await TestDatabase.crashServer()
+            case .postgresStart:
+                try await TestDatabase.startServer()
+                postgresDown = false
+            case .vendorErrors(let vendor, let status, let count):
+                environment.fake(vendor).injectFaults(Array(repeating: .status(status), count: count))
+            case .vendorThrottle(let vendor, let retryAfter, let count):
+                environment.fake(vendor).injectFaults(Array(repeating: .status(429, retryAfter: retryAfter), count: count))
+            case .vendorLatency(let vendor, let milliseconds, let count):
+                environment.fake(vendor).injectFaults(Array(repeating: .delay(.milliseconds(milliseconds)), count: count))
+            case .vendorTimeout(let vendor):
+                environment.fake(vendor).injectFaults([.delay(.seconds(31))])
+            }
+            if !fault.isRecovery { appliedCounts[fault.kind, default: 0] += 1 }
+        } catch {
+            errors.append("\(fault): \(error)")
+            say("nemesis: could not apply \(fault): \(error)")
+        }
+    }
+
+    /// Everything back to health: no queued vendor faults, every broker up, Postgres up, every
+    /// worker running.
+    func heal() async {
+        environment.openai.clearFaults()
+        environment.posthog.clearFaults()
+        for id in brokersDown { try? environment.cluster.mock.setBrokerUp(id) }
+        brokersDown.removeAll()
+        if postgresDown {
+            for attempt in 1...5 {
+                do {
+                    try await TestDatabase.startServer()
+                    postgresDown = false
+                    break
+                } catch {
+                    say("nemesis: starting Postgres while healing (attempt \(attempt)): \(error)")
+                    try? await Task.sleep(for: .seconds(2))
+                }
+            }
+        }
+        for index in 0..<plan.workers {
+            do { try environment.startWorker(index) } catch { errors.append("restart worker \(index) while healing: \(error)") }
+        }
+    }
+}
+
+/// A nemesis setup or run problem, said plainly.
+public struct NemesisError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
