@@ -58,6 +58,7 @@ public enum Nemesis {
             report.duration = ContinuousClock.now - started
             report.faultsApplied = await driver.appliedCounts
             report.faultErrors = await driver.errors
+            report.notes += await driver.selfExits
             if !quiet.reached {
                 report.failures.insert(NemesisFailure(invariant: "quiet", employee: nil, message: quiet.detail), at: 0)
             }

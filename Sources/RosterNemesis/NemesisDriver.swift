@@ -13,6 +13,9 @@ actor NemesisDriver {
     private(set) var appliedCounts: [String: Int] = [:]
     /// Faults that could not be applied, as text.
     private(set) var errors: [String] = []
+    /// Workers found ended at healing though every SIGKILL had been followed by a restart:
+    /// they exited on their own (a Postgres or Kafka outage they did not ride out).
+    private(set) var selfExits: [String] = []
     /// Message values sent, by event id, so a duplicate is the same bytes.
     private var payloads: [String: Data] = [:]
     private var postgresDown = false
@@ -86,7 +89,12 @@ actor NemesisDriver {
         do {
             switch fault {
             case .killWorker(let index):
-                await environment.killWorker(index)
+                if let status = await environment.exitStatus(index) {
+                    // Its scheduled restart starts it again.
+                    selfExits.append("worker \(index) had exited on its own before a scheduled SIGKILL (status \(status))")
+                } else {
+                    await environment.killWorker(index)
+                }
             case .restartWorker(let index):
                 try environment.startWorker(index)
             case .brokerDown(let id):
@@ -141,6 +149,9 @@ actor NemesisDriver {
             }
         }
         for index in 0..<plan.workers {
+            if let status = await environment.exitStatus(index) {
+                selfExits.append("worker \(index) had exited on its own (status \(status))")
+            }
             do { try environment.startWorker(index) } catch { errors.append("restart worker \(index) while healing: \(error)") }
         }
     }

@@ -98,6 +98,12 @@ final class NemesisEnvironment: Sendable {
         }.joined(separator: "\n")
     }
 
+    /// The exit status of worker `index` if it was started and has ended.
+    func exitStatus(_ index: Int) async -> Int32? {
+        guard let process = workers.withLock({ $0[index] }), !process.isRunning else { return nil }
+        return await process.waitForExit(timeout: .zero)
+    }
+
     func workersRunning() -> Int {
         workers.withLock { $0.filter { $0?.isRunning == true }.count }
     }
