@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RosterKafka
 import RosterPostgres
+import RosterTesting
 
 /// Waits, after healing, until the system has settled: the worker group committed every
 /// message (lag 0), every valid event is recorded and every invalid one dead-lettered, and no
