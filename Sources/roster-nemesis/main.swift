@@ -12,6 +12,9 @@ func usage(_ message: String) -> Never {
     exit(2)
 }
 
+// Line-buffered even into a log file, so a long run's progress can be followed.
+setvbuf(stdout, nil, _IOLBF, 0)
+
 var seed = UInt64(Date().timeIntervalSince1970 * 1000) % 1_000_000
 var duration = 60
 var quietTimeout = 240
