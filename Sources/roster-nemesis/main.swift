@@ -12,8 +12,10 @@ func usage(_ message: String) -> Never {
     exit(2)
 }
 
-// Line-buffered even into a log file, so a long run's progress can be followed.
-setvbuf(stdout, nil, _IOLBF, 0)
+/// Unbuffered, so a long run's progress can be followed in its log file.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
 
 var seed = UInt64(Date().timeIntervalSince1970 * 1000) % 1_000_000
 var duration = 60
@@ -36,15 +38,15 @@ while let argument = arguments.popFirst() {
     }
 }
 guard let adminURL = TestDatabase.adminURL else { usage("ROSTER_TEST_DATABASE_URL is not set: run it with ops/nemesis") }
-print("roster-nemesis: seed \(seed), duration \(duration) s")
+say("roster-nemesis: seed \(seed), duration \(duration) s")
 do {
-    let options = Nemesis.Options(seed: seed, durationSeconds: duration, quietTimeout: .seconds(quietTimeout))
+    let options = Nemesis.Options(seed: seed, durationSeconds: duration, quietTimeout: .seconds(quietTimeout), output: { say($0) })
     let report = try await TestDatabase.withFreshDatabase(exclusive: true) { url in
         try await Nemesis.run(options, databaseURL: url)
     }
-    print(report.summary)
+    say(report.summary)
     exit(report.passed ? 0 : 1)
 } catch {
-    print("roster-nemesis: seed \(seed): could not run: \(error)")
+    say("roster-nemesis: seed \(seed): could not run: \(error)")
     exit(1)
 }
