@@ -3,8 +3,8 @@ import RosterKafka
 import RosterTesting
 
 /// Plays a ``NemesisPlan``: publishes each round and applies each fault at its offset from the
-/// start (late when an earlier action took long: the schedule fixes the order, not the clock),
-/// then heals.
+/// start (late when an earlier action of the same time line took long: the schedule fixes the
+/// order, not the clock), then heals.
 actor NemesisDriver {
     let plan: NemesisPlan
     let environment: NemesisEnvironment
@@ -27,28 +27,35 @@ actor NemesisDriver {
         self.say = say
     }
 
-    private enum Action {
-        case round(NemesisPlan.Round)
-        case fault(NemesisFault)
+    /// Publishing and faults run on two time lines from the same start: a round waiting for a
+    /// broker to come back must not hold up the fault that brings it back.
+    func play() async throws {
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.playRounds(from: start) }
+            group.addTask { await self.playFaults(from: start) }
+            try await group.waitForAll()
+        }
     }
 
-    func play() async throws {
-        let actions: [(Int, Int, Action)] =
-            plan.rounds.map { ($0.offsetMs, 0, .round($0)) } + plan.faults.map { ($0.offsetMs, 1, .fault($0.fault)) }
-        let ordered = actions.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
-        let start = ContinuousClock.now
+    private func playRounds(from start: ContinuousClock.Instant) async throws {
         var nextProgress = 30_000
-        for (offset, _, action) in ordered {
-            let due = start + .milliseconds(offset)
+        for round in plan.rounds {
+            let due = start + .milliseconds(round.offsetMs)
             if due > ContinuousClock.now { try await Task.sleep(until: due) }
-            if offset >= nextProgress {
-                say("nemesis: t+\(offset / 1000)s, \(payloads.count) messages sent, \(environment.workersRunning()) workers up")
+            if round.offsetMs >= nextProgress {
+                say("nemesis: t+\(round.offsetMs / 1000)s, \(payloads.count) messages sent, \(environment.workersRunning()) workers up, \(appliedCounts.values.reduce(0, +)) faults applied")
                 nextProgress += 30_000
             }
-            switch action {
-            case .round(let round): try await publish(round)
-            case .fault(let fault): await apply(fault)
-            }
+            try await publish(round)
+        }
+    }
+
+    private func playFaults(from start: ContinuousClock.Instant) async {
+        for entry in plan.faults {
+            let due = start + .milliseconds(entry.offsetMs)
+            if due > ContinuousClock.now { try? await Task.sleep(until: due) }
+            await apply(entry.fault)
         }
     }
 

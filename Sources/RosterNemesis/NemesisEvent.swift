@@ -51,6 +51,15 @@ public struct NemesisEvent: Sendable, Hashable, CustomStringConvertible {
     public var grants: [NemesisGrant]
     public var sequence: Int64
 
+    public init(eventID: String, employee: String, label: Label, kind: Kind, grants: [NemesisGrant], sequence: Int64) {
+        self.eventID = eventID
+        self.employee = employee
+        self.label = label
+        self.kind = kind
+        self.grants = grants
+        self.sequence = sequence
+    }
+
     public var isValid: Bool { !label.isInvalid }
 
     public var description: String {
