@@ -32,6 +32,8 @@ final class NemesisEnvironment: Sendable {
         cluster = try KafkaTestCluster(brokers: Int(plan.brokers), label: "nemesis")
         topic = try cluster.makeTopic(partitions: plan.partitions, name: "hr-events")
         group = cluster.groupName("roster")
+        // The coordinator stays on broker 1, which the plan never takes down (see NemesisPlan).
+        try cluster.mock.setCoordinator(group: group, broker: 1)
         // Generous budgets: every injected fault is finite (a few requests, a few seconds), so a
         // healthy Roster ends with every job succeeded and a dead job is a finding.
         let common = """

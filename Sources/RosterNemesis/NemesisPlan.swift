@@ -151,7 +151,11 @@ public struct NemesisPlan: Sendable, Hashable {
                 entries.append(Entry(offsetMs: back, fault: .restartWorker(index)))
                 workerBackAt[index] = back + 1
             case 12..<20 where brokerBackAt <= t:
-                let broker = Int32(rng.int(in: 1...Int(brokers)))
+                // Never the group coordinator (broker 1, see NemesisEnvironment). A 30-minute run
+                // aborted inside the 2.0.2 mock (rdkafka_mock_cgrp.c:567, `!member->resp`: a
+                // JoinGroup from a member whose previous one is still unanswered); a client
+                // re-sending JoinGroup after losing its coordinator is the likeliest trigger.
+                let broker = Int32(rng.int(in: 2...Int(brokers)))
                 let back = t + rng.int(in: 1000...5000)
                 entries.append(Entry(offsetMs: t, fault: .brokerDown(broker)))
                 entries.append(Entry(offsetMs: back, fault: .brokerUp(broker)))
