@@ -133,6 +133,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "RosterNemesis",
+            dependencies: [
+                "RosterFakes",
+                "RosterKafka",
+                "RosterPostgres",
+                "RosterTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "roster-nemesis",
+            dependencies: ["RosterNemesis", "RosterTesting"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "roster",
             dependencies: [
@@ -197,6 +213,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterNemesisTests",
+            dependencies: ["RosterNemesis", "RosterTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,6 +18,12 @@ public struct FakeCall: Sendable, Hashable, Identifiable {
     public var offset: Duration
     /// What answered: the handler, an injected fault, the rate limiter or authentication.
     public var outcome: Outcome
+    /// The response body as text, kept for mutations only (``isMutation``), so a checker can
+    /// learn the ids a create issued; `nil` for reads and while in flight.
+    public var responseBody: String?
+    /// When the response was sent (monotonic clock), `nil` while in flight: a call that took
+    /// longer than its client waited was applied unseen.
+    public var finishedAt: ContinuousClock.Instant?
 
     /// Who produced the response.
     public enum Outcome: String, Sendable, Hashable {
@@ -44,7 +50,8 @@ public struct FakeCall: Sendable, Hashable, Identifiable {
         status: Int?,
         receivedAt: ContinuousClock.Instant,
         offset: Duration,
-        outcome: Outcome
+        outcome: Outcome,
+        responseBody: String? = nil
     ) {
         self.id = id
         self.method = method
@@ -55,6 +62,7 @@ public struct FakeCall: Sendable, Hashable, Identifiable {
         self.receivedAt = receivedAt
         self.offset = offset
         self.outcome = outcome
+        self.responseBody = responseBody
     }
 
     /// Whether the method changes state (anything but GET/HEAD/OPTIONS).

@@ -45,6 +45,11 @@ public final class FakeTrafficControl: Sendable {
         state.withLock { $0.faults.append(contentsOf: faults.map { ($0, matcher) }) }
     }
 
+    /// Drops every fault not yet consumed (a nemesis healing).
+    public func clearFaults() {
+        state.withLock { $0.faults.removeAll() }
+    }
+
     /// Faults not yet consumed.
     public var pendingFaults: [FakeFault] { state.withLock { $0.faults.map(\.fault) } }
 
@@ -155,6 +160,10 @@ public final class FakeTrafficControl: Sendable {
             if let index = state.calls.lastIndex(where: { $0.id == callID }) {
                 state.calls[index].status = response.status
                 state.calls[index].outcome = outcome
+                state.calls[index].finishedAt = clock.now
+                if state.calls[index].isMutation {
+                    state.calls[index].responseBody = String(decoding: response.body, as: UTF8.self)
+                }
             }
         }
         return response

@@ -38,6 +38,9 @@ extension FakeVendorServer {
         trafficControl.injectFaults(faults, matching: matcher)
     }
 
+    /// Drops every queued fault not yet consumed.
+    public func clearFaults() { trafficControl.clearFaults() }
+
     /// Faults not yet consumed.
     public var pendingFaults: [FakeFault] { trafficControl.pendingFaults }
 

@@ -60,6 +60,10 @@ public struct IngestService: Service {
 
     public func run() async throws {
         logger.info("ingest started")
+        // Offsets whose commit failed (a rebalance in progress, a coordinator away): committed
+        // again with the next batch or, when the partitions stay idle, at the next empty poll, so
+        // the group's committed offsets catch up without waiting for new traffic.
+        var uncommitted: [KafkaTopicPartition: Int64] = [:]
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let messages: [KafkaMessage]
             do {
@@ -71,7 +75,10 @@ public struct IngestService: Service {
                 try? await Task.sleep(for: .milliseconds(200))
                 continue
             }
-            guard !messages.isEmpty else { continue }
+            guard !messages.isEmpty else {
+                if !uncommitted.isEmpty { uncommitted = await commit(uncommitted) }
+                continue
+            }
             logger.debug("batch polled", metadata: ["messages": "\(messages.count)"])
             failpoints.hit(.afterPoll)
             let batch = await IngestBatch.decodeConcurrently(messages: messages, decoder: decoder)
@@ -102,16 +109,31 @@ public struct IngestService: Service {
                 ]
             )
             await produceDeadLetters(batch)
-            do {
-                try await consumer.commit(messages)
-                logger.debug("batch committed", metadata: ["messages": "\(messages.count)"])
-            } catch {
-                // Harmless: the batch is durable in Postgres and a redelivery is absorbed by the event id.
-                logger.warning("kafka offset commit failed; continuing", metadata: ["error": "\(error)"])
+            for message in messages {
+                uncommitted[message.topicPartition] = max(uncommitted[message.topicPartition] ?? 0, message.offset + 1)
             }
+            uncommitted = await commit(uncommitted)
         }
         await consumer.close()
         logger.info("ingest stopped")
+    }
+
+    /// Commits `offsets` (next offsets to read) for the partitions still assigned and returns
+    /// what is left to commit: nothing on success, the same offsets when the commit failed.
+    /// Partitions no longer assigned are dropped: their new owner commits them.
+    private func commit(_ offsets: [KafkaTopicPartition: Int64]) async -> [KafkaTopicPartition: Int64] {
+        let assigned = Set(consumer.assignment())
+        let owned = offsets.filter { assigned.contains($0.key) }
+        guard !owned.isEmpty else { return [:] }
+        do {
+            try await consumer.commit(offsets: owned.map { KafkaTopicPartitionOffset($0.key, offset: $0.value) })
+            logger.debug("offsets committed", metadata: ["partitions": "\(owned.count)"])
+            return [:]
+        } catch {
+            // Harmless: the batch is durable in Postgres and a redelivery is absorbed by the event id.
+            logger.warning("kafka offset commit failed; continuing", metadata: ["error": "\(error)"])
+            return owned
+        }
     }
 
     /// Records the batch, retrying while Postgres is unreachable. `nil` when asked to stop first.
