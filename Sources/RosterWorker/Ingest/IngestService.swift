@@ -76,7 +76,7 @@ public struct IngestService: Service {
                 continue
             }
             guard !messages.isEmpty else {
-                if !uncommitted.isEmpty { uncommitted = await commit(uncommitted) }
+                if !uncommitted.isEmpty { uncommitted = await commit(uncommitted, retrying: true) }
                 continue
             }
             logger.debug("batch polled", metadata: ["messages": "\(messages.count)"])
@@ -109,10 +109,11 @@ public struct IngestService: Service {
                 ]
             )
             await produceDeadLetters(batch)
+            let retrying = !uncommitted.isEmpty
             for message in messages {
                 uncommitted[message.topicPartition] = max(uncommitted[message.topicPartition] ?? 0, message.offset + 1)
             }
-            uncommitted = await commit(uncommitted)
+            uncommitted = await commit(uncommitted, retrying: retrying)
         }
         await consumer.close()
         logger.info("ingest stopped")
@@ -120,8 +121,9 @@ public struct IngestService: Service {
 
     /// Commits `offsets` (next offsets to read) for the partitions still assigned and returns
     /// what is left to commit: nothing on success, the same offsets when the commit failed.
-    /// Partitions no longer assigned are dropped: their new owner commits them.
-    private func commit(_ offsets: [KafkaTopicPartition: Int64]) async -> [KafkaTopicPartition: Int64] {
+    /// Partitions no longer assigned are dropped: their new owner commits them. A failure is a
+    /// warning the first time and a debug line while `retrying` (an idle worker retries every poll).
+    private func commit(_ offsets: [KafkaTopicPartition: Int64], retrying: Bool) async -> [KafkaTopicPartition: Int64] {
         let assigned = Set(consumer.assignment())
         let owned = offsets.filter { assigned.contains($0.key) }
         guard !owned.isEmpty else { return [:] }
@@ -131,7 +133,7 @@ public struct IngestService: Service {
             return [:]
         } catch {
             // Harmless: the batch is durable in Postgres and a redelivery is absorbed by the event id.
-            logger.warning("kafka offset commit failed; continuing", metadata: ["error": "\(error)"])
+            logger.log(level: retrying ? .debug : .warning, "kafka offset commit failed; continuing", metadata: ["error": "\(error)"])
             return owned
         }
     }
