@@ -10,7 +10,7 @@ import Testing
 /// The real `roster console` process against a seeded database, driven by headless Chromium
 /// (Debian's chromium and chromium-driver, over WebDriver). Screenshots of every page go to
 /// `.build/console-screenshots/` for a person to look at.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres, .enabled(if: WebDriver.isInstalled || TestDatabase.isRequired, "chromium and chromium-driver are not installed (ops/lib/install-deps installs them)"))
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres, .enabled(if: WebDriver.isInstalled || TestDatabase.isRequired, "chromium and chromium-driver are not installed (ops/lib/install-deps installs them)"))
 struct ConsoleBrowserTests {
     static let screenshots = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/console-screenshots")
 

@@ -6,7 +6,7 @@ import RosterTesting
 import Testing
 
 /// The console's pages and actions through its router (no socket), against a seeded database.
-@Suite(.timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct ConsoleRouterTests {
     /// Every page the console has, for the seeded database.
     static func pages(_ jobs: ConsoleSeed.Jobs) -> [String] {

@@ -3,7 +3,7 @@ import RosterPostgres
 import RosterTesting
 import Testing
 
-@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(10)))
 struct MigratorTests {
     static let migrations = [
         Migration(version: 1, name: "applications", sql: "CREATE TABLE applications (version int NOT NULL);"),

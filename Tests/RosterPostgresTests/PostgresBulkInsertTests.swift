@@ -3,7 +3,7 @@ import RosterPostgres
 import RosterTesting
 import Testing
 
-@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(10)))
 struct PostgresBulkInsertTests {
     @Test func tenThousandRowsThroughUnnestArrays() async throws {
         try await TestDatabase.withFreshPool { pool, _ async throws in

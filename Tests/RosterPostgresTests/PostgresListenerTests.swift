@@ -36,7 +36,7 @@ func collect(
     }
 }
 
-@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(10)))
 struct PostgresListenerTests {
     @Test func deliversNotificationsInOrder() async throws {
         try await TestDatabase.withFreshPool { pool, url async throws in

@@ -4,7 +4,7 @@ import RosterTesting
 import Synchronization
 import Testing
 
-@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(10)))
 struct PostgresPoolTests {
     /// Tracks the highest number of simultaneous leases.
     final class Gauge: Sendable {
@@ -177,7 +177,7 @@ actor JobCounter {
     }
 }
 
-@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(10)))
 struct PostgresPoolIsolationTests {
     @Test func leasesRunInTheCallersIsolation() async throws {
         try await TestDatabase.withFreshPool { pool, _ async throws in

@@ -4,7 +4,7 @@ import Testing
 
 /// Tests that restart or crash the shared server. Serialized, and each holds the test server
 /// lock exclusively (`exclusive: true`) so no other suite's test runs meanwhile.
-@Suite(.requiresPostgres, .serialized, .timeLimit(.minutes(3)))
+@Suite(.requiresPostgres, .serialized, .timeLimit(.minutes(10)))
 struct PostgresServerRestartTests {
     @Test func poolRecoversAfterAFastRestart() async throws {
         try await TestDatabase.withFreshPool(size: 4, exclusive: true) { pool, _ async throws in

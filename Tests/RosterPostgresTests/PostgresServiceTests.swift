@@ -4,7 +4,7 @@ import RosterTesting
 import ServiceLifecycle
 import Testing
 
-@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(10)))
 struct PostgresServiceTests {
     @Test func poolAndListenerCloseOnGracefulShutdown() async throws {
         try await TestDatabase.withFreshPool { pool, url async throws in

@@ -4,7 +4,7 @@ import RosterTesting
 import Testing
 
 /// Statements on real connections: injection safety, server errors, cancellation, scripts.
-@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(10)))
 struct PostgresStatementTests {
     @Test func injectionAttemptsAreStoredVerbatim() async throws {
         try await TestDatabase.withFreshPool { pool, _ async throws in

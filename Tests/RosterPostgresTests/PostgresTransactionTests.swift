@@ -2,7 +2,7 @@ import RosterPostgres
 import RosterTesting
 import Testing
 
-@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(10)))
 struct PostgresTransactionTests {
     struct Boom: Error, Equatable {}
 

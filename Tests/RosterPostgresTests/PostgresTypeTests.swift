@@ -3,7 +3,7 @@ import RosterPostgres
 import RosterTesting
 import Testing
 
-@Suite(.requiresPostgres, .timeLimit(.minutes(5)))
+@Suite(.requiresPostgres, .timeLimit(.minutes(10)))
 struct PostgresTypeTests {
     /// Sends `value` as a parameter, casts it to `sqlType` on the server, and decodes it back.
     private func roundTrip<Value: PostgresCodable>(

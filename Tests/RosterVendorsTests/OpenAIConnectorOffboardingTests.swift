@@ -113,7 +113,8 @@ import Testing
             try await runner.run(Self.step(.removeOrganizationMembership), for: Self.ada, state: done)
             #expect(fake.calls.isEmpty)
 
-            // Removed by someone else meanwhile: the 404 counts as done.
+            // Removed meanwhile (by someone else, or by an attempt that died before its checkpoint):
+            // a fresh lookup finds nobody and records the removal as already gone, with no DELETE.
             try fake.withState { (state: inout FakeOpenAIState) throws -> Void in try state.deleteUser(id: user.id) }
             let (outcome, recorder) = try await runner.run(
                 Self.step(.removeOrganizationMembership),
@@ -122,6 +123,7 @@ import Testing
             )
             #expect(recorder.audits.map(\.outcome.rawValue) == ["already_gone"])
             #expect(outcome.summary.contains("already gone"))
+            #expect(fake.calls.calls("DELETE", path: "/v1/organization/users/\(user.id)").isEmpty, "no second DELETE")
         }
     }
 

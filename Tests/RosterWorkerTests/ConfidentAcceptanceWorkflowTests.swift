@@ -13,7 +13,7 @@ import Testing
 /// 52 s) where they never do, so that the resend at mid-window is due well before the window ends
 /// even if re-checks come late. Re-checks come at most an eighth of the window apart. No tight
 /// timing: generous waits, final states.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct ConfidentAcceptanceWorkflowTests {
     typealias F = VendorFixture
 

@@ -11,7 +11,7 @@ import Testing
 /// Two rules each protect this run (``DirectoryFreshness``): the step is resumed (attempt 2), and
 /// the job's first step succeeded in the dead worker's run (the person was touched after the
 /// standby's listing). With both rules switched off this test sees a second invite.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct DirectoryCrashTests {
     @Test func aResumedStepOnAnotherWorkerListsAnewInsteadOfTrustingItsDirectory() async throws {
         try await TestDatabase.withFreshDatabase { url in

@@ -5,7 +5,7 @@ import Testing
 
 /// The workflow engine end to end: `roster worker` processes (ingest + executor), the mock Kafka
 /// cluster, a real Postgres and the fake OpenAI Admin API over real HTTP.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct ExecutionTests {
     static let projects = ["alpha", "beta", "gamma"]
 

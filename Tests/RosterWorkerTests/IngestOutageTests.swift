@@ -6,7 +6,7 @@ import Testing
 
 /// Postgres going away under a running worker. Holds the database lock exclusively: every other
 /// database test waits while the server is down.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct IngestOutageTests {
     @Test func postgresDownForTenSecondsLosesNothingAndCommitsNothingUnrecorded() async throws {
         try await TestDatabase.withFreshDatabase(exclusive: true) { url in

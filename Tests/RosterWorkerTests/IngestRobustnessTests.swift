@@ -6,7 +6,7 @@ import Testing
 @testable import RosterWorker
 
 /// Ingest keeps every valid event whatever Postgres or the producer does wrong (issue 12).
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct IngestRobustnessTests {
     /// Hole 6: temporary Postgres errors must never dead-letter a valid event. A lock held on the
     /// inbox makes the worker's ingest transaction fail with a lock timeout (55P03) or a statement

@@ -4,7 +4,7 @@ import RosterTesting
 import Testing
 
 /// Ingest end to end: real `roster worker` processes, the librdkafka mock cluster, a real Postgres.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct IngestTests {
     @Test func validDuplicateAndInvalidEventsBecomeJobsAndDeadLetters() async throws {
         try await TestDatabase.withFreshDatabase { url in

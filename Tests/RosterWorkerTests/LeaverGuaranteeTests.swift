@@ -7,7 +7,7 @@ import Testing
 
 /// Issue 12: no event, replay or race re-grants a leaver's access. Real `roster worker`
 /// processes, the mock Kafka cluster, a real Postgres and the vendor fakes over HTTP.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct LeaverGuaranteeTests {
     typealias F = VendorFixture
 

@@ -7,7 +7,7 @@ import Testing
 
 /// The SQL circuit breaker: the ``CircuitBreaker`` transitions, shared by several pools (each
 /// standing for one worker process), with exactly one probe when it half-opens.
-@Suite(.timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct LimitsCircuitBreakerStoreTests {
     let policy = CircuitBreakerStore.Policy(failureThreshold: 3, openDuration: .milliseconds(400))
 

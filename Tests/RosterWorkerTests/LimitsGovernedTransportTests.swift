@@ -8,7 +8,7 @@ import Testing
 
 /// ``GovernedTransport`` over real HTTP to the fake OpenAI server, with the limiter and breaker in
 /// a real Postgres reached through two pools (two worker processes).
-@Suite(.timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct LimitsGovernedTransportTests {
     @Test func a429PausesEveryProcessForItsRetryAfter() async throws {
         try await LimitsFixture.withPools(2) { pools in

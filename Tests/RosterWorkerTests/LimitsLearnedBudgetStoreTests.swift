@@ -8,7 +8,7 @@ import Testing
 /// Learned budgets in `rate_limits`: one figure for every process (each pool stands for one),
 /// bounded by the configuration, kept across restarts, and still ordering leavers first. Times
 /// are injected, so nothing depends on the machine's speed.
-@Suite(.timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct LimitsLearnedBudgetStoreTests {
     /// 5/s configured, burst 1; learning may reach 20/s.
     let budget = RateBudget(GCRA(requestsPerSecond: 5, burst: 1))

@@ -11,7 +11,7 @@ import Testing
 /// A governed transport learning from a fake that advertises its limit, the figure in
 /// `roster status`'s JSON and in the metric. Proven by stored values and counts, never by
 /// wall-clock bounds.
-@Suite(.timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct LimitsLearnedBudgetTransportTests {
     static let key = "openai:fake:OPENAI_ADMIN_KEY"
 

@@ -7,7 +7,7 @@ import Testing
 
 /// Budgets of several windows in `rate_limits` (one row each), against their specification
 /// (``RateBudget``). Times are injected (`at:`), so nothing here depends on how fast the machine is.
-@Suite(.timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct LimitsRateBudgetStoreTests {
     /// 5/s with a burst of 5, and 8 per 10 s all at once.
     static let pair = RateBudget(windows: [

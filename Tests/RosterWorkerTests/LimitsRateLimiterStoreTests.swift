@@ -7,7 +7,7 @@ import Testing
 
 /// The SQL rate limiter against its specification (``GCRA``) and under concurrent use from
 /// several pools, each standing for one worker process.
-@Suite(.timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct LimitsRateLimiterStoreTests {
     @Test func sqlDecisionsMatchThePureGCRA() async throws {
         try await LimitsFixture.withPools(1) { pools in

@@ -10,7 +10,7 @@ import Testing
 /// The mass-offboarding brake in the worker: ingest through Kafka, the claim order, the
 /// `roster holds` commands, the audit log, restarts, and two recorders at once. Everything is
 /// proved by counts, never by timing.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct OffboardingBrakeWorkerTests {
     static let limit25 = "brake: {enabled: true, offboardings: 25, window_seconds: 3600, share: 0.05}"
     /// The brake's sentence for a batch that brought the count to `total` (26 to 30 here: the

@@ -6,7 +6,7 @@ import RosterWorker
 import Testing
 
 /// The real `roster` binary against a seeded Postgres: output, exit codes (0, 1, 2) and messages.
-@Suite(.timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct OperationsCLITests {
     static func run(_ arguments: [String], config: URL, user: String = "tester") async throws -> (status: Int32, output: String) {
         try await RosterProcess.run(arguments, environment: ["ROSTER_CONFIG": config.path, "USER": user, "NO_COLOR": ""], timeout: .seconds(60))

@@ -6,7 +6,7 @@ import RosterWorker
 import Testing
 
 /// `roster jobs`, `status`, `audit` and `dlq` reads against a real Postgres with jobs in every state.
-@Suite(.timeLimit(.minutes(3)), .requiresPostgres)
+@Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct OperationsReadTests {
     @Test func listIsNewestFirstAndFilters() async throws {
         try await TestDatabase.withFreshPool { pool, _ in

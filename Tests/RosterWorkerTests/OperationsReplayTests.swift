@@ -8,7 +8,7 @@ import Testing
 /// Replays end to end: a job made dead by the fake OpenAI API, replayed with the real binary and
 /// finished by a real worker; dead letters re-ingested after a configuration change or with a
 /// corrected payload.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct OperationsReplayTests {
     @Test func aDeadJobReplayedResumesFromItsFailedStepAndSucceeds() async throws {
         try await TestDatabase.withFreshDatabase { url in

@@ -12,7 +12,7 @@ import Testing
 
 /// The ops HTTP server in process, over a private Prometheus registry (no global bootstrap):
 /// `/healthz`, `/readyz` against a real Postgres and the mock Kafka cluster, `/metrics`.
-@Suite(.serialized, .timeLimit(.minutes(3)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct OpsHTTPTests {
     static let logger = Logger(label: "test.ops")
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Vendor fidelity (issue 13) through the real engine: `roster worker` processes, the mock Kafka
 /// cluster, a real Postgres and the PostHog and OpenAI fakes as their published sources behave.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct PostHogFidelityWorkflowTests {
     typealias F = VendorFixture
 

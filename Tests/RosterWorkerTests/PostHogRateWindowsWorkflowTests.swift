@@ -5,7 +5,7 @@ import Testing
 
 /// PostHog's two limits (480/minute and 4,800/hour) through the real engine, scaled down: a
 /// `roster worker` process, the mock Kafka cluster, a real Postgres and the fake PostHog.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct PostHogRateWindowsWorkflowTests {
     /// Leavers' calls (revocations wait for any slot, so none is sent back) through two windows:
     /// 4 per second (2 at once, then one per 1/3 s) and 12 per 4 s (8 at once, then one per 0.8 s).

@@ -7,7 +7,7 @@ import Testing
 
 /// Issue 15: reconciliation against the vendor fakes, with real `roster reconcile` and `roster
 /// worker` processes, the mock Kafka cluster and a real Postgres.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct ReconciliationWorkflowTests {
     typealias F = VendorFixture
 

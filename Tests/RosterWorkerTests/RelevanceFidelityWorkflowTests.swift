@@ -7,7 +7,7 @@ import Testing
 /// Kafka cluster, a real Postgres, the fake over real HTTP) where the fake plays behaviour the
 /// vendor documents and Roster used to miss (issue 13): a user page that is empty while
 /// `has_more` is true, and an organisation admin who keeps access after project removal.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct RelevanceFidelityWorkflowTests {
     typealias F = VendorFixture
 

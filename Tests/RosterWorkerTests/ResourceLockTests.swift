@@ -9,7 +9,7 @@ import Testing
 
 /// Issue 12, hole 11: the project-creation lock lasted one lease period and was never renewed, so
 /// a step longer than the lease let a second job in between its look and its create.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct ResourceLockTests {
     /// Deterministic: no wall-clock race. The lease is long; what is proven is that the heartbeat's
     /// renewal moves the lock's expiry with the lease (before the fix nothing renewed it, so it

@@ -7,7 +7,7 @@ import Testing
 
 /// Issue 12, hole 7: a checkpoint that failed inside a step counted against the vendor's retry
 /// budget and could make the job dead. Storage errors are retried as storage errors.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct StorageInterruptionTests {
     @Test func failingCheckpointsSpendNoVendorAttemptAndNeverKillTheJob() async throws {
         try await TestDatabase.withFreshDatabase { url in

@@ -5,7 +5,7 @@ import Testing
 
 /// PostHog, Confident AI and Relevance AI through the real engine: `roster worker` processes,
 /// the mock Kafka cluster, a real Postgres and each vendor's fake over real HTTP.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct VendorWorkflowTests {
     typealias F = VendorFixture
 

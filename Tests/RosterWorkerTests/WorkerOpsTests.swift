@@ -6,7 +6,7 @@ import Yams
 
 /// `roster worker` as a real process: `/metrics` scraped over HTTP after real jobs, checked
 /// against the dashboard and alert rules, and the worker's logs checked for personal data.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct WorkerOpsTests {
     static let joinerEmail = "ada.secretary@example.com"
     static let leaverEmail = "leaver.private@example.com"

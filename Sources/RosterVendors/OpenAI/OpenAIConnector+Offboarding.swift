@@ -82,10 +82,13 @@ extension OpenAIConnector.Run {
             return StepOutcome(summary: "removed from the organization by an earlier attempt")
         }
         // An earlier attempt that saved the id may have removed them and stopped before its
-        // checkpoint: look again instead of deleting the saved id a second time.
-        if progress.state[.userID] != nil, try await lookUpUser(fullListing: true) == nil {
-            try await progress.save { $0["user_removed"] = "true" }
-            return StepOutcome(summary: "removed from the organization by an earlier attempt")
+        // checkpoint (or someone else did): look again instead of deleting the saved id a second
+        // time, and record the removal as already gone, since the audit row of that earlier
+        // DELETE, if it was ours, was never written.
+        if let savedID = progress.state[.userID], try await lookUpUser(fullListing: true) == nil {
+            let record = AuditRecord(action: .removeOrganizationMember, target: ["user_id": savedID], outcome: .alreadyGone)
+            try await progress.record(record) { $0["user_removed"] = "true" }
+            return StepOutcome(summary: "\(savedID) was already gone")
         }
         guard let userID = try await userID(fullListing: true) else {
             return StepOutcome(summary: "not an organization member")

@@ -6,7 +6,7 @@ import Testing
 
 /// Fault matrix rows 5, 6 and 7 (kafka-testing.md §6): brokers, partition leaders and the group
 /// coordinator going away under a running `roster worker`.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct BrokerFaultMatrixTests {
     /// **Row 5**: every broker down for longer than `session.timeout.ms`, then up. The worker
     /// survives losing its partitions, rejoins and catches up. Invariants: 1, 2, 3 (sampled),

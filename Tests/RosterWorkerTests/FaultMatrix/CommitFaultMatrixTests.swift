@@ -6,7 +6,7 @@ import Testing
 
 /// Fault matrix rows 8 and 9 (kafka-testing.md §6): the group protocol answering with errors,
 /// and a slow cluster, under a running `roster worker`.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct CommitFaultMatrixTests {
     /// **Row 8**: OffsetCommit answers NOT_COORDINATOR (16), REQUEST_TIMED_OUT (7),
     /// COORDINATOR_LOAD_IN_PROGRESS (14), REBALANCE_IN_PROGRESS (27) and a dropped connection

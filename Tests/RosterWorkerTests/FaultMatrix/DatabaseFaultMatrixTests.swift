@@ -7,7 +7,7 @@ import Testing
 /// Fault matrix row 11 (kafka-testing.md §6): Postgres down for longer than the consumer's
 /// `max.poll.interval.ms`. Row 10 (a shorter crash) is ``IngestOutageTests``. Holds the
 /// database lock exclusively: every other database test waits while the server is down.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct DatabaseFaultMatrixTests {
     /// The worker's `max.poll.interval.ms` in this test (librdkafka's default is 300 s; the
     /// worker's configuration passes `kafka.properties` through). It must be at least the 3 s

@@ -6,7 +6,7 @@ import Testing
 
 /// Fault matrix rows 12 and 13 (kafka-testing.md §6): the same event delivered again, and
 /// messages that can never become jobs.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct DeliveryFaultMatrixTests {
     /// **Row 12a**: 50 event ids are produced a second time (later, at new offsets). Invariants:
     /// 1, 2 (exactly one job each; every second copy counted in `deliveries`), 3 (sampled; the

@@ -7,7 +7,7 @@ import Testing
 /// ``CrashWindowTests``): Postgres going away under running steps, and an operator cancelling a
 /// job whose vendor call is in flight. Real `roster worker` processes, the mock Kafka cluster, a
 /// real Postgres and the four vendor fakes over HTTP.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct ExecutorFaultTests {
     typealias F = VendorFixture
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Fault matrix rows 1 and 4 (kafka-testing.md §6): worker processes that die or stall.
 /// Rows 2 and 3 are in ``IngestTests``, with the same commit monitor.
-@Suite(.serialized, .timeLimit(.minutes(5)), .requiresPostgres)
+@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres)
 struct WorkerFaultMatrixTests {
     /// **Row 1**: `kill -9` of the worker at random moments (two kills, at seeded random points of
     /// ingest progress), each followed by a restart. Invariants: 1 no loss, 2 one job per event id
