@@ -45,7 +45,7 @@ public struct Worker: Sendable {
             configuration: PostgresConfiguration(url: configuration.database.url),
             size: configuration.database.poolSize, acquireTimeout: .seconds(30), logger: logger
         )
-        try await RosterSchema.migrate(pool, logger: logger)
+        try await migrateWhenPostgresAnswers(pool, logger: logger)
         let health = LoopHealth()
 
         var consumerConfiguration = KafkaConsumerConfiguration(
@@ -211,4 +211,26 @@ public struct Worker: Sendable {
 
 /// A worker runs as a service too (`roster dev` nests it in its own group): its group then also
 /// shuts down when the enclosing one does.
-extension Worker: Service {}
+extension Worker: Service {
+    /// Migrates, waiting for Postgres while it is unreachable (a worker restarted during a database
+    /// outage waits instead of exiting 1 and crash-looping; the nemesis saw one do so). Errors that
+    /// waiting cannot mend (bad credentials, a failing migration) are thrown at once.
+    static func migrateWhenPostgresAnswers(_ pool: PostgresPool, logger: Logger) async throws {
+        var delay = Duration.milliseconds(500)
+        while true {
+            do {
+                try await RosterSchema.migrate(pool, logger: logger)
+                return
+            } catch where Self.isRetryable(error) {
+                logger.warning("Postgres unreachable at start-up; waiting for it", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    /// Whether waiting may mend `error`: a retryable Postgres error, bare or in a transaction's.
+    private static func isRetryable(_ error: any Error) -> Bool {
+        (error as? PostgresError)?.isRetryable ?? (error as? PostgresTransactionError)?.isRetryable ?? false
+    }
+}

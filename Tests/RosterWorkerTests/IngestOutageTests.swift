@@ -65,4 +65,31 @@ struct IngestOutageTests {
             await observer.close()
         }
     }
+
+    /// A worker started while Postgres is down waits for it, then runs, instead of exiting 1 and
+    /// crash-looping (a nemesis run saw a restarted worker exit on its own).
+    @Test func aWorkerStartedWhilePostgresIsDownWaitsForIt() async throws {
+        try await TestDatabase.withFreshDatabase(exclusive: true) { url in
+            let fixture = try IngestFixture(databaseURL: url, batchSize: 50)
+            try await fixture.produce(IngestFixture.events(0..<100))
+            try await TestDatabase.crashServer()
+            let worker: RosterProcess
+            do {
+                worker = try fixture.startWorker()
+                try await fixture.waitUntil("the worker waiting for Postgres, or gone", timeout: .seconds(120)) {
+                    worker.output().contains("Postgres unreachable at start-up; waiting for it") || !worker.isRunning
+                }
+                #expect(worker.isRunning, "\(worker.output().suffix(1500))")
+                #expect(worker.output().contains("Postgres unreachable at start-up; waiting for it"))
+            } catch {
+                try await TestDatabase.startServer()
+                throw error
+            }
+            try await TestDatabase.startServer()
+            try await fixture.waitForCounts(events: 100, timeout: .seconds(120))
+            try await fixture.waitForDrain(timeout: .seconds(120))
+            worker.kill(SIGTERM)
+            #expect(await worker.waitForExit(timeout: .seconds(120)) == 0)
+        }
+    }
 }
