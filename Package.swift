@@ -136,6 +136,7 @@ let package = Package(
         .target(
             name: "RosterNemesis",
             dependencies: [
+                "RosterCore",
                 "RosterFakes",
                 "RosterKafka",
                 "RosterPostgres",

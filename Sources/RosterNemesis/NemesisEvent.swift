@@ -1,25 +1,6 @@
 import Foundation
+import RosterCore
 import RosterTesting
-
-/// One access grant as the nemesis asks for it: a vendor instance, a project, a role in the
-/// vendor's own vocabulary (`member`/`owner` for OpenAI, `member`/`admin` for PostHog).
-public struct NemesisGrant: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var vendor: String
-    public var project: String
-    public var role: String
-
-    public init(vendor: String, project: String, role: String) {
-        self.vendor = vendor
-        self.project = project
-        self.role = role
-    }
-
-    public static func < (a: NemesisGrant, b: NemesisGrant) -> Bool {
-        (a.vendor, a.project, a.role) < (b.vendor, b.project, b.role)
-    }
-
-    public var description: String { "\(vendor)/\(project):\(role)" }
-}
 
 /// One message the nemesis publishes: a valid HR event (maybe an exact duplicate of an earlier
 /// one) or an invalid message that must be dead-lettered.
@@ -48,10 +29,11 @@ public struct NemesisEvent: Sendable, Hashable, CustomStringConvertible {
     public var employee: String
     public var label: Label
     public var kind: Kind
-    public var grants: [NemesisGrant]
+    /// What the event asks for: RosterCore's grant value (the model that judges it is the nemesis's own).
+    public var grants: [AccessGrant]
     public var sequence: Int64
 
-    public init(eventID: String, employee: String, label: Label, kind: Kind, grants: [NemesisGrant], sequence: Int64) {
+    public init(eventID: String, employee: String, label: Label, kind: Kind, grants: [AccessGrant], sequence: Int64) {
         self.eventID = eventID
         self.employee = employee
         self.label = label
@@ -63,7 +45,7 @@ public struct NemesisEvent: Sendable, Hashable, CustomStringConvertible {
     public var isValid: Bool { !label.isInvalid }
 
     public var description: String {
-        let grantText = kind == .offboarding || label.isInvalid ? "" : " [\(grants.map(\.description).joined(separator: ", "))]"
+        let grantText = kind == .offboarding || label.isInvalid ? "" : " [\(grants.map { "\($0.vendor)/\($0.project):\($0.role)" }.joined(separator: ", "))]"
         return "\(label.rawValue) \(employee) \(eventID) seq \(sequence)\(grantText)"
     }
 

@@ -1,3 +1,5 @@
+import RosterCore
+
 /// What the vendors must hold at the end, computed from the published events alone with the
 /// simplest possible rules (not Roster's planner or reconciliation):
 ///
@@ -64,7 +66,7 @@ public struct NemesisModel: Sendable {
         self.history = history
     }
 
-    static func access(_ grants: [NemesisGrant]) -> Access {
+    static func access(_ grants: [AccessGrant]) -> Access {
         var access = Access()
         for grant in grants {
             switch grant.vendor {

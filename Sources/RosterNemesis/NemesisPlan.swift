@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 
 /// Everything a nemesis run will do, drawn up front from the seed: the rounds of messages to
 /// publish and the fault schedule, each at an offset from the run's start. The same seed and
@@ -110,7 +111,7 @@ public struct NemesisPlan: Sendable, Hashable {
                 let label: NemesisEvent.Label = rng.chance(50) ? .malformedJSON : .unknownType
                 events.append(NemesisEvent(
                     eventID: nextID(), employee: "BAD\(invalidCounter)", label: label, kind: .onboarding,
-                    grants: [NemesisGrant(vendor: "openai", project: openAIProjects[0], role: "member")], sequence: 1))
+                    grants: [AccessGrant(vendor: "openai", project: openAIProjects[0], role: "member")], sequence: 1))
             }
             if !events.isEmpty { rounds.append(Round(offsetMs: offset, events: events)) }
             offset += 500
@@ -118,16 +119,16 @@ public struct NemesisPlan: Sendable, Hashable {
         return rounds
     }
 
-    private static func drawGrants(_ rng: inout SplitMix64, nonEmpty: Bool) -> [NemesisGrant] {
-        var grants: [NemesisGrant] = []
+    private static func drawGrants(_ rng: inout SplitMix64, nonEmpty: Bool) -> [AccessGrant] {
+        var grants: [AccessGrant] = []
         for project in openAIProjects where rng.chance(35) {
-            grants.append(NemesisGrant(vendor: "openai", project: project, role: rng.chance(75) ? "member" : "owner"))
+            grants.append(AccessGrant(vendor: "openai", project: project, role: rng.chance(75) ? "member" : "owner"))
         }
         if rng.chance(50) {
-            grants.append(NemesisGrant(vendor: "posthog", project: rng.pick(postHogProjects), role: rng.chance(75) ? "member" : "admin"))
+            grants.append(AccessGrant(vendor: "posthog", project: rng.pick(postHogProjects), role: rng.chance(75) ? "member" : "admin"))
         }
         if nonEmpty, grants.isEmpty {
-            grants.append(NemesisGrant(vendor: "openai", project: openAIProjects[0], role: "member"))
+            grants.append(AccessGrant(vendor: "openai", project: openAIProjects[0], role: "member"))
         }
         return grants.sorted()
     }

@@ -1,15 +1,16 @@
+import RosterCore
 import RosterNemesis
 import Testing
 
 /// The nemesis's own model of what the vendors must hold, on hand-written histories.
 struct NemesisModelTests {
-    private func event(_ label: NemesisEvent.Label, _ kind: NemesisEvent.Kind, _ sequence: Int64, _ grants: [NemesisGrant] = []) -> NemesisEvent {
+    private func event(_ label: NemesisEvent.Label, _ kind: NemesisEvent.Kind, _ sequence: Int64, _ grants: [AccessGrant] = []) -> NemesisEvent {
         NemesisEvent(eventID: "e\(sequence)", employee: "N0001", label: label, kind: kind, grants: grants, sequence: sequence)
     }
 
-    private let alpha = NemesisGrant(vendor: "openai", project: "nem-alpha", role: "member")
-    private let betaOwner = NemesisGrant(vendor: "openai", project: "nem-beta", role: "owner")
-    private let webAdmin = NemesisGrant(vendor: "posthog", project: "nem-web", role: "admin")
+    private let alpha = AccessGrant(vendor: "openai", project: "nem-alpha", role: "member")
+    private let betaOwner = AccessGrant(vendor: "openai", project: "nem-beta", role: "owner")
+    private let webAdmin = AccessGrant(vendor: "posthog", project: "nem-web", role: "admin")
 
     @Test func aMoveReplacesAccessAndALeaverHasNothing() {
         let joined = NemesisModel(events: [event(.join, .onboarding, 1, [alpha, webAdmin]), event(.move, .changed, 2, [betaOwner])])
