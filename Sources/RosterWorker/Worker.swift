@@ -221,16 +221,11 @@ extension Worker: Service {
             do {
                 try await RosterSchema.migrate(pool, logger: logger)
                 return
-            } catch where Self.isRetryable(error) {
+            } catch where PostgresError.isRetryable(error) {
                 logger.warning("Postgres unreachable at start-up; waiting for it", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
         }
-    }
-
-    /// Whether waiting may mend `error`: a retryable Postgres error, bare or in a transaction's.
-    private static func isRetryable(_ error: any Error) -> Bool {
-        (error as? PostgresError)?.isRetryable ?? (error as? PostgresTransactionError)?.isRetryable ?? false
     }
 }

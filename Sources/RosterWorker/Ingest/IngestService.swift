@@ -193,8 +193,7 @@ public struct IngestService: Service {
     /// serialization failure — says nothing about the message: the batch is retried with backoff
     /// and its offsets are never committed past it.
     static func dataRefusal(_ error: any Error) -> PostgresError? {
-        let postgres = (error as? PostgresError) ?? (error as? PostgresTransactionError)?.postgresError
-        guard let postgres, let state = postgres.sqlState, state.classCode == "22" || state.classCode == "23" else { return nil }
+        guard let postgres = PostgresError.underlying(error), let state = postgres.sqlState, state.classCode == "22" || state.classCode == "23" else { return nil }
         return postgres
     }
 

@@ -73,7 +73,7 @@ extension GlobalOptions {
         if let failure = error as? OperationsError {
             return CleanExit.message(failure.message, code: failure.code == .invalidArgument ? ExitCode(2) : .failure)
         }
-        if let postgres = (error as? PostgresError) ?? (error as? PostgresTransactionError)?.postgresError {
+        if let postgres = PostgresError.underlying(error) {
             if postgres.sqlState == .undefinedTable || postgres.sqlState?.rawValue == "42703" {
                 return CleanExit.message("the database schema is older than this roster: run roster migrate", code: .failure)
             }
