@@ -32,8 +32,7 @@ struct IngestOutageTests {
             let outageStarted = ContinuousClock.now
             try await fixture.produce(IngestFixture.events(1000..<2000))
             // A batch recorded just before the crash may still commit; after that, nothing may.
-            try await Task.sleep(for: .seconds(1))
-            let duringOutage = try await committed()
+            let duringOutage = try await settled { try await committed() }
             try await Task.sleep(until: outageStarted + .seconds(10))
             #expect(try await committed() == duringOutage, "no offset moves while nothing can be recorded")
             #expect(worker.isRunning, "the worker survives the outage")

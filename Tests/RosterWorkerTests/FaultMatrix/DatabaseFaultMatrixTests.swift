@@ -35,8 +35,7 @@ struct DatabaseFaultMatrixTests {
             let outageStarted = ContinuousClock.now
             try await fixture.produce(IngestFixture.events(1000..<1400))
             // A batch recorded just before the crash may still commit its offsets; after that, nothing may.
-            try await Task.sleep(for: .seconds(1))
-            let duringOutage = try await monitor.committed()
+            let duringOutage = try await settled { try await monitor.committed() }
             // Time is the behaviour here: the outage must outlast max.poll.interval.ms so the
             // consumer leaves the group. Twice the interval, a lower bound only.
             try await Task.sleep(until: outageStarted + Self.maxPollInterval * 2)

@@ -68,3 +68,19 @@ extension IngestFixture {
 func eventIDs(_ range: Range<Int>, prefix: String = "evt") -> Set<String> {
     Set(range.map { "\(prefix)-\($0)" })
 }
+
+/// A sample once it stops changing: taken a second apart until two agree (at most 30 s).
+///
+/// For committed offsets right after Postgres went away: a batch recorded just before the crash
+/// may still commit its offsets afterwards, and on a saturated machine later than any fixed
+/// pause. After that nothing can move them while Postgres is down.
+func settled<Value: Equatable>(_ sample: () async throws -> Value) async throws -> Value {
+    var last = try await sample()
+    for _ in 0..<30 {
+        try await Task.sleep(for: .seconds(1))
+        let next = try await sample()
+        if next == last { return next }
+        last = next
+    }
+    return last
+}
