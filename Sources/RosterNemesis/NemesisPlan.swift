@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterTesting
 
 /// Everything a nemesis run will do, drawn up front from the seed: the rounds of messages to
 /// publish and the fault schedule, each at an offset from the run's start. The same seed and

@@ -66,7 +66,7 @@ struct LimitsRateBudgetStoreTests {
             try await store.ensure(key: "k", vendor: "posthog", budget: budget)
             var now = try await Self.start(store)
             var model: [Timestamp?] = [nil, nil, nil]
-            var generator = SeededGenerator(state: 11)
+            var generator = SplitMix64(seed: 11)  // RosterTesting: the same steps on every run
             var outcomes = (reserved: 0, busy: 0, waited: 0)
             for step in 0..<80 {
                 now = now.adding(.microseconds(Int64.random(in: 0...500_000, using: &generator)))
@@ -152,17 +152,5 @@ struct LimitsRateBudgetStoreTests {
             #expect(try await store.snapshot().first { $0.key == "other#2" }?.tat == untouched?.tat)
             #expect(try await store.remainingPause(key: "k") == nil)
         }
-    }
-}
-
-/// SplitMix64, so the random steps above are the same on every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,8 +1,9 @@
 /// A small deterministic pseudo-random generator (SplitMix64, Steele/Lea/Flood 2014): the same
 /// seed gives the same sequence on every machine and Swift version, which
 /// `SystemRandomNumberGenerator` (and the standard library's `random(in:)` algorithm, in
-/// principle) does not promise. The nemesis draws only through ``next(below:)`` and the helpers
-/// here, never through `random(in:using:)`, so its plan depends on this file alone.
+/// principle) does not promise. The nemesis and the seeded tests share it. The nemesis draws
+/// only through ``next(below:)`` and the helpers here, never through `random(in:using:)`, so
+/// its plan depends on this file alone.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
