@@ -183,22 +183,6 @@ struct OpsHTTPTests {
         }
     }
 
-    @Test func readyzIs503OnceShutdownHasBegunWhileHealthzStays200() async throws {
-        let shutdown = ShutdownSignal()
-        let service = try OpsHTTPService(listen: "127.0.0.1:0", registry: PrometheusCollectorRegistry(), readiness: nil, logger: Self.logger, shutdown: shutdown)
-        let group = ServiceGroup(services: [service], logger: Self.logger)
-        let running = Task { try await group.run() }
-        let port = try #require(await service.address.port())
-        #expect(try await Self.readyz(port).status == 200)
-        shutdown.set()
-        let ready = try await Self.readyz(port)
-        #expect(ready.status == 503)
-        #expect(ready.checks["shutdown"] == "the worker is shutting down")
-        #expect(try await httpGet("http://127.0.0.1:\(port)/healthz").status == 200)
-        await group.triggerGracefulShutdown()
-        try await running.value
-    }
-
     @Test func listenAddressesParse() throws {
         let v4 = try ListenAddress("127.0.0.1:9464")
         #expect(v4.host == "127.0.0.1" && v4.port == 9464)

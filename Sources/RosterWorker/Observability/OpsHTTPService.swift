@@ -75,31 +75,11 @@ public struct OpsHTTPService: Service {
         self.shutdown = shutdown
     }
 
+    /// Serves ``makeRouter(registry:readiness:shutdown:)`` until graceful shutdown, which also sets
+    /// the shutdown signal (so `/readyz` answers 503 while the server drains).
     public func run() async throws {
-        let router = Router()
-        let (registry, readiness, shutdown) = (self.registry, self.readiness, self.shutdown)
-        router.get("healthz") { _, _ in
-            Self.text("ok\n")
-        }
-        router.get("readyz") { _, _ in
-            var report = await readiness?.run() ?? ReadinessCheck.Report(checks: [:])
-            if shutdown.isShuttingDown { report.checks["shutdown"] = "the worker is shutting down" }
-            return Response(
-                status: report.isReady ? .ok : .serviceUnavailable,
-                headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: report.json + "\n"))
-            )
-        }
-        router.get("metrics") { _, _ in
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(16 * 1024)
-            registry.emit(into: &buffer)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: buffer))
-            )
-        }
+        let router = Self.makeRouter(registry: registry, readiness: readiness, shutdown: shutdown)
+        let shutdown = self.shutdown
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)
         let (host, logger, address) = (self.host, self.logger, self.address)
@@ -119,10 +99,6 @@ public struct OpsHTTPService: Service {
         } onGracefulShutdown: {
             shutdown.set()
         }
-    }
-
-    private static func text(_ body: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
 

@@ -201,7 +201,7 @@ extension ReconcilePass {
     ) async throws -> Result {
         let client = HTTPVendorTransport.makeHTTPClient()
         do {
-            let vendors = try Worker.makeVendors(configuration: configuration, pool: pool, httpClient: client, logger: logger)
+            let vendors = try VendorRuntime.governed(configuration: configuration, pool: pool, httpClient: client, logger: logger)
             let result = try await body(ReconcilePass(configuration: configuration, pool: pool, vendors: vendors, workerID: workerID, logger: logger))
             try? await client.shutdown()
             return result

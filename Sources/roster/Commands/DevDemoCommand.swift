@@ -101,7 +101,7 @@ struct DevDemoCommand: AsyncParsableCommand {
 
         var workerLogger = global.makeLogger(label: "roster.worker", defaultLevel: .error)
         workerLogger.logLevel = global.logLevel ?? .error
-        let worker = try await Worker.make(configuration: configuration, workerID: "dev-\(getpid())", logger: workerLogger)
+        let worker = try Worker(configuration: configuration, workerID: "dev-\(getpid())", logger: workerLogger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [], cancellationSignals: [], logger: logger

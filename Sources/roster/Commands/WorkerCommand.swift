@@ -19,10 +19,10 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = global.makeLogger(label: "roster.worker", defaultLevel: .info)
         let worker: Worker
         do {
-            worker = try await Worker.make(configuration: configuration, workerID: workerID, logger: logger)
+            worker = try Worker(configuration: configuration, workerID: workerID, logger: logger)
         } catch {
             throw CleanExit.message("cannot start the worker: \(error)", code: .failure)
         }
-        try await worker.run()
+        try await worker.runService()
     }
 }
