@@ -4,7 +4,9 @@ import Synchronization
 
 /// How log lines are written.
 public enum LogFormat: String, Sendable, CaseIterable {
+    /// swift-log's `StreamLogHandler` lines.
     case text
+    /// One JSON object per line (``JSONLogHandler``).
     case json
 }
 
@@ -15,6 +17,8 @@ public enum LogFormat: String, Sendable, CaseIterable {
 public enum RosterLogging {
     private static let bootstrapped = Mutex(false)
 
+    /// Bootstraps swift-log once per process with `format` handlers at `level`, on standard error,
+    /// adding ``context`` to every line; later calls do nothing.
     public static func bootstrap(format: LogFormat, level: Logger.Level) {
         let first = bootstrapped.withLock { done in
             defer { done = true }

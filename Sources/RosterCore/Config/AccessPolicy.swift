@@ -1,8 +1,10 @@
 /// Decides what access an employee should have: the event's explicit `access` when present,
 /// otherwise every grant of every matching policy rule.
 public struct AccessPolicy: Sendable, Hashable {
+    /// The `policy:` rules; every rule that matches adds its grants, so their order does not matter.
     public var rules: [RosterConfiguration.PolicyRule]
 
+    /// A policy of `rules` (usually ``RosterConfiguration/policy``).
     public init(rules: [RosterConfiguration.PolicyRule]) {
         self.rules = rules
     }

@@ -13,6 +13,7 @@ extension RosterConfiguration {
         /// Seconds after an offboarding finishes before each vendor is checked again (default 300).
         public var verifyAfterSeconds: Int
 
+        /// Reconciliation settings built in code, with the same defaults as the file.
         public init(enabled: Bool = true, intervalSeconds: Int = 3_600, drift: Reaction = .report, verifyAfterSeconds: Int = 300) {
             self.enabled = enabled
             self.intervalSeconds = intervalSeconds
@@ -26,6 +27,7 @@ extension RosterConfiguration {
             case verifyAfterSeconds = "verify_after_seconds"
         }
 
+        /// Decodes `reconcile:`; fields left out take their defaults.
         public init(from decoder: any Decoder) throws {
             let d = Reconcile()
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -52,6 +54,7 @@ extension RosterConfiguration {
         /// latest onboarding or offboarding is not an offboarding.
         public var share: Double
 
+        /// Brake settings built in code, with the same defaults as the file.
         public init(enabled: Bool = true, offboardings: Int = 25, windowSeconds: Int = 3_600, share: Double = 0.05) {
             self.enabled = enabled
             self.offboardings = offboardings
@@ -64,6 +67,7 @@ extension RosterConfiguration {
             case windowSeconds = "window_seconds"
         }
 
+        /// Decodes `brake:`; fields left out take their defaults.
         public init(from decoder: any Decoder) throws {
             let d = Brake()
             let c = try decoder.container(keyedBy: CodingKeys.self)

@@ -3,16 +3,28 @@
 ///
 /// Decoded from YAML by the worker; every member has a documented default so a minimal file works.
 public struct RosterConfiguration: Sendable, Hashable, Codable {
+    /// Where HR events come from (`kafka:`).
     public var kafka: Kafka
+    /// The Postgres database every worker process shares (`database:`): jobs, rate budgets, breakers
+    /// and findings live there.
     public var database: Database
+    /// The ops HTTP server (`http:`): health, readiness and metrics.
     public var http: HTTP
+    /// The vendor instances, by the name grants, steps and metrics use for them (`vendors:`).
     public var vendors: [String: Vendor]
+    /// The access policy (`policy:`): what an employee gets when their event carries no `access`
+    /// (``AccessPolicy``).
     public var policy: [PolicyRule]
+    /// How Kafka messages are read and recorded as jobs (`ingest:`).
     public var ingest: Ingest
+    /// How this process runs jobs (`executor:`).
     public var executor: Executor
+    /// Reconciliation passes and the check after each offboarding (`reconcile:`).
     public var reconcile: Reconcile
+    /// The mass-offboarding brake (`brake:`).
     public var brake: Brake
 
+    /// A configuration built in code; every section left out has the defaults of an empty file.
     public init(kafka: Kafka = Kafka(), database: Database = Database(), http: HTTP = HTTP(), vendors: [String: Vendor] = [:], policy: [PolicyRule] = [], ingest: Ingest = Ingest(), executor: Executor = Executor(), reconcile: Reconcile = Reconcile(), brake: Brake = Brake()) {
         self.kafka = kafka
         self.database = database
@@ -27,6 +39,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey { case kafka, database, http, vendors, policy, ingest, executor, reconcile, brake }
 
+    /// Decodes the whole file; a section left out takes its defaults, so `{}` is all defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kafka = try c.decodeIfPresent(Kafka.self, forKey: .kafka) ?? Kafka()
@@ -42,10 +55,15 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
 
     // MARK: - Sections
 
+    /// The Kafka source of HR events (`kafka:`). Fields left out take their defaults.
     public struct Kafka: Sendable, Hashable, Codable {
         /// Comma-separated `host:port` list. Override: `ROSTER_KAFKA_BROKERS`.
         public var brokers: String
+        /// The topic HR events are consumed from, and `roster publish`'s default (default `hr.events`).
+        /// Override: `ROSTER_KAFKA_TOPIC`.
         public var topic: String
+        /// The consumer group every worker process joins to share the topic's partitions (default
+        /// `roster`). Override: `ROSTER_KAFKA_GROUP`.
         public var group: String
         /// When set, invalid messages are also produced here (the `dead_letters` table stays the source of truth).
         public var dlqTopic: String?
@@ -54,6 +72,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         /// librdkafka properties passed through as they are.
         public var properties: [String: String]
 
+        /// Kafka settings built in code, with the same defaults as the file.
         public init(brokers: String = "127.0.0.1:9092", topic: String = "hr.events", group: String = "roster", dlqTopic: String? = nil, sessionTimeoutMs: Int = 10_000, properties: [String: String] = [:]) {
             self.brokers = brokers
             self.topic = topic
@@ -69,6 +88,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
             case sessionTimeoutMs = "session_timeout_ms"
         }
 
+        /// Decodes `kafka:`; fields left out take their defaults (`dlq_topic`: none).
         public init(from decoder: any Decoder) throws {
             let d = Kafka()
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -81,12 +101,14 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         }
     }
 
+    /// The Postgres database (`database:`). Fields left out take their defaults.
     public struct Database: Sendable, Hashable, Codable {
         /// `postgresql://` URL or conninfo string. Override: `ROSTER_DATABASE_URL`.
         public var url: String
         /// Connections per process (default 8).
         public var poolSize: Int
 
+        /// Database settings built in code, with the same defaults as the file.
         public init(url: String = "postgresql://roster@127.0.0.1:5432/roster", poolSize: Int = 8) {
             self.url = url
             self.poolSize = poolSize
@@ -97,6 +119,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
             case poolSize = "pool_size"
         }
 
+        /// Decodes `database:`; fields left out take their defaults.
         public init(from decoder: any Decoder) throws {
             let d = Database()
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -105,6 +128,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         }
     }
 
+    /// The ops HTTP server (`http:`). Fields left out take their defaults.
     public struct HTTP: Sendable, Hashable, Codable {
         /// `host:port` of the ops HTTP server (`/healthz`, `/readyz`, `/metrics`); port 0 picks a
         /// free port. Default `127.0.0.1:9464`. Override: `ROSTER_HTTP_LISTEN`.
@@ -113,6 +137,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         /// are refreshed, in milliseconds (default 15000).
         public var metricsRefreshMs: Int
 
+        /// HTTP settings built in code, with the same defaults as the file.
         public init(listen: String = "127.0.0.1:9464", metricsRefreshMs: Int = 15_000) {
             self.listen = listen
             self.metricsRefreshMs = metricsRefreshMs
@@ -123,6 +148,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
             case metricsRefreshMs = "metrics_refresh_ms"
         }
 
+        /// Decodes `http:`; fields left out take their defaults.
         public init(from decoder: any Decoder) throws {
             let d = HTTP()
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -131,6 +157,8 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         }
     }
 
+    /// The job executor (`executor:`): claims jobs from Postgres and runs their steps. Fields left
+    /// out take their defaults.
     public struct Executor: Sendable, Hashable, Codable {
         /// Whether this process runs jobs (default true); ingest-only workers set false.
         public var enabled: Bool
@@ -141,6 +169,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         /// Poll fallback when no NOTIFY arrives, in milliseconds (default 1000).
         public var pollMs: Int
 
+        /// Executor settings built in code, with the same defaults as the file.
         public init(enabled: Bool = true, concurrency: Int = 64, leaseSeconds: Int = 30, pollMs: Int = 1000) {
             self.enabled = enabled
             self.concurrency = concurrency
@@ -154,6 +183,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
             case pollMs = "poll_ms"
         }
 
+        /// Decodes `executor:`; fields left out take their defaults.
         public init(from decoder: any Decoder) throws {
             let d = Executor()
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -164,6 +194,8 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         }
     }
 
+    /// Ingest (`ingest:`): how Kafka messages are polled, validated and recorded as jobs. Fields left
+    /// out take their defaults.
     public struct Ingest: Sendable, Hashable, Codable {
         /// Messages per poll and per Postgres transaction (default 1000).
         public var batchSize: Int
@@ -172,6 +204,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         /// Larger messages are dead-lettered unparsed (default 1 MiB).
         public var maxMessageBytes: Int
 
+        /// Ingest settings built in code, with the same defaults as the file.
         public init(batchSize: Int = 1000, batchWaitMs: Int = 200, maxMessageBytes: Int = 1 << 20) {
             self.batchSize = batchSize
             self.batchWaitMs = batchWaitMs
@@ -184,6 +217,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
             case maxMessageBytes = "max_message_bytes"
         }
 
+        /// Decodes `ingest:`; fields left out take their defaults.
         public init(from decoder: any Decoder) throws {
             let d = Ingest()
             let c = try decoder.container(keyedBy: CodingKeys.self)

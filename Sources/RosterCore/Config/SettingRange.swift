@@ -4,15 +4,25 @@
 public struct SettingRange: Sendable, Hashable {
     /// The key as written in the file (`executor.lease_seconds`).
     public var key: String
+    /// The configured value, as a `Double` whatever the setting's type.
     public var value: Double
+    /// The values allowed, both bounds included.
     public var range: ClosedRange<Double>
     /// Why the range is what it is, for the reader of the error.
     public var why: String
 
+    /// An integer setting; the value and range are kept as `Double`s.
     public init(_ key: String, _ value: Int, _ range: ClosedRange<Int>, _ why: String) {
         self.init(key, Double(value), Double(range.lowerBound)...Double(range.upperBound), why)
     }
 
+    /// A setting whose value may have a fraction (`brake.share`).
+    ///
+    /// - Parameters:
+    ///   - key: The key as written in the file (`brake.share`).
+    ///   - value: The configured value.
+    ///   - range: The values allowed, bounds included.
+    ///   - why: Why the range is what it is, shown after the error.
     public init(_ key: String, _ value: Double, _ range: ClosedRange<Double>, _ why: String) {
         self.key = key
         self.value = value

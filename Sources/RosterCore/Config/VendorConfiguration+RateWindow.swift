@@ -11,12 +11,14 @@ extension RosterConfiguration {
     ///
     /// `per` is `second`, `minute`, `hour`, `day` or a number of seconds (`per: 2.5`).
     public struct RateWindow: Sendable, Hashable, Codable {
+        /// The most calls any window of ``perSeconds`` may hold (1 to 1,000,000,000).
         public var limit: Int
         /// The window's length in seconds.
         public var perSeconds: Double
         /// Calls at once; `nil` means ``defaultBurst`` (10, or `limit` when smaller).
         public var burst: Int?
 
+        /// A window of `limit` calls per `perSeconds` seconds; a `nil` `burst` means ``defaultBurst``.
         public init(limit: Int, perSeconds: Double, burst: Int? = nil) {
             self.limit = limit
             self.perSeconds = perSeconds
@@ -45,6 +47,9 @@ extension RosterConfiguration {
             case limit, per, burst
         }
 
+        /// Decodes `{limit, per, burst}`, `per` being a name in ``namedPeriods`` or a number of seconds.
+        ///
+        /// - Throws: `DecodingError` when `limit` or `per` is missing or `per` is neither.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             limit = try c.decode(Int.self, forKey: .limit)
@@ -62,6 +67,7 @@ extension RosterConfiguration {
             }
         }
 
+        /// Encodes `per` as its number of seconds, never by name.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(limit, forKey: .limit)

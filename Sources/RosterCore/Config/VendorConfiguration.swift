@@ -1,6 +1,7 @@
 extension RosterConfiguration {
     /// One vendor instance: which API it speaks, where, and with which credential.
     public struct Vendor: Sendable, Hashable, Codable {
+        /// The API a vendor instance speaks; the raw values are the file's `kind:` values.
         public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
             case openai
             case posthog
@@ -12,11 +13,18 @@ extension RosterConfiguration {
             case noop
         }
 
+        /// Which API this instance speaks, and so which connector, role vocabulary and defaults apply.
         public var kind: Kind
+        /// The API's base URL, which request paths are appended to (`https://api.openai.com/v1`);
+        /// `noop:` for a no-op instance that leaves `base_url` out.
         public var baseURL: String
         /// The environment variable that holds the API key. The key itself is never in the file.
         public var apiKeyEnv: String
+        /// The vendor's organization id (`organization_id`): required for PostHog and Relevance AI,
+        /// unused by the other kinds.
         public var organizationID: String?
+        /// Relevance AI's `project_id`: the project whose key header authenticates account-wide calls
+        /// (listing and creating projects). Required for Relevance AI, unused by the other kinds.
         public var projectID: String?
         /// Shared rate budget for this credential, across all worker processes; `nil` means the
         /// kind's default (``effectiveBudget``).
@@ -41,6 +49,7 @@ extension RosterConfiguration {
         /// tests can use seconds); `nil` means 14 days (``effectiveAcceptanceWindow``).
         public var acceptanceWindowDays: Double?
 
+        /// A vendor instance built in code; every optional left `nil` means the kind's default.
         public init(
             kind: Kind,
             baseURL: String,
@@ -69,6 +78,8 @@ extension RosterConfiguration {
             self.roles = roles
         }
 
+        /// Decodes one `vendors.<name>` entry: `kind` always, `base_url` and `api_key_env` unless the kind
+        /// is `noop`, everything else optional.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             kind = try container.decode(Kind.self, forKey: .kind)
@@ -107,7 +118,10 @@ extension RosterConfiguration {
 
     /// A GCRA budget: `requestsPerSecond` sustained, `burst` at once.
     public struct Rate: Sendable, Hashable, Codable {
+        /// Calls per second sustained (`requests_per_second`, 0.001 to 1,000,000): the GCRA emission
+        /// interval is its inverse.
         public var requestsPerSecond: Double
+        /// Calls that may go at once after a quiet spell (`burst`, at least 1).
         public var burst: Int
         /// How far the budget may rise when the vendor advertises more (`x-ratelimit-*`,
         /// `RateLimit-Policy`; ``LearnedBudget``); `nil` means `requestsPerSecond`, so learning
@@ -115,6 +129,8 @@ extension RosterConfiguration {
         /// `requestsPerSecond`.
         public var maxRequestsPerSecond: Double?
 
+        /// A budget of `requestsPerSecond` sustained with `burst` at once, learning up to
+        /// `maxRequestsPerSecond` when given.
         public init(requestsPerSecond: Double, burst: Int, maxRequestsPerSecond: Double? = nil) {
             self.requestsPerSecond = requestsPerSecond
             self.burst = burst
@@ -131,10 +147,17 @@ extension RosterConfiguration {
     /// Full-jitter exponential backoff: attempt n waits random(0, min(cap, base × 2^n)).
     /// Fields left out of the file take their value from ``default``.
     public struct Retry: Sendable, Hashable, Codable {
+        /// The first retry's ceiling in milliseconds (`base_ms`, default 1000, at least 1); each later
+        /// attempt doubles it.
         public var baseMs: Int
+        /// The highest ceiling any retry waits under, in milliseconds (`cap_ms`, default 300000; at
+        /// least `base_ms`, at most a day). A vendor's `Retry-After` may still be longer.
         public var capMs: Int
+        /// Attempts per step, the first included (`max_attempts`, default 8); when the last fails the job
+        /// is `dead`. Steps deferred for the rate budget or an open breaker spend none.
         public var maxAttempts: Int
 
+        /// Retry settings built in code; no field has a default here (see ``default``).
         public init(baseMs: Int, capMs: Int, maxAttempts: Int) {
             self.baseMs = baseMs
             self.capMs = capMs
@@ -147,6 +170,7 @@ extension RosterConfiguration {
             case maxAttempts = "max_attempts"
         }
 
+        /// Decodes `retry:`; fields left out take their value from ``default``.
         public init(from decoder: any Decoder) throws {
             let d = Retry.default
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -160,9 +184,13 @@ extension RosterConfiguration {
     /// something about the vendor's health, probe again after `openSeconds`.
     /// Fields left out of the file take their value from ``default``.
     public struct Breaker: Sendable, Hashable, Codable {
+        /// Consecutive health failures that open the breaker (`failure_threshold`, default 5, at least 1).
         public var failureThreshold: Int
+        /// How long an open breaker refuses calls before it lets one probe through, in seconds
+        /// (`open_seconds`, default 30; fractions allowed, more than 0 and at most a day).
         public var openSeconds: Double
 
+        /// Breaker settings built in code; no field has a default here (see ``default``).
         public init(failureThreshold: Int, openSeconds: Double) {
             self.failureThreshold = failureThreshold
             self.openSeconds = openSeconds
@@ -176,6 +204,7 @@ extension RosterConfiguration {
             case openSeconds = "open_seconds"
         }
 
+        /// Decodes `breaker:`; fields left out take their value from ``default``.
         public init(from decoder: any Decoder) throws {
             let d = Breaker.default
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -188,10 +217,17 @@ extension RosterConfiguration {
     /// (PostHog bulk invites, Confident AI `emails[]`): a batch goes out when `max_items` wait or
     /// the first has waited `linger_ms`. Fields left out take their value from ``default``.
     public struct Batch: Sendable, Hashable, Codable {
+        /// Whether invitations are batched (`enabled`, default true). Off, or with `max_items: 1`, every
+        /// invitation is its own call.
         public var enabled: Bool
+        /// How long the first invitation of a batch waits for others, in milliseconds (`linger_ms`,
+        /// default 100, 0 to 60000).
         public var lingerMs: Int
+        /// How many waiting invitations send a batch at once (`max_items`, default 20, 1 to 1000);
+        /// PostHog's batches stay within its bulk limit of 20 whatever this says.
         public var maxItems: Int
 
+        /// Batch settings built in code; the defaults are ``default``'s.
         public init(enabled: Bool = true, lingerMs: Int = 100, maxItems: Int = 20) {
             self.enabled = enabled
             self.lingerMs = lingerMs
@@ -207,6 +243,7 @@ extension RosterConfiguration {
             case maxItems = "max_items"
         }
 
+        /// Decodes `batch:`; fields left out take their value from ``default``.
         public init(from decoder: any Decoder) throws {
             let d = Batch.default
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -218,19 +255,28 @@ extension RosterConfiguration {
 
     /// A policy rule: employees matching every given attribute get the grants.
     public struct PolicyRule: Sendable, Hashable, Codable {
+        /// What a rule matches, compared with the employee's attributes ignoring case. A match that
+        /// names neither attribute matches nobody.
         public struct Match: Sendable, Hashable, Codable {
+            /// The employee's department must be this (ignoring case); `nil` leaves it unchecked.
             public var department: String?
+            /// The employee's title must be this (ignoring case); `nil` leaves it unchecked.
             public var title: String?
 
+            /// A match on `department`, `title` or both.
             public init(department: String? = nil, title: String? = nil) {
                 self.department = department
                 self.title = title
             }
         }
 
+        /// Which employees the rule applies to.
         public var match: Match
+        /// What a matching employee gets, added to the grants of every other matching rule; roles may be
+        /// Roster's or the vendor's own (``RoleMapping``).
         public var grant: [AccessGrant]
 
+        /// A rule granting `grant` to the employees `match` selects.
         public init(match: Match, grant: [AccessGrant]) {
             self.match = match
             self.grant = grant

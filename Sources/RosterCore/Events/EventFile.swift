@@ -1,12 +1,18 @@
 /// Splits a file of events into one chunk per event, with the line each starts on: either a JSON
 /// array of events, or one JSON document per line (blank lines skipped).
 public enum EventFile {
+    /// One event of the file: its bytes and the line it starts on.
     public struct Entry: Sendable, Hashable {
         /// 1-based line where the event starts.
         public var line: Int
+        /// The event's JSON text, as it is in the file (unparsed).
         public var bytes: [UInt8]
     }
 
+    /// The events in `bytes`, in file order; empty when the file holds only whitespace.
+    ///
+    /// - Throws: ``JSONParser/SyntaxError`` when the file is a JSON array whose own brackets and
+    ///   commas are malformed. Each event's JSON is not checked here: that is for the decoder.
     public static func entries(_ bytes: [UInt8]) throws(JSONParser.SyntaxError) -> [Entry] {
         var lineStarts = [0]
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { lineStarts.append(i + 1) }

@@ -10,6 +10,8 @@ public struct HREventDecoder: Sendable {
     /// Configured vendor instance names; `nil` skips the check (e.g. `roster publish` without a config).
     public var knownVendors: Set<String>?
 
+    /// A decoder that refuses messages over `maximumSize` bytes and, when `knownVendors` is given,
+    /// grants naming any other vendor instance.
     public init(maximumSize: Int = 1 << 20, knownVendors: Set<String>? = nil) {
         self.maximumSize = maximumSize
         self.knownVendors = knownVendors

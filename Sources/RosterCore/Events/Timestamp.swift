@@ -3,22 +3,28 @@
 /// The core keeps time as a plain value so that it stays free of Foundation's formatters and of
 /// any clock: callers pass `now` in.
 public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z; negative before it.
     public var microsecondsSince1970: Int64
 
+    /// The time `microsecondsSince1970` microseconds after the epoch.
     public init(microsecondsSince1970: Int64) {
         self.microsecondsSince1970 = microsecondsSince1970
     }
 
+    /// The time `secondsSince1970` seconds after the epoch, rounded to the nearest microsecond.
     public init(secondsSince1970: Double) {
         self.microsecondsSince1970 = Int64((secondsSince1970 * 1_000_000).rounded())
     }
 
+    /// Seconds since the epoch, with the microseconds as the fraction.
     public var secondsSince1970: Double { Double(microsecondsSince1970) / 1_000_000 }
 
+    /// Whether `lhs` is earlier than `rhs`.
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.microsecondsSince1970 < rhs.microsecondsSince1970
     }
 
+    /// This time moved by `duration` (back when negative), truncated to the microsecond.
     public func adding(_ duration: Duration) -> Timestamp {
         Timestamp(microsecondsSince1970: microsecondsSince1970 + duration.microseconds)
     }
@@ -28,6 +34,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         .microseconds(microsecondsSince1970 - other.microsecondsSince1970)
     }
 
+    /// The ``rfc3339`` form.
     public var description: String { rfc3339 }
 
     /// RFC 3339 in UTC with microseconds when they are not zero: `2026-11-24T10:00:00Z`.

@@ -10,21 +10,29 @@ public struct JSONParser: Sendable {
         /// What the parser expected, e.g. "':' after an object key".
         public var reason: String
 
+        /// An error at byte `offset`, `reason` saying what was expected.
         public init(offset: Int, reason: String) {
             self.offset = offset
             self.reason = reason
         }
 
+        /// `invalid JSON at byte 12: expected ':' after an object key`: the offset and reason only, never
+        /// the text.
         public var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
     /// Nesting deeper than this is rejected instead of risking the stack.
     public var maximumDepth: Int
 
+    /// A parser that refuses nesting deeper than `maximumDepth` arrays and objects (default 64).
     public init(maximumDepth: Int = 64) {
         self.maximumDepth = maximumDepth
     }
 
+    /// Parses one complete JSON document from UTF-8 `bytes`.
+    ///
+    /// - Throws: ``SyntaxError`` at the first problem: bad syntax, invalid UTF-8, a duplicate object
+    ///   key, nesting deeper than ``maximumDepth``, or anything but whitespace after the value.
     public func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(SyntaxError) -> JSONValue {
         let buffer = Array(bytes)
         var cursor = Cursor(bytes: buffer, maximumDepth: maximumDepth)
@@ -35,6 +43,9 @@ public struct JSONParser: Sendable {
         return value
     }
 
+    /// Parses the UTF-8 of `text`, with the same rules and errors as for bytes.
+    ///
+    /// - Throws: ``SyntaxError`` at the first problem.
     public func parse(_ text: String) throws(SyntaxError) -> JSONValue {
         try parse(Array(text.utf8))
     }

@@ -23,16 +23,19 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// The string, or `nil` for any other type.
     public var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
+    /// The object's members, or `nil` for any other type.
     public var objectValue: [String: JSONValue]? {
         if case .object(let o) = self { return o }
         return nil
     }
 
+    /// The array's elements, or `nil` for any other type.
     public var arrayValue: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil
@@ -44,11 +47,14 @@ public enum JSONValue: Sendable, Hashable {
         return Int64(text)
     }
 
+    /// The number as the nearest `Double`, or `nil` for any other type; integers beyond 2^53 lose
+    /// precision (``int64Value`` does not).
     public var doubleValue: Double? {
         guard case .number(let text) = self else { return nil }
         return Double(text)
     }
 
+    /// The member `key` of an object; `nil` when it is absent or this is not an object.
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]
     }

@@ -9,9 +9,13 @@
 /// `sequence` orders neither event after the other: the rules that use ``isAfter(_:)`` then
 /// decide for the leaver (an onboarding or change that is not after an offboarding never grants).
 public struct EmployeePosition: Sendable, Hashable, CustomStringConvertible {
+    /// The order in which Roster recorded the employee's events: 1 for the first, one more for each
+    /// later one.
     public var arrival: Int64
+    /// The HR system's own order (`data.sequence`), when the event carries one.
     public var sequence: Int64?
 
+    /// A position at `arrival`, with the event's `sequence` when it has one.
     public init(arrival: Int64, sequence: Int64? = nil) {
         self.arrival = arrival
         self.sequence = sequence
@@ -24,6 +28,7 @@ public struct EmployeePosition: Sendable, Hashable, CustomStringConvertible {
         return arrival > other.arrival
     }
 
+    /// `sequence 7 (arrival 3)`, or `arrival 3` without a sequence, for messages.
     public var description: String {
         sequence.map { "sequence \($0) (arrival \(arrival))" } ?? "arrival \(arrival)"
     }

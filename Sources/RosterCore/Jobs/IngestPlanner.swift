@@ -18,22 +18,31 @@ public struct IngestPlanner: Sendable {
         /// The employee's onboardings and offboardings, and every unfinished change.
         public var entries: [LeaverRule.Entry]
 
+        /// What Postgres holds for one employee; the defaults describe one never seen before.
         public init(highestArrival: Int64? = nil, entries: [LeaverRule.Entry] = []) {
             self.highestArrival = highestArrival
             self.entries = entries
         }
     }
 
+    /// One job to create, one per new event.
     public struct PlannedJob: Sendable, Hashable {
+        /// The event the job is for.
         public var eventID: String
+        /// The employee the event is about.
         public var employeeID: String
+        /// What the event asks for, which decides the job's steps.
         public var kind: HREvent.Kind
+        /// Claim priority, higher first (``JobPriority/of(_:)``).
         public var priority: Int16
         /// Arrival order among the employee's events.
         public var order: Int64
         /// The event's `sequence`, if it had one.
         public var sequence: Int64?
+        /// `queued`, or `cancelled` when ``LeaverRule`` refuses it; the recorder may then hold a queued
+        /// offboarding (`held`).
         public var status: JobStatus
+        /// The ``LeaverRule/Refusal`` as text when the job is `cancelled`, else `nil`.
         public var cancelReason: String?
         /// Why the mass-offboarding brake holds it (``OffboardingBrake``); set by the recorder,
         /// never by the planner, which plans every offboarding `queued`.
@@ -42,10 +51,14 @@ public struct IngestPlanner: Sendable {
 
     /// An unfinished job in Postgres that an offboarding of this batch ends.
     public struct Supersession: Sendable, Hashable {
+        /// The recorded job the offboarding cancels (`jobs.id`).
         public var jobID: Int64
+        /// The employee whose offboarding ends it.
         public var employeeID: String
+        /// The `cancel_reason` to store (``LeaverRule/Refusal/description``).
         public var reason: String
 
+        /// A supersession of job `jobID` of `employeeID`, for `reason`.
         public init(jobID: Int64, employeeID: String, reason: String) {
             self.jobID = jobID
             self.employeeID = employeeID
@@ -53,11 +66,15 @@ public struct IngestPlanner: Sendable {
         }
     }
 
+    /// What the batch writes: the jobs to create and the recorded jobs to cancel.
     public struct Plan: Sendable, Hashable {
+        /// One job per new event, in the order of the events.
         public var jobs: [PlannedJob] = []
+        /// Unfinished jobs already in Postgres that an offboarding of the batch ends.
         public var supersessions: [Supersession] = []
     }
 
+    /// A planner; it holds no state.
     public init() {}
 
     /// - Parameters:

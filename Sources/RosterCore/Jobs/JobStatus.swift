@@ -24,6 +24,7 @@ public enum JobStatus: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Claim priority: higher runs first. Leavers go ahead of any joiner backlog.
 public enum JobPriority {
+    /// The claim priority of a job for an event of `kind`: offboarding 100, changed 20, onboarding 10.
     public static func of(_ kind: HREvent.Kind) -> Int16 {
         switch kind {
         case .offboarding: 100

@@ -15,12 +15,16 @@ public enum LeaverRule {
     public struct Entry: Sendable, Hashable {
         /// `nil` for a job planned in the current batch and not yet inserted.
         public var jobID: Int64?
+        /// The HR event the job is for.
         public var eventID: String
+        /// What the event asks for: grant (onboarding, change) or revoke (offboarding).
         public var kind: HREvent.Kind
+        /// Where the event stands among the employee's events; decides what "comes after" means.
         public var position: EmployeePosition
         /// Queued, retrying or running: a job an offboarding may still stop.
         public var isUnfinished: Bool
 
+        /// One recorded job; `jobID` is `nil` for a job planned in the current batch.
         public init(jobID: Int64?, eventID: String, kind: HREvent.Kind, position: EmployeePosition, isUnfinished: Bool) {
             self.jobID = jobID
             self.eventID = eventID
@@ -32,6 +36,7 @@ public enum LeaverRule {
 
     /// Why a job must not grant access.
     public struct Refusal: Sendable, Hashable, CustomStringConvertible {
+        /// Which part of the rule refuses the job.
         public enum Kind: Sendable, Hashable {
             /// The onboarding or change is ordered at or before an offboarding.
             case superseded
@@ -39,10 +44,12 @@ public enum LeaverRule {
             case changeAfterOffboarding
         }
 
+        /// Which of the two refusals this is.
         public var kind: Kind
         /// The offboarding that blocks it.
         public var offboardingEventID: String
 
+        /// A refusal of `kind`, caused by the offboarding event `offboardingEventID`.
         public init(kind: Kind, offboardingEventID: String) {
             self.kind = kind
             self.offboardingEventID = offboardingEventID
@@ -55,6 +62,8 @@ public enum LeaverRule {
              Refusal(kind: .changeAfterOffboarding, offboardingEventID: eventID).description]
         }
 
+        /// The job's `cancel_reason`, naming the offboarding event; ``reasons(offboardingEventID:)`` finds
+        /// jobs by these exact sentences.
         public var description: String {
             switch kind {
             case .superseded:

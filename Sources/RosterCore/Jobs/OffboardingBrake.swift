@@ -54,6 +54,7 @@ public struct OffboardingBrake: Sendable, Hashable {
         /// Why the held ones are held (the same sentence for each); `nil` when none is.
         public var reason: String?
 
+        /// A decision as ``OffboardingBrake/decide(recorded:knownEmployees:newOffboardings:)`` makes it.
         public init(verdicts: [Verdict], recorded: Int, limit: Int, knownEmployees: Int?, reason: String?) {
             self.verdicts = verdicts
             self.recorded = recorded
@@ -70,8 +71,10 @@ public struct OffboardingBrake: Sendable, Hashable {
         public var isTripped: Bool { held > 0 }
     }
 
+    /// The `brake:` settings the brake applies.
     public var configuration: RosterConfiguration.Brake
 
+    /// A brake with the `brake:` settings `configuration`.
     public init(configuration: RosterConfiguration.Brake) {
         self.configuration = configuration
     }

@@ -21,6 +21,7 @@ public struct PlanningError: Error, Sendable, Hashable, CustomStringConvertible 
         /// A grant names a vendor instance that is not configured (any more).
         public static let unknownVendor = Code(value: .unknownVendor)
 
+        /// The stable name: `unknown_role`, `refused_role` or `unknown_vendor`.
         public var description: String { value.rawValue }
     }
 

@@ -3,16 +3,21 @@
 ///
 /// Defaults (README "Retries"): base 1 s, cap 5 min, 8 attempts.
 public struct RetryPolicy: Sendable, Hashable {
+    /// The first retry's ceiling; each later attempt doubles it, up to ``cap``.
     public var base: Duration
+    /// The highest ceiling any wait is drawn under; a vendor's `Retry-After` may still be longer.
     public var cap: Duration
+    /// Attempts per step, the first included: the failure of attempt `maxAttempts` gives up.
     public var maxAttempts: Int
 
+    /// A policy; the defaults are those of ``RosterConfiguration/Retry/default``.
     public init(base: Duration = .seconds(1), cap: Duration = .seconds(300), maxAttempts: Int = 8) {
         self.base = base
         self.cap = cap
         self.maxAttempts = maxAttempts
     }
 
+    /// What to do after a failed attempt.
     public enum Decision: Sendable, Hashable {
         case retry(after: Duration)
         /// Not retryable, or attempts exhausted: the job is dead with this error as its cause.
@@ -29,6 +34,7 @@ public struct RetryPolicy: Sendable, Hashable {
         return .retry(after: max(jitter, retryAfter ?? .zero))
     }
 
+    /// ``decide(attempt:retryable:retryAfter:using:)`` with the system's random number generator.
     public func decide(attempt: Int, retryable: Bool, retryAfter: Duration?) -> Decision {
         var generator = SystemRandomNumberGenerator()
         return decide(attempt: attempt, retryable: retryable, retryAfter: retryAfter, using: &generator)

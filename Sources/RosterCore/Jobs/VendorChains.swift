@@ -22,13 +22,17 @@ public struct VendorChains: Sendable, Hashable {
 
     /// The plan's vendors, in the order they first appear.
     public let vendors: [String]
+    /// The first stop of each vendor whose chain stopped in this run, by vendor name; a vendor not
+    /// in it has not stopped.
     public private(set) var stops: [String: Stop] = [:]
 
+    /// Chains for a plan's steps, given as each step's vendor in plan order (repeats collapse).
     public init(plan vendors: [String]) {
         var seen = Set<String>()
         self.vendors = vendors.filter { seen.insert($0).inserted }
     }
 
+    /// Whether `vendor`'s chain has stopped in this run, so its remaining steps are skipped.
     public func isStopped(_ vendor: String) -> Bool { stops[vendor] != nil }
 
     /// Records the first stop of `vendor` in this run (later ones cannot happen: its steps are skipped).

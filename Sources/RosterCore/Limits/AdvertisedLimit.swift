@@ -38,6 +38,8 @@ public struct AdvertisedLimit: Sendable, Hashable {
         /// The window (positive).
         public var window: Duration
 
+        /// A quota of `limit` requests per `window`; the parser only makes ones with `limit ≥ 1` and a
+        /// positive window.
         public init(limit: Int, window: Duration) {
             self.limit = limit
             self.window = window
@@ -56,6 +58,7 @@ public struct AdvertisedLimit: Sendable, Hashable {
     /// Time until the quota resets, when stated.
     public var reset: Duration?
 
+    /// A limit from `source` with these quotas and figures (the parser's result, or a test's).
     public init(source: Source, quotas: [Quota], remaining: Int? = nil, reset: Duration? = nil) {
         self.source = source
         self.quotas = quotas

@@ -5,19 +5,27 @@
 /// `openDuration`, when exactly one probe call is let through; its success closes the breaker,
 /// its failure opens it again for another `openDuration`.
 public struct CircuitBreaker: Sendable, Hashable {
+    /// Where the breaker is; the raw values are what `circuit_breakers` stores and operators see.
     public enum State: String, Sendable, Hashable, Codable {
         case closed
         case open
         case halfOpen = "half_open"
     }
 
+    /// Where the breaker is now: closed lets every call through, open none, half-open only the probe.
     public var state: State
+    /// Failures recorded since the last success; reaching ``failureThreshold`` opens the breaker.
     public var consecutiveFailures: Int
     /// When an open breaker lets a probe through (and when a half-open probe is considered lost).
     public var retryAt: Timestamp?
+    /// Consecutive failures that open a closed breaker.
     public var failureThreshold: Int
+    /// How long the breaker stays open before a probe, and how long a probe has before another one
+    /// is let through.
     public var openDuration: Duration
 
+    /// A breaker in the given state; the defaults make a closed one with the
+    /// ``RosterConfiguration/Breaker/default`` settings.
     public init(state: State = .closed, consecutiveFailures: Int = 0, retryAt: Timestamp? = nil, failureThreshold: Int = 5, openDuration: Duration = .seconds(30)) {
         self.state = state
         self.consecutiveFailures = consecutiveFailures
@@ -26,6 +34,7 @@ public struct CircuitBreaker: Sendable, Hashable {
         self.openDuration = openDuration
     }
 
+    /// The answer of ``admit(now:)``.
     public enum Admission: Sendable, Hashable {
         case allowed
         /// This call is the half-open probe.

@@ -10,9 +10,16 @@
 /// The worker runs the same arithmetic in one `UPDATE … RETURNING`; this type is its
 /// specification and is what the tests check the SQL against.
 public struct GCRA: Sendable, Hashable {
+    /// `T`: the time one call takes from the budget, the inverse of the sustained rate, in whole
+    /// microseconds.
     public var emissionInterval: Duration
+    /// `b`: how many calls an idle budget lets go at once (at least 1).
     public var burst: Int
 
+    /// A budget of `requestsPerSecond` sustained with `burst` at once; `T` is rounded to the nearest
+    /// microsecond.
+    ///
+    /// - Important: Needs `requestsPerSecond > 0` and `burst ≥ 1`; traps otherwise.
     public init(requestsPerSecond: Double, burst: Int) {
         precondition(requestsPerSecond > 0 && burst >= 1)
         self.emissionInterval = .microseconds(Int64((1_000_000 / requestsPerSecond).rounded()))
@@ -40,6 +47,7 @@ public struct GCRA: Sendable, Hashable {
     /// `(b − 1)·T`: how far ahead of the TAT a slot may start.
     public var tolerance: Duration { emissionInterval * (burst - 1) }
 
+    /// The answer of ``decide(tat:now:horizon:)``.
     public enum Decision: Sendable, Hashable {
         /// Go after waiting this long (zero: now). The new TAT must be stored.
         case reserved(wait: Duration, newTAT: Timestamp)

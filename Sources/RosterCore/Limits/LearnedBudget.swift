@@ -58,6 +58,7 @@ public struct LearnedBudget: Sendable, Hashable {
     public struct Step: Sendable, Hashable {
         /// The first window's new emission interval.
         public var emissionInterval: Duration
+        /// What the observation did: lowered, raised or nothing.
         public var change: Change
 
         /// The rate the interval gives.

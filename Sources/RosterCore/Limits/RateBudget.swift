@@ -27,6 +27,7 @@ public struct RateBudget: Sendable, Hashable {
         self.init(windows: [window])
     }
 
+    /// The answer of ``decide(tats:now:horizon:)``.
     public enum Decision: Sendable, Hashable {
         /// Go after waiting this long (zero: now). Every window's new TAT must be stored.
         case reserved(wait: Duration, newTATs: [Timestamp])

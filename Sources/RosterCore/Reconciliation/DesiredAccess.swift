@@ -14,8 +14,11 @@ public enum DesiredAccess: Sendable, Hashable {
 
     /// One recorded event of the employee, as reconciliation needs it.
     public struct Event: Sendable, Hashable {
+        /// The HR event id.
         public var eventID: String
+        /// What the event asked for; an offboarding, when latest, makes the employee a leaver.
         public var kind: HREvent.Kind
+        /// Where the event stands among the employee's events; decides which one is latest.
         public var position: EmployeePosition
         /// The grants the event asks for (``JobPlanner/desiredGrants(for:)``); empty for an
         /// offboarding, `nil` when they cannot be planned (an unknown vendor or role).
@@ -23,6 +26,7 @@ public enum DesiredAccess: Sendable, Hashable {
         /// An operator cancelled its job: it does not decide anything.
         public var isVoided: Bool
 
+        /// One event as recorded; `isVoided` when an operator cancelled its job.
         public init(eventID: String, kind: HREvent.Kind, position: EmployeePosition, grants: [AccessGrant]?, isVoided: Bool = false) {
             self.eventID = eventID
             self.kind = kind

@@ -1,7 +1,9 @@
 /// One difference between desired and actual access at one vendor. Carries vendor ids and
 /// Roster's employee id only: never an address or a name.
 public struct Finding: Sendable, Hashable, Codable, Comparable {
+    /// What kind of difference it is.
     public var situation: Situation
+    /// The configured vendor instance name where the difference was found.
     public var vendor: String
     /// The employee Roster knows the account as; `nil` for ``Situation/unknownAccount``.
     public var employeeID: String?
@@ -14,6 +16,7 @@ public struct Finding: Sendable, Hashable, Codable, Comparable {
     /// given to a job that would only fail to remove it again.
     public var isResidual: Bool
 
+    /// A finding; `detail` and `target` must carry no personal data.
     public init(situation: Situation, vendor: String, employeeID: String?, target: [String: String], detail: String, isResidual: Bool = false) {
         self.situation = situation
         self.vendor = vendor
@@ -30,6 +33,7 @@ public struct Finding: Sendable, Hashable, Codable, Comparable {
         return ([situation.rawValue, vendor, employeeID ?? "-"] + ids).joined(separator: "|")
     }
 
+    /// Orders by vendor, situation, employee id, then ``key``: the order findings are reported in.
     public static func < (lhs: Finding, rhs: Finding) -> Bool {
         (lhs.vendor, lhs.situation.rawValue, lhs.employeeID ?? "", lhs.key) < (rhs.vendor, rhs.situation.rawValue, rhs.employeeID ?? "", rhs.key)
     }

@@ -8,14 +8,17 @@
 public enum Reconciliation {
     /// One employee Roster knows, as reconciliation sees them.
     public struct Employee: Sendable, Hashable {
+        /// Roster's employee id (HR's `data.employee.id`).
         public var id: String
         /// Every address Roster recorded for them, lower-cased.
         public var addresses: Set<String>
+        /// What HR says they should have now.
         public var access: DesiredAccess
         /// A job of theirs is queued, running, retrying or held: that job is making the vendor
         /// match, so drift is not reported (it would race the job) and no reaction is created.
         public var hasUnfinishedJob: Bool
 
+        /// An employee with `addresses`, which are lower-cased here.
         public init(id: String, addresses: Set<String>, access: DesiredAccess, hasUnfinishedJob: Bool = false) {
             self.id = id
             self.addresses = Set(addresses.map { $0.lowercased() })
@@ -31,8 +34,10 @@ public enum Reconciliation {
         public var managedProjects: Set<String>
         /// How long the vendor keeps an invite valid; `nil`: the invite's own `expiresAt` only.
         public var inviteValidity: Duration?
+        /// The time of the pass, which invites' expiry and validity are judged against.
         public var now: Timestamp
 
+        /// Rules for one pass at one vendor.
         public init(managedProjects: Set<String>, inviteValidity: Duration?, now: Timestamp) {
             self.managedProjects = managedProjects
             self.inviteValidity = inviteValidity

@@ -14,6 +14,7 @@ public enum Situation: String, Sendable, Hashable, Codable, CaseIterable, Custom
     /// An invite pending longer than the vendor keeps invites valid.
     case staleInvite = "stale_invite"
 
+    /// The raw value, e.g. `leaver_has_access`.
     public var description: String { rawValue }
 
     /// Whether a person must look at it now.
@@ -28,5 +29,6 @@ public enum Reaction: String, Sendable, Hashable, Codable, CaseIterable, CustomS
     /// priority), a change at that vendor for a drifted grant.
     case fix
 
+    /// The raw value: `report` or `fix`.
     public var description: String { rawValue }
 }

@@ -18,6 +18,7 @@ public struct VendorInventory: Sendable, Hashable {
         /// a leaver's access that cannot be removed is reported as residual, never retried.
         public var removable: Bool
 
+        /// A member; `email` is lower-cased here.
         public init(id: String, email: String, role: String? = nil, removable: Bool = true) {
             self.id = id
             self.email = email.lowercased()
@@ -37,6 +38,7 @@ public struct VendorInventory: Sendable, Hashable {
         /// When the vendor says it stops working, if it says.
         public var expiresAt: Timestamp?
 
+        /// A pending invite; `email` is lower-cased here.
         public init(id: String, email: String, createdAt: Timestamp? = nil, expiresAt: Timestamp? = nil) {
             self.id = id
             self.email = email.lowercased()
@@ -66,6 +68,7 @@ public struct VendorInventory: Sendable, Hashable {
         /// can take it away but the organisation membership, which has its own finding).
         public var implied: Bool
 
+        /// A project membership; `email` is lower-cased here.
         public init(
             projectID: String, project: String, userID: String, email: String? = nil, role: String, removable: Bool = true,
             implied: Bool = false
@@ -93,6 +96,7 @@ public struct VendorInventory: Sendable, Hashable {
         /// Whether the vendor's API can delete it (OpenAI keys of archived projects cannot).
         public var removable: Bool
 
+        /// An API key; `ownerEmail` is lower-cased here.
         public init(id: String, projectID: String? = nil, ownerID: String? = nil, ownerEmail: String? = nil, removable: Bool = true) {
             self.id = id
             self.projectID = projectID
@@ -104,10 +108,13 @@ public struct VendorInventory: Sendable, Hashable {
 
     /// The configured vendor instance name.
     public var vendor: String
+    /// Organisation (or workspace) members.
     public var members: [Member]
     /// Pending invites only.
     public var invites: [Invite]
+    /// Project memberships, with roles; an organisation member may have none or several.
     public var memberships: [Membership]
+    /// API keys whose owner the vendor names.
     public var keys: [APIKey]
     /// What this vendor's API cannot show, said plainly (e.g. "API keys: not listed by owner"):
     /// reconciliation cannot see drift there, and evidence says so.
@@ -115,6 +122,7 @@ public struct VendorInventory: Sendable, Hashable {
     /// Records the vendor returned that Roster could not read (by count: they may be anyone's).
     public var unreadable: Int
 
+    /// The inventory of vendor instance `vendor`; lists left out are empty.
     public init(
         vendor: String, members: [Member] = [], invites: [Invite] = [], memberships: [Membership] = [],
         keys: [APIKey] = [], unlisted: [String] = [], unreadable: Int = 0

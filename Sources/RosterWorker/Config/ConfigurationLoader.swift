@@ -11,17 +11,27 @@ import Yams
 /// Relevance AI, `project_id` for Relevance AI), sane rate, retry and breaker values; policy grants
 /// naming unconfigured vendors or roles their vendor does not know. `roles:` may map any name.
 public struct ConfigurationLoader: Sendable {
+    /// A configuration file that cannot be read or parsed, or a configuration that fails validation
+    /// (every problem found, in one message).
     public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// What is wrong, naming the file (or origin) and the offending keys; `roster` prints it as is.
         public var description: String
+        /// Always `false`: the same configuration fails the same way until someone edits it.
         public var isRetryable: Bool { false }
     }
 
+    /// The variables read for `ROSTER_CONFIG` and the `ROSTER_*` overrides.
     public var environment: [String: String]
 
+    /// Creates a loader that reads `environment`, by default the process's own; tests pass `[:]`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
     }
 
+    /// Reads the file at `explicitPath` (else `ROSTER_CONFIG`, else none: defaults only), applies
+    /// the environment overrides and validates the result.
+    ///
+    /// - Throws: ``Failure`` if the file cannot be read or parsed, or the configuration is invalid.
     public func load(path explicitPath: String?) throws -> RosterConfiguration {
         var configuration = RosterConfiguration()
         if let path = explicitPath ?? environment["ROSTER_CONFIG"], !path.isEmpty {
@@ -38,6 +48,13 @@ public struct ConfigurationLoader: Sendable {
         return configuration
     }
 
+    /// Decodes a configuration from YAML text, without overrides or validation; empty text gives
+    /// the defaults.
+    ///
+    /// - Parameters:
+    ///   - text: The YAML document.
+    ///   - origin: What to call the text in error messages, usually the file's path.
+    /// - Throws: ``Failure`` naming the key path of a decoding error, or saying the text is not YAML.
     public func parse(yaml text: String, origin: String = "configuration") throws -> RosterConfiguration {
         do {
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return RosterConfiguration() }

@@ -2,10 +2,15 @@ import RosterCore
 
 /// A job this worker holds a lease on.
 public struct ClaimedJob: Sendable, Hashable {
+    /// The job's row id (`jobs.id`).
     public var id: Int64
+    /// The `id` of the event the job came from (`events.event_id`, its deduplication key).
     public var eventID: String
+    /// The employee the job acts for (`data.employee.id` of its event).
     public var employeeID: String
+    /// Onboarding, offboarding or change.
     public var kind: HREvent.Kind
+    /// The claim lane (``JobPriority``): higher runs first, leavers ahead of joiners.
     public var priority: Int16
     /// Claims so far, this one included.
     public var attempts: Int

@@ -13,11 +13,17 @@ import Synchronization
 /// heartbeat; jobs of a worker that died are resumed by another once the lease runs out.
 /// Graceful shutdown stops claiming, lets running steps finish, and requeues the rest.
 public struct ExecutorService: Service {
+    /// The executor's tuning, from the configuration's `executor:` section.
     public struct Options: Sendable {
+        /// The most jobs this process runs at once (`executor.concurrency`).
         public var concurrency: Int
+        /// How long a claim holds a job without renewal (`executor.lease_seconds`); the heartbeat
+        /// renews it every third of this.
         public var lease: Duration
+        /// The longest wait between claim rounds when no `NOTIFY` arrives (`executor.poll_ms`).
         public var pollInterval: Duration
 
+        /// Options with the configuration's defaults: 64 jobs, a 30 s lease, a 1 s poll.
         public init(concurrency: Int = 64, lease: Duration = .seconds(30), pollInterval: Duration = .seconds(1)) {
             self.concurrency = concurrency
             self.lease = lease
@@ -33,6 +39,19 @@ public struct ExecutorService: Service {
     let health: LoopHealth?
     let logger: Logger
 
+    /// Creates an executor; nothing is claimed before ``run()``.
+    ///
+    /// - Parameters:
+    ///   - pool: The connections for claims, leases, steps and checkpoints.
+    ///   - listenerConfiguration: Where to open the dedicated `LISTEN` connection for job wake-ups.
+    ///   - workerID: This process's name, written as each claimed job's `lease_owner`.
+    ///   - planner: The steps for a job's event, given how many other addresses Roster recorded for
+    ///     the employee (used by offboarding only); called once per job, on its first claim.
+    ///   - vendors: The configured vendor instances, by name.
+    ///   - options: Concurrency, lease and poll interval.
+    ///   - failpoints: The `ROSTER_FAILPOINT` crash points tests arm; unset, they do nothing.
+    ///   - health: Told of claim successes and failures, for `/readyz`.
+    ///   - logger: The executor's logger.
     public init(
         pool: PostgresPool, listenerConfiguration: PostgresConfiguration, workerID: String,
         planner: @escaping @Sendable (HREvent, Int) throws -> [VendorStep], vendors: [String: VendorRuntime],
@@ -47,6 +66,8 @@ public struct ExecutorService: Service {
         self.logger = logger
     }
 
+    /// Claims and runs jobs until graceful shutdown, then waits for its running jobs to checkpoint
+    /// and requeue themselves. Without `LISTEN` it polls only; claim failures are logged and retried.
     public func run() async throws {
         let wake = WakeSignal()
         let running = RunningJobs()

@@ -81,6 +81,8 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
         return "\(kind.rawValue) \(base) \(apiKeyEnv)"
     }
 
+    /// The name, kind, base URL, key variable (never the key), each rate window, retry attempts
+    /// and breaker settings, on one line; safe to log.
     public var description: String {
         "\(name) (\(kind.rawValue) at \(baseURL), key from $\(apiKeyEnv), "
             + budget.windows.map { "\($0.emissionInterval) between requests, burst \($0.burst), " }.joined()
@@ -88,6 +90,7 @@ public struct VendorInstance: Sendable, CustomStringConvertible, CustomDebugStri
             + "breaker \(breaker.failureThreshold) failures / \(breaker.openDuration))"
     }
 
+    /// ``description`` inside `VendorInstance(…)`; no secret either.
     public var debugDescription: String { "VendorInstance(\(description))" }
 
     /// Only the fields that carry no secret.

@@ -23,6 +23,7 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
         /// `vendors.<name>…: <problem>` lines.
         public var problems: [String]
 
+        /// `cannot set up vendors: ` and the problems, separated by `; `.
         public var description: String { "cannot set up vendors: " + problems.joined(separator: "; ") }
     }
 
@@ -72,6 +73,7 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
     /// The configured instance names, sorted.
     public var names: [String] { instances.keys.sorted() }
 
+    /// Every instance's secret-free ``VendorInstance/description``, in name order.
     public var description: String {
         "VendorRegistry(" + names.compactMap { instances[$0]?.description }.joined(separator: "; ") + ")"
     }

@@ -6,6 +6,8 @@ import Synchronization
 /// `ROSTER_FAILPOINT=after_db_commit` kills the process the first time it passes that point;
 /// `ROSTER_FAILPOINT=after_db_commit@3` the third time. Unset, every `hit` is a no-op.
 public final class Failpoints: Sendable {
+    /// A place in ingest or the executor where a failpoint can be armed; the raw value is its
+    /// `ROSTER_FAILPOINT` name.
     public enum Point: String, Sendable, CaseIterable {
         /// After a poll returned messages, before anything is written.
         case afterPoll = "after_poll"
@@ -23,6 +25,8 @@ public final class Failpoints: Sendable {
     private let armed: (point: Point, onHit: Int)?
     private let hits = Mutex(0)
 
+    /// Arms the point `ROSTER_FAILPOINT` names in `environment` (`point` or `point@n`); an unset,
+    /// empty or unknown name arms nothing.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         guard let spec = environment["ROSTER_FAILPOINT"], !spec.isEmpty else {
             armed = nil
@@ -36,6 +40,7 @@ public final class Failpoints: Sendable {
         armed = (point, parts.count > 1 ? max(1, Int(parts[1]) ?? 1) : 1)
     }
 
+    /// No point armed, whatever the environment says.
     public static let disabled = Failpoints(environment: [:])
 
     /// Whether `point` is armed: for points that change behaviour instead of killing.
@@ -43,6 +48,8 @@ public final class Failpoints: Sendable {
         armed?.point == point
     }
 
+    /// Counts a pass through `point` and, if it is the armed point's `n`th pass, kills the
+    /// process with `SIGKILL` (after a line on standard error); otherwise does nothing.
     public func hit(_ point: Point) {
         guard let armed, armed.point == point else { return }
         let count = hits.withLock { n in

@@ -13,15 +13,24 @@ import ServiceLifecycle
 /// - A failed Kafka commit is logged and survived: redelivery is absorbed by the event id.
 /// - Graceful shutdown finishes the batch in hand, commits it, and leaves the consumer group.
 public struct IngestService: Service {
+    /// Ingest's tuning, from the configuration's `ingest:`, `kafka:` and `brake:` sections.
     public struct Options: Sendable {
+        /// The most messages one poll, and so one Postgres transaction, takes (`ingest.batch_size`).
         public var batchSize: Int
+        /// The longest one poll waits for messages (`ingest.batch_wait_ms`).
         public var batchWait: Duration
+        /// The full-jitter backoff's first ceiling when a batch cannot be recorded; it doubles per attempt.
         public var retryBase: Duration
+        /// The most the backoff between attempts to record a batch grows to.
         public var retryCap: Duration
+        /// The Kafka topic that gets a copy of each dead-lettered message (`kafka.dlq_topic`); `nil`:
+        /// the `dead_letters` table only.
         public var dlqTopic: String?
         /// The mass-offboarding brake new offboardings pass (``OffboardingBrakeGate``).
         public var brake: RosterConfiguration.Brake
 
+        /// Options with the defaults: 1000 messages, 200 ms wait, backoff from 100 ms to 5 s, no
+        /// dead-letter topic, the default brake.
         public init(
             batchSize: Int = 1000, batchWait: Duration = .milliseconds(200), retryBase: Duration = .milliseconds(100), retryCap: Duration = .seconds(5),
             dlqTopic: String? = nil, brake: RosterConfiguration.Brake = .init()
@@ -44,6 +53,17 @@ public struct IngestService: Service {
     let health: LoopHealth?
     let logger: Logger
 
+    /// Creates the ingest loop; nothing is polled before ``run()``.
+    ///
+    /// - Parameters:
+    ///   - consumer: The group consumer of the HR events topic; ``run()`` closes it.
+    ///   - pool: Where batches are recorded (events, jobs, dead letters).
+    ///   - decoder: Validates each message; a rejected one is dead-lettered, never retried.
+    ///   - dlqProducer: Copies dead letters to ``Options/dlqTopic``; `nil` when there is none.
+    ///   - options: Batch size and wait, retry backoff, dead-letter topic and brake.
+    ///   - failpoints: The crash points tests arm.
+    ///   - health: Told of poll successes and failures, for `/readyz`.
+    ///   - logger: Ingest's logger.
     public init(
         consumer: KafkaConsumer, pool: PostgresPool, decoder: HREventDecoder, dlqProducer: KafkaProducer?, options: Options,
         failpoints: Failpoints = .disabled, health: LoopHealth? = nil, logger: Logger
@@ -58,6 +78,8 @@ public struct IngestService: Service {
         self.logger = logger
     }
 
+    /// Polls, records and commits batches until graceful shutdown or cancellation, then closes the
+    /// consumer. Poll, Postgres and commit failures are logged and retried, never thrown.
     public func run() async throws {
         logger.info("ingest started")
         // Offsets whose commit failed (a rebalance in progress, a coordinator away): committed

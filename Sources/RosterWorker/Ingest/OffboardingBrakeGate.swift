@@ -36,8 +36,10 @@ public struct OffboardingBrakeGate: Sendable {
     /// The key of the transaction-level advisory lock (`pg_advisory_xact_lock(bigint)`): "RosterBk".
     public static let lockKey: Int64 = 0x526F_7374_6572_426B
 
+    /// The pure decision rules and the `brake:` settings they apply.
     public let brake: OffboardingBrake
 
+    /// A gate applying the configuration's `brake:` section.
     public init(configuration: RosterConfiguration.Brake) {
         self.brake = OffboardingBrake(configuration: configuration)
     }

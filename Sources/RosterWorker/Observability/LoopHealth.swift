@@ -7,7 +7,9 @@ import Synchronization
 public final class LoopHealth: Sendable {
     /// What readiness concludes for one loop: `ok` or why not.
     public struct Verdict: Sendable, Hashable {
+        /// The ingest loop's verdict; `nil` when this worker does not run ingest.
         public var ingest: String?
+        /// The executor's verdict; `nil` until the executor has started (or when it does not run).
         public var executor: String?
     }
 
@@ -28,6 +30,7 @@ public final class LoopHealth: Sendable {
     /// The executor is not ready after this many failed claims in a row.
     public let claimFailureLimit: Int
 
+    /// Starts the staleness clock at `now`: ingest has ``staleAfter`` from then to poll once.
     public init(staleAfter: Duration = .seconds(60), claimFailureLimit: Int = 3, now: ContinuousClock.Instant = .now) {
         self.staleAfter = staleAfter
         self.claimFailureLimit = claimFailureLimit

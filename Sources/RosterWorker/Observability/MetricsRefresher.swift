@@ -19,6 +19,15 @@ public struct MetricsRefresher: Service {
     let metrics: RosterMetrics
     let logger: Logger
 
+    /// Creates a refresher; nothing is read before ``run()`` or ``refresh()``.
+    ///
+    /// - Parameters:
+    ///   - pool: Where jobs, dead letters, breakers, budgets and findings are counted.
+    ///   - vendors: The configured vendor instance names: each gets its series, zero included.
+    ///   - observer: A group observer for the consumer lag; `nil` skips the lag gauge.
+    ///   - interval: The pause between refreshes (`http.metrics_refresh_ms`).
+    ///   - metrics: Where the gauges are recorded.
+    ///   - logger: Where failures are logged, at debug.
     public init(pool: PostgresPool, vendors: [String], observer: KafkaConsumer?, interval: Duration, metrics: RosterMetrics, logger: Logger) {
         self.pool = pool
         self.vendors = vendors.sorted()
@@ -28,6 +37,7 @@ public struct MetricsRefresher: Service {
         self.logger = logger
     }
 
+    /// Refreshes at once, then every `interval` until graceful shutdown; never throws.
     public func run() async throws {
         while !Task.isShuttingDownGracefullyOrCancelled {
             await refresh()

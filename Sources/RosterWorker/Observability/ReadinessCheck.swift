@@ -13,6 +13,7 @@ public struct ReadinessCheck: Sendable {
     public struct Report: Sendable, Hashable {
         /// `postgres`, `migrations`, `kafka` → `ok` or why not.
         public var checks: [String: String]
+        /// Whether every check said `ok`; `/readyz` answers 200 then, 503 otherwise.
         public var isReady: Bool { checks.values.allSatisfy { $0 == "ok" } }
 
         /// `{"status":"ready"|"not_ready","checks":{…}}`.

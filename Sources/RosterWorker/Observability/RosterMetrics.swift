@@ -15,29 +15,53 @@ import RosterCore
 public struct RosterMetrics: Sendable {
     /// Metric names (Prometheus families; histograms add `_bucket`, `_sum` and `_count`).
     public enum Name {
+        /// Counter: events recorded as new by ingest.
         public static let eventsIngested = "roster_events_ingested_total"
+        /// Counter: events whose id was already recorded (a Kafka redelivery), absorbed without effect.
         public static let eventsRedelivered = "roster_events_redelivered_total"
+        /// Counter: messages ingest dead-lettered (invalid, or refused by Postgres).
         public static let eventsDeadLettered = "roster_events_dead_lettered_total"
+        /// Counter: job runs ended, by `type` and `status` (`succeeded`, `retrying`, `dead`, `released`).
         public static let jobRuns = "roster_job_runs_total"
+        /// Histogram, seconds: step attempts by `vendor` and `status` (`succeeded`, `retry`, `failed`,
+        /// `deferred`, `cancelled`).
         public static let stepDuration = "roster_step_duration_seconds"
+        /// Counter: vendor answers by `vendor` and `status` (the HTTP status, or `timeout`, `transport`).
         public static let vendorResponses = "roster_vendor_responses_total"
+        /// Counter: 429 answers by `vendor`.
         public static let vendorThrottled = "roster_vendor_throttled_total"
+        /// Histogram, seconds: how long each admitted call waited for its rate-limit slot, by `vendor`.
         public static let limiterWait = "roster_rate_limiter_wait_seconds"
+        /// Counter: provisioning calls sent back to the queue because the shared budget was taken, by `vendor`.
         public static let limiterRefused = "roster_rate_limiter_refused_total"
+        /// Counter: calls refused by the vendor's open circuit breaker, by `vendor`.
         public static let breakerRejected = "roster_circuit_breaker_rejected_total"
+        /// Histogram, seconds: from an offboarding event's `time` to its job's success.
         public static let timeToRevoke = "roster_time_to_revoke_seconds"
+        /// Gauge: jobs by `state` (``JobStatus``) and `type`, shared across workers.
         public static let jobs = "roster_jobs"
+        /// Gauge, seconds: how long the longest-waiting runnable job (queued or retrying) has been due
+        /// (since its `run_after`); 0 when none is.
         public static let oldestQueuedJobAge = "roster_oldest_queued_job_age_seconds"
+        /// Gauge: dead letters by `status` (`new`, `replayed`, `discarded`).
         public static let deadLetters = "roster_dead_letters"
+        /// Gauge: 1 for each vendor's current circuit breaker `state` (`closed`, `half_open`, `open`), 0
+        /// for the others.
         public static let breakerState = "roster_circuit_breaker_state"
         /// The shared budget's first window, `source="configured"` (as configured) and
         /// `source="learned"` (in use: moved towards what the vendor advertises).
         public static let rateBudget = "roster_vendor_rate_budget_requests_per_second"
+        /// Gauge: messages behind the consumer group's committed offset, by `partition`.
         public static let consumerLag = "roster_consumer_lag"
+        /// Counter: failed ``MetricsRefresher`` refreshes (Postgres or the lag query).
         public static let refreshFailures = "roster_metrics_refresh_failures_total"
+        /// Counter: job runs interrupted by a Postgres error, to be resumed.
         public static let storageInterruptions = "roster_job_storage_interruptions_total"
+        /// Counter: jobs released for another worker because their plan names a vendor this one lacks.
         public static let vendorNotConfigured = "roster_jobs_released_vendor_not_configured_total"
+        /// Counter: events whose Kafka key is missing or is not their employee id.
         public static let eventsWithoutEmployeeKey = "roster_events_without_employee_key_total"
+        /// Counter: dead jobs by the `vendor` whose chain of steps failed.
         public static let vendorChainFailures = "roster_job_vendor_failures_total"
         /// Recording transactions (an ingest batch, a dead-letter replay) in which the
         /// mass-offboarding brake held at least one offboarding.

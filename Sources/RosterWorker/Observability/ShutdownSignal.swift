@@ -9,6 +9,7 @@ import Synchronization
 public final class ShutdownSignal: Sendable {
     private let flag = Atomic(false)
 
+    /// A signal not yet set.
     public init() {}
 
     /// Whether graceful shutdown has begun.
@@ -20,10 +21,12 @@ public final class ShutdownSignal: Sendable {
     public struct Watcher: Service {
         let signal: ShutdownSignal
 
+        /// A watcher that sets `signal`.
         public init(signal: ShutdownSignal) {
             self.signal = signal
         }
 
+        /// Suspends until graceful shutdown begins (or the task is cancelled), then sets the signal.
         public func run() async throws {
             try? await gracefulShutdown()
             signal.set()

@@ -7,12 +7,18 @@ import RosterPostgres
 /// (listings made after that moment show nothing of theirs), and what the vendor's API could not
 /// remove. Employee ids and vendor names only: no names, no emails.
 public struct EvidenceReport: Sendable {
+    /// One offboarding job at one vendor it had steps at.
     public struct Row: Sendable, Hashable {
+        /// The leaver's HR employee id.
         public var employeeID: String
+        /// The vendor instance (a key of `vendors:`).
         public var vendor: String
+        /// The offboarding job (`roster jobs show ID`).
         public var jobID: Int64
         /// `hr`, or `reconcile` for a revocation reconciliation started.
         public var origin: String
+        /// When HR said the person left (the event's `time`); for a `reconcile` job, when
+        /// reconciliation recorded it.
         public var eventTime: Timestamp
         /// When the job's last step at the vendor finished, once every step there is done.
         public var revokedAt: Timestamp?
@@ -24,11 +30,16 @@ public struct EvidenceReport: Sendable {
         public var residual: String?
     }
 
+    /// The bound asked for: offboardings whose event time is at or after it.
     public var since: Timestamp
+    /// By event time, then job id, then vendor.
     public var rows: [Row]
 
+    /// The CSV's first line: one column per ``Row`` field, in snake case.
     public static let csvHeader = "employee_id,vendor,job_id,origin,event_time,revoked_at,verification,verified_at,residual"
 
+    /// The rows as RFC 4180 CSV under ``csvHeader``: times in RFC 3339, an absent value as an
+    /// empty cell, cells a spreadsheet would run as formulas prefixed with `'`.
     public var csv: String {
         var out = Self.csvHeader + "\n"
         for r in rows {
@@ -49,6 +60,8 @@ public struct EvidenceReport: Sendable {
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// `{"since": …, "rows": [{"employee_id": …, …}]}`, with the CSV's column names as keys and
+    /// `null` for absent values.
     public var json: JSONValue {
         .object([
             "since": .time(since),

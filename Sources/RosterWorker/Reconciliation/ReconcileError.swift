@@ -1,8 +1,11 @@
 /// Why a reconciliation pass or verification could not be done. Safe to log and show: no
 /// addresses, names or keys.
 public struct ReconcileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure it was; open to new values.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The code's snake-case name (`busy`, `unknown_vendor`, …).
         public var rawValue: String
+        /// The code called `rawValue`; prefer the static members.
         public init(rawValue: String) { self.rawValue = rawValue }
 
         /// Another process holds the cluster-wide reconciliation lock.
@@ -14,12 +17,16 @@ public struct ReconcileError: Error, Sendable, Hashable, CustomStringConvertible
         /// An employee's recorded HR event could not be read back.
         public static let unreadableEvent = Code(rawValue: "unreadable_event")
 
+        /// The ``rawValue``.
         public var description: String { rawValue }
     }
 
+    /// What kind of failure it was.
     public var code: Code
+    /// What went wrong, for a person: names vendors, never employees.
     public var message: String
 
+    /// An error with `code` and a `message` that must hold no personal data or secret.
     public init(code: Code, message: String) {
         self.code = code
         self.message = message
@@ -28,5 +35,6 @@ public struct ReconcileError: Error, Sendable, Hashable, CustomStringConvertible
     /// Another pass may succeed later: only a busy lock.
     public var isRetryable: Bool { code == .busy }
 
+    /// The message followed by the code in parentheses, as `roster reconcile` prints it.
     public var description: String { "\(message) (\(code))" }
 }

@@ -7,7 +7,10 @@ import RosterCore
 public struct ReconcileReport: Sendable {
     /// One finding and what was done about it.
     public struct Entry: Sendable {
+        /// The difference found between HR and the vendor.
         public var finding: Finding
+        /// ``Reaction/fix`` for a leaver's access (unless residual, or a job is already under way)
+        /// and, if `reconcile.drift` says so, for drift; ``Reaction/report`` otherwise.
         public var reaction: Reaction
         /// The job asked for (fix reactions only).
         var job: ReactionResult?
@@ -42,9 +45,11 @@ public struct ReconcileReport: Sendable {
 
     /// One vendor's pass.
     public struct VendorPass: Sendable {
+        /// The vendor instance listed.
         public var vendor: String
         /// `nil` for a dry run (nothing is stored).
         public var runID: Int64?
+        /// The pass's findings, each with its reaction.
         public var entries: [Entry] = []
         /// Requests the pass sent to the vendor.
         public var vendorCalls = 0
@@ -75,16 +80,22 @@ public struct ReconcileReport: Sendable {
         }
     }
 
+    /// Whether nothing was recorded and no job created (`roster reconcile --dry-run`).
     public var dryRun: Bool
+    /// One pass per vendor reconciled, in name order.
     public var passes: [VendorPass]
 
     /// Every finding of every vendor.
     public var entries: [Entry] { passes.flatMap(\.entries) }
 
+    /// `{"dry_run": …, "vendors": [{"vendor": …, "findings": […], …}]}`, the contract of
+    /// `roster reconcile --output json`.
     public var json: JSONValue {
         .object(["dry_run": .bool(dryRun), "vendors": .array(passes.map(\.json))])
     }
 
+    /// The report as text for a terminal: per vendor, a summary line, a table of findings and what
+    /// the API cannot show; a failed pass shows its error. `colour` colours status cells (ANSI).
     public func rendered(colour: Bool) -> String {
         var out = dryRun ? "Reconciliation (dry run: nothing recorded, no job created)\n" : "Reconciliation\n"
         for pass in passes {

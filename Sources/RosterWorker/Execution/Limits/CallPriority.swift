@@ -22,5 +22,6 @@ public enum CallPriority: String, Sendable, Hashable, CaseIterable, CustomString
     /// The priority of the current task's calls; ``provisioning`` unless an executor says otherwise.
     @TaskLocal public static var current: CallPriority = .provisioning
 
+    /// The case's name (`revocation`, `provisioning`, `background`), as logged.
     public var description: String { rawValue }
 }

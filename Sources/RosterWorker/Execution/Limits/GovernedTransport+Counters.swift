@@ -22,6 +22,7 @@ extension GovernedTransport {
         /// Outcomes recorded as vendor-health failures (5xx, 408, timeouts, connection errors).
         public var failures = 0
 
+        /// All counts zero.
         public init() {}
     }
 }

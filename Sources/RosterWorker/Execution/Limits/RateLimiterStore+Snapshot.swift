@@ -17,6 +17,7 @@ extension RateLimiterStore {
         public var minimumInterval: Duration
         /// The rate the vendor last advertised (requests per second), and when.
         public var advertisedPerSecond: Double?
+        /// When ``advertisedPerSecond`` was read from the vendor's headers; `nil` if never.
         public var advertisedAt: Timestamp?
         /// The theoretical arrival time.
         public var tat: Timestamp

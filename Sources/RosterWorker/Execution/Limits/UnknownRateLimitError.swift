@@ -4,10 +4,12 @@ public struct UnknownRateLimitError: Error, Sendable, Hashable, CustomStringConv
     /// The budget's key (names a credential, never holds it).
     public var key: String
 
+    /// The error for the budget row `key` that is missing.
     public init(key: String) {
         self.key = key
     }
 
+    /// Names the key and the `rate_limits` table.
     public var description: String {
         "no rate limit budget '\(key)' (rate_limits has no such row)"
     }
