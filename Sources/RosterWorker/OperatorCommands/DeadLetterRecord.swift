@@ -33,7 +33,7 @@ public struct DeadLetterRecord: Sendable, Hashable {
     public var resolution: String?
     /// When it was resolved; `nil` while `new`.
     public var resolvedAt: Timestamp?
-    /// How many replays ran (rejected ones included, dry runs not).
+    /// How many replays ran, rejected ones included (dry runs and refusals are not counted).
     public var replayAttempts: Int
     /// When the last replay ran; `nil` if none has.
     public var replayedAt: Timestamp?

@@ -41,7 +41,7 @@ public struct JobHolds: Sendable {
         public var jobID: Int64
         /// The HR employee id of the job (an id only).
         public var employeeID: String
-        /// The job's event type: an offboarding, unless the job was refused.
+        /// The job's event type (a held job is an offboarding; a refused one may not be).
         public var kind: HREvent.Kind
         /// The job's status before the decision: `held`, unless refused.
         public var previousStatus: JobStatus
