@@ -8,13 +8,16 @@ import RosterPostgres
 public struct AttentionReport: Sendable, Hashable {
     /// Jobs in `held` (the brake): they never run until an operator decides.
     public var held: Int
+    /// Jobs in `dead`, waiting for an operator to replay them (or leave them).
     public var dead: Int
     /// Jobs `retrying` because a person has yet to accept a vendor's invitation.
     public var awaitingAcceptance: Int
+    /// Dead letters still `new`: neither replayed nor discarded.
     public var deadLettersOpen: Int
     /// Open reconciliation findings of access the vendor's API cannot remove.
     public var residualFindings: Int
 
+    /// Creates a report from counts; ``read(pool:)`` reads them from Postgres.
     public init(held: Int, dead: Int, awaitingAcceptance: Int, deadLettersOpen: Int, residualFindings: Int) {
         self.held = held
         self.dead = dead

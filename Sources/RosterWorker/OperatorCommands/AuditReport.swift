@@ -6,7 +6,9 @@ import RosterCore
 public struct AuditReport: Sendable {
     /// One offboarding job's revocation: from the HR event's time to the last revocation.
     public struct Revocation: Sendable {
+        /// One vendor instance's part of the revocation: its steps' state and its verification.
         public struct Vendor: Sendable {
+            /// The vendor instance name, as configured.
             public var name: String
             /// Every step at this vendor succeeded (or was skipped).
             public var complete: Bool
@@ -20,17 +22,24 @@ public struct AuditReport: Sendable {
             /// When verified absent: listings made at or after this showed nothing of theirs.
             public var verifiedAt: Timestamp? = nil
         }
+        /// The offboarding job.
         public var jobID: Int64
+        /// The id of the HR event the offboarding came from.
         public var eventID: String
+        /// The job's status now; only a `succeeded` job has a ``revokedAt``.
         public var status: JobStatus
+        /// The HR event's `time` (HR's clock): where time to revoke starts.
         public var eventTime: Timestamp
         /// When the last access went: the last revocation call, or when the job confirmed nothing
         /// was left; `nil` while the job has not succeeded.
         public var revokedAt: Timestamp?
+        /// Every vendor instance the job has steps at, by name.
         public var vendors: [Vendor]
 
+        /// From ``eventTime`` to ``revokedAt``; `nil` while the job has not succeeded.
         public var timeToRevoke: Duration? { revokedAt.map { $0.duration(since: eventTime) } }
 
+        /// One entry of `offboardings` in `roster audit --output json`.
         public var json: JSONValue {
             .object([
                 "job_id": .int(jobID), "event_id": .string(eventID), "status": .string(status.rawValue),
@@ -48,10 +57,15 @@ public struct AuditReport: Sendable {
 
     /// `employee` or `job`.
     public var subjectKind: String
+    /// The HR employee id or the job id the report is about, as text.
     public var subject: String
+    /// Every audit row about the subject, oldest first: vendor mutations and operator actions.
     public var entries: [AuditEntry]
+    /// One per offboarding job of the subject, in the employee's order.
     public var revocations: [Revocation]
 
+    /// The `roster audit --output json` document: `employee_id` or `job_id`, `entries` and
+    /// `offboardings`.
     public var json: JSONValue {
         .object([
             subjectKind == "job" ? "job_id" : "employee_id": subjectKind == "job" ? .number(subject) : .string(subject),
@@ -60,6 +74,8 @@ public struct AuditReport: Sendable {
         ])
     }
 
+    /// The table form of `roster audit`: the entries, then each offboarding's time to revoke and
+    /// state per vendor.
     public func rendered(colour: Bool) -> String {
         var out = "Audit for \(subjectKind) \(subject)\n"
         if entries.isEmpty {

@@ -4,12 +4,19 @@ import RosterPostgres
 
 /// Reads the `dead_letters` table for `roster dlq list|show`.
 public struct DeadLetterReader: Sendable {
+    /// Which dead letters ``DeadLetterReader/list(_:)`` returns: every criterion set must match.
     public struct Filter: Sendable, Hashable {
+        /// Any of these statuses (`new`, `replayed`, `discarded`); empty means any.
         public var statuses: [String] = []
+        /// Any of these codes (``DeadLetterRecord/code``); empty means any.
         public var codes: [String] = []
+        /// Recorded (`created_at`) at or after this time.
         public var since: Timestamp?
+        /// Recorded before this time.
         public var until: Timestamp?
+        /// At most this many, newest first.
         public var limit = 50
+        /// Creates a filter; the defaults match the 50 newest dead letters.
         public init(statuses: [String] = [], codes: [String] = [], since: Timestamp? = nil, until: Timestamp? = nil, limit: Int = 50) {
             self.statuses = statuses
             self.codes = codes
@@ -21,6 +28,7 @@ public struct DeadLetterReader: Sendable {
 
     let pool: PostgresPool
 
+    /// Creates a reader over `pool`; it never writes.
     public init(pool: PostgresPool) {
         self.pool = pool
     }

@@ -12,17 +12,27 @@ import RosterPostgres
 /// and job it became, or, when the decoder refuses it again, the new rejection (it stays `new`).
 /// The original Kafka coordinates are kept on the event; the operator and reason go to the audit log.
 public struct DeadLetterReplayer: Sendable {
+    /// What a replay did (or, in a dry run, would do) with one dead letter.
     public struct Outcome: Sendable {
+        /// The result, as `result` in `roster dlq replay --output json` names it.
         public enum Result: Sendable, Hashable {
+            /// Re-ingested: the event and job it became, and the job's status then (`queued`,
+            /// `held` by the brake, or `cancelled` by a later offboarding).
             case jobCreated(eventID: String, jobID: Int64, jobStatus: String)
             /// The event id was already in the inbox: nothing new (the same id twice has one effect).
             case duplicate(eventID: String, jobID: Int64?)
+            /// The decoder refused it again (`code: reason`); the dead letter stays `new`.
             case rejected(String)
+            /// Dry run: it would become this event and job, making these calls.
             case wouldCreate(eventID: String, type: String, employeeID: String, calls: [PlannedCall])
+            /// Dry run: it decodes, but its event id is already in the inbox.
             case wouldBeDuplicate(eventID: String)
+            /// Not attempted: already resolved, or it would re-grant a leaver's access.
             case refused(String)
         }
+        /// The dead letter replayed.
         public var deadLetterID: Int64
+        /// What the replay did, or in a dry run would do.
         public var result: Result
 
         /// A replay that did not turn the dead letter into a job.
@@ -33,6 +43,7 @@ public struct DeadLetterReplayer: Sendable {
             }
         }
 
+        /// One entry of `dead_letters` in `roster dlq replay --output json`.
         public var json: JSONValue {
             var object: [String: JSONValue] = [
                 "dead_letter_id": .int(deadLetterID), "event_id": .null, "job_id": .null, "job_status": .null,
@@ -62,6 +73,8 @@ public struct DeadLetterReplayer: Sendable {
     let pool: PostgresPool
     let configuration: RosterConfiguration
 
+    /// Creates a replayer; `configuration` gives the decoder (size limit, known vendors), the brake
+    /// and the planner for dry runs.
     public init(pool: PostgresPool, configuration: RosterConfiguration) {
         self.pool = pool
         self.configuration = configuration

@@ -7,6 +7,7 @@ public struct DoctorReport: Sendable, Hashable {
     /// One entry per configured vendor instance, sorted by name.
     public var vendors: [Vendor]
 
+    /// Creates a report from vendor entries, expected sorted by name.
     public init(vendors: [Vendor]) {
         self.vendors = vendors
     }
@@ -61,12 +62,14 @@ public struct DoctorReport: Sendable, Hashable {
         public var scope: String
         /// The project whose roles were used (policy grants, Confident AI), if any.
         public var project: String?
+        /// Whether the role resolves; only ``RoleStatus/unknown`` fails the vendor.
         public var status: RoleStatus
         /// The closest role that does exist, when this one does not.
         public var suggestion: String?
         /// Why it failed, or a note.
         public var message: String?
 
+        /// Creates a check; `project`, `suggestion` and `message` are optional detail.
         public init(
             source: String, role: String, vendorRole: String?, scope: String, project: String? = nil,
             status: RoleStatus, suggestion: String? = nil, message: String? = nil
@@ -88,9 +91,11 @@ public struct DoctorReport: Sendable, Hashable {
         public var name: String
         /// The kind (`confident-ai`).
         public var kind: String
+        /// The base URL the read calls went to, from the instance's configuration.
         public var baseURL: String
         /// The environment variable holding the key (its name, never its value).
         public var apiKeyEnv: String
+        /// How the vendor answered the read call made with the key.
         public var key: KeyStatus
         /// The HTTP status of the failed call, if it got one.
         public var httpStatus: Int?
@@ -103,9 +108,12 @@ public struct DoctorReport: Sendable, Hashable {
         public var roles: [String]?
         /// The organization roles, where the vendor has separate ones; `nil` otherwise.
         public var organizationRoles: [String]?
+        /// The instance's role checks, in the order `roles`, `policy`, `default`,
+        /// `organization_invite`.
         public var roleChecks: [RoleCheck]
         /// The configured (or default) shared budget.
         public var requestsPerSecond: Double
+        /// The burst of that budget: how many calls may go back to back.
         public var burst: Int
         /// Rate-limit headers of the read calls' answers, names lower-cased (empty: none sent).
         public var advertised: [String: String]
@@ -118,6 +126,8 @@ public struct DoctorReport: Sendable, Hashable {
         /// `min(advertised, maximum)` (``LearnedBudget``); `nil` when nothing is advertised.
         public var learnedRequestsPerSecond: Double?
 
+        /// Creates a vendor entry; the rate-learning fields (``maximumRequestsPerSecond`` and those
+        /// after it) start `nil`.
         public init(
             name: String, kind: String, baseURL: String, apiKeyEnv: String, key: KeyStatus, httpStatus: Int? = nil,
             error: String? = nil, rolesSource: String, roles: [String]?, organizationRoles: [String]? = nil,

@@ -5,20 +5,30 @@ import RosterPostgres
 /// One row of `reconcile_findings`: a difference reconciliation saw between a vendor and what HR
 /// says, from first seen to resolved. Vendor ids, projects and roles only (never an address).
 public struct FindingRecord: Sendable, Hashable {
+    /// The row id; the same difference seen again after it was resolved gets a new row.
     public var id: Int64
+    /// The vendor instance where the difference was seen.
     public var vendor: String
     /// `leaver_has_access`, `missing_grant`, `wrong_role`, `extra_grant`, `unknown_account`, `stale_invite`.
     public var situation: String
+    /// The HR employee id the account belongs to; `nil` for `unknown_account`.
     public var employeeID: String?
+    /// Vendor ids (`user_id`, `invite_id`, `key_id`, `project_id`), project names and roles; never
+    /// emails or names.
     public var target: JSONValue
+    /// The difference in a sentence a person can read, without personal data.
     public var detail: String
     /// Access the vendor's API cannot remove (for a person, never for a job).
     public var residual: Bool
     /// `report` or `fix`.
     public var reaction: String
+    /// The job reconciliation created for it, if any.
     public var jobID: Int64?
+    /// When a pass first saw the difference.
     public var firstSeenAt: Timestamp
+    /// When a pass last saw the difference.
     public var lastSeenAt: Timestamp
+    /// When a pass no longer saw it; `nil` while the finding is open.
     public var resolvedAt: Timestamp?
 
     /// One employee's findings, newest first.

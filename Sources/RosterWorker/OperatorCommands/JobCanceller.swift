@@ -13,19 +13,28 @@ import RosterPostgres
 /// - Finished jobs are refused, and so are `held` ones (`roster holds cancel` decides those). Each
 ///   cancellation (and refusal) is audited with the operator and reason.
 public struct JobCanceller: Sendable {
+    /// What a cancellation did (or, in a dry run, would do) to one job.
     public struct Outcome: Sendable {
+        /// The result; `roster cancel --output json` reports ``stopping(worker:)`` as `cancelled`.
         public enum Result: Sendable, Hashable {
+            /// Cancelled at once: no worker held it.
             case cancelled
             /// Running: the worker stops before its next step.
             case stopping(worker: String)
+            /// Dry run: it would be cancelled.
             case wouldCancel
+            /// Not cancelled; the reason says why (finished, held, or an unconfirmed offboarding).
             case refused(String)
         }
+        /// The job before the cancellation: re-read under lock, or in a dry run as given.
         public var job: JobRecord
+        /// What the cancellation did, or in a dry run would do.
         public var result: Result
 
+        /// Whether it was refused; `roster cancel` exits 1 when any job was.
         public var isRefused: Bool { if case .refused = result { true } else { false } }
 
+        /// One entry of `jobs` in `roster cancel --output json`.
         public var json: JSONValue {
             let (status, detail): (String, String?) = switch result {
             case .cancelled: ("cancelled", nil)
@@ -42,6 +51,7 @@ public struct JobCanceller: Sendable {
 
     let pool: PostgresPool
 
+    /// Creates a canceller that writes through `pool`.
     public init(pool: PostgresPool) {
         self.pool = pool
     }

@@ -5,9 +5,12 @@ import RosterCore
 /// list's order). The next page lists the jobs after it, so pages stay stable while new jobs arrive
 /// and cost the same on the hundredth page as on the first.
 public struct JobCursor: Sendable, Hashable {
+    /// The creation time (`jobs.created_at`) of the last job shown.
     public var createdAt: Timestamp
+    /// The id of the last job shown; breaks ties between equal creation times.
     public var id: Int64
 
+    /// Creates a cursor at a position in the list's order (creation time, then id).
     public init(createdAt: Timestamp, id: Int64) {
         self.createdAt = createdAt
         self.id = id

@@ -7,19 +7,30 @@ public struct JobDetail: Sendable {
     /// The inbox row of the job's event. The payload itself is not shown: it holds the employee's
     /// email and name; only the requested grants are.
     public struct Event: Sendable, Hashable {
+        /// The HR event id, the inbox's deduplication key.
         public var id: String
+        /// `onboarding`, `offboarding` or `changed`.
         public var type: String
+        /// The event's `source` as sent (`roster:reconcile` for events reconciliation recorded).
         public var source: String
+        /// The HR event's `time`: when it happened, by HR's clock.
         public var time: Timestamp
+        /// When Roster first recorded the event in the inbox.
         public var receivedAt: Timestamp
+        /// HR's per-employee `sequence`; `nil` when the event carried none (arrival order counts).
         public var sequence: Int64?
+        /// How many times Kafka delivered this event id (redeliveries are absorbed, and counted).
         public var deliveries: Int
+        /// The Kafka topic of the delivery first recorded.
         public var topic: String
+        /// The Kafka partition of the delivery first recorded.
         public var partition: Int
+        /// The offset of the delivery first recorded, in ``partition``.
         public var offset: Int64
         /// `data.access` as requested, or `nil` when the access policy decides.
         public var access: [AccessGrant]?
 
+        /// The `event` object of `roster jobs show --output json` (never the payload).
         public var json: JSONValue {
             .object([
                 "id": .string(id),
@@ -41,17 +52,27 @@ public struct JobDetail: Sendable {
 
     /// One row of `step_attempts`.
     public struct Attempt: Sendable, Hashable {
+        /// The position of the attempted step in the job's plan (``StepRecord/position``).
         public var position: Int
+        /// Which try of the step it was, from 1; the count restarts when a replay resets the step.
         public var attempt: Int
+        /// The id of the worker that made the attempt.
         public var worker: String
+        /// When the attempt began.
         public var startedAt: Timestamp
+        /// When the attempt ended and was recorded.
         public var finishedAt: Timestamp
         /// `succeeded`, `retry`, `failed` or `cancelled`.
         public var outcome: String
+        /// The vendor's HTTP status, when the call got an answer.
         public var httpStatus: Int?
+        /// The vendor's own error code, when it sent one.
         public var vendorCode: String?
+        /// What happened, redacted when written: no emails, names or keys.
         public var message: String?
 
+        /// One entry of `attempt_history`; `step` (the plan step at ``position``) gives its name
+        /// and vendor.
         public func json(step: StepRecord?) -> JSONValue {
             .object([
                 "position": .int(position),
@@ -71,21 +92,30 @@ public struct JobDetail: Sendable {
 
     /// One line of the timeline.
     public struct TimelineEntry: Sendable, Hashable {
+        /// When it happened; the timeline is sorted by it.
         public var at: Timestamp
         /// `event`, `received`, `created`, `attempt`, `vendor_mutation`, `operator`, `finished`.
         public var kind: String
+        /// The vendor instance concerned, for attempts and audit rows.
         public var vendor: String?
+        /// The step's name, for attempts.
         public var step: String?
+        /// One line for people: ids, states, outcomes and operators' reasons (free text).
         public var text: String
 
+        /// One entry of `timeline` in `roster jobs show --output json`.
         public var json: JSONValue {
             .object(["at": .time(at), "kind": .string(kind), "vendor": .text(vendor), "step": .text(step), "text": .string(text)])
         }
     }
 
+    /// The job with its steps.
     public var job: JobRecord
+    /// The job's inbox event; `nil` if its row is missing.
     public var event: Event?
+    /// Every attempt of every step, in the order they finished.
     public var attempts: [Attempt]
+    /// The job's audit rows (vendor mutations and operator actions), oldest first.
     public var audit: [AuditEntry]
 
     /// Event, attempts, audit rows and the job's end, in time order.
@@ -121,6 +151,8 @@ public struct JobDetail: Sendable {
         return entries.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
     }
 
+    /// The `roster jobs show --output json` document: the job's JSON plus `event`,
+    /// `attempt_history`, `audit` and `timeline`.
     public var json: JSONValue {
         guard case .object(var object) = job.json else { return job.json }
         let steps = Dictionary(job.steps.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })

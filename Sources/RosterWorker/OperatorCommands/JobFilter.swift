@@ -23,6 +23,7 @@ public struct JobFilter: Sendable, Hashable {
     /// Only jobs after this one in the list's order (the next page); `nil` starts at the newest.
     public var olderThan: JobCursor? = nil
 
+    /// Creates a filter; ``olderThan`` is set afterwards. The defaults match the 50 newest jobs.
     public init(
         ids: [Int64] = [], statuses: [JobStatus] = [], types: [HREvent.Kind] = [], vendor: String? = nil,
         employee: String? = nil, since: Timestamp? = nil, until: Timestamp? = nil, limit: Int = 50

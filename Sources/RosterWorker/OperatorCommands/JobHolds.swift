@@ -20,6 +20,7 @@ import RosterPostgres
 public struct JobHolds: Sendable {
     /// Which held jobs a decision applies to.
     public enum Selection: Sendable, Hashable {
+        /// These job ids; one that does not exist fails the whole decision.
         case ids([Int64])
         /// Every job held when the command runs.
         case all
@@ -27,23 +28,35 @@ public struct JobHolds: Sendable {
 
     /// What a decision did to one job.
     public struct Outcome: Sendable, Hashable {
+        /// The result; `roster holds release|cancel --output json` names it by the decision.
         public enum Result: Sendable, Hashable {
+            /// Released (`queued`) or cancelled (void), and audited.
             case decided
+            /// Dry run: it would be released or cancelled.
             case wouldDecide
+            /// Not held, so not decided; the reason names its status.
             case refused(String)
         }
+        /// The job decided on.
         public var jobID: Int64
+        /// The HR employee id of the job (an id only).
         public var employeeID: String
+        /// The job's event type (a held job is an offboarding; a refused one may not be).
         public var kind: HREvent.Kind
+        /// The job's status before the decision: `held`, unless refused.
         public var previousStatus: JobStatus
+        /// The decision asked for.
         public var decision: HoldDecision
+        /// What the decision did to this job, or in a dry run would do.
         public var result: Result
         /// For a cancelled hold: the employee's jobs this offboarding ended when it was recorded,
         /// which the leaver rule no longer refuses to replay.
         public var supersededJobIDs: [Int64]
 
+        /// Whether the job was refused; `roster holds` exits 1 when any was.
         public var isRefused: Bool { if case .refused = result { true } else { false } }
 
+        /// One entry of `jobs` in `roster holds release|cancel --output json`.
         public var json: JSONValue {
             let (result, reason): (String, String?) = switch self.result {
             case .decided: (decision.rawValue, nil)
@@ -60,6 +73,7 @@ public struct JobHolds: Sendable {
 
     let pool: PostgresPool
 
+    /// Creates the holds side of the brake, writing through `pool`.
     public init(pool: PostgresPool) {
         self.pool = pool
     }

@@ -6,6 +6,7 @@ import RosterPostgres
 public struct JobReader: Sendable {
     let pool: PostgresPool
 
+    /// Creates a reader over `pool`; it never writes.
     public init(pool: PostgresPool) {
         self.pool = pool
     }

@@ -3,22 +3,37 @@ import RosterCore
 
 /// A job as operators see it: the `jobs` row and its steps.
 public struct JobRecord: Sendable, Hashable {
+    /// The `jobs` row id, as `roster jobs show`, `replay` and `cancel` take it.
     public var id: Int64
+    /// The HR event the job came from (one job per event).
     public var eventID: String
+    /// The HR employee id: an id only, the job keeps no email or name.
     public var employeeID: String
+    /// The event's type, which decides the plan: onboarding, offboarding or change.
     public var kind: HREvent.Kind
+    /// The job's state (`queued`, `held`, `running`, `retrying`, `succeeded`, `dead`, `cancelled`).
     public var status: JobStatus
+    /// Claim priority, higher first: offboarding 100, changed 20, onboarding 10 (``JobPriority``).
     public var priority: Int
     /// The employee's event order (`sequence`, else arrival order).
     public var employeeOrder: Int64
     /// Times the executor claimed the job.
     public var attempts: Int
+    /// The last failure, redacted (no emails, names or keys); cleared on success and by a replay.
     public var lastError: String?
+    /// Why the job was cancelled: by an operator (with their reason), a hold decision, or a later
+    /// offboarding that superseded it.
     public var cancelReason: String?
+    /// The earliest time the executor may claim it (the retry backoff while `retrying`).
     public var runAfter: Timestamp
+    /// The worker that claimed the job and still holds its lease, if any; a cancelled job keeps it
+    /// until that worker lets go.
     public var leaseOwner: String?
+    /// When ingest recorded the job; for a held job, when the hold began.
     public var createdAt: Timestamp
+    /// The last change to the row; `--since` and `--until` select on it.
     public var updatedAt: Timestamp
+    /// When the job succeeded, died or was cancelled; `nil` while unfinished (a replay clears it).
     public var finishedAt: Timestamp?
     /// Why the mass-offboarding brake held the job (kept after the decision, as history).
     public var holdReason: String? = nil

@@ -22,9 +22,14 @@ public struct JobReplayer: Sendable {
     /// More jobs than this in one command need `confirmed` (`--yes`).
     public static let bulkThreshold = 10
 
+    /// How to replay: resume or from the start, for real or as a dry run.
     public struct Options: Sendable {
+        /// Drop the persisted plan so the executor plans again from the current configuration
+        /// (`--from-start`); the only way to replay a `succeeded` job.
         public var fromStart = false
+        /// Only read: report each job's result and the calls it would make (`--dry-run`).
         public var dryRun = false
+        /// Creates options; the defaults resume, for real.
         public init(fromStart: Bool = false, dryRun: Bool = false) {
             self.fromStart = fromStart
             self.dryRun = dryRun
@@ -33,18 +38,26 @@ public struct JobReplayer: Sendable {
 
     /// What happened to one job.
     public struct Outcome: Sendable {
+        /// The result, as `result` in `roster replay --output json` names it.
         public enum Result: Sendable, Hashable {
+            /// Back in `queued`, audited, and the executors notified.
             case replayed
+            /// Dry run: it would be replayed.
             case wouldReplay
+            /// Not replayed; the reason says why (still unfinished, held, leased, or a leaver's).
             case refused(String)
         }
+        /// The job before the replay: re-read under lock, or in a dry run as given.
         public var job: JobRecord
+        /// What the replay did, or in a dry run would do.
         public var result: Result
         /// The calls the executor will make, from the current state.
         public var calls: [PlannedCall]
 
+        /// Whether it was refused; `roster replay` exits 1 when any job was.
         public var isRefused: Bool { if case .refused = result { true } else { false } }
 
+        /// One entry of `jobs` in `roster replay --output json`, with its `planned_calls`.
         public var json: JSONValue {
             let (status, reason): (String, String?) = switch result {
             case .replayed: ("replayed", nil)
@@ -62,6 +75,8 @@ public struct JobReplayer: Sendable {
     let pool: PostgresPool
     let planner: JobPlanner
 
+    /// Creates a replayer; `configuration` is what a fresh plan is made from
+    /// (``Options/fromStart``, or a job never planned).
     public init(pool: PostgresPool, configuration: RosterConfiguration) {
         self.pool = pool
         self.planner = JobPlanner(configuration: configuration)

@@ -3,6 +3,7 @@ import RosterCore
 
 /// The table form of `roster replay`, `roster cancel`, `roster holds …` and `roster dlq …`.
 public enum OperationRendering {
+    /// `roster replay` as lines: each job's result and the calls it makes, then a total.
     public static func replay(_ outcomes: [JobReplayer.Outcome], dryRun: Bool, fromStart: Bool) -> String {
         guard !outcomes.isEmpty else { return "no jobs match; nothing to replay\n" }
         var out = ""
@@ -31,6 +32,7 @@ public enum OperationRendering {
         return out
     }
 
+    /// `roster cancel` as lines, one per job, then a total.
     public static func cancel(_ outcomes: [JobCanceller.Outcome], dryRun: Bool) -> String {
         guard !outcomes.isEmpty else { return "no jobs match; nothing to cancel\n" }
         var out = ""
@@ -48,6 +50,7 @@ public enum OperationRendering {
         return out
     }
 
+    /// `roster dlq list` as a table, one line per dead letter (never the payload).
     public static func deadLetters(_ letters: [DeadLetterRecord], colour: Bool) -> String {
         guard !letters.isEmpty else { return "no dead letters match\n" }
         var table = TextTable(["ID", "STATUS", "CODE", "CREATED", "SOURCE", "EVENT", "REASON"], colour: colour)
@@ -60,6 +63,7 @@ public enum OperationRendering {
         return table.rendered
     }
 
+    /// `roster dlq show` as lines: origin, reason, last replay; the payload only as a size.
     public static func deadLetter(_ l: DeadLetterRecord) -> String {
         var out = "Dead letter \(l.id)  \(l.status)  \(l.code)\n"
         out += "  from \(l.topic)[\(l.partition)]@\(l.offset), recorded \(l.createdAt.rfc3339), \(l.value.count) bytes"
@@ -76,6 +80,7 @@ public enum OperationRendering {
         return out
     }
 
+    /// `roster dlq replay` for one dead letter, with what to do next when it was rejected.
     public static func deadLetterReplay(_ o: DeadLetterReplayer.Outcome) -> String {
         switch o.result {
         case .jobCreated(let event, let job, let status):

@@ -3,6 +3,7 @@ import Foundation
 /// exist, an action refused for safety, or an argument that makes no sense. Messages name ids and
 /// states only, never emails, names or payloads.
 public struct OperationsError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The kind of failure, from a fixed set of static values (``notFound``, ``refused``, …).
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable {
             case notFound = "not_found", refused, invalidArgument = "invalid_argument", unavailable
@@ -16,21 +17,26 @@ public struct OperationsError: Error, Sendable, CustomStringConvertible, CustomD
         public static let invalidArgument = Code(value: .invalidArgument)
         /// A dependency (Kafka, Postgres) could not be reached.
         public static let unavailable = Code(value: .unavailable)
+        /// The code as a stable word: `not_found`, `refused`, `invalid_argument` or `unavailable`.
         public var description: String { value.rawValue }
     }
 
+    /// What kind of failure it is; the CLI exits 2 for ``Code/invalidArgument``, else 1.
     public var code: Code
     /// A sentence for the operator; ids and states only.
     public var message: String
     /// Nothing here gets better by retrying the same command, except an unreachable dependency.
     public var isRetryable: Bool { code == .unavailable }
 
+    /// Creates an error; `message` names ids and states only, never personal data.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
+    /// The operator's sentence, ``message``, and nothing else.
     public var description: String { message }
+    /// The code and the message, for logs and tests.
     public var debugDescription: String { "OperationsError(\(code)): \(message)" }
 
     static func notFound(_ message: String) -> OperationsError { OperationsError(.notFound, message) }

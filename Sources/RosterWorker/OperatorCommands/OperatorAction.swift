@@ -21,6 +21,7 @@ public struct OperatorAction: Sendable, Hashable {
         self.reason = reason
     }
 
+    /// The `audit_log.actor` of this operator's rows: `operator:<name>`.
     public var actor: String { "operator:\(name)" }
 
     /// Appends one audit row on `connection` (inside the caller's transaction).

@@ -4,17 +4,21 @@ import RosterCore
 /// A step a replay would run, described as the vendor calls it makes, for `--dry-run`. The
 /// employee is "the employee": descriptions never carry an email or a name.
 public struct PlannedCall: Sendable, Hashable {
+    /// The step's position in the plan (persisted, or fresh when re-planned), if known.
     public var position: Int?
+    /// The planned step: vendor instance, action, project and role (no personal data).
     public var step: VendorStep
     /// Vendor ids the step already knows (it resumes from them instead of looking again).
     public var known: [String: String]
 
+    /// Creates a planned call; `known` holds the vendor ids the step has already learned.
     public init(position: Int?, step: VendorStep, known: [String: String] = [:]) {
         self.position = position
         self.step = step
         self.known = known
     }
 
+    /// The vendor calls in words, naming the employee only as "the employee".
     public var description: String {
         let project = step.project.map { "\"\($0)\"" } ?? "the project"
         var text: String
@@ -34,6 +38,7 @@ public struct PlannedCall: Sendable, Hashable {
         return "\(step.vendor) \(step.name): \(text)"
     }
 
+    /// One entry of `planned_calls` in `--output json`.
     public var json: JSONValue {
         .object([
             "position": .int(position),

@@ -11,6 +11,7 @@ public struct RevocationTimes: Sendable {
     /// The window's start.
     public var since: Timestamp
 
+    /// Creates the times from seconds in any order; they are kept sorted.
     public init(seconds: [Double], since: Timestamp) {
         self.seconds = seconds.sorted()
         self.since = since

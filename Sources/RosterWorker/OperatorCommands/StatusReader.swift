@@ -11,6 +11,8 @@ public struct StatusReader: Sendable {
     let configuration: RosterConfiguration
     let logger: Logger
 
+    /// Creates a reader; `configuration` names the Kafka cluster, topic and group and the vendors,
+    /// and `logger` gets the Kafka observer's logs.
     public init(pool: PostgresPool, configuration: RosterConfiguration, logger: Logger) {
         self.pool = pool
         self.configuration = configuration

@@ -5,29 +5,45 @@ import RosterKafka
 /// What `roster status` prints: consumer lag, jobs by state, the oldest queued job, each vendor's
 /// limiter and breaker, and the last 24 hours' dead jobs and dead letters.
 public struct StatusReport: Sendable {
+    /// The consumer group's lag on the HR topic, read by an observer that never joins the group.
     public struct Kafka: Sendable {
+        /// The HR events topic (`kafka.topic`).
         public var topic: String
+        /// The workers' consumer group (`kafka.group`).
         public var group: String
         /// `nil` when Kafka answered; otherwise why not (the rest of the report still stands).
         public var error: String?
+        /// The lag per partition; empty when ``error`` is set.
         public var partitions: [KafkaPartitionLag]
+        /// Messages not yet committed, over every partition; `0` when ``error`` is set.
         public var totalLag: Int64 { partitions.reduce(0) { $0 + $1.lag } }
     }
 
+    /// One vendor instance's shared rate budget and circuit breaker, as stored in Postgres.
     public struct Vendor: Sendable {
+        /// The vendor instance, by its configured name.
         public var name: String
+        /// Whether the configuration has this instance; `false` for rows left by a removed one.
         public var configured: Bool
+        /// Its stored rate budgets, one per window; empty when none is stored yet.
         public var limiters: [RateLimiterStore.Snapshot]
+        /// Its circuit breaker; `nil` until it first records a failure (closed).
         public var breaker: CircuitBreakerStore.Snapshot?
     }
 
+    /// When the report was read, by the database clock; ages are measured from it.
     public var generatedAt: Timestamp
+    /// The consumer lag, or why it could not be read.
     public var kafka: Kafka
+    /// How many jobs are in each status; a status with no jobs may be absent (read it as 0).
     public var jobsByStatus: [JobStatus: Int]
     /// The oldest job in `queued`: id and creation time.
     public var oldestQueued: (id: Int64, createdAt: Timestamp)?
+    /// Every configured vendor and every one with a stored budget or breaker, by name.
     public var vendors: [Vendor]
+    /// Jobs in `dead` whose last change was in the last 24 hours.
     public var deadJobsLast24h: Int
+    /// Dead letters recorded in the last 24 hours, whatever became of them.
     public var deadLettersLast24h: Int
     /// Dead letters not yet replayed or discarded, of any age.
     public var deadLettersOpen: Int
@@ -35,8 +51,10 @@ public struct StatusReport: Sendable {
     /// rolling deploy): they wait for a worker configured with it.
     public var waitingForConfiguredWorker: Int = 0
 
+    /// How long the oldest queued job has waited, at ``generatedAt``; `nil` when none is queued.
     public var oldestQueuedAge: Duration? { oldestQueued.map { generatedAt.duration(since: $0.createdAt) } }
 
+    /// The `roster status --output json` document (README, "Operating Roster").
     public var json: JSONValue {
         let kafkaJSON: JSONValue = .object([
             "topic": .string(kafka.topic),
@@ -96,6 +114,7 @@ public struct StatusReport: Sendable {
         ])
     }
 
+    /// The table form of `roster status`: Kafka lag, jobs, vendors and the last 24 hours.
     public func rendered(colour: Bool) -> String {
         var out = "Kafka \(kafka.topic), group \(kafka.group)\n"
         if let error = kafka.error {

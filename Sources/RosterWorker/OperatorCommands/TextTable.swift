@@ -5,14 +5,18 @@ import Foundation
 /// ``maximumCellWidth``, and ANSI colour for status cells only when ``colour`` is on (a terminal
 /// without `NO_COLOR`), so piped output stays plain.
 public struct TextTable: Sendable {
+    /// The column titles; their count fixes the number of columns (extra cells are dropped).
     public var headers: [String]
+    /// The rows added so far, each cell on one line (see ``append(_:)``).
     public var rows: [[String]] = []
+    /// Whether to add ANSI colour: bold headers and coloured state cells.
     public var colour: Bool
     /// Widest a cell may be before it is cut with "…".
     public var maximumCellWidth = 80
     /// A line printed under the headers when there are no rows (`"(none)"`), or nothing.
     public var emptyText: String?
 
+    /// Creates an empty table with these column titles.
     public init(_ headers: [String], colour: Bool = false, emptyText: String? = nil) {
         self.headers = headers
         self.colour = colour
@@ -24,6 +28,7 @@ public struct TextTable: Sendable {
         rows.append(row.map { $0.replacingOccurrences(of: "\n", with: " ") })
     }
 
+    /// The table as text: every line ends in a newline, with no trailing spaces.
     public var rendered: String {
         let cut = { (cell: String) -> String in
             cell.count > maximumCellWidth ? String(cell.prefix(maximumCellWidth - 1)) + "…" : cell

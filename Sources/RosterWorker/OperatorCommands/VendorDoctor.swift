@@ -15,6 +15,7 @@ import RosterVendors
 /// are read from the environment and never leave the transports; the report names only the
 /// variables.
 public struct VendorDoctor: Sendable {
+    /// The vendors and policy this doctor checks.
     public let configuration: RosterConfiguration
     private let environment: [String: String]
     private let httpClient: HTTPClient
