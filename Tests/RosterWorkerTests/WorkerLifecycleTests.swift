@@ -8,6 +8,7 @@ import Testing
 /// The parts a ``Worker`` is assembled from, as values in a real `ServiceGroup`: the shared
 /// ``Prelude`` (its migrations), ``GatedService`` and ``ClosingService``. Proven by counts and
 /// orderings, never by time.
+@Suite(.timeLimit(.minutes(1)))
 struct WorkerLifecycleTests {
     static let logger = Logger(label: "test.lifecycle")
 
