@@ -79,6 +79,8 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
     public static let timestampArray = PostgresDataType(1115)
     /// `timestamptz` (OID 1184).
     public static let timestamptz = PostgresDataType(1184)
+    /// `interval` (OID 1186).
+    public static let interval = PostgresDataType(1186)
     /// `timestamptz[]` (OID 1185).
     public static let timestamptzArray = PostgresDataType(1185)
     /// `numeric` (OID 1700).
@@ -109,7 +111,7 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
         1000: "bool[]", 1001: "bytea[]", 1003: "name[]", 1005: "int2[]", 1007: "int4[]", 1009: "text[]",
         1014: "bpchar[]", 1015: "varchar[]", 1016: "int8[]", 1021: "float4[]", 1022: "float8[]",
         1042: "bpchar", 1043: "varchar", 1082: "date", 1114: "timestamp", 1115: "timestamp[]",
-        1184: "timestamptz", 1185: "timestamptz[]", 1700: "numeric", 2950: "uuid", 2951: "uuid[]",
+        1184: "timestamptz", 1185: "timestamptz[]", 1186: "interval", 1700: "numeric", 2950: "uuid", 2951: "uuid[]",
         3802: "jsonb", 3807: "jsonb[]",
     ]
 }

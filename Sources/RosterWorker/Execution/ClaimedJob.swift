@@ -23,13 +23,10 @@ public struct ClaimedJob: Sendable, Hashable {
 
 /// One persisted step of a job's plan.
 struct PersistedStep: Sendable, Hashable {
-    enum Status: String, Sendable {
-        case pending, running, succeeded, failed, skipped
-    }
 
     var position: Int
     var step: VendorStep
-    var status: Status
+    var status: StepStatus
     var attempts: Int
     var state: StepState
     /// Why its last attempt failed, if it did.

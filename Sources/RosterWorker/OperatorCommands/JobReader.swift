@@ -30,59 +30,29 @@ public struct JobReader: Sendable {
 
     func list(_ filter: JobFilter, on connection: PostgresConnection?, lock: Bool = false) async throws -> [JobRecord] {
         let ids = filter.ids
-        let statuses = filter.statuses.map(\.rawValue)
-        let types = filter.types.map(\.shortName)
-        let since = filter.since.map { $0.microsecondsSince1970 }
-        let until = filter.until.map { $0.microsecondsSince1970 }
-        let cursorTime = filter.olderThan?.createdAt.microsecondsSince1970
+        let cursorTime = filter.olderThan?.createdAt
         let cursorID = filter.olderThan?.id
         let query: PostgresQuery = """
-            SELECT j.id, j.event_id, j.employee_id, j.type, j.status, j.priority, j.employee_order, j.attempts,
-                   j.last_error, j.cancel_reason, \(unescaped: microsecondsSQL("j.run_after")), j.lease_owner,
-                   \(unescaped: microsecondsSQL("j.created_at")), \(unescaped: microsecondsSQL("j.updated_at")),
-                   \(unescaped: microsecondsSQL("j.finished_at")), j.hold_reason, j.hold_decision
+            SELECT j.*
             FROM jobs j
             WHERE (cardinality(\(ids)::int8[]) = 0 OR j.id = ANY(\(ids)::int8[]))
-              AND (cardinality(\(statuses)::text[]) = 0 OR j.status = ANY(\(statuses)::text[]))
-              AND (cardinality(\(types)::text[]) = 0 OR j.type = ANY(\(types)::text[]))
+              AND (cardinality(\(filter.statuses)::text[]) = 0 OR j.status = ANY(\(filter.statuses)::text[]))
+              AND (cardinality(\(filter.types)::text[]) = 0 OR j.type = ANY(\(filter.types)::text[]))
               AND (\(filter.employee)::text IS NULL OR j.employee_id = \(filter.employee)::text)
-              AND (\(since)::int8 IS NULL OR j.updated_at >= to_timestamp(\(since)::int8 / 1e6))
-              AND (\(until)::int8 IS NULL OR j.updated_at < to_timestamp(\(until)::int8 / 1e6))
+              AND (\(filter.since)::timestamptz IS NULL OR j.updated_at >= \(filter.since)::timestamptz)
+              AND (\(filter.until)::timestamptz IS NULL OR j.updated_at < \(filter.until)::timestamptz)
               AND (\(filter.vendor)::text IS NULL
                    OR EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = j.id AND s.vendor = \(filter.vendor)::text)
                    OR EXISTS (SELECT 1 FROM events e,
                                      jsonb_array_elements(CASE WHEN jsonb_typeof(e.payload->'data'->'access') = 'array'
                                                                THEN e.payload->'data'->'access' ELSE '[]'::jsonb END) AS a
                               WHERE e.event_id = j.event_id AND a->>'vendor' = \(filter.vendor)::text))
-              AND (\(cursorTime)::int8 IS NULL
-                   OR (j.created_at, j.id) < (timestamptz 'epoch' + \(cursorTime)::int8 * interval '1 microsecond', \(cursorID)::int8))
+              AND (\(cursorTime)::timestamptz IS NULL OR (j.created_at, j.id) < (\(cursorTime)::timestamptz, \(cursorID)::int8))
             ORDER BY j.created_at DESC, j.id DESC
             LIMIT \(Int64(max(filter.limit, 0)))
             \(unescaped: lock ? "FOR UPDATE OF j" : "")
             """
-        let rows = try await run(query, on: connection).rows
-        var jobs = try rows.map { row in
-            JobRecord(
-                id: try row.decode(Int64.self, at: 0),
-                eventID: try row.decode(String.self, at: 1),
-                employeeID: try row.decode(String.self, at: 2),
-                kind: HREvent.Kind(shortName: try row.decode(String.self, at: 3)) ?? .onboarding,
-                status: JobStatus(rawValue: try row.decode(String.self, at: 4)) ?? .dead,
-                priority: try row.decode(Int.self, at: 5),
-                employeeOrder: try row.decode(Int64.self, at: 6),
-                attempts: try row.decode(Int.self, at: 7),
-                lastError: try row.decode(String?.self, at: 8),
-                cancelReason: try row.decode(String?.self, at: 9),
-                runAfter: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 10)),
-                leaseOwner: try row.decode(String?.self, at: 11),
-                createdAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 12)),
-                updatedAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 13)),
-                finishedAt: try row.decode(Int64?.self, at: 14).map(Timestamp.init(microsecondsSince1970:)),
-                holdReason: try row.decode(String?.self, at: 15),
-                holdDecision: try row.decode(String?.self, at: 16).flatMap(HoldDecision.init(rawValue:)),
-                steps: []
-            )
-        }
+        var jobs = try await run(query, on: connection).decode(JobRecord.self)
         let steps = try await self.steps(of: jobs.map(\.id), on: connection)
         for index in jobs.indices { jobs[index].steps = steps[jobs[index].id] ?? [] }
         return jobs
@@ -93,30 +63,15 @@ public struct JobReader: Sendable {
         guard !jobIDs.isEmpty else { return [:] }
         let rows = try await run(
             """
-            SELECT s.job_id, s.position, s.params::text, s.status,
-                   (SELECT count(*) FROM step_attempts a WHERE a.job_id = s.job_id AND a.position = s.position),
-                   s.last_error, s.residual, s.recovery_point, s.state::text,
-                   \(unescaped: microsecondsSQL("s.started_at")), \(unescaped: microsecondsSQL("s.finished_at"))
+            SELECT s.*,
+                   (SELECT count(*) FROM step_attempts a WHERE a.job_id = s.job_id AND a.position = s.position) AS attempt_count
             FROM job_steps s WHERE s.job_id = ANY(\(jobIDs)::int8[]) ORDER BY s.job_id, s.position
             """,
             on: connection
         ).rows
-        let decoder = JSONDecoder()
         var result: [Int64: [StepRecord]] = [:]
         for row in rows {
-            let step = StepRecord(
-                position: try row.decode(Int.self, at: 1),
-                step: try decoder.decode(VendorStep.self, from: Data(try row.decode(String.self, at: 2).utf8)),
-                status: try row.decode(String.self, at: 3),
-                attempts: try row.decode(Int.self, at: 4),
-                lastError: try row.decode(String?.self, at: 5),
-                residual: try row.decode(String?.self, at: 6),
-                recoveryPoint: try row.decode(String.self, at: 7),
-                state: (try? decoder.decode(StepState.self, from: Data(try row.decode(String.self, at: 8).utf8))) ?? StepState(),
-                startedAt: try row.decode(Int64?.self, at: 9).map(Timestamp.init(microsecondsSince1970:)),
-                finishedAt: try row.decode(Int64?.self, at: 10).map(Timestamp.init(microsecondsSince1970:))
-            )
-            result[try row.decode(Int64.self, at: 0), default: []].append(step)
+            result[try row.decode(Int64.self, column: "job_id"), default: []].append(try StepRecord(row: row))
         }
         return result
     }

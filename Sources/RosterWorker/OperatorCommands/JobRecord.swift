@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterPostgres
 
 /// A job as operators see it: the `jobs` row and its steps.
 public struct JobRecord: Sendable, Hashable {
@@ -66,5 +67,31 @@ public struct JobRecord: Sendable, Hashable {
             "finished_at": .time(finishedAt),
             "steps": .array(steps.map(\.json)),
         ])
+    }
+}
+
+extension JobRecord: PostgresRowDecodable {
+    /// A `jobs` row, by column name (``JobReader`` selects `jobs.*`); ``steps`` are left empty.
+    public init(row: PostgresRow) throws(PostgresError) {
+        self.init(
+            id: try row.decode(Int64.self, column: "id"),
+            eventID: try row.decode(String.self, column: "event_id"),
+            employeeID: try row.decode(String.self, column: "employee_id"),
+            kind: try row.decode(HREvent.Kind.self, column: "type"),
+            status: try row.decode(JobStatus.self, column: "status"),
+            priority: try row.decode(Int.self, column: "priority"),
+            employeeOrder: try row.decode(Int64.self, column: "employee_order"),
+            attempts: try row.decode(Int.self, column: "attempts"),
+            lastError: try row.decode(String?.self, column: "last_error"),
+            cancelReason: try row.decode(String?.self, column: "cancel_reason"),
+            runAfter: try row.decode(Timestamp.self, column: "run_after"),
+            leaseOwner: try row.decode(String?.self, column: "lease_owner"),
+            createdAt: try row.decode(Timestamp.self, column: "created_at"),
+            updatedAt: try row.decode(Timestamp.self, column: "updated_at"),
+            finishedAt: try row.decode(Timestamp?.self, column: "finished_at"),
+            holdReason: try row.decode(String?.self, column: "hold_reason"),
+            holdDecision: try row.decode(HoldDecision?.self, column: "hold_decision"),
+            steps: []
+        )
     }
 }

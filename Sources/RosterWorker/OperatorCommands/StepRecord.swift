@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterPostgres
 
 /// One step of a job's persisted plan, as operators see it.
 public struct StepRecord: Sendable, Hashable {
@@ -7,8 +8,8 @@ public struct StepRecord: Sendable, Hashable {
     public var position: Int
     /// What the step does: vendor instance, action, project and role (no personal data).
     public var step: VendorStep
-    /// `pending`, `running`, `succeeded`, `failed` or `skipped`.
-    public var status: String
+    /// Where the step is.
+    public var status: StepStatus
     /// Attempts recorded in `step_attempts` (the whole history, replays included).
     public var attempts: Int
     /// The step's last failure, redacted; `nil` when it has none.
@@ -29,7 +30,7 @@ public struct StepRecord: Sendable, Hashable {
     /// The vendor instance the step calls, from ``step``.
     public var vendor: String { step.vendor }
     /// Whether the step `succeeded` or was `skipped`: a resumed replay does not run it again.
-    public var isDone: Bool { status == "succeeded" || status == "skipped" }
+    public var isDone: Bool { status.isDone }
 
     /// The step's JSON (see README, "Operating Roster").
     public var json: JSONValue {
@@ -41,7 +42,7 @@ public struct StepRecord: Sendable, Hashable {
             "vendor": .string(vendor),
             "project": .text(step.project),
             "role": .text(step.role),
-            "status": .string(status),
+            "status": .string(status.rawValue),
             "attempts": .int(attempts),
             "last_error": .text(lastError),
             "residual": .text(residual),
@@ -50,5 +51,27 @@ public struct StepRecord: Sendable, Hashable {
             "started_at": .time(startedAt),
             "finished_at": .time(finishedAt),
         ])
+    }
+}
+
+extension StepRecord {
+    /// A `job_steps` row with its `attempt_count` (``JobReader`` selects `job_steps.*` and counts
+    /// the step's attempts), by column name. A `state` this build cannot read shows as empty.
+    ///
+    /// - Throws: ``PostgresError/Code/decoding``, or a `DecodingError` for `params` this build
+    ///   cannot read as a ``VendorStep``.
+    init(row: PostgresRow) throws {
+        self.init(
+            position: try row.decode(Int.self, column: "position"),
+            step: try row.decode(JSONB.self, column: "params").decode(VendorStep.self),
+            status: try row.decode(StepStatus.self, column: "status"),
+            attempts: try row.decode(Int.self, column: "attempt_count"),
+            lastError: try row.decode(String?.self, column: "last_error"),
+            residual: try row.decode(String?.self, column: "residual"),
+            recoveryPoint: try row.decode(String.self, column: "recovery_point"),
+            state: (try? row.decode(JSONB.self, column: "state").decode(StepState.self)) ?? StepState(),
+            startedAt: try row.decode(Timestamp?.self, column: "started_at"),
+            finishedAt: try row.decode(Timestamp?.self, column: "finished_at")
+        )
     }
 }
