@@ -101,7 +101,7 @@ struct OperationsCLITests {
             #expect(replayed.status == 0, "\(replayed.output)")
             let job = try await JobReader(pool: pool).job(j.dead)
             #expect(job.status == .queued)
-            #expect(job.steps.map(\.status) == ["succeeded", "pending"], "resumes from the failed step")
+            #expect(job.steps.map(\.status) == [.succeeded, .pending], "resumes from the failed step")
             #expect(job.steps[1].attempts == 3, "earlier attempts stay in the history")
             let audit = try await AuditReader(pool: pool).entries(job: j.dead)
             #expect(audit.map(\.actor) == ["operator:ada"])

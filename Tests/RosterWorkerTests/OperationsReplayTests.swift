@@ -25,7 +25,7 @@ struct OperationsReplayTests {
             let pool = f.ingest.pool
             let id = try await pool.query("SELECT id FROM jobs").rows[0].decode(Int64.self, at: 0)
             let dead = try await JobReader(pool: pool).job(id)
-            #expect(dead.steps.map(\.status) == ["succeeded", "failed"])
+            #expect(dead.steps.map(\.status) == [.succeeded, .failed])
             let environment = ["ROSTER_CONFIG": f.ingest.executorConfigURL.path, "USER": "tester"]
 
             // Dry run: every row as it was, and no call to the vendor.

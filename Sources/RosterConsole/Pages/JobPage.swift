@@ -80,7 +80,7 @@ struct JobPage {
         let vendors = Array(Set(steps.map(\.vendor))).sorted()
         let rows = HTML.join(vendors.map { vendor in
             let mine = steps.filter { $0.vendor == vendor }
-            let outcome = mine.allSatisfy(\.isDone) ? "succeeded" : mine.contains { $0.status == "failed" } ? "failed" : "pending"
+            let outcome = mine.allSatisfy(\.isDone) ? "succeeded" : mine.contains { $0.status == .failed } ? "failed" : "pending"
             let residual = mine.compactMap(\.residual).joined(separator: "; ")
             let error = mine.compactMap(\.lastError).last ?? ""
             return "<tr><td>\(vendor)</td><td>\(Format.status(outcome))</td><td>\(mine.filter(\.isDone).count) of \(mine.count)</td><td>\(error)</td><td>\(residual.isEmpty ? "–" : residual)</td></tr>" as HTML
@@ -99,7 +99,7 @@ struct JobPage {
             ids += s.state.lists.sorted { $0.key < $1.key }.map { "\($0.key)=[\($0.value.joined(separator: ","))]" }
             return """
                 <tr><td class="num">\(s.position)</td><td>\(s.vendor)</td><td>\(s.name)</td><td>\(s.step.project ?? "–")</td><td>\(s.step.role ?? "–")</td>\
-                <td>\(Format.status(s.status))</td><td class="num">\(s.attempts)</td><td>\(Self.code(ids.joined(separator: " ")))</td>\
+                <td>\(Format.status(s.status.rawValue))</td><td class="num">\(s.attempts)</td><td>\(Self.code(ids.joined(separator: " ")))</td>\
                 <td>\(Format.time(s.finishedAt, now: now))</td></tr>
                 """ as HTML
         })
@@ -123,7 +123,7 @@ struct JobPage {
             let step = steps[a.position]
             return """
                 <tr><td>\(step.map { "\($0.vendor) \($0.name)" } ?? "step \(a.position)")</td><td class="num">\(a.attempt)</td><td>\(a.worker)</td>\
-                <td>\(Format.time(a.startedAt, now: now))</td><td>\(Format.status(a.outcome))</td><td>\(a.httpStatus.map(String.init) ?? "–")</td>\
+                <td>\(Format.time(a.startedAt, now: now))</td><td>\(Format.status(a.outcome.rawValue))</td><td>\(a.httpStatus.map(String.init) ?? "–")</td>\
                 <td>\(a.vendorCode ?? "")</td><td>\(a.message ?? "")</td></tr>
                 """ as HTML
         })

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterPostgres
 
 /// A job this worker holds a lease on.
 public struct ClaimedJob: Sendable, Hashable {
@@ -31,4 +32,21 @@ struct PersistedStep: Sendable, Hashable {
     var state: StepState
     /// Why its last attempt failed, if it did.
     var lastError: String? = nil
+}
+
+extension PersistedStep {
+    /// A `job_steps` row, by column name.
+    ///
+    /// - Throws: ``PostgresError/Code/decoding``, or a `DecodingError` for `params` or `state`
+    ///   this build cannot read.
+    init(row: PostgresRow) throws {
+        self.init(
+            position: try row.decode(Int.self, column: "position"),
+            step: try row.decode(JSONB.self, column: "params").decode(VendorStep.self),
+            status: try row.decode(StepStatus.self, column: "status"),
+            attempts: try row.decode(Int.self, column: "attempts"),
+            state: try row.decode(JSONB.self, column: "state").decode(StepState.self),
+            lastError: try row.decode(String?.self, column: "last_error")
+        )
+    }
 }

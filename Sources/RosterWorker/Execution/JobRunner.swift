@@ -283,7 +283,7 @@ struct JobRunner: Sendable {
             let mayHaveMutated = mutations.count > 0
             try await store.deferStep(persisted.position, of: job, givingBackAttempt: !mayHaveMutated)
             let message = mayHaveMutated ? "interrupted by shutdown; a call may have been cut" : "interrupted by shutdown while waiting; attempt not counted"
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "cancelled", message: message), of: job)
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: .cancelled, message: message), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "cancelled", started: started)
             try await store.release(job, requeue: true)
             return .released
@@ -341,14 +341,14 @@ struct JobRunner: Sendable {
         switch decision {
         case .retry(let delay):
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: cause)
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "retry", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: .retry, httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "retry", started: started)
             logger.warning("step failed; will retry", metadata: ["attempt": "\(attempt)", "delay_ms": "\(delay.milliseconds)", "error": "\(message)"])
             return .stopped(.waiting(after: delay, reason: cause))
         case .giveUp:
             let reason = retryable ? "\(cause) (gave up after \(attempt) attempts)" : cause
             try await store.finishStep(persisted.position, of: job, status: .failed, outcome: nil, error: reason)
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: "failed", httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
+            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: .failed, httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "failed", started: started)
             logger.error("step failed for good; the other vendors go on", metadata: ["attempt": "\(attempt)", "error": "\(message)"])
             return .stopped(.failed(reason: reason))

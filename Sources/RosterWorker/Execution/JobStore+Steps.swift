@@ -7,20 +7,7 @@ import ServiceLifecycle
 /// Steps, attempts and the audit log: the job's recovery points.
 extension JobStore {
     func steps(of job: ClaimedJob) async throws -> [PersistedStep] {
-        let rows = try await pool.query(
-            "SELECT position, params::text, status, attempts, state::text, last_error FROM job_steps WHERE job_id = \(job.id) ORDER BY position"
-        ).rows
-        let decoder = JSONDecoder()
-        return try rows.map { row in
-            PersistedStep(
-                position: Int(try row.decode(Int64.self, at: 0)),
-                step: try decoder.decode(VendorStep.self, from: Data(try row.decode(String.self, at: 1).utf8)),
-                status: PersistedStep.Status(rawValue: try row.decode(String.self, at: 2)) ?? .pending,
-                attempts: Int(try row.decode(Int64.self, at: 3)),
-                state: try decoder.decode(StepState.self, from: Data(try row.decode(String.self, at: 4).utf8)),
-                lastError: try row.decode(String?.self, at: 5)
-            )
-        }
+        try await pool.query("SELECT * FROM job_steps WHERE job_id = \(job.id) ORDER BY position").map(PersistedStep.init(row:))
     }
 
     /// The addresses Roster recorded for the job's employee besides `email` (lower-cased, oldest
@@ -54,7 +41,7 @@ extension JobStore {
             UNION ALL
             SELECT s.vendor, max(a.finished_at) FROM step_attempts a
             JOIN job_steps s ON s.job_id = a.job_id AND s.position = a.position
-            WHERE a.job_id = \(job.id) AND a.worker <> \(workerID) AND a.outcome = 'succeeded'
+            WHERE a.job_id = \(job.id) AND a.worker <> \(workerID) AND a.outcome = \(AttemptOutcome.succeeded)
             GROUP BY s.vendor
             """
         ).rows {
@@ -100,9 +87,9 @@ extension JobStore {
         let giveBack: Int32 = givingBackAttempt ? 1 : 0
         try await fenced(job,
             """
-            UPDATE job_steps SET status = 'pending', attempts = greatest(job_steps.attempts - \(giveBack), 0), updated_at = now()
+            UPDATE job_steps SET status = \(StepStatus.pending), attempts = greatest(job_steps.attempts - \(giveBack), 0), updated_at = now()
             FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
-              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status = 'running'
+              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status = \(JobStatus.running)
             """
         )
     }
@@ -117,21 +104,21 @@ extension JobStore {
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         try await fenced(job,
             """
-            UPDATE job_steps SET state = \(json)::jsonb, recovery_point = 'checkpointed', updated_at = now()
+            UPDATE job_steps SET state = \(json)::jsonb, recovery_point = \(RecoveryPoint.checkpointed), updated_at = now()
             FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
-              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status IN ('running', 'cancelled')
+              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status IN (\(JobStatus.running), \(JobStatus.cancelled))
             """
         )
     }
 
-    func finishStep(_ position: Int, of job: ClaimedJob, status: PersistedStep.Status, outcome: StepOutcome?, error: String?) async throws {
+    func finishStep(_ position: Int, of job: ClaimedJob, status: StepStatus, outcome: StepOutcome?, error: String?) async throws {
         try await fenced(job,
             """
-            UPDATE job_steps SET status = \(status.rawValue), residual = \(outcome?.residual), last_error = \(error),
-                   recovery_point = \(status == .succeeded ? "finished" : "failed"),
-                   finished_at = CASE WHEN \(status.rawValue) IN ('succeeded', 'skipped') THEN now() END, updated_at = now()
+            UPDATE job_steps SET status = \(status), residual = \(outcome?.residual), last_error = \(error),
+                   recovery_point = \(status == .succeeded ? RecoveryPoint.finished : .failed),
+                   finished_at = CASE WHEN \(status.isDone) THEN now() END, updated_at = now()
             FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
-              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status = 'running'
+              AND jobs.id = \(job.id) AND jobs.claim_token = \(job.token) AND jobs.status = \(JobStatus.running)
             """
         )
     }
@@ -140,7 +127,7 @@ extension JobStore {
         var position: Int
         var number: Int
         var startedAt: Date
-        var outcome: String
+        var outcome: AttemptOutcome
         var httpStatus: Int?
         var vendorCode: String?
         var message: String?
@@ -153,7 +140,7 @@ extension JobStore {
             INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, outcome, http_status, vendor_code, message)
             SELECT \(job.id), \(Int32(attempt.position)), \(Int32(attempt.number)), \(workerID), \(attempt.startedAt),
                    \(attempt.outcome), \(attempt.httpStatus.map(Int32.init)), \(attempt.vendorCode), \(attempt.message)
-            FROM jobs WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
+            FROM jobs WHERE id = \(job.id) AND claim_token = \(job.token) AND status = \(JobStatus.running)
             """
         )
     }

@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterPostgres
 
 /// Everything `roster jobs show` prints: the job, the event it came from (without personal data),
 /// every attempt, the audit rows, and one timeline merging them.
@@ -63,7 +64,7 @@ public struct JobDetail: Sendable {
         /// When the attempt ended and was recorded.
         public var finishedAt: Timestamp
         /// `succeeded`, `retry`, `failed` or `cancelled`.
-        public var outcome: String
+        public var outcome: AttemptOutcome
         /// The vendor's HTTP status, when the call got an answer.
         public var httpStatus: Int?
         /// The vendor's own error code, when it sent one.
@@ -82,7 +83,7 @@ public struct JobDetail: Sendable {
                 "worker": .string(worker),
                 "started_at": .time(startedAt),
                 "finished_at": .time(finishedAt),
-                "outcome": .string(outcome),
+                "outcome": .string(outcome.rawValue),
                 "http_status": .int(httpStatus),
                 "vendor_code": .text(vendorCode),
                 "message": .text(message),
@@ -129,7 +130,7 @@ public struct JobDetail: Sendable {
         let steps = Dictionary(job.steps.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
         for attempt in attempts {
             let step = steps[attempt.position]
-            var text = "\(step?.name ?? "step \(attempt.position)") attempt \(attempt.attempt): \(attempt.outcome)"
+            var text = "\(step?.name ?? "step \(attempt.position)") attempt \(attempt.attempt): \(attempt.outcome.rawValue)"
             if let status = attempt.httpStatus { text += " (HTTP \(status))" }
             if let message = attempt.message, !message.isEmpty { text += " — \(message)" }
             entries.append(.init(at: attempt.finishedAt, kind: "attempt", vendor: step?.vendor, step: step?.name, text: text))
@@ -161,5 +162,22 @@ public struct JobDetail: Sendable {
         object["audit"] = .array(audit.map(\.json))
         object["timeline"] = .array(timeline.map(\.json))
         return .object(object)
+    }
+}
+
+extension JobDetail.Attempt: PostgresRowDecodable {
+    /// A `step_attempts` row, by column name.
+    public init(row: PostgresRow) throws(PostgresError) {
+        self.init(
+            position: try row.decode(Int.self, column: "position"),
+            attempt: try row.decode(Int.self, column: "attempt"),
+            worker: try row.decode(String.self, column: "worker"),
+            startedAt: try row.decode(Timestamp.self, column: "started_at"),
+            finishedAt: try row.decode(Timestamp.self, column: "finished_at"),
+            outcome: try row.decode(AttemptOutcome.self, column: "outcome"),
+            httpStatus: try row.decode(Int?.self, column: "http_status"),
+            vendorCode: try row.decode(String?.self, column: "vendor_code"),
+            message: try row.decode(String?.self, column: "message")
+        )
     }
 }

@@ -17,46 +17,30 @@ extension JobReader {
     func event(_ id: String) async throws -> JobDetail.Event? {
         let rows = try await pool.query(
             """
-            SELECT event_id, type, source, \(unescaped: microsecondsSQL("event_time")), \(unescaped: microsecondsSQL("received_at")),
-                   sequence, deliveries, topic, partition, "offset", (payload->'data'->'access')::text
+            SELECT event_id, type, source, event_time, received_at, sequence, deliveries, topic, partition, "offset",
+                   (payload->'data'->'access')::text AS access
             FROM events WHERE event_id = \(id)
             """
         ).rows
         guard let row = rows.first else { return nil }
         var access: [AccessGrant]?
-        if let text = try row.decode(String?.self, at: 10), let items = (try? JSONParser().parse(Array(text.utf8)))?.arrayValue {
+        if let text = try row.decode(String?.self, column: "access"), let items = (try? JSONParser().parse(Array(text.utf8)))?.arrayValue {
             access = items.compactMap { item in
                 guard let vendor = item["vendor"]?.stringValue, let project = item["project"]?.stringValue, let role = item["role"]?.stringValue else { return nil }
                 return AccessGrant(vendor: vendor, project: project, role: role)
             }
         }
         return JobDetail.Event(
-            id: try row.decode(String.self, at: 0), type: try row.decode(String.self, at: 1), source: try row.decode(String.self, at: 2),
-            time: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 3)),
-            receivedAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 4)),
-            sequence: try row.decode(Int64?.self, at: 5), deliveries: try row.decode(Int.self, at: 6),
-            topic: try row.decode(String.self, at: 7), partition: try row.decode(Int.self, at: 8),
-            offset: try row.decode(Int64.self, at: 9), access: access
+            id: try row.decode(String.self, column: "event_id"), type: try row.decode(String.self, column: "type"),
+            source: try row.decode(String.self, column: "source"),
+            time: try row.decode(Timestamp.self, column: "event_time"), receivedAt: try row.decode(Timestamp.self, column: "received_at"),
+            sequence: try row.decode(Int64?.self, column: "sequence"), deliveries: try row.decode(Int.self, column: "deliveries"),
+            topic: try row.decode(String.self, column: "topic"), partition: try row.decode(Int.self, column: "partition"),
+            offset: try row.decode(Int64.self, column: "offset"), access: access
         )
     }
 
     func attempts(of id: Int64) async throws -> [JobDetail.Attempt] {
-        let rows = try await pool.query(
-            """
-            SELECT position, attempt, worker, \(unescaped: microsecondsSQL("started_at")), \(unescaped: microsecondsSQL("finished_at")),
-                   outcome, http_status, vendor_code, message
-            FROM step_attempts WHERE job_id = \(id) ORDER BY finished_at, id
-            """
-        ).rows
-        return try rows.map { row in
-            JobDetail.Attempt(
-                position: try row.decode(Int.self, at: 0), attempt: try row.decode(Int.self, at: 1),
-                worker: try row.decode(String.self, at: 2),
-                startedAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 3)),
-                finishedAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 4)),
-                outcome: try row.decode(String.self, at: 5), httpStatus: try row.decode(Int?.self, at: 6),
-                vendorCode: try row.decode(String?.self, at: 7), message: try row.decode(String?.self, at: 8)
-            )
-        }
+        try await pool.query("SELECT * FROM step_attempts WHERE job_id = \(id) ORDER BY finished_at, id").decode(JobDetail.Attempt.self)
     }
 }

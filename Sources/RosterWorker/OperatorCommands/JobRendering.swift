@@ -55,7 +55,7 @@ public enum JobRendering {
                 let ids = step.state.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                     + step.state.lists.sorted { $0.key < $1.key }.map { "\($0.key)=[\($0.value.joined(separator: ","))]" }
                 table.append([
-                    String(step.position), step.name, step.vendor, target.isEmpty ? "-" : target, step.status,
+                    String(step.position), step.name, step.vendor, target.isEmpty ? "-" : target, step.status.rawValue,
                     String(step.attempts), ids.isEmpty ? "-" : ids.joined(separator: " "),
                     step.lastError ?? (step.residual.map { "residual: \($0)" } ?? ""),
                 ])

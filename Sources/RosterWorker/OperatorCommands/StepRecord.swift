@@ -17,7 +17,7 @@ public struct StepRecord: Sendable, Hashable {
     /// Access the vendor's API could not remove, said plainly.
     public var residual: String?
     /// `started`, `checkpointed`, `finished` or `failed`.
-    public var recoveryPoint: String
+    public var recoveryPoint: RecoveryPoint
     /// Vendor ids learned so far (project, user, invite ids) and lists of items done.
     public var state: StepState
     /// When the step first started (kept across retries and replays); `nil` if it never has.
@@ -46,7 +46,7 @@ public struct StepRecord: Sendable, Hashable {
             "attempts": .int(attempts),
             "last_error": .text(lastError),
             "residual": .text(residual),
-            "recovery_point": .string(recoveryPoint),
+            "recovery_point": .string(recoveryPoint.rawValue),
             "vendor_ids": .object(ids),
             "started_at": .time(startedAt),
             "finished_at": .time(finishedAt),
@@ -68,7 +68,7 @@ extension StepRecord {
             attempts: try row.decode(Int.self, column: "attempt_count"),
             lastError: try row.decode(String?.self, column: "last_error"),
             residual: try row.decode(String?.self, column: "residual"),
-            recoveryPoint: try row.decode(String.self, column: "recovery_point"),
+            recoveryPoint: try row.decode(RecoveryPoint.self, column: "recovery_point"),
             state: (try? row.decode(JSONB.self, column: "state").decode(StepState.self)) ?? StepState(),
             startedAt: try row.decode(Timestamp?.self, column: "started_at"),
             finishedAt: try row.decode(Timestamp?.self, column: "finished_at")

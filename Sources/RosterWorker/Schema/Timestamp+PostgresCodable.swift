@@ -7,7 +7,7 @@ import RosterPostgres
 ///
 /// Decodes `timestamptz` and `timestamp` (UTC: the session pins `TimeZone=UTC`). `infinity` has
 /// no ``Timestamp`` and fails to decode; no Roster column holds it.
-extension Timestamp: @retroactive PostgresEncodable, @retroactive PostgresDecodable {
+extension Timestamp: PostgresEncodable, PostgresDecodable {
     /// Microseconds from 1970-01-01 (``Timestamp``'s epoch) to 2000-01-01 (PostgreSQL's).
     static let postgresEpochMicroseconds: Int64 = 946_684_800_000_000
 
@@ -33,7 +33,7 @@ extension Timestamp: @retroactive PostgresEncodable, @retroactive PostgresDecoda
     }
 }
 
-extension Timestamp: @retroactive PostgresArrayElement {
+extension Timestamp: PostgresArrayElement {
     /// `timestamptz[]`.
     public static var postgresArrayType: PostgresDataType { .timestamptzArray }
 }

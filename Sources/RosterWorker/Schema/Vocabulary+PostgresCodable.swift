@@ -6,10 +6,10 @@ import RosterPostgres
 // fails naming the value. The columns' CHECK constraints (schemas/migrations) list the same words.
 
 /// `jobs.status`.
-extension JobStatus: @retroactive PostgresEncodable, @retroactive PostgresDecodable, @retroactive PostgresArrayElement {}
+extension JobStatus: PostgresEncodable, PostgresDecodable, PostgresArrayElement {}
 
 /// `job_steps.status`.
-extension StepStatus: @retroactive PostgresEncodable, @retroactive PostgresDecodable, @retroactive PostgresArrayElement {}
+extension StepStatus: PostgresEncodable, PostgresDecodable, PostgresArrayElement {}
 
 /// `jobs.hold_decision`.
 extension HoldDecision: PostgresEncodable, PostgresDecodable {}
@@ -19,7 +19,7 @@ extension JobOrigin: PostgresEncodable, PostgresDecodable {}
 
 /// `jobs.type` and `events.type`: the short name (`onboarding`, `offboarding`, `changed`), not
 /// the event's full type.
-extension HREvent.Kind: @retroactive PostgresEncodable, @retroactive PostgresDecodable, @retroactive PostgresArrayElement {
+extension HREvent.Kind: PostgresEncodable, PostgresDecodable, PostgresArrayElement {
     /// `text`.
     public static var postgresType: PostgresDataType { .text }
     /// `text[]`.
@@ -40,3 +40,9 @@ extension HREvent.Kind: @retroactive PostgresEncodable, @retroactive PostgresDec
         return kind
     }
 }
+
+/// `step_attempts.outcome`.
+extension AttemptOutcome: PostgresEncodable, PostgresDecodable {}
+
+/// `job_steps.recovery_point`.
+extension RecoveryPoint: PostgresEncodable, PostgresDecodable {}
