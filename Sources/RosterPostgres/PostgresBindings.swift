@@ -41,6 +41,11 @@ public struct PostgresBindings: Sendable, Hashable, CustomStringConvertible, Cus
         self.values.append(Value(type: type(of: value).postgresType, bytes: buffer.bytes))
     }
 
+    /// Appends every value of `other`, in order (a query fragment spliced into a query).
+    public mutating func append(contentsOf other: PostgresBindings) {
+        self.values.append(contentsOf: other.values)
+    }
+
     /// Appends a `NULL` parameter of type `type`.
     public mutating func appendNull(type: PostgresDataType) {
         self.values.append(Value(type: type, bytes: nil))

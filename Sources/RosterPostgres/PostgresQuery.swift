@@ -76,6 +76,39 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
         }
     }
 
+    /// `sql` with each `$n` placeholder outside quotes raised by `offset`.
+    static func renumberingPlaceholders(in sql: String, by offset: Int) -> String {
+        guard offset > 0 else { return sql }
+        var result = ""
+        result.reserveCapacity(sql.utf8.count + 8)
+        var quote: Character?
+        var index = sql.startIndex
+        while index < sql.endIndex {
+            let character = sql[index]
+            if let open = quote {
+                if character == open { quote = nil }
+                result.append(character)
+                index = sql.index(after: index)
+                continue
+            }
+            if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "$" {
+                let digitsStart = sql.index(after: index)
+                var digitsEnd = digitsStart
+                while digitsEnd < sql.endIndex, sql[digitsEnd].isASCII, sql[digitsEnd].isNumber { digitsEnd = sql.index(after: digitsEnd) }
+                if digitsEnd > digitsStart, let number = Int(sql[digitsStart..<digitsEnd]) {
+                    result.append("$\(number + offset)")
+                    index = digitsEnd
+                    continue
+                }
+            }
+            result.append(character)
+            index = sql.index(after: index)
+        }
+        return result
+    }
+
     // MARK: - Interpolation
 
     /// Collects SQL text and parameters for ``PostgresQuery``.
@@ -108,6 +141,18 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
             self.binds.append(value)
             self.sql.append("$\(self.binds.count)")
+        }
+
+        /// Splices `fragment` (itself built by interpolation) with its values: its `$n`
+        /// placeholders are renumbered after this query's, so a condition written once, such
+        /// as a vocabulary test, is shared by queries without repeating its words as literals.
+        ///
+        /// - Important: Placeholders inside quoted text or identifiers are left alone; anywhere
+        ///   else a `$` followed by digits in the fragment is taken for a placeholder.
+        public mutating func appendInterpolation(fragment: PostgresQuery) {
+            let offset = self.binds.count
+            self.sql.append(PostgresQuery.renumberingPlaceholders(in: fragment.sql, by: offset))
+            self.binds.append(contentsOf: fragment.binds)
         }
 
         /// Splices `sql` into the statement as is.

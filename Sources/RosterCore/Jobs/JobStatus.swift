@@ -20,6 +20,10 @@ public enum JobStatus: String, Sendable, Hashable, Codable, CaseIterable {
         case .queued, .held, .running, .retrying: false
         }
     }
+
+    /// The statuses of jobs that have not ended (`queued`, `held`, `retrying`, `running`): the ones
+    /// that block an employee's later jobs and that an offboarding supersedes or waits for.
+    public static let unfinished: [JobStatus] = allCases.filter { !$0.isFinished }
 }
 
 /// Claim priority: higher runs first. Leavers go ahead of any joiner backlog.

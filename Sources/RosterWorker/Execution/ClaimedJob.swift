@@ -50,3 +50,19 @@ extension PersistedStep {
         )
     }
 }
+
+extension ClaimedJob: PostgresRowDecodable {
+    /// The claimed `jobs` row, by column name (the claim returns `jobs.*`).
+    public init(row: PostgresRow) throws(PostgresError) {
+        self.init(
+            id: try row.decode(Int64.self, column: "id"),
+            eventID: try row.decode(String.self, column: "event_id"),
+            employeeID: try row.decode(String.self, column: "employee_id"),
+            kind: try row.decode(HREvent.Kind.self, column: "type"),
+            priority: try row.decode(Int16.self, column: "priority"),
+            attempts: try row.decode(Int.self, column: "attempts"),
+            token: try row.decode(Int64.self, column: "claim_token"),
+            vendors: try row.decode([String]?.self, column: "vendors")
+        )
+    }
+}

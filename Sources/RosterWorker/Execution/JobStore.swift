@@ -45,7 +45,16 @@ struct JobStore: Sendable {
     ///
     /// The same round trip reads each job's event and whether it already has a plan.
     func claim(limit: Int) async throws -> [JobClaim] {
-        let rows = try await pool.query(
+        try await pool.query(claimQuery(limit: limit)).map { row in
+            JobClaim(job: try ClaimedJob(row: row), payload: try row.decode(String?.self, column: "payload"), hasPlan: try row.decode(Bool.self, column: "has_plan"))
+        }.sorted { ($0.job.priority, -$0.job.id) > ($1.job.priority, -$1.job.id) }
+    }
+
+    /// The claim statement: up to `limit` runnable jobs of the highest runnable priority, each
+    /// after every earlier job of its employee, leased to this worker with a fresh claim token.
+    /// Its runnable statuses are bound parameters: PostgreSQL plans an unnamed statement with
+    /// their values, so the partial index `jobs_runnable` still serves it (a test pins the plan).
+    func claimQuery(limit: Int) -> PostgresQuery {
             """
             WITH lane AS (
                 -- The highest priority among jobs that could run now (runnable AND not waiting
@@ -55,25 +64,25 @@ struct JobStore: Sendable {
                 -- running jobs. GREATEST ignores NULLs, as max() does.
                 SELECT GREATEST(
                     (SELECT j.priority FROM jobs j
-                     WHERE j.status IN ('queued', 'retrying') AND j.run_after <= now()
+                     WHERE j.status IN (\(JobStatus.queued), \(JobStatus.retrying)) AND j.run_after <= now()
                        AND NOT EXISTS (
                            SELECT 1 FROM jobs e
                            WHERE e.employee_id = j.employee_id
                              AND (e.employee_order, e.id) < (j.employee_order, j.id)
-                             AND (e.status IN ('queued', 'held', 'retrying', 'running')
+                             AND (e.status IN (\(JobStatus.queued), \(JobStatus.held), \(JobStatus.retrying), \(JobStatus.running))
                                   OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
                      ORDER BY j.priority DESC LIMIT 1),
-                    (SELECT max(priority) FROM jobs WHERE status = 'running' AND priority >= \(JobPriority.of(.offboarding)))
+                    (SELECT max(priority) FROM jobs WHERE status = \(JobStatus.running) AND priority >= \(JobPriority.of(.offboarding)))
                 ) AS priority
             ),
             candidates AS (
                 SELECT j.id FROM jobs j, lane
-                WHERE j.status IN ('queued', 'retrying') AND j.run_after <= now() AND j.priority = lane.priority
+                WHERE j.status IN (\(JobStatus.queued), \(JobStatus.retrying)) AND j.run_after <= now() AND j.priority = lane.priority
                   AND NOT EXISTS (
                       SELECT 1 FROM jobs e
                       WHERE e.employee_id = j.employee_id
                         AND (e.employee_order, e.id) < (j.employee_order, j.id)
-                        AND (e.status IN ('queued', 'held', 'retrying', 'running')
+                        AND (e.status IN (\(JobStatus.queued), \(JobStatus.held), \(JobStatus.retrying), \(JobStatus.running))
                              OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
                 ORDER BY j.priority DESC, j.employee_order, j.id
                 LIMIT \(Int64(limit))
@@ -82,27 +91,15 @@ struct JobStore: Sendable {
             claimed AS (
                 -- By id through jobs_pkey: an UPDATE … FROM candidates lets the planner hash-join
                 -- the whole jobs table (a sequential scan of every job, done or not, per claim).
-                UPDATE jobs SET status = 'running', lease_owner = \(workerID), claim_token = nextval('job_claim_tokens'),
+                UPDATE jobs SET status = \(JobStatus.running), lease_owner = \(workerID), claim_token = nextval('job_claim_tokens'),
                        lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
                        attempts = jobs.attempts + 1, updated_at = now()
                 WHERE jobs.id = ANY(ARRAY(SELECT id FROM candidates))
-                RETURNING jobs.id, jobs.event_id, jobs.employee_id, jobs.type, jobs.priority, jobs.attempts, jobs.claim_token, jobs.vendors
+                RETURNING jobs.*
             )
-            SELECT c.id, c.event_id, c.employee_id, c.type, c.priority, c.attempts, c.claim_token, e.payload::text,
-                   EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = c.id), c.vendors
+            SELECT c.*, e.payload::text AS payload, EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = c.id) AS has_plan
             FROM claimed c LEFT JOIN events e ON e.event_id = c.event_id
             """
-        ).rows
-        return try rows.compactMap { row in
-            guard let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 3)) else { return nil }
-            let job = ClaimedJob(
-                id: try row.decode(Int64.self, at: 0), eventID: try row.decode(String.self, at: 1),
-                employeeID: try row.decode(String.self, at: 2), kind: kind,
-                priority: Int16(try row.decode(Int64.self, at: 4)), attempts: Int(try row.decode(Int64.self, at: 5)),
-                token: try row.decode(Int64.self, at: 6), vendors: try row.decode([String]?.self, at: 9)
-            )
-            return JobClaim(job: job, payload: try row.decode(String?.self, at: 7), hasPlan: try row.decode(Bool.self, at: 8))
-        }.sorted { ($0.job.priority, -$0.job.id) > ($1.job.priority, -$1.job.id) }
     }
 
     /// What the heartbeat learned of one job it tried to renew.
@@ -123,7 +120,7 @@ struct JobStore: Sendable {
             """
             UPDATE jobs SET lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
             WHERE id = ANY(\(claims.map(\.id))::int8[]) AND claim_token = ANY(\(claims.map(\.token))::int8[])
-              AND lease_owner IS NOT NULL AND status IN ('running', 'cancelled')
+              AND lease_owner IS NOT NULL AND status IN (\(JobStatus.running), \(JobStatus.cancelled))
             RETURNING id, status
             """
         ).rows
@@ -136,7 +133,7 @@ struct JobStore: Sendable {
         )
         var states = Dictionary(uniqueKeysWithValues: claims.map { ($0.id, LeaseState.lost) })
         for row in rows {
-            states[try row.decode(Int64.self, at: 0)] = try row.decode(String.self, at: 1) == JobStatus.running.rawValue ? .held : .cancelled
+            states[try row.decode(Int64.self, column: "id")] = try row.decode(JobStatus.self, column: "status") == .running ? .held : .cancelled
         }
         return states
     }
@@ -144,14 +141,14 @@ struct JobStore: Sendable {
     /// Throws ``FenceError`` unless `job` is still held under this claim and running: asked
     /// immediately before every vendor mutation.
     func checkFence(_ job: ClaimedJob) async throws {
-        let rows = try await pool.query("SELECT status, claim_token = \(job.token) FROM jobs WHERE id = \(job.id)").rows
-        try Self.requireHeld(rows.first.map { (try $0.decode(String.self, at: 0), try $0.decode(Bool.self, at: 1)) }, job: job)
+        let rows = try await pool.query("SELECT status, claim_token = \(job.token) AS same_claim FROM jobs WHERE id = \(job.id)").rows
+        try Self.requireHeld(rows.first.map { (try $0.decode(JobStatus.self, column: "status"), try $0.decode(Bool.self, column: "same_claim")) }, job: job)
     }
 
     /// ``FenceError`` for a job row read as (status, whether the token matches).
-    static func requireHeld(_ row: (status: String, sameClaim: Bool)?, job: ClaimedJob) throws {
+    static func requireHeld(_ row: (status: JobStatus, sameClaim: Bool)?, job: ClaimedJob) throws {
         guard let row, row.sameClaim else { throw FenceError(code: .claimLost, jobID: job.id) }
-        guard row.status == JobStatus.running.rawValue else { throw FenceError(code: .cancelled, jobID: job.id) }
+        guard row.status == .running else { throw FenceError(code: .cancelled, jobID: job.id) }
     }
 
     /// After a fenced write matched nothing: why (cancelled, or the claim lost).
@@ -174,9 +171,9 @@ struct JobStore: Sendable {
     func reclaimExpired() async throws -> Int {
         try await pool.execute(
             """
-            UPDATE jobs SET status = 'retrying', lease_owner = NULL, lease_expires_at = NULL, run_after = now(),
+            UPDATE jobs SET status = \(JobStatus.retrying), lease_owner = NULL, lease_expires_at = NULL, run_after = now(),
                    updated_at = now(), last_error = coalesce(last_error, 'worker lost its lease; resumed by another worker')
-            WHERE status = 'running' AND lease_expires_at < now()
+            WHERE status = \(JobStatus.running) AND lease_expires_at < now()
             """
         )
     }
@@ -187,8 +184,8 @@ struct JobStore: Sendable {
         if requeue {
             try await pool.execute(
                 """
-                UPDATE jobs SET status = 'retrying', run_after = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-                WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
+                UPDATE jobs SET status = \(JobStatus.retrying), run_after = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                WHERE id = \(job.id) AND claim_token = \(job.token) AND status = \(JobStatus.running)
                 """
             )
         }
@@ -200,9 +197,9 @@ struct JobStore: Sendable {
     func succeed(_ job: ClaimedJob) async throws {
         try await fenced(job,
             """
-            UPDATE jobs SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL,
+            UPDATE jobs SET status = \(JobStatus.succeeded), finished_at = now(), updated_at = now(), lease_owner = NULL,
                    lease_expires_at = NULL, last_error = NULL
-            WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
+            WHERE id = \(job.id) AND claim_token = \(job.token) AND status = \(JobStatus.running)
             """
         )
     }
@@ -211,9 +208,9 @@ struct JobStore: Sendable {
         let seconds = delay.inSeconds
         try await fenced(job,
             """
-            UPDATE jobs SET status = 'retrying', run_after = now() + make_interval(secs => \(seconds)), last_error = \(error),
+            UPDATE jobs SET status = \(JobStatus.retrying), run_after = now() + make_interval(secs => \(seconds)), last_error = \(error),
                    lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-            WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
+            WHERE id = \(job.id) AND claim_token = \(job.token) AND status = \(JobStatus.running)
             """
         )
     }
@@ -221,9 +218,9 @@ struct JobStore: Sendable {
     func kill(_ job: ClaimedJob, cause: String) async throws {
         try await fenced(job,
             """
-            UPDATE jobs SET status = 'dead', last_error = \(cause), finished_at = now(), updated_at = now(),
+            UPDATE jobs SET status = \(JobStatus.dead), last_error = \(cause), finished_at = now(), updated_at = now(),
                    lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = \(job.id) AND claim_token = \(job.token) AND status = 'running'
+            WHERE id = \(job.id) AND claim_token = \(job.token) AND status = \(JobStatus.running)
             """
         )
     }

@@ -68,13 +68,13 @@ final class JobWrites: Sendable {
         let rows = try await pool.query(
             """
             WITH held AS (
-                SELECT id FROM jobs WHERE id = ANY(\(distinct)::int8[]) AND claim_token = ANY(\(batch.map(\.token))::int8[]) AND status = 'running'
+                SELECT id FROM jobs WHERE id = ANY(\(distinct)::int8[]) AND claim_token = ANY(\(batch.map(\.token))::int8[]) AND status = \(JobStatus.running)
                 ORDER BY id FOR UPDATE
             ),
             inserted AS (
                 INSERT INTO job_steps (job_id, position, name, vendor, params, status, attempts, started_at)
                 SELECT s.job_id, s.p, s.n, s.v, s.j::jsonb,
-                       CASE WHEN s.p = 0 THEN 'running' ELSE 'pending' END, CASE WHEN s.p = 0 THEN 1 ELSE 0 END,
+                       CASE WHEN s.p = 0 THEN \(StepStatus.running) ELSE \(StepStatus.pending) END, CASE WHEN s.p = 0 THEN 1 ELSE 0 END,
                        CASE WHEN s.p = 0 THEN now() END
                 FROM unnest(\(jobIDs)::int8[], \(positions)::int4[], \(names)::text[], \(vendors)::text[], \(params)::text[])
                      AS s(job_id, p, n, v, j)
@@ -85,7 +85,7 @@ final class JobWrites: Sendable {
             SELECT id FROM held
             """
         ).rows
-        let held = Set(try rows.map { try $0.decode(Int64.self, at: 0) })
+        let held = Set(try rows.map { try $0.decode(Int64.self, column: "id") })
         return batch.map { held.contains($0.jobID) }
     }
 
@@ -93,18 +93,18 @@ final class JobWrites: Sendable {
     private static func startSteps(_ batch: [Start], pool: PostgresPool, workerID: String) async throws -> [Int?] {
         let rows = try await pool.query(
             """
-            UPDATE job_steps SET status = 'running', attempts = job_steps.attempts + 1,
+            UPDATE job_steps SET status = \(StepStatus.running), attempts = job_steps.attempts + 1,
                    started_at = coalesce(job_steps.started_at, now()), updated_at = now()
             FROM unnest(\(batch.map(\.jobID))::int8[], \(batch.map(\.position))::int4[]) AS s(job_id, p), jobs
             WHERE job_steps.job_id = ANY(\(batch.map(\.jobID))::int8[]) AND job_steps.job_id = s.job_id AND job_steps.position = s.p
               AND jobs.id = ANY(\(batch.map(\.jobID))::int8[]) AND jobs.id = s.job_id
-              AND jobs.claim_token = ANY(\(batch.map(\.token))::int8[]) AND jobs.status = 'running'
+              AND jobs.claim_token = ANY(\(batch.map(\.token))::int8[]) AND jobs.status = \(JobStatus.running)
             RETURNING job_steps.job_id, job_steps.position, job_steps.attempts
             """
         ).rows
         var attempts: [Int64: [Int32: Int]] = [:]
         for row in rows {
-            attempts[try row.decode(Int64.self, at: 0), default: [:]][Int32(try row.decode(Int64.self, at: 1))] = Int(try row.decode(Int64.self, at: 2))
+            attempts[try row.decode(Int64.self, column: "job_id"), default: [:]][try row.decode(Int32.self, column: "position")] = try row.decode(Int.self, column: "attempts")
         }
         return batch.map { attempts[$0.jobID]?[$0.position] }
     }
@@ -129,29 +129,29 @@ final class JobWrites: Sendable {
                        AS s(job_id, p, attempt, started_at, summary, residual)
             ),
             held AS (
-                SELECT id FROM jobs WHERE id = ANY(\(ids)::int8[]) AND claim_token = ANY(\(batch.map(\.token))::int8[]) AND status = 'running'
+                SELECT id FROM jobs WHERE id = ANY(\(ids)::int8[]) AND claim_token = ANY(\(batch.map(\.token))::int8[]) AND status = \(JobStatus.running)
                 ORDER BY id FOR UPDATE
             ),
             steps AS (
-                UPDATE job_steps SET status = 'succeeded', residual = nullif(s.residual, ''), last_error = NULL,
-                       recovery_point = 'finished', finished_at = now(), updated_at = now()
+                UPDATE job_steps SET status = \(StepStatus.succeeded), residual = nullif(s.residual, ''), last_error = NULL,
+                       recovery_point = \(RecoveryPoint.finished), finished_at = now(), updated_at = now()
                 FROM s WHERE job_steps.job_id = ANY(\(ids)::int8[]) AND job_steps.job_id = s.job_id AND job_steps.position = s.p
                   AND s.job_id IN (SELECT id FROM held)
             ),
             attempts AS (
                 INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, outcome, message)
-                SELECT s.job_id, s.p, s.attempt, \(workerID), s.started_at, 'succeeded', s.summary FROM s
+                SELECT s.job_id, s.p, s.attempt, \(workerID), s.started_at, \(AttemptOutcome.succeeded), s.summary FROM s
                 WHERE s.job_id IN (SELECT id FROM held)
             ),
             finished AS (
-                UPDATE jobs SET status = 'succeeded', finished_at = now(), updated_at = now(), lease_owner = NULL,
+                UPDATE jobs SET status = \(JobStatus.succeeded), finished_at = now(), updated_at = now(), lease_owner = NULL,
                        lease_expires_at = NULL, last_error = NULL
                 WHERE jobs.id = ANY(\(finishing)::int8[]) AND jobs.id IN (SELECT id FROM held)
             )
             SELECT id FROM held
             """
         ).rows
-        let held = Set(try rows.map { try $0.decode(Int64.self, at: 0) })
+        let held = Set(try rows.map { try $0.decode(Int64.self, column: "id") })
         return batch.map { held.contains($0.jobID) }
     }
 }

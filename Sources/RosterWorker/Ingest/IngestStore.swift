@@ -85,11 +85,11 @@ struct IngestStore: Sendable {
         guard !accepted.isEmpty else { return [] }
         let events = accepted.map(\.event)
         let ids = events.map(\.id)
-        let types = events.map(\.kind.shortName)
+        let types = events.map(\.kind)
         let employees = events.map(\.employee.id)
         let sequences = events.map { $0.sequence ?? -1 }
         let sources = events.map(\.source)
-        let times = events.map(\.time.microsecondsSince1970)
+        let times = events.map(\.time)
         let topics = accepted.map(\.message.topic)
         let partitions = accepted.map(\.message.partition)
         let offsets = accepted.map(\.message.offset)
@@ -99,20 +99,19 @@ struct IngestStore: Sendable {
         let result = try await connection.query(
             """
             INSERT INTO events (event_id, type, employee_id, sequence, source, event_time, topic, partition, "offset", payload, deliveries)
-            SELECT id, type, employee, NULLIF(seq, -1), source, timestamptz 'epoch' + micros * interval '1 microsecond',
-                   topic, part, off, payload::jsonb, copies
+            SELECT id, type, employee, NULLIF(seq, -1), source, at, topic, part, off, payload::jsonb, copies
             FROM unnest(\(ids)::text[], \(types)::text[], \(employees)::text[], \(sequences)::int8[], \(sources)::text[],
-                        \(times)::int8[], \(topics)::text[], \(partitions)::int4[], \(offsets)::int8[], \(payloads)::text[],
+                        \(times)::timestamptz[], \(topics)::text[], \(partitions)::int4[], \(offsets)::int8[], \(payloads)::text[],
                         \(copies)::int4[])
-                 AS e(id, type, employee, seq, source, micros, topic, part, off, payload, copies)
+                 AS e(id, type, employee, seq, source, at, topic, part, off, payload, copies)
             ON CONFLICT (event_id) DO UPDATE SET deliveries = events.deliveries + excluded.deliveries
             RETURNING event_id, (xmax = 0) AS inserted
             """
         )
         var inserted = Set<String>()
         for row in result.rows {
-            let id = try row.decode(String.self, at: 0)
-            if try row.decode(Bool.self, at: 1) { inserted.insert(id) } else { outcome.redelivered += 1 }
+            let id = try row.decode(String.self, column: "event_id")
+            if try row.decode(Bool.self, column: "inserted") { inserted.insert(id) } else { outcome.redelivered += 1 }
         }
         outcome.inserted = inserted.count
         return events.filter { inserted.contains($0.id) }
@@ -146,25 +145,27 @@ struct IngestStore: Sendable {
             """
             SELECT e.employee, m.highest,
                    j.id, j.event_id, j.type, j.employee_order, j.employee_sequence,
-                   j.status IN ('queued', 'held', 'retrying', 'running')
+                   j.status = ANY(\(JobStatus.unfinished)::text[]) AS unfinished
             FROM unnest(\(employees)::text[]) AS e(employee)
             -- Once per employee, not once per joined job row.
             CROSS JOIN LATERAL (SELECT max(employee_order) AS highest FROM jobs WHERE employee_id = e.employee) m
             LEFT JOIN jobs j ON j.employee_id = e.employee
-                 AND (j.type <> 'changed' OR j.status IN ('queued', 'held', 'retrying', 'running'))
-                 AND NOT \(unescaped: HoldDecision.voidedSQL("j"))
+                 AND (j.type <> \(HREvent.Kind.changed) OR j.status = ANY(\(JobStatus.unfinished)::text[]))
+                 AND NOT \(fragment: HoldDecision.voided("j"))
             """
         )
         var history: [String: IngestPlanner.History] = [:]
         for row in result.rows {
-            let employee = try row.decode(String.self, at: 0)
-            let highest = try row.decode(Int64?.self, at: 1)
+            let employee = try row.decode(String.self, column: "employee")
+            let highest = try row.decode(Int64?.self, column: "highest")
             var h = history[employee] ?? IngestPlanner.History(highestArrival: highest)
-            if let jobID = try row.decode(Int64?.self, at: 2), let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 4)) {
+            if let jobID = try row.decode(Int64?.self, column: "id") {
                 h.entries.append(LeaverRule.Entry(
-                    jobID: jobID, eventID: try row.decode(String.self, at: 3), kind: kind,
-                    position: EmployeePosition(arrival: try row.decode(Int64.self, at: 5), sequence: try row.decode(Int64?.self, at: 6)),
-                    isUnfinished: try row.decode(Bool.self, at: 7)
+                    jobID: jobID, eventID: try row.decode(String.self, column: "event_id"), kind: try row.decode(HREvent.Kind.self, column: "type"),
+                    position: EmployeePosition(
+                        arrival: try row.decode(Int64.self, column: "employee_order"), sequence: try row.decode(Int64?.self, column: "employee_sequence")
+                    ),
+                    isUnfinished: try row.decode(Bool.self, column: "unfinished")
                 ))
             }
             history[employee] = h
@@ -175,18 +176,18 @@ struct IngestStore: Sendable {
     private func insertJobs(_ jobs: [IngestPlanner.PlannedJob], on connection: PostgresConnection) async throws {
         let events = jobs.map(\.eventID)
         let employees = jobs.map(\.employeeID)
-        let types = jobs.map(\.kind.shortName)
+        let types = jobs.map(\.kind)
         let priorities = jobs.map { Int32($0.priority) }
         let orders = jobs.map(\.order)
         let sequences = jobs.map { $0.sequence ?? -1 }
-        let statuses = jobs.map(\.status.rawValue)
+        let statuses = jobs.map(\.status)
         let reasons = jobs.map { $0.cancelReason ?? "" }
         let holds = jobs.map { $0.holdReason ?? "" }
         try await connection.execute(
             """
             INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, employee_sequence, status, cancel_reason, hold_reason, finished_at)
             SELECT event, employee, type, priority, ord, NULLIF(seq, -1), status, NULLIF(reason, ''), NULLIF(hold, ''),
-                   CASE WHEN status = 'cancelled' THEN now() END
+                   CASE WHEN status = \(JobStatus.cancelled) THEN now() END
             FROM unnest(\(events)::text[], \(employees)::text[], \(types)::text[], \(priorities)::int4[], \(orders)::int8[],
                         \(sequences)::int8[], \(statuses)::text[], \(reasons)::text[], \(holds)::text[])
                  AS j(event, employee, type, priority, ord, seq, status, reason, hold)
@@ -201,9 +202,9 @@ struct IngestStore: Sendable {
         guard !supersessions.isEmpty else { return 0 }
         return try await connection.execute(
             """
-            UPDATE jobs j SET status = 'cancelled', cancel_reason = s.reason, updated_at = now(), finished_at = now()
+            UPDATE jobs j SET status = \(JobStatus.cancelled), cancel_reason = s.reason, updated_at = now(), finished_at = now()
             FROM unnest(\(supersessions.map(\.jobID))::int8[], \(supersessions.map(\.reason))::text[]) AS s(id, reason)
-            WHERE j.id = s.id AND j.status IN ('queued', 'retrying', 'running')
+            WHERE j.id = s.id AND j.status IN (\(JobStatus.queued), \(JobStatus.retrying), \(JobStatus.running))
             """
         )
     }

@@ -65,10 +65,10 @@ public struct OffboardingBrakeGate: Sendable {
         // every offboarding committed by the recorder that held the lock before.
         let recorded = Int(try await connection.query(
             """
-            SELECT count(*)::int8 FROM jobs
-            WHERE type = 'offboarding' AND created_at > now() - make_interval(secs => \(window))
+            SELECT count(*)::int8 AS recorded FROM jobs
+            WHERE type = \(HREvent.Kind.offboarding) AND created_at > now() - make_interval(secs => \(window))
             """
-        ).rows[0].decode(Int64.self, at: 0))
+        ).rows[0].decode(Int64.self, column: "recorded"))
         var known: Int?
         if brake.needsKnownEmployees(recorded: recorded, newOffboardings: count) {
             known = try await knownEmployees(windowSeconds: window, on: connection)
@@ -80,16 +80,16 @@ public struct OffboardingBrakeGate: Sendable {
     func knownEmployees(windowSeconds: Int64, on connection: PostgresConnection) async throws -> Int {
         let rows = try await connection.query(
             """
-            SELECT count(*)::int8 FROM (
-                SELECT (array_agg(j.type ORDER BY j.employee_order DESC, j.id DESC) FILTER (WHERE j.type <> 'changed'))[1] AS latest
+            SELECT count(*)::int8 AS known FROM (
+                SELECT (array_agg(j.type ORDER BY j.employee_order DESC, j.id DESC) FILTER (WHERE j.type <> \(HREvent.Kind.changed)))[1] AS latest
                 FROM jobs j
                 WHERE j.created_at <= now() - make_interval(secs => \(windowSeconds))
-                  AND NOT \(unescaped: HoldDecision.voidedSQL("j"))
+                  AND NOT \(fragment: HoldDecision.voided("j"))
                 GROUP BY j.employee_id
             ) e
-            WHERE e.latest IS DISTINCT FROM 'offboarding'
+            WHERE e.latest IS DISTINCT FROM \(HREvent.Kind.offboarding)
             """
         ).rows
-        return Int(try rows[0].decode(Int64.self, at: 0))
+        return try rows[0].decode(Int.self, column: "known")
     }
 }

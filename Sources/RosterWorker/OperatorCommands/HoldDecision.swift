@@ -1,3 +1,5 @@
+import RosterCore
+import RosterPostgres
 /// What an operator decided about an offboarding the mass-offboarding brake held
 /// (`roster holds release|cancel`): the value of `jobs.hold_decision`, and the audit action.
 public enum HoldDecision: String, Sendable, Hashable, CaseIterable {
@@ -19,7 +21,9 @@ public enum HoldDecision: String, Sendable, Hashable, CaseIterable {
     /// The SQL condition (on the `jobs` row named `alias`) of an offboarding cancelled while
     /// held: void, so every reader of an employee's history for the leaver rule leaves it out.
     /// A void offboarding replayed with `roster replay` is `queued` again and counts again.
-    static func voidedSQL(_ alias: String) -> String {
-        "(\(alias).status = 'cancelled' AND \(alias).hold_decision IS NOT DISTINCT FROM '\(HoldDecision.cancelled.rawValue)')"
+    ///
+    /// - Important: `alias` is spliced into SQL: only pass a name the program wrote itself.
+    static func voided(_ alias: String) -> PostgresQuery {
+        "(\(unescaped: alias).status = \(JobStatus.cancelled) AND \(unescaped: alias).hold_decision IS NOT DISTINCT FROM \(HoldDecision.cancelled))"
     }
 }

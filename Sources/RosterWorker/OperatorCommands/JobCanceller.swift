@@ -85,7 +85,7 @@ public struct JobCanceller: Sendable {
             }
             try await connection.execute(
                 """
-                UPDATE jobs SET status = 'cancelled', cancel_reason = \("cancelled by \(action.name): \(action.reason)"),
+                UPDATE jobs SET status = \(JobStatus.cancelled), cancel_reason = \("cancelled by \(action.name): \(action.reason)"),
                        finished_at = now(), updated_at = now()
                 WHERE id = \(job.id)
                 """

@@ -86,24 +86,24 @@ public struct JobHolds: Sendable {
     public func list(limit: Int) async throws -> (jobs: [HeldJob], total: Int) {
         let rows = try await pool.query(
             """
-            SELECT j.id, j.event_id, j.employee_id, \(unescaped: microsecondsSQL("e.event_time")), coalesce(j.hold_reason, ''),
-                   \(unescaped: microsecondsSQL("j.created_at")), (SELECT count(*) FROM jobs WHERE status = 'held')::int8
+            SELECT j.id, j.event_id, j.employee_id, e.event_time, coalesce(j.hold_reason, '') AS hold_reason, j.created_at,
+                   (SELECT count(*) FROM jobs WHERE status = \(JobStatus.held))::int8 AS total
             FROM jobs j LEFT JOIN events e ON e.event_id = j.event_id
-            WHERE j.status = 'held'
+            WHERE j.status = \(JobStatus.held)
             ORDER BY j.created_at, j.id
             LIMIT \(Int64(max(limit, 0)))
             """
         ).rows
         let jobs = try rows.map { row in
             HeldJob(
-                id: try row.decode(Int64.self, at: 0), eventID: try row.decode(String.self, at: 1),
-                employeeID: try row.decode(String.self, at: 2),
-                eventTime: Timestamp(microsecondsSince1970: try row.decode(Int64?.self, at: 3) ?? 0),
-                reason: try row.decode(String.self, at: 4),
-                heldSince: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 5))
+                id: try row.decode(Int64.self, column: "id"), eventID: try row.decode(String.self, column: "event_id"),
+                employeeID: try row.decode(String.self, column: "employee_id"),
+                eventTime: try row.decode(Timestamp?.self, column: "event_time") ?? Timestamp(microsecondsSince1970: 0),
+                reason: try row.decode(String.self, column: "hold_reason"),
+                heldSince: try row.decode(Timestamp.self, column: "created_at")
             )
         }
-        if let first = rows.first { return (jobs, Int(try first.decode(Int64.self, at: 6))) }
+        if let first = rows.first { return (jobs, try first.decode(Int.self, column: "total")) }
         return (jobs, 0)
     }
 
@@ -145,17 +145,17 @@ public struct JobHolds: Sendable {
             case .released:
                 try await connection.execute(
                     """
-                    UPDATE jobs SET status = 'queued', run_after = now(), hold_decision = \(HoldDecision.released.rawValue),
+                    UPDATE jobs SET status = \(JobStatus.queued), run_after = now(), hold_decision = \(HoldDecision.released),
                            hold_decided_at = now(), updated_at = now()
-                    WHERE id = ANY(\(ids)::int8[]) AND status = 'held'
+                    WHERE id = ANY(\(ids)::int8[]) AND status = \(JobStatus.held)
                     """
                 )
             case .cancelled:
                 try await connection.execute(
                     """
-                    UPDATE jobs SET status = 'cancelled', cancel_reason = \("cancelled while held by \(action.name): \(action.reason)"),
-                           finished_at = now(), hold_decision = \(HoldDecision.cancelled.rawValue), hold_decided_at = now(), updated_at = now()
-                    WHERE id = ANY(\(ids)::int8[]) AND status = 'held'
+                    UPDATE jobs SET status = \(JobStatus.cancelled), cancel_reason = \("cancelled while held by \(action.name): \(action.reason)"),
+                           finished_at = now(), hold_decision = \(HoldDecision.cancelled), hold_decided_at = now(), updated_at = now()
+                    WHERE id = ANY(\(ids)::int8[]) AND status = \(JobStatus.held)
                     """
                 )
             }
@@ -178,45 +178,27 @@ public struct JobHolds: Sendable {
         }
     }
 
-    /// A selected job as it is now.
-    struct Selected: Sendable {
-        var id: Int64
-        var eventID: String
-        var employeeID: String
-        var kind: HREvent.Kind
-        var status: JobStatus
-        var holdReason: String?
-    }
-
     /// The selected jobs by id, locked (`FOR UPDATE`) unless only reading.
-    func select(_ selection: Selection, lock: Bool, on connection: PostgresConnection) async throws -> [Selected] {
+    func select(_ selection: Selection, lock: Bool, on connection: PostgresConnection) async throws -> [JobRecord] {
         let query: PostgresQuery
         switch selection {
         case .all:
             query = """
-                SELECT id, event_id, employee_id, type, status, hold_reason FROM jobs WHERE status = 'held'
+                SELECT * FROM jobs WHERE status = \(JobStatus.held)
                 ORDER BY id \(unescaped: lock ? "FOR UPDATE" : "")
                 """
         case .ids(let ids):
             query = """
-                SELECT id, event_id, employee_id, type, status, hold_reason FROM jobs WHERE id = ANY(\(ids)::int8[])
+                SELECT * FROM jobs WHERE id = ANY(\(ids)::int8[])
                 ORDER BY id \(unescaped: lock ? "FOR UPDATE" : "")
                 """
         }
-        return try await connection.query(query).rows.map { row in
-            Selected(
-                id: try row.decode(Int64.self, at: 0), eventID: try row.decode(String.self, at: 1),
-                employeeID: try row.decode(String.self, at: 2),
-                kind: HREvent.Kind(shortName: try row.decode(String.self, at: 3)) ?? .offboarding,
-                status: JobStatus(rawValue: try row.decode(String.self, at: 4)) ?? .dead,
-                holdReason: try row.decode(String?.self, at: 5)
-            )
-        }
+        return try await connection.query(query).decode(JobRecord.self)
     }
 
     /// Per held offboarding, the employee's jobs it ended (`cancel_reason` naming its event,
     /// exactly as the leaver rule words it), by job id.
-    func supersededJobs(of held: [Selected], on connection: PostgresConnection) async throws -> [Int64: [Int64]] {
+    func supersededJobs(of held: [JobRecord], on connection: PostgresConnection) async throws -> [Int64: [Int64]] {
         guard !held.isEmpty else { return [:] }
         var offboardings: [Int64] = []
         var employees: [String] = []
@@ -232,13 +214,13 @@ public struct JobHolds: Sendable {
             """
             SELECT u.offboarding, s.id
             FROM unnest(\(offboardings)::int8[], \(employees)::text[], \(reasons)::text[]) AS u(offboarding, employee, reason)
-            JOIN jobs s ON s.employee_id = u.employee AND s.status = 'cancelled' AND s.cancel_reason = u.reason
+            JOIN jobs s ON s.employee_id = u.employee AND s.status = \(JobStatus.cancelled) AND s.cancel_reason = u.reason
             ORDER BY u.offboarding, s.id
             """
         ).rows
         var result: [Int64: [Int64]] = [:]
         for row in rows {
-            result[try row.decode(Int64.self, at: 0), default: []].append(try row.decode(Int64.self, at: 1))
+            result[try row.decode(Int64.self, column: "offboarding"), default: []].append(try row.decode(Int64.self, column: "id"))
         }
         return result
     }

@@ -121,18 +121,18 @@ public struct JobReplayer: Sendable {
             } else {
                 try await connection.execute(
                     """
-                    UPDATE job_steps SET status = 'pending', attempts = 0, updated_at = now(), finished_at = NULL,
-                           recovery_point = CASE WHEN state = '{}'::jsonb THEN 'started' ELSE 'checkpointed' END
-                    WHERE job_id = \(job.id) AND status NOT IN ('succeeded', 'skipped')
+                    UPDATE job_steps SET status = \(StepStatus.pending), attempts = 0, updated_at = now(), finished_at = NULL,
+                           recovery_point = CASE WHEN state = '{}'::jsonb THEN \(RecoveryPoint.started) ELSE \(RecoveryPoint.checkpointed) END
+                    WHERE job_id = \(job.id) AND status NOT IN (\(StepStatus.succeeded), \(StepStatus.skipped))
                     """
                 )
             }
             try await connection.execute(
                 """
-                UPDATE jobs SET status = 'queued', run_after = now(), last_error = NULL, cancel_reason = NULL, finished_at = NULL,
+                UPDATE jobs SET status = \(JobStatus.queued), run_after = now(), last_error = NULL, cancel_reason = NULL, finished_at = NULL,
                        lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
-                       hold_decision = CASE WHEN hold_decision = 'cancelled' THEN 'released' ELSE hold_decision END,
-                       hold_decided_at = CASE WHEN hold_decision = 'cancelled' THEN now() ELSE hold_decided_at END
+                       hold_decision = CASE WHEN hold_decision = \(HoldDecision.cancelled) THEN \(HoldDecision.released) ELSE hold_decision END,
+                       hold_decided_at = CASE WHEN hold_decision = \(HoldDecision.cancelled) THEN now() ELSE hold_decided_at END
                 WHERE id = \(job.id)
                 """
             )
@@ -163,7 +163,7 @@ public struct JobReplayer: Sendable {
         let lease = try await reader.run(
             "SELECT lease_owner FROM jobs WHERE id = \(job.id) AND lease_owner IS NOT NULL AND lease_expires_at > now()", on: connection
         ).rows.first
-        if let owner = try lease?.decode(String.self, at: 0) {
+        if let owner = try lease?.decode(String.self, column: "lease_owner") {
             return "job \(job.id) is still held by worker \(owner), which has not let go of it yet; try again in a moment"
         }
         guard job.kind != .offboarding else { return nil }
@@ -172,18 +172,19 @@ public struct JobReplayer: Sendable {
         let rows = try await reader.run(
             """
             SELECT id, event_id, type, employee_order, employee_sequence FROM jobs
-            WHERE employee_id = \(job.employeeID) AND (type <> 'changed' OR id = \(job.id)) AND NOT \(unescaped: HoldDecision.voidedSQL("jobs"))
+            WHERE employee_id = \(job.employeeID) AND (type <> \(HREvent.Kind.changed) OR id = \(job.id)) AND NOT \(fragment: HoldDecision.voided("jobs"))
             """,
             on: connection
         ).rows
         var history: [LeaverRule.Entry] = []
         var position: EmployeePosition?
         for row in rows {
-            guard let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 2)) else { continue }
-            let id = try row.decode(Int64.self, at: 0)
+            let id = try row.decode(Int64.self, column: "id")
             let entry = LeaverRule.Entry(
-                jobID: id, eventID: try row.decode(String.self, at: 1), kind: kind,
-                position: EmployeePosition(arrival: try row.decode(Int64.self, at: 3), sequence: try row.decode(Int64?.self, at: 4)),
+                jobID: id, eventID: try row.decode(String.self, column: "event_id"), kind: try row.decode(HREvent.Kind.self, column: "type"),
+                position: EmployeePosition(
+                    arrival: try row.decode(Int64.self, column: "employee_order"), sequence: try row.decode(Int64?.self, column: "employee_sequence")
+                ),
                 isUnfinished: false
             )
             if id == job.id { position = entry.position } else { history.append(entry) }
@@ -206,8 +207,8 @@ public struct JobReplayer: Sendable {
         if !fromStart, !job.steps.isEmpty {
             return job.steps.filter { !$0.isDone }.map { PlannedCall(position: $0.position, step: $0.step, known: $0.state.values) }
         }
-        let rows = try await pool.query("SELECT payload::text FROM events WHERE event_id = \(job.eventID)").rows
-        guard let payload = try rows.first?.decode(String.self, at: 0), let event = try? HREventDecoder().decode(Array(payload.utf8)) else {
+        let rows = try await pool.query("SELECT payload::text AS payload FROM events WHERE event_id = \(job.eventID)").rows
+        guard let payload = try rows.first?.decode(String.self, column: "payload"), let event = try? HREventDecoder().decode(Array(payload.utf8)) else {
             return []
         }
         let steps = (try? planner.plan(for: event)) ?? []
