@@ -70,7 +70,7 @@ public struct MetricsRefresher: Service {
             SELECT status, type, count(*)::int8 FROM jobs GROUP BY 1, 2
             UNION ALL
             SELECT 'oldest', '', coalesce(extract(epoch FROM now() - min(run_after))::int8, 0)
-            FROM jobs WHERE status IN ('queued', 'retrying') AND run_after <= now()
+            FROM jobs WHERE status IN (\(JobStatus.queued), \(JobStatus.retrying)) AND run_after <= now()
             UNION ALL
             SELECT 'dead_letter:' || status, '', count(*)::int8 FROM dead_letters GROUP BY status
             """

@@ -33,9 +33,9 @@ public struct AttentionReport: Sendable, Hashable {
     public static func read(pool: PostgresPool) async throws -> AttentionReport {
         let row = try await pool.query(
             """
-            SELECT (SELECT count(*) FROM jobs WHERE status = 'held'),
-                   (SELECT count(*) FROM jobs WHERE status = 'dead'),
-                   (SELECT count(*) FROM jobs WHERE status = 'retrying' AND last_error LIKE \(awaitingAcceptancePattern)),
+            SELECT (SELECT count(*) FROM jobs WHERE status = \(JobStatus.held)),
+                   (SELECT count(*) FROM jobs WHERE status = \(JobStatus.dead)),
+                   (SELECT count(*) FROM jobs WHERE status = \(JobStatus.retrying) AND last_error LIKE \(awaitingAcceptancePattern)),
                    (SELECT count(*) FROM dead_letters WHERE status = 'new'),
                    (SELECT count(*) FROM reconcile_findings WHERE resolved_at IS NULL AND residual)
             """

@@ -27,30 +27,30 @@ extension AuditReader {
     func revocations(employeeID: String?, jobID: Int64?, entries: [AuditEntry]) async throws -> [AuditReport.Revocation] {
         let rows = try await pool.query(
             """
-            SELECT j.id, j.event_id, j.status, \(unescaped: microsecondsSQL("e.event_time")), \(unescaped: microsecondsSQL("j.finished_at"))
+            SELECT j.id, j.event_id, j.status, e.event_time, j.finished_at
             FROM jobs j JOIN events e ON e.event_id = j.event_id
-            WHERE j.type = 'offboarding' AND (j.employee_id = \(employeeID)::text OR j.id = \(jobID)::int8)
+            WHERE j.type = \(HREvent.Kind.offboarding) AND (j.employee_id = \(employeeID)::text OR j.id = \(jobID)::int8)
             ORDER BY j.employee_order, j.id
             """
         ).rows
         let jobs = try rows.map { row in
             (
-                id: try row.decode(Int64.self, at: 0), event: try row.decode(String.self, at: 1),
-                status: JobStatus(rawValue: try row.decode(String.self, at: 2)) ?? .dead,
-                time: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 3)),
-                finished: try row.decode(Int64?.self, at: 4).map(Timestamp.init(microsecondsSince1970:))
+                id: try row.decode(Int64.self, column: "id"), event: try row.decode(String.self, column: "event_id"),
+                status: try row.decode(JobStatus.self, column: "status"),
+                time: try row.decode(Timestamp.self, column: "event_time"),
+                finished: try row.decode(Timestamp?.self, column: "finished_at")
             )
         }
         let steps = try await JobReader(pool: pool).steps(of: jobs.map(\.id), on: nil)
         var checks: [String: (result: String?, at: Timestamp?)] = [:]
         for row in try await pool.query(
             """
-            SELECT job_id, vendor, result, \(unescaped: microsecondsSQL("checked_at")) FROM verifications
+            SELECT job_id, vendor, result, checked_at FROM verifications
             WHERE job_id = ANY(\(jobs.map(\.id))::int8[])
             """
         ).rows {
-            checks["\(try row.decode(Int64.self, at: 0))/\(try row.decode(String.self, at: 1))"] = (
-                try row.decode(String?.self, at: 2), try row.decode(Int64?.self, at: 3).map(Timestamp.init(microsecondsSince1970:))
+            checks["\(try row.decode(Int64.self, column: "job_id"))/\(try row.decode(String.self, column: "vendor"))"] = (
+                try row.decode(String?.self, column: "result"), try row.decode(Timestamp?.self, column: "checked_at")
             )
         }
         return jobs.map { job in

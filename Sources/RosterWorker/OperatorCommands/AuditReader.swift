@@ -24,7 +24,7 @@ public struct AuditReader: Sendable {
     private func entries(jobID: Int64?, employeeID: String?) async throws -> [AuditEntry] {
         let rows = try await pool.query(
             """
-            SELECT id, \(unescaped: microsecondsSQL("at")), actor, action, vendor, job_id, employee_id, target::text, outcome, reason
+            SELECT *, target::text AS target_text
             FROM audit_log
             WHERE (\(jobID)::int8 IS NULL OR job_id = \(jobID)::int8)
               AND (\(employeeID)::text IS NULL OR employee_id = \(employeeID)::text
@@ -33,15 +33,15 @@ public struct AuditReader: Sendable {
             """
         ).rows
         return try rows.map { row in
-            let targetText = try row.decode(String.self, at: 7)
+            let targetText = try row.decode(String.self, column: "target_text")
             return AuditEntry(
-                id: try row.decode(Int64.self, at: 0),
-                at: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 1)),
-                actor: try row.decode(String.self, at: 2), action: try row.decode(String.self, at: 3),
-                vendor: try row.decode(String?.self, at: 4), jobID: try row.decode(Int64?.self, at: 5),
-                employeeID: try row.decode(String?.self, at: 6),
+                id: try row.decode(Int64.self, column: "id"),
+                at: try row.decode(Timestamp.self, column: "at"),
+                actor: try row.decode(String.self, column: "actor"), action: try row.decode(String.self, column: "action"),
+                vendor: try row.decode(String?.self, column: "vendor"), jobID: try row.decode(Int64?.self, column: "job_id"),
+                employeeID: try row.decode(String?.self, column: "employee_id"),
                 target: (try? JSONParser().parse(Array(targetText.utf8))) ?? .object([:]),
-                outcome: try row.decode(String.self, at: 8), reason: try row.decode(String?.self, at: 9)
+                outcome: try row.decode(String.self, column: "outcome"), reason: try row.decode(String?.self, column: "reason")
             )
         }
     }

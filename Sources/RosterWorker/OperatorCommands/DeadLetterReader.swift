@@ -47,19 +47,13 @@ public struct DeadLetterReader: Sendable {
     }
 
     func fetch(ids: [Int64], filter: Filter, on connection: PostgresConnection?, lock: Bool = false) async throws -> [DeadLetterRecord] {
-        let since = filter.since?.microsecondsSince1970
-        let until = filter.until?.microsecondsSince1970
         let query: PostgresQuery = """
-            SELECT id, topic, partition, "offset", key, value, header_keys, code, reason, event_id,
-                   \(unescaped: microsecondsSQL("created_at")), status, resolution, \(unescaped: microsecondsSQL("resolved_at")),
-                   replay_attempts, \(unescaped: microsecondsSQL("replayed_at")), replay_outcome, replay_event_id, replay_job_id,
-                   replay_rejection, replay_corrected, replay_operator, replay_reason
-            FROM dead_letters
+            SELECT * FROM dead_letters
             WHERE (cardinality(\(ids)::int8[]) = 0 OR id = ANY(\(ids)::int8[]))
               AND (cardinality(\(filter.statuses)::text[]) = 0 OR status = ANY(\(filter.statuses)::text[]))
               AND (cardinality(\(filter.codes)::text[]) = 0 OR code = ANY(\(filter.codes)::text[]))
-              AND (\(since)::int8 IS NULL OR created_at >= to_timestamp(\(since)::int8 / 1e6))
-              AND (\(until)::int8 IS NULL OR created_at < to_timestamp(\(until)::int8 / 1e6))
+              AND (\(filter.since)::timestamptz IS NULL OR created_at >= \(filter.since)::timestamptz)
+              AND (\(filter.until)::timestamptz IS NULL OR created_at < \(filter.until)::timestamptz)
             ORDER BY created_at DESC, id DESC
             LIMIT \(Int64(max(filter.limit, 0)))
             \(unescaped: lock ? "FOR UPDATE" : "")
@@ -67,20 +61,20 @@ public struct DeadLetterReader: Sendable {
         let result = if let connection { try await connection.query(query) } else { try await pool.query(query) }
         return try result.rows.map { row in
             DeadLetterRecord(
-                id: try row.decode(Int64.self, at: 0), topic: try row.decode(String.self, at: 1),
-                partition: try row.decode(Int.self, at: 2), offset: try row.decode(Int64.self, at: 3),
-                key: try row.decode(Data?.self, at: 4), value: try row.decode(Data.self, at: 5),
-                headerKeys: try row.decode([String].self, at: 6), code: try row.decode(String.self, at: 7),
-                reason: try row.decode(String.self, at: 8), eventID: try row.decode(String?.self, at: 9),
-                createdAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 10)),
-                status: try row.decode(String.self, at: 11), resolution: try row.decode(String?.self, at: 12),
-                resolvedAt: try row.decode(Int64?.self, at: 13).map(Timestamp.init(microsecondsSince1970:)),
-                replayAttempts: try row.decode(Int.self, at: 14),
-                replayedAt: try row.decode(Int64?.self, at: 15).map(Timestamp.init(microsecondsSince1970:)),
-                replayOutcome: try row.decode(String?.self, at: 16), replayEventID: try row.decode(String?.self, at: 17),
-                replayJobID: try row.decode(Int64?.self, at: 18), replayRejection: try row.decode(String?.self, at: 19),
-                replayCorrected: try row.decode(Bool?.self, at: 20), replayOperator: try row.decode(String?.self, at: 21),
-                replayReason: try row.decode(String?.self, at: 22)
+                id: try row.decode(Int64.self, column: "id"), topic: try row.decode(String.self, column: "topic"),
+                partition: try row.decode(Int.self, column: "partition"), offset: try row.decode(Int64.self, column: "offset"),
+                key: try row.decode(Data?.self, column: "key"), value: try row.decode(Data.self, column: "value"),
+                headerKeys: try row.decode([String].self, column: "header_keys"), code: try row.decode(String.self, column: "code"),
+                reason: try row.decode(String.self, column: "reason"), eventID: try row.decode(String?.self, column: "event_id"),
+                createdAt: try row.decode(Timestamp.self, column: "created_at"),
+                status: try row.decode(String.self, column: "status"), resolution: try row.decode(String?.self, column: "resolution"),
+                resolvedAt: try row.decode(Timestamp?.self, column: "resolved_at"),
+                replayAttempts: try row.decode(Int.self, column: "replay_attempts"),
+                replayedAt: try row.decode(Timestamp?.self, column: "replayed_at"),
+                replayOutcome: try row.decode(String?.self, column: "replay_outcome"), replayEventID: try row.decode(String?.self, column: "replay_event_id"),
+                replayJobID: try row.decode(Int64?.self, column: "replay_job_id"), replayRejection: try row.decode(String?.self, column: "replay_rejection"),
+                replayCorrected: try row.decode(Bool?.self, column: "replay_corrected"), replayOperator: try row.decode(String?.self, column: "replay_operator"),
+                replayReason: try row.decode(String?.self, column: "replay_reason")
             )
         }
     }

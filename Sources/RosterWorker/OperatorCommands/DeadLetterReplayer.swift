@@ -194,7 +194,7 @@ public struct DeadLetterReplayer: Sendable {
                    CASE WHEN e.topic = \(letter.topic) AND e.partition = \(Int32(letter.partition)) THEN e."offset" < \(letter.offset)
                         ELSE j.created_at < timestamptz 'epoch' + \(letter.createdAt.microsecondsSince1970) * interval '1 microsecond' END
             FROM jobs j JOIN events e ON e.event_id = j.event_id
-            WHERE j.employee_id = \(event.employee.id) AND j.type IN ('onboarding', 'offboarding') AND NOT \(fragment: HoldDecision.voided("j"))
+            WHERE j.employee_id = \(event.employee.id) AND j.type IN (\(HREvent.Kind.onboarding), \(HREvent.Kind.offboarding)) AND NOT \(fragment: HoldDecision.voided("j"))
             """
         ).rows
         // Arrival numbers doubled, so the dead letter fits just after the last job recorded before it.

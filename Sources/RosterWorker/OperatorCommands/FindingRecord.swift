@@ -49,9 +49,7 @@ public struct FindingRecord: Sendable, Hashable {
     static func read(employee employeeID: String?, openResidualOnly: Bool, limit: Int, pool: PostgresPool) async throws -> [FindingRecord] {
         let rows = try await pool.query(
             """
-            SELECT id, vendor, situation, employee_id, target::text, detail, residual, reaction, job_id,
-                   \(unescaped: microsecondsSQL("first_seen_at")), \(unescaped: microsecondsSQL("last_seen_at")),
-                   \(unescaped: microsecondsSQL("resolved_at"))
+            SELECT *, target::text AS target_text
             FROM reconcile_findings
             WHERE (\(employeeID)::text IS NULL OR employee_id = \(employeeID)::text)
               AND (NOT \(openResidualOnly)::bool OR (residual AND resolved_at IS NULL))
@@ -61,14 +59,14 @@ public struct FindingRecord: Sendable, Hashable {
         ).rows
         return try rows.map { row in
             FindingRecord(
-                id: try row.decode(Int64.self, at: 0), vendor: try row.decode(String.self, at: 1),
-                situation: try row.decode(String.self, at: 2), employeeID: try row.decode(String?.self, at: 3),
-                target: (try? JSONParser().parse(Array(try row.decode(String.self, at: 4).utf8))) ?? .object([:]),
-                detail: try row.decode(String.self, at: 5), residual: try row.decode(Bool.self, at: 6),
-                reaction: try row.decode(String.self, at: 7), jobID: try row.decode(Int64?.self, at: 8),
-                firstSeenAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 9)),
-                lastSeenAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 10)),
-                resolvedAt: try row.decode(Int64?.self, at: 11).map(Timestamp.init(microsecondsSince1970:))
+                id: try row.decode(Int64.self, column: "id"), vendor: try row.decode(String.self, column: "vendor"),
+                situation: try row.decode(String.self, column: "situation"), employeeID: try row.decode(String?.self, column: "employee_id"),
+                target: (try? JSONParser().parse(Array(try row.decode(String.self, column: "target_text").utf8))) ?? .object([:]),
+                detail: try row.decode(String.self, column: "detail"), residual: try row.decode(Bool.self, column: "residual"),
+                reaction: try row.decode(String.self, column: "reaction"), jobID: try row.decode(Int64?.self, column: "job_id"),
+                firstSeenAt: try row.decode(Timestamp.self, column: "first_seen_at"),
+                lastSeenAt: try row.decode(Timestamp.self, column: "last_seen_at"),
+                resolvedAt: try row.decode(Timestamp?.self, column: "resolved_at")
             )
         }
     }

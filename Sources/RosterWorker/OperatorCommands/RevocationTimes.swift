@@ -45,7 +45,7 @@ public struct RevocationTimes: Sendable {
                        (SELECT max(a.at) FROM audit_log a WHERE a.job_id = j.id AND a.actor NOT LIKE 'operator:%'),
                        j.finished_at) - e.event_time)::float8
             FROM jobs j JOIN events e ON e.event_id = j.event_id
-            WHERE j.type = 'offboarding' AND j.status = 'succeeded'
+            WHERE j.type = \(HREvent.Kind.offboarding) AND j.status = \(JobStatus.succeeded)
               AND j.finished_at >= timestamptz 'epoch' + \(since.microsecondsSince1970) * interval '1 microsecond'
             """
         ).rows

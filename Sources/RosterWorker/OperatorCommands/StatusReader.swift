@@ -26,23 +26,23 @@ public struct StatusReader: Sendable {
         async let kafka = kafkaLag(timeout: kafkaTimeout)
         let counts = try await pool.query(
             """
-            SELECT (SELECT coalesce(json_object_agg(status, n), '{}')::text FROM (SELECT status, count(*) AS n FROM jobs GROUP BY status) s),
-                   (SELECT count(*) FROM jobs WHERE status = 'dead' AND updated_at > now() - interval '24 hours'),
-                   (SELECT count(*) FROM dead_letters WHERE created_at > now() - interval '24 hours'),
-                   (SELECT count(*) FROM dead_letters WHERE status = 'new'),
-                   \(unescaped: microsecondsSQL("clock_timestamp()")),
-                   (SELECT count(*) FROM jobs WHERE status = 'retrying' AND last_error LIKE \(ExecutionError.unconfiguredVendorPrefix + "%"))
+            SELECT (SELECT coalesce(json_object_agg(status, n), '{}')::text FROM (SELECT status, count(*) AS n FROM jobs GROUP BY status) s) AS by_status,
+                   (SELECT count(*) FROM jobs WHERE status = \(JobStatus.dead) AND updated_at > now() - interval '24 hours') AS dead_jobs,
+                   (SELECT count(*) FROM dead_letters WHERE created_at > now() - interval '24 hours') AS dead_letters,
+                   (SELECT count(*) FROM dead_letters WHERE status = 'new') AS dead_letters_open,
+                   clock_timestamp() AS now,
+                   (SELECT count(*) FROM jobs WHERE status = \(JobStatus.retrying) AND last_error LIKE \(ExecutionError.unconfiguredVendorPrefix + "%")) AS waiting
             """
         ).rows[0]
         var byStatus: [JobStatus: Int] = [:]
-        if let object = try? JSONParser().parse(Array(try counts.decode(String.self, at: 0).utf8)).objectValue {
+        if let object = try? JSONParser().parse(Array(try counts.decode(String.self, column: "by_status").utf8)).objectValue {
             for (key, value) in object {
                 if let status = JobStatus(rawValue: key) { byStatus[status] = Int(value.int64Value ?? 0) }
             }
         }
         let oldest = try await pool.query(
-            "SELECT id, \(unescaped: microsecondsSQL("created_at")) FROM jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1"
-        ).rows.first.map { (try $0.decode(Int64.self, at: 0), Timestamp(microsecondsSince1970: try $0.decode(Int64.self, at: 1))) }
+            "SELECT id, created_at FROM jobs WHERE status = \(JobStatus.queued) ORDER BY created_at, id LIMIT 1"
+        ).rows.first.map { (try $0.decode(Int64.self, column: "id"), try $0.decode(Timestamp.self, column: "created_at")) }
 
         let limiters = try await RateLimiterStore(pool: pool).snapshot()
         let breakers = try await CircuitBreakerStore(pool: pool).snapshot()
@@ -54,10 +54,11 @@ public struct StatusReader: Sendable {
             )
         }
         return StatusReport(
-            generatedAt: Timestamp(microsecondsSince1970: try counts.decode(Int64.self, at: 4)),
+            generatedAt: try counts.decode(Timestamp.self, column: "now"),
             kafka: await kafka, jobsByStatus: byStatus, oldestQueued: oldest, vendors: vendors,
-            deadJobsLast24h: try counts.decode(Int.self, at: 1), deadLettersLast24h: try counts.decode(Int.self, at: 2),
-            deadLettersOpen: try counts.decode(Int.self, at: 3), waitingForConfiguredWorker: try counts.decode(Int.self, at: 5)
+            deadJobsLast24h: try counts.decode(Int.self, column: "dead_jobs"), deadLettersLast24h: try counts.decode(Int.self, column: "dead_letters"),
+            deadLettersOpen: try counts.decode(Int.self, column: "dead_letters_open"),
+            waitingForConfiguredWorker: try counts.decode(Int.self, column: "waiting")
         )
     }
 

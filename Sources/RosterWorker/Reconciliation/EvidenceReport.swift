@@ -79,28 +79,28 @@ public struct EvidenceReport: Sendable {
     public static func read(since: Timestamp, pool: PostgresPool) async throws -> EvidenceReport {
         let rows = try await pool.query(
             """
-            SELECT j.employee_id, s.vendor, j.id, j.origin, \(unescaped: microsecondsSQL("e.event_time")),
-                   CASE WHEN bool_and(s.status IN ('succeeded', 'skipped')) THEN \(unescaped: microsecondsSQL("max(s.finished_at)")) END,
-                   v.result, CASE WHEN v.result = 'absent' THEN \(unescaped: microsecondsSQL("v.checked_at")) END,
-                   string_agg(DISTINCT s.residual, '; ')
+            SELECT j.employee_id, s.vendor, j.id, j.origin, e.event_time,
+                   CASE WHEN bool_and(s.status IN (\(StepStatus.succeeded), \(StepStatus.skipped))) THEN max(s.finished_at) END AS revoked_at,
+                   v.result, CASE WHEN v.result = 'absent' THEN v.checked_at END AS verified_at,
+                   string_agg(DISTINCT s.residual, '; ') AS residual
             FROM jobs j
             JOIN events e ON e.event_id = j.event_id
             JOIN job_steps s ON s.job_id = j.id
             LEFT JOIN verifications v ON v.job_id = j.id AND v.vendor = s.vendor
-            WHERE j.type = 'offboarding' AND e.event_time >= timestamptz 'epoch' + \(since.microsecondsSince1970) * interval '1 microsecond'
+            WHERE j.type = \(HREvent.Kind.offboarding) AND e.event_time >= \(since)::timestamptz
             GROUP BY j.employee_id, s.vendor, j.id, j.origin, e.event_time, v.result, v.checked_at
             ORDER BY e.event_time, j.id, s.vendor
             """
         ).rows
         return EvidenceReport(since: since, rows: try rows.map { row in
             Row(
-                employeeID: try row.decode(String.self, at: 0), vendor: try row.decode(String.self, at: 1),
-                jobID: try row.decode(Int64.self, at: 2), origin: try row.decode(String.self, at: 3),
-                eventTime: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 4)),
-                revokedAt: try row.decode(Int64?.self, at: 5).map(Timestamp.init(microsecondsSince1970:)),
-                verification: try row.decode(String?.self, at: 6),
-                verifiedAt: try row.decode(Int64?.self, at: 7).map(Timestamp.init(microsecondsSince1970:)),
-                residual: try row.decode(String?.self, at: 8)
+                employeeID: try row.decode(String.self, column: "employee_id"), vendor: try row.decode(String.self, column: "vendor"),
+                jobID: try row.decode(Int64.self, column: "id"), origin: try row.decode(String.self, column: "origin"),
+                eventTime: try row.decode(Timestamp.self, column: "event_time"),
+                revokedAt: try row.decode(Timestamp?.self, column: "revoked_at"),
+                verification: try row.decode(String?.self, column: "result"),
+                verifiedAt: try row.decode(Timestamp?.self, column: "verified_at"),
+                residual: try row.decode(String?.self, column: "residual")
             )
         })
     }

@@ -60,7 +60,7 @@ struct OffboardingVerifier: Sendable {
             INSERT INTO verifications (job_id, vendor, employee_id, due_at)
             SELECT j.id, s.vendor, j.employee_id, j.finished_at + make_interval(secs => \(Int64(verifyAfterSeconds)))
             FROM jobs j JOIN (SELECT DISTINCT job_id, vendor FROM job_steps) s ON s.job_id = j.id
-            WHERE j.type = 'offboarding' AND j.status = 'succeeded' AND j.finished_at IS NOT NULL
+            WHERE j.type = \(HREvent.Kind.offboarding) AND j.status = \(JobStatus.succeeded) AND j.finished_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM verifications v WHERE v.job_id = j.id)
             ON CONFLICT DO NOTHING
             """
@@ -70,16 +70,16 @@ struct OffboardingVerifier: Sendable {
     private func dueChecks(limit: Int) async throws -> [Check] {
         try await pool.query(
             """
-            SELECT v.job_id, v.vendor, v.employee_id, \(unescaped: microsecondsSQL("v.due_at")),
-                   EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = v.job_id AND s.vendor = v.vendor AND s.residual IS NOT NULL)
+            SELECT v.job_id, v.vendor, v.employee_id, v.due_at,
+                   EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = v.job_id AND s.vendor = v.vendor AND s.residual IS NOT NULL) AS left_residual
             FROM verifications v
             WHERE v.result IS NULL AND v.due_at <= now() ORDER BY v.due_at, v.job_id LIMIT \(Int64(limit))
             """
         ).rows.map { row in
             Check(
-                jobID: try row.decode(Int64.self, at: 0), vendor: try row.decode(String.self, at: 1),
-                employeeID: try row.decode(String.self, at: 2), dueAt: Timestamp(microsecondsSince1970: try row.decode(Int64.self, at: 3)),
-                leftResidual: try row.decode(Bool.self, at: 4)
+                jobID: try row.decode(Int64.self, column: "job_id"), vendor: try row.decode(String.self, column: "vendor"),
+                employeeID: try row.decode(String.self, column: "employee_id"), dueAt: try row.decode(Timestamp.self, column: "due_at"),
+                leftResidual: try row.decode(Bool.self, column: "left_residual")
             )
         }
     }

@@ -65,7 +65,7 @@ struct ReactionJobWriter: Sendable {
             let unfinished = try await connection.query(
                 """
                 SELECT count(*) FROM jobs
-                WHERE employee_id = \(request.employeeID) AND status IN ('queued', 'retrying', 'running', 'held')
+                WHERE employee_id = \(request.employeeID) AND status = ANY(\(JobStatus.unfinished)::text[])
                 """
             ).rows.first?.decode(Int64.self, at: 0) ?? 0
             guard unfinished == 0 else {

@@ -46,3 +46,6 @@ extension AttemptOutcome: PostgresEncodable, PostgresDecodable {}
 
 /// `job_steps.recovery_point`.
 extension RecoveryPoint: PostgresEncodable, PostgresDecodable {}
+
+/// `circuit_breakers.state`.
+extension CircuitBreaker.State: PostgresEncodable, PostgresDecodable {}

@@ -19,7 +19,7 @@ struct DevReconciliation {
             let row = try? await pool.query(
                 """
                 SELECT (SELECT count(*) FROM (SELECT DISTINCT j.id, s.vendor FROM jobs j JOIN job_steps s ON s.job_id = j.id
-                                              WHERE j.type = 'offboarding' AND j.status = 'succeeded') d)::int8,
+                                              WHERE j.type = \(HREvent.Kind.offboarding) AND j.status = \(JobStatus.succeeded)) d)::int8,
                        (SELECT count(*) FROM verifications WHERE result IS NOT NULL)::int8
                 """
             ).rows.first?.decode((Int64, Int64).self)

@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 import RosterPostgres
 import RosterWorker
 
@@ -14,7 +15,7 @@ struct DevReport {
             let row = try? await pool.query(
                 """
                 SELECT (SELECT count(*) FROM jobs)::int8,
-                       (SELECT count(*) FROM jobs WHERE status IN ('succeeded', 'dead', 'cancelled', 'held'))::int8,
+                       (SELECT count(*) FROM jobs WHERE status IN (\(JobStatus.succeeded), \(JobStatus.dead), \(JobStatus.cancelled), \(JobStatus.held)))::int8,
                        (SELECT count(*) FROM dead_letters)::int8
                 """
             ).rows.first?.decode((Int64, Int64, Int64).self)
@@ -32,7 +33,7 @@ struct DevReport {
             """
             SELECT j.id, j.event_id, j.employee_id, j.type, j.status, j.attempts::int8,
                    (SELECT count(*) FROM job_steps s WHERE s.job_id = j.id)::int8,
-                   coalesce(j.cancel_reason, CASE WHEN j.status = 'held' THEN j.hold_reason END, j.last_error,
+                   coalesce(j.cancel_reason, CASE WHEN j.status = \(JobStatus.held) THEN j.hold_reason END, j.last_error,
                             (SELECT string_agg(s.residual, '; ') FROM job_steps s WHERE s.job_id = j.id), '')
             FROM jobs j ORDER BY j.id
             """
@@ -56,6 +57,6 @@ struct DevReport {
     }
 
     func firstEmployee() async throws -> String? {
-        try await pool.query("SELECT employee_id FROM jobs WHERE type = 'offboarding' ORDER BY id LIMIT 1").rows.first?.decode(String.self, at: 0)
+        try await pool.query("SELECT employee_id FROM jobs WHERE type = \(HREvent.Kind.offboarding) ORDER BY id LIMIT 1").rows.first?.decode(String.self, column: "employee_id")
     }
 }

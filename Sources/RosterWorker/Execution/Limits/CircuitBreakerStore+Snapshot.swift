@@ -25,22 +25,17 @@ extension CircuitBreakerStore {
     public func snapshot() async throws -> [Snapshot] {
         let result = try await self.pool.query(
             """
-            SELECT vendor, state, consecutive_failures, \(unescaped: microsecondsSQL("retry_at")), opened_total,
-                \(unescaped: microsecondsSQL("updated_at"))
-            FROM circuit_breakers ORDER BY vendor
+            SELECT * FROM circuit_breakers ORDER BY vendor
             """
         )
         return try result.map { row in
-            let (vendor, state, failures, retryAt, opened, updatedAt) = try row.decode(
-                (String, String, Int, Int64?, Int, Int64).self
-            )
-            return Snapshot(
-                vendor: vendor,
-                state: CircuitBreaker.State(rawValue: state) ?? .open,
-                consecutiveFailures: failures,
-                retryAt: retryAt.map(Timestamp.init(microsecondsSince1970:)),
-                openedTotal: opened,
-                updatedAt: Timestamp(microsecondsSince1970: updatedAt)
+            Snapshot(
+                vendor: try row.decode(String.self, column: "vendor"),
+                state: try row.decode(CircuitBreaker.State.self, column: "state"),
+                consecutiveFailures: try row.decode(Int.self, column: "consecutive_failures"),
+                retryAt: try row.decode(Timestamp?.self, column: "retry_at"),
+                openedTotal: try row.decode(Int.self, column: "opened_total"),
+                updatedAt: try row.decode(Timestamp.self, column: "updated_at")
             )
         }
     }

@@ -67,29 +67,28 @@ public struct CircuitBreakerStore: Sendable {
             """
             WITH probe AS (
                 UPDATE circuit_breakers
-                SET state = 'half_open',
-                    retry_at = clock_timestamp() + \(open.microseconds) * interval '1 microsecond',
+                SET state = \(CircuitBreaker.State.halfOpen),
+                    retry_at = clock_timestamp() + \(open)::interval,
                     updated_at = clock_timestamp()
-                WHERE vendor = \(vendor) AND state <> 'closed' AND (retry_at IS NULL OR retry_at <= clock_timestamp())
+                WHERE vendor = \(vendor) AND state <> \(CircuitBreaker.State.closed) AND (retry_at IS NULL OR retry_at <= clock_timestamp())
                 RETURNING state
             )
-            SELECT true, 'half_open', NULL::int8 FROM probe
+            SELECT true AS probe, state, NULL::interval AS remaining FROM probe
             UNION ALL
-            SELECT false, state, \(unescaped: microsecondsSQL("retry_at - clock_timestamp()"))
+            SELECT false, state, retry_at - clock_timestamp()
             FROM circuit_breakers
             WHERE vendor = \(vendor) AND NOT EXISTS (SELECT 1 FROM probe)
             """
         )
         guard let row = result.first else { return .allowed }
-        let (isProbe, state, remaining) = try row.decode((Bool, String, Int64?).self)
-        if isProbe { return .probe }
-        guard state != CircuitBreaker.State.closed.rawValue else { return .allowed }
-        guard let remaining, remaining > 0 else {
+        if try row.decode(Bool.self, column: "probe") { return .probe }
+        guard try row.decode(CircuitBreaker.State.self, column: "state") != .closed else { return .allowed }
+        guard let remaining = try row.decode(Duration?.self, column: "remaining"), remaining > .zero else {
             // The row was read before another caller took the probe (the statement's snapshot
             // predates it): that probe holds the breaker for one open period.
             return .rejected(retryAfter: open)
         }
-        return .rejected(retryAfter: .microseconds(remaining))
+        return .rejected(retryAfter: remaining)
     }
 
     /// Records the outcome of a call that was let through (``CircuitBreaker/record(success:now:)``).
@@ -106,38 +105,37 @@ public struct CircuitBreakerStore: Sendable {
             try await self.pool.execute(
                 """
                 UPDATE circuit_breakers
-                SET state = 'closed', consecutive_failures = 0, retry_at = NULL, updated_at = clock_timestamp()
-                WHERE vendor = \(vendor) AND (state <> 'closed' OR consecutive_failures <> 0)
+                SET state = \(CircuitBreaker.State.closed), consecutive_failures = 0, retry_at = NULL, updated_at = clock_timestamp()
+                WHERE vendor = \(vendor) AND (state <> \(CircuitBreaker.State.closed) OR consecutive_failures <> 0)
                 """
             )
             return .closed
         }
         let policy = self.policy(for: vendor)
-        let open = policy.openDuration.microseconds
+        let open = Duration.microseconds(policy.openDuration.microseconds)
         let opensAtOnce = policy.failureThreshold <= 1
         let result = try await self.pool.query(
             """
             INSERT INTO circuit_breakers AS b (vendor, state, consecutive_failures, retry_at, opened_total, updated_at)
             VALUES (
-                \(vendor), CASE WHEN \(opensAtOnce) THEN 'open' ELSE 'closed' END, 1,
-                CASE WHEN \(opensAtOnce) THEN clock_timestamp() + \(open) * interval '1 microsecond' END,
+                \(vendor), CASE WHEN \(opensAtOnce) THEN \(CircuitBreaker.State.open) ELSE \(CircuitBreaker.State.closed) END, 1,
+                CASE WHEN \(opensAtOnce) THEN clock_timestamp() + \(open)::interval END,
                 CASE WHEN \(opensAtOnce) THEN 1 ELSE 0 END, clock_timestamp()
             )
             ON CONFLICT (vendor) DO UPDATE SET
                 consecutive_failures = b.consecutive_failures + 1,
-                state = CASE WHEN b.state = 'half_open' OR b.consecutive_failures + 1 >= \(policy.failureThreshold)
-                             THEN 'open' ELSE b.state END,
-                retry_at = CASE WHEN b.state = 'half_open' OR b.consecutive_failures + 1 >= \(policy.failureThreshold)
-                                THEN clock_timestamp() + \(open) * interval '1 microsecond' ELSE b.retry_at END,
+                state = CASE WHEN b.state = \(CircuitBreaker.State.halfOpen) OR b.consecutive_failures + 1 >= \(policy.failureThreshold)
+                             THEN \(CircuitBreaker.State.open) ELSE b.state END,
+                retry_at = CASE WHEN b.state = \(CircuitBreaker.State.halfOpen) OR b.consecutive_failures + 1 >= \(policy.failureThreshold)
+                                THEN clock_timestamp() + \(open)::interval ELSE b.retry_at END,
                 opened_total = b.opened_total
-                    + CASE WHEN b.state <> 'open'
-                                AND (b.state = 'half_open' OR b.consecutive_failures + 1 >= \(policy.failureThreshold))
+                    + CASE WHEN b.state <> \(CircuitBreaker.State.open)
+                                AND (b.state = \(CircuitBreaker.State.halfOpen) OR b.consecutive_failures + 1 >= \(policy.failureThreshold))
                            THEN 1 ELSE 0 END,
                 updated_at = clock_timestamp()
             RETURNING state
             """
         )
-        let state = try result.singleValue(String.self)
-        return state.flatMap(CircuitBreaker.State.init(rawValue:)) ?? .open
+        return try result.first?.decode(CircuitBreaker.State.self, column: "state") ?? .open
     }
 }

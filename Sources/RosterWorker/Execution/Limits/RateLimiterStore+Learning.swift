@@ -40,43 +40,37 @@ extension RateLimiterStore {
             attempt += 1
             let rows = try await self.pool.query(
                 """
-                SELECT \(unescaped: microsecondsSQL("emission_interval")), \(unescaped: microsecondsSQL("minimum_interval")),
-                    \(unescaped: microsecondsSQL("raised_at")),
-                    COALESCE(\(now?.microsecondsSince1970), \(unescaped: microsecondsSQL("clock_timestamp()")))
+                SELECT emission_interval, minimum_interval, raised_at, COALESCE(\(now)::timestamptz, clock_timestamp()) AS now
                 FROM rate_limits WHERE key = \(key)
                 """
             ).rows
             guard let row = rows.first else { throw UnknownRateLimitError(key: key) }
-            let (current, minimum, raisedAt, clock) = try row.decode((Int64, Int64, Int64?, Int64).self)
-            let at = Timestamp(microsecondsSince1970: clock)
-            let rule = LearnedBudget(shortestInterval: .microseconds(max(1, minimum)), raiseInterval: raiseInterval)
-            let step = rule.step(
-                current: .microseconds(current), advertised: advertised,
-                lastRaise: raisedAt.map(Timestamp.init(microsecondsSince1970:)), now: at
-            )
-            let next = step.emissionInterval.microseconds
+            let current = try row.decode(Duration.self, column: "emission_interval")
+            let minimum = try row.decode(Duration.self, column: "minimum_interval")
+            let at = try row.decode(Timestamp.self, column: "now")
+            let rule = LearnedBudget(shortestInterval: max(.microseconds(1), minimum), raiseInterval: raiseInterval)
+            let step = rule.step(current: current, advertised: advertised, lastRaise: try row.decode(Timestamp?.self, column: "raised_at"), now: at)
+            let next = Duration.microseconds(step.emissionInterval.microseconds)
             let raised = step.change == .raised
             let applied = try await self.pool.query(
                 """
                 UPDATE rate_limits
-                SET emission_interval = CASE WHEN emission_interval = \(current) * interval '1 microsecond'
-                                                  AND minimum_interval = \(minimum) * interval '1 microsecond'
-                                             THEN \(next) * interval '1 microsecond' ELSE emission_interval END,
-                    raised_at = CASE WHEN emission_interval = \(current) * interval '1 microsecond'
-                                          AND minimum_interval = \(minimum) * interval '1 microsecond' AND \(raised)
-                                     THEN timestamptz 'epoch' + \(clock) * interval '1 microsecond' ELSE raised_at END,
+                SET emission_interval = CASE WHEN emission_interval = \(current)::interval AND minimum_interval = \(minimum)::interval
+                                             THEN \(next)::interval ELSE emission_interval END,
+                    raised_at = CASE WHEN emission_interval = \(current)::interval AND minimum_interval = \(minimum)::interval AND \(raised)
+                                     THEN \(at)::timestamptz ELSE raised_at END,
                     advertised_per_second = \(advertised),
-                    advertised_at = timestamptz 'epoch' + \(clock) * interval '1 microsecond'
+                    advertised_at = \(at)::timestamptz
                 WHERE key = \(key)
-                RETURNING \(unescaped: microsecondsSQL("emission_interval"))
+                RETURNING emission_interval
                 """
             ).rows
             guard let first = applied.first else { throw UnknownRateLimitError(key: key) }
             // The interval is `next` when this write applied (or another process reached the same).
-            let stored = try first.decode(Int64.self, at: 0)
+            let stored = try first.decode(Duration.self, column: "emission_interval")
             if stored == next || attempt >= 2 {
                 return Learning(
-                    previousInterval: .microseconds(current), interval: .microseconds(stored),
+                    previousInterval: current, interval: stored,
                     change: stored == next ? step.change : .unchanged, now: at
                 )
             }

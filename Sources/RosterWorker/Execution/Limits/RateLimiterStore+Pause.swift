@@ -18,13 +18,13 @@ extension RateLimiterStore {
         let keys = Self.windowKeys(key, count: Self.maximumWindows)
         let rows = try await pool.query(
             """
-            SELECT (extract(epoch FROM max(paused_until) - clock_timestamp()) * 1000000)::int8
+            SELECT max(paused_until) - clock_timestamp() AS remaining
             FROM rate_limits WHERE key = ANY(\(keys)::text[])
             HAVING max(paused_until) > clock_timestamp()
             """
         ).rows
-        guard let micros = try rows.first?.decode(Int64.self, at: 0), micros > 0 else { return nil }
-        return .microseconds(micros)
+        guard let remaining = try rows.first?.decode(Duration.self, column: "remaining"), remaining > .zero else { return nil }
+        return remaining
     }
 
     /// Stops every process from calling before `now + pause` in any window
@@ -62,12 +62,11 @@ extension RateLimiterStore {
                 SELECT key, tat, paused_until, emission_interval * (burst - 1) AS tolerance
                 FROM rate_limits WHERE key = ANY(\(keys)::text[]) ORDER BY key FOR UPDATE
             ), clock AS MATERIALIZED (
-                SELECT COALESCE(timestamptz 'epoch' + \(now?.microsecondsSince1970) * interval '1 microsecond',
-                                clock_timestamp()) AS now,
+                SELECT COALESCE(\(now)::timestamptz, clock_timestamp()) AS now,
                        bool_or(key = \(key)) AS complete
                 FROM locked
             ), clocked AS (
-                SELECT l.*, c.now, \(pauseMicroseconds) * interval '1 microsecond' AS pause
+                SELECT l.*, c.now, \(Duration.microseconds(pauseMicroseconds))::interval AS pause
                 FROM locked l CROSS JOIN clock c WHERE c.complete
             )
             UPDATE rate_limits AS r
@@ -77,21 +76,18 @@ extension RateLimiterStore {
                 updated_at = c.now
             FROM clocked c
             WHERE r.key = c.key
-            RETURNING r.key, \(unescaped: microsecondsSQL("c.now")), \(unescaped: microsecondsSQL("r.tat")),
-                \(unescaped: microsecondsSQL("r.paused_until"))
+            RETURNING r.key, c.now, r.tat, r.paused_until
             """
         )
-        var rows: [(window: Int, now: Int64, tat: Int64, pausedUntil: Int64)] = []
+        var rows: [(window: Int, now: Timestamp, tat: Timestamp, pausedUntil: Timestamp)] = []
         for row in result {
-            let (rowKey, now, tat, pausedUntil) = try row.decode((String, Int64, Int64, Int64).self)
-            rows.append((Self.windowIndex(of: rowKey, in: key), now, tat, pausedUntil))
+            rows.append((
+                Self.windowIndex(of: try row.decode(String.self, column: "key"), in: key), try row.decode(Timestamp.self, column: "now"),
+                try row.decode(Timestamp.self, column: "tat"), try row.decode(Timestamp.self, column: "paused_until")
+            ))
         }
         rows.sort { $0.window < $1.window }
         guard let first = rows.first else { throw UnknownRateLimitError(key: key) }
-        return PauseObservation(
-            now: Timestamp(microsecondsSince1970: first.now),
-            tats: rows.map { Timestamp(microsecondsSince1970: $0.tat) },
-            pausedUntil: Timestamp(microsecondsSince1970: rows.map(\.pausedUntil).max()!)
-        )
+        return PauseObservation(now: first.now, tats: rows.map(\.tat), pausedUntil: rows.map(\.pausedUntil).max()!)
     }
 }

@@ -63,32 +63,25 @@ extension RateLimiterStore {
     public func snapshot() async throws -> [Snapshot] {
         let result = try await self.pool.query(
             """
-            SELECT key, vendor, \(unescaped: microsecondsSQL("emission_interval")), burst,
-                \(unescaped: microsecondsSQL("tat")), \(unescaped: microsecondsSQL("paused_until")), throttled_total,
-                \(unescaped: microsecondsSQL("updated_at")), \(unescaped: microsecondsSQL("clock_timestamp()")),
-                \(unescaped: microsecondsSQL("configured_interval")), \(unescaped: microsecondsSQL("minimum_interval")),
-                advertised_per_second, \(unescaped: microsecondsSQL("advertised_at"))
-            FROM rate_limits ORDER BY key
+            SELECT *, clock_timestamp() AS now FROM rate_limits ORDER BY key
             """
         )
         return try result.map { row in
-            let (key, vendor, interval, burst, tat, pausedUntil, throttled, updatedAt, now, configured, minimum, advertised, advertisedAt) =
-                try row.decode((String, String, Int64, Int, Int64, Int64?, Int, Int64, Int64, Int64, Int64, Double?, Int64?).self)
-            var rate = GCRA(requestsPerSecond: 1, burst: max(burst, 1))
-            rate.emissionInterval = .microseconds(interval)
+            var rate = GCRA(requestsPerSecond: 1, burst: max(try row.decode(Int.self, column: "burst"), 1))
+            rate.emissionInterval = try row.decode(Duration.self, column: "emission_interval")
             return Snapshot(
-                key: key,
-                vendor: vendor,
+                key: try row.decode(String.self, column: "key"),
+                vendor: try row.decode(String.self, column: "vendor"),
                 rate: rate,
-                configuredInterval: .microseconds(configured),
-                minimumInterval: .microseconds(minimum),
-                advertisedPerSecond: advertised,
-                advertisedAt: advertisedAt.map(Timestamp.init(microsecondsSince1970:)),
-                tat: Timestamp(microsecondsSince1970: tat),
-                pausedUntil: pausedUntil.map(Timestamp.init(microsecondsSince1970:)),
-                throttledTotal: throttled,
-                updatedAt: Timestamp(microsecondsSince1970: updatedAt),
-                now: Timestamp(microsecondsSince1970: now)
+                configuredInterval: try row.decode(Duration.self, column: "configured_interval"),
+                minimumInterval: try row.decode(Duration.self, column: "minimum_interval"),
+                advertisedPerSecond: try row.decode(Double?.self, column: "advertised_per_second"),
+                advertisedAt: try row.decode(Timestamp?.self, column: "advertised_at"),
+                tat: try row.decode(Timestamp.self, column: "tat"),
+                pausedUntil: try row.decode(Timestamp?.self, column: "paused_until"),
+                throttledTotal: try row.decode(Int.self, column: "throttled_total"),
+                updatedAt: try row.decode(Timestamp.self, column: "updated_at"),
+                now: try row.decode(Timestamp.self, column: "now")
             )
         }
     }

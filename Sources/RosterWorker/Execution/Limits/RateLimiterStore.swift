@@ -146,6 +146,7 @@ public struct RateLimiterStore: Sendable {
     ///   it non-decreasing).
     func reserveObserved(key: String, horizon: Duration, at now: Timestamp? = nil) async throws -> Observation {
         let horizonMicroseconds = max(0, horizon.microseconds)
+        let horizon = Duration.microseconds(horizonMicroseconds)
         let keys = Self.windowKeys(key, count: Self.maximumWindows)
         // `locked` waits for the row locks, taken in key order; only then does `clock` read the
         // clock, once for all windows (an aggregate over `locked`, so after it). The slot is the
@@ -158,8 +159,7 @@ public struct RateLimiterStore: Sendable {
                 SELECT key, tat, paused_until, emission_interval, emission_interval * (burst - 1) AS tolerance
                 FROM rate_limits WHERE key = ANY(\(keys)::text[]) ORDER BY key FOR UPDATE
             ), clock AS MATERIALIZED (
-                SELECT COALESCE(timestamptz 'epoch' + \(now?.microsecondsSince1970) * interval '1 microsecond',
-                                clock_timestamp()) AS now,
+                SELECT COALESCE(\(now)::timestamptz, clock_timestamp()) AS now,
                        bool_or(key = \(key)) AS complete
                 FROM locked
             ), based AS (
@@ -169,20 +169,21 @@ public struct RateLimiterStore: Sendable {
                 SELECT b.*, max(GREATEST(b.now, b.base - b.tolerance)) OVER () - b.now AS wait FROM based b
             )
             UPDATE rate_limits AS r
-            SET tat = CASE WHEN d.wait <= \(horizonMicroseconds) * interval '1 microsecond'
+            SET tat = CASE WHEN d.wait <= \(horizon)::interval
                            THEN GREATEST(d.base, d.now + d.wait) + d.emission_interval ELSE d.tat END,
                 updated_at = d.now
             FROM decided d
             WHERE r.key = d.key
-            RETURNING r.key, d.wait <= \(horizonMicroseconds) * interval '1 microsecond',
-                \(unescaped: microsecondsSQL("d.now")), \(unescaped: microsecondsSQL("d.tat")),
-                \(unescaped: microsecondsSQL("r.tat")), \(unescaped: microsecondsSQL("d.wait"))
+            RETURNING r.key, d.wait <= \(horizon)::interval AS reserved, d.now, d.tat AS previous, r.tat, d.wait
             """
         )
         var rows: [(window: Int, reserved: Bool, now: Int64, previous: Int64, tat: Int64, wait: Int64)] = []
         for row in result {
-            let (rowKey, reserved, now, previous, tat, wait) = try row.decode((String, Bool, Int64, Int64, Int64, Int64).self)
-            rows.append((Self.windowIndex(of: rowKey, in: key), reserved, now, previous, tat, wait))
+            rows.append((
+                Self.windowIndex(of: try row.decode(String.self, column: "key"), in: key), try row.decode(Bool.self, column: "reserved"),
+                try row.decode(Timestamp.self, column: "now").microsecondsSince1970, try row.decode(Timestamp.self, column: "previous").microsecondsSince1970,
+                try row.decode(Timestamp.self, column: "tat").microsecondsSince1970, try row.decode(Duration.self, column: "wait").microseconds
+            ))
         }
         rows.sort { $0.window < $1.window }
         guard let first = rows.first else { throw UnknownRateLimitError(key: key) }
