@@ -22,7 +22,7 @@ extension JobStore {
             WHERE address IS NOT NULL AND address <> lower(\(email))
             ORDER BY first, address
             """
-        ).rows.map { try $0.decode(String.self, at: 0) }
+        ).rows.map { try $0.decode(String.self, column: "address") }
     }
 
     /// When Roster last worked on this job's employee outside what this process's directories
@@ -36,7 +36,7 @@ extension JobStore {
         var byVendor: [String: Date] = [:]
         for row in try await pool.query(
             """
-            SELECT NULL::text, max(greatest(o.updated_at, o.finished_at)) FROM jobs o
+            SELECT NULL::text AS vendor, max(greatest(o.updated_at, o.finished_at)) AS at FROM jobs o
             WHERE o.employee_id = \(job.employeeID) AND o.id <> \(job.id)
             UNION ALL
             SELECT s.vendor, max(a.finished_at) FROM step_attempts a
@@ -45,8 +45,8 @@ extension JobStore {
             GROUP BY s.vendor
             """
         ).rows {
-            let at = try row.decode(Date?.self, at: 1)
-            if let vendor = try row.decode(String?.self, at: 0) {
+            let at = try row.decode(Date?.self, column: "at")
+            if let vendor = try row.decode(String?.self, column: "vendor") {
                 byVendor[vendor] = at
             } else {
                 otherJobs = at

@@ -12,9 +12,11 @@ struct StartupVendorCheck: Service {
     func run() async throws {
         // The check spends the vendors' shared budget like any other call (its transports are
         // the governed ones) and is counted in the worker's metrics.
-        try await cancelWhenGracefulShutdown {
+        // Never throws: a check cut short by the shutdown is no failure of the worker (a
+        // service's error would cancel the group instead of letting it drain).
+        await cancelWhenGracefulShutdown {
             let report = await doctor.run()
-            try Task.checkCancellation()
+            guard !Task.isCancelled else { return }
             VendorDoctor.log(report, to: logger)
         }
     }

@@ -130,16 +130,16 @@ public struct MetricsRefresher: Service {
     private func refreshReconciliation() async throws {
         var findings: [String: Double] = [:]
         for row in try await pool.query(
-            "SELECT vendor, situation, residual, count(*)::int8 FROM reconcile_findings WHERE resolved_at IS NULL GROUP BY 1, 2, 3"
+            "SELECT vendor, situation, residual, count(*)::int8 AS n FROM reconcile_findings WHERE resolved_at IS NULL GROUP BY 1, 2, 3"
         ).rows {
-            findings["\(try row.decode(String.self, at: 0))/\(try row.decode(String.self, at: 1))/\(try row.decode(Bool.self, at: 2))"] =
-                Double(try row.decode(Int64.self, at: 3))
+            findings["\(try row.decode(String.self, column: "vendor"))/\(try row.decode(String.self, column: "situation"))/\(try row.decode(Bool.self, column: "residual"))"] =
+                Double(try row.decode(Int64.self, column: "n"))
         }
         var verifications: [String: Double] = [:]
         for row in try await pool.query(
-            "SELECT vendor, coalesce(result, 'pending'), count(*)::int8 FROM verifications GROUP BY 1, 2"
+            "SELECT vendor, coalesce(result, 'pending') AS result, count(*)::int8 AS n FROM verifications GROUP BY 1, 2"
         ).rows {
-            verifications["\(try row.decode(String.self, at: 0))/\(try row.decode(String.self, at: 1))"] = Double(try row.decode(Int64.self, at: 2))
+            verifications["\(try row.decode(String.self, column: "vendor"))/\(try row.decode(String.self, column: "result"))"] = Double(try row.decode(Int64.self, column: "n"))
         }
         for vendor in vendors {
             for situation in Situation.allCases {

@@ -33,17 +33,17 @@ public struct AttentionReport: Sendable, Hashable {
     public static func read(pool: PostgresPool) async throws -> AttentionReport {
         let row = try await pool.query(
             """
-            SELECT (SELECT count(*) FROM jobs WHERE status = \(JobStatus.held)),
-                   (SELECT count(*) FROM jobs WHERE status = \(JobStatus.dead)),
-                   (SELECT count(*) FROM jobs WHERE status = \(JobStatus.retrying) AND last_error LIKE \(awaitingAcceptancePattern)),
-                   (SELECT count(*) FROM dead_letters WHERE status = 'new'),
-                   (SELECT count(*) FROM reconcile_findings WHERE resolved_at IS NULL AND residual)
+            SELECT (SELECT count(*) FROM jobs WHERE status = \(JobStatus.held)) AS held,
+                   (SELECT count(*) FROM jobs WHERE status = \(JobStatus.dead)) AS dead,
+                   (SELECT count(*) FROM jobs WHERE status = \(JobStatus.retrying) AND last_error LIKE \(awaitingAcceptancePattern)) AS awaiting,
+                   (SELECT count(*) FROM dead_letters WHERE status = 'new') AS dead_letters,
+                   (SELECT count(*) FROM reconcile_findings WHERE resolved_at IS NULL AND residual) AS residual
             """
         ).rows[0]
         return AttentionReport(
-            held: try row.decode(Int.self, at: 0), dead: try row.decode(Int.self, at: 1),
-            awaitingAcceptance: try row.decode(Int.self, at: 2), deadLettersOpen: try row.decode(Int.self, at: 3),
-            residualFindings: try row.decode(Int.self, at: 4)
+            held: try row.decode(Int.self, column: "held"), dead: try row.decode(Int.self, column: "dead"),
+            awaitingAcceptance: try row.decode(Int.self, column: "awaiting"), deadLettersOpen: try row.decode(Int.self, column: "dead_letters"),
+            residualFindings: try row.decode(Int.self, column: "residual")
         )
     }
 }

@@ -127,8 +127,8 @@ public struct DeadLetterReplayer: Sendable {
             }
             let stored = try await IngestStore(pool: pool, failpoints: .disabled, brake: configuration.brake).record(batch, on: connection)
             let row = try await connection.query("SELECT id, status FROM jobs WHERE event_id = \(event.id)").rows.first
-            let jobID = try row?.decode(Int64.self, at: 0)
-            let jobStatus = try row?.decode(String.self, at: 1) ?? "none"
+            let jobID = try row?.decode(Int64.self, column: "id")
+            let jobStatus = try row?.decode(String.self, column: "status") ?? "none"
             let created = stored.inserted == 1
             let outcome = created ? "job_created" : "duplicate"
             let resolution = created
@@ -192,7 +192,7 @@ public struct DeadLetterReplayer: Sendable {
             """
             SELECT j.event_id, j.type, j.employee_order, j.employee_sequence,
                    CASE WHEN e.topic = \(letter.topic) AND e.partition = \(Int32(letter.partition)) THEN e."offset" < \(letter.offset)
-                        ELSE j.created_at < timestamptz 'epoch' + \(letter.createdAt.microsecondsSince1970) * interval '1 microsecond' END
+                        ELSE j.created_at < \(letter.createdAt)::timestamptz END AS arrived_before
             FROM jobs j JOIN events e ON e.event_id = j.event_id
             WHERE j.employee_id = \(event.employee.id) AND j.type IN (\(HREvent.Kind.onboarding), \(HREvent.Kind.offboarding)) AND NOT \(fragment: HoldDecision.voided("j"))
             """
@@ -201,12 +201,12 @@ public struct DeadLetterReplayer: Sendable {
         var history: [LeaverRule.Entry] = []
         var arrivedBefore: Int64 = 0
         for row in rows {
-            guard let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 1)) else { continue }
-            let arrival = try row.decode(Int64.self, at: 2)
-            if try row.decode(Bool.self, at: 4) { arrivedBefore = max(arrivedBefore, arrival) }
+            let kind = try row.decode(HREvent.Kind.self, column: "type")
+            let arrival = try row.decode(Int64.self, column: "employee_order")
+            if try row.decode(Bool.self, column: "arrived_before") { arrivedBefore = max(arrivedBefore, arrival) }
             history.append(.init(
-                jobID: nil, eventID: try row.decode(String.self, at: 0), kind: kind,
-                position: EmployeePosition(arrival: arrival * 2, sequence: try row.decode(Int64?.self, at: 3)), isUnfinished: false
+                jobID: nil, eventID: try row.decode(String.self, column: "event_id"), kind: kind,
+                position: EmployeePosition(arrival: arrival * 2, sequence: try row.decode(Int64?.self, column: "employee_sequence")), isUnfinished: false
             ))
         }
         let position = EmployeePosition(arrival: arrivedBefore * 2 + 1, sequence: event.sequence)

@@ -43,12 +43,12 @@ public struct RevocationTimes: Sendable {
             """
             SELECT extract(epoch FROM coalesce(
                        (SELECT max(a.at) FROM audit_log a WHERE a.job_id = j.id AND a.actor NOT LIKE 'operator:%'),
-                       j.finished_at) - e.event_time)::float8
+                       j.finished_at) - e.event_time)::float8 AS seconds
             FROM jobs j JOIN events e ON e.event_id = j.event_id
             WHERE j.type = \(HREvent.Kind.offboarding) AND j.status = \(JobStatus.succeeded)
-              AND j.finished_at >= timestamptz 'epoch' + \(since.microsecondsSince1970) * interval '1 microsecond'
+              AND j.finished_at >= \(since)::timestamptz
             """
         ).rows
-        return RevocationTimes(seconds: try rows.map { max(try $0.decode(Double.self, at: 0), 0) }, since: since)
+        return RevocationTimes(seconds: try rows.map { max(try $0.decode(Double.self, column: "seconds"), 0) }, since: since)
     }
 }

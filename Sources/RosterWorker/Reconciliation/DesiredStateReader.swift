@@ -24,21 +24,23 @@ struct DesiredStateReader: Sendable {
         for row in try await pool.query(
             """
             SELECT j.employee_id, j.event_id, j.type, j.employee_order, j.employee_sequence, j.status, j.origin,
-                   lower(e.payload->'data'->'employee'->>'email')
+                   lower(e.payload->'data'->'employee'->>'email') AS address
             FROM jobs j LEFT JOIN events e ON e.event_id = j.event_id
             """
         ).rows {
-            let employee = try row.decode(String.self, at: 0)
-            let status = JobStatus(rawValue: try row.decode(String.self, at: 5))
-            if status.map({ !$0.isFinished }) ?? true { busy.insert(employee) }
-            guard try row.decode(String.self, at: 6) == JobOrigin.hr.rawValue,
-                  let kind = HREvent.Kind(shortName: try row.decode(String.self, at: 2)) else { continue }
+            let employee = try row.decode(String.self, column: "employee_id")
+            let status = try row.decode(JobStatus.self, column: "status")
+            if !status.isFinished { busy.insert(employee) }
+            guard try row.decode(JobOrigin.self, column: "origin") == .hr else { continue }
+            let kind = try row.decode(HREvent.Kind.self, column: "type")
             let event = DesiredAccess.Event(
-                eventID: try row.decode(String.self, at: 1), kind: kind,
-                position: EmployeePosition(arrival: try row.decode(Int64.self, at: 3), sequence: try row.decode(Int64?.self, at: 4)),
+                eventID: try row.decode(String.self, column: "event_id"), kind: kind,
+                position: EmployeePosition(
+                    arrival: try row.decode(Int64.self, column: "employee_order"), sequence: try row.decode(Int64?.self, column: "employee_sequence")
+                ),
                 grants: kind == .offboarding ? [] : nil, isVoided: status == .cancelled
             )
-            histories[employee, default: []].append(Row(event: event, address: try row.decode(String?.self, at: 7)))
+            histories[employee, default: []].append(Row(event: event, address: try row.decode(String?.self, column: "address")))
         }
         // The deciding event of each employee; only onboardings and changes need their payloads.
         var deciding: [String: DesiredAccess.Event] = [:]
@@ -68,10 +70,10 @@ struct DesiredStateReader: Sendable {
         var grants: [String: [AccessGrant]?] = [:]
         let decoder = HREventDecoder()
         for row in try await pool.query(
-            "SELECT event_id, payload::text FROM events WHERE event_id = ANY(\(eventIDs)::text[])"
+            "SELECT event_id, payload::text AS payload FROM events WHERE event_id = ANY(\(eventIDs)::text[])"
         ).rows {
-            let id = try row.decode(String.self, at: 0)
-            let event = try? decoder.decode(Array(try row.decode(String.self, at: 1).utf8))
+            let id = try row.decode(String.self, column: "event_id")
+            let event = try? decoder.decode(Array(try row.decode(String.self, column: "payload").utf8))
             grants[id] = event.flatMap { try? planner.desiredGrants(for: $0) }
         }
         return grants
@@ -85,7 +87,7 @@ struct DesiredStateReader: Sendable {
         }
         for row in try await pool.query(
             """
-            SELECT DISTINCT a->>'vendor', a->>'project'
+            SELECT DISTINCT a->>'vendor' AS vendor, a->>'project' AS project
             FROM events e
             CROSS JOIN LATERAL jsonb_array_elements(
                 CASE WHEN jsonb_typeof(e.payload->'data'->'access') = 'array' THEN e.payload->'data'->'access' ELSE '[]'::jsonb END
@@ -93,7 +95,7 @@ struct DesiredStateReader: Sendable {
             WHERE e.source <> \(JobOrigin.reconcileSource)
             """
         ).rows {
-            guard let vendor = try row.decode(String?.self, at: 0), let project = try row.decode(String?.self, at: 1) else { continue }
+            guard let vendor = try row.decode(String?.self, column: "vendor"), let project = try row.decode(String?.self, column: "project") else { continue }
             projects[vendor, default: []].insert(project)
         }
         return projects

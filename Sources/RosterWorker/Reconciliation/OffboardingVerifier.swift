@@ -136,7 +136,7 @@ struct OffboardingVerifier: Sendable {
                 }
                 try await pool.execute(
                     """
-                    UPDATE verifications SET result = \(result), checked_at = timestamptz 'epoch' + \(floor.microsecondsSince1970) * interval '1 microsecond', run_id = \(runID),
+                    UPDATE verifications SET result = \(result), checked_at = \(floor)::timestamptz, run_id = \(runID),
                            attempts = attempts + 1, last_error = NULL
                     WHERE job_id = \(check.jobID) AND vendor = \(check.vendor)
                     """

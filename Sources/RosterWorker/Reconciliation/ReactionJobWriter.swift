@@ -64,32 +64,32 @@ struct ReactionJobWriter: Sendable {
             try await connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(\(request.employeeID), 7231))")
             let unfinished = try await connection.query(
                 """
-                SELECT count(*) FROM jobs
+                SELECT count(*) AS n FROM jobs
                 WHERE employee_id = \(request.employeeID) AND status = ANY(\(JobStatus.unfinished)::text[])
                 """
-            ).rows.first?.decode(Int64.self, at: 0) ?? 0
+            ).rows.first?.decode(Int64.self, column: "n") ?? 0
             guard unfinished == 0 else {
                 return ReactionResult(request: request, skipped: "a job of the employee is unfinished; it is already on its way")
             }
             if let decidedBy = request.decidedBy {
                 let later = try await connection.query(
                     """
-                    SELECT count(*) FROM jobs j
-                    WHERE j.employee_id = \(request.employeeID) AND j.origin = \(JobOrigin.hr.rawValue)
+                    SELECT count(*) AS n FROM jobs j
+                    WHERE j.employee_id = \(request.employeeID) AND j.origin = \(JobOrigin.hr)
                       AND j.employee_order > coalesce((SELECT employee_order FROM jobs WHERE event_id = \(decidedBy)), 0)
                     """
-                ).rows.first?.decode(Int64.self, at: 0) ?? 0
+                ).rows.first?.decode(Int64.self, column: "n") ?? 0
                 guard later == 0 else {
                     return ReactionResult(request: request, skipped: "an HR event of the employee arrived since the pass read them; the next pass looks again")
                 }
             }
             guard let latest = try await connection.query(
                 """
-                SELECT e.payload::text FROM jobs j JOIN events e ON e.event_id = j.event_id
-                WHERE j.employee_id = \(request.employeeID) AND j.origin = \(JobOrigin.hr.rawValue)
+                SELECT e.payload::text AS payload FROM jobs j JOIN events e ON e.event_id = j.event_id
+                WHERE j.employee_id = \(request.employeeID) AND j.origin = \(JobOrigin.hr)
                 ORDER BY j.employee_order DESC, j.id DESC LIMIT 1
                 """
-            ).rows.first.map({ try $0.decode(String.self, at: 0) }) else {
+            ).rows.first.map({ try $0.decode(String.self, column: "payload") }) else {
                 return ReactionResult(request: request, skipped: "no HR event of the employee is recorded")
             }
             let eventID = "roster:reconcile:\(runID):\(request.vendor):\(request.employeeID)"
@@ -99,20 +99,20 @@ struct ReactionJobWriter: Sendable {
             try await connection.execute(
                 """
                 INSERT INTO events (event_id, type, employee_id, source, event_time, topic, partition, "offset", payload)
-                VALUES (\(eventID), \(request.kind.shortName), \(request.employeeID), \(JobOrigin.reconcileSource), now(),
+                VALUES (\(eventID), \(request.kind), \(request.employeeID), \(JobOrigin.reconcileSource), now(),
                         '', -1, -1, \(payload)::jsonb)
                 """
             )
             let jobID = try await connection.query(
                 """
                 INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, status, hold_reason, origin, vendors)
-                SELECT \(eventID), \(request.employeeID), \(request.kind.shortName), \(Int32(JobPriority.of(request.kind))),
-                       coalesce(max(employee_order), 0) + 1, \(status.rawValue), \(verdict.holdReason), \(JobOrigin.reconcile.rawValue),
+                SELECT \(eventID), \(request.employeeID), \(request.kind), \(Int32(JobPriority.of(request.kind))),
+                       coalesce(max(employee_order), 0) + 1, \(status), \(verdict.holdReason), \(JobOrigin.reconcile),
                        ARRAY[\(request.vendor)]::text[]
                 FROM jobs WHERE employee_id = \(request.employeeID)
                 RETURNING id
                 """
-            ).rows.first?.decode(Int64.self, at: 0)
+            ).rows.first?.decode(Int64.self, column: "id")
             if status == .queued { try await connection.execute("SELECT pg_notify(\(RosterSchema.jobsChannel), '')") }
             return ReactionResult(request: request, jobID: jobID, status: status)
         }

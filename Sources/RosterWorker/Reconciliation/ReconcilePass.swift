@@ -61,7 +61,7 @@ public struct ReconcilePass: Sendable {
     /// it. Passes and verifications share the lock: one reader of vendor inventories at a time.
     static func exclusively<Result: Sendable>(_ pool: PostgresPool, _ body: () async throws -> Result) async throws -> Result? {
         try await pool.withConnection { lock -> Result? in
-            guard try await lock.query("SELECT pg_try_advisory_lock(\(lockKey))").rows.first?.decode(Bool.self, at: 0) == true else {
+            guard try await lock.query("SELECT pg_try_advisory_lock(\(lockKey)) AS locked").rows.first?.decode(Bool.self, column: "locked") == true else {
                 return nil
             }
             do {

@@ -73,6 +73,6 @@ struct ReconcileService: Service {
             ORDER BY v.vendor
             """
         ).rows
-        return try rows.map { try $0.decode(String.self, at: 0) }
+        return try rows.map { try $0.decode(String.self, column: "vendor") }
     }
 }

@@ -16,7 +16,7 @@ struct ReconcileStore: Sendable {
     func startRun(vendor: String, kind: RunKind, worker: String) async throws -> Int64 {
         guard let id = try await pool.query(
             "INSERT INTO reconcile_runs (vendor, kind, worker) VALUES (\(vendor), \(kind.rawValue), \(worker)) RETURNING id"
-        ).rows.first?.decode(Int64.self, at: 0) else {
+        ).rows.first?.decode(Int64.self, column: "id") else {
             throw ReconcileError(code: .unreadableEvent, message: "the run was not recorded")
         }
         return id
