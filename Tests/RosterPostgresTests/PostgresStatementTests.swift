@@ -108,17 +108,23 @@ struct PostgresStatementTests {
     }
 
     @Test func cancellingTheTaskCancelsTheRunningStatement() async throws {
-        try await TestDatabase.withFreshPool(size: 1) { pool, _ async throws in
+        try await TestDatabase.withFreshPool(size: 1) { pool, url async throws in
             _ = try await pool.query("SELECT 1")  // connected, so the task below only runs the statement
+            let observer = PostgresPool(configuration: try PostgresConfiguration(url: url), size: 1)
+            defer { observer.close() }
             let clock = ContinuousClock()
             let start = clock.now
             let task = Task {
                 try await pool.query("SELECT pg_sleep(30)")
             }
-            while pool.statistics.leased == 0 {
+            // Cancel once the server runs the statement (seen from another connection). A cancel
+            // before it starts skips it with a CancellationError instead, by design: waiting a
+            // fixed 200 ms after the lease once was not enough on a loaded machine.
+            while try await observer.query(
+                "SELECT count(*)::int8 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"
+            ).singleValue(Int.self) != 1 {
                 try await Task.sleep(for: .milliseconds(5))
             }
-            try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             let result = await task.result
             #expect(clock.now - start < .seconds(10))

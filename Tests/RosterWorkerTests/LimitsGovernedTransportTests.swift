@@ -105,7 +105,13 @@ struct LimitsGovernedTransportTests {
     @Test func theBreakerOpensOn5xxAndLetsOneProbeThroughFromTwoProcesses() async throws {
         try await LimitsFixture.withPools(2) { pools in
             try await LimitsFixture.withFakeOpenAI { fake, http in
-                let processes = pools.map { LimitsFixture.governed(http, pool: $0) }
+                // The probe holds the breaker for one open period; the other nine callers must
+                // find it taken within that period. Half a second was once too short on a machine
+                // loaded to 17 (two probes went through); five seconds leaves "exactly one probe"
+                // a statement about the breaker, not about the clock.
+                let openDuration = Duration.seconds(5)
+                let breaker = CircuitBreakerStore.Policy(failureThreshold: 3, openDuration: openDuration)
+                let processes = pools.map { LimitsFixture.governed(http, pool: $0, breaker: breaker) }
                 fake.injectFaults([.status(500), .status(502), .status(503)])
                 for index in 0..<3 {
                     #expect(try await processes[index % 2].send(LimitsFixture.listUsers).status >= 500)
@@ -115,7 +121,7 @@ struct LimitsGovernedTransportTests {
                 #expect(rejection?.isRetryable == true)
                 #expect(rejection.map { "\($0)".contains("circuit open for vendor openai") } == true)
                 let retryAfter = try #require(rejection?.retryAfter)
-                #expect(retryAfter > .zero && retryAfter <= .milliseconds(500))
+                #expect(retryAfter > .zero && retryAfter <= openDuration)
                 #expect(fake.calls.count == 3, "nothing reached the vendor while open")
 
                 // After the open period, ten calls from two processes: only the probe reaches the vendor.

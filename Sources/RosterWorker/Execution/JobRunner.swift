@@ -46,122 +46,117 @@ struct JobRunner: Sendable {
     }
 
     private func runJob(_ claim: JobClaim, watch: LeaseWatch) async -> Result {
-        let job = claim.job
         do {
-            let event = try store.event(of: claim)
-            var steps: [PersistedStep]
-            if claim.hasPlan {
-                steps = try await store.steps(of: job)
+            return try await runSteps(of: claim, watch: watch)
+        } catch {
+            return await settle(claim.job, after: error, watch: watch)
+        }
+    }
+
+    /// Runs the job's unfinished steps in plan order. One vendor's stop skips its own later
+    /// steps, never another vendor's; the job ends by ``end(_:chains:)`` when any stopped.
+    private func runSteps(of claim: JobClaim, watch: LeaseWatch) async throws -> Result {
+        let job = claim.job
+        let event = try store.event(of: claim)
+        let steps: [PersistedStep]
+        switch try await plan(of: claim, event: event) {
+        case .steps(let planned): steps = planned
+        case .ended(let result): return result
+        }
+        let unfinished = steps.filter { $0.status != .succeeded && $0.status != .skipped }
+        if unfinished.isEmpty { try await store.succeed(job) }
+        var chains = VendorChains(plan: steps.map(\.step.vendor))
+        var otherAddresses: [String]?
+        var personTouched: PersonTouched?
+        for step in unfinished where step.status == .failed {
+            chains.stop(step.step.vendor, .failed(reason: step.lastError ?? "\(step.step.name) failed in an earlier run"))
+        }
+        for (index, step) in unfinished.enumerated() {
+            guard !Task.isShuttingDownGracefullyOrCancelled else {
+                // A first step started with its plan made no call yet: it does not count.
+                if !claim.hasPlan, step.position == 0 { try await store.deferStep(0, of: job) }
+                try await store.release(job, requeue: true)
+                return .released
+            }
+            guard !chains.isStopped(step.step.vendor) else { continue }
+            let attempt: Int
+            if !claim.hasPlan, step.position == 0 {
+                attempt = 1  // started with the plan
+            } else if let started = try await store.startStep(step, of: job) {
+                attempt = started
             } else {
-                let plan: [VendorStep]
-                // A leaver loses every account Roster ever recorded an address for, not only the
-                // event's own (someone whose address changed since they were provisioned).
-                let others = job.kind == .offboarding ? try await store.otherAddresses(of: job, besides: event.employee.email).count : 0
-                do {
-                    if let only = job.vendors, let lacking = only.first(where: { vendors[$0] == nil }) {
-                        throw PlanningError(code: .unknownVendor, description: "vendor \(lacking) is not configured")
-                    }
-                    // A reconciliation job acts at the vendors it names only.
-                    plan = try planner(event, others).filter { step in job.vendors.map { $0.contains(step.vendor) } ?? true }
-                } catch let error as PlanningError where error.code == .unknownVendor {
-                    // Configuration skew (a rolling deploy): the event names a vendor this worker
-                    // lacks. Not the job's fault: another worker, configured with it, plans it.
-                    logger.warning("event names a vendor this worker is not configured for; releasing the job for another worker")
-                    RosterMetrics.current.vendorNotConfigured()
-                    try await store.retry(job, after: Self.unconfiguredVendorDelay, error: "\(ExecutionError.unconfiguredVendorPrefix) named by the event (worker \(store.workerID) lacks it: \(error.description))")
-                    return .retrying
-                } catch {
-                    throw ExecutionError.planning("cannot plan the job: \(error)")
-                }
-                // The plan is persisted with its first step started (attempt 1), in one write.
-                guard try await store.savePlan(plan, for: job) else {
-                    logger.info("job no longer ours or cancelled before its plan was saved; stopping")
-                    try await store.release(job, requeue: false)
-                    return .released
-                }
-                steps = plan.enumerated().map { position, step in
-                    PersistedStep(position: position, step: step, status: position == 0 ? .running : .pending,
-                                  attempts: position == 0 ? 1 : 0, state: StepState())
-                }
+                logger.info("job no longer ours or cancelled; stopping", metadata: ["step": "\(step.step.name)"])
+                await letGo(job)
+                return .released
             }
-            let unfinished = steps.filter { $0.status != .succeeded && $0.status != .skipped }
-            if unfinished.isEmpty { try await store.succeed(job) }
-            var chains = VendorChains(plan: steps.map(\.step.vendor))
-            var otherAddresses: [String]?
-            var personTouched: PersonTouched?
-            for step in unfinished where step.status == .failed {
-                chains.stop(step.step.vendor, .failed(reason: step.lastError ?? "\(step.step.name) failed in an earlier run"))
+            let finishesJob = index == unfinished.count - 1 && chains.isClear
+            let subject = try await self.subject(of: step, event: event, job: job, addresses: &otherAddresses)
+            let freshness = try await self.freshness(of: step, attempt: attempt, job: job, touched: &personTouched)
+            switch try await run(step, attempt: attempt, finishesJob: finishesJob, freshness: freshness, of: job, event: subject, watch: watch) {
+            case .succeeded: continue
+            case .released: return .released
+            case .stopped(let stop): chains.stop(step.step.vendor, stop)
             }
-            for (index, step) in unfinished.enumerated() {
-                guard !Task.isShuttingDownGracefullyOrCancelled else {
-                    // A first step started with its plan made no call yet: it does not count.
-                    if !claim.hasPlan, step.position == 0 { try await store.deferStep(0, of: job) }
-                    try await store.release(job, requeue: true)
-                    return .released
-                }
-                // One vendor's stop skips its own later steps, never another vendor's.
-                guard !chains.isStopped(step.step.vendor) else { continue }
-                let attempt: Int
-                if !claim.hasPlan, step.position == 0 {
-                    attempt = 1  // started with the plan
-                } else if let started = try await store.startStep(step, of: job) {
-                    attempt = started
-                } else {
-                    logger.info("job no longer ours or cancelled; stopping", metadata: ["step": "\(step.step.name)"])
-                    await letGo(job)
-                    return .released
-                }
-                let finishesJob = index == unfinished.count - 1 && chains.isClear
-                var subject = event
-                if let index = step.step.address {
-                    if otherAddresses == nil { otherAddresses = try await store.otherAddresses(of: job, besides: event.employee.email) }
-                    guard let address = otherAddresses?[safe: index] else {
-                        throw ExecutionError.planning("the plan names recorded address #\(index + 1) of the employee, which Roster no longer holds")
-                    }
-                    subject.employee.email = address
-                }
-                var freshness = DirectoryFreshness.any
-                if let connector = vendors[step.step.vendor]?.connector, connector.usesDirectory {
-                    // Other jobs of the employee, and steps of this job that another process
-                    // finished at this vendor, touched the person: listings must be newer. Other
-                    // vendors' steps did not (each vendor has its own directory), nor did this
-                    // process's own (its directory saw them): a job re-claimed after waiting for a
-                    // budget lists nothing anew for that (`ops/bench/run mixed` once made 2,423
-                    // Confident AI project listings so).
-                    if personTouched == nil { personTouched = try await store.personTouched(job) }
-                    let touched = personTouched?.at(vendor: step.step.vendor)
-                    freshness = .forStep(isRevocation: step.step.action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: touched)
-                }
-                switch try await run(step, attempt: attempt, finishesJob: finishesJob, freshness: freshness, of: job, event: subject, watch: watch) {
-                case .succeeded: continue
-                case .released: return .released
-                case .stopped(let stop): chains.stop(step.step.vendor, stop)
-                }
-            }
-            if !chains.isClear {
-                return try await end(job, chains: chains)
-            }
-            if job.kind == .offboarding { RosterMetrics.current.offboardingSucceeded(eventTime: event.time) }
-            logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
-            return .succeeded
-        } catch let error as FenceError where error.jobID == job.id {
+        }
+        if !chains.isClear {
+            return try await end(job, chains: chains)
+        }
+        if job.kind == .offboarding { RosterMetrics.current.offboardingSucceeded(eventTime: event.time) }
+        logger.info("job succeeded", metadata: ["job.type": "\(job.kind.shortName)", "steps": "\(steps.count)"])
+        return .succeeded
+    }
+
+    /// The event as the step must see it: for a step acting on another recorded address of the
+    /// employee (``VendorStep/address``), that address instead of the event's own. The addresses
+    /// are read once per job, when a step first needs them.
+    private func subject(of step: PersistedStep, event: HREvent, job: ClaimedJob, addresses: inout [String]?) async throws -> HREvent {
+        guard let index = step.step.address else { return event }
+        if addresses == nil { addresses = try await store.otherAddresses(of: job, besides: event.employee.email) }
+        guard let address = addresses?[safe: index] else {
+            throw ExecutionError.planning("the plan names recorded address #\(index + 1) of the employee, which Roster no longer holds")
+        }
+        var subject = event
+        subject.employee.email = address
+        return subject
+    }
+
+    /// How fresh the vendor's directory listings must be for this step.
+    ///
+    /// Other jobs of the employee, and steps of this job that another process finished at this
+    /// vendor, touched the person: listings must be newer. Other vendors' steps did not (each
+    /// vendor has its own directory), nor did this process's own (its directory saw them): a job
+    /// re-claimed after waiting for a budget lists nothing anew for that (`ops/bench/run mixed`
+    /// once made 2,423 Confident AI project listings so). Read once per job, when first needed.
+    private func freshness(of step: PersistedStep, attempt: Int, job: ClaimedJob, touched: inout PersonTouched?) async throws -> DirectoryFreshness {
+        guard let connector = vendors[step.step.vendor]?.connector, connector.usesDirectory else { return .any }
+        if touched == nil { touched = try await store.personTouched(job) }
+        return .forStep(
+            isRevocation: step.step.action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: touched?.at(vendor: step.step.vendor)
+        )
+    }
+
+    /// What a job ends as when running it threw: let go when it is no longer ours, dead when it
+    /// cannot run, and resumed after a pause on storage trouble.
+    private func settle(_ job: ClaimedJob, after error: any Error, watch: LeaseWatch) async -> Result {
+        switch error {
+        case let error as FenceError where error.jobID == job.id:
             logger.info("job no longer ours or cancelled; letting go", metadata: ["reason": "\(error.code.rawValue)"])
             await letGo(job)
             return .released
-        } catch is CancellationError where watch.state != .held {
+        case is CancellationError where watch.state != .held:
             logger.info("job stopped by the heartbeat; letting go", metadata: ["reason": "\(watch.state)"])
             await letGo(job)
             return .released
-        } catch let error as ExecutionError {
+        case let error as ExecutionError:
             logger.error("job cannot run", metadata: ["error": "\(error)"])
             try? await store.kill(job, cause: error.description)
             return .dead
-        } catch is DecodingError {
+        case is DecodingError:
             let cause = "the job's stored plan or step state cannot be read; see the worker log"
             logger.error("job cannot run", metadata: ["error": "\(cause)"])
             try? await store.kill(job, cause: cause)
             return .dead
-        } catch {
+        default:
             // Postgres trouble while bookkeeping: come back after a pause, with no vendor attempt
             // spent (if even these writes fail, the lease runs out and another worker resumes the
             // job). Never `dead`: storage has its own backoff, not the vendor's retry budget.

@@ -21,6 +21,7 @@ public struct OpsHTTPService: Service {
         private let state = Mutex<(host: String, port: Int)?>(nil)
         private let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
 
+        /// Not listening yet.
         public init() {}
 
         /// `host:port`, or `nil` before the server listens.
@@ -99,26 +100,5 @@ public struct OpsHTTPService: Service {
         } onGracefulShutdown: {
             shutdown.set()
         }
-    }
-}
-
-/// `host:port` as written in `http.listen` (`[::1]:9464` for IPv6).
-public struct ListenAddress: Sendable, Hashable {
-    public struct Invalid: Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
-
-    public var host: String
-    public var port: Int
-
-    public init(_ text: String) throws {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw Invalid(description: "http.listen must be host:port, got \"\(text)\"")
-        }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host.isEmpty { host = "0.0.0.0" }
-        self.host = host
-        self.port = port
     }
 }

@@ -57,98 +57,34 @@ struct DevDemoCommand: AsyncParsableCommand {
     }
 
     private func demo(stack: DevStack, examples: URL, environment: [String: String], started: ContinuousClock.Instant) async throws {
-        let logger = stack.logger
         // Postgres first: the server it starts must inherit none of our sockets.
-        let databaseURL: String
-        if let url = environment["ROSTER_DATABASE_URL"], !url.isEmpty {
-            databaseURL = url
-            say("dev: using ROSTER_DATABASE_URL")
-        } else {
-            let server = try await PrivatePostgres.start(in: stack.work.appendingPathComponent("pg"), logger: logger)
-            stack.postgres = server
-            databaseURL = server.url
-            say("dev: private PostgreSQL at 127.0.0.1:\(server.port)")
-        }
-
-        let cluster = try KafkaMockCluster(brokers: 3, logger: logger)
-        try cluster.createTopic("hr.events", partitions: 8)
-        try cluster.createTopic("hr.events.dlq", partitions: 1)
-        stack.cluster = cluster
-        say("dev: mock Kafka cluster at \(cluster.bootstrapServers)")
-
-        let fakes = try await DevFakes.start()
-        stack.fakes = fakes
-        for (name, value) in fakes.keys { setenv(name, value, 1) }
-        say("dev: fake OpenAI, PostHog, Confident AI and Relevance AI servers on 127.0.0.1")
-
-        let listen = try opsListen(environment: environment)
-        let yaml = fakes.configuration(brokers: cluster.bootstrapServers, databaseURL: databaseURL, listen: listen)
-        let configURL = stack.work.appendingPathComponent("roster.yaml")
-        try yaml.write(to: configURL, atomically: true, encoding: .utf8)
-        var shellEnvironment = "export ROSTER_CONFIG='\(configURL.path)'\n"
-        for (name, value) in fakes.keys.sorted(by: { $0.0 < $1.0 }) { shellEnvironment += "export \(name)='\(value)'\n" }
-        shellEnvironment += "alias roster='\(Self.executablePath)'\n"
-        try shellEnvironment.write(to: stack.work.appendingPathComponent("env"), atomically: true, encoding: .utf8)
-        let configuration = try ConfigurationLoader(environment: [:]).load(path: configURL.path)
-
-        let pool = try PostgresPool(configuration: PostgresConfiguration(url: databaseURL), size: 2, acquireTimeout: .seconds(30), logger: logger)
-        stack.pool = pool
-        let applied = try await RosterSchema.migrate(pool, logger: logger)
-        say("dev: migrated (\(applied.isEmpty ? "schema already current" : "applied \(applied.map(String.init).joined(separator: ", "))"))")
-
-        let published = try await DevExamples.publish(from: examples, brokers: cluster.bootstrapServers, topic: configuration.kafka.topic, logger: logger)
+        let databaseURL = try await startPostgres(stack: stack, environment: environment)
+        let cluster = try startKafka(stack: stack)
+        let fakes = try await startFakes(stack: stack)
+        let configuration = try writeConfiguration(stack: stack, fakes: fakes, brokers: cluster.bootstrapServers, databaseURL: databaseURL, environment: environment)
+        let pool = try await migrate(stack: stack, databaseURL: databaseURL)
+        let published = try await DevExamples.publish(
+            from: examples, brokers: cluster.bootstrapServers, topic: configuration.kafka.topic, logger: stack.logger
+        )
         say("dev: published \(published.valid) valid and \(published.invalid) invalid example events from \(examples.path)")
-
-        var workerLogger = global.makeLogger(label: "roster.worker", defaultLevel: .error)
-        workerLogger.logLevel = global.logLevel ?? .error
-        let worker = try Worker(configuration: configuration, workerID: "dev-\(getpid())", logger: workerLogger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [], cancellationSignals: [], logger: logger
-        ))
-        let running = Task { try await group.run() }
-        stack.workerGroup = (group, running)
-        let port = await worker.opsAddress.port()
-        say("dev: worker running; ops HTTP on \(worker.opsAddress.current ?? "(not listening)")")
+        let port = try await startWorker(stack: stack, configuration: configuration)
 
         let report = DevReport(pool: pool)
         let accepting = fakes.acceptConfidentInvitations()
         defer { accepting.cancel() }
         let settled = try await report.waitUntilSettled(jobs: published.valid, deadLetters: published.invalid, timeout: .seconds(timeout))
-        let elapsed = ContinuousClock.now - started
         say("")
         say(try await report.render())
         if settled {
-            say("dev: every job settled (\(String(format: "%.1f", elapsed.inSeconds)) s from start)")
+            say("dev: every job settled (\(String(format: "%.1f", (ContinuousClock.now - started).inSeconds)) s from start)")
         } else {
             say("dev: jobs did not settle within \(timeout) s; the table above shows where they are")
         }
         let leaver = try await report.firstEmployee() ?? "E1001"
-        let reconciliation = DevReconciliation(pool: pool, configuration: configuration, logger: logger)
         if settled {
-            let verified = try await reconciliation.waitUntilVerified(timeout: .seconds(60))
-            say(verified ? "dev: every offboarding verified at every vendor" : "dev: verifications still pending after 60 s")
-            let pass = try await reconciliation.pass()
-            say("")
-            say(pass.rendered(colour: false))
-            say("Evidence for leaver \(leaver) (roster evidence --since 30d)")
-            say(try await reconciliation.evidence(of: leaver))
+            try await reportReconciliation(DevReconciliation(pool: pool, configuration: configuration, logger: stack.logger), leaver: leaver)
         }
-        let metricsURL = port.map { "http://127.0.0.1:\($0)/metrics" } ?? "(ops HTTP not listening)"
-        let next = """
-            Look further (with --keep, in another shell, after: source \(stack.work.path)/env):
-              roster jobs list                          # every job, newest first (--status dead, --output json)
-              roster jobs show 3                        # one job: its event, plan, steps and attempts
-              roster status                             # consumer lag, jobs by state, limiters and breakers
-              roster dlq list                           # dead letters; `roster dlq replay` once fixed
-              \("roster audit --employee \(leaver)".padding(toLength: 42, withPad: " ", startingAt: 0))# every vendor mutation for one person, time to revoke
-              roster replay ID --reason "…" --dry-run   # what a replay would do, changing nothing
-              roster reconcile --dry-run                # what each vendor holds against what HR says
-              roster evidence --since 30d               # revoked and verified-absent times, for auditors (CSV)
-              curl -s \(metricsURL) | grep ^roster_
-              psql '\(databaseURL)'
-            """
-        say(next)
+        say(Self.nextSteps(work: stack.work, leaver: leaver, opsPort: port, databaseURL: databaseURL))
         if keep {
             let url = try await startConsole(stack: stack, pool: pool, configuration: configuration, environment: environment)
             say("dev: operator console at \(url) (roster console; loopback only)")
@@ -174,13 +110,13 @@ struct DevDemoCommand: AsyncParsableCommand {
         return await service.url() ?? "(the console did not start)"
     }
 
-    private func opsListen(environment: [String: String]) throws -> String {
+    func opsListen(environment: [String: String]) throws -> String {
         if let explicit = httpListen ?? environment["ROSTER_HTTP_LISTEN"], !explicit.isEmpty { return explicit }
         return PrivatePostgres.canListen(host: "127.0.0.1", port: 9464) ? "127.0.0.1:9464" : "127.0.0.1:0"
     }
 
     /// A line on standard output, unbuffered (the demo's progress shows as it happens).
-    private func say(_ line: String) {
+    func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
