@@ -21,7 +21,8 @@ public struct FakeCallLog: Sendable, Hashable, RandomAccessCollection {
     /// `prefix` is true.
     public func calls(_ method: String? = nil, path: String, prefix: Bool = false) -> [FakeCall] {
         calls.filter { call in
-            (method == nil || call.method == method!.uppercased()) && (prefix ? call.path.hasPrefix(path) : call.path == path)
+            (method == nil || call.method == method!.uppercased())
+                && (prefix ? call.path.hasPrefix(path) : call.path == path)
         }
     }
 

@@ -11,11 +11,14 @@ public struct FakeHTTPRequest: Sendable, Hashable {
     /// The body bytes.
     public var body: [UInt8]
 
-    public init(method: String, path: String, rawQuery: String = "", headers: [String: String] = [:], body: [UInt8] = []) {
+    public init(
+        method: String, path: String, rawQuery: String = "", headers: [String: String] = [:], body: [UInt8] = []
+    ) {
         self.method = method.uppercased()
         self.path = path
         self.rawQuery = rawQuery
-        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.headers = Dictionary(
+            headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.body = body
     }
 

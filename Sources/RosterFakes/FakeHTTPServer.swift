@@ -99,10 +99,12 @@ public final class FakeHTTPServer: Sendable {
 
     /// Stops the server gracefully and waits until it has stopped. Does nothing when stopped.
     public func stop() async {
-        guard let current = running.withLock({ state -> Running? in
-            defer { state = nil }
-            return state
-        }) else { return }
+        guard
+            let current = running.withLock({ state -> Running? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         await current.group.triggerGracefulShutdown()
         await current.task.value
     }

@@ -149,7 +149,8 @@ public final class FakeTrafficControl: Sendable {
             let wait = counter.admit(at: offset)
             state.counter = counter
             let windowEnd = counter.limit.window * (Int(offset / counter.limit.window) + 1)
-            let headers = counter.limit.headers(remaining: counter.remaining(at: offset), untilWindowEnd: windowEnd - offset)
+            let headers = counter.limit.headers(
+                remaining: counter.remaining(at: offset), untilWindowEnd: windowEnd - offset)
             return (wait, headers)
         }
     }

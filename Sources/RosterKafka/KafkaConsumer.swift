@@ -91,7 +91,8 @@ public final class KafkaConsumer: Sendable {
         try make(configuration: configuration, subscribe: false, logger: logger)
     }
 
-    static func make(configuration: KafkaConsumerConfiguration, subscribe: Bool, logger: Logger) throws -> KafkaConsumer {
+    static func make(configuration: KafkaConsumerConfiguration, subscribe: Bool, logger: Logger) throws -> KafkaConsumer
+    {
         let settings = try configuration.rdkafkaSettings()
         var logger = logger
         logger[metadataKey: KafkaLoggingKeys.groupID] = "\(configuration.groupID)"
@@ -112,7 +113,8 @@ public final class KafkaConsumer: Sendable {
             guard subscribe else { return }
             let topics = RDKafkaTopicPartitionList(capacity: configuration.topics.count)
             for topic in configuration.topics {
-                topics.add(KafkaTopicPartition(topic: topic, partition: -1 /* RD_KAFKA_PARTITION_UA */), offset: 0)
+                // Partition -1 is RD_KAFKA_PARTITION_UA: unassigned.
+                topics.add(KafkaTopicPartition(topic: topic, partition: -1), offset: 0)
             }
             let subscribed = topics.withListPointer { rd_kafka_subscribe(rk, $0) }
             guard subscribed == RD_KAFKA_RESP_ERR_NO_ERROR else {
@@ -158,7 +160,9 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    private func pollBlocking(maxMessages: Int, timeout: Duration, cancellation: PollCancellation) throws
+    private func pollBlocking(
+        maxMessages: Int, timeout: Duration, cancellation: PollCancellation
+    ) throws
         -> [KafkaMessage]
     {
         try ensureOpen()

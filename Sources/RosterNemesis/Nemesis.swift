@@ -54,7 +54,8 @@ public enum Nemesis {
             ).wait(timeout: options.quietTimeout)
             say("nemesis: \(quiet.reached ? "quiet" : "NOT quiet: \(quiet.detail)") (\(Self.elapsed(since: started)))")
             await environment.stopWorkers()
-            var report = try await NemesisChecker(environment: environment, databaseURL: databaseURL, plan: plan).check()
+            var report = try await NemesisChecker(environment: environment, databaseURL: databaseURL, plan: plan)
+                .check()
             report.duration = ContinuousClock.now - started
             report.faultsApplied = await driver.appliedCounts
             report.faultErrors = await driver.errors

@@ -61,7 +61,8 @@ struct NemesisCalls {
             var rest = item
             for key in ["email", "target_email", "first_name", "message"] { rest.removeValue(forKey: key) }
             let data = (try? JSONSerialization.data(withJSONObject: rest, options: [.sortedKeys])) ?? Data()
-            return InviteCreate(call: call, email: email, content: String(decoding: data, as: UTF8.self), inviteID: idByEmail[email])
+            return InviteCreate(
+                call: call, email: email, content: String(decoding: data, as: UTF8.self), inviteID: idByEmail[email])
         }
     }
 

@@ -40,20 +40,32 @@ struct NemesisChecker {
         var jobs: [String: Int] = [:]
         for job in records.jobs { jobs[job.eventID, default: 0] += 1 }
         for (id, event) in valid.sorted(by: { $0.key < $1.key }) where jobs[id] != 1 {
-            report.failures.append(NemesisFailure(invariant: "one job per event", employee: event.employee, message: "event \(id) (\(event.label.rawValue)) has \(jobs[id] ?? 0) jobs"))
+            report.failures.append(
+                NemesisFailure(
+                    invariant: "one job per event", employee: event.employee,
+                    message: "event \(id) (\(event.label.rawValue)) has \(jobs[id] ?? 0) jobs"))
         }
         for id in jobs.keys.sorted() where valid[id] == nil {
-            report.failures.append(NemesisFailure(invariant: "one job per event", employee: nil, message: "job for event \(id), which the nemesis did not publish as valid"))
+            report.failures.append(
+                NemesisFailure(
+                    invariant: "one job per event", employee: nil,
+                    message: "job for event \(id), which the nemesis did not publish as valid"))
         }
         var letters: [String: Int] = [:]
         for letter in records.deadLetters { letters[letter.key, default: 0] += 1 }
         let invalid = events.filter { !$0.isValid }
         for event in invalid where letters[event.employee] != 1 {
-            report.failures.append(NemesisFailure(invariant: "invalid dead-lettered", employee: event.employee, message: "\(event.label.rawValue) message has \(letters[event.employee] ?? 0) dead letters"))
+            report.failures.append(
+                NemesisFailure(
+                    invariant: "invalid dead-lettered", employee: event.employee,
+                    message: "\(event.label.rawValue) message has \(letters[event.employee] ?? 0) dead letters"))
         }
         let strays = records.deadLetters.filter { !$0.key.hasPrefix("BAD") }
         for letter in strays {
-            report.failures.append(NemesisFailure(invariant: "invalid dead-lettered", employee: letter.key, message: "a valid employee's message was dead-lettered (\(letter.code))"))
+            report.failures.append(
+                NemesisFailure(
+                    invariant: "invalid dead-lettered", employee: letter.key,
+                    message: "a valid employee's message was dead-lettered (\(letter.code))"))
         }
         let redelivered = records.events.filter { $0.deliveries > 1 }.count
         report.notes.append("\(redelivered) event(s) delivered more than once and absorbed")
@@ -71,12 +83,24 @@ struct NemesisChecker {
             case "cancelled" where !job.cancelReason.isEmpty && job.type != "offboarding":
                 break
             case "dead":
-                report.failures.append(NemesisFailure(invariant: "terminal", employee: job.employee, message: "job \(job.id) (\(job.type), event \(job.eventID)) is dead after \(job.attempts) attempt(s): \(job.lastError.isEmpty ? "no reason recorded" : job.lastError)"))
+                report.failures.append(
+                    NemesisFailure(
+                        invariant: "terminal", employee: job.employee,
+                        message:
+                            "job \(job.id) (\(job.type), event \(job.eventID)) is dead after \(job.attempts) attempt(s): \(job.lastError.isEmpty ? "no reason recorded" : job.lastError)"
+                    ))
             default:
-                report.failures.append(NemesisFailure(invariant: "terminal", employee: job.employee, message: "job \(job.id) (\(job.type), event \(job.eventID)) is \(job.status)\(job.cancelReason.isEmpty ? "" : " (\(job.cancelReason))")\(job.lastError.isEmpty ? "" : ", last error: \(job.lastError)")"))
+                report.failures.append(
+                    NemesisFailure(
+                        invariant: "terminal", employee: job.employee,
+                        message:
+                            "job \(job.id) (\(job.type), event \(job.eventID)) is \(job.status)\(job.cancelReason.isEmpty ? "" : " (\(job.cancelReason))")\(job.lastError.isEmpty ? "" : ", last error: \(job.lastError)")"
+                    ))
             }
         }
-        report.notes.append("job statuses: " + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        report.notes.append(
+            "job statuses: " + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        )
         report.checked.append(("2 every job terminal", records.jobs.count))
     }
 
@@ -86,14 +110,20 @@ struct NemesisChecker {
         var seconds: [Double] = []
         for job in offboardings {
             guard let value = records.revocationSeconds[job.id] ?? nil else {
-                report.failures.append(NemesisFailure(invariant: "time to revoke", employee: job.employee, message: "succeeded offboarding job \(job.id) has no time to revoke"))
+                report.failures.append(
+                    NemesisFailure(
+                        invariant: "time to revoke", employee: job.employee,
+                        message: "succeeded offboarding job \(job.id) has no time to revoke"))
                 continue
             }
             seconds.append(value)
         }
         if !seconds.isEmpty {
             let sorted = seconds.sorted()
-            report.notes.append(String(format: "time to revoke: median %.1f s, max %.1f s over %ld offboardings", sorted[sorted.count / 2], sorted.last!, sorted.count))
+            report.notes.append(
+                String(
+                    format: "time to revoke: median %.1f s, max %.1f s over %ld offboardings", sorted[sorted.count / 2],
+                    sorted.last!, sorted.count))
         }
         report.checked.append(("6 time to revoke recorded", offboardings.count))
     }

@@ -44,7 +44,9 @@ actor NemesisDriver {
             let due = start + .milliseconds(round.offsetMs)
             if due > ContinuousClock.now { try await Task.sleep(until: due) }
             if round.offsetMs >= nextProgress {
-                say("nemesis: t+\(round.offsetMs / 1000)s, \(payloads.count) messages sent, \(environment.workersRunning()) workers up, \(appliedCounts.values.reduce(0, +)) faults applied")
+                say(
+                    "nemesis: t+\(round.offsetMs / 1000)s, \(payloads.count) messages sent, \(environment.workersRunning()) workers up, \(appliedCounts.values.reduce(0, +)) faults applied"
+                )
                 nextProgress += 30_000
             }
             try await publish(round)
@@ -98,7 +100,8 @@ actor NemesisDriver {
             case .killWorker(let index):
                 if let status = await environment.exitStatus(index) {
                     // Its scheduled restart starts it again.
-                    selfExits.append("worker \(index) had exited on its own before a scheduled SIGKILL (status \(status))")
+                    selfExits.append(
+                        "worker \(index) had exited on its own before a scheduled SIGKILL (status \(status))")
                 } else {
                     await environment.killWorker(index)
                 }
@@ -111,7 +114,8 @@ actor NemesisDriver {
                 try environment.cluster.mock.setBrokerUp(id)
                 brokersDown.remove(id)
             case .moveLeader(let partition, let broker):
-                try environment.cluster.mock.setPartitionLeader(topic: environment.topic, partition: partition, broker: broker)
+                try environment.cluster.mock.setPartitionLeader(
+                    topic: environment.topic, partition: partition, broker: broker)
             case .postgresRestart:
                 try await TestDatabase.restartServer()
             case .postgresCrash:
@@ -123,9 +127,11 @@ actor NemesisDriver {
             case .vendorErrors(let vendor, let status, let count):
                 environment.fake(vendor).injectFaults(Array(repeating: .status(status), count: count))
             case .vendorThrottle(let vendor, let retryAfter, let count):
-                environment.fake(vendor).injectFaults(Array(repeating: .status(429, retryAfter: retryAfter), count: count))
+                environment.fake(vendor).injectFaults(
+                    Array(repeating: .status(429, retryAfter: retryAfter), count: count))
             case .vendorLatency(let vendor, let milliseconds, let count):
-                environment.fake(vendor).injectFaults(Array(repeating: .delay(.milliseconds(milliseconds)), count: count))
+                environment.fake(vendor).injectFaults(
+                    Array(repeating: .delay(.milliseconds(milliseconds)), count: count))
             case .vendorTimeout(let vendor):
                 environment.fake(vendor).injectFaults([.delay(.seconds(31))])
             }
@@ -159,7 +165,9 @@ actor NemesisDriver {
             if let status = await environment.exitStatus(index) {
                 selfExits.append("worker \(index) had exited on its own (status \(status))")
             }
-            do { try environment.startWorker(index) } catch { errors.append("restart worker \(index) while healing: \(error)") }
+            do { try environment.startWorker(index) } catch {
+                errors.append("restart worker \(index) while healing: \(error)")
+            }
         }
     }
 }

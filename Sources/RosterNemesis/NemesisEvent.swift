@@ -45,7 +45,9 @@ public struct NemesisEvent: Sendable, Hashable, CustomStringConvertible {
     public var isValid: Bool { !label.isInvalid }
 
     public var description: String {
-        let grantText = kind == .offboarding || label.isInvalid ? "" : " [\(grants.map { "\($0.vendor)/\($0.project):\($0.role)" }.joined(separator: ", "))]"
+        let grantText =
+            kind == .offboarding || label.isInvalid
+            ? "" : " [\(grants.map { "\($0.vendor)/\($0.project):\($0.role)" }.joined(separator: ", "))]"
         return "\(label.rawValue) \(employee) \(eventID) seq \(sequence)\(grantText)"
     }
 

@@ -38,7 +38,8 @@ public enum NemesisFault: Sendable, Hashable, CustomStringConvertible {
         case .postgresCrash: "postgres crash"
         case .postgresStart: "postgres start"
         case .vendorErrors: "vendor 5xx"
-        case .vendorThrottle(_, let retryAfter, _): retryAfter == nil ? "vendor 429 without Retry-After" : "vendor 429 with Retry-After"
+        case .vendorThrottle(_, let retryAfter, _):
+            retryAfter == nil ? "vendor 429 without Retry-After" : "vendor 429 with Retry-After"
         case .vendorLatency: "vendor latency"
         case .vendorTimeout: "vendor timeout"
         }

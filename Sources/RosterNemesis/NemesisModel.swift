@@ -24,7 +24,8 @@ public struct NemesisModel: Sendable {
 
         public var description: String {
             let projects = openAI.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
-            return "openai {\(projects)} posthog \(postHogLevel.map(String.init) ?? "none")\(isLeaver ? " (leaver)" : "")"
+            return
+                "openai {\(projects)} posthog \(postHogLevel.map(String.init) ?? "none")\(isLeaver ? " (leaver)" : "")"
         }
     }
 

@@ -35,7 +35,9 @@ extension NemesisPlan {
 
     /// The summary printed before a run: counts, the fault schedule and the fingerprint.
     public var summary: String {
-        let eventText = NemesisEvent.Label.allCases.compactMap { label in eventCounts[label].map { "\(label.rawValue) \($0)" } }
+        let eventText = NemesisEvent.Label.allCases.compactMap { label in
+            eventCounts[label].map { "\(label.rawValue) \($0)" }
+        }
         var text = """
             nemesis plan: seed \(seed), \(durationSeconds) s, \(workers) workers, \(brokers) brokers, \(partitions) partitions, vendors \(Self.vendors.joined(separator: ", "))
               messages: \(allEvents.count) (\(eventText.joined(separator: ", ")))

@@ -82,21 +82,31 @@ public struct NemesisPlan: Sendable, Hashable {
                 let event: NemesisEvent
                 switch life[employee] ?? .new {
                 case .new:
-                    event = NemesisEvent(eventID: nextID(), employee: employee, label: .join, kind: .onboarding, grants: drawGrants(&rng, nonEmpty: true), sequence: seq)
+                    event = NemesisEvent(
+                        eventID: nextID(), employee: employee, label: .join, kind: .onboarding,
+                        grants: drawGrants(&rng, nonEmpty: true), sequence: seq)
                     life[employee] = .active
                 case .active:
                     if rng.chance(65) {
-                        event = NemesisEvent(eventID: nextID(), employee: employee, label: .move, kind: .changed, grants: drawGrants(&rng, nonEmpty: false), sequence: seq)
+                        event = NemesisEvent(
+                            eventID: nextID(), employee: employee, label: .move, kind: .changed,
+                            grants: drawGrants(&rng, nonEmpty: false), sequence: seq)
                     } else {
-                        event = NemesisEvent(eventID: nextID(), employee: employee, label: .leave, kind: .offboarding, grants: [], sequence: seq)
+                        event = NemesisEvent(
+                            eventID: nextID(), employee: employee, label: .leave, kind: .offboarding, grants: [],
+                            sequence: seq)
                         life[employee] = .left
                     }
                 case .left:
                     if rng.chance(80) {
-                        event = NemesisEvent(eventID: nextID(), employee: employee, label: .rehire, kind: .onboarding, grants: drawGrants(&rng, nonEmpty: true), sequence: seq)
+                        event = NemesisEvent(
+                            eventID: nextID(), employee: employee, label: .rehire, kind: .onboarding,
+                            grants: drawGrants(&rng, nonEmpty: true), sequence: seq)
                         life[employee] = .active
                     } else {
-                        event = NemesisEvent(eventID: nextID(), employee: employee, label: .leaverChange, kind: .changed, grants: drawGrants(&rng, nonEmpty: true), sequence: seq)
+                        event = NemesisEvent(
+                            eventID: nextID(), employee: employee, label: .leaverChange, kind: .changed,
+                            grants: drawGrants(&rng, nonEmpty: true), sequence: seq)
                     }
                 }
                 events.append(event)
@@ -110,9 +120,11 @@ public struct NemesisPlan: Sendable, Hashable {
             if rng.chance(6) {
                 invalidCounter += 1
                 let label: NemesisEvent.Label = rng.chance(50) ? .malformedJSON : .unknownType
-                events.append(NemesisEvent(
-                    eventID: nextID(), employee: "BAD\(invalidCounter)", label: label, kind: .onboarding,
-                    grants: [AccessGrant(vendor: "openai", project: openAIProjects[0], role: "member")], sequence: 1))
+                events.append(
+                    NemesisEvent(
+                        eventID: nextID(), employee: "BAD\(invalidCounter)", label: label, kind: .onboarding,
+                        grants: [AccessGrant(vendor: "openai", project: openAIProjects[0], role: "member")], sequence: 1
+                    ))
             }
             if !events.isEmpty { rounds.append(Round(offsetMs: offset, events: events)) }
             offset += 500
@@ -126,7 +138,9 @@ public struct NemesisPlan: Sendable, Hashable {
             grants.append(AccessGrant(vendor: "openai", project: project, role: rng.chance(75) ? "member" : "owner"))
         }
         if rng.chance(50) {
-            grants.append(AccessGrant(vendor: "posthog", project: rng.pick(postHogProjects), role: rng.chance(75) ? "member" : "admin"))
+            grants.append(
+                AccessGrant(
+                    vendor: "posthog", project: rng.pick(postHogProjects), role: rng.chance(75) ? "member" : "admin"))
         }
         if nonEmpty, grants.isEmpty {
             grants.append(AccessGrant(vendor: "openai", project: openAIProjects[0], role: "member"))
@@ -136,7 +150,9 @@ public struct NemesisPlan: Sendable, Hashable {
 
     // MARK: - Faults
 
-    private static func drawFaults(durationMs: Int, workers: Int, brokers: Int32, partitions: Int32, rng: inout SplitMix64) -> [Entry] {
+    private static func drawFaults(
+        durationMs: Int, workers: Int, brokers: Int32, partitions: Int32, rng: inout SplitMix64
+    ) -> [Entry] {
         var entries: [Entry] = []
         var workerBackAt = Array(repeating: 0, count: workers)
         var brokerBackAt = 0
@@ -164,7 +180,10 @@ public struct NemesisPlan: Sendable, Hashable {
                 brokerBackAt = back + 1
             case 20..<28:
                 let partition = Int32(rng.next(below: Int(partitions)))
-                entries.append(Entry(offsetMs: t, fault: .moveLeader(partition: partition, broker: Int32(rng.int(in: 1...Int(brokers))))))
+                entries.append(
+                    Entry(
+                        offsetMs: t,
+                        fault: .moveLeader(partition: partition, broker: Int32(rng.int(in: 1...Int(brokers))))))
             case 28..<33 where postgresBackAt <= t:
                 entries.append(Entry(offsetMs: t, fault: .postgresRestart))
                 postgresBackAt = t + 3000
@@ -174,20 +193,36 @@ public struct NemesisPlan: Sendable, Hashable {
                 entries.append(Entry(offsetMs: back, fault: .postgresStart))
                 postgresBackAt = back + 3000
             case 60..<70:
-                entries.append(Entry(offsetMs: t, fault: .vendorThrottle(vendor: vendor, retryAfter: rng.int(in: 1...3), count: rng.int(in: 1...3))))
+                entries.append(
+                    Entry(
+                        offsetMs: t,
+                        fault: .vendorThrottle(
+                            vendor: vendor, retryAfter: rng.int(in: 1...3), count: rng.int(in: 1...3))))
             case 70..<80:
-                entries.append(Entry(offsetMs: t, fault: .vendorThrottle(vendor: vendor, retryAfter: nil, count: rng.int(in: 1...3))))
+                entries.append(
+                    Entry(
+                        offsetMs: t, fault: .vendorThrottle(vendor: vendor, retryAfter: nil, count: rng.int(in: 1...3)))
+                )
             case 80..<97:
-                entries.append(Entry(offsetMs: t, fault: .vendorLatency(vendor: vendor, milliseconds: rng.int(in: 200...3000), count: rng.int(in: 1...5))))
+                entries.append(
+                    Entry(
+                        offsetMs: t,
+                        fault: .vendorLatency(
+                            vendor: vendor, milliseconds: rng.int(in: 200...3000), count: rng.int(in: 1...5))))
             case 97..<100:
                 entries.append(Entry(offsetMs: t, fault: .vendorTimeout(vendor: vendor)))
             default:
                 // 38..<60, and a worker, broker or Postgres fault that would overlap its own recovery.
-                entries.append(Entry(offsetMs: t, fault: .vendorErrors(vendor: vendor, status: rng.pick([500, 502, 503]), count: rng.int(in: 1...4))))
+                entries.append(
+                    Entry(
+                        offsetMs: t,
+                        fault: .vendorErrors(
+                            vendor: vendor, status: rng.pick([500, 502, 503]), count: rng.int(in: 1...4))))
             }
             t += rng.int(in: 1500...5000)
         }
         // Stable: recoveries drawn later may fall before faults drawn earlier.
-        return entries.enumerated().sorted { ($0.element.offsetMs, $0.offset) < ($1.element.offsetMs, $1.offset) }.map(\.element)
+        return entries.enumerated().sorted { ($0.element.offsetMs, $0.offset) < ($1.element.offsetMs, $1.offset) }.map(
+            \.element)
     }
 }

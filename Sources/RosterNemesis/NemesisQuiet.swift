@@ -30,9 +30,12 @@ struct NemesisQuiet {
         let pool: PostgresPool
         let observer: KafkaConsumer
         do {
-            pool = PostgresPool(configuration: try PostgresConfiguration(url: databaseURL), size: 1, acquireTimeout: .seconds(10), logger: logger)
+            pool = PostgresPool(
+                configuration: try PostgresConfiguration(url: databaseURL), size: 1, acquireTimeout: .seconds(10),
+                logger: logger)
             observer = try KafkaConsumer.observer(
-                configuration: environment.cluster.consumerConfiguration(topic: environment.topic, group: environment.group),
+                configuration: environment.cluster.consumerConfiguration(
+                    topic: environment.topic, group: environment.group),
                 logger: environment.cluster.logger)
         } catch {
             return Outcome(reached: false, detail: "cannot observe: \(error)")
@@ -50,7 +53,8 @@ struct NemesisQuiet {
                 let recorded = try counts?.decode(Int64.self, at: 0) ?? -1
                 let dead = try counts?.decode(Int64.self, at: 1) ?? -1
                 let busy = try counts?.decode(Int64.self, at: 2) ?? -1
-                detail = "lag \(lag), events \(recorded)/\(valid), dead letters \(dead)/\(invalid), unfinished jobs \(busy)"
+                detail =
+                    "lag \(lag), events \(recorded)/\(valid), dead letters \(dead)/\(invalid), unfinished jobs \(busy)"
                 if lag == 0, recorded >= valid, dead >= invalid, busy == 0 {
                     await observer.close()
                     return Outcome(reached: true, detail: detail)

@@ -52,25 +52,28 @@ struct NemesisRecords: Sendable {
             FROM jobs j ORDER BY j.id
             """
         ).rows {
-            records.jobs.append(Job(
-                id: try row.decode(Int64.self, at: 0), eventID: try row.decode(String.self, at: 1),
-                employee: try row.decode(String.self, at: 2), type: try row.decode(String.self, at: 3),
-                status: try row.decode(String.self, at: 4), lastError: try row.decode(String.self, at: 5),
-                cancelReason: try row.decode(String.self, at: 6), attempts: try row.decode(Int64.self, at: 7),
-                order: try row.decode(Int64.self, at: 8), started: try row.decode(Date.self, at: 9)))
+            records.jobs.append(
+                Job(
+                    id: try row.decode(Int64.self, at: 0), eventID: try row.decode(String.self, at: 1),
+                    employee: try row.decode(String.self, at: 2), type: try row.decode(String.self, at: 3),
+                    status: try row.decode(String.self, at: 4), lastError: try row.decode(String.self, at: 5),
+                    cancelReason: try row.decode(String.self, at: 6), attempts: try row.decode(Int64.self, at: 7),
+                    order: try row.decode(Int64.self, at: 8), started: try row.decode(Date.self, at: 9)))
         }
         for row in try await pool.query(
             "SELECT event_id, employee_id, type, sequence, deliveries::int8 FROM events ORDER BY employee_id, received_at"
         ).rows {
-            records.events.append(Event(
-                eventID: try row.decode(String.self, at: 0), employee: try row.decode(String.self, at: 1),
-                type: try row.decode(String.self, at: 2), sequence: try row.decode(Int64?.self, at: 3),
-                deliveries: try row.decode(Int64.self, at: 4)))
+            records.events.append(
+                Event(
+                    eventID: try row.decode(String.self, at: 0), employee: try row.decode(String.self, at: 1),
+                    type: try row.decode(String.self, at: 2), sequence: try row.decode(Int64?.self, at: 3),
+                    deliveries: try row.decode(Int64.self, at: 4)))
         }
         for row in try await pool.query(
             "SELECT coalesce(convert_from(key, 'UTF8'), ''), code FROM dead_letters ORDER BY id"
         ).rows {
-            records.deadLetters.append(DeadLetter(key: try row.decode(String.self, at: 0), code: try row.decode(String.self, at: 1)))
+            records.deadLetters.append(
+                DeadLetter(key: try row.decode(String.self, at: 0), code: try row.decode(String.self, at: 1)))
         }
         // The columns RevocationTimes reads: the last non-operator audit entry of the job (else
         // its end) against the HR event time.

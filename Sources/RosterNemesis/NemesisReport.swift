@@ -35,7 +35,8 @@ public struct NemesisReport: Sendable {
     public var passed: Bool { failures.isEmpty }
 
     public var summary: String {
-        let valid = events.filter { !["duplicate", "malformed-json", "unknown-type"].contains($0.key) }.values.reduce(0, +)
+        let valid = events.filter { !["duplicate", "malformed-json", "unknown-type"].contains($0.key) }.values.reduce(
+            0, +)
         let invalid = (events["malformed-json"] ?? 0) + (events["unknown-type"] ?? 0)
         let seconds = Int(duration.components.seconds)
         var lines = [

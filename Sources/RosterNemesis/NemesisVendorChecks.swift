@@ -43,12 +43,18 @@ struct NemesisVendorChecks {
             if expected.openAI.isEmpty {
                 if !invites.isEmpty { problems.append("openai: \(invites.count) pending invite(s), expected none") }
             } else if invites.count != 1 {
-                problems.append("openai: \(invites.count) pending invites, expected 1 granting \(expected.openAI.sorted { $0.key < $1.key })")
+                problems.append(
+                    "openai: \(invites.count) pending invites, expected 1 granting \(expected.openAI.sorted { $0.key < $1.key })"
+                )
             } else {
                 var actual: [String: String] = [:]
-                for grant in invites[0].projects ?? [] { actual[projectNames[grant.projectID] ?? grant.projectID] = grant.role }
+                for grant in invites[0].projects ?? [] {
+                    actual[projectNames[grant.projectID] ?? grant.projectID] = grant.role
+                }
                 if actual != expected.openAI {
-                    problems.append("openai: invite grants \(actual.sorted { $0.key < $1.key }), expected \(expected.openAI.sorted { $0.key < $1.key })")
+                    problems.append(
+                        "openai: invite grants \(actual.sorted { $0.key < $1.key }), expected \(expected.openAI.sorted { $0.key < $1.key })"
+                    )
                 }
             }
             // PostHog: one pending invite at the highest granted level, or nothing.
@@ -59,25 +65,35 @@ struct NemesisVendorChecks {
                 if pending.count != 1 {
                     problems.append("posthog: \(pending.count) invites, expected 1 at level \(level)")
                 } else if pending[0].level != level || !pending[0].privateProjectAccess.isEmpty {
-                    problems.append("posthog: invite at level \(pending[0].level) with \(pending[0].privateProjectAccess.count) private project(s), expected level \(level) and none")
+                    problems.append(
+                        "posthog: invite at level \(pending[0].level) with \(pending[0].privateProjectAccess.count) private project(s), expected level \(level) and none"
+                    )
                 }
             } else if !pending.isEmpty {
                 problems.append("posthog: \(pending.count) invite(s), expected none")
             }
             if !problems.isEmpty {
-                report.failures.append(NemesisFailure(
-                    invariant: "final access", employee: employee,
-                    message: "expected \(expected); found: \(problems.joined(separator: "; "))"))
+                report.failures.append(
+                    NemesisFailure(
+                        invariant: "final access", employee: employee,
+                        message: "expected \(expected); found: \(problems.joined(separator: "; "))"))
             }
         }
-        for (vendor, names) in [("openai", openai.projects.filter { !$0.isArchived }.map(\.name)), ("posthog", posthog.projects.map(\.name))] {
+        for (vendor, names) in [
+            ("openai", openai.projects.filter { !$0.isArchived }.map(\.name)),
+            ("posthog", posthog.projects.map(\.name)),
+        ] {
             var counts: [String: Int] = [:]
             for name in names { counts[name, default: 0] += 1 }
             for (name, count) in counts where count > 1 {
-                report.failures.append(NemesisFailure(invariant: "final access", employee: nil, message: "\(vendor) holds \(count) projects named \(name)"))
+                report.failures.append(
+                    NemesisFailure(
+                        invariant: "final access", employee: nil,
+                        message: "\(vendor) holds \(count) projects named \(name)"))
             }
         }
-        report.checked.append(("3 final access equals the model (\(leavers) leavers hold nothing)", environment.planEmployees.count))
+        report.checked.append(
+            ("3 final access equals the model (\(leavers) leavers hold nothing)", environment.planEmployees.count))
     }
 
     /// Invariant 4: no create repeated for one target. An invite creation is a repeat when the
@@ -101,9 +117,12 @@ struct NemesisVendorChecks {
                             if Self.timedOut(earlier.call) {
                                 excused += 1
                             } else {
-                                report.failures.append(NemesisFailure(
-                                    invariant: "no repeated create", employee: employeeByEmail[create.email],
-                                    message: "\(vendor): invite created again (call \(create.call.id)) while an identical one was pending (call \(earlier.call.id))"))
+                                report.failures.append(
+                                    NemesisFailure(
+                                        invariant: "no repeated create", employee: employeeByEmail[create.email],
+                                        message:
+                                            "\(vendor): invite created again (call \(create.call.id)) while an identical one was pending (call \(earlier.call.id))"
+                                    ))
                             }
                         }
                         // PostHog replaces an address's invites; OpenAI refuses a second pending one.
@@ -118,9 +137,12 @@ struct NemesisVendorChecks {
                         if Self.timedOut(earlier) {
                             excused += 1
                         } else {
-                            report.failures.append(NemesisFailure(
-                                invariant: "no repeated create", employee: nil,
-                                message: "\(vendor): project \(name) created again (call \(call.id), first call \(earlier.id))"))
+                            report.failures.append(
+                                NemesisFailure(
+                                    invariant: "no repeated create", employee: nil,
+                                    message:
+                                        "\(vendor): project \(name) created again (call \(call.id), first call \(earlier.id))"
+                                ))
                         }
                     } else {
                         projects[name] = call
@@ -128,7 +150,10 @@ struct NemesisVendorChecks {
                 }
             }
         }
-        if excused > 0 { report.notes.append("\(excused) repeated create(s) after a call that outlived the client's deadline (injected timeout)") }
+        if excused > 0 {
+            report.notes.append(
+                "\(excused) repeated create(s) after a call that outlived the client's deadline (injected timeout)")
+        }
         report.checked.append(("4 no repeated create", checked))
     }
 
@@ -143,19 +168,26 @@ struct NemesisVendorChecks {
         let jobsByEmployee = Dictionary(grouping: records.jobs, by: \.employee)
         var checked = 0
         for vendor in NemesisPlan.vendors {
-            for case .createInvite(let creates) in NemesisCalls(vendor: vendor, log: environment.fake(vendor).calls).mutations {
+            for case .createInvite(let creates) in NemesisCalls(vendor: vendor, log: environment.fake(vendor).calls)
+                .mutations
+            {
                 for create in creates {
                     guard let employee = employeeByEmail[create.email] else { continue }
                     checked += 1
                     let at = environment.date(of: create.call, applied: true)
                     let jobs = jobsByEmployee[employee] ?? []
                     for leaver in jobs where leaver.type == "offboarding" && leaver.started <= at {
-                        let rehired = jobs.contains { $0.type == "onboarding" && $0.order > leaver.order && $0.started <= at }
+                        let rehired = jobs.contains {
+                            $0.type == "onboarding" && $0.order > leaver.order && $0.started <= at
+                        }
                         if !rehired {
                             let late = String(format: "%.3f", at.timeIntervalSince(leaver.started))
-                            report.failures.append(NemesisFailure(
-                                invariant: "no grant after offboarding", employee: employee,
-                                message: "\(vendor): invite created (call \(create.call.id)) \(late) s after offboarding job \(leaver.id) started, with no rehire since"))
+                            report.failures.append(
+                                NemesisFailure(
+                                    invariant: "no grant after offboarding", employee: employee,
+                                    message:
+                                        "\(vendor): invite created (call \(create.call.id)) \(late) s after offboarding job \(leaver.id) started, with no rehire since"
+                                ))
                         }
                     }
                 }

@@ -13,7 +13,8 @@ extension Duration: PostgresEncodable, PostgresDecodable {
     public func encode(into buffer: inout PostgresEncodingBuffer) {
         let (seconds, attoseconds) = self.components
         let (micros, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
-        let clamped = overflow ? (seconds < 0 ? Int64.min + 1 : Int64.max - 1) : micros &+ attoseconds / 1_000_000_000_000
+        let clamped =
+            overflow ? (seconds < 0 ? Int64.min + 1 : Int64.max - 1) : micros &+ attoseconds / 1_000_000_000_000
         buffer.writeInteger(clamped)
         buffer.writeInteger(Int32(0))
         buffer.writeInteger(Int32(0))

@@ -127,7 +127,9 @@ public struct Migrator: Sendable {
         )
     }
 
-    private func recordedMigrations(_ connection: PostgresConnection) async throws -> [Int: (
+    private func recordedMigrations(
+        _ connection: PostgresConnection
+    ) async throws -> [Int: (
         name: String, checksum: String
     )] {
         var recorded: [Int: (name: String, checksum: String)] = [:]

@@ -78,7 +78,9 @@ public final class PostgresConnection: Sendable {
     }
 
     /// Connects and checks the session's formats. Runs on the connection's queue.
-    private static func open(parameters: [(keyword: String, value: String)]) -> Result<
+    private static func open(
+        parameters: [(keyword: String, value: String)]
+    ) -> Result<
         (PQConnection, Int32), PostgresError
     > {
         switch PQConnection.connect(parameters: parameters) {

@@ -10,7 +10,9 @@ public protocol PostgresDecodable: Sendable {
     ///   - buffer: The column's bytes. Do not escape it.
     ///   - type: The column's type, as reported by the server.
     /// - Throws: ``PostgresDecodingFailure`` when the type is not supported or the bytes are malformed.
-    static func decode(from buffer: inout PostgresDecodingBuffer, type: PostgresDataType)
+    static func decode(
+        from buffer: inout PostgresDecodingBuffer, type: PostgresDataType
+    )
         throws(PostgresDecodingFailure)
         -> Self
 

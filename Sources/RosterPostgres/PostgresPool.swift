@@ -140,7 +140,9 @@ public final class PostgresPool: Sendable {
     /// Runs `query` on a leased connection.
     ///
     /// - Throws: as ``withConnection(isolation:file:line:_:)`` and ``PostgresConnection/query(_:file:line:)``.
-    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws
+    public func query(
+        _ query: PostgresQuery, file: String = #fileID, line: Int = #line
+    ) async throws
         -> PostgresQueryResult
     {
         try query.validate(file: file, line: line)

@@ -96,7 +96,9 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             } else if character == "$" {
                 let digitsStart = sql.index(after: index)
                 var digitsEnd = digitsStart
-                while digitsEnd < sql.endIndex, sql[digitsEnd].isASCII, sql[digitsEnd].isNumber { digitsEnd = sql.index(after: digitsEnd) }
+                while digitsEnd < sql.endIndex, sql[digitsEnd].isASCII, sql[digitsEnd].isNumber {
+                    digitsEnd = sql.index(after: digitsEnd)
+                }
                 if digitsEnd > digitsStart, let number = Int(sql[digitsStart..<digitsEnd]) {
                     result.append("$\(number + offset)")
                     index = digitsEnd

@@ -23,7 +23,8 @@ public final class RosterProcess: Sendable {
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             dir = dir.deletingLastPathComponent()
         }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/roster")
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(
+            ".build/debug/roster")
     }
 
     /// Starts `roster ARGUMENTS` with the test environment plus `environment`.
@@ -70,7 +71,9 @@ public final class RosterProcess: Sendable {
     }
 
     /// Runs `roster ARGUMENTS` to completion and returns its exit status and output.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)) async throws -> (status: Int32, output: String) {
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)
+    ) async throws -> (status: Int32, output: String) {
         let p = try RosterProcess(arguments, environment: environment, name: "roster-run")
         guard let status = await p.waitForExit(timeout: timeout) else {
             p.kill()
@@ -122,13 +125,13 @@ public final class RosterProcess: Sendable {
         let cArguments = argv.map { strdup($0) } + [nil]
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
+            for pointer in cArguments + cEnvironment { free(pointer) }
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
         guard result == 0 else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot start \(argv[0]): errno \(result)"])
+            throw CocoaError(
+                .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot start \(argv[0]): errno \(result)"])
         }
         return pid
     }
@@ -152,7 +155,9 @@ private final class ExitStatusBox: Sendable {
 /// The per-run scratch directory (`ROSTER_TEST_WORKDIR` from ops/test, else a temporary one).
 public enum TestWorkDirectory {
     public static let url: URL = {
-        let base = ProcessInfo.processInfo.environment["ROSTER_TEST_WORKDIR"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        let base =
+            ProcessInfo.processInfo.environment["ROSTER_TEST_WORKDIR"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory
         let dir = base.appendingPathComponent("roster-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir

@@ -9,7 +9,10 @@ public enum TestEvents {
         sequence: Int64? = nil, department: String = "Research", time: String = "2026-11-24T10:00:00Z"
     ) -> Data {
         var data: [String: Any] = [
-            "employee": ["id": employee, "email": email ?? "\(employee.lowercased())@example.com", "name": "Person \(employee)", "department": department]
+            "employee": [
+                "id": employee, "email": email ?? "\(employee.lowercased())@example.com", "name": "Person \(employee)",
+                "department": department,
+            ]
         ]
         if let access { data["access"] = access.map { ["vendor": $0.vendor, "project": $0.project, "role": $0.role] } }
         if let sequence { data["sequence"] = sequence }
@@ -30,13 +33,18 @@ public enum TestEvents {
         case 0:
             return (employee, Data(#"{"specversion":"1.0","id":"bad-\#(index)","type":"#.utf8), "bad JSON")
         case 1:
-            let text = String(decoding: event(id: "bad-\(index)", employee: employee), as: UTF8.self).replacingOccurrences(of: "hr.employee.onboarding", with: "hr.employee.promoted")
+            let text = String(decoding: event(id: "bad-\(index)", employee: employee), as: UTF8.self)
+                .replacingOccurrences(of: "hr.employee.onboarding", with: "hr.employee.promoted")
             return (employee, Data(text.utf8), "wrong type")
         case 2:
-            let text = String(decoding: event(id: "bad-\(index)", employee: employee), as: UTF8.self).replacingOccurrences(of: #""email":"bad\#(index)@example.com","#, with: "")
+            let text = String(decoding: event(id: "bad-\(index)", employee: employee), as: UTF8.self)
+                .replacingOccurrences(of: #""email":"bad\#(index)@example.com","#, with: "")
             return (employee, Data(text.utf8), "missing email")
         case 3:
-            return (employee, event(id: "bad-\(index)", employee: employee, access: [("salesforce", "crm", "member")]), "unknown vendor")
+            return (
+                employee, event(id: "bad-\(index)", employee: employee, access: [("salesforce", "crm", "member")]),
+                "unknown vendor"
+            )
         default:
             var big = String(decoding: event(id: "bad-\(index)", employee: employee), as: UTF8.self)
             big.removeLast()

@@ -25,15 +25,16 @@ public enum RosterLogging {
             return !done
         }
         guard first else { return }
-        LoggingSystem.bootstrap({ label, provider in
-            var handler: any LogHandler
-            switch format {
-            case .text: handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
-            case .json: handler = JSONLogHandler(label: label, metadataProvider: provider)
-            }
-            handler.logLevel = level
-            return handler
-        }, metadataProvider: contextProvider)
+        LoggingSystem.bootstrap(
+            { label, provider in
+                var handler: any LogHandler
+                switch format {
+                case .text: handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                case .json: handler = JSONLogHandler(label: label, metadataProvider: provider)
+                }
+                handler.logLevel = level
+                return handler
+            }, metadataProvider: contextProvider)
     }
 
     /// What the current task is working on (`job.id`, `event.id`, `vendor`, `step`), added to every

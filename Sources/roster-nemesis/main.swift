@@ -8,7 +8,8 @@ import RosterTesting
 // invariant held, 1 when one did not (the report names the seed), 2 for a usage error.
 
 func usage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("roster-nemesis: \(message)\nusage: roster-nemesis [--seed N] [--duration S] [--quiet-timeout S]\n".utf8))
+    FileHandle.standardError.write(
+        Data("roster-nemesis: \(message)\nusage: roster-nemesis [--seed N] [--duration S] [--quiet-timeout S]\n".utf8))
     exit(2)
 }
 
@@ -37,10 +38,13 @@ while let argument = arguments.popFirst() {
         usage("unknown argument \(argument)")
     }
 }
-guard let adminURL = TestDatabase.adminURL else { usage("ROSTER_TEST_DATABASE_URL is not set: run it with ops/nemesis") }
+guard let adminURL = TestDatabase.adminURL else {
+    usage("ROSTER_TEST_DATABASE_URL is not set: run it with ops/nemesis")
+}
 say("roster-nemesis: seed \(seed), duration \(duration) s")
 do {
-    let options = Nemesis.Options(seed: seed, durationSeconds: duration, quietTimeout: .seconds(quietTimeout), output: { say($0) })
+    let options = Nemesis.Options(
+        seed: seed, durationSeconds: duration, quietTimeout: .seconds(quietTimeout), output: { say($0) })
     let report = try await TestDatabase.withFreshDatabase(exclusive: true) { url in
         try await Nemesis.run(options, databaseURL: url)
     }

@@ -12,7 +12,8 @@ struct Roster: AsyncParsableCommand {
             """,
         subcommands: [
             WorkerCommand.self, MigrateCommand.self, PublishCommand.self, JobsCommand.self, StatusCommand.self,
-            ReplayCommand.self, CancelCommand.self, HoldsCommand.self, DLQCommand.self, AuditCommand.self, DoctorCommand.self,
+            ReplayCommand.self, CancelCommand.self, HoldsCommand.self, DLQCommand.self, AuditCommand.self,
+            DoctorCommand.self,
             ReconcileCommand.self, EvidenceCommand.self, ConsoleCommand.self, DevCommand.self,
         ]
     )

@@ -10,9 +10,14 @@ import Testing
 /// The real `roster console` process against a seeded database, driven by headless Chromium
 /// (Debian's chromium and chromium-driver, over WebDriver). Screenshots of every page go to
 /// `.build/console-screenshots/` for a person to look at.
-@Suite(.serialized, .timeLimit(.minutes(10)), .requiresPostgres, .enabled(if: WebDriver.isInstalled || TestDatabase.isRequired, "chromium and chromium-driver are not installed (ops/lib/install-deps installs them)"))
+@Suite(
+    .serialized, .timeLimit(.minutes(10)), .requiresPostgres,
+    .enabled(
+        if: WebDriver.isInstalled || TestDatabase.isRequired,
+        "chromium and chromium-driver are not installed (ops/lib/install-deps installs them)"))
 struct ConsoleBrowserTests {
-    static let screenshots = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/console-screenshots")
+    static let screenshots = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(
+        ".build/console-screenshots")
 
     /// Controls with no accessible name (no label, no aria-label, no text), on the page shown.
     static let unlabelledControls = """
@@ -26,8 +31,9 @@ struct ConsoleBrowserTests {
 
     /// Starts `roster console` on a free loopback port; returns the process and its URL.
     static func startConsole(config: URL, extra: [String] = []) async throws -> (RosterProcess, String) {
-        let process = try RosterProcess(["console", "--listen", "127.0.0.1:0", "--operator", "browser-tester", "--kafka-timeout", "0.3"] + extra,
-                                        environment: ["ROSTER_CONFIG": config.path], name: "console")
+        let process = try RosterProcess(
+            ["console", "--listen", "127.0.0.1:0", "--operator", "browser-tester", "--kafka-timeout", "0.3"] + extra,
+            environment: ["ROSTER_CONFIG": config.path], name: "console")
         for _ in 0..<600 {
             let log = (try? String(contentsOf: process.logURL, encoding: .utf8)) ?? ""
             if let range = log.range(of: "roster console at ") {
@@ -42,7 +48,8 @@ struct ConsoleBrowserTests {
     @Test func everyPageWorksInARealBrowser() async throws {
         try await TestDatabase.withFreshPool { pool, url in
             let jobs = try await ConsoleSeed.seed(pool)
-            let config = try TestConfiguration.write(brokers: "127.0.0.1:1", databaseURL: url, topic: "hr.events", group: "roster")
+            let config = try TestConfiguration.write(
+                brokers: "127.0.0.1:1", databaseURL: url, topic: "hr.events", group: "roster")
             let (console, base) = try await Self.startConsole(config: config)
             defer { console.kill(SIGTERM) }
             let browser = try await WebDriver.start()
@@ -63,9 +70,11 @@ struct ConsoleBrowserTests {
     static func visitEveryPage(_ browser: WebDriver, base: String, jobs: ConsoleSeed.Jobs) async throws {
         let root = base.hasSuffix("/") ? String(base.dropLast()) : base
         let pages: [(String, String)] = [
-            ("overview", "/"), ("jobs", "/jobs"), ("job", "/jobs/\(jobs.leaver)"), ("job-retrying", "/jobs/\(jobs.retrying)"),
+            ("overview", "/"), ("jobs", "/jobs"), ("job", "/jobs/\(jobs.leaver)"),
+            ("job-retrying", "/jobs/\(jobs.retrying)"),
             ("employees", "/employees"), ("employee", "/employees/E6"), ("dead-letters", "/dead-letters"),
-            ("dead-letter", "/dead-letters/\(jobs.deadLetter)"), ("dead-letter-replay", "/dead-letters/\(jobs.deadLetter)/replay"),
+            ("dead-letter", "/dead-letters/\(jobs.deadLetter)"),
+            ("dead-letter-replay", "/dead-letters/\(jobs.deadLetter)/replay"),
             ("replay-dry-run", "/actions/preview?do=replay-filter&status=dead"),
             ("cancel-dry-run", "/actions/preview?do=cancel-selected&id=\(jobs.queued)"),
         ]
@@ -92,7 +101,9 @@ struct ConsoleBrowserTests {
         #expect(try await browser.execute("return document.activeElement.id") as? String == "content")
     }
 
-    static func filterAndBulkReplay(_ browser: WebDriver, base: String, jobs: ConsoleSeed.Jobs, pool: PostgresPool) async throws {
+    static func filterAndBulkReplay(
+        _ browser: WebDriver, base: String, jobs: ConsoleSeed.Jobs, pool: PostgresPool
+    ) async throws {
         let root = base.hasSuffix("/") ? String(base.dropLast()) : base
         try await browser.go(root + "/jobs")
         #expect(try await browser.findAll("input[name=id]").count == 8)
@@ -109,7 +120,8 @@ struct ConsoleBrowserTests {
         for id in chosen { try await browser.click(try await browser.find("input[name=id][value='\(id)']")) }
         try await browser.click(try await browser.find("button[value=replay-selected]"))
         var source = try await browser.waitForSource(containing: "would replay")
-        #expect(source.contains("dry run") && source.contains("would replay") && source.contains("posthog ensure_access"))
+        #expect(
+            source.contains("dry run") && source.contains("would replay") && source.contains("posthog ensure_access"))
         for id in chosen { #expect(try await ConsoleSeed.status(id, pool) == "dead", "the dry run changed nothing") }
         try await browser.screenshot(to: screenshots.appendingPathComponent("bulk-replay-dry-run.png"))
 
@@ -122,14 +134,19 @@ struct ConsoleBrowserTests {
         try await browser.click(try await browser.find("form[action='/actions/replay'] button[type=submit]"))
         source = try await browser.waitForSource(containing: "2 jobs replayed")
         #expect(source.contains("2 jobs replayed"), "\(source.suffix(2000))")
-        for id in chosen { #expect(try await ConsoleSeed.status(id, pool) == "queued", "the database shows the replay") }
+        for id in chosen {
+            #expect(try await ConsoleSeed.status(id, pool) == "queued", "the database shows the replay")
+        }
         let audit = try await ConsoleSeed.operatorAudit(pool)
-        #expect(audit.count == 2 && audit.allSatisfy { $0.1 == "operator:browser-tester" && $0.3 == "posthog outage over" })
+        #expect(
+            audit.count == 2 && audit.allSatisfy { $0.1 == "operator:browser-tester" && $0.3 == "posthog outage over" })
         try await browser.screenshot(to: screenshots.appendingPathComponent("bulk-replay-done.png"))
     }
 
     /// The browser's own session cookie, but no CSRF token: refused, nothing changed.
-    static func requestWithoutCSRF(_ browser: WebDriver, base: String, jobs: ConsoleSeed.Jobs, pool: PostgresPool) async throws {
+    static func requestWithoutCSRF(
+        _ browser: WebDriver, base: String, jobs: ConsoleSeed.Jobs, pool: PostgresPool
+    ) async throws {
         let cookie = try #require(try await browser.cookies().first { $0["name"] as? String == "roster_console" })
         #expect(cookie["httpOnly"] as? Bool == true && cookie["sameSite"] as? String == "Strict")
         let root = base.hasSuffix("/") ? String(base.dropLast()) : base
@@ -144,8 +161,11 @@ struct ConsoleBrowserTests {
     }
 
     @Test func onANonLoopbackAddressWithoutATokenTheConsoleDoesNotStart() async throws {
-        let config = try TestConfiguration.write(brokers: "127.0.0.1:1", databaseURL: "postgresql://nobody@127.0.0.1:1/none", topic: "t", group: "g")
-        let process = try RosterProcess(["console", "--listen", "0.0.0.0:0"], environment: ["ROSTER_CONFIG": config.path, "ROSTER_CONSOLE_TOKEN": ""], name: "console-open")
+        let config = try TestConfiguration.write(
+            brokers: "127.0.0.1:1", databaseURL: "postgresql://nobody@127.0.0.1:1/none", topic: "t", group: "g")
+        let process = try RosterProcess(
+            ["console", "--listen", "0.0.0.0:0"],
+            environment: ["ROSTER_CONFIG": config.path, "ROSTER_CONSOLE_TOKEN": ""], name: "console-open")
         let status = await process.waitForExit(timeout: .seconds(30))
         let log = (try? String(contentsOf: process.logURL, encoding: .utf8)) ?? ""
         #expect(status == 1, "\(log)")

@@ -15,7 +15,10 @@ struct ConsoleDevTests {
         do {
             let dev = try RosterProcess(
                 ["dev", "--keep", "--timeout", "120"],
-                environment: ["ROSTER_DATABASE_URL": "", "ROSTER_HTTP_LISTEN": "127.0.0.1:0", "ROSTER_CONFIG": "", "TMPDIR": TestWorkDirectory.url.path],
+                environment: [
+                    "ROSTER_DATABASE_URL": "", "ROSTER_HTTP_LISTEN": "127.0.0.1:0", "ROSTER_CONFIG": "",
+                    "TMPDIR": TestWorkDirectory.url.path,
+                ],
                 name: "dev-keep"
             )
             var consoleURL: String?
@@ -37,7 +40,9 @@ struct ConsoleDevTests {
             #expect(body.contains("Needs a person") && body.contains("Jobs by state"), "\(body.prefix(2000))")
             #expect(!body.contains("@"))
             dev.kill(SIGTERM)
-            #expect(await dev.waitForExit(timeout: .seconds(60)) == 0, "\((try? String(contentsOf: dev.logURL, encoding: .utf8))?.suffix(2000) ?? "")")
+            #expect(
+                await dev.waitForExit(timeout: .seconds(60)) == 0,
+                "\((try? String(contentsOf: dev.logURL, encoding: .utf8))?.suffix(2000) ?? "")")
         }
     }
 }

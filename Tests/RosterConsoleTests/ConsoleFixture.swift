@@ -14,12 +14,14 @@ import RosterWorker
 enum ConsoleFixture {
     /// Roster's configuration for the console: placeholder vendors, an unreachable Kafka.
     static func rosterConfiguration(databaseURL: String) throws -> RosterConfiguration {
-        let url = try TestConfiguration.write(brokers: "127.0.0.1:1", databaseURL: databaseURL, topic: "hr.events", group: "roster")
+        let url = try TestConfiguration.write(
+            brokers: "127.0.0.1:1", databaseURL: databaseURL, topic: "hr.events", group: "roster")
         return try ConfigurationLoader(environment: [:]).load(path: url.path)
     }
 
     static func settings(readOnly: Bool = false, token: String? = nil) -> ConsoleConfiguration {
-        ConsoleConfiguration(port: 0, readOnly: readOnly, token: token, defaultOperator: "tester", kafkaTimeout: .milliseconds(300))
+        ConsoleConfiguration(
+            port: 0, readOnly: readOnly, token: token, defaultOperator: "tester", kafkaTimeout: .milliseconds(300))
     }
 
     /// Runs `body` with a client of a console over a freshly seeded database.
@@ -29,7 +31,9 @@ enum ConsoleFixture {
     ) async throws {
         try await TestDatabase.withFreshPool { pool, url in
             let jobs = try await ConsoleSeed.seed(pool)
-            let console = Console(configuration: settings, roster: try rosterConfiguration(databaseURL: url), pool: pool, logger: TestDatabase.logger)
+            let console = Console(
+                configuration: settings, roster: try rosterConfiguration(databaseURL: url), pool: pool,
+                logger: TestDatabase.logger)
             let app = Application(router: console.router())
             try await app.test(.router) { client in
                 try await body(ConsoleClient(client: client), pool, jobs)
@@ -78,7 +82,9 @@ final class ConsoleClient: @unchecked Sendable {
         return try await send(uri, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
-    private func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> Page {
+    private func send(
+        _ uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?
+    ) async throws -> Page {
         var headers = headers
         if let cookie, headers[.cookie] == nil { headers[.cookie] = cookie }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)

@@ -10,7 +10,8 @@ import RosterWorker
 /// show either.
 enum ConsoleSeed {
     struct Jobs {
-        var queued: Int64 = 0, retrying: Int64 = 0, succeeded: Int64 = 0, leaver: Int64 = 0, supersededDead: Int64 = 0, held: Int64 = 0
+        var queued: Int64 = 0, retrying: Int64 = 0, succeeded: Int64 = 0, leaver: Int64 = 0, supersededDead: Int64 = 0,
+            held: Int64 = 0
         var dead: [Int64] = []
         var deadLetter: Int64 = 0
     }
@@ -23,11 +24,17 @@ enum ConsoleSeed {
         try await RosterSchema.migrate(pool, logger: TestDatabase.logger)
         var jobs = Jobs()
         var offset: Int64 = 0
-        func job(_ event: String, _ type: String, _ employee: String, _ status: String, minutesAgo: Int32, order: Int64 = 1,
-                 vendor: String = "openai", project: String = "research-ai") async throws -> Int64 {
+        func job(
+            _ event: String, _ type: String, _ employee: String, _ status: String, minutesAgo: Int32, order: Int64 = 1,
+            vendor: String = "openai", project: String = "research-ai"
+        ) async throws -> Int64 {
             offset += 1
-            let access: [(vendor: String, project: String, role: String)]? = type == "offboarding" ? nil : [(vendor, project, "member")]
-            let payload = String(decoding: TestEvents.event(id: event, type: "hr.employee.\(type)", employee: employee, access: access, sequence: order), as: UTF8.self)
+            let access: [(vendor: String, project: String, role: String)]? =
+                type == "offboarding" ? nil : [(vendor, project, "member")]
+            let payload = String(
+                decoding: TestEvents.event(
+                    id: event, type: "hr.employee.\(type)", employee: employee, access: access, sequence: order),
+                as: UTF8.self)
             try await pool.execute(
                 """
                 INSERT INTO events (event_id, type, employee_id, sequence, source, event_time, topic, partition, "offset", payload, received_at)
@@ -47,8 +54,10 @@ enum ConsoleSeed {
                 """
             ).rows[0].decode(Int64.self, at: 0)
         }
-        func step(_ job: Int64, _ position: Int32, _ name: String, vendor: String, project: String, status: String,
-                  state: String = "{}", error: String? = nil, residual: String? = nil) async throws {
+        func step(
+            _ job: Int64, _ position: Int32, _ name: String, vendor: String, project: String, status: String,
+            state: String = "{}", error: String? = nil, residual: String? = nil
+        ) async throws {
             let params = #"{"action":"\#(name)","project":"\#(project)","role":"member","vendor":"\#(vendor)"}"#
             try await pool.execute(
                 """
@@ -67,22 +76,34 @@ enum ConsoleSeed {
         }
         jobs.queued = try await job("evt-q", "onboarding", "E1", "queued", minutesAgo: 90)
         jobs.retrying = try await job("evt-r", "changed", "E2", "retrying", minutesAgo: 80)
-        try await pool.execute("UPDATE jobs SET last_error = \("openai: invite for \(leakedAddress) failed (HTTP 503)") WHERE id = \(jobs.retrying)")
+        try await pool.execute(
+            "UPDATE jobs SET last_error = \("openai: invite for \(leakedAddress) failed (HTTP 503)") WHERE id = \(jobs.retrying)"
+        )
         jobs.succeeded = try await job("evt-s", "onboarding", "E3", "succeeded", minutesAgo: 70)
-        try await step(jobs.succeeded, 0, "ensure_access", vendor: "openai", project: "research-ai", status: "succeeded", state: #"{"values":{"invite_id":"inv_3"}}"#)
+        try await step(
+            jobs.succeeded, 0, "ensure_access", vendor: "openai", project: "research-ai", status: "succeeded",
+            state: #"{"values":{"invite_id":"inv_3"}}"#)
         for (index, employee) in ["E4", "E5"].enumerated() {
-            let id = try await job("evt-d\(index)", "onboarding", employee, "dead", minutesAgo: 60 - Int32(index), vendor: "posthog", project: "analytics")
-            try await step(id, 0, "ensure_access", vendor: "posthog", project: "analytics", status: "failed", error: "ensure_access at posthog failed (HTTP 503)")
-            try await pool.execute("UPDATE jobs SET last_error = 'ensure_access at posthog failed (HTTP 503)' WHERE id = \(id)")
+            let id = try await job(
+                "evt-d\(index)", "onboarding", employee, "dead", minutesAgo: 60 - Int32(index), vendor: "posthog",
+                project: "analytics")
+            try await step(
+                id, 0, "ensure_access", vendor: "posthog", project: "analytics", status: "failed",
+                error: "ensure_access at posthog failed (HTTP 503)")
+            try await pool.execute(
+                "UPDATE jobs SET last_error = 'ensure_access at posthog failed (HTTP 503)' WHERE id = \(id)")
             jobs.dead.append(id)
         }
         // E6 joined (dead job), then left: replaying the onboarding would re-grant a leaver's access.
         jobs.supersededDead = try await job("evt-d6", "onboarding", "E6", "dead", minutesAgo: 50, order: 1)
         jobs.dead.append(jobs.supersededDead)
         jobs.leaver = try await job("evt-l6", "offboarding", "E6", "succeeded", minutesAgo: 40, order: 2)
-        try await step(jobs.leaver, 0, "revoke_invites", vendor: "openai", project: "-", status: "succeeded", state: #"{"lists":{"deleted_invites":["inv_9"]}}"#)
-        try await step(jobs.leaver, 1, "remove_organization_membership", vendor: "relevance", project: "-", status: "succeeded",
-                       residual: "organisation membership: the API cannot remove it; remove user u_6 by hand")
+        try await step(
+            jobs.leaver, 0, "revoke_invites", vendor: "openai", project: "-", status: "succeeded",
+            state: #"{"lists":{"deleted_invites":["inv_9"]}}"#)
+        try await step(
+            jobs.leaver, 1, "remove_organization_membership", vendor: "relevance", project: "-", status: "succeeded",
+            residual: "organisation membership: the API cannot remove it; remove user u_6 by hand")
         try await pool.execute(
             """
             INSERT INTO audit_log (at, actor, action, vendor, job_id, employee_id, target, outcome)
@@ -96,8 +117,10 @@ enum ConsoleSeed {
                    (\(jobs.leaver), 'relevance', 'E6', now() - interval '30 minutes', 'residual', now() - interval '29 minutes')
             """
         )
-        let run = try await pool.query("INSERT INTO reconcile_runs (vendor, kind, worker) VALUES ('relevance', 'verification', 'w1') RETURNING id")
-            .rows[0].decode(Int64.self, at: 0)
+        let run = try await pool.query(
+            "INSERT INTO reconcile_runs (vendor, kind, worker) VALUES ('relevance', 'verification', 'w1') RETURNING id"
+        )
+        .rows[0].decode(Int64.self, at: 0)
         try await pool.execute(
             """
             INSERT INTO reconcile_findings (key, vendor, situation, employee_id, target, detail, residual, reaction, first_run_id, last_run_id)
@@ -107,7 +130,8 @@ enum ConsoleSeed {
         )
         // An offboarding held by the mass-offboarding brake.
         jobs.held = try await job("evt-h7", "offboarding", "E7", "held", minutesAgo: 5)
-        try await pool.execute("UPDATE jobs SET hold_reason = 'brake: 12 offboardings in 10 min (limit 10)' WHERE id = \(jobs.held)")
+        try await pool.execute(
+            "UPDATE jobs SET hold_reason = 'brake: 12 offboardings in 10 min (limit 10)' WHERE id = \(jobs.held)")
         jobs.deadLetter = try await pool.query(
             """
             INSERT INTO dead_letters (topic, partition, "offset", key, value, header_keys, code, reason, event_id)
@@ -126,8 +150,13 @@ enum ConsoleSeed {
 
     /// Operator rows in the audit log: (action, actor, outcome, reason).
     static func operatorAudit(_ pool: PostgresPool) async throws -> [(String, String, String, String?)] {
-        try await pool.query("SELECT action, actor, outcome, reason FROM audit_log WHERE actor LIKE 'operator:%' ORDER BY id").rows.map {
-            (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1), try $0.decode(String.self, at: 2), try $0.decode(String?.self, at: 3))
+        try await pool.query(
+            "SELECT action, actor, outcome, reason FROM audit_log WHERE actor LIKE 'operator:%' ORDER BY id"
+        ).rows.map {
+            (
+                try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1), try $0.decode(String.self, at: 2),
+                try $0.decode(String?.self, at: 3)
+            )
         }
     }
 }

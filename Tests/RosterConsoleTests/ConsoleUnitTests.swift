@@ -1,8 +1,9 @@
 import Foundation
-@testable import RosterConsole
 import RosterCore
 import RosterWorker
 import Testing
+
+@testable import RosterConsole
 
 /// The console's pure parts: escaping and redaction, forms, the access policy, histograms.
 @Suite struct ConsoleUnitTests {
@@ -10,9 +11,13 @@ import Testing
         let name = "<script>alert(\"x\")</script> & 'y'"
         let html: HTML = "<td>\(name)</td>"
         #expect(html.text == "<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;</td>")
-        #expect(Redaction.scrub("invite for ada.lovelace+x@example.co.uk failed.") == "invite for [address removed] failed.")
+        #expect(
+            Redaction.scrub("invite for ada.lovelace+x@example.co.uk failed.") == "invite for [address removed] failed."
+        )
         #expect(Redaction.scrub("two: a@b.io, c_d@e-f.org") == "two: [address removed], [address removed]")
-        #expect(Redaction.scrub("no address @ here, user@localhost, @handle") == "no address @ here, user@localhost, @handle")
+        #expect(
+            Redaction.scrub("no address @ here, user@localhost, @handle")
+                == "no address @ here, user@localhost, @handle")
         let nested: HTML = "<p>\(HTML(unsafeMarkup: "<b>kept</b>"))</p>"
         #expect(nested.text == "<p><b>kept</b></p>")
     }
@@ -35,7 +40,8 @@ import Testing
         #expect(ConsoleAccessPolicy.refusal(for: .init(host: "10.1.2.3")) != nil)
         #expect(ConsoleAccessPolicy.refusal(for: .init(host: "127.0.0.1.example.com")) != nil)
         #expect(ConsoleAccessPolicy.refusal(for: .init(host: "0.0.0.0", token: "short")) != nil)
-        #expect(ConsoleAccessPolicy.refusal(for: .init(host: "0.0.0.0", token: String(repeating: "t", count: 24))) == nil)
+        #expect(
+            ConsoleAccessPolicy.refusal(for: .init(host: "0.0.0.0", token: String(repeating: "t", count: 24))) == nil)
     }
 
     @Test func onlyLoopbackHostsAndSameOriginsPass() {
@@ -62,13 +68,16 @@ import Testing
     }
 
     @Test func timeToRevokeQuantilesAndHistogram() {
-        let times = RevocationTimes(seconds: [5, 20, 40, 50, 70, 200, 4000, 1, 2, 3], since: Timestamp(microsecondsSince1970: 0))
+        let times = RevocationTimes(
+            seconds: [5, 20, 40, 50, 70, 200, 4000, 1, 2, 3], since: Timestamp(microsecondsSince1970: 0))
         #expect(times.quantile(0.5) == 20)
         #expect(times.quantile(0.95) == 4000)
         #expect(times.histogram(bounds: [10, 60, 3600]) == [4, 3, 2, 1])
         #expect(RevocationTimes(seconds: [], since: times.since).quantile(0.5) == nil)
         let svg = Histogram(bars: [("≤10s", 4), ("≤1m", 0)], summary: "two buckets").html.text
-        #expect(svg.contains("<svg") && svg.contains("aria-label=\"two buckets\"") && svg.contains("<rect") && !svg.contains("style="))
+        #expect(
+            svg.contains("<svg") && svg.contains("aria-label=\"two buckets\"") && svg.contains("<rect")
+                && !svg.contains("style="))
     }
 
     @Test func jobCursorsRoundTrip() {

@@ -18,7 +18,8 @@ final class WebDriver: @unchecked Sendable {
 
     /// Whether Debian's chromium and chromium-driver are installed (`ops/lib/install-deps`).
     static var isInstalled: Bool {
-        FileManager.default.isExecutableFile(atPath: chromium) && FileManager.default.isExecutableFile(atPath: chromedriver)
+        FileManager.default.isExecutableFile(atPath: chromium)
+            && FileManager.default.isExecutableFile(atPath: chromedriver)
     }
 
     private let driver: Process
@@ -51,13 +52,19 @@ final class WebDriver: @unchecked Sendable {
                 "browserName": "chrome",
                 "goog:chromeOptions": [
                     "binary": chromium,
-                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400",
-                             "--no-first-run", "--disable-extensions", "--lang=en-US"],
+                    "args": [
+                        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--window-size=1280,1400",
+                        "--no-first-run", "--disable-extensions", "--lang=en-US",
+                    ],
                 ],
                 "goog:loggingPrefs": ["browser": "ALL"],
             ]
-            let created = try await webDriver.command(.POST, "/session", ["capabilities": ["alwaysMatch": capabilities]])
-            guard let id = (created as? [String: Any])?["sessionId"] as? String else { throw Failure(description: "no session: \(created)") }
+            let created = try await webDriver.command(
+                .POST, "/session", ["capabilities": ["alwaysMatch": capabilities]])
+            guard let id = (created as? [String: Any])?["sessionId"] as? String else {
+                throw Failure(description: "no session: \(created)")
+            }
             webDriver.session = id
             return webDriver
         } catch {
@@ -81,16 +88,22 @@ final class WebDriver: @unchecked Sendable {
 
     func find(_ css: String) async throws -> String {
         let found = try await command(.POST, "/session/\(session)/element", ["using": "css selector", "value": css])
-        guard let id = (found as? [String: Any])?[Self.elementKey] as? String else { throw Failure(description: "no element \(css)") }
+        guard let id = (found as? [String: Any])?[Self.elementKey] as? String else {
+            throw Failure(description: "no element \(css)")
+        }
         return id
     }
 
     func findAll(_ css: String) async throws -> [String] {
-        let found = try await command(.POST, "/session/\(session)/elements", ["using": "css selector", "value": css]) as? [[String: Any]] ?? []
+        let found =
+            try await command(.POST, "/session/\(session)/elements", ["using": "css selector", "value": css])
+            as? [[String: Any]] ?? []
         return found.compactMap { $0[Self.elementKey] as? String }
     }
 
-    func click(_ element: String) async throws { _ = try await command(.POST, "/session/\(session)/element/\(element)/click", [:]) }
+    func click(_ element: String) async throws {
+        _ = try await command(.POST, "/session/\(session)/element/\(element)/click", [:])
+    }
     func type(_ element: String, _ text: String) async throws {
         _ = try await command(.POST, "/session/\(session)/element/\(element)/value", ["text": text])
     }
@@ -100,7 +113,14 @@ final class WebDriver: @unchecked Sendable {
 
     /// Presses one key (a WebDriver key code such as `"\u{E004}"`, Tab) on the focused element.
     func press(_ key: String) async throws {
-        let actions: [String: Any] = ["actions": [["type": "key", "id": "keyboard", "actions": [["type": "keyDown", "value": key], ["type": "keyUp", "value": key]]]]]
+        let actions: [String: Any] = [
+            "actions": [
+                [
+                    "type": "key", "id": "keyboard",
+                    "actions": [["type": "keyDown", "value": key], ["type": "keyUp", "value": key]],
+                ]
+            ]
+        ]
         _ = try await command(.POST, "/session/\(session)/actions", actions)
     }
 
@@ -131,7 +151,9 @@ final class WebDriver: @unchecked Sendable {
     }
 
     func screenshot(to url: URL) async throws {
-        guard let base64 = try await command(.GET, "/session/\(session)/screenshot") as? String, let data = Data(base64Encoded: base64) else {
+        guard let base64 = try await command(.GET, "/session/\(session)/screenshot") as? String,
+            let data = Data(base64Encoded: base64)
+        else {
             throw Failure(description: "no screenshot")
         }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -167,9 +189,13 @@ final class WebDriver: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
         guard bound == 0 else { throw Failure(description: "cannot bind a loopback port") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -9,45 +9,71 @@ import Testing
         var requestsPerSecond: Double?
         var remaining: Int? = nil
         var reset: Duration? = nil
-        var testDescription: String { headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ") }
+        var testDescription: String {
+            headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+        }
     }
 
     static let cases: [Case] = [
         // OpenAI: requests per minute; reset is a Go duration.
-        Case(headers: ["x-ratelimit-limit-requests": "60", "x-ratelimit-remaining-requests": "59", "x-ratelimit-reset-requests": "1s"],
-             source: .openAI, requestsPerSecond: 1, remaining: 59, reset: .seconds(1)),
-        Case(headers: ["x-ratelimit-limit-requests": "3000", "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "6m0s"],
-             source: .openAI, requestsPerSecond: 50, remaining: 0, reset: .seconds(360)),
-        Case(headers: ["x-ratelimit-limit-requests": "120", "x-ratelimit-reset-requests": "20ms"],
-             source: .openAI, requestsPerSecond: 2, reset: .milliseconds(20)),
+        Case(
+            headers: [
+                "x-ratelimit-limit-requests": "60", "x-ratelimit-remaining-requests": "59",
+                "x-ratelimit-reset-requests": "1s",
+            ],
+            source: .openAI, requestsPerSecond: 1, remaining: 59, reset: .seconds(1)),
+        Case(
+            headers: [
+                "x-ratelimit-limit-requests": "3000", "x-ratelimit-remaining-requests": "0",
+                "x-ratelimit-reset-requests": "6m0s",
+            ],
+            source: .openAI, requestsPerSecond: 50, remaining: 0, reset: .seconds(360)),
+        Case(
+            headers: ["x-ratelimit-limit-requests": "120", "x-ratelimit-reset-requests": "20ms"],
+            source: .openAI, requestsPerSecond: 2, reset: .milliseconds(20)),
         // Token headers alone say nothing about requests.
-        Case(headers: ["x-ratelimit-limit-tokens": "150000", "x-ratelimit-remaining-tokens": "149984"], source: nil, requestsPerSecond: nil),
+        Case(
+            headers: ["x-ratelimit-limit-tokens": "150000", "x-ratelimit-remaining-tokens": "149984"], source: nil,
+            requestsPerSecond: nil),
         // Remaining and reset without a limit: an exhausted budget, no rate.
-        Case(headers: ["x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "12ms"],
-             source: .openAI, requestsPerSecond: nil, remaining: 0, reset: .milliseconds(12)),
+        Case(
+            headers: ["x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "12ms"],
+            source: .openAI, requestsPerSecond: nil, remaining: 0, reset: .milliseconds(12)),
         // IETF structured (draft 07+): named policies with q and w; the tightest wins.
-        Case(headers: ["ratelimit-policy": #""default";q=100;w=60"#, "ratelimit": #""default";r=50;t=30"#],
-             source: .ietfStructured, requestsPerSecond: 100.0 / 60, remaining: 50, reset: .seconds(30)),
-        Case(headers: ["ratelimit-policy": #""burst";q=10;w=1, "daily";q=1000;w=86400"#],
-             source: .ietfStructured, requestsPerSecond: 1000.0 / 86_400),
-        Case(headers: ["ratelimit-policy": #"permin;q=30;w=60;qu="requests""#],
-             source: .ietfStructured, requestsPerSecond: 0.5),
+        Case(
+            headers: ["ratelimit-policy": #""default";q=100;w=60"#, "ratelimit": #""default";r=50;t=30"#],
+            source: .ietfStructured, requestsPerSecond: 100.0 / 60, remaining: 50, reset: .seconds(30)),
+        Case(
+            headers: ["ratelimit-policy": #""burst";q=10;w=1, "daily";q=1000;w=86400"#],
+            source: .ietfStructured, requestsPerSecond: 1000.0 / 86_400),
+        Case(
+            headers: ["ratelimit-policy": #"permin;q=30;w=60;qu="requests""#],
+            source: .ietfStructured, requestsPerSecond: 0.5),
         // Older drafts: the trio, with the window in RateLimit-Limit's policies or RateLimit-Policy.
-        Case(headers: ["ratelimit-limit": "10, 10;w=1, 1000;w=3600", "ratelimit-remaining": "9", "ratelimit-reset": "1"],
-             source: .ietfFields, requestsPerSecond: 1000.0 / 3600, remaining: 9, reset: .seconds(1)),
-        Case(headers: ["ratelimit-limit": "100", "ratelimit-policy": "100;w=60", "ratelimit-remaining": "40", "ratelimit-reset": "12"],
-             source: .ietfFields, requestsPerSecond: 100.0 / 60, remaining: 40, reset: .seconds(12)),
+        Case(
+            headers: [
+                "ratelimit-limit": "10, 10;w=1, 1000;w=3600", "ratelimit-remaining": "9", "ratelimit-reset": "1",
+            ],
+            source: .ietfFields, requestsPerSecond: 1000.0 / 3600, remaining: 9, reset: .seconds(1)),
+        Case(
+            headers: [
+                "ratelimit-limit": "100", "ratelimit-policy": "100;w=60", "ratelimit-remaining": "40",
+                "ratelimit-reset": "12",
+            ],
+            source: .ietfFields, requestsPerSecond: 100.0 / 60, remaining: 40, reset: .seconds(12)),
         Case(headers: ["ratelimit-limit": "100, 100;window=10"], source: .ietfFields, requestsPerSecond: 10),
         // A bare trio states no window: no rate (the reset is no window), but remaining and reset.
-        Case(headers: ["ratelimit-limit": "100", "ratelimit-remaining": "0", "ratelimit-reset": "30"],
-             source: .ietfFields, requestsPerSecond: nil, remaining: 0, reset: .seconds(30)),
+        Case(
+            headers: ["ratelimit-limit": "100", "ratelimit-remaining": "0", "ratelimit-reset": "30"],
+            source: .ietfFields, requestsPerSecond: nil, remaining: 0, reset: .seconds(30)),
         // Malformed: ignored, never a crash.
         Case(headers: ["x-ratelimit-limit-requests": "lots"], source: nil, requestsPerSecond: nil),
         Case(headers: ["x-ratelimit-limit-requests": "-5"], source: nil, requestsPerSecond: nil),
         Case(headers: ["x-ratelimit-limit-requests": "0"], source: nil, requestsPerSecond: nil),
         Case(headers: ["x-ratelimit-limit-requests": "99999999999999999999999"], source: nil, requestsPerSecond: nil),
-        Case(headers: ["x-ratelimit-limit-requests": "60", "x-ratelimit-reset-requests": "soon"],
-             source: .openAI, requestsPerSecond: 1),
+        Case(
+            headers: ["x-ratelimit-limit-requests": "60", "x-ratelimit-reset-requests": "soon"],
+            source: .openAI, requestsPerSecond: 1),
         Case(headers: ["ratelimit-limit": "", "ratelimit-policy": ";;;"], source: nil, requestsPerSecond: nil),
         Case(headers: ["ratelimit-policy": #""default";q=abc;w=60"#], source: nil, requestsPerSecond: nil),
         Case(headers: ["ratelimit-policy": #""default";q=100;w=0"#], source: nil, requestsPerSecond: nil),
@@ -74,7 +100,8 @@ import Testing
 
     @Test func theStructuredFormWinsOverTheOlderAndOpenAIs() {
         let parsed = AdvertisedLimit(headers: [
-            "ratelimit-policy": #""default";q=60;w=60"#, "ratelimit-limit": "100, 100;w=1", "x-ratelimit-limit-requests": "6000",
+            "ratelimit-policy": #""default";q=60;w=60"#, "ratelimit-limit": "100, 100;w=1",
+            "x-ratelimit-limit-requests": "6000",
         ])
         #expect(parsed?.source == .ietfStructured)
         #expect(parsed?.requestsPerSecond == 1)
@@ -106,8 +133,10 @@ import Testing
     @Test func garbageNeverCrashes() {
         var generator = SplitMix64(state: 14)
         let alphabet = Array(#"0123456789;=,"wqrt. -abcXYZ\ "#)
-        let names = ["x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
-                     "ratelimit-policy", "ratelimit", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"]
+        let names = [
+            "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+            "ratelimit-policy", "ratelimit", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset",
+        ]
         for _ in 0..<2_000 {
             var headers: [String: String] = [:]
             for name in names where Bool.random(using: &generator) {

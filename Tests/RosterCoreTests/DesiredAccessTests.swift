@@ -8,8 +8,13 @@ import Testing
     let research = AccessGrant(vendor: "openai", project: "research", role: "member")
     let researchOwner = AccessGrant(vendor: "openai", project: "research", role: "owner")
 
-    func event(_ id: String, _ kind: HREvent.Kind, arrival: Int64, sequence: Int64? = nil, grants: [AccessGrant]? = [], voided: Bool = false) -> DesiredAccess.Event {
-        .init(eventID: id, kind: kind, position: .init(arrival: arrival, sequence: sequence), grants: kind == .offboarding ? [] : grants, isVoided: voided)
+    func event(
+        _ id: String, _ kind: HREvent.Kind, arrival: Int64, sequence: Int64? = nil, grants: [AccessGrant]? = [],
+        voided: Bool = false
+    ) -> DesiredAccess.Event {
+        .init(
+            eventID: id, kind: kind, position: .init(arrival: arrival, sequence: sequence),
+            grants: kind == .offboarding ? [] : grants, isVoided: voided)
     }
 
     @Test func noEventsDecideNothing() {
@@ -28,12 +33,16 @@ import Testing
             event("on", .onboarding, arrival: 1, grants: [research, analytics]),
             event("ch", .changed, arrival: 2, grants: [researchOwner]),
         ])
-        #expect(desired == .grants([researchOwner], eventID: "ch"), "a change's grants are the whole desired state, not a delta")
+        #expect(
+            desired == .grants([researchOwner], eventID: "ch"),
+            "a change's grants are the whole desired state, not a delta")
         #expect(desired?.grants(at: "posthog") == [])
     }
 
     @Test func anOffboardingLeavesNothing() {
-        let desired = DesiredAccess.of([event("on", .onboarding, arrival: 1, grants: [research]), event("off", .offboarding, arrival: 2)])
+        let desired = DesiredAccess.of([
+            event("on", .onboarding, arrival: 1, grants: [research]), event("off", .offboarding, arrival: 2),
+        ])
         #expect(desired == .nothing(offboardingEventID: "off"))
         #expect(desired?.grants(at: "openai") == [])
     }
@@ -54,7 +63,9 @@ import Testing
             event("rehire", .onboarding, arrival: 3, grants: [analytics]),
         ]
         #expect(DesiredAccess.of(history) == .grants([analytics], eventID: "rehire"))
-        #expect(DesiredAccess.of(history + [event("ch", .changed, arrival: 4, grants: [research])]) == .grants([research], eventID: "ch"))
+        #expect(
+            DesiredAccess.of(history + [event("ch", .changed, arrival: 4, grants: [research])])
+                == .grants([research], eventID: "ch"))
     }
 
     @Test func sequenceOrdersEventsThatArriveLate() {

@@ -22,17 +22,26 @@ import Testing
     }
 
     @Test func reportsMissingEmailWithItsPath() {
-        let text = #"{"specversion":"1.0","id":"e","source":"s","type":"hr.employee.offboarding","time":"2026-11-24T10:00:00Z","data":{"employee":{"id":"E1"}}}"#
-        #expect(throws: EventRejection(code: .invalidEvent, problems: [EventProblem(path: "data.employee.email", message: "missing")])) {
+        let text =
+            #"{"specversion":"1.0","id":"e","source":"s","type":"hr.employee.offboarding","time":"2026-11-24T10:00:00Z","data":{"employee":{"id":"E1"}}}"#
+        #expect(
+            throws: EventRejection(
+                code: .invalidEvent, problems: [EventProblem(path: "data.employee.email", message: "missing")])
+        ) {
             try decoder.decode(Array(text.utf8))
         }
     }
 
     @Test func reportsEveryProblemAtOnce() throws {
-        let text = #"{"specversion":"2","id":"","type":"hr.x","time":"now","data":{"employee":{"id":"E1","email":"nope"},"sequence":-3,"access":[{"vendor":"openai"}]}}"#
+        let text =
+            #"{"specversion":"2","id":"","type":"hr.x","time":"now","data":{"employee":{"id":"E1","email":"nope"},"sequence":-3,"access":[{"vendor":"openai"}]}}"#
         let rejection = try #require(throws: EventRejection.self) { try decoder.decode(Array(text.utf8)) }
         let paths = Set(rejection.problems.map(\.path))
-        #expect(paths == ["specversion", "id", "source", "type", "time", "data.employee.email", "data.sequence", "data.access[0].project", "data.access[0].role"])
+        #expect(
+            paths == [
+                "specversion", "id", "source", "type", "time", "data.employee.email", "data.sequence",
+                "data.access[0].project", "data.access[0].role",
+            ])
         #expect(rejection.description.contains("data.employee.email: is not a valid email address"))
         #expect(!rejection.description.contains("nope"), "reasons never repeat values")
     }
@@ -48,7 +57,9 @@ import Testing
         let unknown = try #require(throws: EventRejection.self) { try decoder.decode(Array(text.utf8)) }
         #expect(unknown.code == .unknownVendor)
         #expect(unknown.problems.map(\.path) == ["data.access[0].vendor"])
-        let wrongKey = try #require(throws: EventRejection.self) { try decoder.decode(Array(Self.valid.utf8), key: "E2") }
+        let wrongKey = try #require(throws: EventRejection.self) {
+            try decoder.decode(Array(Self.valid.utf8), key: "E2")
+        }
         #expect(wrongKey.problems.map(\.path) == ["(kafka key)"])
     }
 
@@ -73,7 +84,9 @@ import Testing
 
     @Test func everyInvalidOrRejectedExampleIsRefused() throws {
         for example in try Repository.examples("invalid") + Repository.examples("rejected") {
-            let rejection = try #require(throws: EventRejection.self, "\(example.name)") { try decoder.decode(example.bytes) }
+            let rejection = try #require(throws: EventRejection.self, "\(example.name)") {
+                try decoder.decode(example.bytes)
+            }
             #expect(!rejection.problems.isEmpty)
         }
     }

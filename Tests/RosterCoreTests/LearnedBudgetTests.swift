@@ -21,11 +21,13 @@ import Testing
                 var now = t0
                 var lastRaise: Timestamp?
                 for _ in 0..<40 {
-                    let advertised = rates.randomElement(using: &generator)! * Double.random(in: 0.5...2, using: &generator)
+                    let advertised =
+                        rates.randomElement(using: &generator)! * Double.random(in: 0.5...2, using: &generator)
                     now = now.adding(.milliseconds(Int64.random(in: 0...3_000, using: &generator)))
                     let step = rule.step(current: current, advertised: advertised, lastRaise: lastRaise, now: now)
                     if step.change == .raised { lastRaise = now }
-                    #expect(step.requestsPerSecond <= advertised, "max \(maximum) start \(start) advertised \(advertised)")
+                    #expect(
+                        step.requestsPerSecond <= advertised, "max \(maximum) start \(start) advertised \(advertised)")
                     #expect(step.requestsPerSecond <= maximum, "max \(maximum) start \(start) advertised \(advertised)")
                     #expect(step.requestsPerSecond <= rule.maximumRequestsPerSecond)
                     current = step.emissionInterval
@@ -82,12 +84,16 @@ import Testing
         let rule = LearnedBudget(maximumRequestsPerSecond: 10, raiseInterval: .seconds(2))
         let first = rule.step(current: Self.interval(5), advertised: 10, lastRaise: nil, now: t0)
         #expect(first.change == .raised)
-        let soon = rule.step(current: first.emissionInterval, advertised: 10, lastRaise: t0, now: t0.adding(.milliseconds(1999)))
+        let soon = rule.step(
+            current: first.emissionInterval, advertised: 10, lastRaise: t0, now: t0.adding(.milliseconds(1999)))
         #expect(soon.change == .unchanged && soon.emissionInterval == first.emissionInterval)
-        let later = rule.step(current: first.emissionInterval, advertised: 10, lastRaise: t0, now: t0.adding(.seconds(2)))
+        let later = rule.step(
+            current: first.emissionInterval, advertised: 10, lastRaise: t0, now: t0.adding(.seconds(2)))
         #expect(later.change == .raised && later.emissionInterval < first.emissionInterval)
         // Lowering is never held back by the spacing.
-        let lower = rule.step(current: later.emissionInterval, advertised: 1, lastRaise: t0.adding(.seconds(2)), now: t0.adding(.seconds(2)))
+        let lower = rule.step(
+            current: later.emissionInterval, advertised: 1, lastRaise: t0.adding(.seconds(2)),
+            now: t0.adding(.seconds(2)))
         #expect(lower.change == .lowered && lower.emissionInterval == .seconds(1))
     }
 
@@ -101,7 +107,9 @@ import Testing
         #expect(lowered.change == .lowered && lowered.emissionInterval == .seconds(1))
         var current = lowered.emissionInterval
         for second in 1...20 {
-            current = rule.step(current: current, advertised: 1000, lastRaise: nil, now: t0.adding(.seconds(second))).emissionInterval
+            current =
+                rule.step(current: current, advertised: 1000, lastRaise: nil, now: t0.adding(.seconds(second)))
+                .emissionInterval
             #expect(current >= configured)
         }
         #expect(current == configured)

@@ -28,7 +28,8 @@ struct SplitMix64: RandomNumberGenerator {
             waits.append(wait)
             tat = newTAT
         }
-        #expect(waits == [.zero, .zero, .zero, .zero, .zero, .milliseconds(100), .milliseconds(200), .milliseconds(300)])
+        #expect(
+            waits == [.zero, .zero, .zero, .zero, .zero, .milliseconds(100), .milliseconds(200), .milliseconds(300)])
     }
 
     @Test func neverExceedsTheBudgetInAnyWindow() {
@@ -57,7 +58,9 @@ struct SplitMix64: RandomNumberGenerator {
         let gcra = GCRA(requestsPerSecond: 1, burst: 1)
         let tat = t0.adding(.seconds(5))
         #expect(gcra.decide(tat: tat, now: t0, horizon: .seconds(1)) == .busy(retryAfter: .seconds(4)))
-        #expect(gcra.decide(tat: tat, now: t0, horizon: .seconds(10)) == .reserved(wait: .seconds(5), newTAT: t0.adding(.seconds(6))))
+        #expect(
+            gcra.decide(tat: tat, now: t0, horizon: .seconds(10))
+                == .reserved(wait: .seconds(5), newTAT: t0.adding(.seconds(6))))
     }
 
     @Test func aPausePushesEveryoneBack() {
@@ -82,14 +85,16 @@ struct SplitMix64: RandomNumberGenerator {
         #expect(breaker.state == .open)
         #expect(breaker.admit(now: t0.adding(.seconds(5))) == .rejected(retryAfter: .seconds(5)))
         #expect(breaker.admit(now: t0.adding(.seconds(10))) == .probe)
-        #expect(breaker.admit(now: t0.adding(.seconds(11))) == .rejected(retryAfter: .seconds(9)), "one probe at a time")
+        #expect(
+            breaker.admit(now: t0.adding(.seconds(11))) == .rejected(retryAfter: .seconds(9)), "one probe at a time")
         breaker.record(success: true, now: t0.adding(.seconds(11)))
         #expect(breaker.state == .closed)
         #expect(breaker.admit(now: t0.adding(.seconds(11))) == .allowed)
     }
 
     @Test func aFailedProbeOpensAgain() {
-        var breaker = CircuitBreaker(state: .open, consecutiveFailures: 5, retryAt: t0, failureThreshold: 5, openDuration: .seconds(10))
+        var breaker = CircuitBreaker(
+            state: .open, consecutiveFailures: 5, retryAt: t0, failureThreshold: 5, openDuration: .seconds(10))
         #expect(breaker.admit(now: t0) == .probe)
         breaker.record(success: false, now: t0)
         #expect(breaker.state == .open)
@@ -112,7 +117,10 @@ struct SplitMix64: RandomNumberGenerator {
         let policy = RetryPolicy(base: .seconds(1), cap: .seconds(8), maxAttempts: 10)
         var generator = SplitMix64(state: 7)
         for attempt in 1..<10 {
-            guard case .retry(let after) = policy.decide(attempt: attempt, retryable: true, retryAfter: nil, using: &generator) else {
+            guard
+                case .retry(let after) = policy.decide(
+                    attempt: attempt, retryable: true, retryAfter: nil, using: &generator)
+            else {
                 Issue.record("expected a retry")
                 return
             }

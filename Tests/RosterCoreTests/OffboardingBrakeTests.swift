@@ -26,7 +26,10 @@ import Testing
         #expect(brake.limit(knownEmployees: 10_000) == 500, "it grows with the company")
         let decision = brake.decide(recorded: 480, knownEmployees: 10_000, newOffboardings: 30)
         #expect(decision.admitted == 20 && decision.held == 10)
-        #expect(decision.reason?.contains("510 offboardings in 1 h exceed the limit of 500 (the larger of 25 and 5 % of 10000 known employees)") == true)
+        #expect(
+            decision.reason?.contains(
+                "510 offboardings in 1 h exceed the limit of 500 (the larger of 25 and 5 % of 10000 known employees)")
+                == true)
     }
 
     @Test func everythingRecordedInTheWindowCountsHeldOnesIncluded() {
@@ -67,7 +70,10 @@ import Testing
                 == "mass-offboarding brake: 4 offboardings in 30 min exceed the limit of 3 (the larger of 3 and 0.5 % of 1 known employee); release with `roster holds release` or cancel with `roster holds cancel`"
         )
         let day = OffboardingBrake(configuration: .init(offboardings: 1, windowSeconds: 86_400, share: 0.0001))
-        #expect(day.decide(recorded: 1, knownEmployees: 0, newOffboardings: 1).reason?.contains("2 offboardings in 1 d exceed the limit of 1 (the larger of 1 and 0.01 % of 0 known employees)") == true)
+        #expect(
+            day.decide(recorded: 1, knownEmployees: 0, newOffboardings: 1).reason?.contains(
+                "2 offboardings in 1 d exceed the limit of 1 (the larger of 1 and 0.01 % of 0 known employees)") == true
+        )
         let odd = OffboardingBrake(configuration: .init(offboardings: 1, windowSeconds: 90))
         #expect(odd.decide(recorded: 1, knownEmployees: 0, newOffboardings: 1).reason?.contains("in 90 s") == true)
     }

@@ -38,11 +38,14 @@ import Testing
         var waits: [Duration] = []
         for call in 0..<9 {
             let now = t0.adding(.milliseconds(200 * Int64(call)))
-            #expect(pair.windows[0].decide(tat: tats[0], now: now, horizon: .zero).isReserved, "the short window admits")
+            #expect(
+                pair.windows[0].decide(tat: tats[0], now: now, horizon: .zero).isReserved, "the short window admits")
             if call == 8 {
-                #expect(pair.decide(tats: tats, now: now, horizon: .seconds(1)) == .busy(retryAfter: .milliseconds(7_400)))
+                #expect(
+                    pair.decide(tats: tats, now: now, horizon: .seconds(1)) == .busy(retryAfter: .milliseconds(7_400)))
             }
-            guard case .reserved(let wait, let newTATs) = pair.decide(tats: tats, now: now, horizon: .seconds(60)) else {
+            guard case .reserved(let wait, let newTATs) = pair.decide(tats: tats, now: now, horizon: .seconds(60))
+            else {
                 Issue.record("call \(call) must reserve within 60 s")
                 return
             }
@@ -58,7 +61,8 @@ import Testing
     @Test func aBusyAnswerTakesNothingFromAnyWindow() {
         let tats: [Timestamp?] = [t0, t0.adding(.seconds(75))]
         #expect(pair.decide(tats: tats, now: t0, horizon: .seconds(1)) == .busy(retryAfter: .seconds(4)))
-        #expect(pair.decide(tats: tats, now: t0, horizon: .seconds(1)) == .busy(retryAfter: .seconds(4)), "still the same")
+        #expect(
+            pair.decide(tats: tats, now: t0, horizon: .seconds(1)) == .busy(retryAfter: .seconds(4)), "still the same")
     }
 
     @Test func randomArrivalsNeverExceedEitherWindow() {
@@ -86,12 +90,16 @@ import Testing
 
     @Test func postHogsDefaultHoldsBothPublishedLimitsAndReachesThem() {
         let budget = RosterConfiguration.Vendor(kind: .posthog, baseURL: "https://p", apiKeyEnv: "K").effectiveBudget
-        #expect(budget.windows == [GCRA(limit: 480, per: .seconds(60), burst: 10), GCRA(limit: 4_800, per: .seconds(3_600), burst: 480)])
+        #expect(
+            budget.windows == [
+                GCRA(limit: 480, per: .seconds(60), burst: 10), GCRA(limit: 4_800, per: .seconds(3_600), burst: 480),
+            ])
         // 6,000 revocations queued at once, each accepting any wait.
         var tats: [Timestamp?] = [nil, nil]
         var starts: [Timestamp] = []
         for _ in 0..<6_000 {
-            guard case .reserved(let wait, let newTATs) = budget.decide(tats: tats, now: t0, horizon: .seconds(86_400)) else {
+            guard case .reserved(let wait, let newTATs) = budget.decide(tats: tats, now: t0, horizon: .seconds(86_400))
+            else {
                 Issue.record("an unbounded horizon always reserves")
                 return
             }
@@ -123,7 +131,8 @@ import Testing
             var tat: Timestamp?
             var starts: [Timestamp] = []
             for _ in 0..<(3 * limit) {
-                guard case .reserved(let wait, let newTAT) = gcra.decide(tat: tat, now: t0, horizon: .seconds(86_400)) else { return }
+                guard case .reserved(let wait, let newTAT) = gcra.decide(tat: tat, now: t0, horizon: .seconds(86_400))
+                else { return }
                 tat = newTAT
                 starts.append(t0.adding(wait))
             }

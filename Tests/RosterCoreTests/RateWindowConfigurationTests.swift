@@ -12,9 +12,10 @@ import Testing
 
     @Test func postHogDefaultsToBothPublishedWindows() {
         let posthog = Vendor(kind: .posthog, baseURL: "https://p", apiKeyEnv: "K", organizationID: "o")
-        #expect(RosterConfiguration.RateWindow.defaults(for: .posthog) == [
-            .init(limit: 480, perSeconds: 60), .init(limit: 4_800, perSeconds: 3_600, burst: 480),
-        ])
+        #expect(
+            RosterConfiguration.RateWindow.defaults(for: .posthog) == [
+                .init(limit: 480, perSeconds: 60), .init(limit: 4_800, perSeconds: 3_600, burst: 480),
+            ])
         #expect(posthog.effectiveBudget.windows.count == 2)
         #expect(posthog.effectiveBudget.windows[0] == GCRA(limit: 480, per: .seconds(60), burst: 10))
         #expect(posthog.effectiveBudget.windows[1] == GCRA(limit: 4_800, per: .seconds(3_600), burst: 480))
@@ -32,17 +33,21 @@ import Testing
                               {"limit": 3, "per": 2.5}, {"limit": 4, "per": "0.5", "burst": 4}]}
             """
         )
-        #expect(vendor.rateWindows == [
-            .init(limit: 100, perSeconds: 60), .init(limit: 1_000, perSeconds: 3_600, burst: 50),
-            .init(limit: 3, perSeconds: 2.5), .init(limit: 4, perSeconds: 0.5, burst: 4),
-        ])
-        #expect(vendor.effectiveBudget.windows == [
-            GCRA(limit: 100, per: .seconds(60), burst: 10), GCRA(limit: 1_000, per: .seconds(3_600), burst: 50),
-            GCRA(limit: 3, per: .milliseconds(2_500), burst: 3), GCRA(limit: 4, per: .milliseconds(500), burst: 4),
-        ], "the default burst is 10, or the limit when smaller; only the windows, no PostHog default")
+        #expect(
+            vendor.rateWindows == [
+                .init(limit: 100, perSeconds: 60), .init(limit: 1_000, perSeconds: 3_600, burst: 50),
+                .init(limit: 3, perSeconds: 2.5), .init(limit: 4, perSeconds: 0.5, burst: 4),
+            ])
+        #expect(
+            vendor.effectiveBudget.windows == [
+                GCRA(limit: 100, per: .seconds(60), burst: 10), GCRA(limit: 1_000, per: .seconds(3_600), burst: 50),
+                GCRA(limit: 3, per: .milliseconds(2_500), burst: 3), GCRA(limit: 4, per: .milliseconds(500), burst: 4),
+            ], "the default burst is 10, or the limit when smaller; only the windows, no PostHog default")
         #expect(vendor.problems(name: "posthog").isEmpty)
         #expect(throws: DecodingError.self) {
-            try decode(#"{"kind": "openai", "base_url": "https://o", "api_key_env": "K", "rate_windows": [{"limit": 1, "per": "fortnight"}]}"#)
+            try decode(
+                #"{"kind": "openai", "base_url": "https://o", "api_key_env": "K", "rate_windows": [{"limit": 1, "per": "fortnight"}]}"#
+            )
         }
     }
 
@@ -53,9 +58,10 @@ import Testing
              "rate": {"requests_per_second": 2, "burst": 3}, "rate_windows": [{"limit": 60, "per": "minute"}]}
             """
         )
-        #expect(vendor.effectiveBudget.windows == [
-            GCRA(requestsPerSecond: 2, burst: 3), GCRA(limit: 60, per: .seconds(60), burst: 10),
-        ])
+        #expect(
+            vendor.effectiveBudget.windows == [
+                GCRA(requestsPerSecond: 2, burst: 3), GCRA(limit: 60, per: .seconds(60), burst: 10),
+            ])
     }
 
     @Test func outOfRangeWindowsAreNamed() {
@@ -77,7 +83,8 @@ import Testing
             ]
         )
         let empty = Vendor(kind: .openai, baseURL: "https://o", apiKeyEnv: "K", rateWindows: [])
-        #expect(empty.problems(name: "o") == ["vendors.o.rate_windows: must list at least one window (or leave it out)"])
+        #expect(
+            empty.problems(name: "o") == ["vendors.o.rate_windows: must list at least one window (or leave it out)"])
         let many = Vendor(
             kind: .openai, baseURL: "https://o", apiKeyEnv: "K",
             rateWindows: Array(repeating: .init(limit: 10, perSeconds: 1), count: 9)

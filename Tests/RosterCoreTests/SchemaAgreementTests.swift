@@ -23,14 +23,17 @@ import Testing
     func schemaVerdicts(_ documents: [String]) throws -> [Bool] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = ["-c", Self.validatorScript, Repository.root.appendingPathComponent("schemas/hr-event.v1.schema.json").path]
+        process.arguments = [
+            "-c", Self.validatorScript, Repository.root.appendingPathComponent("schemas/hr-event.v1.schema.json").path,
+        ]
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try process.run()
         let writer = Thread {
-            input.fileHandleForWriting.write(Data(documents.map { $0.replacingOccurrences(of: "\n", with: " ") + "\n" }.joined().utf8))
+            input.fileHandleForWriting.write(
+                Data(documents.map { $0.replacingOccurrences(of: "\n", with: " ") + "\n" }.joined().utf8))
             try? input.fileHandleForWriting.close()
         }
         writer.start()
@@ -42,10 +45,14 @@ import Testing
 
     /// Every document one step away from `value`: each member removed, set to null or to a value of each other type, plus an extra member.
     func mutations(of value: JSONValue) -> [JSONValue] {
-        let replacements: [JSONValue] = [.null, .bool(true), .number("1"), .number("1.5"), .string(""), .string("x"), .array([]), .object([:])]
+        let replacements: [JSONValue] = [
+            .null, .bool(true), .number("1"), .number("1.5"), .string(""), .string("x"), .array([]), .object([:]),
+        ]
         switch value {
         case .object(let members):
-            var result: [JSONValue] = [.object(members.merging(["zz_extra": .object(["k": .number("1")])]) { a, _ in a })]
+            var result: [JSONValue] = [
+                .object(members.merging(["zz_extra": .object(["k": .number("1")])]) { a, _ in a })
+            ]
             for (key, member) in members {
                 var removed = members
                 removed[key] = nil
@@ -103,7 +110,9 @@ import Testing
                 if schemaSaysValid, error.problems.map(\.path) == ["subject"] { continue }
                 decoderSaysValid = false
             }
-            if decoderSaysValid != schemaSaysValid { disagreements.append("schema=\(schemaSaysValid) decoder=\(decoderSaysValid): \(document)") }
+            if decoderSaysValid != schemaSaysValid {
+                disagreements.append("schema=\(schemaSaysValid) decoder=\(decoderSaysValid): \(document)")
+            }
         }
         #expect(documents.count > 500)
         #expect(disagreements.isEmpty, "\(disagreements.prefix(10).joined(separator: "\n"))")

@@ -15,7 +15,10 @@ import Testing
         #expect(t.microsecondsSince1970 == micros)
     }
 
-    @Test(arguments: ["2026-02-30T00:00:00Z", "2026-11-24", "2026-11-24T10:00:00", "2026-13-01T00:00:00Z", "2026-11-24T24:00:00Z", "yesterday", "2026-11-24T10:00:00+2:00"])
+    @Test(arguments: [
+        "2026-02-30T00:00:00Z", "2026-11-24", "2026-11-24T10:00:00", "2026-13-01T00:00:00Z", "2026-11-24T24:00:00Z",
+        "yesterday", "2026-11-24T10:00:00+2:00",
+    ])
     func refuses(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
     }

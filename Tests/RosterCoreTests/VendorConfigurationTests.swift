@@ -12,7 +12,10 @@ import Testing
     @Test func defaultsPerKind() {
         let rates = Vendor.Kind.allCases.map { kind in
             let windows = Vendor(kind: kind, baseURL: "https://x", apiKeyEnv: "K").effectiveBudget.windows
-            return "\(kind.rawValue) " + windows.map { "\($0.emissionInterval.components.seconds * 1_000_000 + $0.emissionInterval.components.attoseconds / 1_000_000_000_000)µs×\($0.burst)" }.joined(separator: " ")
+            return "\(kind.rawValue) "
+                + windows.map {
+                    "\($0.emissionInterval.components.seconds * 1_000_000 + $0.emissionInterval.components.attoseconds / 1_000_000_000_000)µs×\($0.burst)"
+                }.joined(separator: " ")
         }
         #expect(
             rates == [
@@ -35,7 +38,9 @@ import Testing
              "breaker": {"open_seconds": 1.5}, "roles": {"admin": "owner"}}
             """
         )
-        #expect(vendor.effectiveBudget == RateBudget(GCRA(requestsPerSecond: 2, burst: 3)), "no PostHog windows under a rate")
+        #expect(
+            vendor.effectiveBudget == RateBudget(GCRA(requestsPerSecond: 2, burst: 3)),
+            "no PostHog windows under a rate")
         #expect(vendor.effectiveRetry == RetryPolicy(base: .seconds(1), cap: .seconds(300), maxAttempts: 3))
         #expect(vendor.effectiveBreaker == .init(failureThreshold: 5, openSeconds: 1.5))
         #expect(vendor.effectiveBreaker.openDuration == .milliseconds(1500))
@@ -93,7 +98,9 @@ import Testing
             (0, "vendors.o.rate.max_requests_per_second: must be between 0.001 and 1000000"),
             (.infinity, "vendors.o.rate.max_requests_per_second: must be between 0.001 and 1000000"),
         ] {
-            let vendor = Vendor(kind: .openai, baseURL: "https://o", apiKeyEnv: "K", rate: .init(requestsPerSecond: 5, burst: 10, maxRequestsPerSecond: maximum))
+            let vendor = Vendor(
+                kind: .openai, baseURL: "https://o", apiKeyEnv: "K",
+                rate: .init(requestsPerSecond: 5, burst: 10, maxRequestsPerSecond: maximum))
             #expect(vendor.problems(name: "o") == [problem])
         }
     }

@@ -6,10 +6,12 @@ import Testing
     static let steps: [VendorStep] = [
         VendorStep(vendor: "openai", action: .ensureProject, project: "research/ai \"x\""),
         VendorStep(vendor: "openai", action: .ensureAccess, project: "research", role: "owner"),
-        VendorStep(vendor: "posthog-eu", action: .reconcile, grants: [
-            AccessGrant(vendor: "posthog-eu", project: "Web ünïcode", role: "8"),
-            AccessGrant(vendor: "posthog-eu", project: "b", role: "1"),
-        ]),
+        VendorStep(
+            vendor: "posthog-eu", action: .reconcile,
+            grants: [
+                AccessGrant(vendor: "posthog-eu", project: "Web ünïcode", role: "8"),
+                AccessGrant(vendor: "posthog-eu", project: "b", role: "1"),
+            ]),
         VendorStep(vendor: "relevance", action: .reconcile, grants: []),
         VendorStep(vendor: "confident", action: .removeOrganizationMembership),
     ]

@@ -70,7 +70,8 @@ struct KafkaGroupTests {
         async let closed = handOverTime(abandon: false, firstSession: session, secondSession: session)
         async let abandoned = handOverTime(abandon: true, firstSession: session, secondSession: session)
         let (afterClose, afterAbandon) = try await (closed, abandoned)
-        print("close → next member assigned after \(afterClose); abandon → after \(afterAbandon) (session timeout 10 s)")
+        print(
+            "close → next member assigned after \(afterClose); abandon → after \(afterAbandon) (session timeout 10 s)")
         #expect(afterClose < afterAbandon, "a clean leave hands over before an abandoned member's session expires")
         // The abandoned session counts from the member's last heartbeat, up to a heartbeat
         // interval before the abandon: at least the session less that interval (3 s here).

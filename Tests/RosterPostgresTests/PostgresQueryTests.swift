@@ -17,8 +17,12 @@ import Testing
 
     @Test func aFragmentKeepsItsValuesAndItsPlaceholdersFollowTheQuerys() {
         let voided: PostgresQuery = "(j.status = \("cancelled") AND j.note <> '$1' AND \"$2\" = \(Int32(2)))"
-        let query: PostgresQuery = "SELECT * FROM jobs j WHERE j.id = \(Int64(7)) AND NOT \(fragment: voided) AND j.owner = \("w")"
-        #expect(query.sql == #"SELECT * FROM jobs j WHERE j.id = $1 AND NOT (j.status = $2 AND j.note <> '$1' AND "$2" = $3) AND j.owner = $4"#)
+        let query: PostgresQuery =
+            "SELECT * FROM jobs j WHERE j.id = \(Int64(7)) AND NOT \(fragment: voided) AND j.owner = \("w")"
+        #expect(
+            query.sql
+                == #"SELECT * FROM jobs j WHERE j.id = $1 AND NOT (j.status = $2 AND j.note <> '$1' AND "$2" = $3) AND j.owner = $4"#
+        )
         #expect(query.binds.values.map(\.type) == [.int8, .text, .int4, .text])
         #expect(query.binds.values[1].bytes == Array("cancelled".utf8))
         let alone: PostgresQuery = "\(fragment: voided)"

@@ -13,7 +13,8 @@ struct PostgresServiceTests {
                 configuration: try PostgresConfiguration(url: url),
                 logger: TestDatabase.logger
             )
-            let group = ServiceGroup(services: [pool, listener], gracefulShutdownSignals: [], logger: TestDatabase.logger)
+            let group = ServiceGroup(
+                services: [pool, listener], gracefulShutdownSignals: [], logger: TestDatabase.logger)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 #expect(try await pool.query("SELECT 1").singleValue(Int32.self) == 1)

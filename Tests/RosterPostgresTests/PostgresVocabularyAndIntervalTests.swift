@@ -12,7 +12,10 @@ struct PostgresVocabularyAndIntervalTests {
 
     @Test func durationsRoundTripAsIntervalsToTheMicrosecond() async throws {
         try await TestDatabase.withFreshPool { pool, _ async throws in
-            for duration in [Duration.zero, .microseconds(1), .milliseconds(1_500), .seconds(-3), .seconds(90_000), .microseconds(-7)] {
+            for duration in [
+                Duration.zero, .microseconds(1), .milliseconds(1_500), .seconds(-3), .seconds(90_000),
+                .microseconds(-7),
+            ] {
                 let result = try await pool.query("SELECT \(duration)::interval")
                 #expect(try result[0].decode(Duration.self, at: 0) == duration)
             }

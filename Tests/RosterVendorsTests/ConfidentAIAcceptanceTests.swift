@@ -76,7 +76,8 @@ import Testing
             // They accept: the project invitation follows and the step succeeds. The step resumes
             // from its last checkpoint, as the engine's does (it records when it last looked).
             try fake.acceptInvitation(email: ada.email)
-            let outcome = try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada, state: driver.lastState)
+            let outcome = try await driver.run(
+                .ensureAccess, project: "research", role: "Member", for: ada, state: driver.lastState)
             #expect(outcome.summary.contains("invited to \(research.id)"))
             #expect(fake.invitations(projectID: research.id).filter(\.isPending).count == 1)
         }
@@ -99,7 +100,8 @@ import Testing
             #expect(driver.trail.audits.map(\.action.rawValue) == ["resend_invite"])
 
             await #expect(throws: AwaitingAcceptance.self) {
-                try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada, state: driver.lastState)
+                try await driver.run(
+                    .ensureAccess, project: "research", role: "Member", for: ada, state: driver.lastState)
             }
             #expect(fake.calls.calls("PUT", path: "/v1/organization/invitations/\(invitation.id)").count == 1, "once")
         }

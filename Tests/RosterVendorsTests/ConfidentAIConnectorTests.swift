@@ -43,7 +43,8 @@ import Testing
                     let checkpoints = driver.trail.checkpoints.count
                     do {
                         let state = waiting[person.email] ?? StepState()
-                        try await driver.run(.ensureAccess, project: "research", role: "Member", for: person, state: state)
+                        try await driver.run(
+                            .ensureAccess, project: "research", role: "Member", for: person, state: state)
                         waiting[person.email] = nil
                         try await driver.run(.ensureAccess, project: "evals", role: "Viewer", for: person)
                     } catch is AwaitingAcceptance {
@@ -293,13 +294,22 @@ import Testing
             let results = await client.inviteToProject(items: emails, projectID: research.id, roleName: "Member")
                 .map { result -> ConfidentAIProjectInviteItemOutcome? in try? result.get() }
             let role = try #require(fake.projectRoleID(named: "Member", in: research.id))
-            guard case .member(let current, let resolved)? = results[0] else { Issue.record("\(results[0] as Any)"); return }
+            guard case .member(let current, let resolved)? = results[0] else {
+                Issue.record("\(results[0] as Any)")
+                return
+            }
             #expect(current.projectRole?.name == "Viewer" && resolved.id == role)
             #expect(results[1] == .pending(invitationID: String(kept.id), role: resolved))
-            guard case .invited(_, _, let replaced, _)? = results[2] else { Issue.record("\(results[2] as Any)"); return }
+            guard case .invited(_, _, let replaced, _)? = results[2] else {
+                Issue.record("\(results[2] as Any)")
+                return
+            }
             #expect(replaced == [String(stale.id)])
             for index in [3, 4, 5, 6, 8] {
-                guard case .invited(let id, _, [], _)? = results[index] else { Issue.record("\(index)"); continue }
+                guard case .invited(let id, _, [], _)? = results[index] else {
+                    Issue.record("\(index)")
+                    continue
+                }
                 #expect(id != nil)
             }
             #expect(results[7] == nil, "the address outside the organization fails alone")
@@ -313,7 +323,8 @@ import Testing
 
             // A repeated batch sends nothing.
             fake.clearCalls()
-            _ = await client.inviteToProject(items: Array(people[1..<7].map(\.email)), projectID: research.id, roleName: "Member")
+            _ = await client.inviteToProject(
+                items: Array(people[1..<7].map(\.email)), projectID: research.id, roleName: "Member")
             #expect(fake.calls.mutatingCalls.isEmpty)
         }
     }

@@ -26,12 +26,20 @@ import Testing
     }
 
     static func reads(_ counts: [String: Int]) -> Int { counts.filter { $0.key.hasPrefix("GET ") }.values.reduce(0, +) }
-    static func mutations(_ counts: [String: Int]) -> Int { counts.filter { !$0.key.hasPrefix("GET ") }.values.reduce(0, +) }
+    static func mutations(_ counts: [String: Int]) -> Int {
+        counts.filter { !$0.key.hasPrefix("GET ") }.values.reduce(0, +)
+    }
 
     static func report(_ label: String, before: [String: Int], after: [String: Int]) {
-        print("confident \(label), requests per path: before \(before.sorted { $0.key < $1.key }) after \(after.sorted { $0.key < $1.key })")
-        let perMutation = { (counts: [String: Int]) in Double(reads(counts) + mutations(counts)) / Double(max(1, mutations(counts))) }
-        print("confident \(label), requests per applied mutation: before \(perMutation(before)) after \(perMutation(after))")
+        print(
+            "confident \(label), requests per path: before \(before.sorted { $0.key < $1.key }) after \(after.sorted { $0.key < $1.key })"
+        )
+        let perMutation = { (counts: [String: Int]) in
+            Double(reads(counts) + mutations(counts)) / Double(max(1, mutations(counts)))
+        }
+        print(
+            "confident \(label), requests per applied mutation: before \(perMutation(before)) after \(perMutation(after))"
+        )
     }
 
     @Test func aBurstOfJoinersWhoAreMembersListsOncePerKind() async throws {
@@ -76,7 +84,8 @@ import Testing
             #expect(Self.mutations(after) == people.count)
             let research = try #require(fake.project(named: "research"))
             #expect(fake.invitations(projectID: research.id).filter(\.isPending).count == people.count)
-            #expect((before["GET /v1/projects/{id}/roles"] ?? 0) >= people.count, "the measure is of the old per-job reads")
+            #expect(
+                (before["GET /v1/projects/{id}/roles"] ?? 0) >= people.count, "the measure is of the old per-job reads")
         }
     }
 
@@ -146,7 +155,8 @@ import Testing
             let outcome = try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada)
             #expect(outcome.summary.contains("invited to \(research.id)"))
             #expect(fake.calls.calls("POST", path: "/v1/projects/\(research.id)/invitations").count == 1)
-            #expect(fake.calls.calls("GET", path: "/v1/projects/\(research.id)/members").count == 1, "listed again once")
+            #expect(
+                fake.calls.calls("GET", path: "/v1/projects/\(research.id)/members").count == 1, "listed again once")
             #expect(fake.pendingInvitations(email: ada.email).map(\.projectID) == [research.id])
         }
     }
@@ -171,12 +181,16 @@ import Testing
             #expect(error?.isRetryable == true)
             let outcome = try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada, attempt: 2)
             #expect(outcome.summary.contains("pending"))
-            #expect(fake.calls.calls("POST", path: "/v1/projects/\(research.id)/invitations").count == 2)  // employee 2's and ada's one
+            // Employee 2's and ada's one.
+            #expect(fake.calls.calls("POST", path: "/v1/projects/\(research.id)/invitations").count == 2)
             #expect(fake.pendingInvitations(email: ada.email).count == 1)
 
             // A project Confident AI made but whose answer was lost.
-            fake.injectFaults([.statusAfterApplying(503)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/projects"))
-            let createError = await expectVendorError { try await driver.run(.ensureProject, project: "evals", for: ada) }
+            fake.injectFaults(
+                [.statusAfterApplying(503)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/projects"))
+            let createError = await expectVendorError {
+                try await driver.run(.ensureProject, project: "evals", for: ada)
+            }
             #expect(createError?.isRetryable == true)
             let resumed = try await driver.run(.ensureProject, project: "evals", for: ada, attempt: 2)
             #expect(resumed.summary.hasSuffix("exists"))
@@ -222,14 +236,17 @@ import Testing
             // Ada accepts behind Roster's back; the member listing held (made before) cannot show it.
             try fake.acceptInvitation(email: ada.email)
             fake.clearCalls()
-            await #expect(throws: AwaitingAcceptance.self, "a new job within the time to live believes the held listing") {
+            await #expect(
+                throws: AwaitingAcceptance.self, "a new job within the time to live believes the held listing"
+            ) {
                 try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada)
             }
             #expect(fake.calls.isEmpty)
             #expect(fake.calls.calls("POST", path: "/v1/organization/invitations").isEmpty)
 
             // The re-check of the waiting step (its state shows `org_invited_at`) lists members anew.
-            let outcome = try await driver.run(.ensureAccess, project: "research", role: "Member", for: ada, state: waiting)
+            let outcome = try await driver.run(
+                .ensureAccess, project: "research", role: "Member", for: ada, state: waiting)
             #expect(outcome.summary.contains("invited to \(research.id)"))
             #expect(fake.calls.calls("GET", path: "/v1/organization/members").count == 1)
         }

@@ -12,7 +12,8 @@ import Testing
         try await withFakeConfident { fake, driver in
             let leaver = employee(5)
             for index in 1...99 { fake.addMember(email: "m\(index)@example.com") }  // 100 with the owner
-            fake.addRawRecord(.object(["id": .string("user-odd"), "email": .null]), toListing: "/v1/organization/members")
+            fake.addRawRecord(
+                .object(["id": .string("user-odd"), "email": .null]), toListing: "/v1/organization/members")
             fake.addMember(email: leaver.email)  // on page 2, past the odd record
             let outcome = try await driver.run(.removeOrganizationMembership, for: leaver)
             #expect(!fake.members.contains { $0.email == leaver.email })
@@ -41,7 +42,9 @@ import Testing
         try await withFakeConfident { fake, driver in
             let leaver = employee(8)
             fake.addInvitation(email: leaver.email)
-            fake.addRawRecord(.object(["id": .number("901"), "status": .string("PENDING")]), toListing: "/v1/organization/invitations")
+            fake.addRawRecord(
+                .object(["id": .number("901"), "status": .string("PENDING")]), toListing: "/v1/organization/invitations"
+            )
             let outcome = try await driver.run(.revokeInvites, for: leaver)
             #expect(fake.pendingInvitations(email: leaver.email).isEmpty)
             #expect(outcome.summary.hasPrefix("revoked 1 invitation(s)"))
@@ -52,7 +55,9 @@ import Testing
     @Test func anUnreadableProjectNamedByTheStepIsNotTakenForAbsent() async throws {
         try await withFakeConfident { fake, driver in
             fake.addRawRecord(.object(["id": .number("3"), "name": .string("research")]), toListing: "/v1/projects")
-            let error = await expectVendorError { try await driver.run(.ensureProject, project: "research", for: employee(1)) }
+            let error = await expectVendorError {
+                try await driver.run(.ensureProject, project: "research", for: employee(1))
+            }
             #expect(error?.code == .decoding)
             #expect(fake.calls.calls("POST", path: "/v1/projects").isEmpty, "no duplicate project")
             let other = try await driver.run(.ensureProject, project: "evals", for: employee(1))

@@ -22,7 +22,8 @@ final class StepTrail: Sendable {
     }
 
     /// A context over `transport` that starts from `state` and records into this trail.
-    func context(transport: any VendorTransport, state: StepState, freshness: DirectoryFreshness = .any) -> StepContext {
+    func context(transport: any VendorTransport, state: StepState, freshness: DirectoryFreshness = .any) -> StepContext
+    {
         StepContext(
             transport: transport,
             state: state,
@@ -53,8 +54,10 @@ struct StepDriver<Connector: VendorConnector>: Sendable {
         attempt: Int = 1
     ) async throws -> StepOutcome {
         let step = VendorStep(vendor: connector.instance, action: action, project: project, role: role, grants: grants)
-        let freshness = DirectoryFreshness.forStep(isRevocation: action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: nil)
-        return try await connector.run(step, for: employee, context: trail.context(transport: transport, state: state, freshness: freshness))
+        let freshness = DirectoryFreshness.forStep(
+            isRevocation: action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: nil)
+        return try await connector.run(
+            step, for: employee, context: trail.context(transport: transport, state: state, freshness: freshness))
     }
 
     /// The last state a step checkpointed.

@@ -21,7 +21,9 @@ final class StepRecorder: Sendable {
     var lastState: StepState? { checkpoints.last }
 
     /// A context over `transport` that records here, resuming from `state`.
-    func context(transport: any VendorTransport, state: StepState = StepState(), freshness: DirectoryFreshness = .any) -> StepContext {
+    func context(
+        transport: any VendorTransport, state: StepState = StepState(), freshness: DirectoryFreshness = .any
+    ) -> StepContext {
         var logger = Logger(label: "roster.test.connector")
         logger.logLevel = .warning
         return StepContext(
@@ -54,7 +56,8 @@ struct StepRunner {
         let outcome = try await connector.run(
             step,
             for: employee,
-            context: recorder.context(transport: transport, state: state, freshness: Self.freshness(step, attempt: attempt))
+            context: recorder.context(
+                transport: transport, state: state, freshness: Self.freshness(step, attempt: attempt))
         )
         return (outcome, recorder)
     }
@@ -77,7 +80,8 @@ struct StepRunner {
             _ = try await connector.run(
                 step,
                 for: employee,
-                context: recorder.context(transport: transport, state: state, freshness: Self.freshness(step, attempt: attempt))
+                context: recorder.context(
+                    transport: transport, state: state, freshness: Self.freshness(step, attempt: attempt))
             )
         }
         return (error, recorder)

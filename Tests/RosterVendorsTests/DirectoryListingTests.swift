@@ -1,8 +1,9 @@
 import Foundation
 import RosterCore
-@testable import RosterVendors
 import Synchronization
 import Testing
+
+@testable import RosterVendors
 
 /// A clock a test moves by hand.
 final class ManualClock: Sendable {
@@ -38,7 +39,10 @@ final class CountedLoad: Sendable {
 
     func set(_ value: [String]) { state.withLock { $0.value = value } }
 
-    func release() { open.yield(); open.finish() }
+    func release() {
+        open.yield()
+        open.finish()
+    }
 
     var load: @Sendable () async throws -> [String] {
         {
@@ -160,22 +164,26 @@ final class CountedLoad: Sendable {
         let leaver = DirectoryFreshness.forStep(isRevocation: true, attempt: 1, startedAt: start, personTouchedAt: nil)
         #expect(leaver == DirectoryFreshness(notBefore: start, reason: .revocation))
         #expect(leaver.demandsNewListing)
-        let resumed = DirectoryFreshness.forStep(isRevocation: false, attempt: 2, startedAt: start, personTouchedAt: nil)
+        let resumed = DirectoryFreshness.forStep(
+            isRevocation: false, attempt: 2, startedAt: start, personTouchedAt: nil)
         #expect(resumed == DirectoryFreshness(notBefore: start, reason: .resumed))
     }
 
     @Test func aPersonAnEarlierJobTouchedNeedsListingsFromAfterIt() {
         let touched = start.addingTimeInterval(-60)
-        let fresh = DirectoryFreshness.forStep(isRevocation: false, attempt: 1, startedAt: start, personTouchedAt: touched)
+        let fresh = DirectoryFreshness.forStep(
+            isRevocation: false, attempt: 1, startedAt: start, personTouchedAt: touched)
         #expect(fresh.reason == .earlierJob)
         #expect(fresh.notBefore == touched.addingTimeInterval(DirectoryFreshness.clockSkewMargin))
         #expect(!fresh.demandsNewListing)
         // Touched a moment ago: the margin never asks for a listing later than the step's start.
-        let justNow = DirectoryFreshness.forStep(isRevocation: false, attempt: 1, startedAt: start, personTouchedAt: start)
+        let justNow = DirectoryFreshness.forStep(
+            isRevocation: false, attempt: 1, startedAt: start, personTouchedAt: start)
         #expect(justNow.notBefore == start)
     }
 
     @Test func aFirstStepForANewPersonTakesAnyListing() {
-        #expect(DirectoryFreshness.forStep(isRevocation: false, attempt: 1, startedAt: start, personTouchedAt: nil) == .any)
+        #expect(
+            DirectoryFreshness.forStep(isRevocation: false, attempt: 1, startedAt: start, personTouchedAt: nil) == .any)
     }
 }

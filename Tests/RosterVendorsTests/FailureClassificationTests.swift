@@ -48,10 +48,13 @@ import Testing
     }
 
     @Test func vendorErrorsCarryTheirClassification() {
-        let gone = VendorError.http(status: 404, isDelete: true, vendorCode: nil, message: "No such user", retryAfter: nil)
+        let gone = VendorError.http(
+            status: 404, isDelete: true, vendorCode: nil, message: "No such user", retryAfter: nil)
         #expect(gone.isAlreadyGone)
         #expect(!gone.isRetryable)
-        let throttled = VendorError.http(status: 429, isDelete: false, vendorCode: "rate_limit_exceeded", message: "slow down", retryAfter: .seconds(2))
+        let throttled = VendorError.http(
+            status: 429, isDelete: false, vendorCode: "rate_limit_exceeded", message: "slow down",
+            retryAfter: .seconds(2))
         #expect(throttled.isRetryable)
         #expect(throttled.retryAfter == .seconds(2))
         #expect(VendorError.timeout("deadline").isRetryable)

@@ -7,7 +7,8 @@ import Testing
 @Suite struct FakeOpenAIServerTests {
     /// Raw HTTP to the fake, without the client's conveniences.
     func raw(_ fake: FakeOpenAIServer, auth: VendorAuthentication? = nil) -> HTTPVendorTransport {
-        HTTPVendorTransport(configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: auth ?? .bearer(fake.adminKey)))
+        HTTPVendorTransport(
+            configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: auth ?? .bearer(fake.adminKey)))
     }
 
     func object(_ response: VendorResponse) throws -> [String: Any] {
@@ -16,7 +17,8 @@ import Testing
 
     @Test func aMissingKeyGetsOpenAIsEnvelope() async throws {
         try await withFakeOpenAI { fake, _ in
-            let response = try await raw(fake, auth: VendorAuthentication.none).send(VendorRequest(.get, "/organization/users"))
+            let response = try await raw(fake, auth: VendorAuthentication.none).send(
+                VendorRequest(.get, "/organization/users"))
             #expect(response.status == 401)
             let error = try #require(try object(response)["error"] as? [String: Any])
             #expect((error["message"] as? String)?.hasPrefix("You didn't provide an API key") == true)
@@ -37,12 +39,17 @@ import Testing
             #expect(page["last_id"] as? String != nil)
 
             for bad in ["0", "101", "ten"] {
-                let response = try await transport.send(VendorRequest(.get, "/organization/users", query: [.init(name: "limit", value: bad)]))
+                let response = try await transport.send(
+                    VendorRequest(.get, "/organization/users", query: [.init(name: "limit", value: bad)]))
                 #expect(response.status == 400)
             }
-            let plain = try await transport.send(VendorRequest(.get, "/organization/users", query: [.init(name: "emails", value: "USER3@example.com")]))
-            #expect((try object(plain)["data"] as? [[String: Any]])?.map { $0["email"] as? String } == ["user3@example.com"])
-            let unknownCursor = try await transport.send(VendorRequest(.get, "/organization/users", query: [.init(name: "after", value: "user-nope")]))
+            let plain = try await transport.send(
+                VendorRequest(.get, "/organization/users", query: [.init(name: "emails", value: "USER3@example.com")]))
+            #expect(
+                (try object(plain)["data"] as? [[String: Any]])?.map { $0["email"] as? String } == ["user3@example.com"]
+            )
+            let unknownCursor = try await transport.send(
+                VendorRequest(.get, "/organization/users", query: [.init(name: "after", value: "user-nope")]))
             #expect(unknownCursor.status == 400)
         }
     }
@@ -60,12 +67,14 @@ import Testing
     @Test func unknownPathsAndPathsWithoutV1Are404() async throws {
         try await withFakeOpenAI { fake, _ in
             let base = fake.baseURL!.absoluteString.replacingOccurrences(of: "/v1", with: "")
-            let transport = HTTPVendorTransport(configuration: .init(baseURL: base, authentication: .bearer(fake.adminKey)))
+            let transport = HTTPVendorTransport(
+                configuration: .init(baseURL: base, authentication: .bearer(fake.adminKey)))
             let withoutPrefix = try await transport.send(VendorRequest(.get, "/organization/users"))
             #expect(withoutPrefix.status == 404)
             let unknownPath = try await raw(fake).send(VendorRequest(.get, "/organization/nothing"))
             #expect(unknownPath.status == 404)
-            let notJSON = try await raw(fake).send(VendorRequest(.post, "/organization/projects", body: Array("not json".utf8)))
+            let notJSON = try await raw(fake).send(
+                VendorRequest(.post, "/organization/projects", body: Array("not json".utf8)))
             #expect(notJSON.status == 400)
         }
     }
@@ -75,7 +84,8 @@ import Testing
             fake.injectFaults([.status(503)])
             _ = try? await client.listProjectsPage()
             _ = try await client.createProject(name: "a")
-            _ = try? await OpenAIAdminClient(baseURL: fake.baseURL!.absoluteString, adminKey: "wrong").listProjectsPage()
+            _ = try? await OpenAIAdminClient(baseURL: fake.baseURL!.absoluteString, adminKey: "wrong")
+                .listProjectsPage()
             fake.setRateLimit(FakeRateLimit(requests: 1, per: .seconds(30)))
             _ = try await client.listProjectsPage()
             _ = try? await client.listProjectsPage()
@@ -106,18 +116,22 @@ import Testing
             fake.addUser(email: nil, name: "Service")
             fake.addUser(email: "Ada@Example.com", isScimManaged: true)
             let transport = raw(fake)
-            let all = try #require(try object(try await transport.send(VendorRequest(.get, "/organization/users")))["data"] as? [[String: Any]])
+            let all = try #require(
+                try object(try await transport.send(VendorRequest(.get, "/organization/users")))["data"]
+                    as? [[String: Any]])
             #expect(all.count == 2)
             #expect(all[0]["email"] is NSNull)
             #expect(all[1]["is_scim_managed"] as? Bool == true)
             let lower = try object(
                 try await transport.send(
-                    VendorRequest(.get, "/organization/users", query: [.init(name: "emails[]", value: "ada@example.com")])))
+                    VendorRequest(
+                        .get, "/organization/users", query: [.init(name: "emails[]", value: "ada@example.com")])))
             #expect((lower["data"] as? [Any])?.isEmpty == true, "exact when the switch says so")
             fake.setOptions(.init(emailFilterIgnoresCase: true))
             let folded = try object(
                 try await transport.send(
-                    VendorRequest(.get, "/organization/users", query: [.init(name: "emails[]", value: "ada@example.com")])))
+                    VendorRequest(
+                        .get, "/organization/users", query: [.init(name: "emails[]", value: "ada@example.com")])))
             #expect((folded["data"] as? [Any])?.count == 1)
         }
     }

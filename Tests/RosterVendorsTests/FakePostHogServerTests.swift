@@ -22,7 +22,9 @@ import Testing
         try #require(try json(response) as? [String: Any])
     }
 
-    func send(_ fake: FakePostHogServer, _ method: VendorRequest.Method, _ rest: String, body: String? = nil)
+    func send(
+        _ fake: FakePostHogServer, _ method: VendorRequest.Method, _ rest: String, body: String? = nil
+    )
         async throws -> VendorResponse
     {
         try await raw(fake).send(VendorRequest(method, fake.apiPath(rest), body: body.map { Array($0.utf8) }))
@@ -178,7 +180,8 @@ import Testing
             let project = fake.addProject(name: "secret", isPrivate: true)
             let ok = try await send(
                 fake, .post, "invites/",
-                body: #"{"target_email":"ada@example.com","private_project_access":[{"id":\#(project.id),"level":"admin"}]}"#
+                body:
+                    #"{"target_email":"ada@example.com","private_project_access":[{"id":\#(project.id),"level":"admin"}]}"#
             )
             #expect(ok.status == 201)
             let access = try #require(try object(ok)["private_project_access"] as? [[String: Any]])
@@ -188,20 +191,23 @@ import Testing
             for level in ["1", "8", #""owner""#, "null"] {
                 let refused = try await send(
                     fake, .post, "invites/",
-                    body: #"{"target_email":"bo@example.com","private_project_access":[{"id":\#(project.id),"level":\#(level)}]}"#
+                    body:
+                        #"{"target_email":"bo@example.com","private_project_access":[{"id":\#(project.id),"level":\#(level)}]}"#
                 )
                 #expect(refused.status == 400, "level \(level)")
                 #expect(try object(refused)["detail"] as? String == #"The "level" field must be a valid access level."#)
             }
             let stringID = try await send(
                 fake, .post, "invites/",
-                body: #"{"target_email":"bo@example.com","private_project_access":[{"id":"\#(project.id)","level":"member"}]}"#
+                body:
+                    #"{"target_email":"bo@example.com","private_project_access":[{"id":"\#(project.id)","level":"member"}]}"#
             )
             #expect(stringID.status == 400)
             #expect(
                 try await send(
                     fake, .post, "invites/",
-                    body: #"{"target_email":"bo@example.com","private_project_access":[{"id":\#(project.id),"level":"none"}]}"#
+                    body:
+                        #"{"target_email":"bo@example.com","private_project_access":[{"id":\#(project.id),"level":"none"}]}"#
                 ).status == 201)
 
             // An invite stored with an old number is listed back with it.
@@ -236,7 +242,8 @@ import Testing
             #expect(lower.status == 201)
             // …nor is this one: PostHog lowercases the invite's domain and compares with the
             // stored `Example.com` exactly. Only the stored address itself is refused.
-            let domainCase = try await send(fake, .post, "invites/", body: #"{"target_email":"Mixed.Case@EXAMPLE.COM"}"#)
+            let domainCase = try await send(
+                fake, .post, "invites/", body: #"{"target_email":"Mixed.Case@EXAMPLE.COM"}"#)
             #expect(domainCase.status == 201)
             #expect(fake.invites.contains { $0.targetEmail == "Mixed.Case@example.com" })
             fake.addMember(email: "Lower.Domain@example.com")
@@ -247,9 +254,15 @@ import Testing
             fake.addInvite(email: "Ada@example.com")
             #expect(
                 try await send(fake, .post, "invites/", body: #"{"target_email":"ada@example.com"}"#).status == 201)
-            #expect(Set(fake.invites(email: "ada@example.com").map(\.targetEmail)) == ["Ada@example.com", "ada@example.com"])
+            #expect(
+                Set(fake.invites(email: "ada@example.com").map(\.targetEmail)) == [
+                    "Ada@example.com", "ada@example.com",
+                ])
             #expect(try await send(fake, .post, "invites/", body: #"{"target_email":"Ada@Example.COM"}"#).status == 201)
-            #expect(fake.invites(email: "ada@example.com").map(\.targetEmail).sorted() == ["Ada@example.com", "ada@example.com"])
+            #expect(
+                fake.invites(email: "ada@example.com").map(\.targetEmail).sorted() == [
+                    "Ada@example.com", "ada@example.com",
+                ])
         }
     }
 
@@ -268,8 +281,10 @@ import Testing
             #expect(fake.isPrivate(projectID: secret.id) && fake.isPrivate(projectID: legacy.id))
             #expect(!fake.isPrivate(projectID: open.id))
 
-            let projects = try #require(try object(try await send(fake, .get, "projects/"))["results"] as? [[String: Any]])
-            let flags = Dictionary(uniqueKeysWithValues: projects.map { ($0["name"] as! String, $0["access_control"] as! Bool) })
+            let projects = try #require(
+                try object(try await send(fake, .get, "projects/"))["results"] as? [[String: Any]])
+            let flags = Dictionary(
+                uniqueKeysWithValues: projects.map { ($0["name"] as! String, $0["access_control"] as! Bool) })
             #expect(flags["secret"] == false, "the new model does not set the deprecated flag")
             #expect(flags["legacy"] == true)
 

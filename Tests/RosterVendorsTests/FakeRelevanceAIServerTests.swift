@@ -33,7 +33,8 @@ import Testing
         project: String,
         _ body: String = "{}"
     ) async throws -> (status: Int, json: JSONValue) {
-        let raw = HTTPVendorTransport(configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .none))
+        let raw = HTTPVendorTransport(
+            configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .none))
         let request = VendorRequest(
             .post,
             path,
@@ -94,11 +95,13 @@ import Testing
         try await withFakeRelevance { fake, _ in
             let a = fake.addProject(name: "a")
             for (index, action) in ["admin", "role:editor", "role:operator", "role:viewer", "role:chat"].enumerated() {
-                let body = #"{"email": "r\#(index)@example.com", "permissions": {"items": {"relevanceDefault": {"actions": {"\#(action)": true}}}}}"#
+                let body =
+                    #"{"email": "r\#(index)@example.com", "permissions": {"items": {"relevanceDefault": {"actions": {"\#(action)": true}}}}}"#
                 let answer1 = try await call(fake, "/auth/invite/create", project: a.id, body)
                 #expect(answer1.status == 200, "\(action)")
             }
-            let wrong = #"{"email": "x@example.com", "permissions": {"items": {"relevanceDefault": {"actions": {"role:owner": true}}}}}"#
+            let wrong =
+                #"{"email": "x@example.com", "permissions": {"items": {"relevanceDefault": {"actions": {"role:owner": true}}}}}"#
             let answer2 = try await call(fake, "/auth/invite/create", project: a.id, wrong)
             #expect(answer2.status == 400)
         }
@@ -108,7 +111,8 @@ import Testing
     func invitesAreListedByIDAndDeletedByInviteCode(ids: FakeRelevanceAIState.Options.InviteIDs) async throws {
         try await withFakeRelevance(options: .init(inviteIDs: ids)) { fake, _ in
             let a = fake.addProject(name: "a")
-            let body = #"{"email": "new@example.com", "permissions": {"items": {"relevanceDefault": {"actions": {"role:viewer": true}}}}}"#
+            let body =
+                #"{"email": "new@example.com", "permissions": {"items": {"relevanceDefault": {"actions": {"role:viewer": true}}}}}"#
             let created = try await call(fake, "/auth/invite/create", project: a.id, body)
             let code = try #require(created.json["invite_code"]?.stringValue)
 
@@ -146,7 +150,9 @@ import Testing
             let inB = try await call(fake, "/auth/users/list", project: b.id)
             let record = try #require(inB.json["results"]?.arrayValue?.first)
             #expect(record["permissions"]?["projects"]?[b.id]?["role_context"]?["role"] == .string("admin"))
-            #expect(record["permissions"]?["organizations"]?[fake.organizationID]?["role_context"]?["role"] == .string("admin"))
+            #expect(
+                record["permissions"]?["organizations"]?[fake.organizationID]?["role_context"]?["role"]
+                    == .string("admin"))
 
             let removed = try await call(fake, "/auth/users/\(admin.id)/delete", project: a.id)
             if removal == .refused {

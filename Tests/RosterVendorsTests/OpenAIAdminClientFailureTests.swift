@@ -52,10 +52,13 @@ import Testing
 
     @Test func faultsCanTargetOneEndpoint() async throws {
         try await withFakeOpenAI { fake, client in
-            fake.injectFaults([.status(502)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/organization/invites"))
+            fake.injectFaults(
+                [.status(502)], matching: FakeRequestMatcher(method: "POST", pathPrefix: "/v1/organization/invites"))
             let invites = try await client.listInvites()
             #expect(invites.isEmpty)
-            let error = await expectVendorError { _ = try await client.createInvite(email: "ada@example.com", role: "reader", projects: []) }
+            let error = await expectVendorError {
+                _ = try await client.createInvite(email: "ada@example.com", role: "reader", projects: [])
+            }
             #expect(error?.status == 502)
             #expect(fake.invites.isEmpty)
         }
@@ -84,7 +87,8 @@ import Testing
 
     @Test func aRefusedConnectionIsARetryableTransportError() async {
         // Port 1 on loopback: privileged and, on a test machine, never listening.
-        let client = OpenAIAdminClient(baseURL: "http://127.0.0.1:1/v1", adminKey: "sk-admin-x", requestTimeout: .seconds(1))
+        let client = OpenAIAdminClient(
+            baseURL: "http://127.0.0.1:1/v1", adminKey: "sk-admin-x", requestTimeout: .seconds(1))
         let error = await expectVendorError { _ = try await client.listProjectsPage() }
         #expect(error?.code == .transport)
         #expect(error?.vendor == "openai")
@@ -115,7 +119,9 @@ import Testing
             let pending = try await client.pendingInvites(email: "ADA@example.com")
             #expect(pending.count == 2)
             fake.setOptions(.init())
-            let error = await expectVendorError { _ = try await client.createInvite(email: "ada@example.com", role: "reader", projects: []) }
+            let error = await expectVendorError {
+                _ = try await client.createInvite(email: "ada@example.com", role: "reader", projects: [])
+            }
             #expect(error?.status == 400)
         }
     }
@@ -123,13 +129,17 @@ import Testing
     @Test func nonMembersCannotBeAddedToProjectsAndArchivedProjectsRefuseChanges() async throws {
         try await withFakeOpenAI { fake, client in
             let project = try await client.createProject(name: "research-ai")
-            let notMember = await expectVendorError { _ = try await client.addProjectUser(projectID: project.id, userID: "user-999999", role: "member") }
+            let notMember = await expectVendorError {
+                _ = try await client.addProjectUser(projectID: project.id, userID: "user-999999", role: "member")
+            }
             #expect(notMember?.status == 400)
             #expect(notMember?.isRetryable == false)
 
             let ada = fake.addUser(email: "ada@example.com")
             _ = try await client.archiveProject(id: project.id)
-            let archived = await expectVendorError { _ = try await client.addProjectUser(projectID: project.id, userID: ada.id, role: "member") }
+            let archived = await expectVendorError {
+                _ = try await client.addProjectUser(projectID: project.id, userID: ada.id, role: "member")
+            }
             #expect(archived?.status == 400)
             let listing = await expectVendorError { _ = try await client.listProjectUsers(projectID: project.id) }
             #expect(listing?.status == 400)

@@ -65,11 +65,12 @@ import Testing
             let replacement = try await client.createProject(name: "research-ai")
             let preferred = try await client.findProject(named: "research-ai")
             #expect(preferred?.id == replacement.id)
-            #expect(fake.calls.mutatingCalls.map(\.path) == [
-                "/v1/organization/projects",
-                "/v1/organization/projects/\(created.id)/archive",
-                "/v1/organization/projects",
-            ])
+            #expect(
+                fake.calls.mutatingCalls.map(\.path) == [
+                    "/v1/organization/projects",
+                    "/v1/organization/projects/\(created.id)/archive",
+                    "/v1/organization/projects",
+                ])
         }
     }
 
@@ -158,7 +159,9 @@ import Testing
             let remaining = try await client.listProjectUsers(projectID: project.id)
             #expect(remaining.isEmpty)
 
-            let again = await expectVendorError { _ = try await client.deleteProjectUser(projectID: project.id, userID: ada.id) }
+            let again = await expectVendorError {
+                _ = try await client.deleteProjectUser(projectID: project.id, userID: ada.id)
+            }
             #expect(again?.status == 404)
             #expect(again?.isAlreadyGone == true)
         }
@@ -177,16 +180,19 @@ import Testing
             #expect(keys[0].isOwned(byUserID: ada.id))
             #expect(keys[0].owner?.user?.email == "ada@example.com")
             #expect(keys[1].owner?.type == .serviceAccount)
-            #expect(fake.calls.calls("GET", path: "/v1/organization/projects/\(project.id)/api_keys").allSatisfy {
-                $0.query.contains("owner_project_access=any")
-            })
+            #expect(
+                fake.calls.calls("GET", path: "/v1/organization/projects/\(project.id)/api_keys").allSatisfy {
+                    $0.query.contains("owner_project_access=any")
+                })
 
             // Keys whose owner lost project access are still listed thanks to `any`.
             _ = try await client.deleteProjectUser(projectID: project.id, userID: ada.id)
             let afterRemoval = try await client.listProjectAPIKeys(projectID: project.id)
             #expect(afterRemoval.first { $0.id == laptop.id }?.ownerProjectAccess == "inactive")
 
-            let serviceAccountKey = await expectVendorError { _ = try await client.deleteProjectAPIKey(projectID: project.id, keyID: ci.id) }
+            let serviceAccountKey = await expectVendorError {
+                _ = try await client.deleteProjectAPIKey(projectID: project.id, keyID: ci.id)
+            }
             #expect(serviceAccountKey?.status == 400)
             #expect(serviceAccountKey?.isRetryable == false)
             #expect(serviceAccountKey?.isAlreadyGone == false)
@@ -194,7 +200,9 @@ import Testing
             let deleted = try await client.deleteProjectAPIKey(projectID: project.id, keyID: laptop.id)
             #expect(deleted.object == "organization.project.api_key.deleted")
             #expect(fake.apiKeys(in: project.id).map(\.id) == [ci.id])
-            let repeated = await expectVendorError { _ = try await client.deleteProjectAPIKey(projectID: project.id, keyID: laptop.id) }
+            let repeated = await expectVendorError {
+                _ = try await client.deleteProjectAPIKey(projectID: project.id, keyID: laptop.id)
+            }
             #expect(repeated?.isAlreadyGone == true)
         }
     }

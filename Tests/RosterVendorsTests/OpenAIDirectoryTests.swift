@@ -50,7 +50,9 @@ import Testing
             try await runner.run(Self.access(), for: ada)
             #expect(fake.members(of: project.id).contains { $0.userID == user.id })
             // Someone removes Ada in OpenAI's console.
-            try fake.withState { state throws -> Void in try state.deleteProjectUser(projectID: project.id, userID: user.id) }
+            try fake.withState { state throws -> Void in
+                try state.deleteProjectUser(projectID: project.id, userID: user.id)
+            }
             // Within the time to live the directory still shows her there: nothing is done …
             try await runner.run(Self.access(), for: ada)
             #expect(!fake.members(of: project.id).contains { $0.userID == user.id })
@@ -101,12 +103,14 @@ import Testing
             let people = employees(2)
             // The directory is loaded and held.
             try await runner.run(Self.access(), for: people[0])
-            fake.injectFaults([.statusAfterApplying(503)], matching: .init(method: "POST", pathPrefix: "/v1/organization/invites"))
+            fake.injectFaults(
+                [.statusAfterApplying(503)], matching: .init(method: "POST", pathPrefix: "/v1/organization/invites"))
             let first = await runner.failure(Self.access(), for: people[1])
             #expect(first.error?.status == 503)
             // Even with a vendor that accepts a second pending invite, the resumed attempt lists
             // anew, finds the one its first attempt made, and creates nothing.
-            try await runner.run(Self.access(), for: people[1], state: first.recorder.lastState ?? StepState(), attempt: 2)
+            try await runner.run(
+                Self.access(), for: people[1], state: first.recorder.lastState ?? StepState(), attempt: 2)
             #expect(fake.invites.filter { $0.email == people[1].email }.count == 1)
             #expect(fake.calls.calls("POST", path: "/v1/organization/invites").count == 2)
         }

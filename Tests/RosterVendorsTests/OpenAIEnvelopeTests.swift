@@ -7,7 +7,8 @@ import Testing
     @Test func errorEnvelopeBecomesAVendorError() async {
         let stub = StubTransport(
             status: 400,
-            body: #"{"error":{"message":"Invalid 'role': expected one of 'owner', 'reader'.","type":"invalid_request_error","param":"role","code":null}}"#
+            body:
+                #"{"error":{"message":"Invalid 'role': expected one of 'owner', 'reader'.","type":"invalid_request_error","param":"role","code":null}}"#
         )
         let client = OpenAIAdminClient(transport: stub)
         let error = await expectVendorError { _ = try await client.updateUserRole(id: "user-1", role: "admin") }
@@ -20,11 +21,15 @@ import Testing
     }
 
     @Test func theCodeWinsOverTheTypeAndMayBeANumber() async {
-        let stub = StubTransport(status: 401, body: #"{"error":{"message":"m","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#)
+        let stub = StubTransport(
+            status: 401,
+            body: #"{"error":{"message":"m","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#)
         let error = await expectVendorError { _ = try await OpenAIAdminClient(transport: stub).listProjectsPage() }
         #expect(error?.vendorCode == "invalid_api_key")
         let numeric = StubTransport(status: 500, body: #"{"error":{"message":"m","type":"server_error","code":500}}"#)
-        let numericError = await expectVendorError { _ = try await OpenAIAdminClient(transport: numeric).listProjectsPage() }
+        let numericError = await expectVendorError {
+            _ = try await OpenAIAdminClient(transport: numeric).listProjectsPage()
+        }
         #expect(numericError?.vendorCode == "500")
     }
 
@@ -64,7 +69,8 @@ import Testing
     }
 
     @Test func aListThatClaimsMoreWithoutACursorIsRefused() async {
-        let stub = StubTransport(status: 200, body: #"{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":true}"#)
+        let stub = StubTransport(
+            status: 200, body: #"{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":true}"#)
         let error = await expectVendorError { _ = try await OpenAIAdminClient(transport: stub).listInvites() }
         #expect(error?.code == .unexpected)
     }
@@ -113,9 +119,14 @@ import Testing
         let request = VendorRequest(
             .get,
             "/organization/users",
-            query: [.init(name: "emails[]", value: "ada+x@example.com"), .init(name: "emails[]", value: "b@y.io"), .init(name: "limit", value: "100")]
+            query: [
+                .init(name: "emails[]", value: "ada+x@example.com"), .init(name: "emails[]", value: "b@y.io"),
+                .init(name: "limit", value: "100"),
+            ]
         )
-        #expect(request.pathWithQuery == "/organization/users?emails%5B%5D=ada%2Bx%40example.com&emails%5B%5D=b%40y.io&limit=100")
+        #expect(
+            request.pathWithQuery
+                == "/organization/users?emails%5B%5D=ada%2Bx%40example.com&emails%5B%5D=b%40y.io&limit=100")
         #expect(!request.isMutation)
         #expect(VendorRequest(.post, "/x").isMutation)
         #expect(VendorRequest(.delete, "/x").isDelete)
@@ -123,7 +134,9 @@ import Testing
     }
 
     @Test func createInviteAlwaysSendsProjects() async throws {
-        let stub = StubTransport(status: 200, body: #"{"id":"invite-1","email":"ada@example.com","role":"reader","status":"pending","projects":[]}"#)
+        let stub = StubTransport(
+            status: 200,
+            body: #"{"id":"invite-1","email":"ada@example.com","role":"reader","status":"pending","projects":[]}"#)
         let client = OpenAIAdminClient(transport: stub)
         _ = try await client.createInvite(email: "ada@example.com", role: "reader", projects: [])
         let body = try #require(stub.requests.first?.body)

@@ -85,7 +85,8 @@ import Testing
         try await withOpenAIConnector { fake, runner in
             fake.addUser(email: nil)
             let step = VendorStep(vendor: "openai", action: .ensureAccess, project: "research-ai", role: "member")
-            try await runner.run(VendorStep(vendor: "openai", action: .ensureProject, project: "research-ai"), for: Self.ada)
+            try await runner.run(
+                VendorStep(vendor: "openai", action: .ensureProject, project: "research-ai"), for: Self.ada)
             let (outcome, _) = try await runner.run(step, for: Self.ada)
             #expect(outcome.summary.hasPrefix("invited"))
             #expect(fake.invites.count == 1)

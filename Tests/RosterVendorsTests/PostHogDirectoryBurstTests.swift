@@ -19,7 +19,8 @@ import Testing
         init(_ fake: FakePostHogServer) {
             let calls = fake.calls
             projects = calls.calls("GET", path: fake.apiPath("projects/")).count
-            accessControls = calls.calls("GET", path: fake.apiPath("projects/"), prefix: true)
+            accessControls =
+                calls.calls("GET", path: fake.apiPath("projects/"), prefix: true)
                 .filter { $0.path.hasSuffix("/access_controls/") }.count
             members = calls.calls("GET", path: fake.apiPath("members/")).count
             invites = calls.calls("GET", path: fake.apiPath("invites/")).count
@@ -65,7 +66,8 @@ import Testing
             print("posthog burst of \(count) joiners (batched: \(batched)): \(counts)")
             #expect(fake.invites.count == count)
             #expect(
-                fake.invites.allSatisfy { $0.privateProjectAccess == [.init(projectID: analytics.id, level: "member")] })
+                fake.invites.allSatisfy { $0.privateProjectAccess == [.init(projectID: analytics.id, level: "member")] }
+            )
             #expect(counts.otherMutations == 0)
             // One listing per kind: projects, the project's access controls, members, invites.
             #expect(counts.projects == 1)

@@ -182,9 +182,12 @@ import Testing
             // invites Grace; the directory knows neither.
             let console = try fake.withState { (state: inout FakePostHogState) throws -> FakePostHogState.Invite in
                 try state.createInvite(
-                    .init(targetEmail: Self.ada.email, privateProjectAccess: [.init(projectID: finance.id, level: "admin")]))
+                    .init(
+                        targetEmail: Self.ada.email,
+                        privateProjectAccess: [.init(projectID: finance.id, level: "admin")]))
             }
-            fake.addInvite(email: Self.grace.email, privateProjectAccess: [.init(projectID: analytics.id, level: "member")])
+            fake.addInvite(
+                email: Self.grace.email, privateProjectAccess: [.init(projectID: analytics.id, level: "member")])
 
             for leaver in [Self.ada, Self.grace] {
                 _ = try await runner.run(Self.step(.revokeInvites), for: leaver)
@@ -193,7 +196,8 @@ import Testing
             let deletes = fake.calls.calls("DELETE", path: fake.apiPath("invites/"), prefix: true).map(\.path)
             #expect(deletes.contains(fake.apiPath("invites/\(console.id)/")))
             #expect(!deletes.contains(fake.apiPath("invites/\(second.id)/")), "the replaced invite is not chased")
-            #expect(fake.calls.calls("GET", path: fake.apiPath("invites/")).count == 2, "each leaver's step listed anew")
+            #expect(
+                fake.calls.calls("GET", path: fake.apiPath("invites/")).count == 2, "each leaver's step listed anew")
         }
     }
 }

@@ -25,14 +25,17 @@ import Testing
         #expect(access.map(\.level) == [.member, .admin, .admin, .member])
         let sent = String(decoding: try JSONEncoder().encode(access[1]), as: UTF8.self)
         #expect(sent.contains(#""level":"admin""#))
-        #expect(PostHogMembershipLevel.admin.projectLevel == .admin && PostHogMembershipLevel.member.projectLevel == .member)
+        #expect(
+            PostHogMembershipLevel.admin.projectLevel == .admin && PostHogMembershipLevel.member.projectLevel == .member
+        )
         #expect(PostHogProjectAccessLevel.none < .member && PostHogProjectAccessLevel.member < .admin)
     }
 
     @Test func anOffboardingSucceedsBesideSomeoneElsesStringLevelInvite() async throws {
         try await withPostHog { fake, runner, client in
             let secret = fake.addProject(name: "secret", isPrivate: true)
-            fake.addInvite(email: "grace@example.com", privateProjectAccess: [.init(projectID: secret.id, level: "admin")])
+            fake.addInvite(
+                email: "grace@example.com", privateProjectAccess: [.init(projectID: secret.id, level: "admin")])
             fake.addInvite(email: "old@example.com", privateProjectAccess: [.init(projectID: secret.id, level: 1)])
             fake.addInvite(email: Self.ada.email)
             let (outcome, _) = try await runner.run(Self.step(.revokeInvites), for: Self.ada)
@@ -88,7 +91,8 @@ import Testing
                 {"id":"\(hers.id)","target_email":"Ada@example.com","level":"weird"}]}
                 """
             let real = HTTPVendorTransport(
-                configuration: .init(baseURL: fake.baseURL!.absoluteString, authentication: .bearer(fake.personalAPIKey)))
+                configuration: .init(
+                    baseURL: fake.baseURL!.absoluteString, authentication: .bearer(fake.personalAPIKey)))
             let transport = ListingOverride(body: body, path: fake.apiPath("invites/"), next: real)
             let recorder = StepRecorder()
             let outcome = try await PostHogConnector(organizationID: fake.organizationID).run(
@@ -117,7 +121,8 @@ import Testing
             // Offboarding removes every account with the address in any case.
             fake.addMember(email: Self.ada.email)
             let (removed, recorder) = try await runner.run(Self.step(.removeOrganizationMembership), for: Self.ada)
-            #expect(recorder.audits.map(\.action.rawValue) == ["remove_organization_member", "remove_organization_member"])
+            #expect(
+                recorder.audits.map(\.action.rawValue) == ["remove_organization_member", "remove_organization_member"])
             #expect(removed.summary.contains(stored.user.uuid))
             #expect(fake.members.count == 1)  // the calling owner
             let (again, _) = try await runner.run(Self.step(.removeOrganizationMembership), for: Self.ada)
@@ -131,7 +136,8 @@ import Testing
             fake.addProject(name: "web")
             let old = fake.addInvite(
                 email: "Ada@example.com", privateProjectAccess: [.init(projectID: secret.id, level: "member")])
-            let (outcome, recorder) = try await runner.run(Self.step(.ensureAccess, "web", role: "admin"), for: Self.ada)
+            let (outcome, recorder) = try await runner.run(
+                Self.step(.ensureAccess, "web", role: "admin"), for: Self.ada)
             let invites = fake.invites(email: Self.ada.email)
             #expect(invites.count == 1, "PostHog kept the differently-cased invite; Roster deleted it")
             #expect(invites.first?.targetEmail == Self.ada.email)
@@ -152,7 +158,8 @@ import Testing
             fake.addProject(name: "web")
             let member = fake.addMember(email: Self.ada.email)
 
-            let (granted, recorder) = try await runner.run(Self.step(.ensureAccess, "secret", role: "member"), for: Self.ada)
+            let (granted, recorder) = try await runner.run(
+                Self.step(.ensureAccess, "secret", role: "member"), for: Self.ada)
             #expect(granted.residual == nil)
             #expect(granted.summary == "gave access to private project \(secret.id) as member")
             #expect(fake.projectAccessLevel(projectID: secret.id, email: Self.ada.email) == "member")
@@ -203,8 +210,11 @@ import Testing
         try await withPostHog { fake, runner, _ in
             let secret = fake.addProject(name: "secret", isPrivate: true)
             fake.addMember(email: Self.ada.email)
-            fake.injectFaults([.status(403)], matching: .init(method: "GET", pathPrefix: fake.apiPath("projects/\(secret.id)/access_controls")))
-            let (outcome, recorder) = try await runner.run(Self.step(.ensureAccess, "secret", role: "member"), for: Self.ada)
+            fake.injectFaults(
+                [.status(403)],
+                matching: .init(method: "GET", pathPrefix: fake.apiPath("projects/\(secret.id)/access_controls")))
+            let (outcome, recorder) = try await runner.run(
+                Self.step(.ensureAccess, "secret", role: "member"), for: Self.ada)
             #expect(outcome.residual?.contains("could not be read") == true)
             #expect(recorder.lastState?["project_id.private"] == "unknown")
         }

@@ -27,8 +27,12 @@ import Testing
         try await withPostHog { fake, _, client in
             // The whole chunk and then its first half are refused; the halves of that half and the
             // second half go through: every item succeeds, in five calls.
-            fake.injectFaults([.status(400), .status(400)], matching: .init(method: "POST", pathPrefix: fake.apiPath("invites/bulk/")))
-            let items = (0..<20).map { PostHogInviteItem(email: "s\($0)@example.com", level: .member, projectAccess: []) }
+            fake.injectFaults(
+                [.status(400), .status(400)], matching: .init(method: "POST", pathPrefix: fake.apiPath("invites/bulk/"))
+            )
+            let items = (0..<20).map {
+                PostHogInviteItem(email: "s\($0)@example.com", level: .member, projectAccess: [])
+            }
             let results = await client.inviteItems(items)
             #expect(results.allSatisfy { (try? $0.get()) != nil })
             let bulk = fake.calls.calls("POST", path: fake.apiPath("invites/bulk/"))
@@ -40,8 +44,12 @@ import Testing
     @Test func aLoneRefusedItemFailsAloneAndTheOthersSucceed() async throws {
         try await withPostHog { fake, _, client in
             // Five refusals: every call carrying the first item fails down to the item alone.
-            fake.injectFaults(Array(repeating: .status(400), count: 5), matching: .init(method: "POST", pathPrefix: fake.apiPath("invites/bulk/")))
-            let items = (0..<20).map { PostHogInviteItem(email: "t\($0)@example.com", level: .member, projectAccess: []) }
+            fake.injectFaults(
+                Array(repeating: .status(400), count: 5),
+                matching: .init(method: "POST", pathPrefix: fake.apiPath("invites/bulk/")))
+            let items = (0..<20).map {
+                PostHogInviteItem(email: "t\($0)@example.com", level: .member, projectAccess: [])
+            }
             let results = await client.inviteItems(items)
             let failed = results.enumerated().filter { (try? $0.element.get()) == nil }.map(\.offset)
             #expect(failed == [0])

@@ -8,7 +8,8 @@ import Testing
 /// `has_more` alone, the per-project permission document, all five roles, the organisation
 /// role update, and listings that skip records they cannot read.
 @Suite struct RelevanceAIClientFidelityTests {
-    func client(_ fake: FakeRelevanceAIServer, unreadable: UnreadableRecords = UnreadableRecords()) -> RelevanceAIClient {
+    func client(_ fake: FakeRelevanceAIServer, unreadable: UnreadableRecords = UnreadableRecords()) -> RelevanceAIClient
+    {
         var client = RelevanceAIClient(
             baseURL: fake.baseURL!.absoluteString,
             apiKey: fake.apiKey,
@@ -83,7 +84,8 @@ import Testing
     }
 
     @Test func allFiveProjectRolesAreKnown() {
-        #expect(RelevanceAIRole.all.map(\.action) == ["role:chat", "role:viewer", "role:operator", "role:editor", "admin"])
+        #expect(
+            RelevanceAIRole.all.map(\.action) == ["role:chat", "role:viewer", "role:operator", "role:editor", "admin"])
         for name in ["admin", "editor", "operator", "viewer", "chat"] {
             #expect(RelevanceAIRole(name: name.capitalized)?.name == name)
             #expect(RelevanceAIRole(contextRole: name)?.name == name)
@@ -125,7 +127,9 @@ import Testing
             let invite = fake.addInvite(email: "x@example.com", projectID: a.id)
             let listed = try #require(try await client(fake).listInvites(project: a.id).first)
             #expect(listed.id == invite.recordID && listed.inviteCode == nil && listed.code == invite.recordID)
-            let error = await expectVendorError { try await client(fake).deleteInvite(code: listed.code, project: a.id) }
+            let error = await expectVendorError {
+                try await client(fake).deleteInvite(code: listed.code, project: a.id)
+            }
             #expect(error?.isAlreadyGone == true, "a 404 that proves nothing: the invite is still there")
             #expect(fake.invites(in: a.id).count == 1)
         }
@@ -154,11 +158,15 @@ import Testing
         try await withFakeRelevance { fake, _ in
             let a = fake.addProject(name: "a")
             fake.addRawRecord(
-                .object(["_id": .string("u-leaver"), "email": .string("Leaver@Example.com"), "permissions": .string("?")]),
+                .object([
+                    "_id": .string("u-leaver"), "email": .string("Leaver@Example.com"), "permissions": .string("?"),
+                ]),
                 to: .users(projectID: a.id)
             )
             let records = UnreadableRecords(email: "leaver@example.com")
-            let error = await expectVendorError { _ = try await client(fake, unreadable: records).listUsers(project: a.id) }
+            let error = await expectVendorError {
+                _ = try await client(fake, unreadable: records).listUsers(project: a.id)
+            }
             #expect(error?.code == .decoding)
             #expect(error?.classification == .permanent)
             #expect(error?.message.contains("u-leaver") == true)

@@ -48,14 +48,16 @@ import Testing
             #expect(fake.accessibleProjects(of: boss.email).isEmpty, "no project left, inherited or explicit")
             #expect(fake.traces(of: boss.email) == (0, 0, 0))
             let demotions = driver.trail.audits.filter { $0.action.rawValue == "change_organization_role" }
-            #expect(demotions.map(\.target) == [
-                ["organization_id": fake.organizationID, "user_id": user.id, "role": "operator"]
-            ])
+            #expect(
+                demotions.map(\.target) == [
+                    ["organization_id": fake.organizationID, "user_id": user.id, "role": "operator"]
+                ])
             let update = fake.calls.calls("POST", path: "/latest/auth/organization/", prefix: true)
             let bodies = try update.map { try JSONParser().parse($0.body ?? "") }
             #expect(bodies == [.object(["admin": .bool(false), "role": .string("operator")])])
             let demotedBeforeRemoval =
-                (update.first?.id ?? .max) < (fake.calls.calls("POST", path: "/latest/auth/users/", prefix: true)
+                (update.first?.id ?? .max)
+                < (fake.calls.calls("POST", path: "/latest/auth/users/", prefix: true)
                     .filter { $0.path.hasSuffix("/delete") && !$0.path.contains("/keys/") }.map(\.id).min() ?? 0)
             #expect(demotedBeforeRemoval)
             #expect(outcomes[2].summary.contains("organisation member (was admin)"))
@@ -92,7 +94,8 @@ import Testing
             let grants = [AccessGrant(vendor: "relevance", project: "research", role: "editor")]
             let outcome = try await driver.run(.reconcile, grants: grants, for: boss)
             #expect(outcome.summary.contains("organisation admin"))
-            #expect(fake.organizationRole(of: boss.email) == "admin", "a change event does not change organisation roles")
+            #expect(
+                fake.organizationRole(of: boss.email) == "admin", "a change event does not change organisation roles")
             #expect(fake.actions(of: boss.email, in: research.id) == ["role:editor"])
         }
     }
@@ -191,7 +194,8 @@ import Testing
             let ada = employee(1)
             let research = fake.addProject(name: "research")
             fake.addMember(email: ada.email, projectID: research.id)
-            fake.addRawRecord(.object(["_id": .string("u-odd"), "type": .string("user")]), to: .users(projectID: research.id))
+            fake.addRawRecord(
+                .object(["_id": .string("u-odd"), "type": .string("user")]), to: .users(projectID: research.id))
             let outcome = try await driver.run(.removeProjectMemberships, for: ada)
             #expect(outcome.summary.contains("skipped 1 unreadable record(s)"))
             #expect(outcome.summary.contains("u-odd"))

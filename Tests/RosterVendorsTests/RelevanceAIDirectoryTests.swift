@@ -48,14 +48,20 @@ import Testing
         }
         try await withFakeRelevance { fake, driver in
             let research = fake.addProject(name: "research")
-            for index in 1...30 { fake.addMember(email: "someone\(index)@example.com", projectID: fake.defaultProjectID) }
+            for index in 1...30 {
+                fake.addMember(email: "someone\(index)@example.com", projectID: fake.defaultProjectID)
+            }
             try await onboard { _ in driver }
             let after = Self.counts(fake.calls)
-            print("relevance burst of \(people.count) onboardings, requests per path: before \(before.sorted { $0.key < $1.key }) after \(after.sorted { $0.key < $1.key })")
+            print(
+                "relevance burst of \(people.count) onboardings, requests per path: before \(before.sorted { $0.key < $1.key }) after \(after.sorted { $0.key < $1.key })"
+            )
             let reads = after.filter { $0.key.hasSuffix("/list") }.values.reduce(0, +)
             let mutations = after.filter { !$0.key.hasSuffix("/list") }.values.reduce(0, +)
             let readsBefore = before.filter { $0.key.hasSuffix("/list") }.values.reduce(0, +)
-            print("relevance requests per applied mutation: before \(Double(readsBefore + mutations) / Double(mutations)) after \(Double(reads + mutations) / Double(mutations))")
+            print(
+                "relevance requests per applied mutation: before \(Double(readsBefore + mutations) / Double(mutations)) after \(Double(reads + mutations) / Double(mutations))"
+            )
             #expect(after["/auth/invite/create"] == people.count, "one mutation per person")
             #expect(after["/projects/list"] == 1)
             #expect(after["/auth/invite/list"] == 1)
@@ -89,7 +95,8 @@ import Testing
             let outcome = try await driver.run(.ensureAccess, project: "research", role: "editor", for: ada)
             #expect(outcome.summary.contains("invited"))
             #expect(fake.calls.calls("POST", path: "/latest/auth/invite/create").count == 1)
-            #expect(fake.actions(of: ada.email, in: research.id) == ["role:editor"])  // an organisation user: auto-accepted
+            // An organisation user: auto-accepted.
+            #expect(fake.actions(of: ada.email, in: research.id) == ["role:editor"])
         }
     }
 
@@ -109,7 +116,8 @@ import Testing
             #expect(error?.isRetryable == true)
             let outcome = try await driver.run(.ensureAccess, project: "research", role: "editor", for: ada, attempt: 2)
             #expect(outcome.summary.contains("pending"))
-            #expect(fake.calls.calls("POST", path: "/latest/auth/invite/create").count == 2)  // employee 2's and ada's one
+            // Employee 2's and ada's one.
+            #expect(fake.calls.calls("POST", path: "/latest/auth/invite/create").count == 2)
             #expect(fake.traces(of: ada.email).invites == 1)
         }
     }

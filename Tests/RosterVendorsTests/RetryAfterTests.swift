@@ -32,7 +32,8 @@ import Testing
         let now = example.addingTimeInterval(-30)
         #expect(RetryAfter.retryAfterValue("Sun, 06 Nov 1994 08:49:37 GMT", now: now) == .seconds(30))
         // A date in the past means "now".
-        #expect(RetryAfter.retryAfterValue("Sun, 06 Nov 1994 08:49:37 GMT", now: example.addingTimeInterval(60)) == .zero)
+        #expect(
+            RetryAfter.retryAfterValue("Sun, 06 Nov 1994 08:49:37 GMT", now: example.addingTimeInterval(60)) == .zero)
     }
 
     @Test func millisecondsHeader() {
@@ -68,7 +69,9 @@ import Testing
             "x-ratelimit-reset-requests": "6m0s",
         ]
         #expect(RetryAfter.wait(headers: headers, now: example) == .seconds(360))
-        #expect(RetryAfter.wait(headers: ["retry-after-ms": "1500", "Retry-After": "1"], now: example) == .milliseconds(1500))
+        #expect(
+            RetryAfter.wait(headers: ["retry-after-ms": "1500", "Retry-After": "1"], now: example)
+                == .milliseconds(1500))
         #expect(RetryAfter.wait(headers: [:], now: example) == nil)
         #expect(RetryAfter.wait(headers: ["Retry-After": "later"], now: example) == nil)
     }
@@ -82,12 +85,18 @@ import Testing
         ]
         #expect(RetryAfter.wait(headers: spare, now: example) == .milliseconds(12))
         // Without a remaining header the reset time is taken at its word.
-        #expect(RetryAfter.wait(headers: ["X-RateLimit-Reset-Requests": "1h2m3.5s"], now: example) == .milliseconds(3_723_500))
+        #expect(
+            RetryAfter.wait(headers: ["X-RateLimit-Reset-Requests": "1h2m3.5s"], now: example)
+                == .milliseconds(3_723_500))
     }
 
     @Test func postHogThrottleDetail() {
-        #expect(RetryAfter.expectedAvailable(inDetail: "Request was throttled. Expected available in 12 seconds.") == .seconds(12))
-        #expect(RetryAfter.expectedAvailable(inDetail: "Request was throttled. Expected available in 1 second.") == .seconds(1))
+        #expect(
+            RetryAfter.expectedAvailable(inDetail: "Request was throttled. Expected available in 12 seconds.")
+                == .seconds(12))
+        #expect(
+            RetryAfter.expectedAvailable(inDetail: "Request was throttled. Expected available in 1 second.")
+                == .seconds(1))
         #expect(RetryAfter.expectedAvailable(inDetail: "Request was throttled.") == nil)
         #expect(RetryAfter.expectedAvailable(inDetail: "available in many seconds") == nil)
     }

@@ -12,7 +12,8 @@ func withFakeOpenAI(
 ) async throws {
     let fake = FakeOpenAIServer(options: options)
     let baseURL = try await fake.start()
-    let client = OpenAIAdminClient(baseURL: baseURL.absoluteString, adminKey: fake.adminKey, requestTimeout: requestTimeout)
+    let client = OpenAIAdminClient(
+        baseURL: baseURL.absoluteString, adminKey: fake.adminKey, requestTimeout: requestTimeout)
     do {
         try await body(fake, client)
         await fake.stop()

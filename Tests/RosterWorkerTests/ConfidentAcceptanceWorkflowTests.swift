@@ -35,13 +35,16 @@ struct ConfidentAcceptanceWorkflowTests {
             let f = try await VendorFixture(databaseURL: url, confidentAcceptanceWindowDays: Self.window)
             let email = F.email("AC")
             try await f.ingest.produce([
-                f.event("ac-1", employee: "AC", grants: [("confident", "cf-x", "member"), ("confident", "cf-y", "viewer")])
+                f.event(
+                    "ac-1", employee: "AC", grants: [("confident", "cf-x", "member"), ("confident", "cf-y", "viewer")])
             ])
             try await f.run(until: 1, timeout: .seconds(180)) {
                 try await Self.waitForTheWait(f, email: email)
                 // The chain stops at the first project's access (the second project may not exist yet).
                 for project in f.confident.projects {
-                    #expect(f.confident.invitations(projectID: project.id).isEmpty, "no project invitation before they accept")
+                    #expect(
+                        f.confident.invitations(projectID: project.id).isEmpty,
+                        "no project invitation before they accept")
                 }
                 let error = try await f.strings("SELECT last_error FROM jobs").first ?? ""
                 #expect(!error.contains("@"), "no address in the job's error: \(error)")
@@ -52,14 +55,17 @@ struct ConfidentAcceptanceWorkflowTests {
             let member = try #require(f.confident.members.first { $0.email == email })
             for project in ["cf-x", "cf-y"] {
                 let id = try #require(f.confident.project(named: project)?.id)
-                #expect(f.confident.invitations(projectID: id).filter(\.isPending).map(\.email) == [email], "\(project)")
+                #expect(
+                    f.confident.invitations(projectID: id).filter(\.isPending).map(\.email) == [email], "\(project)")
                 try f.confident.acceptInvitation(email: email, projectID: id)
             }
             let x = try #require(f.confident.project(named: "cf-x")?.id)
             let y = try #require(f.confident.project(named: "cf-y")?.id)
             #expect(f.confident.projectRoleName(of: member.id, in: x) == "Member")
             #expect(f.confident.projectRoleName(of: member.id, in: y) == "Viewer")
-            #expect(f.confident.calls.calls("POST", path: "/v1/organization/invitations").count == 1, "one organization invitation")
+            #expect(
+                f.confident.calls.calls("POST", path: "/v1/organization/invitations").count == 1,
+                "one organization invitation")
             await f.stop()
         }
     }
@@ -72,10 +78,14 @@ struct ConfidentAcceptanceWorkflowTests {
             try await f.run(until: 1, timeout: .seconds(180))
             #expect(try await f.statuses() == ["dead": 1])
             let cause = try await f.strings("SELECT last_error FROM jobs").first ?? ""
-            #expect(cause.contains("confident: failed") && cause.contains("the invitation was not accepted within 0.0006 days"), "\(cause)")
+            #expect(
+                cause.contains("confident: failed")
+                    && cause.contains("the invitation was not accepted within 0.0006 days"), "\(cause)")
             #expect(!cause.contains("@"))
             let invitation = try #require(f.confident.pendingInvitations(email: email).first)
-            #expect(f.confident.calls.calls("PUT", path: "/v1/organization/invitations/\(invitation.id)").count == 1, "resent once")
+            #expect(
+                f.confident.calls.calls("PUT", path: "/v1/organization/invitations/\(invitation.id)").count == 1,
+                "resent once")
             let resends = try await f.strings("SELECT count(*)::text FROM audit_log WHERE action = 'resend_invite'")
             #expect(resends == ["1"])
             await f.stop()
@@ -92,7 +102,9 @@ struct ConfidentAcceptanceWorkflowTests {
             ])
             try await f.run(until: 2, timeout: .seconds(180)) {
                 try await Self.waitForTheWait(f, email: email)
-                try await f.ingest.produce([f.event("ow-2", "hr.employee.offboarding", employee: "OW", grants: nil, sequence: 2)])
+                try await f.ingest.produce([
+                    f.event("ow-2", "hr.employee.offboarding", employee: "OW", grants: nil, sequence: 2)
+                ])
             }
             let statuses = try await f.strings("SELECT event_id || ' ' || status FROM jobs ORDER BY id")
             #expect(statuses == ["ow-1 cancelled", "ow-2 succeeded"])

@@ -35,9 +35,12 @@ import Testing
         let posthog = try #require(configuration.vendors["posthog"])
         #expect(posthog.effectiveRetry == RetryPolicy(base: .seconds(1), cap: .seconds(60), maxAttempts: 8))
         #expect(posthog.effectiveBreaker == .init(failureThreshold: 3, openSeconds: 30))
-        #expect(posthog.effectiveBudget == RateBudget(windows: [
-            GCRA(limit: 480, per: .seconds(60), burst: 10), GCRA(limit: 4_800, per: .seconds(3_600), burst: 480),
-        ]))
+        #expect(
+            posthog.effectiveBudget
+                == RateBudget(windows: [
+                    GCRA(limit: 480, per: .seconds(60), burst: 10),
+                    GCRA(limit: 4_800, per: .seconds(3_600), burst: 480),
+                ]))
         #expect(posthog.roles == ["admin": "owner"])
         #expect(configuration.vendors["openai"]?.breaker == nil)
     }
@@ -59,7 +62,9 @@ import Testing
         )
         try loader.validate(configuration)
         let windows = try #require(configuration.vendors["posthog"]?.effectiveBudget.windows)
-        #expect(Array(windows.prefix(2)) == RateBudget(windows: RosterConfiguration.RateWindow.defaults(for: .posthog)!.map(\.gcra)).windows)
+        #expect(
+            Array(windows.prefix(2))
+                == RateBudget(windows: RosterConfiguration.RateWindow.defaults(for: .posthog)!.map(\.gcra)).windows)
         #expect(windows.last == GCRA(limit: 3, per: .milliseconds(2_500), burst: 3))
         let bad = failure(
             """
@@ -68,7 +73,9 @@ import Testing
                    rate_windows: [{limit: 10, per: hour, burst: 11}]}
             """
         )
-        #expect(bad?.contains("vendors.ph.rate_windows[0].burst: 11 is out of range 1...10") == true, "\(bad ?? "accepted")")
+        #expect(
+            bad?.contains("vendors.ph.rate_windows[0].burst: 11 is out of range 1...10") == true, "\(bad ?? "accepted")"
+        )
     }
 
     @Test func kindSpecificIdsAreRequired() {
@@ -162,8 +169,12 @@ import Testing
                 batch: {linger_ms: -1, max_items: 0}
             """
         )
-        #expect(message?.contains("vendors.ph.batch.linger_ms: -1 is out of range 0...60000") == true, "\(message ?? "accepted")")
-        #expect(message?.contains("vendors.ph.batch.max_items: 0 is out of range 1...1000") == true, "\(message ?? "accepted")")
+        #expect(
+            message?.contains("vendors.ph.batch.linger_ms: -1 is out of range 0...60000") == true,
+            "\(message ?? "accepted")")
+        #expect(
+            message?.contains("vendors.ph.batch.max_items: 0 is out of range 1...1000") == true,
+            "\(message ?? "accepted")")
     }
 
     @Test func theAcceptanceWindowIsRangeChecked() {
@@ -177,7 +188,9 @@ import Testing
                 acceptance_window_days: 400
             """
         )
-        #expect(message?.contains("vendors.cf.acceptance_window_days: 400 is out of range 0.0001...365") == true, "\(message ?? "accepted")")
+        #expect(
+            message?.contains("vendors.cf.acceptance_window_days: 400 is out of range 0.0001...365") == true,
+            "\(message ?? "accepted")")
     }
 
     @Test func theDefaultsAreInRange() {

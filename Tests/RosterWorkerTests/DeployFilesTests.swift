@@ -18,12 +18,15 @@ import Yams
         let services = try #require(compose["services"] as? [String: Any])
         let kafka = try #require(services["kafka"] as? [String: Any])
         let kafkaEnvironment = try #require(kafka["environment"] as? [String: Any])
-        #expect((kafkaEnvironment["KAFKA_PROCESS_ROLES"] as? String)?.contains("controller") == true, "KRaft: no ZooKeeper")
+        #expect(
+            (kafkaEnvironment["KAFKA_PROCESS_ROLES"] as? String)?.contains("controller") == true, "KRaft: no ZooKeeper")
         #expect((services["postgres"] as? [String: Any])?["image"] as? String == "postgres:15-bookworm")
         let topics = try #require(services["topics"] as? [String: Any])
         #expect("\(topics["command"] ?? "")".contains("--create"))
         #expect((services["migrate"] as? [String: Any])?["command"] as? [String] == ["migrate"])
-        let workers = services.filter { ($0.value as? [String: Any])?["command"].map { "\($0)".contains("worker") } == true }
+        let workers = services.filter {
+            ($0.value as? [String: Any])?["command"].map { "\($0)".contains("worker") } == true
+        }
         #expect(workers.count == 2, "\(workers.keys)")
         for (_, value) in workers {
             let worker = try #require(value as? [String: Any])
@@ -31,13 +34,16 @@ import Yams
             #expect("\(worker["depends_on"] ?? "")".contains("service_completed_successfully"))
         }
         // The mounted configuration is one Roster loads.
-        let configuration = try ConfigurationLoader(environment: [:]).parse(yaml: try Self.text("deploy/compose/roster.yaml"))
+        let configuration = try ConfigurationLoader(environment: [:]).parse(
+            yaml: try Self.text("deploy/compose/roster.yaml"))
         #expect(configuration.kafka.brokers == "kafka:9092")
         #expect(configuration.http.listen == "0.0.0.0:9464")
     }
 
     @Test func kubernetesDeploymentHasProbesOnTheOpsPortSecretsAGracePeriodAndABudget() throws {
-        let documents = try Yams.load_all(yaml: try Self.text("deploy/kubernetes/roster.yaml")).compactMap { $0 as? [String: Any] }
+        let documents = try Yams.load_all(yaml: try Self.text("deploy/kubernetes/roster.yaml")).compactMap {
+            $0 as? [String: Any]
+        }
         let kinds = documents.compactMap { $0["kind"] as? String }
         #expect(Set(kinds).isSuperset(of: ["ConfigMap", "Deployment", "PodDisruptionBudget", "Job"]), "\(kinds)")
 
@@ -47,7 +53,8 @@ import Yams
         let listenPort = try ListenAddress(configuration.http.listen).port
 
         let deployment = try #require(documents.first { $0["kind"] as? String == "Deployment" })
-        let pod = try #require(((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let pod = try #require(
+            ((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         let grace = try #require(pod["terminationGracePeriodSeconds"] as? Int)
         #expect(Duration.seconds(grace) > Worker.shutdownTimeout, "SIGKILL must come after the worker's own shutdown")
         let container = try #require((pod["containers"] as? [[String: Any]])?.first)
@@ -58,7 +65,9 @@ import Yams
         #expect(readiness["path"] as? String == "/readyz" && readiness["port"] as? String == "ops")
         #expect(liveness["path"] as? String == "/healthz" && liveness["port"] as? String == "ops")
         let environment = try #require(container["env"] as? [[String: Any]])
-        let secretRefs = environment.filter { "\($0["valueFrom"] ?? "")".contains("secretKeyRef") }.compactMap { $0["name"] as? String }
+        let secretRefs = environment.filter { "\($0["valueFrom"] ?? "")".contains("secretKeyRef") }.compactMap {
+            $0["name"] as? String
+        }
         // Every vendor key the configuration names comes from a Secret, never the ConfigMap.
         for vendor in configuration.vendors.values {
             #expect(secretRefs.contains(vendor.apiKeyEnv), "\(vendor.apiKeyEnv) from a Secret")
@@ -66,8 +75,11 @@ import Yams
         #expect(!yaml.contains("sk-"), "no key in the ConfigMap")
 
         let budget = try #require(documents.first { $0["kind"] as? String == "PodDisruptionBudget" })
-        let selector = ((budget["spec"] as? [String: Any])?["selector"] as? [String: Any])?["matchLabels"] as? [String: String]
-        let podLabels = (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["metadata"] as? [String: Any])?["labels"] as? [String: String]
+        let selector =
+            ((budget["spec"] as? [String: Any])?["selector"] as? [String: Any])?["matchLabels"] as? [String: String]
+        let podLabels =
+            (((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["metadata"] as? [String: Any])?[
+                "labels"] as? [String: String]
         #expect(selector != nil && selector == podLabels, "the budget selects the worker pods")
     }
 
@@ -93,10 +105,15 @@ import Yams
             let name = try #require(rule["alert"] as? String)
             alerts.append(name)
             #expect(!(rule["expr"] as? String ?? "").isEmpty, "\(name) has an expression")
-            let runbook = try #require((rule["annotations"] as? [String: Any])?["runbook_url"] as? String, "\(name) has a runbook")
-            #expect(FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent(runbook).path), "\(runbook) exists")
+            let runbook = try #require(
+                (rule["annotations"] as? [String: Any])?["runbook_url"] as? String, "\(name) has a runbook")
+            #expect(
+                FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent(runbook).path),
+                "\(runbook) exists")
         }
-        for expected in ["RosterDeadJobs", "RosterConsumerLagHigh", "RosterCircuitBreakerOpen", "RosterTimeToRevokeAboveObjective"] {
+        for expected in [
+            "RosterDeadJobs", "RosterConsumerLagHigh", "RosterCircuitBreakerOpen", "RosterTimeToRevokeAboveObjective",
+        ] {
             #expect(alerts.contains(expected))
         }
         // The dashboard is JSON Grafana can import.
@@ -120,7 +137,9 @@ import Yams
         if output.hasPrefix("skipped:") {
             print("DeployFilesTests: ops/check-deploy \(output)")
         } else {
-            for package in ["librdkafka1", "libpq5", "ca-certificates"] { #expect(output.contains("ok: \(package)"), "\(output)") }
+            for package in ["librdkafka1", "libpq5", "ca-certificates"] {
+                #expect(output.contains("ok: \(package)"), "\(output)")
+            }
         }
     }
 }

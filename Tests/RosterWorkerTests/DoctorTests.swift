@@ -39,7 +39,9 @@ struct DoctorTests {
         let vendors = Vendors()
         let urls = try await vendors.start()
         do {
-            let result = try await run(arguments, vendors: vendors, urls: urls, policy: policy, confidentExtra: confidentExtra, wrongKeys: wrongKeys, body: body)
+            let result = try await run(
+                arguments, vendors: vendors, urls: urls, policy: policy, confidentExtra: confidentExtra,
+                wrongKeys: wrongKeys, body: body)
             await vendors.stop()
             return result
         } catch {
@@ -53,7 +55,9 @@ struct DoctorTests {
         confidentExtra: String, wrongKeys: Set<String>, body: (Vendors) async throws -> Void
     ) async throws -> (status: Int32, output: String) {
         try await body(vendors)
-        let rules = policy.map { "  - {match: {department: Research}, grant: [{vendor: \($0.0), project: \($0.1), role: \($0.2)}]}" }
+        let rules = policy.map {
+            "  - {match: {department: Research}, grant: [{vendor: \($0.0), project: \($0.1), role: \($0.2)}]}"
+        }
         let yaml = """
             vendors:
               openai: {kind: openai, base_url: "\(urls["openai"]!)", api_key_env: ROSTER_TEST_OPENAI_KEY, rate: {requests_per_second: 5, burst: 10}}
@@ -107,14 +111,20 @@ struct DoctorTests {
         #expect(result.output.contains("failed: confident"), "\(result.output)")
 
         let json = try Self.json(
-            try await Self.doctor(["--output", "json"], confidentExtra: ", roles: {member: Membr}", policy: Self.goodPolicy) {
+            try await Self.doctor(
+                ["--output", "json"], confidentExtra: ", roles: {member: Membr}", policy: Self.goodPolicy
+            ) {
                 _ = try $0.confident.addProject(name: "research")
             }.output
         )
-        let confident = try #require((json["vendors"] as? [[String: Any]])?.first { $0["vendor"] as? String == "confident" })
-        let failed = (confident["role_checks"] as? [[String: Any]] ?? []).filter { $0["status"] as? String == "unknown" }
+        let confident = try #require(
+            (json["vendors"] as? [[String: Any]])?.first { $0["vendor"] as? String == "confident" })
+        let failed = (confident["role_checks"] as? [[String: Any]] ?? []).filter {
+            $0["status"] as? String == "unknown"
+        }
         #expect(failed.count == 2, "the roles: mapping and the policy grant that uses it: \(failed)")
-        #expect(failed.allSatisfy { $0["vendor_role"] as? String == "Membr" && $0["suggestion"] as? String == "Member" })
+        #expect(
+            failed.allSatisfy { $0["vendor_role"] as? String == "Membr" && $0["suggestion"] as? String == "Member" })
         #expect(Set(failed.compactMap { $0["source"] as? String }) == ["roles", "policy"])
     }
 
@@ -138,7 +148,10 @@ struct DoctorTests {
         let vendors = try #require(json["vendors"] as? [[String: Any]])
         #expect(vendors.map { $0["vendor"] as? String } == ["confident", "openai", "posthog", "relevance"])
         for vendor in vendors {
-            #expect(Set(vendor.keys) == ["vendor", "kind", "base_url", "api_key_env", "ok", "key", "roles", "role_checks", "rate"])
+            #expect(
+                Set(vendor.keys) == [
+                    "vendor", "kind", "base_url", "api_key_env", "ok", "key", "roles", "role_checks", "rate",
+                ])
             let key = try #require(vendor["key"] as? [String: Any])
             #expect(Set(key.keys) == ["status", "http_status", "error"])
             #expect(key["status"] as? String == "ok")
@@ -146,12 +159,16 @@ struct DoctorTests {
             let roles = try #require(vendor["roles"] as? [String: Any])
             #expect(Set(roles.keys) == ["source", "project", "organization"])
             let rate = try #require(vendor["rate"] as? [String: Any])
-            #expect(Set(rate.keys) == [
-                "requests_per_second", "burst", "advertised", "maximum_requests_per_second",
-                "advertised_requests_per_second", "learned_requests_per_second",
-            ])
+            #expect(
+                Set(rate.keys) == [
+                    "requests_per_second", "burst", "advertised", "maximum_requests_per_second",
+                    "advertised_requests_per_second", "learned_requests_per_second",
+                ])
             for check in try #require(vendor["role_checks"] as? [[String: Any]]) {
-                #expect(Set(check.keys) == ["source", "role", "vendor_role", "scope", "project", "status", "suggestion", "message"])
+                #expect(
+                    Set(check.keys) == [
+                        "source", "role", "vendor_role", "scope", "project", "status", "suggestion", "message",
+                    ])
                 #expect(check["status"] as? String == "ok", "\(check)")
             }
         }
@@ -182,7 +199,10 @@ struct DoctorTests {
         #expect(policy["scope"] as? String == "project")
         #expect(policy["project"] as? String == "research")
         #expect(policy["suggestion"] is NSNull)
-        #expect(checks.contains { $0["source"] as? String == "organization_invite" && $0["scope"] as? String == "organization" })
+        #expect(
+            checks.contains {
+                $0["source"] as? String == "organization_invite" && $0["scope"] as? String == "organization"
+            })
         #expect(checks.contains { $0["source"] as? String == "default" && $0["role"] as? String == "admin" })
     }
 

@@ -16,7 +16,8 @@ final class ExecutionFixture: Sendable {
     ///   - key: the admin key the workers present (a wrong one for the 401 test).
     ///   - extraConfiguration: more top-level YAML (e.g. a `brake:` section).
     init(
-        databaseURL: String, rate: (Double, Int) = (200, 50), retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), key: String = adminKey,
+        databaseURL: String, rate: (Double, Int) = (200, 50),
+        retry: (base: Int, cap: Int, attempts: Int) = (50, 400, 8), key: String = adminKey,
         batchSize: Int = 500, extraConfiguration: String = ""
     ) async throws {
         fake = FakeOpenAIServer(adminKey: Self.adminKey)
@@ -38,12 +39,22 @@ final class ExecutionFixture: Sendable {
         await fake.stop()
     }
 
-    func onboarding(_ id: String, employee: String, grants: [(String, String)], sequence: Int64? = nil) -> (key: String, value: Data) {
-        (employee, TestEvents.event(id: id, employee: employee, access: grants.map { ("openai", $0.0, $0.1) }, sequence: sequence))
+    func onboarding(
+        _ id: String, employee: String, grants: [(String, String)], sequence: Int64? = nil
+    ) -> (key: String, value: Data) {
+        (
+            employee,
+            TestEvents.event(
+                id: id, employee: employee, access: grants.map { ("openai", $0.0, $0.1) }, sequence: sequence)
+        )
     }
 
     func offboarding(_ id: String, employee: String, sequence: Int64? = nil) -> (key: String, value: Data) {
-        (employee, TestEvents.event(id: id, type: "hr.employee.offboarding", employee: employee, access: nil, sequence: sequence))
+        (
+            employee,
+            TestEvents.event(
+                id: id, type: "hr.employee.offboarding", employee: employee, access: nil, sequence: sequence)
+        )
     }
 
     func jobStatuses() async throws -> [String: Int] {
@@ -54,7 +65,8 @@ final class ExecutionFixture: Sendable {
     }
 
     /// Waits until every job is finished (succeeded, dead or cancelled) and there are `count` of them.
-    func waitForJobsToFinish(_ count: Int, timeout: Duration = .seconds(90), workers: [RosterProcess] = []) async throws {
+    func waitForJobsToFinish(_ count: Int, timeout: Duration = .seconds(90), workers: [RosterProcess] = []) async throws
+    {
         do {
             try await ingest.waitUntil("\(count) finished jobs", timeout: timeout) {
                 let statuses = try await self.jobStatuses()
@@ -62,10 +74,14 @@ final class ExecutionFixture: Sendable {
                 return finished == count && statuses.values.reduce(0, +) == count
             }
         } catch {
-            let jobs = try await ingest.pool.query("SELECT id, status, coalesce(last_error, '') FROM jobs ORDER BY id LIMIT 5").rows.map {
+            let jobs = try await ingest.pool.query(
+                "SELECT id, status, coalesce(last_error, '') FROM jobs ORDER BY id LIMIT 5"
+            ).rows.map {
                 "\(try $0.decode(Int64.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(String.self, at: 2))"
             }
-            Issue.record("jobs: \(jobs); statuses \(try await jobStatuses()); workers: \(workers.map { $0.output().suffix(3000) })")
+            Issue.record(
+                "jobs: \(jobs); statuses \(try await jobStatuses()); workers: \(workers.map { $0.output().suffix(3000) })"
+            )
             throw error
         }
     }

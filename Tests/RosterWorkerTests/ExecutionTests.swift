@@ -14,7 +14,8 @@ struct ExecutionTests {
             let f = try await ExecutionFixture(databaseURL: url)
             let existing = f.fake.addProject(name: "alpha")
             let events = (0..<20).map { i in
-                f.onboarding("on-\(i)", employee: "N\(i)", grants: [(Self.projects[i % 3], i % 2 == 0 ? "member" : "owner")])
+                f.onboarding(
+                    "on-\(i)", employee: "N\(i)", grants: [(Self.projects[i % 3], i % 2 == 0 ? "member" : "owner")])
             }
             try await f.ingest.produce(events)
             let worker = try f.ingest.startWorker(executor: true)
@@ -37,7 +38,8 @@ struct ExecutionTests {
             // Re-run the same jobs from the start: look-before-act finds everything done.
             let mutationsBefore = f.mutations
             _ = try await f.ingest.pool.execute("UPDATE job_steps SET status = 'pending', state = '{}'")
-            _ = try await f.ingest.pool.execute("UPDATE jobs SET status = 'queued', finished_at = NULL, run_after = now()")
+            _ = try await f.ingest.pool.execute(
+                "UPDATE jobs SET status = 'queued', finished_at = NULL, run_after = now()")
             try await f.waitForJobsToFinish(20)
             #expect(try await f.jobStatuses() == ["succeeded": 20])
             #expect(f.mutations == mutationsBefore, "re-running changes nothing at the vendor")
@@ -59,7 +61,14 @@ struct ExecutionTests {
             _ = try f.fake.addAPIKey(projectID: p2.id, name: "k2", ownerUserID: user.id)
             _ = try f.fake.addAPIKey(projectID: p2.id, name: "service", ownerUserID: nil)
             _ = f.fake.addInvite(email: "leaver@example.com", role: "reader", status: .pending, projects: [])
-            try await f.ingest.produce([("LEAVER", TestEvents.event(id: "off-1", type: "hr.employee.offboarding", employee: "LEAVER", email: "leaver@example.com", access: nil))])
+            try await f.ingest.produce([
+                (
+                    "LEAVER",
+                    TestEvents.event(
+                        id: "off-1", type: "hr.employee.offboarding", employee: "LEAVER", email: "leaver@example.com",
+                        access: nil)
+                )
+            ])
             let worker = try f.ingest.startWorker(executor: true)
             try await f.waitForJobsToFinish(1)
             #expect(try await f.jobStatuses() == ["succeeded": 1])
@@ -72,7 +81,9 @@ struct ExecutionTests {
             let deletes = f.fake.calls.mutatingCalls.filter { $0.method == "DELETE" }.map(\.path)
             let lastKey = deletes.lastIndex { $0.contains("/api_keys/") }
             let firstMembership = deletes.firstIndex { $0.contains("/users/") && $0.contains("/projects/") }
-            #expect(lastKey != nil && firstMembership != nil && lastKey! < firstMembership!, "keys go before memberships: \(deletes)")
+            #expect(
+                lastKey != nil && firstMembership != nil && lastKey! < firstMembership!,
+                "keys go before memberships: \(deletes)")
             let audit = try await f.ingest.count("SELECT count(*) FROM audit_log WHERE employee_id = 'LEAVER'")
             #expect(audit >= 6, "every mutation is audited")
             worker.kill(SIGTERM)
@@ -84,7 +95,9 @@ struct ExecutionTests {
     @Test func workerKilledMidJobResumesWithoutRepeatingAMutation() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await ExecutionFixture(databaseURL: url)
-            try await f.ingest.produce([f.onboarding("multi", employee: "M1", grants: [("p1", "member"), ("p2", "member"), ("p3", "owner")])])
+            try await f.ingest.produce([
+                f.onboarding("multi", employee: "M1", grants: [("p1", "member"), ("p2", "member"), ("p3", "owner")])
+            ])
             // Killed right after the second vendor mutation succeeded, before it was checkpointed.
             let doomed = try f.ingest.startWorker(failpoint: "after_vendor_call@2", executor: true)
             _ = await doomed.waitForExit(timeout: .seconds(60))
@@ -118,7 +131,9 @@ struct ExecutionTests {
             #expect(try await f.jobStatuses() == ["succeeded": 1])
             // The storm hits the first step: five failed attempts and the one that worked.
             #expect(try await f.ingest.count("SELECT count(*) FROM step_attempts WHERE position = 0") == 6)
-            #expect(try await f.ingest.count("SELECT count(*) FROM step_attempts WHERE outcome = 'retry' AND http_status = 503") == 5)
+            #expect(
+                try await f.ingest.count(
+                    "SELECT count(*) FROM step_attempts WHERE outcome = 'retry' AND http_status = 503") == 5)
             worker.kill(SIGTERM)
             #expect(await worker.waitForExit() == 0)
             await f.stop()
@@ -130,7 +145,9 @@ struct ExecutionTests {
             try await f.waitForJobsToFinish(1)
             #expect(try await f.jobStatuses() == ["dead": 1])
             #expect(try await f.ingest.count("SELECT count(*) FROM step_attempts") == 1)
-            let cause = try await f.ingest.pool.query("SELECT last_error FROM jobs").rows.first?.decode(String.self, at: 0) ?? ""
+            let cause =
+                try await f.ingest.pool.query("SELECT last_error FROM jobs").rows.first?.decode(String.self, at: 0)
+                ?? ""
             #expect(cause.contains("HTTP 401") && cause.contains("Incorrect API key"), "\(cause)")
             #expect(!cause.contains("sk-admin-wrong"), "the key is never shown")
             worker.kill(SIGTERM)
@@ -147,17 +164,26 @@ struct ExecutionTests {
             // Each worker checks the vendor once at start-up, outside any job. On a loaded machine a
             // late-starting worker's check could land inside the pause below and be mistaken for a
             // job's call, so the 429 is armed only after both checks were answered.
-            try await f.ingest.waitUntil("both workers' start-up vendor checks", timeout: .seconds(120)) { f.fake.calls.calls.count >= 2 }
+            try await f.ingest.waitUntil("both workers' start-up vendor checks", timeout: .seconds(120)) {
+                f.fake.calls.calls.count >= 2
+            }
             f.fake.injectFaults([.status(429, retryAfter: 2)])
-            try await f.ingest.produce((0..<10).map { f.onboarding("ra-\($0)", employee: "R\($0)", grants: [("alpha", "member")]) })
+            try await f.ingest.produce(
+                (0..<10).map { f.onboarding("ra-\($0)", employee: "R\($0)", grants: [("alpha", "member")]) })
             try await f.waitForJobsToFinish(10)
             #expect(try await f.jobStatuses() == ["succeeded": 10])
             let calls = f.fake.calls.calls
             let throttled = try #require(calls.first { $0.status == 429 })
             // Requests already on the wire when the 429 was answered (a few milliseconds) cannot be
             // recalled; everything sent after it must wait out the Retry-After.
-            let during = calls.filter { $0.receivedAt > throttled.receivedAt + .milliseconds(50) && $0.receivedAt < throttled.receivedAt + .seconds(2) }
-            #expect(during.isEmpty, "no call from any process within Retry-After: \(during.map { "\($0.path) at +\($0.receivedAt - throttled.receivedAt)" })")
+            let during = calls.filter {
+                $0.receivedAt > throttled.receivedAt + .milliseconds(50)
+                    && $0.receivedAt < throttled.receivedAt + .seconds(2)
+            }
+            #expect(
+                during.isEmpty,
+                "no call from any process within Retry-After: \(during.map { "\($0.path) at +\($0.receivedAt - throttled.receivedAt)" })"
+            )
             for w in [a, b] { w.kill(SIGTERM) }
             for w in [a, b] { #expect(await w.waitForExit() == 0) }
             await f.stop()
@@ -168,7 +194,8 @@ struct ExecutionTests {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await ExecutionFixture(databaseURL: url, rate: (10, 5))
             _ = f.fake.addProject(name: "alpha")
-            try await f.ingest.produce((0..<50).map { f.onboarding("b-\($0)", employee: "B\($0)", grants: [("alpha", "member")]) })
+            try await f.ingest.produce(
+                (0..<50).map { f.onboarding("b-\($0)", employee: "B\($0)", grants: [("alpha", "member")]) })
             let a = try f.ingest.startWorker(name: "worker-a", executor: true)
             let b = try f.ingest.startWorker(name: "worker-b", executor: true)
             try await f.waitForJobsToFinish(50, timeout: .seconds(120))
@@ -194,7 +221,13 @@ struct ExecutionTests {
             _ = f.fake.addProject(name: "alpha")
             _ = f.fake.addUser(email: "gone@example.com")
             var events = (0..<300).map { f.onboarding("q-\($0)", employee: "Q\($0)", grants: [("alpha", "member")]) }
-            events.append(("GONE", TestEvents.event(id: "leaver", type: "hr.employee.offboarding", employee: "GONE", email: "gone@example.com", access: nil)))
+            events.append(
+                (
+                    "GONE",
+                    TestEvents.event(
+                        id: "leaver", type: "hr.employee.offboarding", employee: "GONE", email: "gone@example.com",
+                        access: nil)
+                ))
             try await f.ingest.produce(events)
             // Ingest everything first, so the executor sees the whole backlog when it starts.
             let ingestOnly = try f.ingest.startWorker(name: "ingest")

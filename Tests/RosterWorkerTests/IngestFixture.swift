@@ -40,14 +40,17 @@ final class IngestFixture: Sendable {
                 brokers: brokers, databaseURL: databaseURL, topic: topicName, group: groupName,
                 dlqTopic: dlqTopic ? "\(topicName).dlq" : nil, sessionTimeoutMs: sessionTimeoutMs,
                 kafkaProperties: kafkaProperties, batchSize: batchSize, vendors: vendors,
-                executorEnabled: executor, executorConcurrency: executorConcurrency, executorLeaseSeconds: executorLeaseSeconds,
+                executorEnabled: executor, executorConcurrency: executorConcurrency,
+                executorLeaseSeconds: executorLeaseSeconds,
                 extra: extraConfiguration
             )
         }
         configURL = try write(executorEnabled)
         executorConfigURL = try write(true)
         self.workerEnvironment = workerEnvironment
-        pool = try PostgresPool(configuration: PostgresConfiguration(url: databaseURL), size: 2, acquireTimeout: .seconds(30), logger: logger)
+        pool = try PostgresPool(
+            configuration: PostgresConfiguration(url: databaseURL), size: 2, acquireTimeout: .seconds(30),
+            logger: logger)
         producer = try cluster.makeProducer()
     }
 
@@ -63,7 +66,8 @@ final class IngestFixture: Sendable {
     ) async throws -> [KafkaDeliveryReport] {
         let records = messages.enumerated().map { index, message in
             KafkaProducerRecord(
-                topic: topic, partition: partitions.map { $0[index % $0.count] }, key: Data(message.key.utf8), value: message.value
+                topic: topic, partition: partitions.map { $0[index % $0.count] }, key: Data(message.key.utf8),
+                value: message.value
             )
         }
         let outcomes = try await (producer ?? self.producer).send(records)
@@ -79,7 +83,8 @@ final class IngestFixture: Sendable {
 
     /// Waits until the worker group has committed every message of the topic (lag 0 everywhere).
     func waitForDrain(timeout: Duration = .seconds(60)) async throws {
-        let observer = try KafkaConsumer.observer(configuration: cluster.consumerConfiguration(topic: topic, group: group), logger: logger)
+        let observer = try KafkaConsumer.observer(
+            configuration: cluster.consumerConfiguration(topic: topic, group: group), logger: logger)
         do {
             try await waitUntil("consumer lag 0", timeout: timeout) {
                 try await observer.lag().allSatisfy { ($0.committed ?? 0) >= $0.high }
@@ -93,7 +98,8 @@ final class IngestFixture: Sendable {
 
     /// How many messages the topic holds (sum of high watermarks).
     func messageCount(topic: String? = nil) async throws -> Int64 {
-        let consumer = try cluster.makeConsumer(topic: topic ?? self.topic, group: cluster.groupName("count-\(UUID().uuidString.prefix(6))"))
+        let consumer = try cluster.makeConsumer(
+            topic: topic ?? self.topic, group: cluster.groupName("count-\(UUID().uuidString.prefix(6))"))
         var total: Int64 = 0
         for partition in try await consumer.partitions(topic: topic ?? self.topic) {
             total += try await consumer.watermarks(topic: topic ?? self.topic, partition: partition).high
@@ -106,7 +112,9 @@ final class IngestFixture: Sendable {
         var environment = workerEnvironment
         environment["ROSTER_CONFIG"] = (executor == true ? executorConfigURL : configURL).path
         if let failpoint { environment["ROSTER_FAILPOINT"] = failpoint }
-        return try RosterProcess(["worker", "--log-level", ProcessInfo.processInfo.environment["ROSTER_TEST_WORKER_LOG_LEVEL"] ?? "info"], environment: environment, name: name)
+        return try RosterProcess(
+            ["worker", "--log-level", ProcessInfo.processInfo.environment["ROSTER_TEST_WORKER_LOG_LEVEL"] ?? "info"],
+            environment: environment, name: name)
     }
 
     func count(_ sql: String) async throws -> Int {
@@ -115,7 +123,9 @@ final class IngestFixture: Sendable {
     }
 
     /// Waits until `condition` holds, polling Postgres; fails the test with `what` on timeout.
-    func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool) async throws {
+    func waitUntil(
+        _ what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool
+    ) async throws {
         let deadline = ContinuousClock.now + timeout
         var lastError: (any Error)?
         while ContinuousClock.now < deadline {
@@ -127,7 +137,8 @@ final class IngestFixture: Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        Issue.record("timed out waiting for \(what)\(lastError.map { "; last error: \(String(reflecting: $0))" } ?? "")")
+        Issue.record(
+            "timed out waiting for \(what)\(lastError.map { "; last error: \(String(reflecting: $0))" } ?? "")")
         throw CancellationError()
     }
 

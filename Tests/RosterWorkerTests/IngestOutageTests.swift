@@ -15,16 +15,24 @@ struct IngestOutageTests {
             // (a sample taken during the outage is checked once Postgres answers again).
             let monitor = try await CommitInvariantMonitor.start(fixture)
             let observer = try KafkaConsumer.observer(
-                configuration: fixture.cluster.consumerConfiguration(topic: fixture.topic, group: fixture.group), logger: fixture.logger
+                configuration: fixture.cluster.consumerConfiguration(topic: fixture.topic, group: fixture.group),
+                logger: fixture.logger
             )
-            let partitions = try await observer.partitions(topic: fixture.topic).map { KafkaTopicPartition(topic: fixture.topic, partition: $0) }
+            let partitions = try await observer.partitions(topic: fixture.topic).map {
+                KafkaTopicPartition(topic: fixture.topic, partition: $0)
+            }
             func committed() async throws -> [Int32: Int64] {
-                Dictionary(uniqueKeysWithValues: try await observer.committed(partitions: partitions).map { ($0.partition, $0.offset) })
+                Dictionary(
+                    uniqueKeysWithValues: try await observer.committed(partitions: partitions).map {
+                        ($0.partition, $0.offset)
+                    })
             }
 
             try await fixture.produce(IngestFixture.events(0..<1000))
             let worker = try fixture.startWorker()
-            try await fixture.waitUntil("ingest under way") { try await fixture.count("SELECT count(*) FROM events") >= 100 }
+            try await fixture.waitUntil("ingest under way") {
+                try await fixture.count("SELECT count(*) FROM events") >= 100
+            }
 
             try await TestDatabase.crashServer()
             // Every transaction that committed did so before this instant (the server is gone).
@@ -50,7 +58,9 @@ struct IngestOutageTests {
             #expect(try await fixture.count("SELECT count(*) FROM jobs") == 2000)
             // Every offset committed during the outage was backed by events recorded before the crash
             // (a transaction cannot commit after it; `received_at` is its start time).
-            let recorded = try await fixture.pool.query(#"SELECT partition, max("offset") FROM events WHERE received_at < \#(crashedAt) GROUP BY 1"#).rows.map {
+            let recorded = try await fixture.pool.query(
+                #"SELECT partition, max("offset") FROM events WHERE received_at < \#(crashedAt) GROUP BY 1"#
+            ).rows.map {
                 (try $0.decode(Int32.self, at: 0), try $0.decode(Int64.self, at: 1))
             }
             let highestRecorded = Dictionary(uniqueKeysWithValues: recorded)

@@ -19,7 +19,11 @@ struct IngestRobustnessTests {
             try await RosterSchema.migrate(fixture.pool, logger: TestDatabase.logger)
             try await fixture.produce(IngestFixture.events(0..<300, prefix: "t-\(setting)"))
             // New sessions of this database (the worker's) give up on a lock after 200 ms.
-            try await fixture.pool.execute(PostgresQuery(unsafeSQL: "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET \(setting) = %L', current_database(), '200ms'); END $$"))
+            try await fixture.pool.execute(
+                PostgresQuery(
+                    unsafeSQL:
+                        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET \(setting) = %L', current_database(), '200ms'); END $$"
+                ))
 
             let held = AsyncStream<Void>.makeStream()
             let release = AsyncStream<Void>.makeStream()
@@ -44,7 +48,9 @@ struct IngestRobustnessTests {
             try await holder.value
 
             try await fixture.waitForCounts(events: 300, deadLetters: 0)
-            #expect(try await fixture.count("SELECT count(*) FROM dead_letters") == 0, "a timeout is not the message's fault")
+            #expect(
+                try await fixture.count("SELECT count(*) FROM dead_letters") == 0,
+                "a timeout is not the message's fault")
             #expect(try await fixture.count("SELECT count(*) FROM jobs") == 300)
             try await fixture.waitForDrain()
             worker.kill(SIGTERM)
@@ -59,7 +65,9 @@ struct IngestRobustnessTests {
         try await TestDatabase.withFreshDatabase { url in
             let fixture = try IngestFixture(databaseURL: url, batchSize: 50)
             var messages = IngestFixture.events(0..<20, prefix: "keyed")
-            let foreign = IngestFixture.events(20..<25, prefix: "foreign").map { (key: "someone-else", value: $0.value) }
+            let foreign = IngestFixture.events(20..<25, prefix: "foreign").map {
+                (key: "someone-else", value: $0.value)
+            }
             let empty = IngestFixture.events(25..<28, prefix: "empty").map { (key: "", value: $0.value) }
             messages += foreign + empty
             try await fixture.produce(messages)
@@ -68,7 +76,8 @@ struct IngestRobustnessTests {
             #expect(try await fixture.count("SELECT count(*) FROM jobs") == 28)
             let output = worker.output()
             #expect(output.contains("events without their employee id as Kafka key"), "\(output.suffix(2000))")
-            #expect(!output.contains("someone-else") && !output.contains("@example.com"), "the warning carries counts only")
+            #expect(
+                !output.contains("someone-else") && !output.contains("@example.com"), "the warning carries counts only")
             worker.kill(SIGTERM)
             #expect(await worker.waitForExit() == 0)
         }

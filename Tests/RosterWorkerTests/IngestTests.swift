@@ -23,7 +23,9 @@ struct IngestTests {
             try await fixture.waitForCounts(events: 500, deadLetters: 10)
             #expect(try await fixture.count("SELECT count(*) FROM jobs") == 500)
             #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE status = 'queued'") == 500)
-            #expect(try await fixture.count("SELECT coalesce(sum(deliveries), 0) FROM events") == 520, "the 20 duplicates were seen and absorbed")
+            #expect(
+                try await fixture.count("SELECT coalesce(sum(deliveries), 0) FROM events") == 520,
+                "the 20 duplicates were seen and absorbed")
             let reasons = try await fixture.pool.query("SELECT code, reason FROM dead_letters ORDER BY id").rows.map {
                 (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1))
             }
@@ -56,7 +58,9 @@ struct IngestTests {
             try await fixture.waitForCounts(events: 400)
             try await fixture.waitForDrain()
             #expect(try await fixture.count("SELECT count(*) FROM jobs") == 400)
-            #expect(try await fixture.count("SELECT count(*) FROM (SELECT event_id FROM jobs GROUP BY 1 HAVING count(*) > 1) d") == 0)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*) FROM (SELECT event_id FROM jobs GROUP BY 1 HAVING count(*) > 1) d") == 0)
             let redelivered = try await fixture.count("SELECT coalesce(sum(deliveries - 1), 0) FROM events")
             if failpoint == "after_db_commit" {
                 // The first batch was durable but its offsets were never committed: Kafka redelivered it.
@@ -85,7 +89,9 @@ struct IngestTests {
             for chunk in stride(from: 0, to: total / 2, by: 100) {
                 try await fixture.produce(IngestFixture.events(chunk..<chunk + 100))
             }
-            try await fixture.waitUntil("some events ingested") { try await fixture.count("SELECT count(*) FROM events") > 0 }
+            try await fixture.waitUntil("some events ingested") {
+                try await fixture.count("SELECT count(*) FROM events") > 0
+            }
             let producing = Task {
                 for chunk in stride(from: total / 2, to: total, by: 100) {
                     try await fixture.produce(IngestFixture.events(chunk..<chunk + 100))
@@ -98,7 +104,9 @@ struct IngestTests {
             let restarted = try fixture.startWorker()
             try await fixture.waitForCounts(events: total)
             try await fixture.waitForDrain()
-            #expect(try await fixture.count("SELECT coalesce(sum(deliveries - 1), 0) FROM events") == 0, "no duplicates after a clean stop")
+            #expect(
+                try await fixture.count("SELECT coalesce(sum(deliveries - 1), 0) FROM events") == 0,
+                "no duplicates after a clean stop")
             await monitor.stopAndCheck()
             restarted.kill(SIGTERM)
             #expect(await restarted.waitForExit() == 0)
@@ -111,7 +119,9 @@ struct IngestTests {
             let first = try fixture.startWorker(name: "worker-a")
             let second = try fixture.startWorker(name: "worker-b")
             try await fixture.produce(IngestFixture.events(0..<1000))
-            try await fixture.waitUntil("ingest under way") { try await fixture.count("SELECT count(*) FROM events") >= 200 }
+            try await fixture.waitUntil("ingest under way") {
+                try await fixture.count("SELECT count(*) FROM events") >= 200
+            }
             first.kill(SIGKILL)
             try await fixture.produce(IngestFixture.events(1000..<2000))
             try await fixture.waitForCounts(events: 2000, timeout: .seconds(90))
@@ -126,9 +136,16 @@ struct IngestTests {
         try await TestDatabase.withFreshDatabase { url in
             let fixture = try IngestFixture(databaseURL: url)
             // A backlog of other joiners, then one employee's onboarding, offboarding and a late duplicate.
-            var messages = (0..<50).map { i in ("J\(i)", TestEvents.event(id: "join-\(i)", employee: "J\(i)", sequence: 1)) }
+            var messages = (0..<50).map { i in
+                ("J\(i)", TestEvents.event(id: "join-\(i)", employee: "J\(i)", sequence: 1))
+            }
             messages.append(("E42", TestEvents.event(id: "on-42", employee: "E42", sequence: 1)))
-            messages.append(("E42", TestEvents.event(id: "off-42", type: "hr.employee.offboarding", employee: "E42", access: nil, sequence: 2)))
+            messages.append(
+                (
+                    "E42",
+                    TestEvents.event(
+                        id: "off-42", type: "hr.employee.offboarding", employee: "E42", access: nil, sequence: 2)
+                ))
             messages.append(("E42", TestEvents.event(id: "on-42", employee: "E42", sequence: 1)))
             messages.append(("E42", TestEvents.event(id: "on-42-old", employee: "E42", sequence: 1)))
             try await fixture.produce(messages)
@@ -136,11 +153,18 @@ struct IngestTests {
             try await fixture.waitForCounts(events: 53)
             let rows = try await fixture.pool.query(
                 "SELECT event_id, status, coalesce(cancel_reason, '') FROM jobs WHERE employee_id = 'E42' ORDER BY event_id"
-            ).rows.map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1), try $0.decode(String.self, at: 2)) }
+            ).rows.map {
+                (
+                    try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1),
+                    try $0.decode(String.self, at: 2)
+                )
+            }
             #expect(rows.map(\.0) == ["off-42", "on-42", "on-42-old"])
             #expect(rows.map(\.1) == ["queued", "cancelled", "cancelled"])
             #expect(rows[1].2 == "superseded by offboarding off-42")
-            #expect(rows[2].2 == "superseded by offboarding off-42", "an onboarding older than the offboarding never becomes runnable")
+            #expect(
+                rows[2].2 == "superseded by offboarding off-42",
+                "an onboarding older than the offboarding never becomes runnable")
             // The executor's claim order: the leaver comes before the whole joiner backlog.
             let first = try await fixture.pool.query(
                 "SELECT event_id FROM jobs WHERE status IN ('queued', 'retrying') ORDER BY priority DESC, employee_order, id LIMIT 1"
@@ -155,18 +179,22 @@ struct IngestTests {
     @Test func publishRefusesAFileWithOneInvalidEventAndProducesNothing() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let fixture = try IngestFixture(databaseURL: url)
-            let good = (0..<3).map { String(decoding: TestEvents.event(id: "p-\($0)", employee: "P\($0)"), as: UTF8.self) }
+            let good = (0..<3).map {
+                String(decoding: TestEvents.event(id: "p-\($0)", employee: "P\($0)"), as: UTF8.self)
+            }
             let bad = String(decoding: TestEvents.invalid(index: 2).value, as: UTF8.self)
             let file = TestWorkDirectory.url.appendingPathComponent("events-\(UUID().uuidString.prefix(6)).jsonl")
             try (good + [bad]).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-            let refused = try await RosterProcess.run(["publish", file.path], environment: ["ROSTER_CONFIG": fixture.configURL.path])
+            let refused = try await RosterProcess.run(
+                ["publish", file.path], environment: ["ROSTER_CONFIG": fixture.configURL.path])
             #expect(refused.status == 1)
             #expect(refused.output.contains("line 4 (event 4): data.employee.email: missing"))
             #expect(refused.output.contains("nothing was produced"))
             #expect(try await fixture.messageCount() == 0)
 
             try good.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-            let published = try await RosterProcess.run(["publish", file.path], environment: ["ROSTER_CONFIG": fixture.configURL.path])
+            let published = try await RosterProcess.run(
+                ["publish", file.path], environment: ["ROSTER_CONFIG": fixture.configURL.path])
             #expect(published.status == 0, "\(published.output)")
             #expect(published.output.contains("delivered 3 events"))
             #expect(try await fixture.messageCount() == 3)

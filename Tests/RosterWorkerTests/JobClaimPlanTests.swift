@@ -20,7 +20,9 @@ struct JobClaimPlanTests {
             #expect(!claim.sql.contains("'queued'"), "the statuses are parameters")
             let plan = try await pool.withTransaction { connection in
                 try await connection.execute("SET LOCAL enable_seqscan = off")
-                let lines = try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN " + claim.sql, binds: claim.binds)).rows
+                let lines = try await connection.query(
+                    PostgresQuery(unsafeSQL: "EXPLAIN " + claim.sql, binds: claim.binds)
+                ).rows
                 return try lines.map { try $0.decode(String.self, column: "QUERY PLAN") }.joined(separator: "\n")
             }
             #expect(plan.contains("jobs_runnable"), "\(plan)")

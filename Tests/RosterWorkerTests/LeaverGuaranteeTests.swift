@@ -13,8 +13,10 @@ struct LeaverGuaranteeTests {
 
     /// Granting calls (invitations, memberships) a fake admitted for `email` among `calls`.
     static func grants(_ calls: [FakeCall], email: String) -> [String] {
-        calls.filter { $0.wasAdmitted && $0.method == "POST" && ($0.body ?? "").lowercased().contains(email.lowercased()) }
-            .map { "\($0.method) \($0.path)" }
+        calls.filter {
+            $0.wasAdmitted && $0.method == "POST" && ($0.body ?? "").lowercased().contains(email.lowercased())
+        }
+        .map { "\($0.method) \($0.path)" }
     }
 
     /// Hole 1, seen end to end: onboarding (1), offboarding (2), changed (3) for one employee; the
@@ -35,14 +37,22 @@ struct LeaverGuaranteeTests {
             let posthogMark = f.posthog.calls.calls.count
             try await f.ingest.produce([
                 f.event("l1-off", "hr.employee.offboarding", employee: "L1", grants: nil, sequence: 2),
-                f.event("l1-ch", "hr.employee.changed", employee: "L1", grants: [("openai", "lv-ai", "owner"), ("posthog", "lv-ph", "admin")], sequence: 3),
+                f.event(
+                    "l1-ch", "hr.employee.changed", employee: "L1",
+                    grants: [("openai", "lv-ai", "owner"), ("posthog", "lv-ph", "admin")], sequence: 3),
             ])
             try await f.run(until: 3)
             #expect(try await f.statuses() == ["succeeded": 2, "cancelled": 1])
             let reason = try await f.strings("SELECT cancel_reason FROM jobs WHERE event_id = 'l1-ch'").first
-            #expect(reason?.contains("offboarded by event l1-off") == true && reason?.contains("needed to rehire") == true, "\(reason ?? "none")")
-            #expect(Self.grants(Array(f.openai.calls.calls.dropFirst(openaiMark)), email: email).isEmpty, "no granting call at OpenAI after the offboarding")
-            #expect(Self.grants(Array(f.posthog.calls.calls.dropFirst(posthogMark)), email: email).isEmpty, "no granting call at PostHog after the offboarding")
+            #expect(
+                reason?.contains("offboarded by event l1-off") == true && reason?.contains("needed to rehire") == true,
+                "\(reason ?? "none")")
+            #expect(
+                Self.grants(Array(f.openai.calls.calls.dropFirst(openaiMark)), email: email).isEmpty,
+                "no granting call at OpenAI after the offboarding")
+            #expect(
+                Self.grants(Array(f.posthog.calls.calls.dropFirst(posthogMark)), email: email).isEmpty,
+                "no granting call at PostHog after the offboarding")
             #expect(!f.openai.invites.contains { $0.email == email && $0.status == .pending })
             #expect(f.posthog.invites(email: email).filter { !$0.isExpired }.isEmpty)
 
@@ -72,27 +82,42 @@ struct LeaverGuaranteeTests {
             ])
             let worker = try f.startWorker()
             try await f.waitForCounts(events: 1, deadLetters: 1)
-            let fixed = try TestConfiguration.write(brokers: f.cluster.bootstrapServers, databaseURL: url, topic: f.topic, group: f.group)
+            let fixed = try TestConfiguration.write(
+                brokers: f.cluster.bootstrapServers, databaseURL: url, topic: f.topic, group: f.group)
             let environment = ["ROSTER_CONFIG": fixed.path, "USER": "tester"]
-            let first = try await f.pool.query("SELECT id FROM dead_letters WHERE event_id = 'd1-on'").rows[0].decode(Int64.self, at: 0)
+            let first = try await f.pool.query("SELECT id FROM dead_letters WHERE event_id = 'd1-on'").rows[0].decode(
+                Int64.self, at: 0)
 
-            let dry = try await RosterProcess.run(["dlq", "replay", String(first), "--reason", "posthog configured", "--dry-run"], environment: environment)
+            let dry = try await RosterProcess.run(
+                ["dlq", "replay", String(first), "--reason", "posthog configured", "--dry-run"],
+                environment: environment)
             #expect(dry.status == 1 && dry.output.contains("re-grant a leaver's access"), "\(dry.output)")
-            let refused = try await RosterProcess.run(["dlq", "replay", String(first), "--reason", "posthog configured"], environment: environment)
-            #expect(refused.status == 1 && refused.output.contains("offboarded (event d1-off) after this onboarding"), "\(refused.output)")
+            let refused = try await RosterProcess.run(
+                ["dlq", "replay", String(first), "--reason", "posthog configured"], environment: environment)
+            #expect(
+                refused.status == 1 && refused.output.contains("offboarded (event d1-off) after this onboarding"),
+                "\(refused.output)")
             #expect(try await f.count("SELECT count(*) FROM jobs WHERE event_id = 'd1-on'") == 0)
-            #expect(try await f.count("SELECT count(*) FROM audit_log WHERE action = 'dlq_replay' AND outcome LIKE 'refused: %offboarded%'") == 1, "the refusal is audited with its reason")
+            #expect(
+                try await f.count(
+                    "SELECT count(*) FROM audit_log WHERE action = 'dlq_replay' AND outcome LIKE 'refused: %offboarded%'"
+                ) == 1, "the refusal is audited with its reason")
 
             // A rehire, then another onboarding needing posthog: dead-lettered after the rehire.
             try await f.produce([
-                ("D1", TestEvents.event(id: "d1-rehire", employee: "D1", access: [("openai", "research-ai", "member")])),
+                (
+                    "D1",
+                    TestEvents.event(id: "d1-rehire", employee: "D1", access: [("openai", "research-ai", "member")])
+                ),
                 ("D1", TestEvents.event(id: "d1-on2", employee: "D1", access: [("posthog", "analytics", "member")])),
             ])
             try await f.waitForCounts(events: 2, deadLetters: 2)
             worker.kill(SIGTERM)
             #expect(await worker.waitForExit() == 0)
-            let second = try await f.pool.query("SELECT id FROM dead_letters WHERE event_id = 'd1-on2'").rows[0].decode(Int64.self, at: 0)
-            let accepted = try await RosterProcess.run(["dlq", "replay", String(second), "--reason", "posthog configured"], environment: environment)
+            let second = try await f.pool.query("SELECT id FROM dead_letters WHERE event_id = 'd1-on2'").rows[0].decode(
+                Int64.self, at: 0)
+            let accepted = try await RosterProcess.run(
+                ["dlq", "replay", String(second), "--reason", "posthog configured"], environment: environment)
             #expect(accepted.status == 0, "\(accepted.output)")
             #expect(try await f.count("SELECT count(*) FROM jobs WHERE event_id = 'd1-on2' AND status = 'queued'") == 1)
         }
@@ -114,20 +139,28 @@ struct LeaverGuaranteeTests {
             let probes = f.openai.calls.calls.count
             f.openai.injectFaults([.delay(.seconds(40))], matching: .init(method: "GET"))
             try await f.ingest.produce([f.event("fz-on", employee: "FZ", grants: [("openai", "fence-ai", "member")])])
-            try await f.ingest.waitUntil("the stalled worker's call reached the fake") { f.openai.calls.calls.count > probes }
+            try await f.ingest.waitUntil("the stalled worker's call reached the fake") {
+                f.openai.calls.calls.count > probes
+            }
             let rescuer = try f.ingest.startWorker(name: "rescuer", executor: true)
             try await f.execution.waitForJobsToFinish(1, timeout: .seconds(90), workers: [stalled, rescuer])
             #expect(try await f.statuses() == ["succeeded": 1])
             // The stalled worker's call comes back, and its runner meets the fence before its next write or call.
-            try await f.ingest.waitUntil("the stalled worker let go", timeout: .seconds(120)) { stalled.output().contains("letting go") }
+            try await f.ingest.waitUntil("the stalled worker let go", timeout: .seconds(120)) {
+                stalled.output().contains("letting go")
+            }
 
-            let invites = f.openai.calls.calls.filter { $0.wasAdmitted && $0.method == "POST" && ($0.body ?? "").contains(email) }
+            let invites = f.openai.calls.calls.filter {
+                $0.wasAdmitted && $0.method == "POST" && ($0.body ?? "").contains(email)
+            }
             #expect(invites.count == 1, "one invitation, by the rescuer: \(invites.map(\.path))")
             let workers = try await f.strings("SELECT DISTINCT worker FROM step_attempts")
             #expect(workers.count == 1, "attempt rows from one worker only: \(workers)")
             let actors = try await f.strings("SELECT DISTINCT actor FROM audit_log WHERE job_id IS NOT NULL")
             #expect(actors.count <= 1, "audit rows from one worker only: \(actors)")
-            #expect(stalled.output().contains("claim_lost") || stalled.output().contains("cancelled"), "\(stalled.output().suffix(2000))")
+            #expect(
+                stalled.output().contains("claim_lost") || stalled.output().contains("cancelled"),
+                "\(stalled.output().suffix(2000))")
             for worker in [stalled, rescuer] { worker.kill(SIGTERM) }
             for worker in [stalled, rescuer] { _ = await worker.waitForExit() }
             await f.stop()
@@ -145,8 +178,10 @@ struct LeaverGuaranteeTests {
     @Test func sigtermWithAThrottledBacklogExitsPromptlyReleasingEveryLease() async throws {
         try await TestDatabase.withFreshDatabase { url in
             // 200 leavers at once would trip the mass-offboarding brake (all but 25 held): off here.
-            let f = try await VendorFixture(databaseURL: url, rate: (1, 1), extraConfiguration: "brake: {enabled: false}")
-            try await f.ingest.produce((0..<200).map { f.event("st-\($0)", "hr.employee.offboarding", employee: "ST\($0)", grants: nil) })
+            let f = try await VendorFixture(
+                databaseURL: url, rate: (1, 1), extraConfiguration: "brake: {enabled: false}")
+            try await f.ingest.produce(
+                (0..<200).map { f.event("st-\($0)", "hr.employee.offboarding", employee: "ST\($0)", grants: nil) })
             let worker = try f.ingest.startWorker(executor: true)
             try await f.ingest.waitUntil("jobs waiting for slots", timeout: .seconds(60)) {
                 try await f.ingest.count("SELECT count(*) FROM jobs WHERE status = 'running'") >= 20
@@ -158,8 +193,14 @@ struct LeaverGuaranteeTests {
             print("SIGTERM with a throttled backlog: exited \(status) after \(took)")
             #expect(status == 0)
             #expect(took < .seconds(60), "exited after \(took)")
-            #expect(try await f.ingest.count("SELECT count(*) FROM jobs WHERE status = 'running' OR lease_owner IS NOT NULL") == 0, "every lease released")
-            #expect(try await f.ingest.count("SELECT count(*) FROM job_steps WHERE status IN ('pending', 'running') AND attempts > 0") == 0, "no attempt spent by the interruption")
+            #expect(
+                try await f.ingest.count(
+                    "SELECT count(*) FROM jobs WHERE status = 'running' OR lease_owner IS NOT NULL") == 0,
+                "every lease released")
+            #expect(
+                try await f.ingest.count(
+                    "SELECT count(*) FROM job_steps WHERE status IN ('pending', 'running') AND attempts > 0") == 0,
+                "no attempt spent by the interruption")
             await f.stop()
         }
     }
@@ -182,15 +223,20 @@ struct LeaverGuaranteeTests {
             let probes = f.openai.calls.calls.count
             f.openai.injectFaults([.delay(.seconds(30))], matching: .init(method: "GET"))
             try await f.ingest.produce([f.event("sw-on", employee: "SW", grants: [("openai", "sw-ai", "member")])])
-            try await f.ingest.waitUntil("the onboarding's call reached the fake") { f.openai.calls.calls.count > probes }
+            try await f.ingest.waitUntil("the onboarding's call reached the fake") {
+                f.openai.calls.calls.count > probes
+            }
             try await f.ingest.produce([f.event("sw-off", "hr.employee.offboarding", employee: "SW", grants: nil)])
             try await f.execution.waitForJobsToFinish(2, timeout: .seconds(90), workers: [worker])
             #expect(try await f.statuses() == ["succeeded": 1, "cancelled": 1])
 
             #expect(Self.grants(f.openai.calls.calls, email: email).isEmpty, "no granting call for the leaver")
-            #expect(!f.openai.invites.contains { $0.email == email && $0.status == .pending }, "no invite survives the offboarding")
+            #expect(
+                !f.openai.invites.contains { $0.email == email && $0.status == .pending },
+                "no invite survives the offboarding")
             // The offboarding ran only after the onboarding's worker let go of it.
-            let released = try await f.ingest.count("SELECT count(*) FROM jobs WHERE event_id = 'sw-on' AND lease_owner IS NULL")
+            let released = try await f.ingest.count(
+                "SELECT count(*) FROM jobs WHERE event_id = 'sw-on' AND lease_owner IS NULL")
             let output = worker.output()
             try? output.write(toFile: "/tmp/superseded-worker.log", atomically: true, encoding: .utf8)
             #expect(released == 1)
@@ -198,7 +244,9 @@ struct LeaverGuaranteeTests {
             let offboardingStarted = try await f.strings(
                 "SELECT coalesce((min(s.started_at) > max(a.started_at))::text, 'no attempt') FROM job_steps s, step_attempts a, jobs o, jobs n WHERE s.job_id = o.id AND o.event_id = 'sw-off' AND a.job_id = n.id AND n.event_id = 'sw-on'"
             )
-            #expect(offboardingStarted.first != "false", "the offboarding's steps started after the onboarding's last attempt")
+            #expect(
+                offboardingStarted.first != "false",
+                "the offboarding's steps started after the onboarding's last attempt")
             worker.kill(SIGTERM)
             _ = await worker.waitForExit()
             await f.stop()
@@ -222,7 +270,9 @@ struct LeaverGuaranteeTests {
             #expect(try await f.statuses() == ["dead": 1])
             let error = try #require(try await f.strings("SELECT last_error FROM jobs").first)
             #expect(error.contains("openai: failed") && error.contains("HTTP 403"), "\(error)")
-            for vendor in ["posthog", "confident", "relevance"] { #expect(error.contains("\(vendor): done"), "\(error)") }
+            for vendor in ["posthog", "confident", "relevance"] {
+                #expect(error.contains("\(vendor): done"), "\(error)")
+            }
             #expect(f.posthog.member(email: email) == nil, "PostHog access is gone although OpenAI refused")
             #expect(f.openai.users.contains { $0.id == user.id }, "OpenAI refused: the user is still there")
 
@@ -235,7 +285,9 @@ struct LeaverGuaranteeTests {
             try await f.run(until: 1)
             #expect(try await f.statuses() == ["succeeded": 1])
             #expect(!f.openai.users.contains { $0.id == user.id })
-            #expect(F.mutations(FakeCallLog(Array(f.posthog.calls.calls.dropFirst(marks.0)))).isEmpty, "the replay calls only the unfinished vendor")
+            #expect(
+                F.mutations(FakeCallLog(Array(f.posthog.calls.calls.dropFirst(marks.0)))).isEmpty,
+                "the replay calls only the unfinished vendor")
             #expect(F.mutations(FakeCallLog(Array(f.confident.calls.calls.dropFirst(marks.1)))).isEmpty)
             #expect(F.mutations(FakeCallLog(Array(f.relevance.calls.calls.dropFirst(marks.2)))).isEmpty)
             await f.stop()
@@ -248,24 +300,35 @@ struct LeaverGuaranteeTests {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await VendorFixture(databaseURL: url)
             f.openai.addProject(name: "addr-ai")
-            let old = "ada.old@example.com", new = "ada.new@example.com"
+            let old = "ada.old@example.com"
+            let new = "ada.new@example.com"
             let oldUser = f.openai.addUser(email: old)
             f.posthog.addMember(email: old)
             try await f.ingest.produce([
-                ("AD", TestEvents.event(id: "ad-on", employee: "AD", email: old, access: [("openai", "addr-ai", "member")])),
+                (
+                    "AD",
+                    TestEvents.event(id: "ad-on", employee: "AD", email: old, access: [("openai", "addr-ai", "member")])
+                )
             ])
             try await f.run(until: 1)
             let newUser = f.openai.addUser(email: new)
             try await f.ingest.produce([
-                ("AD", TestEvents.event(id: "ad-off", type: "hr.employee.offboarding", employee: "AD", email: new, access: nil)),
+                (
+                    "AD",
+                    TestEvents.event(
+                        id: "ad-off", type: "hr.employee.offboarding", employee: "AD", email: new, access: nil)
+                )
             ])
             try await f.run(until: 2)
             #expect(try await f.statuses() == ["succeeded": 2])
             #expect(!f.openai.users.contains { $0.id == oldUser.id }, "the account under the old address is gone")
             #expect(!f.openai.users.contains { $0.id == newUser.id }, "and the one under the event's address")
             #expect(f.posthog.member(email: old) == nil)
-            let params = try await f.strings("SELECT params::text FROM job_steps s JOIN jobs j ON j.id = s.job_id WHERE j.event_id = 'ad-off'")
-            #expect(params.contains { $0.replacingOccurrences(of: " ", with: "").contains("\"address\":0") }, "steps for the earlier address, by index")
+            let params = try await f.strings(
+                "SELECT params::text FROM job_steps s JOIN jobs j ON j.id = s.job_id WHERE j.event_id = 'ad-off'")
+            #expect(
+                params.contains { $0.replacingOccurrences(of: " ", with: "").contains("\"address\":0") },
+                "steps for the earlier address, by index")
             #expect(!params.contains { $0.contains("@") }, "plans hold no addresses")
             await f.stop()
         }
@@ -286,21 +349,29 @@ struct LeaverGuaranteeTests {
                   openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: ROSTER_TEST_OPENAI_KEY}
                 """
             let f = try IngestFixture(databaseURL: url, partitions: 1, vendors: both)
-            try await f.produce([("K1", TestEvents.event(id: "k1-on", employee: "K1", access: [("posthog", "analytics", "member")]))])
+            try await f.produce([
+                ("K1", TestEvents.event(id: "k1-on", employee: "K1", access: [("posthog", "analytics", "member")]))
+            ])
             let ingest = try f.startWorker()
             try await f.waitForCounts(events: 1)
             let older = try TestConfiguration.write(
                 brokers: f.cluster.bootstrapServers, databaseURL: url, topic: f.topic, group: f.group + "-older",
                 vendors: openaiOnly, executorEnabled: true
             )
-            let executor = try RosterProcess(["worker"], environment: ["ROSTER_CONFIG": older.path, "ROSTER_TEST_OPENAI_KEY": "sk-test"], name: "older")
+            let executor = try RosterProcess(
+                ["worker"], environment: ["ROSTER_CONFIG": older.path, "ROSTER_TEST_OPENAI_KEY": "sk-test"],
+                name: "older")
             try await f.waitUntil("the job released for a configured worker") {
-                try await f.count("SELECT count(*) FROM jobs WHERE status = 'retrying' AND last_error LIKE 'waiting for a worker configured with vendor%'") == 1
+                try await f.count(
+                    "SELECT count(*) FROM jobs WHERE status = 'retrying' AND last_error LIKE 'waiting for a worker configured with vendor%'"
+                ) == 1
             }
             #expect(try await f.count("SELECT count(*) FROM jobs WHERE status = 'dead'") == 0)
             #expect(try await f.count("SELECT coalesce(sum(attempts), 0) FROM job_steps") == 0, "no step attempt spent")
-            let status = try await RosterProcess.run(["status", "--output", "json"], environment: ["ROSTER_CONFIG": f.configURL.path], timeout: .seconds(60))
-            #expect(status.output.contains("\"jobs_waiting_for_a_configured_worker\": 1"), "\(status.output.suffix(1500))")
+            let status = try await RosterProcess.run(
+                ["status", "--output", "json"], environment: ["ROSTER_CONFIG": f.configURL.path], timeout: .seconds(60))
+            #expect(
+                status.output.contains("\"jobs_waiting_for_a_configured_worker\": 1"), "\(status.output.suffix(1500))")
             for worker in [ingest, executor] { worker.kill(SIGTERM) }
             for worker in [ingest, executor] { _ = await worker.waitForExit() }
         }

@@ -46,10 +46,11 @@ struct LimitsCircuitBreakerStoreTests {
                 return admissions
             }
             #expect(admissions.filter { $0 == .probe }.count == 1)
-            #expect(admissions.filter { $0 != .probe }.allSatisfy { admission in
-                guard case .rejected(let wait) = admission else { return false }
-                return wait > .zero && wait <= openDuration
-            })
+            #expect(
+                admissions.filter { $0 != .probe }.allSatisfy { admission in
+                    guard case .rejected(let wait) = admission else { return false }
+                    return wait > .zero && wait <= openDuration
+                })
             #expect(try await stores[0].snapshot(vendor: "openai").state == .halfOpen)
 
             // The probe succeeds: closed for everyone.
@@ -116,7 +117,9 @@ struct LimitsCircuitBreakerStoreTests {
             // The 5 s open period less the time this test took between opening and asking (which a
             // saturated machine stretches), with 100 ms for the database's and this clock's skew.
             let spent = ContinuousClock.now - opening
-            #expect(retryAfter <= .seconds(5) && retryAfter >= .seconds(5) - spent - .milliseconds(100), "\(retryAfter) after \(spent)")
+            #expect(
+                retryAfter <= .seconds(5) && retryAfter >= .seconds(5) - spent - .milliseconds(100),
+                "\(retryAfter) after \(spent)")
             #expect(try await store.snapshot().map(\.vendor) == ["fragile", "openai"])
         }
     }

@@ -18,7 +18,8 @@ enum LimitsFixture {
             var pools = [pool]
             for _ in 1..<max(count, 1) {
                 pools.append(
-                    PostgresPool(configuration: try PostgresConfiguration(url: url), size: size, logger: TestDatabase.logger)
+                    PostgresPool(
+                        configuration: try PostgresConfiguration(url: url), size: size, logger: TestDatabase.logger)
                 )
             }
             defer {
@@ -33,7 +34,8 @@ enum LimitsFixture {
         let fake = FakeOpenAIServer()
         let baseURL = try await fake.start()
         let transport = HTTPVendorTransport(
-            configuration: .init(baseURL: baseURL.absoluteString, authentication: .bearer(fake.adminKey), requestTimeout: .seconds(10))
+            configuration: .init(
+                baseURL: baseURL.absoluteString, authentication: .bearer(fake.adminKey), requestTimeout: .seconds(10))
         )
         do {
             try await body(fake, transport)
@@ -55,7 +57,8 @@ enum LimitsFixture {
     ) -> GovernedTransport {
         GovernedTransport(
             base: base,
-            configuration: .init(vendor: "openai", limiterKey: key, rate: rate, provisioningHorizon: provisioningHorizon),
+            configuration: .init(
+                vendor: "openai", limiterKey: key, rate: rate, provisioningHorizon: provisioningHorizon),
             limiter: RateLimiterStore(pool: pool),
             breakers: CircuitBreakerStore(pool: pool, policies: ["openai": breaker]),
             logger: quietLogger

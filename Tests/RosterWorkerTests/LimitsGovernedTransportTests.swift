@@ -148,9 +148,9 @@ struct LimitsGovernedTransportTests {
 
                 // The probe succeeded: closed again.
                 #expect(try await processes[1].send(LimitsFixture.listUsers).status == 200)
-                let breaker = try await CircuitBreakerStore(pool: pools[0]).snapshot(vendor: "openai")
-                #expect(breaker.state == .closed)
-                #expect(breaker.openedTotal == 1)
+                let snapshot = try await CircuitBreakerStore(pool: pools[0]).snapshot(vendor: "openai")
+                #expect(snapshot.state == .closed)
+                #expect(snapshot.openedTotal == 1)
             }
         }
     }
@@ -159,7 +159,9 @@ struct LimitsGovernedTransportTests {
         try await LimitsFixture.withPools(1) { pools in
             try await LimitsFixture.withFakeOpenAI { fake, http in
                 let transport = LimitsFixture.governed(http, pool: pools[0])
-                fake.injectFaults([.status(400), .status(404), .status(401), .status(409), .status(429, retryAfter: 0), .status(422)])
+                fake.injectFaults([
+                    .status(400), .status(404), .status(401), .status(409), .status(429, retryAfter: 0), .status(422),
+                ])
                 for _ in 0..<6 {
                     let response = try await transport.send(LimitsFixture.listUsers)
                     #expect(response.status < 500)
@@ -172,7 +174,8 @@ struct LimitsGovernedTransportTests {
             // Nothing listens on the port: three connection failures open the breaker. (AsyncHTTPClient
             // keeps retrying a refused connection until the request's deadline, hence the short one.)
             let unreachable = HTTPVendorTransport(
-                configuration: .init(baseURL: "http://127.0.0.1:9/v1", authentication: .none, requestTimeout: .milliseconds(300))
+                configuration: .init(
+                    baseURL: "http://127.0.0.1:9/v1", authentication: .none, requestTimeout: .milliseconds(300))
             )
             let transport = LimitsFixture.governed(unreachable, pool: pools[0], key: "openai:unreachable:KEY")
             for _ in 0..<3 {
@@ -194,7 +197,8 @@ struct LimitsGovernedTransportTests {
                 // the pauses counted below are then certain, not a matter of speed. The horizon is
                 // longer than the window, so a pause is waited out rather than handed back.
                 let transport = LimitsFixture.governed(
-                    http, pool: pools[0], rate: GCRA(requestsPerSecond: 100, burst: 10), provisioningHorizon: .seconds(30))
+                    http, pool: pools[0], rate: GCRA(requestsPerSecond: 100, burst: 10),
+                    provisioningHorizon: .seconds(30))
                 fake.setRateLimit(FakeRateLimit(requests: 3, per: .seconds(5), advertising: .openAI))
                 for _ in 0..<8 {
                     let response = try await transport.send(LimitsFixture.listUsers)
@@ -214,7 +218,8 @@ struct LimitsGovernedTransportTests {
             #expect(CallPriority.current == .revocation)
         }
         #expect(
-            GovernedTransport.limiterKey(kind: "openai", baseURL: "https://api.openai.com/v1/", credential: "OPENAI_ADMIN_KEY")
+            GovernedTransport.limiterKey(
+                kind: "openai", baseURL: "https://api.openai.com/v1/", credential: "OPENAI_ADMIN_KEY")
                 == "openai:https://api.openai.com/v1:OPENAI_ADMIN_KEY"
         )
     }

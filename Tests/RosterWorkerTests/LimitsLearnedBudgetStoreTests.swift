@@ -17,7 +17,9 @@ struct LimitsLearnedBudgetStoreTests {
     @Test func oneLearnedFigureForEveryProcessNeverAboveTheAdvertisedOrTheMaximum() async throws {
         try await LimitsFixture.withPools(2) { pools in
             let stores = pools.map { RateLimiterStore(pool: $0) }
-            for store in stores { try await store.ensure(key: "k", vendor: "openai", budget: budget, learning: learning) }
+            for store in stores {
+                try await store.ensure(key: "k", vendor: "openai", budget: budget, learning: learning)
+            }
             let t0 = try #require(try await stores[0].snapshot().first?.now)
 
             // The vendor says 2/s: down at once, and the other process sees the same figure.
@@ -35,7 +37,8 @@ struct LimitsLearnedBudgetStoreTests {
             var rates: [Double] = []
             for tick in 1...16 {
                 let store = stores[tick % 2]
-                let learned = try await store.learn(key: "k", advertised: 100, at: t0.adding(.milliseconds(500 * Int64(tick))))
+                let learned = try await store.learn(
+                    key: "k", advertised: 100, at: t0.adding(.milliseconds(500 * Int64(tick))))
                 #expect(learned.requestsPerSecond <= 20)
                 rates.append(learned.requestsPerSecond)
             }
@@ -45,7 +48,8 @@ struct LimitsLearnedBudgetStoreTests {
 
             // A reservation from the other process spends the learned figure (50 ms apart).
             let first = try await stores[1].reserveObserved(key: "k", horizon: .seconds(1), at: t0.adding(.seconds(20)))
-            let second = try await stores[1].reserveObserved(key: "k", horizon: .seconds(1), at: t0.adding(.seconds(20)))
+            let second = try await stores[1].reserveObserved(
+                key: "k", horizon: .seconds(1), at: t0.adding(.seconds(20)))
             #expect(first.decision.wait == .zero)
             #expect(second.decision.wait == .milliseconds(50))
 
@@ -53,7 +57,8 @@ struct LimitsLearnedBudgetStoreTests {
             try await stores[1].ensure(key: "k", vendor: "openai", budget: budget, learning: learning)
             #expect(try await stores[0].snapshot().first?.rate.emissionInterval == .milliseconds(50))
             // ... a changed configuration starts again from the configured figure ...
-            try await stores[1].ensure(key: "k", vendor: "openai", budget: budget, learning: LearnedBudget(maximumRequestsPerSecond: 10))
+            try await stores[1].ensure(
+                key: "k", vendor: "openai", budget: budget, learning: LearnedBudget(maximumRequestsPerSecond: 10))
             let changed = try #require(try await stores[0].snapshot().first)
             #expect(changed.rate.emissionInterval == .milliseconds(200))
             #expect(changed.maximumRequestsPerSecond == 10)
@@ -74,7 +79,8 @@ struct LimitsLearnedBudgetStoreTests {
             _ = try await store.learn(key: "k", advertised: 1, at: t0)
             var provisioning: [Duration?] = []
             for _ in 0..<4 {
-                provisioning.append(try await store.reserveObserved(key: "k", horizon: .seconds(2), at: t0).decision.wait)
+                provisioning.append(
+                    try await store.reserveObserved(key: "k", horizon: .seconds(2), at: t0).decision.wait)
             }
             // One a second: 0, 1 and 2 s fit a 2 s horizon, the fourth is sent back.
             #expect(provisioning == [.zero, .seconds(1), .seconds(2), nil])

@@ -22,7 +22,8 @@ struct LimitsLearnedBudgetTransportTests {
             base: base,
             configuration: .init(vendor: "openai", limiterKey: key, budget: RateBudget(rate), learning: learning),
             limiter: RateLimiterStore(pool: pool),
-            breakers: CircuitBreakerStore(pool: pool, policies: ["openai": .init(failureThreshold: 3, openDuration: .seconds(1))]),
+            breakers: CircuitBreakerStore(
+                pool: pool, policies: ["openai": .init(failureThreshold: 3, openDuration: .seconds(1))]),
             logger: LimitsFixture.quietLogger
         )
     }
@@ -33,9 +34,12 @@ struct LimitsLearnedBudgetTransportTests {
         try await LimitsFixture.withPools(1) { pools in
             try await LimitsFixture.withFakeOpenAI { fake, http in
                 let rate = GCRA(requestsPerSecond: 5, burst: 1)
-                let transport = Self.governed(http, pool: pools[0], rate: rate, learning: LearnedBudget(shortestInterval: rate.emissionInterval))
+                let transport = Self.governed(
+                    http, pool: pools[0], rate: rate, learning: LearnedBudget(shortestInterval: rate.emissionInterval))
                 fake.setRateLimit(FakeRateLimit(requests: 2, per: .seconds(1), advertising: .ietf))
-                _ = try await CallPriority.$current.withValue(.revocation) { try await transport.send(LimitsFixture.listUsers) }
+                _ = try await CallPriority.$current.withValue(.revocation) {
+                    try await transport.send(LimitsFixture.listUsers)
+                }
                 let after = try #require(try await RateLimiterStore(pool: pools[0]).snapshot().first)
                 #expect(after.rate.emissionInterval == .milliseconds(500))
                 #expect(after.configuredInterval == .milliseconds(200))
@@ -58,7 +62,9 @@ struct LimitsLearnedBudgetTransportTests {
                 let store = RateLimiterStore(pool: pools[0])
                 var seen: [Double] = []
                 for _ in 0..<40 {
-                    _ = try await CallPriority.$current.withValue(.revocation) { try await transport.send(LimitsFixture.listUsers) }
+                    _ = try await CallPriority.$current.withValue(.revocation) {
+                        try await transport.send(LimitsFixture.listUsers)
+                    }
                     let rate = try #require(try await store.snapshot().first).requestsPerSecond
                     #expect(rate <= 8 && rate <= 10)
                     if seen.last != rate { seen.append(rate) }

@@ -41,16 +41,21 @@ struct LimitsRateBudgetStoreTests {
             #expect(admitted == 8)
             // A revocation accepts the wait: it goes 10 s after the first call, and both windows
             // record it there.
-            let ninth = try await store.reserveObserved(key: "k", horizon: .seconds(60), at: t0.adding(.milliseconds(1_600)))
+            let ninth = try await store.reserveObserved(
+                key: "k", horizon: .seconds(60), at: t0.adding(.milliseconds(1_600)))
             #expect(ninth.slot == t0.adding(.seconds(10)))
-            #expect(ninth.decision == .reserved(
-                wait: .milliseconds(8_400), newTATs: [t0.adding(.milliseconds(10_200)), t0.adding(.seconds(90))]
-            ))
+            #expect(
+                ninth.decision
+                    == .reserved(
+                        wait: .milliseconds(8_400),
+                        newTATs: [t0.adding(.milliseconds(10_200)), t0.adding(.seconds(90))]
+                    ))
             // A single window of 5/s would have admitted the ninth at once.
             try await store.ensure(key: "solo", vendor: "posthog", rate: Self.pair.windows[0])
             let s0 = try await Self.start(store)
             for call in 0..<9 {
-                let observed = try await store.reserveObserved(key: "solo", horizon: .zero, at: s0.adding(.milliseconds(200 * Int64(call))))
+                let observed = try await store.reserveObserved(
+                    key: "solo", horizon: .zero, at: s0.adding(.milliseconds(200 * Int64(call))))
                 #expect(observed.decision.wait == .zero)
             }
         }

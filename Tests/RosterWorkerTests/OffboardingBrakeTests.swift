@@ -16,7 +16,12 @@ struct OffboardingBrakeWorkerTests {
     /// The brake's sentence for a batch that brought the count to `total` (26 to 30 here: the
     /// burst may arrive in one poll batch or several).
     static func isExpectedReason(_ reason: String?) -> Bool {
-        guard let reason, let match = reason.wholeMatch(of: /mass-offboarding brake: (\d+) offboardings in 1 h exceed the limit of 25 \(the larger of 25 and 5 % of 0 known employees\); release with `roster holds release` or cancel with `roster holds cancel`/) else {
+        guard let reason,
+            let match = reason.wholeMatch(
+                of:
+                    /mass-offboarding brake: (\d+) offboardings in 1 h exceed the limit of 25 \(the larger of 25 and 5 % of 0 known employees\); release with `roster holds release` or cancel with `roster holds cancel`/
+            )
+        else {
             return false
         }
         return (26...30).contains(Int(match.1) ?? 0)
@@ -26,8 +31,11 @@ struct OffboardingBrakeWorkerTests {
         (employee, TestEvents.event(id: id, type: "hr.employee.offboarding", employee: employee, access: nil))
     }
 
-    static func roster(_ arguments: [String], config: URL, user: String = "tester") async throws -> (status: Int32, output: String) {
-        try await RosterProcess.run(arguments, environment: ["ROSTER_CONFIG": config.path, "USER": user, "NO_COLOR": ""], timeout: .seconds(60))
+    static func roster(
+        _ arguments: [String], config: URL, user: String = "tester"
+    ) async throws -> (status: Int32, output: String) {
+        try await RosterProcess.run(
+            arguments, environment: ["ROSTER_CONFIG": config.path, "USER": user, "NO_COLOR": ""], timeout: .seconds(60))
     }
 
     static func json(_ output: String) throws -> [String: Any] {
@@ -48,15 +56,19 @@ struct OffboardingBrakeWorkerTests {
                 let s = try await f.jobStatuses()
                 return s["succeeded"] == 25 && s["held"] == 5
             }
-            #expect(try await f.jobStatuses() == ["succeeded": 25, "held": 5], "nothing else: no job was dropped or run past the brake")
-            let reasons = try await f.ingest.pool.query("SELECT DISTINCT hold_reason FROM jobs WHERE status = 'held'").rows.map { try $0.decode(String.self, at: 0) }
+            #expect(
+                try await f.jobStatuses() == ["succeeded": 25, "held": 5],
+                "nothing else: no job was dropped or run past the brake")
+            let reasons = try await f.ingest.pool.query("SELECT DISTINCT hold_reason FROM jobs WHERE status = 'held'")
+                .rows.map { try $0.decode(String.self, at: 0) }
             #expect(!reasons.isEmpty && reasons.allSatisfy(Self.isExpectedReason), "\(reasons)")
             #expect(!reasons.joined().contains("L1"), "the reason names no employee")
 
             // Seen in /metrics: the shared gauge, and this worker's counters (it ingested them all).
             let port = try await opsPort(of: { worker.output() })
             try await f.ingest.waitUntil("roster_held_jobs 5 in /metrics") {
-                try PrometheusText(try await httpGet("http://127.0.0.1:\(port)/metrics").body).values("roster_held_jobs") == [5]
+                try PrometheusText(try await httpGet("http://127.0.0.1:\(port)/metrics").body).values(
+                    "roster_held_jobs") == [5]
             }
             let metrics = try PrometheusText(try await httpGet("http://127.0.0.1:\(port)/metrics").body)
             #expect(metrics.values("roster_jobs", where: ["state": "held", "type": "offboarding"]) == [5])
@@ -69,22 +81,29 @@ struct OffboardingBrakeWorkerTests {
             #expect(await worker.waitForExit() == 0)
             let restarted = try f.ingest.startWorker(name: "restarted", executor: true)
             try await f.ingest.waitForDrain()
-            let listed = try Self.json(try await Self.roster(["holds", "list", "--output", "json"], config: f.ingest.configURL).output)
+            let listed = try Self.json(
+                try await Self.roster(["holds", "list", "--output", "json"], config: f.ingest.configURL).output)
             #expect(listed["total"] as? Int == 5)
             let held = try #require(listed["held_jobs"] as? [[String: Any]])
             #expect(held.count == 5)
             for job in held {
-                for key in ["id", "event_id", "employee_id", "event_time", "reason", "held_since"] { #expect(job[key] != nil, "hold JSON has \(key)") }
+                for key in ["id", "event_id", "employee_id", "event_time", "reason", "held_since"] {
+                    #expect(job[key] != nil, "hold JSON has \(key)")
+                }
                 #expect(Self.isExpectedReason(job["reason"] as? String))
             }
             #expect(try await f.jobStatuses() == ["succeeded": 25, "held": 5])
 
-            let released = try await Self.roster(["holds", "release", "--all", "--reason", "reorganisation confirmed by HR", "--operator", "ada"], config: f.ingest.configURL)
+            let released = try await Self.roster(
+                ["holds", "release", "--all", "--reason", "reorganisation confirmed by HR", "--operator", "ada"],
+                config: f.ingest.configURL)
             #expect(released.status == 0, "\(released.output)")
             #expect(released.output.contains("5 of 5 released"), "\(released.output)")
             try await f.waitForJobsToFinish(30, workers: [restarted])
             #expect(try await f.jobStatuses() == ["succeeded": 30])
-            #expect(try await f.ingest.count("SELECT count(*) FROM jobs WHERE hold_decision = 'released' AND hold_reason IS NOT NULL") == 5)
+            #expect(
+                try await f.ingest.count(
+                    "SELECT count(*) FROM jobs WHERE hold_decision = 'released' AND hold_reason IS NOT NULL") == 5)
             #expect(
                 try await f.ingest.count(
                     "SELECT count(*) FROM audit_log WHERE action = 'holds_release' AND actor = 'operator:ada' AND reason = 'reorganisation confirmed by HR' AND outcome = 'queued'"
@@ -121,13 +140,21 @@ struct OffboardingBrakeWorkerTests {
             #expect(!table.output.contains("@example.com"))
             let status = try await Self.roster(["status", "--kafka-timeout", "5"], config: config)
             #expect(status.output.contains("held by the mass-offboarding brake: 5 offboardings"), "\(status.output)")
-            let statusJSON = try Self.json(try await Self.roster(["status", "--kafka-timeout", "5", "--output", "json"], config: config).output)
+            let statusJSON = try Self.json(
+                try await Self.roster(["status", "--kafka-timeout", "5", "--output", "json"], config: config).output)
             #expect(((statusJSON["jobs"] as? [String: Any])?["by_status"] as? [String: Any])?["held"] as? Int == 5)
-            let listedJobs = try Self.json(try await Self.roster(["jobs", "list", "--status", "held", "--output", "json"], config: config).output)
+            let listedJobs = try Self.json(
+                try await Self.roster(["jobs", "list", "--status", "held", "--output", "json"], config: config).output)
             #expect((listedJobs["jobs"] as? [[String: Any]])?.count == 5)
-            #expect((listedJobs["jobs"] as? [[String: Any]])?.allSatisfy { Self.isExpectedReason($0["hold_reason"] as? String) } == true)
-            let heldIDs = try await fixture.pool.query("SELECT id FROM jobs WHERE status = 'held' ORDER BY id").rows.map { try $0.decode(Int64.self, at: 0) }
-            let queuedID = try await fixture.pool.query("SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1").rows[0].decode(Int64.self, at: 0)
+            #expect(
+                (listedJobs["jobs"] as? [[String: Any]])?.allSatisfy {
+                    Self.isExpectedReason($0["hold_reason"] as? String)
+                } == true)
+            let heldIDs = try await fixture.pool.query("SELECT id FROM jobs WHERE status = 'held' ORDER BY id").rows.map
+            { try $0.decode(Int64.self, at: 0) }
+            let queuedID = try await fixture.pool.query(
+                "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1"
+            ).rows[0].decode(Int64.self, at: 0)
             #expect(heldIDs.count == 5)
 
             // Usage: a reason is required; ids or --all, not neither.
@@ -135,32 +162,49 @@ struct OffboardingBrakeWorkerTests {
             #expect(try await Self.roster(["holds", "release", "--reason", "x"], config: config).status == 2)
             #expect(try await Self.roster(["holds", "cancel", "424242", "--reason", "x"], config: config).status == 1)
 
-            let cancel = try await Self.roster(["holds", "cancel", String(heldIDs[0]), String(heldIDs[1]), "--reason", "HR export bug HR-124", "--output", "json"], config: config)
+            let cancel = try await Self.roster(
+                [
+                    "holds", "cancel", String(heldIDs[0]), String(heldIDs[1]), "--reason", "HR export bug HR-124",
+                    "--output", "json",
+                ], config: config)
             #expect(cancel.status == 0, "\(cancel.output)")
             let outcomes = try #require(try Self.json(cancel.output)["jobs"] as? [[String: Any]])
             #expect(outcomes.map { $0["result"] as? String } == ["cancelled", "cancelled"])
             let cancelled = try await JobReader(pool: fixture.pool).list(JobFilter(ids: Array(heldIDs.prefix(2))))
             #expect(cancelled.allSatisfy { $0.status == .cancelled && $0.holdDecision == .cancelled })
             #expect(cancelled.allSatisfy { $0.cancelReason == "cancelled while held by tester: HR export bug HR-124" })
-            #expect(cancelled.allSatisfy { Self.isExpectedReason($0.holdReason) }, "the hold's reason stays, as history")
+            #expect(
+                cancelled.allSatisfy { Self.isExpectedReason($0.holdReason) }, "the hold's reason stays, as history")
             let audit = try await AuditReader(pool: fixture.pool).entries(job: heldIDs[0])
             #expect(audit.map(\.action) == ["holds_cancel"])
-            #expect(audit.first?.actor == "operator:tester" && audit.first?.reason == "HR export bug HR-124" && audit.first?.outcome == "cancelled")
+            #expect(
+                audit.first?.actor == "operator:tester" && audit.first?.reason == "HR export bug HR-124"
+                    && audit.first?.outcome == "cancelled")
 
             // Refused, clearly, and audited: a job that is not held.
-            let refused = try await Self.roster(["holds", "release", String(heldIDs[0]), String(queuedID), "--reason", "oops"], config: config)
+            let refused = try await Self.roster(
+                ["holds", "release", String(heldIDs[0]), String(queuedID), "--reason", "oops"], config: config)
             #expect(refused.status == 1, "\(refused.output)")
-            #expect(refused.output.contains("job \(heldIDs[0]) is cancelled, not held by the mass-offboarding brake"), "\(refused.output)")
+            #expect(
+                refused.output.contains("job \(heldIDs[0]) is cancelled, not held by the mass-offboarding brake"),
+                "\(refused.output)")
             #expect(refused.output.contains("job \(queuedID) is queued, not held"), "\(refused.output)")
-            #expect(try await AuditReader(pool: fixture.pool).entries(job: queuedID).map(\.outcome).allSatisfy { $0.hasPrefix("refused: ") })
+            #expect(
+                try await AuditReader(pool: fixture.pool).entries(job: queuedID).map(\.outcome).allSatisfy {
+                    $0.hasPrefix("refused: ")
+                })
             // `roster cancel` and `roster replay` send the operator to `roster holds`.
-            let plainCancel = try await Self.roster(["cancel", String(heldIDs[2]), "--reason", "x", "--yes"], config: config)
-            #expect(plainCancel.status == 1 && plainCancel.output.contains("roster holds cancel"), "\(plainCancel.output)")
+            let plainCancel = try await Self.roster(
+                ["cancel", String(heldIDs[2]), "--reason", "x", "--yes"], config: config)
+            #expect(
+                plainCancel.status == 1 && plainCancel.output.contains("roster holds cancel"), "\(plainCancel.output)")
             let replay = try await Self.roster(["replay", String(heldIDs[2]), "--reason", "x"], config: config)
-            #expect(replay.status == 1 && replay.output.contains("held by the mass-offboarding brake"), "\(replay.output)")
+            #expect(
+                replay.status == 1 && replay.output.contains("held by the mass-offboarding brake"), "\(replay.output)")
 
             // A dry run changes nothing.
-            let dry = try await Self.roster(["holds", "release", "--all", "--reason", "check", "--dry-run"], config: config)
+            let dry = try await Self.roster(
+                ["holds", "release", "--all", "--reason", "check", "--dry-run"], config: config)
             #expect(dry.status == 0 && dry.output.contains("dry run: 3 of 3 would be released"), "\(dry.output)")
             #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE status = 'held'") == 3)
 
@@ -169,9 +213,15 @@ struct OffboardingBrakeWorkerTests {
             // Every one of the 30 is accounted for: 28 queued to run, 2 cancelled with a reason.
             #expect(try await fixture.count("SELECT count(*) FROM jobs") == 30)
             #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE status = 'queued'") == 28)
-            #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE status = 'cancelled' AND cancel_reason LIKE '%HR export bug%'") == 2)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*) FROM jobs WHERE status = 'cancelled' AND cancel_reason LIKE '%HR export bug%'")
+                    == 2)
             #expect(try await fixture.count("SELECT count(*) FROM jobs WHERE status = 'held'") == 0)
-            #expect(try await fixture.count("SELECT count(*) FROM audit_log WHERE action LIKE 'holds_%' AND outcome IN ('queued', 'cancelled')") == 5)
+            #expect(
+                try await fixture.count(
+                    "SELECT count(*) FROM audit_log WHERE action LIKE 'holds_%' AND outcome IN ('queued', 'cancelled')")
+                    == 5)
             restarted.kill(SIGTERM)
             #expect(await restarted.waitForExit() == 0)
         }
@@ -179,9 +229,13 @@ struct OffboardingBrakeWorkerTests {
 
     // MARK: - Claim order and the leaver rule
 
-    func record(_ events: [(key: String, value: Data)], store: IngestStore, startingAt offset: Int64) async throws -> IngestStore.Outcome {
+    func record(
+        _ events: [(key: String, value: Data)], store: IngestStore, startingAt offset: Int64
+    ) async throws -> IngestStore.Outcome {
         let messages = events.enumerated().map { index, event in
-            KafkaMessage(topic: "hr.events", partition: 0, offset: offset + Int64(index), key: Data(event.key.utf8), value: event.value)
+            KafkaMessage(
+                topic: "hr.events", partition: 0, offset: offset + Int64(index), key: Data(event.key.utf8),
+                value: event.value)
         }
         return try await store.record(IngestBatch(messages: messages, decoder: HREventDecoder()))
     }
@@ -202,7 +256,8 @@ struct OffboardingBrakeWorkerTests {
             let store = IngestStore(pool: pool, failpoints: .disabled, brake: .init(offboardings: 1))
             let first = try await record([Self.offboarding("off-x1", employee: "X1")], store: store, startingAt: 0)
             #expect(first.jobsQueued == 1 && first.jobsHeld == 0)
-            try await pool.execute("UPDATE jobs SET status = 'succeeded', finished_at = now() WHERE event_id = 'off-x1'")
+            try await pool.execute(
+                "UPDATE jobs SET status = 'succeeded', finished_at = now() WHERE event_id = 'off-x1'")
             let second = try await record(
                 [
                     Self.offboarding("off-x2", employee: "X2"),
@@ -213,18 +268,23 @@ struct OffboardingBrakeWorkerTests {
             )
             #expect(second.jobsHeld == 1 && second.jobsQueued == 2)
             #expect(try await status(of: "off-x2", pool) == "held")
-            #expect(try await status(of: "rehire-x2", pool) == "queued", "a rehire after the offboarding is a real job …")
+            #expect(
+                try await status(of: "rehire-x2", pool) == "queued", "a rehire after the offboarding is a real job …")
 
             let jobs = JobStore(pool: pool, workerID: "w1", lease: .seconds(30))
             let claimed = try await jobs.claim(limit: 10)
             #expect(claimed.map(\.job.eventID) == ["join-y1"], "… but it waits behind the held offboarding; others run")
             #expect(try await jobs.claim(limit: 10).isEmpty, "nothing else is claimable while the offboarding is held")
 
-            let release = try await JobHolds(pool: pool).decide(.released, .ids([try await jobID(of: "off-x2", pool)]), dryRun: false, by: try OperatorAction(name: "ops", reason: "real"))
+            let release = try await JobHolds(pool: pool).decide(
+                .released, .ids([try await jobID(of: "off-x2", pool)]), dryRun: false,
+                by: try OperatorAction(name: "ops", reason: "real"))
             #expect(release.map(\.result) == [.decided])
             #expect(try await jobs.claim(limit: 10).map(\.job.eventID) == ["off-x2"], "released: the leaver goes first")
             #expect(try await jobs.claim(limit: 10).isEmpty, "the rehire still waits for the running offboarding")
-            try await pool.execute("UPDATE jobs SET status = 'succeeded', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL WHERE event_id = 'off-x2'")
+            try await pool.execute(
+                "UPDATE jobs SET status = 'succeeded', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL WHERE event_id = 'off-x2'"
+            )
             #expect(try await jobs.claim(limit: 10).map(\.job.eventID) == ["rehire-x2"])
         }
     }
@@ -240,21 +300,30 @@ struct OffboardingBrakeWorkerTests {
             _ = try await record([("B", TestEvents.event(id: "join-b", employee: "B"))], store: store, startingAt: 1)
             _ = try await record([Self.offboarding("off-b", employee: "B")], store: store, startingAt: 2)
             #expect(try await status(of: "off-b", pool) == "held")
-            #expect(try await status(of: "join-b", pool) == "cancelled", "the held offboarding superseded the pending onboarding")
-            let changeWhileHeld = try await record([("B", TestEvents.event(id: "change-b1", type: "hr.employee.changed", employee: "B"))], store: store, startingAt: 3)
+            #expect(
+                try await status(of: "join-b", pool) == "cancelled",
+                "the held offboarding superseded the pending onboarding")
+            let changeWhileHeld = try await record(
+                [("B", TestEvents.event(id: "change-b1", type: "hr.employee.changed", employee: "B"))], store: store,
+                startingAt: 3)
             #expect(changeWhileHeld.jobsCancelledAtBirth == 1, "while held it counts as a leave")
 
             let offB = try await jobID(of: "off-b", pool)
             let joinB = try await jobID(of: "join-b", pool)
-            let config = try TestConfiguration.write(brokers: "127.0.0.1:1", databaseURL: url, topic: "hr.events", group: "roster")
-            let cancel = try await Self.roster(["holds", "cancel", String(offB), "--reason", "HR export bug"], config: config)
+            let config = try TestConfiguration.write(
+                brokers: "127.0.0.1:1", databaseURL: url, topic: "hr.events", group: "roster")
+            let cancel = try await Self.roster(
+                ["holds", "cancel", String(offB), "--reason", "HR export bug"], config: config)
             #expect(cancel.status == 0, "\(cancel.output)")
             #expect(cancel.output.contains("it had ended jobs \(joinB)"), "\(cancel.output)")
             #expect(cancel.output.contains("roster replay"), "\(cancel.output)")
 
-            let later = try await record([("B", TestEvents.event(id: "change-b2", type: "hr.employee.changed", employee: "B"))], store: store, startingAt: 4)
+            let later = try await record(
+                [("B", TestEvents.event(id: "change-b2", type: "hr.employee.changed", employee: "B"))], store: store,
+                startingAt: 4)
             #expect(later.jobsQueued == 1 && later.jobsCancelledAtBirth == 0, "void: the change grants again")
-            let replay = try await Self.roster(["replay", String(joinB), "--reason", "the offboarding was void"], config: config)
+            let replay = try await Self.roster(
+                ["replay", String(joinB), "--reason", "the offboarding was void"], config: config)
             #expect(replay.status == 0, "the leaver rule no longer refuses it: \(replay.output)")
             #expect(try await status(of: "join-b", pool) == "queued")
         }
@@ -270,16 +339,20 @@ struct OffboardingBrakeWorkerTests {
             try await RosterSchema.migrate(pool, logger: TestDatabase.logger)
             let gate = OffboardingBrakeGate(configuration: .init())
             let store = IngestStore(pool: pool, failpoints: .disabled, brake: gate.brake.configuration)
-            _ = try await record([("RF1", TestEvents.event(id: "on-rf1", employee: "RF1"))], store: store, startingAt: 0)
-            let fix = ReactionRequest(employeeID: "RF1", vendor: "openai", kind: .changed,
-                                      grants: [AccessGrant(vendor: "openai", project: "p", role: "member")], decidedBy: "on-rf1")
+            _ = try await record(
+                [("RF1", TestEvents.event(id: "on-rf1", employee: "RF1"))], store: store, startingAt: 0)
+            let fix = ReactionRequest(
+                employeeID: "RF1", vendor: "openai", kind: .changed,
+                grants: [AccessGrant(vendor: "openai", project: "p", role: "member")], decidedBy: "on-rf1")
             // The offboarding arrives (and finishes) after the pass read the onboarding.
             _ = try await record([Self.offboarding("off-rf1", employee: "RF1")], store: store, startingAt: 1)
             try await pool.execute("UPDATE jobs SET status = 'succeeded', finished_at = now()")
 
             let result = try await ReactionJobWriter(pool: pool, brake: gate).create(fix, runID: 1)
             #expect(result.jobID == nil && result.skipped?.contains("arrived since") == true, "\(result)")
-            #expect(try await pool.query("SELECT count(*) FROM jobs WHERE origin = 'reconcile'").rows[0].decode(Int64.self, at: 0) == 0)
+            #expect(
+                try await pool.query("SELECT count(*) FROM jobs WHERE origin = 'reconcile'").rows[0].decode(
+                    Int64.self, at: 0) == 0)
         }
     }
 
@@ -292,20 +365,33 @@ struct OffboardingBrakeWorkerTests {
             try await RosterSchema.migrate(pool, logger: TestDatabase.logger)
             let gate = OffboardingBrakeGate(configuration: .init(offboardings: 1))
             let store = IngestStore(pool: pool, failpoints: .disabled, brake: gate.brake.configuration)
-            _ = try await record([("RB1", TestEvents.event(id: "on-rb1", employee: "RB1")), Self.offboarding("off-rb1", employee: "RB1")], store: store, startingAt: 0)
+            _ = try await record(
+                [
+                    ("RB1", TestEvents.event(id: "on-rb1", employee: "RB1")),
+                    Self.offboarding("off-rb1", employee: "RB1"),
+                ], store: store, startingAt: 0)
             try await pool.execute("UPDATE jobs SET status = 'succeeded', finished_at = now()")
 
             let writer = ReactionJobWriter(pool: pool, brake: gate)
-            let result = try await writer.create(ReactionRequest(employeeID: "RB1", vendor: "openai", kind: .offboarding, grants: []), runID: 1)
+            let result = try await writer.create(
+                ReactionRequest(employeeID: "RB1", vendor: "openai", kind: .offboarding, grants: []), runID: 1)
             #expect(result.status == .held)
             let job = try await JobReader(pool: pool).job(try #require(result.jobID))
             #expect(job.status == .held && job.kind == .offboarding)
-            #expect(job.holdReason?.hasPrefix("mass-offboarding brake: 2 offboardings in 1 h exceed the limit of 1") == true, "\(job.holdReason ?? "")")
-            #expect(try await JobStore(pool: pool, workerID: "w1", lease: .seconds(30)).claim(limit: 10).isEmpty, "held: never claimed")
+            #expect(
+                job.holdReason?.hasPrefix("mass-offboarding brake: 2 offboardings in 1 h exceed the limit of 1")
+                    == true, "\(job.holdReason ?? "")")
+            #expect(
+                try await JobStore(pool: pool, workerID: "w1", lease: .seconds(30)).claim(limit: 10).isEmpty,
+                "held: never claimed")
 
-            let released = try await JobHolds(pool: pool).decide(.released, .all, dryRun: false, by: try OperatorAction(name: "ops", reason: "a real leaver"))
+            let released = try await JobHolds(pool: pool).decide(
+                .released, .all, dryRun: false, by: try OperatorAction(name: "ops", reason: "a real leaver"))
             #expect(released.map(\.jobID) == [job.id])
-            #expect(try await JobStore(pool: pool, workerID: "w1", lease: .seconds(30)).claim(limit: 10).map(\.job.id) == [job.id])
+            #expect(
+                try await JobStore(pool: pool, workerID: "w1", lease: .seconds(30)).claim(limit: 10).map(\.job.id) == [
+                    job.id
+                ])
         }
     }
 
@@ -318,7 +404,9 @@ struct OffboardingBrakeWorkerTests {
         try await TestDatabase.withFreshPool(size: 4) { pool, _ in
             try await RosterSchema.migrate(pool, logger: TestDatabase.logger)
             let gate = OffboardingBrakeGate(configuration: .init(offboardings: 25))
-            @Sendable func insert(_ verdicts: [OffboardingBrake.Verdict], prefix: String, on connection: PostgresConnection) async throws {
+            @Sendable func insert(
+                _ verdicts: [OffboardingBrake.Verdict], prefix: String, on connection: PostgresConnection
+            ) async throws {
                 for (index, verdict) in verdicts.enumerated() {
                     try await connection.execute(
                         """
@@ -344,7 +432,9 @@ struct OffboardingBrakeWorkerTests {
                     // Commit only once the other recorder is queued behind the lock (the bound only
                     // ends a failing run: without the lock nobody ever waits).
                     for _ in 0..<1_500 {
-                        if try await connection.query(waiting()).rows[0].decode(Int64.self, at: 0) > 0 { return (decision, true) }
+                        if try await connection.query(waiting()).rows[0].decode(Int64.self, at: 0) > 0 {
+                            return (decision, true)
+                        }
                         try await Task.sleep(for: .milliseconds(20))
                     }
                     return (decision, false)
@@ -361,12 +451,16 @@ struct OffboardingBrakeWorkerTests {
             #expect(a.admitted == 20 && a.held == 0)
             #expect(second.recorded == 20, "the second counted the first's jobs")
             #expect(second.admitted == 5 && second.held == 15)
-            #expect(try await pool.query("SELECT count(*)::int8 FROM jobs WHERE status = 'queued'").rows[0].decode(Int64.self, at: 0) == 25)
+            #expect(
+                try await pool.query("SELECT count(*)::int8 FROM jobs WHERE status = 'queued'").rows[0].decode(
+                    Int64.self, at: 0) == 25)
 
             // The same through the ingest path: two batches recorded at once never pass the limit.
             let store = IngestStore(pool: pool, failpoints: .disabled, brake: .init(offboardings: 50))
-            async let x = record((0..<20).map { Self.offboarding("x-\($0)", employee: "X\($0)") }, store: store, startingAt: 0)
-            async let y = record((0..<20).map { Self.offboarding("y-\($0)", employee: "Y\($0)") }, store: store, startingAt: 100)
+            async let x = record(
+                (0..<20).map { Self.offboarding("x-\($0)", employee: "X\($0)") }, store: store, startingAt: 0)
+            async let y = record(
+                (0..<20).map { Self.offboarding("y-\($0)", employee: "Y\($0)") }, store: store, startingAt: 100)
             let (ox, oy) = try await (x, y)
             #expect(ox.jobsQueued + oy.jobsQueued == 10, "40 were recorded before: 10 more fit under 50")
             #expect(ox.jobsHeld + oy.jobsHeld == 30)

@@ -8,8 +8,11 @@ import Testing
 /// The real `roster` binary against a seeded Postgres: output, exit codes (0, 1, 2) and messages.
 @Suite(.timeLimit(.minutes(10)), .requiresPostgres)
 struct OperationsCLITests {
-    static func run(_ arguments: [String], config: URL, user: String = "tester") async throws -> (status: Int32, output: String) {
-        try await RosterProcess.run(arguments, environment: ["ROSTER_CONFIG": config.path, "USER": user, "NO_COLOR": ""], timeout: .seconds(60))
+    static func run(
+        _ arguments: [String], config: URL, user: String = "tester"
+    ) async throws -> (status: Int32, output: String) {
+        try await RosterProcess.run(
+            arguments, environment: ["ROSTER_CONFIG": config.path, "USER": user, "NO_COLOR": ""], timeout: .seconds(60))
     }
 
     static func config(_ url: String) throws -> URL {
@@ -33,22 +36,29 @@ struct OperationsCLITests {
             #expect(!table.output.contains("\u{1B}["), "no colour when stdout is not a terminal")
             #expect(table.output.split(separator: "\n").count == 8, "a header and seven jobs")
 
-            let listed = try Self.json(try await Self.run(["jobs", "list", "--status", "dead,retrying", "--output", "json"], config: config).output)
+            let listed = try Self.json(
+                try await Self.run(["jobs", "list", "--status", "dead,retrying", "--output", "json"], config: config)
+                    .output)
             let jobs = try #require(listed["jobs"] as? [[String: Any]])
             #expect(jobs.map { $0["id"] as? Int } == [Int(j.dead), Int(j.retrying)])
             for job in jobs {
-                for key in ["id", "event_id", "employee_id", "type", "status", "attempts", "created_at", "updated_at", "steps"] {
+                for key in [
+                    "id", "event_id", "employee_id", "type", "status", "attempts", "created_at", "updated_at", "steps",
+                ] {
                     #expect(job[key] != nil, "job JSON has \(key)")
                 }
             }
             let steps = try #require(jobs[0]["steps"] as? [[String: Any]])
-            for key in ["name", "vendor", "status", "attempts", "last_error"] { #expect(steps[1][key] != nil, "step JSON has \(key)") }
+            for key in ["name", "vendor", "status", "attempts", "last_error"] {
+                #expect(steps[1][key] != nil, "step JSON has \(key)")
+            }
 
             let show = try await Self.run(["jobs", "show", String(j.dead)], config: config)
             #expect(show.status == 0)
             #expect(show.output.contains("Timeline") && show.output.contains("ensure_access"))
             #expect(!show.output.contains("@example.com"))
-            let shown = try Self.json(try await Self.run(["jobs", "show", String(j.dead), "--output", "json"], config: config).output)
+            let shown = try Self.json(
+                try await Self.run(["jobs", "show", String(j.dead), "--output", "json"], config: config).output)
             #expect((shown["event"] as? [String: Any])?["id"] as? String == "evt-dead")
             #expect((shown["attempt_history"] as? [Any])?.count == 4)
 
@@ -60,7 +70,8 @@ struct OperationsCLITests {
             #expect(malformed.status == 2, "\(malformed.output)")
             #expect(try await Self.run(["jobs", "list", "--status", "sleeping"], config: config).status == 2)
             #expect(try await Self.run(["jobs", "list", "--since", "yesterday"], config: config).status == 2)
-            #expect(try await Self.run(["replay", "--reason", "x"], config: config).status == 2, "neither ids nor filter")
+            #expect(
+                try await Self.run(["replay", "--reason", "x"], config: config).status == 2, "neither ids nor filter")
             #expect(try await Self.run(["replay", String(j.dead)], config: config).status == 2, "no --reason")
             #expect(try await Self.run(["audit"], config: config).status == 2)
 
@@ -88,16 +99,23 @@ struct OperationsCLITests {
             let refused = try await Self.run(["replay", String(j.cancelled), "--reason", "re-grant"], config: config)
             #expect(refused.status == 1)
             #expect(refused.output.contains("offboarded after this onboarding"), "\(refused.output)")
-            #expect(try await pool.query("SELECT status FROM jobs WHERE id = \(j.cancelled)").rows[0].decode(String.self, at: 0) == "cancelled")
+            #expect(
+                try await pool.query("SELECT status FROM jobs WHERE id = \(j.cancelled)").rows[0].decode(
+                    String.self, at: 0) == "cancelled")
 
             let before = try await OperationsSeed.dump(pool)
-            let dry = try await Self.run(["replay", "--status", "dead", "--vendor", "posthog", "--reason", "outage over", "--dry-run"], config: config)
+            let dry = try await Self.run(
+                ["replay", "--status", "dead", "--vendor", "posthog", "--reason", "outage over", "--dry-run"],
+                config: config)
             #expect(dry.status == 0, "\(dry.output)")
-            #expect(dry.output.contains("would replay job \(j.dead)") && dry.output.contains("posthog ensure_access"), "\(dry.output)")
+            #expect(
+                dry.output.contains("would replay job \(j.dead)") && dry.output.contains("posthog ensure_access"),
+                "\(dry.output)")
             #expect(!dry.output.contains("posthog ensure_project"), "the completed step is not planned again")
             #expect(try await OperationsSeed.dump(pool) == before, "a dry run changes no row")
 
-            let replayed = try await Self.run(["replay", String(j.dead), "--reason", "outage over", "--operator", "ada"], config: config)
+            let replayed = try await Self.run(
+                ["replay", String(j.dead), "--reason", "outage over", "--operator", "ada"], config: config)
             #expect(replayed.status == 0, "\(replayed.output)")
             let job = try await JobReader(pool: pool).job(j.dead)
             #expect(job.status == .queued)
@@ -112,9 +130,13 @@ struct OperationsCLITests {
             let again = try await Self.run(["replay", String(j.dead), "--reason", "twice"], config: config)
             #expect(again.status == 1 && again.output.contains("is queued"), "\(again.output)")
 
-            let cancel = try await Self.run(["cancel", String(j.queued), String(j.retrying), "--reason", "duplicate request"], config: config)
+            let cancel = try await Self.run(
+                ["cancel", String(j.queued), String(j.retrying), "--reason", "duplicate request"], config: config)
             #expect(cancel.status == 0, "\(cancel.output)")
-            #expect(try await JobReader(pool: pool).list(JobFilter(ids: [j.queued, j.retrying])).allSatisfy { $0.status == .cancelled })
+            #expect(
+                try await JobReader(pool: pool).list(JobFilter(ids: [j.queued, j.retrying])).allSatisfy {
+                    $0.status == .cancelled
+                })
             let cancelledAudit = try await AuditReader(pool: pool).entries(job: j.queued)
             #expect(cancelledAudit.map(\.action) == ["cancel"] && cancelledAudit.first?.actor == "operator:tester")
             let finished = try await Self.run(["cancel", String(j.succeeded), "--reason", "late"], config: config)
@@ -140,13 +162,16 @@ struct OperationsCLITests {
                     VALUES (\(id), 'onboarding', \("B\(i)"), 's', now(), 't', 0, \(Int64(i)), \(String(decoding: TestEvents.event(id: id, employee: "B\(i)"), as: UTF8.self))::jsonb)
                     """
                 )
-                try await pool.execute("INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, status) VALUES (\(id), \("B\(i)"), 'onboarding', 10, 1, 'dead')")
+                try await pool.execute(
+                    "INSERT INTO jobs (event_id, employee_id, type, priority, employee_order, status) VALUES (\(id), \("B\(i)"), 'onboarding', 10, 1, 'dead')"
+                )
             }
             let config = try Self.config(url)
             let refused = try await Self.run(["replay", "--status", "dead", "--reason", "bulk"], config: config)
             #expect(refused.status == 1 && refused.output.contains("--yes"), "\(refused.output)")
             #expect(try await JobReader(pool: pool).list(JobFilter(statuses: [.dead])).count == 12)
-            let confirmed = try await Self.run(["replay", "--status", "dead", "--reason", "bulk", "--yes"], config: config)
+            let confirmed = try await Self.run(
+                ["replay", "--status", "dead", "--reason", "bulk", "--yes"], config: config)
             #expect(confirmed.status == 0, "\(confirmed.output)")
             #expect(try await JobReader(pool: pool).list(JobFilter(statuses: [.queued])).count == 12)
         }

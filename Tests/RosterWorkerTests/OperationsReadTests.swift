@@ -13,13 +13,16 @@ struct OperationsReadTests {
             let j = try await OperationsSeed.seed(pool)
             let reader = JobReader(pool: pool)
             let all = try await reader.list(JobFilter())
-            #expect(all.map(\.id) == [j.offboarding, j.cancelled, j.dead, j.succeeded, j.retrying, j.running, j.queued])
+            #expect(
+                all.map(\.id) == [j.offboarding, j.cancelled, j.dead, j.succeeded, j.retrying, j.running, j.queued])
             // Every state but `held` (only the brake creates it: OffboardingBrakeWorkerTests).
             #expect(Set(all.map(\.status)) == Set(JobStatus.allCases).subtracting([.held]))
             #expect(try await reader.list(JobFilter(statuses: [.dead])).map(\.id) == [j.dead])
             #expect(try await reader.list(JobFilter(statuses: [.dead, .queued])).map(\.id) == [j.dead, j.queued])
             #expect(try await reader.list(JobFilter(types: [.changed])).map(\.id) == [j.retrying])
-            #expect(try await reader.list(JobFilter(vendor: "posthog")).map(\.id) == [j.dead], "by step and by requested access")
+            #expect(
+                try await reader.list(JobFilter(vendor: "posthog")).map(\.id) == [j.dead],
+                "by step and by requested access")
             #expect(try await reader.list(JobFilter(employee: "E6")).map(\.id) == [j.offboarding, j.cancelled])
             let now = Timestamp(secondsSince1970: Date().timeIntervalSince1970)
             let recent = try await reader.list(JobFilter(since: try TimeBound.parse("45m", now: now)))
@@ -34,7 +37,8 @@ struct OperationsReadTests {
         try await TestDatabase.withFreshPool { pool, _ in
             let j = try await OperationsSeed.seed(pool)
             let job = try await JobReader(pool: pool).job(j.dead)
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(JSONOutput.render(job.json).utf8)) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(JSONOutput.render(job.json).utf8)) as? [String: Any])
             #expect(object["id"] as? Int == Int(j.dead))
             #expect(object["event_id"] as? String == "evt-dead")
             #expect(object["employee_id"] as? String == "E5")
@@ -88,22 +92,28 @@ struct OperationsReadTests {
     @Test func statusReportsJobsVendorsAndAnUnreachableKafka() async throws {
         try await TestDatabase.withFreshPool { pool, url in
             let j = try await OperationsSeed.seed(pool)
-            try await pool.execute("INSERT INTO circuit_breakers (vendor, state, consecutive_failures, retry_at, opened_total) VALUES ('posthog', 'open', 5, now() + interval '30 seconds', 1)")
-            var configuration = try ConfigurationLoader().parse(yaml: """
-                kafka: {brokers: "127.0.0.1:1", topic: hr.events, group: roster}
-                vendors:
-                  openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: K}
-                """)
+            try await pool.execute(
+                "INSERT INTO circuit_breakers (vendor, state, consecutive_failures, retry_at, opened_total) VALUES ('posthog', 'open', 5, now() + interval '30 seconds', 1)"
+            )
+            var configuration = try ConfigurationLoader().parse(
+                yaml: """
+                    kafka: {brokers: "127.0.0.1:1", topic: hr.events, group: roster}
+                    vendors:
+                      openai: {kind: openai, base_url: "http://127.0.0.1:9/v1", api_key_env: K}
+                    """)
             configuration.database.url = url
-            let report = try await StatusReader(pool: pool, configuration: configuration, logger: TestDatabase.logger).report(kafkaTimeout: .seconds(1))
+            let report = try await StatusReader(pool: pool, configuration: configuration, logger: TestDatabase.logger)
+                .report(kafkaTimeout: .seconds(1))
             #expect(report.kafka.error != nil, "Kafka at 127.0.0.1:1 is unreachable")
-            #expect(report.jobsByStatus == [.queued: 1, .running: 1, .retrying: 1, .succeeded: 2, .dead: 1, .cancelled: 1])
+            #expect(
+                report.jobsByStatus == [.queued: 1, .running: 1, .retrying: 1, .succeeded: 2, .dead: 1, .cancelled: 1])
             #expect(report.oldestQueued?.id == j.queued)
             #expect(report.deadJobsLast24h == 1)
             #expect(report.deadLettersLast24h == 1)
             #expect(report.vendors.map(\.name) == ["openai", "posthog"])
             #expect(report.vendors.last?.breaker?.state == .open)
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONOutput.render(report.json).utf8)) as? [String: Any])
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(JSONOutput.render(report.json).utf8)) as? [String: Any])
             #expect((json["kafka"] as? [String: Any])?["reachable"] as? Bool == false)
             #expect(((json["jobs"] as? [String: Any])?["by_status"] as? [String: Any])?["dead"] as? Int == 1)
             #expect(report.rendered(colour: false).contains("unreachable"))

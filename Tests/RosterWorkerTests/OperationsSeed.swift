@@ -22,11 +22,17 @@ enum OperationsSeed {
         try await migrate(pool)
         var jobs = Jobs()
         var offset: Int64 = 0
-        func job(_ id: String, type: String = "onboarding", employee: String, status: String, minutesAgo: Int, order: Int64 = 1,
-                 access: [(String, String, String)]? = [("openai", "research-ai", "member")], extra: String = "") async throws -> Int64 {
+        func job(
+            _ id: String, type: String = "onboarding", employee: String, status: String, minutesAgo: Int,
+            order: Int64 = 1,
+            access: [(String, String, String)]? = [("openai", "research-ai", "member")], extra: String = ""
+        ) async throws -> Int64 {
             offset += 1
             let eventType = "hr.employee.\(type)"
-            let payload = String(decoding: TestEvents.event(id: id, type: eventType, employee: employee, access: type == "offboarding" ? nil : access, sequence: order), as: UTF8.self)
+            let payload = String(
+                decoding: TestEvents.event(
+                    id: id, type: eventType, employee: employee, access: type == "offboarding" ? nil : access,
+                    sequence: order), as: UTF8.self)
             try await pool.execute(
                 """
                 INSERT INTO events (event_id, type, employee_id, sequence, source, event_time, topic, partition, "offset", payload, received_at)
@@ -44,9 +50,12 @@ enum OperationsSeed {
                 """
             ).rows[0].decode(Int64.self, at: 0)
         }
-        func step(_ job: Int64, _ position: Int32, _ name: String, vendor: String, project: String, role: String? = nil,
-                  status: String, attempts: Int32, state: String = "{}", error: String? = nil, minutesAgo: Int) async throws {
-            let params = role.map { #"{"action":"\#(name)","project":"\#(project)","role":"\#($0)","vendor":"\#(vendor)"}"# }
+        func step(
+            _ job: Int64, _ position: Int32, _ name: String, vendor: String, project: String, role: String? = nil,
+            status: String, attempts: Int32, state: String = "{}", error: String? = nil, minutesAgo: Int
+        ) async throws {
+            let params =
+                role.map { #"{"action":"\#(name)","project":"\#(project)","role":"\#($0)","vendor":"\#(vendor)"}"# }
                 ?? #"{"action":"\#(name)","project":"\#(project)","vendor":"\#(vendor)"}"#
             try await pool.execute(
                 """
@@ -56,7 +65,9 @@ enum OperationsSeed {
                 """
             )
             for attempt in 0..<attempts {
-                let outcome = status == "succeeded" && attempt == attempts - 1 ? "succeeded" : status == "failed" && attempt == attempts - 1 ? "failed" : "retry"
+                let outcome =
+                    status == "succeeded" && attempt == attempts - 1
+                    ? "succeeded" : status == "failed" && attempt == attempts - 1 ? "failed" : "retry"
                 try await pool.execute(
                     """
                     INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, finished_at, outcome, http_status, message)
@@ -70,23 +81,47 @@ enum OperationsSeed {
         }
         jobs.queued = try await job("evt-queued", employee: "E1", status: "queued", minutesAgo: 70)
         jobs.running = try await job("evt-running", employee: "E2", status: "running", minutesAgo: 60)
-        try await pool.execute("UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '1 hour', attempts = 1 WHERE id = \(jobs.running)")
-        jobs.retrying = try await job("evt-retrying", type: "changed", employee: "E3", status: "retrying", minutesAgo: 50)
-        try await pool.execute("UPDATE jobs SET attempts = 2, last_error = 'reconcile at openai failed (HTTP 503): unavailable', run_after = now() + interval '1 minute' WHERE id = \(jobs.retrying)")
+        try await pool.execute(
+            "UPDATE jobs SET lease_owner = 'w1', lease_expires_at = now() + interval '1 hour', attempts = 1 WHERE id = \(jobs.running)"
+        )
+        jobs.retrying = try await job(
+            "evt-retrying", type: "changed", employee: "E3", status: "retrying", minutesAgo: 50)
+        try await pool.execute(
+            "UPDATE jobs SET attempts = 2, last_error = 'reconcile at openai failed (HTTP 503): unavailable', run_after = now() + interval '1 minute' WHERE id = \(jobs.retrying)"
+        )
         jobs.succeeded = try await job("evt-succeeded", employee: "E4", status: "succeeded", minutesAgo: 40)
-        try await step(jobs.succeeded, 0, "ensure_project", vendor: "openai", project: "research-ai", status: "succeeded", attempts: 1, state: #"{"values":{"project_id":"proj_1"}}"#, minutesAgo: 40)
-        try await step(jobs.succeeded, 1, "ensure_access", vendor: "openai", project: "research-ai", role: "member", status: "succeeded", attempts: 1, state: #"{"values":{"invite_id":"inv_1","project_id":"proj_1"}}"#, minutesAgo: 40)
-        try await pool.execute("UPDATE jobs SET attempts = 1, finished_at = now() - interval '39 minutes' WHERE id = \(jobs.succeeded)")
-        jobs.dead = try await job("evt-dead", employee: "E5", status: "dead", minutesAgo: 30, access: [("posthog", "analytics", "member")])
-        try await step(jobs.dead, 0, "ensure_project", vendor: "posthog", project: "analytics", status: "succeeded", attempts: 1, state: #"{"values":{"project_id":"42"}}"#, minutesAgo: 30)
-        try await step(jobs.dead, 1, "ensure_access", vendor: "posthog", project: "analytics", role: "member", status: "failed", attempts: 3,
-                       error: "ensure_access at posthog failed (HTTP 503): unavailable (gave up after 3 attempts)", minutesAgo: 30)
-        try await pool.execute("UPDATE jobs SET attempts = 3, last_error = 'ensure_access at posthog failed (HTTP 503): unavailable (gave up after 3 attempts)', finished_at = now() - interval '29 minutes' WHERE id = \(jobs.dead)")
+        try await step(
+            jobs.succeeded, 0, "ensure_project", vendor: "openai", project: "research-ai", status: "succeeded",
+            attempts: 1, state: #"{"values":{"project_id":"proj_1"}}"#, minutesAgo: 40)
+        try await step(
+            jobs.succeeded, 1, "ensure_access", vendor: "openai", project: "research-ai", role: "member",
+            status: "succeeded", attempts: 1, state: #"{"values":{"invite_id":"inv_1","project_id":"proj_1"}}"#,
+            minutesAgo: 40)
+        try await pool.execute(
+            "UPDATE jobs SET attempts = 1, finished_at = now() - interval '39 minutes' WHERE id = \(jobs.succeeded)")
+        jobs.dead = try await job(
+            "evt-dead", employee: "E5", status: "dead", minutesAgo: 30, access: [("posthog", "analytics", "member")])
+        try await step(
+            jobs.dead, 0, "ensure_project", vendor: "posthog", project: "analytics", status: "succeeded", attempts: 1,
+            state: #"{"values":{"project_id":"42"}}"#, minutesAgo: 30)
+        try await step(
+            jobs.dead, 1, "ensure_access", vendor: "posthog", project: "analytics", role: "member", status: "failed",
+            attempts: 3,
+            error: "ensure_access at posthog failed (HTTP 503): unavailable (gave up after 3 attempts)", minutesAgo: 30)
+        try await pool.execute(
+            "UPDATE jobs SET attempts = 3, last_error = 'ensure_access at posthog failed (HTTP 503): unavailable (gave up after 3 attempts)', finished_at = now() - interval '29 minutes' WHERE id = \(jobs.dead)"
+        )
         jobs.cancelled = try await job("evt-cancelled", employee: "E6", status: "cancelled", minutesAgo: 20, order: 1)
-        try await pool.execute("UPDATE jobs SET cancel_reason = 'superseded by offboarding evt-leaver', finished_at = now() - interval '10 minutes' WHERE id = \(jobs.cancelled)")
-        jobs.offboarding = try await job("evt-leaver", type: "offboarding", employee: "E6", status: "succeeded", minutesAgo: 10, order: 2)
-        try await step(jobs.offboarding, 0, "revoke_invites", vendor: "openai", project: "-", status: "succeeded", attempts: 1, state: #"{"lists":{"deleted_invites":["inv_9"]}}"#, minutesAgo: 10)
-        try await pool.execute("UPDATE jobs SET attempts = 1, finished_at = now() - interval '8 minutes' WHERE id = \(jobs.offboarding)")
+        try await pool.execute(
+            "UPDATE jobs SET cancel_reason = 'superseded by offboarding evt-leaver', finished_at = now() - interval '10 minutes' WHERE id = \(jobs.cancelled)"
+        )
+        jobs.offboarding = try await job(
+            "evt-leaver", type: "offboarding", employee: "E6", status: "succeeded", minutesAgo: 10, order: 2)
+        try await step(
+            jobs.offboarding, 0, "revoke_invites", vendor: "openai", project: "-", status: "succeeded", attempts: 1,
+            state: #"{"lists":{"deleted_invites":["inv_9"]}}"#, minutesAgo: 10)
+        try await pool.execute(
+            "UPDATE jobs SET attempts = 1, finished_at = now() - interval '8 minutes' WHERE id = \(jobs.offboarding)")
         try await pool.execute(
             """
             INSERT INTO audit_log (at, actor, action, vendor, job_id, employee_id, target, outcome)
@@ -108,7 +143,9 @@ enum OperationsSeed {
     static func dump(_ pool: PostgresPool) async throws -> String {
         var out = ""
         for table in ["jobs", "job_steps", "step_attempts", "audit_log", "events", "dead_letters"] {
-            let rows = try await pool.query("SELECT coalesce(json_agg(t ORDER BY t::text), '[]')::text FROM \(identifier: table) t").rows
+            let rows = try await pool.query(
+                "SELECT coalesce(json_agg(t ORDER BY t::text), '[]')::text FROM \(identifier: table) t"
+            ).rows
             out += table + ": " + (try rows[0].decode(String.self, at: 0)) + "\n"
         }
         return out

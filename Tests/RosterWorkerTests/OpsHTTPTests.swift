@@ -21,7 +21,8 @@ struct OpsHTTPTests {
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), readiness: ReadinessCheck?,
         _ body: (Int) async throws -> Void
     ) async throws {
-        let service = try OpsHTTPService(listen: "127.0.0.1:0", registry: registry, readiness: readiness, logger: logger)
+        let service = try OpsHTTPService(
+            listen: "127.0.0.1:0", registry: registry, readiness: readiness, logger: logger)
         let group = ServiceGroup(services: [service], logger: logger)
         let running = Task { try await group.run() }
         guard let port = await service.address.port() else {
@@ -40,7 +41,8 @@ struct OpsHTTPTests {
     }
 
     static func pool(_ url: String) throws -> PostgresPool {
-        try PostgresPool(configuration: PostgresConfiguration(url: url), size: 2, acquireTimeout: .seconds(2), logger: logger)
+        try PostgresPool(
+            configuration: PostgresConfiguration(url: url), size: 2, acquireTimeout: .seconds(2), logger: logger)
     }
 
     static func readyz(_ port: Int) async throws -> (status: Int, checks: [String: String], body: String) {
@@ -59,7 +61,9 @@ struct OpsHTTPTests {
             try await RosterSchema.migrate(pool, logger: Self.logger)
             let cluster = try KafkaTestCluster(label: "ops")
             let topic = try cluster.makeTopic(partitions: 3)
-            let observer = try KafkaConsumer.observer(configuration: cluster.consumerConfiguration(topic: topic, group: cluster.groupName()), logger: Self.logger)
+            let observer = try KafkaConsumer.observer(
+                configuration: cluster.consumerConfiguration(topic: topic, group: cluster.groupName()),
+                logger: Self.logger)
             try await Self.withOpsServer(readiness: ReadinessCheck(pool: pool, kafka: observer, topic: topic)) { port in
                 let health = try await httpGet("http://127.0.0.1:\(port)/healthz")
                 #expect(health.status == 200)
@@ -113,7 +117,9 @@ struct OpsHTTPTests {
                     // The probe's deadline is 2 s; the bound only catches a probe that hangs on the dead
                     // server, generous because a saturated machine can stall any request for seconds.
                     #expect(ContinuousClock.now - started < .seconds(30), "the probe answers within its deadline")
-                    #expect(try await httpGet("http://127.0.0.1:\(port)/healthz").status == 200, "liveness does not depend on Postgres")
+                    #expect(
+                        try await httpGet("http://127.0.0.1:\(port)/healthz").status == 200,
+                        "liveness does not depend on Postgres")
                 } catch {
                     try await TestDatabase.startServer()
                     throw error
@@ -134,7 +140,8 @@ struct OpsHTTPTests {
             let pool = try Self.pool(url)
             defer { pool.close() }
             try await RosterSchema.migrate(pool, logger: Self.logger)
-            var configuration = KafkaConsumerConfiguration(bootstrapServers: "127.0.0.1:1", groupID: "nobody", topics: ["hr.events"])
+            var configuration = KafkaConsumerConfiguration(
+                bootstrapServers: "127.0.0.1:1", groupID: "nobody", topics: ["hr.events"])
             configuration.additional = ["reconnect.backoff.max.ms": "200"]
             let observer = try KafkaConsumer.observer(configuration: configuration, logger: Self.logger)
             let readiness = ReadinessCheck(pool: pool, kafka: observer, topic: "hr.events", timeout: .seconds(1))
@@ -173,12 +180,19 @@ struct OpsHTTPTests {
             #expect(text.values("roster_circuit_breaker_rejected_total", where: ["vendor": "openai"]) == [1])
             #expect(text.values("roster_job_runs_total", where: ["type": "offboarding", "status": "succeeded"]) == [1])
             #expect(text.types["roster_step_duration_seconds"] == "histogram")
-            #expect(text.values("roster_step_duration_seconds_count", where: ["vendor": "openai", "status": "succeeded"]) == [1])
+            #expect(
+                text.values("roster_step_duration_seconds_count", where: ["vendor": "openai", "status": "succeeded"])
+                    == [1])
             #expect(text.values("roster_time_to_revoke_seconds_bucket", where: ["le": "60.0"]) == [0])
             #expect(text.values("roster_time_to_revoke_seconds_bucket", where: ["le": "120.0"]) == [1])
-            #expect(text.values("roster_rate_limiter_wait_seconds_bucket", where: ["vendor": "openai", "le": "0.05"]) == [1])
+            #expect(
+                text.values("roster_rate_limiter_wait_seconds_bucket", where: ["vendor": "openai", "le": "0.05"]) == [1]
+            )
             for sample in text.samples {
-                #expect(Set(sample.labels.keys).isSubset(of: ["vendor", "status", "type", "state", "source", "partition", "le"]), "\(sample)")
+                #expect(
+                    Set(sample.labels.keys).isSubset(of: [
+                        "vendor", "status", "type", "state", "source", "partition", "le",
+                    ]), "\(sample)")
             }
         }
     }

@@ -11,10 +11,12 @@ import Testing
 /// ``OpsHTTPTests``.
 struct OpsRouterTests {
     static func withRouter(
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), shutdown: ShutdownSignal = ShutdownSignal(),
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        shutdown: ShutdownSignal = ShutdownSignal(),
         _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        let application = Application(router: OpsHTTPService.makeRouter(registry: registry, readiness: nil, shutdown: shutdown))
+        let application = Application(
+            router: OpsHTTPService.makeRouter(registry: registry, readiness: nil, shutdown: shutdown))
         try await application.test(.router, body)
     }
 

@@ -61,7 +61,9 @@ struct PrometheusText {
                     index = line.index(after: index)
                 }
                 index = line.index(after: index)
-                guard index < line.endIndex, line[index] == "\"" else { throw ParseError(description: "unquoted label value in \(line)") }
+                guard index < line.endIndex, line[index] == "\"" else {
+                    throw ParseError(description: "unquoted label value in \(line)")
+                }
                 index = line.index(after: index)
                 var value = ""
                 while index < line.endIndex, line[index] != "\"" {
@@ -74,7 +76,9 @@ struct PrometheusText {
                     }
                     index = line.index(after: index)
                 }
-                guard index < line.endIndex else { throw ParseError(description: "unterminated label value in \(line)") }
+                guard index < line.endIndex else {
+                    throw ParseError(description: "unterminated label value in \(line)")
+                }
                 index = line.index(after: index)
                 if index < line.endIndex, line[index] == "," { index = line.index(after: index) }
                 labels[key.trimmingCharacters(in: .whitespaces)] = value
@@ -122,5 +126,6 @@ func opsPort(of output: @Sendable () -> String, timeout: Duration = .seconds(60)
 var repositoryRoot: URL {
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     if FileManager.default.fileExists(atPath: cwd.appendingPathComponent("Package.swift").path) { return cwd }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 }

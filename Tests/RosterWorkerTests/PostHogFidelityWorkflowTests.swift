@@ -15,9 +15,11 @@ struct PostHogFidelityWorkflowTests {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await VendorFixture(databaseURL: url)
             let secret = f.posthog.addProject(name: "ph-secret", isPrivate: true)
-            f.posthog.addInvite(email: "someone.else@example.com", privateProjectAccess: [.init(projectID: secret.id, level: "admin")])
+            f.posthog.addInvite(
+                email: "someone.else@example.com", privateProjectAccess: [.init(projectID: secret.id, level: "admin")])
             let email = F.email("SL")
-            let member = f.posthog.addMember(email: email, privateProjects: [.init(projectID: secret.id, level: "member")])
+            let member = f.posthog.addMember(
+                email: email, privateProjects: [.init(projectID: secret.id, level: "member")])
             f.posthog.addInvite(email: email, isExpired: true)
             try await f.ingest.produce([f.event("sl-1", "hr.employee.offboarding", employee: "SL", grants: nil)])
             try await f.run(until: 1)
@@ -48,10 +50,13 @@ struct PostHogFidelityWorkflowTests {
             try await f.run(until: 1)
             #expect(try await f.statuses() == ["succeeded": 1])
             #expect(!f.posthog.members.contains { $0.user.uuid == stored.user.uuid })
-            let searches = f.posthog.calls.calls("GET", path: f.posthog.apiPath("members/")).filter { $0.query.contains("search=") }
+            let searches = f.posthog.calls.calls("GET", path: f.posthog.apiPath("members/")).filter {
+                $0.query.contains("search=")
+            }
             #expect(!searches.isEmpty)
             let removed = try await f.strings(
-                "SELECT count(*)::text FROM audit_log WHERE vendor = 'posthog' AND action = 'remove_organization_member'")
+                "SELECT count(*)::text FROM audit_log WHERE vendor = 'posthog' AND action = 'remove_organization_member'"
+            )
             #expect(removed == ["1"])
             await f.stop()
         }

@@ -24,9 +24,10 @@ struct PostHogRateWindowsWorkflowTests {
             )
             let leavers = (0..<8).map { "RW\($0)" }
             for leaver in leavers { f.posthog.addMember(email: VendorFixture.email(leaver)) }
-            try await f.ingest.produce(leavers.enumerated().map { index, leaver in
-                f.event("rw-\(index)", "hr.employee.offboarding", employee: leaver, grants: nil)
-            })
+            try await f.ingest.produce(
+                leavers.enumerated().map { index, leaver in
+                    f.event("rw-\(index)", "hr.employee.offboarding", employee: leaver, grants: nil)
+                })
             try await f.run(until: leavers.count, timeout: .seconds(180))
             #expect(try await f.statuses() == ["succeeded": leavers.count])
             let addresses = Set(leavers.map(VendorFixture.email))

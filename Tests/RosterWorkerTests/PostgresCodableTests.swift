@@ -11,13 +11,17 @@ import Testing
 struct PostgresCodableTests {
     @Test func timestampsRoundTripExactlyAndAgreeWithTheServersClock() async throws {
         try await TestDatabase.withFreshPool { pool, _ async throws in
-            for micros: Int64 in [0, 1, -1, 1_795_514_400_500_000, 946_684_800_000_000, -2_208_988_800_000_000, 4_102_444_800_123_456] {
+            for micros: Int64 in [
+                0, 1, -1, 1_795_514_400_500_000, 946_684_800_000_000, -2_208_988_800_000_000, 4_102_444_800_123_456,
+            ] {
                 let timestamp = Timestamp(microsecondsSince1970: micros)
-                let result = try await pool.query("SELECT \(timestamp)::timestamptz, (extract(epoch FROM \(timestamp)::timestamptz) * 1000000)::int8")
+                let result = try await pool.query(
+                    "SELECT \(timestamp)::timestamptz, (extract(epoch FROM \(timestamp)::timestamptz) * 1000000)::int8")
                 #expect(try result[0].decode(Timestamp.self, at: 0) == timestamp)
                 #expect(try result[0].decode(Int64.self, at: 1) == micros, "the server reads the same instant")
             }
-            let known = try await pool.query("SELECT '2026-11-24 10:00:00.5+00'::timestamptz, '2026-11-24 10:00:00.5'::timestamp")
+            let known = try await pool.query(
+                "SELECT '2026-11-24 10:00:00.5+00'::timestamptz, '2026-11-24 10:00:00.5'::timestamp")
             let (timestamptz, timestamp) = try known[0].decode((Timestamp, Timestamp).self)
             #expect(timestamptz == Timestamp(microsecondsSince1970: 1_795_514_400_500_000))
             #expect(timestamp == timestamptz)

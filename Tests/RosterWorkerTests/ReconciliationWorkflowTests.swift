@@ -15,13 +15,16 @@ struct ReconciliationWorkflowTests {
     static func configuration(_ f: VendorFixture, reconcile settings: String) throws -> URL {
         let text = try String(contentsOf: f.ingest.executorConfigURL, encoding: .utf8)
             .replacingOccurrences(of: TestConfiguration.reconcileOff, with: "reconcile: \(settings)")
-        let url = f.ingest.executorConfigURL.deletingLastPathComponent().appendingPathComponent("reconcile-\(UUID().uuidString.prefix(8)).yaml")
+        let url = f.ingest.executorConfigURL.deletingLastPathComponent().appendingPathComponent(
+            "reconcile-\(UUID().uuidString.prefix(8)).yaml")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url
     }
 
     /// Runs `roster <arguments>` against the fixture's database and fakes.
-    static func roster(_ f: VendorFixture, _ arguments: [String], config: URL? = nil) async throws -> (status: Int32, output: String) {
+    static func roster(
+        _ f: VendorFixture, _ arguments: [String], config: URL? = nil
+    ) async throws -> (status: Int32, output: String) {
         var environment = f.ingest.workerEnvironment
         environment["ROSTER_CONFIG"] = (config ?? f.ingest.executorConfigURL).path
         environment["USER"] = "tester"
@@ -29,20 +32,29 @@ struct ReconciliationWorkflowTests {
     }
 
     /// The findings of a `roster reconcile --output json` run, as (situation, employee, outcome).
-    static func findings(_ output: String) throws -> [(situation: String, employee: String?, outcome: String, target: [String: String])] {
+    static func findings(
+        _ output: String
+    ) throws -> [(situation: String, employee: String?, outcome: String, target: [String: String])] {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         let vendors = json["vendors"] as? [[String: Any]] ?? []
         return vendors.flatMap { ($0["findings"] as? [[String: Any]]) ?? [] }.map {
-            ($0["situation"] as? String ?? "", $0["employee_id"] as? String, $0["outcome"] as? String ?? "", $0["target"] as? [String: String] ?? [:])
+            (
+                $0["situation"] as? String ?? "", $0["employee_id"] as? String, $0["outcome"] as? String ?? "",
+                $0["target"] as? [String: String] ?? [:]
+            )
         }
     }
 
     /// Onboards `employee` into the OpenAI project `project`, lets them accept, and offboards them.
     static func onboardAcceptAndOffboard(_ f: VendorFixture, _ employee: String, project: String) async throws {
-        try await f.ingest.produce([f.event("\(employee)-on", employee: employee, grants: [("openai", project, "member")], sequence: 1)])
+        try await f.ingest.produce([
+            f.event("\(employee)-on", employee: employee, grants: [("openai", project, "member")], sequence: 1)
+        ])
         try await f.run(until: 1)
         try f.openai.acceptInvite(email: F.email(employee))
-        try await f.ingest.produce([f.event("\(employee)-off", "hr.employee.offboarding", employee: employee, grants: nil, sequence: 2)])
+        try await f.ingest.produce([
+            f.event("\(employee)-off", "hr.employee.offboarding", employee: employee, grants: nil, sequence: 2)
+        ])
         try await f.run(until: 2)
         #expect(f.openai.users.first { $0.email == F.email(employee) } == nil, "the offboarding removed them")
     }
@@ -68,17 +80,27 @@ struct ReconciliationWorkflowTests {
             #expect(Set(leaver.map(\.outcome)).count == 1, "one job for the employee at the vendor")
             #expect(!pass.output.contains("@"), "no address in the output")
             #expect(F.mutations(f.openai.calls).count == mutationsBefore, "a pass only reads")
-            let job = try await f.strings("SELECT type || ' ' || origin || ' ' || array_to_string(vendors, ',') || ' ' || priority FROM jobs WHERE origin = 'reconcile'")
+            let job = try await f.strings(
+                "SELECT type || ' ' || origin || ' ' || array_to_string(vendors, ',') || ' ' || priority FROM jobs WHERE origin = 'reconcile'"
+            )
             #expect(job == ["offboarding reconcile openai 100"], "a revocation at leaver priority, at that vendor only")
 
             try await f.run(until: 3)
             #expect(f.openai.users.first { $0.email == F.email("R1") } == nil)
             #expect(f.openai.apiKeys(in: project.id).isEmpty)
-            #expect(try await f.strings("SELECT DISTINCT vendor FROM job_steps WHERE job_id = (SELECT id FROM jobs WHERE origin = 'reconcile')") == ["openai"])
+            #expect(
+                try await f.strings(
+                    "SELECT DISTINCT vendor FROM job_steps WHERE job_id = (SELECT id FROM jobs WHERE origin = 'reconcile')"
+                ) == ["openai"])
 
             let again = try await Self.roster(f, ["reconcile", "--vendor", "openai", "--output", "json"])
-            #expect(try Self.findings(again.output).filter { $0.situation == "leaver_has_access" }.isEmpty, "\(again.output)")
-            #expect(try await f.ingest.count("SELECT count(*) FROM reconcile_findings WHERE situation = 'leaver_has_access' AND resolved_at IS NOT NULL") == 3)
+            #expect(
+                try Self.findings(again.output).filter { $0.situation == "leaver_has_access" }.isEmpty,
+                "\(again.output)")
+            #expect(
+                try await f.ingest.count(
+                    "SELECT count(*) FROM reconcile_findings WHERE situation = 'leaver_has_access' AND resolved_at IS NOT NULL"
+                ) == 3)
             await f.stop()
         }
     }
@@ -89,21 +111,30 @@ struct ReconciliationWorkflowTests {
         try await TestDatabase.withFreshDatabase { url in
             let f = try await VendorFixture(databaseURL: url)
             let project = f.openai.addProject(name: "rc-fix")
-            try await f.ingest.produce([f.event("m1-on", employee: "M1", grants: [("openai", "rc-fix", "member")], sequence: 1)])
+            try await f.ingest.produce([
+                f.event("m1-on", employee: "M1", grants: [("openai", "rc-fix", "member")], sequence: 1)
+            ])
             try await f.run(until: 1)
             let user = try f.openai.acceptInvite(email: F.email("M1"))
             try f.openai.withState { try $0.deleteProjectUser(projectID: project.id, userID: user.id) }
 
             let report = try await Self.roster(f, ["reconcile", "--vendor", "openai", "--output", "json"])
             let missing = try Self.findings(report.output).filter { $0.situation == "missing_grant" }
-            #expect(missing.count == 1 && missing.first?.employee == "M1" && missing.first?.outcome == "reported", "\(report.output)")
+            #expect(
+                missing.count == 1 && missing.first?.employee == "M1" && missing.first?.outcome == "reported",
+                "\(report.output)")
             #expect(missing.first?.target["project"] == "rc-fix")
             #expect(try await f.ingest.count("SELECT count(*) FROM jobs") == 1, "report: no job")
 
             let fixing = try Self.configuration(f, reconcile: "{enabled: false, drift: fix}")
             let fix = try await Self.roster(f, ["reconcile", "--vendor", "openai", "--output", "json"], config: fixing)
-            #expect(try Self.findings(fix.output).first { $0.situation == "missing_grant" }?.outcome.hasPrefix("job ") == true, "\(fix.output)")
-            #expect(try await f.strings("SELECT type || ' ' || priority FROM jobs WHERE origin = 'reconcile'") == ["changed 20"])
+            #expect(
+                try Self.findings(fix.output).first { $0.situation == "missing_grant" }?.outcome.hasPrefix("job ")
+                    == true, "\(fix.output)")
+            #expect(
+                try await f.strings("SELECT type || ' ' || priority FROM jobs WHERE origin = 'reconcile'") == [
+                    "changed 20"
+                ])
             try await f.run(until: 2)
             #expect(f.openai.members(of: project.id).contains { $0.userID == user.id && $0.role == "member" })
             await f.stop()
@@ -126,11 +157,20 @@ struct ReconciliationWorkflowTests {
             let dry = try await Self.roster(f, ["reconcile", "--dry-run", "--output", "json"])
             #expect(dry.status == 0, "\(dry.output)")
             let findings = try Self.findings(dry.output)
-            #expect(findings.contains { $0.situation == "unknown_account" && $0.target["user_id"] == stranger.id && $0.outcome == "reported" })
-            #expect(findings.contains { $0.situation == "leaver_has_access" && $0.target["user_id"] == leaver.id && $0.outcome == "would create an offboarding at openai" })
+            #expect(
+                findings.contains {
+                    $0.situation == "unknown_account" && $0.target["user_id"] == stranger.id && $0.outcome == "reported"
+                })
+            #expect(
+                findings.contains {
+                    $0.situation == "leaver_has_access" && $0.target["user_id"] == leaver.id
+                        && $0.outcome == "would create an offboarding at openai"
+                })
             #expect(!dry.output.contains("@"))
             #expect(F.mutations(f.openai.calls).count == mutationsBefore, "a dry run changes nothing at the vendor")
-            #expect(F.mutations(f.posthog.calls).isEmpty && F.mutations(f.confident.calls).isEmpty && F.mutations(f.relevance.calls).isEmpty)
+            #expect(
+                F.mutations(f.posthog.calls).isEmpty && F.mutations(f.confident.calls).isEmpty
+                    && F.mutations(f.relevance.calls).isEmpty)
             #expect(try await f.ingest.count("SELECT count(*) FROM jobs") == jobsBefore)
             #expect(try await f.ingest.count("SELECT count(*) FROM reconcile_runs") == 0)
             #expect(try await f.ingest.count("SELECT count(*) FROM reconcile_findings") == 0)
@@ -154,15 +194,18 @@ struct ReconciliationWorkflowTests {
             try await f.ingest.pool.withConnection { connection in
                 _ = try await connection.query("SELECT pg_advisory_lock(\(ReconcilePass.lockKey))")
                 let refused = try await Self.roster(f, ["reconcile", "--vendor", "openai"])
-                #expect(refused.status == 1 && refused.output.contains("another reconciliation pass"), "\(refused.output)")
+                #expect(
+                    refused.status == 1 && refused.output.contains("another reconciliation pass"), "\(refused.output)")
                 _ = try await connection.query("SELECT pg_advisory_unlock(\(ReconcilePass.lockKey))")
             }
-            let frequent = try Self.configuration(f, reconcile: "{enabled: true, interval_seconds: 10, verify_after_seconds: 4}")
+            let frequent = try Self.configuration(
+                f, reconcile: "{enabled: true, interval_seconds: 10, verify_after_seconds: 4}")
             var environment = f.ingest.workerEnvironment
             environment["ROSTER_CONFIG"] = frequent.path
             let workers = try (0..<2).map { try RosterProcess(["worker"], environment: environment, name: "rc-\($0)") }
             try await f.ingest.waitUntil("two rounds of passes over the four vendors", timeout: .seconds(90)) {
-                try await f.ingest.count("SELECT count(*) FROM reconcile_runs WHERE kind = 'pass' AND finished_at IS NOT NULL") >= 8
+                try await f.ingest.count(
+                    "SELECT count(*) FROM reconcile_runs WHERE kind = 'pass' AND finished_at IS NOT NULL") >= 8
             }
             for worker in workers { worker.kill(SIGTERM) }
             for worker in workers { _ = await worker.waitForExit() }
@@ -181,13 +224,16 @@ struct ReconciliationWorkflowTests {
     /// residual access the API cannot remove), shown by `roster audit` and `roster evidence`.
     @Test func everyVendorIsVerifiedAfterAnOffboarding() async throws {
         try await TestDatabase.withFreshDatabase { url in
-            let f = try await VendorFixture(databaseURL: url, extraConfiguration: "reconcile: {enabled: true, verify_after_seconds: 0}")
+            let f = try await VendorFixture(
+                databaseURL: url, extraConfiguration: "reconcile: {enabled: true, verify_after_seconds: 0}")
             f.openai.addProject(name: "va-ai")
             f.posthog.addProject(name: "va-ph")
             let grants = [("openai", "va-ai", "member"), ("posthog", "va-ph", "member")]
             try await f.ingest.produce([f.event("v1-on", employee: "V1", grants: grants, sequence: 1)])
             try await f.run(until: 1)
-            try await f.ingest.produce([f.event("v1-off", "hr.employee.offboarding", employee: "V1", grants: nil, sequence: 2)])
+            try await f.ingest.produce([
+                f.event("v1-off", "hr.employee.offboarding", employee: "V1", grants: nil, sequence: 2)
+            ])
             let worker = try f.ingest.startWorker(executor: true)
             try await f.ingest.waitUntil("every vendor verified", timeout: .seconds(90)) {
                 try await f.ingest.count("SELECT count(*) FROM verifications WHERE result IS NOT NULL") == 4
@@ -197,10 +243,14 @@ struct ReconciliationWorkflowTests {
             let results = try await f.strings("SELECT vendor || ' ' || result FROM verifications ORDER BY vendor")
             #expect(results.filter { $0.hasSuffix(" absent") }.count >= 3, "\(results)")
             #expect(results.allSatisfy { $0.hasSuffix(" absent") || $0 == "relevance residual" }, "\(results)")
-            #expect(try await f.ingest.count("SELECT count(*) FROM jobs WHERE origin = 'reconcile'") == 0, "nothing to revoke again")
+            #expect(
+                try await f.ingest.count("SELECT count(*) FROM jobs WHERE origin = 'reconcile'") == 0,
+                "nothing to revoke again")
 
             let audit = try await Self.roster(f, ["audit", "--employee", "V1"])
-            #expect(audit.output.contains("openai: revoked") && audit.output.contains("verified absent at"), "\(audit.output)")
+            #expect(
+                audit.output.contains("openai: revoked") && audit.output.contains("verified absent at"),
+                "\(audit.output)")
             // Test events carry a fixed HR time; the export selects by it.
             let evidence = try await Self.roster(f, ["evidence", "--since", "2000-01-01T00:00:00Z"])
             let lines = evidence.output.split(separator: "\n")
@@ -231,10 +281,17 @@ struct ReconciliationWorkflowTests {
             }
             worker.kill(SIGTERM)
             _ = await worker.waitForExit()
-            #expect(!f.openai.invites.contains { $0.id == invite.id && $0.status == .pending }, "the hand-made invite is revoked")
-            #expect(try await f.strings("SELECT result FROM verifications v JOIN jobs j ON j.id = v.job_id WHERE j.origin = 'hr' AND v.vendor = 'openai'")
-                == ["access_found"], "the first check found the invite")
-            let finding = try await f.strings("SELECT situation || ' ' || (target->>'invite_id') || ' ' || (job_id IS NOT NULL) FROM reconcile_findings WHERE situation = 'leaver_has_access'")
+            #expect(
+                !f.openai.invites.contains { $0.id == invite.id && $0.status == .pending },
+                "the hand-made invite is revoked")
+            #expect(
+                try await f.strings(
+                    "SELECT result FROM verifications v JOIN jobs j ON j.id = v.job_id WHERE j.origin = 'hr' AND v.vendor = 'openai'"
+                )
+                    == ["access_found"], "the first check found the invite")
+            let finding = try await f.strings(
+                "SELECT situation || ' ' || (target->>'invite_id') || ' ' || (job_id IS NOT NULL) FROM reconcile_findings WHERE situation = 'leaver_has_access'"
+            )
             #expect(finding == ["leaver_has_access \(invite.id) true"])
             await f.stop()
         }

@@ -62,7 +62,9 @@ struct RelevanceFidelityWorkflowTests {
             )
             let demotion = try #require(actions.firstIndex(of: "change_organization_role"))
             #expect(actions.filter { $0 == "remove_project_member" }.count == 2)
-            #expect(actions.lastIndex(of: "remove_project_member")! > demotion && actions.firstIndex(of: "remove_project_member")! > demotion)
+            #expect(
+                actions.lastIndex(of: "remove_project_member")! > demotion
+                    && actions.firstIndex(of: "remove_project_member")! > demotion)
             let residual = try await f.strings(
                 "SELECT residual FROM job_steps WHERE residual IS NOT NULL AND vendor = 'relevance'"
             )

@@ -19,8 +19,10 @@ struct ResourceLockTests {
             let lease = Duration.seconds(30)
             let first = JobStore(pool: pools[0], workerID: "w1", lease: lease)
             let second = JobStore(pool: pools[1], workerID: "w2", lease: lease)
-            let jobA = ClaimedJob(id: 1, eventID: "a", employeeID: "A", kind: .onboarding, priority: 10, attempts: 1, token: 101)
-            let jobB = ClaimedJob(id: 2, eventID: "b", employeeID: "B", kind: .onboarding, priority: 10, attempts: 1, token: 102)
+            let jobA = ClaimedJob(
+                id: 1, eventID: "a", employeeID: "A", kind: .onboarding, priority: 10, attempts: 1, token: 101)
+            let jobB = ClaimedJob(
+                id: 2, eventID: "b", employeeID: "B", kind: .onboarding, priority: 10, attempts: 1, token: 102)
             let order = OrderLog()
             let entered = AsyncStream<Void>.makeStream()
             let release = AsyncStream<Void>.makeStream()

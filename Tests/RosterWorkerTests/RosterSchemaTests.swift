@@ -22,7 +22,9 @@ import Testing
         try await TestDatabase.withFreshDatabase { url in
             let first = try await RosterProcess.run(["migrate"], environment: ["ROSTER_DATABASE_URL": url])
             #expect(first.status == 0, "\(first.output)")
-            #expect(first.output.contains("applied migrations \(RosterSchema.migrations.map { String($0.version) }.joined(separator: ", "))"))
+            #expect(
+                first.output.contains(
+                    "applied migrations \(RosterSchema.migrations.map { String($0.version) }.joined(separator: ", "))"))
             let second = try await RosterProcess.run(["migrate"], environment: ["ROSTER_DATABASE_URL": url])
             #expect(second.status == 0)
             #expect(second.output.contains("schema is up to date"))

@@ -37,8 +37,12 @@ struct StorageInterruptionTests {
             #expect(try await f.statuses() == ["succeeded": 1], "a storage error never makes a job dead")
             let injected = try await f.ingest.count("SELECT last_value FROM injected_checkpoint_faults")
             #expect(injected >= 3, "the faults were hit: \(injected)")
-            #expect(try await f.ingest.count("SELECT count(*) FROM step_attempts WHERE outcome IN ('retry', 'failed')") == 0, "no vendor attempt spent")
-            #expect(f.openai.invites.filter { $0.email == VendorFixture.email("ST") && $0.status == .pending }.count == 1, "invited once")
+            #expect(
+                try await f.ingest.count("SELECT count(*) FROM step_attempts WHERE outcome IN ('retry', 'failed')")
+                    == 0, "no vendor attempt spent")
+            #expect(
+                f.openai.invites.filter { $0.email == VendorFixture.email("ST") && $0.status == .pending }.count == 1,
+                "invited once")
             await f.stop()
         }
     }

@@ -168,7 +168,9 @@ struct ExecutionFixtureShim: Sendable {
             ).rows.map {
                 "\(try $0.decode(Int64.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(String.self, at: 2))"
             }
-            Issue.record("jobs: \(jobs); statuses \(try await jobStatuses()); workers: \(workers.map { $0.output().suffix(3000) })")
+            Issue.record(
+                "jobs: \(jobs); statuses \(try await jobStatuses()); workers: \(workers.map { $0.output().suffix(3000) })"
+            )
             throw error
         }
     }

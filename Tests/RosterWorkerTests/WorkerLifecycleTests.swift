@@ -31,10 +31,11 @@ struct WorkerLifecycleTests {
     }
 
     static func group(_ services: [any Service]) -> ServiceGroup {
-        ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
-            gracefulShutdownSignals: [], cancellationSignals: [], logger: logger
-        ))
+        ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
+                gracefulShutdownSignals: [], cancellationSignals: [], logger: logger
+            ))
     }
 
     /// Waits until `journal` holds `count` entries (the group's services start concurrently).
@@ -51,7 +52,8 @@ struct WorkerLifecycleTests {
             runs.add(1, ordering: .relaxed)
             journal.record("migrated")
         }
-        let group = Self.group((1...3).map { GatedService(prelude: prelude, service: Recorder(name: "s\($0)", journal: journal)) })
+        let group = Self.group(
+            (1...3).map { GatedService(prelude: prelude, service: Recorder(name: "s\($0)", journal: journal)) })
         let running = Task { try await group.run() }
         try await Self.until(journal, holds: 4)
         await group.triggerGracefulShutdown()
@@ -109,7 +111,9 @@ struct WorkerLifecycleTests {
     /// handler and stops when the enclosing group shuts down.
     @Test func aNestedGroupStopsWithTheEnclosingOne() async throws {
         let journal = Journal()
-        let inner = Self.group([ClosingService("pool") { journal.record("closed pool") }, Recorder(name: "ingest", journal: journal)])
+        let inner = Self.group([
+            ClosingService("pool") { journal.record("closed pool") }, Recorder(name: "ingest", journal: journal),
+        ])
         let outer = Self.group([inner])
         let running = Task { try await outer.run() }
         try await Self.until(journal, holds: 1)

@@ -15,7 +15,8 @@ struct WorkerOpsTests {
     static func startWorker(_ f: ExecutionFixture, level: String) throws -> RosterProcess {
         var environment = f.ingest.workerEnvironment
         environment["ROSTER_CONFIG"] = f.ingest.executorConfigURL.path
-        return try RosterProcess(["worker", "--log-format", "json", "--log-level", level], environment: environment, name: "ops-worker")
+        return try RosterProcess(
+            ["worker", "--log-format", "json", "--log-level", level], environment: environment, name: "ops-worker")
     }
 
     /// A joiner with an explicit email, a leaver who has a user, a key and a membership, and one
@@ -28,8 +29,17 @@ struct WorkerOpsTests {
         f.fake.injectFaults([.status(429, retryAfter: 1)], matching: FakeRequestMatcher(method: "GET"))
         let invalid = TestEvents.invalid(index: 2)
         try await f.ingest.produce([
-            ("JOINER7", TestEvents.event(id: "ops-on-1", employee: "JOINER7", email: joinerEmail, access: [("openai", "metrics", "member")])),
-            ("LEAVER7", TestEvents.event(id: "ops-off-1", type: "hr.employee.offboarding", employee: "LEAVER7", email: leaverEmail, access: nil)),
+            (
+                "JOINER7",
+                TestEvents.event(
+                    id: "ops-on-1", employee: "JOINER7", email: joinerEmail, access: [("openai", "metrics", "member")])
+            ),
+            (
+                "LEAVER7",
+                TestEvents.event(
+                    id: "ops-off-1", type: "hr.employee.offboarding", employee: "LEAVER7", email: leaverEmail,
+                    access: nil)
+            ),
             (invalid.key, invalid.value),
         ])
     }
@@ -59,9 +69,15 @@ struct WorkerOpsTests {
             #expect(text.values("roster_jobs", where: ["state": "succeeded", "type": "offboarding"]) == [1])
             #expect(text.values("roster_job_runs_total", where: ["type": "onboarding", "status": "succeeded"]) == [1])
             #expect(text.values("roster_vendor_throttled_total", where: ["vendor": "openai"]).first ?? 0 >= 1)
-            #expect(text.values("roster_vendor_responses_total", where: ["vendor": "openai", "status": "429"]).first ?? 0 >= 1)
-            #expect(text.values("roster_vendor_responses_total", where: ["vendor": "openai", "status": "200"]).first ?? 0 >= 1)
-            #expect(text.values("roster_step_duration_seconds_count", where: ["vendor": "openai", "status": "succeeded"]).first ?? 0 >= 4)
+            #expect(
+                text.values("roster_vendor_responses_total", where: ["vendor": "openai", "status": "429"]).first ?? 0
+                    >= 1)
+            #expect(
+                text.values("roster_vendor_responses_total", where: ["vendor": "openai", "status": "200"]).first ?? 0
+                    >= 1)
+            #expect(
+                text.values("roster_step_duration_seconds_count", where: ["vendor": "openai", "status": "succeeded"])
+                    .first ?? 0 >= 4)
             #expect(text.values("roster_rate_limiter_wait_seconds_count", where: ["vendor": "openai"]).first ?? 0 >= 4)
             #expect(text.values("roster_time_to_revoke_seconds_count") == [1])
             #expect(text.values("roster_circuit_breaker_state", where: ["vendor": "openai", "state": "closed"]) == [1])
@@ -69,17 +85,22 @@ struct WorkerOpsTests {
             // The fake advertises nothing here: the budget in use is the configured one.
             let budget = "roster_vendor_rate_budget_requests_per_second"
             #expect(text.values(budget, where: ["vendor": "openai", "source": "configured"]).count == 1)
-            #expect(text.values(budget, where: ["vendor": "openai", "source": "learned"])
-                == text.values(budget, where: ["vendor": "openai", "source": "configured"]))
+            #expect(
+                text.values(budget, where: ["vendor": "openai", "source": "learned"])
+                    == text.values(budget, where: ["vendor": "openai", "source": "configured"]))
             #expect(text.values("roster_consumer_lag").count == 8, "one lag per partition")
 
             // Labels: only the allowed names, and values that are no person's.
-            let allowed: Set<String> = ["vendor", "status", "type", "state", "source", "partition", "le", "situation", "residual", "result"]
+            let allowed: Set<String> = [
+                "vendor", "status", "type", "state", "source", "partition", "le", "situation", "residual", "result",
+            ]
             for sample in text.samples {
                 #expect(Set(sample.labels.keys).isSubset(of: allowed), "\(sample)")
                 for value in sample.labels.values {
                     #expect(!value.contains("@"), "\(sample)")
-                    #expect(!["JOINER7", "LEAVER7", "ops-on-1", "ops-off-1", "leaver-key", ExecutionFixture.adminKey].contains(value), "\(sample)")
+                    #expect(
+                        !["JOINER7", "LEAVER7", "ops-on-1", "ops-off-1", "leaver-key", ExecutionFixture.adminKey]
+                            .contains(value), "\(sample)")
                 }
             }
 
@@ -107,7 +128,9 @@ struct WorkerOpsTests {
             let lines = output.split(separator: "\n").map(String.init)
             #expect(lines.count > 20, "trace logging says a lot: \(lines.count) lines")
 
-            for secret in [Self.joinerEmail, Self.leaverEmail, "Person JOINER7", "Person LEAVER7", ExecutionFixture.adminKey] {
+            for secret in [
+                Self.joinerEmail, Self.leaverEmail, "Person JOINER7", "Person LEAVER7", ExecutionFixture.adminKey,
+            ] {
                 #expect(!output.lowercased().contains(secret.lowercased()), "the log contains \(secret)")
             }
             #expect(!output.contains("@example.com"), "no email address of any kind")
@@ -121,7 +144,9 @@ struct WorkerOpsTests {
                 }
                 keys.formUnion(object.keys)
             }
-            #expect(keys.isSuperset(of: ["time", "level", "label", "message", "job.id", "event.id", "vendor"]), "\(keys.sorted())")
+            #expect(
+                keys.isSuperset(of: ["time", "level", "label", "message", "job.id", "event.id", "vendor"]),
+                "\(keys.sorted())")
             await f.stop()
         }
     }
@@ -130,7 +155,8 @@ struct WorkerOpsTests {
     static func metricNamesUsedInOps() throws -> Set<String> {
         let root = repositoryRoot
         var expressions: [String] = []
-        let dashboard = try JSONParser().parse(Array(try Data(contentsOf: root.appendingPathComponent("ops/grafana/roster-dashboard.json"))))
+        let dashboard = try JSONParser().parse(
+            Array(try Data(contentsOf: root.appendingPathComponent("ops/grafana/roster-dashboard.json"))))
         func collect(_ value: JSONValue) {
             switch value {
             case .object(let object):
@@ -142,7 +168,10 @@ struct WorkerOpsTests {
             }
         }
         collect(dashboard)
-        let rules = try Yams.load(yaml: try String(contentsOf: root.appendingPathComponent("ops/prometheus/alerts.yaml"), encoding: .utf8)) as? [String: Any]
+        let rules =
+            try Yams.load(
+                yaml: try String(contentsOf: root.appendingPathComponent("ops/prometheus/alerts.yaml"), encoding: .utf8)
+            ) as? [String: Any]
         for group in rules?["groups"] as? [[String: Any]] ?? [] {
             for rule in group["rules"] as? [[String: Any]] ?? [] {
                 if let expr = rule["expr"] as? String { expressions.append(expr) }

@@ -17,7 +17,8 @@ struct DeadLetterReplayPage {
         case .rejected(let why): ("rejected", "rejected again: \(why)", [])
         case .wouldCreate(let event, let type, let employee, let calls):
             ("would create a job", "event \(event): a \(type) job for employee \(employee)", calls)
-        case .wouldBeDuplicate(let event): ("would be a duplicate", "event \(event) is already in the inbox: nothing new would happen", [])
+        case .wouldBeDuplicate(let event):
+            ("would be a duplicate", "event \(event) is already in the inbox: nothing new would happen", [])
         case .refused(let why): ("refused", "\(why)", [])
         }
     }
@@ -25,21 +26,26 @@ struct DeadLetterReplayPage {
     func preview(csrfToken: String, error: String?, reason: String?) -> HTML {
         let s = summary
         let notice: HTML = error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty
-        let calls: HTML = s.calls.isEmpty ? .empty
-            : "<h2>Vendor calls the job would make</h2><ul>" + HTML.join(s.calls.map { "<li>\($0.description)</li>" as HTML }) + "</ul>"
-        let canReplay: Bool = switch outcome.result {
-        case .wouldCreate, .wouldBeDuplicate: true
-        default: false
-        }
-        let form: HTML = canReplay
+        let calls: HTML =
+            s.calls.isEmpty
+            ? .empty
+            : "<h2>Vendor calls the job would make</h2><ul>"
+                + HTML.join(s.calls.map { "<li>\($0.description)</li>" as HTML }) + "</ul>"
+        let canReplay: Bool =
+            switch outcome.result {
+            case .wouldCreate, .wouldBeDuplicate: true
+            default: false
+            }
+        let form: HTML =
+            canReplay
             ? """
-              <form method="post" action="/dead-letters/\(id)/replay">
-              <input type="hidden" name="csrf" value="\(csrfToken)">
-              <p><label for="reason">Reason (required; recorded in the audit log with your name)</label><br>
-              <textarea id="reason" name="reason" rows="2" aria-required="true">\(reason ?? "")</textarea></p>
-              <div class="actions"><button type="submit" class="primary">Replay dead letter \(id)</button> <a href="/dead-letters/\(id)">Back</a></div>
-              </form>
-              """
+            <form method="post" action="/dead-letters/\(id)/replay">
+            <input type="hidden" name="csrf" value="\(csrfToken)">
+            <p><label for="reason">Reason (required; recorded in the audit log with your name)</label><br>
+            <textarea id="reason" name="reason" rows="2" aria-required="true">\(reason ?? "")</textarea></p>
+            <div class="actions"><button type="submit" class="primary">Replay dead letter \(id)</button> <a href="/dead-letters/\(id)">Back</a></div>
+            </form>
+            """
             : "<p>Nothing to replay. <a href=\"/dead-letters/\(id)\">Back</a></p>"
         return """
             <h1>Replay dead letter \(id) as received: dry run</h1>

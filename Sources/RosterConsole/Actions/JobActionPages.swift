@@ -22,8 +22,10 @@ struct JobActionPages {
         self.action = action
         lines = replays.map { outcome in
             switch outcome.result {
-            case .replayed: Line(job: outcome.job, result: "replayed", reason: nil, calls: outcome.calls, isRefused: false)
-            case .wouldReplay: Line(job: outcome.job, result: "would replay", reason: nil, calls: outcome.calls, isRefused: false)
+            case .replayed:
+                Line(job: outcome.job, result: "replayed", reason: nil, calls: outcome.calls, isRefused: false)
+            case .wouldReplay:
+                Line(job: outcome.job, result: "would replay", reason: nil, calls: outcome.calls, isRefused: false)
             case .refused(let why): Line(job: outcome.job, result: "refused", reason: why, calls: [], isRefused: true)
             }
         }
@@ -35,7 +37,10 @@ struct JobActionPages {
             switch outcome.result {
             case .cancelled: Line(job: outcome.job, result: "cancelled", reason: nil, calls: [], isRefused: false)
             case .stopping(let worker):
-                Line(job: outcome.job, result: "cancelled", reason: "worker \(worker) stops before its next step; the call in flight completes", calls: [], isRefused: false)
+                Line(
+                    job: outcome.job, result: "cancelled",
+                    reason: "worker \(worker) stops before its next step; the call in flight completes", calls: [],
+                    isRefused: false)
             case .wouldCancel: Line(job: outcome.job, result: "would cancel", reason: nil, calls: [], isRefused: false)
             case .refused(let why): Line(job: outcome.job, result: "refused", reason: why, calls: [], isRefused: true)
             }
@@ -47,18 +52,22 @@ struct JobActionPages {
         let doable = lines.filter { !$0.isRefused }
         let verb = action.kind.verb.lowercased()
         let refused = lines.count - doable.count
-        let notice: HTML = error.map { "<p class=\"notice error\" role=\"alert\" id=\"form-error\">\($0)</p>" } ?? .empty
-        let missing: HTML = action.missing.isEmpty ? .empty
+        let notice: HTML =
+            error.map { "<p class=\"notice error\" role=\"alert\" id=\"form-error\">\($0)</p>" } ?? .empty
+        let missing: HTML =
+            action.missing.isEmpty
+            ? .empty
             : "<p class=\"notice error\">No such job: \(action.missing.map(String.init).joined(separator: ", ")).</p>"
         var form: HTML = "<p><strong>Nothing to \(verb):</strong> every job is refused. Nothing was changed.</p>"
         if !doable.isEmpty {
             let ids = HTML.join(doable.map { "<input type=\"hidden\" name=\"id\" value=\"\($0.job.id)\">" as HTML })
             let fromStart: HTML = action.fromStart ? "<input type=\"hidden\" name=\"from_start\" value=\"on\">" : .empty
-            let confirm: HTML = action.needsConfirmation
+            let confirm: HTML =
+                action.needsConfirmation
                 ? """
-                  <p><label><input type="checkbox" name="confirm" value="yes"> Yes: \(action.jobs.count > JobReplayer.bulkThreshold ? "act on more than \(JobReplayer.bulkThreshold) jobs at once" : "")\
-                  \(action.kind == .cancel && action.jobs.contains { $0.kind == .offboarding } ? " cancel an offboarding, leaving a leaver's access in place" : "") (the CLI's --yes)</label></p>
-                  """
+                <p><label><input type="checkbox" name="confirm" value="yes"> Yes: \(action.jobs.count > JobReplayer.bulkThreshold ? "act on more than \(JobReplayer.bulkThreshold) jobs at once" : "")\
+                \(action.kind == .cancel && action.jobs.contains { $0.kind == .offboarding } ? " cancel an offboarding, leaving a leaver's access in place" : "") (the CLI's --yes)</label></p>
+                """
                 : .empty
             let described: HTML = error == nil ? .empty : " aria-describedby=\"form-error\""
             form = """
@@ -95,14 +104,17 @@ struct JobActionPages {
     }
 
     private var table: HTML {
-        let rows = HTML.join(lines.map { line in
-            let calls: HTML = line.calls.isEmpty ? "–" : "<ul>" + HTML.join(line.calls.map { "<li>\($0.description)</li>" as HTML }) + "</ul>"
-            return """
-                <tr><td><a href="/jobs/\(line.job.id)">\(line.job.id)</a></td><td>\(line.job.employeeID)</td><td>\(line.job.kind.shortName)</td>\
-                <td>\(Format.status(line.job.status.rawValue))</td><td>\(Format.status(line.result))</td>\
-                <td>\(line.reason ?? "")</td><td>\(calls)</td></tr>
-                """ as HTML
-        })
+        let rows = HTML.join(
+            lines.map { line in
+                let calls: HTML =
+                    line.calls.isEmpty
+                    ? "–" : "<ul>" + HTML.join(line.calls.map { "<li>\($0.description)</li>" as HTML }) + "</ul>"
+                return """
+                    <tr><td><a href="/jobs/\(line.job.id)">\(line.job.id)</a></td><td>\(line.job.employeeID)</td><td>\(line.job.kind.shortName)</td>\
+                    <td>\(Format.status(line.job.status.rawValue))</td><td>\(Format.status(line.result))</td>\
+                    <td>\(line.reason ?? "")</td><td>\(calls)</td></tr>
+                    """ as HTML
+            })
         return """
             <table><thead><tr><th scope="col">Job</th><th scope="col">Employee</th><th scope="col">Type</th><th scope="col">Was</th>\
             <th scope="col">Result</th><th scope="col">Why</th><th scope="col">Vendor calls it makes</th></tr></thead><tbody>\(rows)</tbody></table>

@@ -31,7 +31,9 @@ public struct HTML: Sendable, Hashable, ExpressibleByStringInterpolation, Custom
     /// Escapes `value` for text and attribute values (double-quoted) alike.
     public static func escape(_ value: String) -> String {
         let value = Redaction.scrub(value)
-        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return value }
+        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return value
+        }
         var out = ""
         out.reserveCapacity(value.utf8.count + 16)
         for character in value.unicodeScalars {

@@ -7,7 +7,11 @@ struct Histogram {
     var summary: String
 
     var html: HTML {
-        let width = 640, height = 180, top = 18, bottom = 34, left = 8
+        let width = 640
+        let height = 180
+        let top = 18
+        let bottom = 34
+        let left = 8
         let slot = (width - left * 2) / max(bars.count, 1)
         let highest = max(bars.map(\.count).max() ?? 0, 1)
         var body: HTML = .empty

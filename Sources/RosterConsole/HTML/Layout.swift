@@ -33,11 +33,12 @@ struct Layout {
     var content: HTML
 
     var html: HTML {
-        let nav = HTML.join(Section.allCases.map { item in
-            item == section
-                ? "<a href=\"\(item.path)\" aria-current=\"page\">\(item.title)</a>"
-                : "<a href=\"\(item.path)\">\(item.title)</a>"
-        })
+        let nav = HTML.join(
+            Section.allCases.map { item in
+                item == section
+                    ? "<a href=\"\(item.path)\" aria-current=\"page\">\(item.title)</a>"
+                    : "<a href=\"\(item.path)\">\(item.title)</a>"
+            })
         var who: HTML = operatorName.map { "operator <strong>\($0)</strong>" } ?? .empty
         if readOnly { who += " · read-only" }
         return """

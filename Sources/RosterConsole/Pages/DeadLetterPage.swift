@@ -12,7 +12,8 @@ struct DeadLetterPage {
     var html: HTML {
         let d = letter
         let headers = d.headerKeys.isEmpty ? "none" : d.headerKeys.joined(separator: ", ")
-        let replay: HTML = !readOnly && d.status == "new"
+        let replay: HTML =
+            !readOnly && d.status == "new"
             ? "<p><a href=\"/dead-letters/\(d.id)/replay\">Replay as received…</a> <span class=\"muted\">(shows its dry run first; a corrected payload needs <code>roster dlq replay ID --payload FILE</code>)</span></p>"
             : .empty
         let job: HTML = d.replayJobID.map { "<a href=\"/jobs/\($0)\">job \($0)</a>" } ?? "–"

@@ -11,15 +11,20 @@ struct DeadLettersPage {
     var html: HTML {
         let statuses = ["new", "replayed", "discarded"]
         let chosen = query["status"]
-        let options = HTML.join(statuses.map { s in s == chosen ? "<option selected>\(s)</option>" : "<option>\(s)</option>" as HTML })
-        let rows = HTML.join(letters.map { d in
-            """
-            <tr><td><a href="/dead-letters/\(d.id)">\(d.id)</a></td><td>\(Format.time(d.createdAt, now: now))</td>\
-            <td>\(d.topic)[\(d.partition)] offset \(d.offset)</td><td class="num">\(Format.count(d.value.count))</td><td><code>\(d.code)</code></td>\
-            <td>\(JobsPage.shorten(d.reason))</td><td>\(d.eventID ?? "–")</td><td>\(Format.status(d.status))</td></tr>
-            """ as HTML
-        })
-        let table: HTML = letters.isEmpty ? "<p>No dead letter matches.</p>" : """
+        let options = HTML.join(
+            statuses.map { s in s == chosen ? "<option selected>\(s)</option>" : "<option>\(s)</option>" as HTML })
+        let rows = HTML.join(
+            letters.map { d in
+                """
+                <tr><td><a href="/dead-letters/\(d.id)">\(d.id)</a></td><td>\(Format.time(d.createdAt, now: now))</td>\
+                <td>\(d.topic)[\(d.partition)] offset \(d.offset)</td><td class="num">\(Format.count(d.value.count))</td><td><code>\(d.code)</code></td>\
+                <td>\(JobsPage.shorten(d.reason))</td><td>\(d.eventID ?? "–")</td><td>\(Format.status(d.status))</td></tr>
+                """ as HTML
+            })
+        let table: HTML =
+            letters.isEmpty
+            ? "<p>No dead letter matches.</p>"
+            : """
             <table><thead><tr><th scope="col">Id</th><th scope="col">Recorded</th><th scope="col">Kafka coordinates</th>\
             <th scope="col" class="num">Bytes</th><th scope="col">Code</th><th scope="col">Reason</th><th scope="col">Event id</th>\
             <th scope="col">Status</th></tr></thead><tbody>\(rows)</tbody></table>

@@ -5,14 +5,17 @@ import RosterWorker
 /// What a refused or failed request shows: the status, a title and one sentence, inside the
 /// normal page shell so the navigation still works.
 enum ErrorPage {
-    static func response(_ error: ConsolePageError, configuration: ConsoleConfiguration, session: ConsoleSession?) -> Response {
+    static func response(
+        _ error: ConsolePageError, configuration: ConsoleConfiguration, session: ConsoleSession?
+    ) -> Response {
         let content: HTML = """
             <h1>\(error.title)</h1>
             <p class="notice error" role="alert">\(error.message)</p>
             <p><a href="/">Back to the overview</a></p>
             """
         let html = Layout(
-            title: error.title, section: nil, operatorName: session?.operatorName, readOnly: configuration.readOnly, content: content
+            title: error.title, section: nil, operatorName: session?.operatorName, readOnly: configuration.readOnly,
+            content: content
         ).html
         return ConsoleResponse.page(html, status: error.status)
     }
@@ -24,7 +27,9 @@ enum ErrorPage {
         if let failure = error as? OperationsError { return failure.message }
         if let postgres = error as? PostgresError {
             if postgres.isConnectionFailure { return "PostgreSQL cannot be reached right now; try again in a moment" }
-            if postgres.sqlState == .undefinedTable { return "the database schema is older than this roster: run roster migrate" }
+            if postgres.sqlState == .undefinedTable {
+                return "the database schema is older than this roster: run roster migrate"
+            }
             return "a database error occurred; see the console's log"
         }
         return "an unexpected error occurred; see the console's log"

@@ -37,7 +37,8 @@ struct JobPage {
         let text = job.status == .cancelled ? job.cancelReason : job.status == .held ? job.holdReason : job.lastError
         var why: HTML = text.map { ": \($0)" } ?? .empty
         if job.status == .held {
-            why += " <span class=\"muted\">(held by the mass-offboarding brake: <code>roster holds release|cancel</code> decides)</span>"
+            why +=
+                " <span class=\"muted\">(held by the mass-offboarding brake: <code>roster holds release|cancel</code> decides)</span>"
         } else if let decision = job.holdDecision, let reason = job.holdReason {
             why += " <span class=\"muted\">(was held: \(reason); \(decision.rawValue))</span>"
         }
@@ -59,9 +60,14 @@ struct JobPage {
 
     private var event: HTML {
         guard let e = detail.event else { return "<h2>Event</h2><p>The event is no longer in the inbox.</p>" }
-        let grants: HTML = e.access.map { grants in
-            grants.isEmpty ? "none" : HTML.join(grants.map { "<code>\($0.vendor) / \($0.project) as \($0.role)</code>" as HTML }, separator: ", ")
-        } ?? "decided by the access policy"
+        let grants: HTML =
+            e.access.map { grants in
+                grants.isEmpty
+                    ? "none"
+                    : HTML.join(
+                        grants.map { "<code>\($0.vendor) / \($0.project) as \($0.role)</code>" as HTML },
+                        separator: ", ")
+            } ?? "decided by the access policy"
         return """
             <h2>Event</h2>
             <p class="muted">The payload holds the employee's email and name; it is never shown.</p>
@@ -76,15 +82,22 @@ struct JobPage {
 
     private var vendorOutcomes: HTML {
         let steps = detail.job.steps
-        guard !steps.isEmpty else { return "<h2>Per vendor</h2><p>Not planned yet: the executor plans the job when it first claims it.</p>" }
+        guard !steps.isEmpty else {
+            return "<h2>Per vendor</h2><p>Not planned yet: the executor plans the job when it first claims it.</p>"
+        }
         let vendors = Array(Set(steps.map(\.vendor))).sorted()
-        let rows = HTML.join(vendors.map { vendor in
-            let mine = steps.filter { $0.vendor == vendor }
-            let outcome = mine.allSatisfy(\.isDone) ? "succeeded" : mine.contains { $0.status == .failed } ? "failed" : "pending"
-            let residual = mine.compactMap(\.residual).joined(separator: "; ")
-            let error = mine.compactMap(\.lastError).last ?? ""
-            return "<tr><td>\(vendor)</td><td>\(Format.status(outcome))</td><td>\(mine.filter(\.isDone).count) of \(mine.count)</td><td>\(error)</td><td>\(residual.isEmpty ? "–" : residual)</td></tr>" as HTML
-        })
+        let rows = HTML.join(
+            vendors.map { vendor in
+                let mine = steps.filter { $0.vendor == vendor }
+                let outcome =
+                    mine.allSatisfy(\.isDone)
+                    ? "succeeded" : mine.contains { $0.status == .failed } ? "failed" : "pending"
+                let residual = mine.compactMap(\.residual).joined(separator: "; ")
+                let error = mine.compactMap(\.lastError).last ?? ""
+                return
+                    "<tr><td>\(vendor)</td><td>\(Format.status(outcome))</td><td>\(mine.filter(\.isDone).count) of \(mine.count)</td><td>\(error)</td><td>\(residual.isEmpty ? "–" : residual)</td></tr>"
+                    as HTML
+            })
         return """
             <h2>Per vendor</h2>
             <table><thead><tr><th scope="col">Vendor</th><th scope="col">Outcome</th><th scope="col">Steps done</th><th scope="col">Last error</th>\
@@ -94,15 +107,16 @@ struct JobPage {
 
     private var plan: HTML {
         guard !detail.job.steps.isEmpty else { return .empty }
-        let rows = HTML.join(detail.job.steps.map { s in
-            var ids = s.state.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            ids += s.state.lists.sorted { $0.key < $1.key }.map { "\($0.key)=[\($0.value.joined(separator: ","))]" }
-            return """
-                <tr><td class="num">\(s.position)</td><td>\(s.vendor)</td><td>\(s.name)</td><td>\(s.step.project ?? "–")</td><td>\(s.step.role ?? "–")</td>\
-                <td>\(Format.status(s.status.rawValue))</td><td class="num">\(s.attempts)</td><td>\(Self.code(ids.joined(separator: " ")))</td>\
-                <td>\(Format.time(s.finishedAt, now: now))</td></tr>
-                """ as HTML
-        })
+        let rows = HTML.join(
+            detail.job.steps.map { s in
+                var ids = s.state.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                ids += s.state.lists.sorted { $0.key < $1.key }.map { "\($0.key)=[\($0.value.joined(separator: ","))]" }
+                return """
+                    <tr><td class="num">\(s.position)</td><td>\(s.vendor)</td><td>\(s.name)</td><td>\(s.step.project ?? "–")</td><td>\(s.step.role ?? "–")</td>\
+                    <td>\(Format.status(s.status.rawValue))</td><td class="num">\(s.attempts)</td><td>\(Self.code(ids.joined(separator: " ")))</td>\
+                    <td>\(Format.time(s.finishedAt, now: now))</td></tr>
+                    """ as HTML
+            })
         return """
             <h2>Plan</h2>
             <table><thead><tr><th scope="col" class="num">#</th><th scope="col">Vendor</th><th scope="col">Step</th><th scope="col">Project</th>\
@@ -119,14 +133,15 @@ struct JobPage {
     private var attempts: HTML {
         guard !detail.attempts.isEmpty else { return "<h2>Attempts</h2><p>No attempt yet.</p>" }
         let steps = Dictionary(detail.job.steps.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
-        let rows = HTML.join(detail.attempts.map { a in
-            let step = steps[a.position]
-            return """
-                <tr><td>\(step.map { "\($0.vendor) \($0.name)" } ?? "step \(a.position)")</td><td class="num">\(a.attempt)</td><td>\(a.worker)</td>\
-                <td>\(Format.time(a.startedAt, now: now))</td><td>\(Format.status(a.outcome.rawValue))</td><td>\(a.httpStatus.map(String.init) ?? "–")</td>\
-                <td>\(a.vendorCode ?? "")</td><td>\(a.message ?? "")</td></tr>
-                """ as HTML
-        })
+        let rows = HTML.join(
+            detail.attempts.map { a in
+                let step = steps[a.position]
+                return """
+                    <tr><td>\(step.map { "\($0.vendor) \($0.name)" } ?? "step \(a.position)")</td><td class="num">\(a.attempt)</td><td>\(a.worker)</td>\
+                    <td>\(Format.time(a.startedAt, now: now))</td><td>\(Format.status(a.outcome.rawValue))</td><td>\(a.httpStatus.map(String.init) ?? "–")</td>\
+                    <td>\(a.vendorCode ?? "")</td><td>\(a.message ?? "")</td></tr>
+                    """ as HTML
+            })
         return """
             <h2>Attempts</h2>
             <table><thead><tr><th scope="col">Step</th><th scope="col" class="num">Attempt</th><th scope="col">Worker</th><th scope="col">Started</th>\
@@ -136,11 +151,17 @@ struct JobPage {
     }
 
     private var timeline: HTML {
-        let items = HTML.join(detail.timeline.map { entry in
-            // The CLI writes Kafka coordinates as topic[partition]@offset; here they read as words.
-            let text = entry.kind == "received" ? detail.event.map { "received from \($0.topic)[\($0.partition)] offset \($0.offset)" } ?? entry.text : entry.text
-            return "<li>\(Format.time(entry.at, now: now)) <span class=\"badge\">\(entry.kind)</span> \(entry.vendor.map { "\($0): " } ?? "")\(text)</li>" as HTML
-        })
+        let items = HTML.join(
+            detail.timeline.map { entry in
+                // The CLI writes Kafka coordinates as topic[partition]@offset; here they read as words.
+                let text =
+                    entry.kind == "received"
+                    ? detail.event.map { "received from \($0.topic)[\($0.partition)] offset \($0.offset)" }
+                        ?? entry.text : entry.text
+                return
+                    "<li>\(Format.time(entry.at, now: now)) <span class=\"badge\">\(entry.kind)</span> \(entry.vendor.map { "\($0): " } ?? "")\(text)</li>"
+                    as HTML
+            })
         return "<h2>Timeline</h2><ol>\(items)</ol>"
     }
 }

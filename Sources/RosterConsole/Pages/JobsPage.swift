@@ -16,7 +16,9 @@ struct JobsPage {
     var html: HTML {
         let filters = JobFilterForm.filterFields(query)
         let notice: HTML = error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty
-        let caption = filters.fields.isEmpty ? "All jobs" : "Jobs matching " + filters.fields.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
+        let caption =
+            filters.fields.isEmpty
+            ? "All jobs" : "Jobs matching " + filters.fields.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
         return """
             <h1>Jobs</h1>
             \(JobFilterForm(query: query, vendors: vendors).html)
@@ -32,11 +34,12 @@ struct JobsPage {
 
     private func actions(filtered: Bool) -> HTML {
         guard !readOnly, !jobs.isEmpty else { return .empty }
-        let byFilter: HTML = filtered
+        let byFilter: HTML =
+            filtered
             ? """
-              <button type="submit" name="do" value="replay-filter">Replay all matching…</button>
-              <button type="submit" name="do" value="cancel-filter">Cancel all matching…</button>
-              """
+            <button type="submit" name="do" value="replay-filter">Replay all matching…</button>
+            <button type="submit" name="do" value="cancel-filter">Cancel all matching…</button>
+            """
             : .empty
         return """
             <div class="actions" role="group" aria-label="Actions on jobs">
@@ -52,7 +55,10 @@ struct JobsPage {
 
     private func table(caption: String) -> HTML {
         guard !jobs.isEmpty else { return "<p>No job matches.</p>" }
-        let selectAll: HTML = readOnly ? .empty : "<th scope=\"col\"><input type=\"checkbox\" data-select-all hidden aria-label=\"Select every job on this page\"></th>"
+        let selectAll: HTML =
+            readOnly
+            ? .empty
+            : "<th scope=\"col\"><input type=\"checkbox\" data-select-all hidden aria-label=\"Select every job on this page\"></th>"
         let rows = HTML.join(jobs.map(row))
         return """
             <table><caption class="muted">\(caption)</caption><thead><tr>\(selectAll)<th scope="col">Job</th><th scope="col">Employee</th>\
@@ -63,7 +69,10 @@ struct JobsPage {
     }
 
     private func row(_ job: JobRecord) -> HTML {
-        let select: HTML = readOnly ? .empty : "<td><input type=\"checkbox\" name=\"id\" value=\"\(job.id)\" aria-label=\"Select job \(job.id)\"></td>"
+        let select: HTML =
+            readOnly
+            ? .empty
+            : "<td><input type=\"checkbox\" name=\"id\" value=\"\(job.id)\" aria-label=\"Select job \(job.id)\"></td>"
         let vendors = Array(Set(job.steps.map(\.vendor))).sorted().joined(separator: ", ")
         let why = job.status == .cancelled ? job.cancelReason : job.status == .held ? job.holdReason : job.lastError
         return """

@@ -30,8 +30,11 @@ struct OverviewPage {
     }
 
     private var needsAPerson: HTML {
-        let all = attention.held + attention.dead + attention.awaitingAcceptance + attention.deadLettersOpen + attention.residualFindings
-        let headline: HTML = all == 0
+        let all =
+            attention.held + attention.dead + attention.awaitingAcceptance + attention.deadLettersOpen
+            + attention.residualFindings
+        let headline: HTML =
+            all == 0
             ? "<p class=\"notice ok\">Nothing needs a person right now.</p>"
             : "<p class=\"notice error\" role=\"status\">\(Format.count(all)) item\(all == 1 ? "" : "s") need a person.</p>"
         return """
@@ -54,9 +57,10 @@ struct OverviewPage {
                 cannot read the lag (\(k.error ?? "")). The rest of the page is read from PostgreSQL.</p>
                 """
         }
-        let rows = HTML.join(k.partitions.map { p in
-            "<tr><td>\(p.topic)[\(p.partition)]</td><td class=\"num\">\(p.committed.map(String.init) ?? "–")</td><td class=\"num\">\(p.high)</td><td class=\"num\">\(p.lag)</td></tr>"
-        })
+        let rows = HTML.join(
+            k.partitions.map { p in
+                "<tr><td>\(p.topic)[\(p.partition)]</td><td class=\"num\">\(p.committed.map(String.init) ?? "–")</td><td class=\"num\">\(p.high)</td><td class=\"num\">\(p.lag)</td></tr>"
+            })
         return """
             <h2>Kafka consumer lag: \(Format.count(Int(k.totalLag)))</h2>
             <details><summary>Topic <code>\(k.topic)</code>, group <code>\(k.group)</code>, \(k.partitions.count) partitions</summary>
@@ -67,11 +71,13 @@ struct OverviewPage {
 
     private var jobs: HTML {
         let states = JobStatus.allCases.map { state in
-            "<tr><td><a href=\"/jobs?status=\(state.rawValue)\">\(Format.status(state.rawValue))</a></td><td class=\"num\">\(Format.count(status.jobsByStatus[state] ?? 0))</td></tr>" as HTML
+            "<tr><td><a href=\"/jobs?status=\(state.rawValue)\">\(Format.status(state.rawValue))</a></td><td class=\"num\">\(Format.count(status.jobsByStatus[state] ?? 0))</td></tr>"
+                as HTML
         }
-        let oldest: HTML = status.oldestQueued.map { q in
-            "Oldest queued: <a href=\"/jobs/\(q.id)\">job \(q.id)</a>, waiting \(Format.duration(status.oldestQueuedAge ?? .zero))."
-        } ?? "No job is queued."
+        let oldest: HTML =
+            status.oldestQueued.map { q in
+                "Oldest queued: <a href=\"/jobs/\(q.id)\">job \(q.id)</a>, waiting \(Format.duration(status.oldestQueuedAge ?? .zero))."
+            } ?? "No job is queued."
         return """
             <h2>Jobs by state</h2>
             <table class="narrow"><thead><tr><th scope="col">State</th><th scope="col" class="num">Jobs</th></tr></thead><tbody>\(HTML.join(states))</tbody></table>
@@ -85,7 +91,8 @@ struct OverviewPage {
         guard let p50 = revocations.quantile(0.5), let p95 = revocations.quantile(0.95) else {
             return "<h2>Time to revoke, last 24 h</h2><p>No offboarding finished in the last 24 hours.</p>"
         }
-        let summary = "Time to revoke of \(revocations.seconds.count) offboardings in the last 24 hours: "
+        let summary =
+            "Time to revoke of \(revocations.seconds.count) offboardings in the last 24 hours: "
             + zip(Self.revokeLabels, counts).map { "\($0) \($1)" }.joined(separator: ", ")
         return """
             <h2>Time to revoke, last 24 h</h2>
@@ -96,19 +103,23 @@ struct OverviewPage {
     }
 
     private var vendors: HTML {
-        let rows = HTML.join(status.vendors.map { v in
-            let first = v.limiters.first(where: \.isFirstWindow) ?? v.limiters.first
-            let backlog = v.limiters.map(\.backlog).max()
-            let paused = v.limiters.compactMap { $0.isPaused ? $0.pausedUntil : nil }.max()
-            let breaker = v.breaker?.state.rawValue ?? "closed"
-            let rate = first.map { "\(Format.rate($0.requestsPerSecond))/s of \(Format.rate($0.configuredRequestsPerSecond))/s configured" } ?? "no call yet"
-            return """
-                <tr><td>\(v.name)\(v.configured ? "" : " (not configured)")</td><td>\(rate)</td>\
-                <td>\(backlog.map { Format.duration($0) } ?? "–")</td><td>\(paused.map { Format.time($0, now: now) } ?? "–")</td>\
-                <td class="num">\(v.limiters.reduce(0) { $0 + $1.throttledTotal })</td>\
-                <td>\(Format.status(breaker))\(v.breaker.map { $0.consecutiveFailures > 0 ? " \($0.consecutiveFailures) failures" : "" } ?? "")</td></tr>
-                """ as HTML
-        })
+        let rows = HTML.join(
+            status.vendors.map { v in
+                let first = v.limiters.first(where: \.isFirstWindow) ?? v.limiters.first
+                let backlog = v.limiters.map(\.backlog).max()
+                let paused = v.limiters.compactMap { $0.isPaused ? $0.pausedUntil : nil }.max()
+                let breaker = v.breaker?.state.rawValue ?? "closed"
+                let rate =
+                    first.map {
+                        "\(Format.rate($0.requestsPerSecond))/s of \(Format.rate($0.configuredRequestsPerSecond))/s configured"
+                    } ?? "no call yet"
+                return """
+                    <tr><td>\(v.name)\(v.configured ? "" : " (not configured)")</td><td>\(rate)</td>\
+                    <td>\(backlog.map { Format.duration($0) } ?? "–")</td><td>\(paused.map { Format.time($0, now: now) } ?? "–")</td>\
+                    <td class="num">\(v.limiters.reduce(0) { $0 + $1.throttledTotal })</td>\
+                    <td>\(Format.status(breaker))\(v.breaker.map { $0.consecutiveFailures > 0 ? " \($0.consecutiveFailures) failures" : "" } ?? "")</td></tr>
+                    """ as HTML
+            })
         return """
             <h2>Vendors: budget and breaker</h2>
             <table><thead><tr><th scope="col">Vendor</th><th scope="col">Rate in use</th><th scope="col">Budget reserved ahead</th>\

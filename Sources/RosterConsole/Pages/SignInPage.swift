@@ -12,10 +12,13 @@ extension Console {
             let given = context.form["token"] ?? ""
             guard ConsoleSession.constantTimeEquals(given, token) else {
                 // Same answer for any wrong token, after the same work.
-                return ConsoleResponse.page(signInPage(context, error: "That token is not the console's token."), status: .unauthorized)
+                return ConsoleResponse.page(
+                    signInPage(context, error: "That token is not the console's token."), status: .unauthorized)
             }
             guard let name = context.form["operator"], Self.isValidOperatorName(name) else {
-                return ConsoleResponse.page(signInPage(context, error: "Give your name (letters, digits, . _ -): it goes into the audit log."), status: .badRequest)
+                return ConsoleResponse.page(
+                    signInPage(context, error: "Give your name (letters, digits, . _ -): it goes into the audit log."),
+                    status: .badRequest)
             }
             let session = sessions.signIn(replacing: context.session?.id, operatorName: name)
             var response = ConsoleResponse.redirect("/")
@@ -30,7 +33,10 @@ extension Console {
 
     /// An operator name as recorded in the audit log (`operator:NAME`): no addresses, no spaces.
     static func isValidOperatorName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 64 && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0) }
+        !name.isEmpty && name.count <= 64
+            && name.unicodeScalars.allSatisfy {
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
+            }
     }
 
     func signInPage(_ context: ConsoleContext, error: String?) -> HTML {

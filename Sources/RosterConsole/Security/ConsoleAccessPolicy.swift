@@ -7,7 +7,8 @@ public enum ConsoleAccessPolicy {
     /// Why the console must not start with `configuration`, or `nil` when it may.
     public static func refusal(for configuration: ConsoleConfiguration) -> String? {
         if let token = configuration.token, token.count < minimumTokenLength {
-            return "\(configuration.tokenVariable) is too short: use at least \(minimumTokenLength) random characters (e.g. openssl rand -hex 24)"
+            return
+                "\(configuration.tokenVariable) is too short: use at least \(minimumTokenLength) random characters (e.g. openssl rand -hex 24)"
         }
         if !isLoopback(configuration.host), configuration.token == nil {
             return "the console would listen on \(configuration.host), which is not loopback, without authentication: "

@@ -16,7 +16,8 @@ struct ConsoleSecurityMiddleware: RouterMiddleware {
     typealias Context = ConsoleContext
 
     static let cookieName = "roster_console"
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
         + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     /// The largest form body read (a bulk selection of ``ConsoleConfiguration/bulkLimit`` ids fits).
     static let maximumFormBytes = 256 * 1024
@@ -25,7 +26,9 @@ struct ConsoleSecurityMiddleware: RouterMiddleware {
     let sessions: SessionStore
     let logger: Logger
 
-    func handle(_ request: Request, context: ConsoleContext, next: (Request, ConsoleContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: ConsoleContext, next: (Request, ConsoleContext) async throws -> Response
+    ) async throws -> Response {
         var response: Response
         var created: ConsoleSession?
         do {
@@ -33,11 +36,16 @@ struct ConsoleSecurityMiddleware: RouterMiddleware {
         } catch let error as ConsolePageError {
             response = ErrorPage.response(error, configuration: configuration, session: context.session)
         } catch let error as HTTPError {
-            let page = ConsolePageError(status: error.status, title: error.status.reasonPhrase, message: error.body ?? error.status.reasonPhrase)
+            let page = ConsolePageError(
+                status: error.status, title: error.status.reasonPhrase, message: error.body ?? error.status.reasonPhrase
+            )
             response = ErrorPage.response(page, configuration: configuration, session: context.session)
         } catch {
-            logger.error("console request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: type(of: error)))"])
-            let page = ConsolePageError(status: .internalServerError, title: "Something went wrong", message: ErrorPage.describe(error))
+            logger.error(
+                "console request failed",
+                metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: type(of: error)))"])
+            let page = ConsolePageError(
+                status: .internalServerError, title: "Something went wrong", message: ErrorPage.describe(error))
             response = ErrorPage.response(page, configuration: configuration, session: context.session)
         }
         if let created { response.setCookie(Self.cookie(for: created)) }
@@ -52,7 +60,9 @@ struct ConsoleSecurityMiddleware: RouterMiddleware {
         var context = context
         let path = request.uri.path
         if !configuration.requiresSignIn, let host = request.head.authority, !Self.isLocalHost(host) {
-            throw ConsolePageError(status: .misdirectedRequest, title: "Unknown host", message: "this console answers only to its loopback address")
+            throw ConsolePageError(
+                status: .misdirectedRequest, title: "Unknown host",
+                message: "this console answers only to its loopback address")
         }
         if path.hasPrefix("/static/") { return (try await next(request, context), nil) }
 
@@ -60,23 +70,33 @@ struct ConsoleSecurityMiddleware: RouterMiddleware {
         if let session = sessions.session(request.cookies[Self.cookieName]?.value) {
             context.session = session
         } else {
-            let session = sessions.create(signedIn: !configuration.requiresSignIn, operatorName: configuration.requiresSignIn ? nil : configuration.defaultOperator)
+            let session = sessions.create(
+                signedIn: !configuration.requiresSignIn,
+                operatorName: configuration.requiresSignIn ? nil : configuration.defaultOperator)
             context.session = session
             created = session
         }
         if request.method == .post {
-            if let origin = request.headers[.origin], let host = request.head.authority, !Self.sameOrigin(origin, host: host) {
-                throw ConsolePageError.forbidden("this form was sent from another site (Origin \(origin)); nothing was changed")
+            if let origin = request.headers[.origin], let host = request.head.authority,
+                !Self.sameOrigin(origin, host: host)
+            {
+                throw ConsolePageError.forbidden(
+                    "this form was sent from another site (Origin \(origin)); nothing was changed")
             }
             let body = try await request.collectBody(upTo: Self.maximumFormBytes)
             context.form = FormData(encoded: String(buffer: body))
             guard let sent = context.form["csrf"], let session = context.session,
-                  ConsoleSession.constantTimeEquals(sent, session.csrfToken) else {
-                throw ConsolePageError.forbidden("the form's security token is missing or out of date (CSRF); reload the page and try again. Nothing was changed")
+                ConsoleSession.constantTimeEquals(sent, session.csrfToken)
+            else {
+                throw ConsolePageError.forbidden(
+                    "the form's security token is missing or out of date (CSRF); reload the page and try again. Nothing was changed"
+                )
             }
         }
         if configuration.requiresSignIn, context.session?.signedIn != true, path != "/login" {
-            if request.method == .get || request.method == .head { return (ConsoleResponse.redirect("/login"), created) }
+            if request.method == .get || request.method == .head {
+                return (ConsoleResponse.redirect("/login"), created)
+            }
             throw ConsolePageError.forbidden("sign in first")
         }
         return (try await next(request, context), created)

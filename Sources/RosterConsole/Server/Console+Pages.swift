@@ -9,10 +9,12 @@ extension Console {
     func addPageRoutes(to router: Router<ConsoleContext>) {
         router.get("/") { _, context in
             let now = Self.now
-            async let status = StatusReader(pool: pool, configuration: roster, logger: logger).report(kafkaTimeout: configuration.kafkaTimeout)
+            async let status = StatusReader(pool: pool, configuration: roster, logger: logger).report(
+                kafkaTimeout: configuration.kafkaTimeout)
             async let attention = AttentionReport.read(pool: pool)
             async let revocations = RevocationTimes.read(since: now.adding(.seconds(-86_400)), pool: pool)
-            let page = OverviewPage(status: try await status, attention: try await attention, revocations: try await revocations, now: now)
+            let page = OverviewPage(
+                status: try await status, attention: try await attention, revocations: try await revocations, now: now)
             return ConsoleResponse.page(layout("Overview", .overview, context, page.html))
         }
         router.get("jobs") { request, context in
@@ -23,7 +25,8 @@ extension Console {
             var problem: String?
             var status: HTTPResponse.Status = .ok
             do {
-                jobs = try await JobReader(pool: pool).list(try JobFilterForm.filter(query, limit: pageSize + 1, now: now))
+                jobs = try await JobReader(pool: pool).list(
+                    try JobFilterForm.filter(query, limit: pageSize + 1, now: now))
             } catch let error as OperationsError {
                 problem = error.message
                 status = .badRequest
@@ -41,7 +44,9 @@ extension Console {
             return ConsoleResponse.page(layout("Job \(id)", .jobs, context, page.html))
         }
         router.get("employees") { request, context in
-            if let id = ConsoleContext.query(request)["id"] { return ConsoleResponse.redirect("/employees/\(FormData.encode(id))") }
+            if let id = ConsoleContext.query(request)["id"] {
+                return ConsoleResponse.redirect("/employees/\(FormData.encode(id))")
+            }
             async let recent = JobReader(pool: pool).list(JobFilter(types: [.offboarding], limit: 20))
             async let residual = FindingRecord.openResidual(limit: 200, pool: pool)
             let page = EmployeesPage(recentOffboardings: try await recent, residual: try await residual, now: Self.now)
@@ -54,20 +59,28 @@ extension Console {
             async let jobs = JobReader(pool: pool).list(JobFilter(employee: employee, limit: 500))
             async let audit = AuditReader(pool: pool).report(employee: employee)
             async let findings = FindingRecord.read(employee: employee, pool: pool)
-            let page = EmployeePage(employeeID: employee, jobs: try await jobs, audit: try await audit, findings: try await findings, now: Self.now)
+            let page = EmployeePage(
+                employeeID: employee, jobs: try await jobs, audit: try await audit, findings: try await findings,
+                now: Self.now)
             return ConsoleResponse.page(layout("Employee \(employee)", .employees, context, page.html))
         }
         router.get("dead-letters") { request, context in
             let query = ConsoleContext.query(request)
             var since: Timestamp?
             if let text = query["since"] {
-                do { since = try TimeBound.parse(text, now: Self.now) } catch let error as OperationsError { throw ConsolePageError.badRequest(error.message) }
+                do { since = try TimeBound.parse(text, now: Self.now) } catch let error as OperationsError {
+                    throw ConsolePageError.badRequest(error.message)
+                }
             }
             let filter = DeadLetterReader.Filter(
-                statuses: query["status"].map { [$0] } ?? [], codes: query["code"].map { [$0] } ?? [], since: since, limit: 200
+                statuses: query["status"].map { [$0] } ?? [], codes: query["code"].map { [$0] } ?? [], since: since,
+                limit: 200
             )
             let letters = try await DeadLetterReader(pool: pool).list(filter)
-            return ConsoleResponse.page(layout("Dead letters", .deadLetters, context, DeadLettersPage(query: query, letters: letters, now: Self.now).html))
+            return ConsoleResponse.page(
+                layout(
+                    "Dead letters", .deadLetters, context,
+                    DeadLettersPage(query: query, letters: letters, now: Self.now).html))
         }
         router.get("dead-letters/:id") { _, context in
             let id = try Self.id(context)

@@ -34,7 +34,8 @@ public struct Console: Sendable {
     /// Every route, behind the security middleware.
     public func router() -> Router<ConsoleContext> {
         let router = Router(context: ConsoleContext.self)
-        router.add(middleware: ConsoleSecurityMiddleware(configuration: configuration, sessions: sessions, logger: logger))
+        router.add(
+            middleware: ConsoleSecurityMiddleware(configuration: configuration, sessions: sessions, logger: logger))
         addStaticRoutes(to: router)
         addSignInRoutes(to: router)
         addPageRoutes(to: router)
@@ -45,7 +46,8 @@ public struct Console: Sendable {
     /// The page shell for `context`'s session.
     func layout(_ title: String, _ section: Layout.Section?, _ context: ConsoleContext, _ content: HTML) -> HTML {
         Layout(
-            title: title, section: section, operatorName: context.session?.operatorName, readOnly: configuration.readOnly,
+            title: title, section: section, operatorName: context.session?.operatorName,
+            readOnly: configuration.readOnly,
             csrfToken: context.session?.csrfToken, content: content
         ).html
     }
@@ -54,8 +56,12 @@ public struct Console: Sendable {
     static var now: Timestamp { Timestamp(secondsSince1970: Date().timeIntervalSince1970) }
 
     private func addStaticRoutes(to router: Router<ConsoleContext>) {
-        router.get("static/console.css") { _, _ in ConsoleResponse.asset(Assets.stylesheet, contentType: "text/css; charset=utf-8") }
-        router.get("static/console.js") { _, _ in ConsoleResponse.asset(Assets.script, contentType: "text/javascript; charset=utf-8") }
+        router.get("static/console.css") { _, _ in
+            ConsoleResponse.asset(Assets.stylesheet, contentType: "text/css; charset=utf-8")
+        }
+        router.get("static/console.js") { _, _ in
+            ConsoleResponse.asset(Assets.script, contentType: "text/javascript; charset=utf-8")
+        }
         router.get("static/favicon.svg") { _, _ in ConsoleResponse.asset(Assets.favicon, contentType: "image/svg+xml") }
         router.get("favicon.ico") { _, _ in ConsoleResponse.asset(Assets.favicon, contentType: "image/svg+xml") }
     }

@@ -26,7 +26,8 @@ public struct ConsoleConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 9465, readOnly: Bool = false, token: String? = nil,
-        tokenVariable: String = "ROSTER_CONSOLE_TOKEN", defaultOperator: String? = nil, kafkaTimeout: Duration = .seconds(2),
+        tokenVariable: String = "ROSTER_CONSOLE_TOKEN", defaultOperator: String? = nil,
+        kafkaTimeout: Duration = .seconds(2),
         sessionIdleTimeout: Duration = .seconds(8 * 3600), bulkLimit: Int = 500
     ) {
         self.host = host

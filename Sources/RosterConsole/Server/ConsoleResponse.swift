@@ -32,7 +32,13 @@ struct ConsolePageError: Error, Sendable {
     var title: String
     var message: String
 
-    static func notFound(_ message: String) -> ConsolePageError { .init(status: .notFound, title: "Not found", message: message) }
-    static func badRequest(_ message: String) -> ConsolePageError { .init(status: .badRequest, title: "Cannot do that", message: message) }
-    static func forbidden(_ message: String) -> ConsolePageError { .init(status: .forbidden, title: "Refused", message: message) }
+    static func notFound(_ message: String) -> ConsolePageError {
+        .init(status: .notFound, title: "Not found", message: message)
+    }
+    static func badRequest(_ message: String) -> ConsolePageError {
+        .init(status: .badRequest, title: "Cannot do that", message: message)
+    }
+    static func forbidden(_ message: String) -> ConsolePageError {
+        .init(status: .forbidden, title: "Refused", message: message)
+    }
 }

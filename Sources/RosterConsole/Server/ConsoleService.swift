@@ -41,11 +41,14 @@ public struct ConsoleService: Service {
         let (address, logger) = (self.address, self.logger)
         let application = Application(
             router: console.router(),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 address.set(host: configuration.host, port: port)
-                logger.info("console listening", metadata: ["address": "\(configuration.host):\(port)", "read_only": "\(configuration.readOnly)"])
+                logger.info(
+                    "console listening",
+                    metadata: ["address": "\(configuration.host):\(port)", "read_only": "\(configuration.readOnly)"])
             },
             logger: quiet
         )

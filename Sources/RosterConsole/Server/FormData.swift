@@ -1,4 +1,5 @@
 import Foundation
+
 /// `application/x-www-form-urlencoded` fields (a form body or a query string), in order, with
 /// repeated names kept (a multi-select sends `id=1&id=2`).
 public struct FormData: Sendable, Hashable {
@@ -18,8 +19,10 @@ public struct FormData: Sendable, Hashable {
 
     /// The first value named `name`, trimmed; `nil` when absent or blank.
     public subscript(_ name: String) -> String? {
-        guard let value = fields.first(where: { $0.name == name })?.value.trimmingCharacters(in: .whitespacesAndNewlines),
-              !value.isEmpty else { return nil }
+        guard
+            let value = fields.first(where: { $0.name == name })?.value.trimmingCharacters(in: .whitespacesAndNewlines),
+            !value.isEmpty
+        else { return nil }
         return value
     }
 
@@ -59,7 +62,9 @@ public struct FormData: Sendable, Hashable {
             switch byte {
             case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next(), let low = iterator.next(), let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else {
+                guard let high = iterator.next(), let low = iterator.next(),
+                    let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+                else {
                     continue
                 }
                 bytes.append(value)
@@ -73,8 +78,9 @@ public struct FormData: Sendable, Hashable {
         var out = ""
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)

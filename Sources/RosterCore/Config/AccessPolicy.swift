@@ -21,7 +21,9 @@ public struct AccessPolicy: Sendable, Hashable {
 
     static func matches(_ match: RosterConfiguration.PolicyRule.Match, _ employee: Employee) -> Bool {
         if match.department == nil, match.title == nil { return false }
-        if let department = match.department, department.lowercased() != employee.department?.lowercased() { return false }
+        if let department = match.department, department.lowercased() != employee.department?.lowercased() {
+            return false
+        }
         if let title = match.title, title.lowercased() != employee.title?.lowercased() { return false }
         return true
     }

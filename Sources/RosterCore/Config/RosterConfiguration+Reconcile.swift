@@ -14,7 +14,9 @@ extension RosterConfiguration {
         public var verifyAfterSeconds: Int
 
         /// Reconciliation settings built in code, with the same defaults as the file.
-        public init(enabled: Bool = true, intervalSeconds: Int = 3_600, drift: Reaction = .report, verifyAfterSeconds: Int = 300) {
+        public init(
+            enabled: Bool = true, intervalSeconds: Int = 3_600, drift: Reaction = .report, verifyAfterSeconds: Int = 300
+        ) {
             self.enabled = enabled
             self.intervalSeconds = intervalSeconds
             self.drift = drift

@@ -25,7 +25,11 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
     public var brake: Brake
 
     /// A configuration built in code; every section left out has the defaults of an empty file.
-    public init(kafka: Kafka = Kafka(), database: Database = Database(), http: HTTP = HTTP(), vendors: [String: Vendor] = [:], policy: [PolicyRule] = [], ingest: Ingest = Ingest(), executor: Executor = Executor(), reconcile: Reconcile = Reconcile(), brake: Brake = Brake()) {
+    public init(
+        kafka: Kafka = Kafka(), database: Database = Database(), http: HTTP = HTTP(), vendors: [String: Vendor] = [:],
+        policy: [PolicyRule] = [], ingest: Ingest = Ingest(), executor: Executor = Executor(),
+        reconcile: Reconcile = Reconcile(), brake: Brake = Brake()
+    ) {
         self.kafka = kafka
         self.database = database
         self.http = http
@@ -37,7 +41,9 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         self.brake = brake
     }
 
-    enum CodingKeys: String, CodingKey { case kafka, database, http, vendors, policy, ingest, executor, reconcile, brake }
+    enum CodingKeys: String, CodingKey {
+        case kafka, database, http, vendors, policy, ingest, executor, reconcile, brake
+    }
 
     /// Decodes the whole file; a section left out takes its defaults, so `{}` is all defaults.
     public init(from decoder: any Decoder) throws {
@@ -73,7 +79,10 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
         public var properties: [String: String]
 
         /// Kafka settings built in code, with the same defaults as the file.
-        public init(brokers: String = "127.0.0.1:9092", topic: String = "hr.events", group: String = "roster", dlqTopic: String? = nil, sessionTimeoutMs: Int = 10_000, properties: [String: String] = [:]) {
+        public init(
+            brokers: String = "127.0.0.1:9092", topic: String = "hr.events", group: String = "roster",
+            dlqTopic: String? = nil, sessionTimeoutMs: Int = 10_000, properties: [String: String] = [:]
+        ) {
             self.brokers = brokers
             self.topic = topic
             self.group = group

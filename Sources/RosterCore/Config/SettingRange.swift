@@ -33,7 +33,8 @@ public struct SettingRange: Sendable, Hashable {
     /// `nil` when the value is inside the range.
     public var problem: String? {
         guard !range.contains(value) else { return nil }
-        return "\(key): \(Self.format(value)) is out of range \(Self.format(range.lowerBound))...\(Self.format(range.upperBound)) (\(why))"
+        return
+            "\(key): \(Self.format(value)) is out of range \(Self.format(range.lowerBound))...\(Self.format(range.upperBound)) (\(why))"
     }
 
     static func format(_ value: Double) -> String {
@@ -45,18 +46,27 @@ extension RosterConfiguration {
     /// Every numeric setting with its allowed range (vendor settings for the configured vendors).
     public var settingRanges: [SettingRange] {
         var ranges: [SettingRange] = [
-            .init("kafka.session_timeout_ms", kafka.sessionTimeoutMs, 1_000...1_800_000, "Kafka brokers accept 6 s to 30 min by default"),
+            .init(
+                "kafka.session_timeout_ms", kafka.sessionTimeoutMs, 1_000...1_800_000,
+                "Kafka brokers accept 6 s to 30 min by default"),
             .init("database.pool_size", database.poolSize, 1...1_000, "connections per process"),
             .init("http.metrics_refresh_ms", http.metricsRefreshMs, 100...3_600_000, "100 ms to an hour"),
             .init("executor.concurrency", executor.concurrency, 1...10_000, "jobs one process runs at once"),
-            .init("executor.lease_seconds", executor.leaseSeconds, 5...3_600, "the heartbeat renews every third of it; shorter than a vendor call lets two workers run one job"),
+            .init(
+                "executor.lease_seconds", executor.leaseSeconds, 5...3_600,
+                "the heartbeat renews every third of it; shorter than a vendor call lets two workers run one job"),
             .init("executor.poll_ms", executor.pollMs, 10...60_000, "the fallback poll when no notification arrives"),
             .init("ingest.batch_size", ingest.batchSize, 1...100_000, "messages recorded in one transaction"),
             .init("ingest.batch_wait_ms", ingest.batchWaitMs, 1...60_000, "how long a poll waits to fill a batch"),
             .init("ingest.max_message_bytes", ingest.maxMessageBytes, 1_024...(64 << 20), "1 KiB to 64 MiB"),
-            .init("reconcile.interval_seconds", reconcile.intervalSeconds, 10...604_800, "ten seconds to a week between passes"),
-            .init("reconcile.verify_after_seconds", reconcile.verifyAfterSeconds, 0...86_400, "up to a day after an offboarding finishes"),
-            .init("brake.offboardings", brake.offboardings, 1...1_000_000, "offboardings in the window that always run"),
+            .init(
+                "reconcile.interval_seconds", reconcile.intervalSeconds, 10...604_800,
+                "ten seconds to a week between passes"),
+            .init(
+                "reconcile.verify_after_seconds", reconcile.verifyAfterSeconds, 0...86_400,
+                "up to a day after an offboarding finishes"),
+            .init(
+                "brake.offboardings", brake.offboardings, 1...1_000_000, "offboardings in the window that always run"),
             .init("brake.window_seconds", brake.windowSeconds, 60...604_800, "a minute to a week"),
             .init("brake.share", brake.share, 0.0001...1, "a share of known employees, 0.01 % to 100 %"),
         ]
@@ -68,11 +78,19 @@ extension RosterConfiguration {
                 ranges.append(.init("\(path).retry.max_attempts", retry.maxAttempts, 1...1_000, "attempts per step"))
             }
             if let days = vendor.acceptanceWindowDays {
-                ranges.append(.init("\(path).acceptance_window_days", days, 0.0001...365, "how long a new person has to accept an invitation; fractions of a day (0.0001 = 8.64 s) are for tests"))
+                ranges.append(
+                    .init(
+                        "\(path).acceptance_window_days", days, 0.0001...365,
+                        "how long a new person has to accept an invitation; fractions of a day (0.0001 = 8.64 s) are for tests"
+                    ))
             }
             if let batch = vendor.batch {
-                ranges.append(.init("\(path).batch.linger_ms", batch.lingerMs, 0...60_000, "how long the first invitation of a batch waits for others"))
-                ranges.append(.init("\(path).batch.max_items", batch.maxItems, 1...1_000, "invitations in one batch call"))
+                ranges.append(
+                    .init(
+                        "\(path).batch.linger_ms", batch.lingerMs, 0...60_000,
+                        "how long the first invitation of a batch waits for others"))
+                ranges.append(
+                    .init("\(path).batch.max_items", batch.maxItems, 1...1_000, "invitations in one batch call"))
             }
         }
         return ranges

@@ -111,7 +111,9 @@ extension RosterConfiguration.Vendor {
         // The ranges keep the limiter's and breaker's integer arithmetic from overflowing.
         let path = "vendors.\(name)"
         var problems: [String] = []
-        if apiKeyEnv.isEmpty, kind != .noop { problems.append("\(path).api_key_env: must name an environment variable") }
+        if apiKeyEnv.isEmpty, kind != .noop {
+            problems.append("\(path).api_key_env: must name an environment variable")
+        }
         if kind == .posthog || kind == .relevanceAI, organizationID?.isEmpty ?? true {
             problems.append("\(path).organization_id: required for \(kind.rawValue)")
         }

@@ -58,7 +58,8 @@ extension RosterConfiguration {
                 guard let seconds = Self.namedPeriods[name] ?? Double(name) else {
                     throw DecodingError.dataCorruptedError(
                         forKey: .per, in: c,
-                        debugDescription: "per must be second, minute, hour, day or a number of seconds, not \"\(name)\""
+                        debugDescription:
+                            "per must be second, minute, hour, day or a number of seconds, not \"\(name)\""
                     )
                 }
                 perSeconds = seconds

@@ -28,7 +28,9 @@ public enum EventFile {
         let first = bytes.firstIndex { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         guard let first else { return [] }
         if bytes[first] == UInt8(ascii: "[") {
-            return try arrayElements(bytes, from: first).map { Entry(line: line(of: $0.lowerBound), bytes: Array(bytes[$0])) }
+            return try arrayElements(bytes, from: first).map {
+                Entry(line: line(of: $0.lowerBound), bytes: Array(bytes[$0]))
+            }
         }
         var entries: [Entry] = []
         for (index, start) in lineStarts.enumerated() {
@@ -51,7 +53,13 @@ public enum EventFile {
         while i < b.count {
             let c = b[i]
             if inString {
-                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if c == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if c == UInt8(ascii: "\"") {
+                    inString = false
+                }
             } else {
                 switch c {
                 case UInt8(ascii: "\""):
@@ -65,12 +73,17 @@ public enum EventFile {
                     if depth == 0 {
                         if let s = elementStart { ranges.append(s..<i) }
                         let rest = b[(i + 1)...].allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
-                        guard rest else { throw JSONParser.SyntaxError(offset: i + 1, reason: "expected end of document after the array") }
+                        guard rest else {
+                            throw JSONParser.SyntaxError(
+                                offset: i + 1, reason: "expected end of document after the array")
+                        }
                         return ranges
                     }
                 case UInt8(ascii: ","):
                     if depth == 1 {
-                        guard let s = elementStart else { throw JSONParser.SyntaxError(offset: i, reason: "expected a value before ','") }
+                        guard let s = elementStart else {
+                            throw JSONParser.SyntaxError(offset: i, reason: "expected a value before ','")
+                        }
                         ranges.append(s..<i)
                         elementStart = nil
                     }

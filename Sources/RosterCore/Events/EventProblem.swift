@@ -22,7 +22,12 @@ public struct EventProblem: Sendable, Hashable, CustomStringConvertible {
 public struct EventRejection: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of rejection, stable for metrics labels and `roster dlq list` filters.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: String, Sendable { case oversize, invalidJSON = "invalid_json", invalidEvent = "invalid_event", unknownVendor = "unknown_vendor" }
+        private enum Value: String, Sendable {
+            case oversize
+            case invalidJSON = "invalid_json"
+            case invalidEvent = "invalid_event"
+            case unknownVendor = "unknown_vendor"
+        }
         private let value: Value
 
         /// The message is over ``HREventDecoder/maximumSize`` and was not parsed.

@@ -28,7 +28,12 @@ public struct HREventDecoder: Sendable {
     /// - Throws: ``EventRejection`` listing every problem.
     public func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes, key: String? = nil) throws(EventRejection) -> HREvent {
         guard bytes.count <= maximumSize else {
-            throw EventRejection(code: .oversize, problems: [EventProblem(path: "", message: "message of \(bytes.count) bytes is over the \(maximumSize)-byte limit")])
+            throw EventRejection(
+                code: .oversize,
+                problems: [
+                    EventProblem(
+                        path: "", message: "message of \(bytes.count) bytes is over the \(maximumSize)-byte limit")
+                ])
         }
         let document: JSONValue
         do {
@@ -45,7 +50,11 @@ public struct HREventDecoder: Sendable {
         guard let root = v.object(document, at: "") else { throw v.rejection(code: .invalidEvent) }
         // Postgres text and jsonb cannot hold U+0000; refusing it here keeps one bad event from failing a whole batch.
         if Self.containsNUL(document) {
-            throw EventRejection(code: .invalidEvent, problems: [EventProblem(path: "", message: "contains a NUL character (\\u0000), which cannot be stored")])
+            throw EventRejection(
+                code: .invalidEvent,
+                problems: [
+                    EventProblem(path: "", message: "contains a NUL character (\\u0000), which cannot be stored")
+                ])
         }
 
         if let specversion = v.string(root, "specversion", at: "", required: true), specversion != "1.0" {
@@ -57,7 +66,9 @@ public struct HREventDecoder: Sendable {
         var kind: HREvent.Kind?
         if let typeText {
             kind = HREvent.Kind(rawValue: typeText)
-            if kind == nil { v.fail("type", "must be one of \(HREvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))") }
+            if kind == nil {
+                v.fail("type", "must be one of \(HREvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
         }
         var time: Timestamp?
         if let timeText = v.string(root, "time", at: "", required: true) {
@@ -65,7 +76,9 @@ public struct HREventDecoder: Sendable {
             if time == nil { v.fail("time", "must be an RFC 3339 date-time such as 2026-11-24T10:00:00Z") }
         }
         let subject = v.string(root, "subject", at: "", required: false)
-        if let contentType = v.string(root, "datacontenttype", at: "", required: false), contentType != "application/json" {
+        if let contentType = v.string(root, "datacontenttype", at: "", required: false),
+            contentType != "application/json"
+        {
             v.fail("datacontenttype", "must be \"application/json\"")
         }
 
@@ -81,10 +94,16 @@ public struct HREventDecoder: Sendable {
             }
             if let sequenceValue = v.member(data, "sequence", at: "data", required: false, nullable: true) {
                 // JSON Schema counts 7.0 and 7e0 as integers too.
-                if let n = sequenceValue.int64Value ?? sequenceValue.doubleValue.flatMap({ $0.rounded() == $0 ? Int64(exactly: $0) : nil }), n >= 0 {
+                if let n = sequenceValue.int64Value
+                    ?? sequenceValue.doubleValue.flatMap({ $0.rounded() == $0 ? Int64(exactly: $0) : nil }), n >= 0
+                {
                     sequence = n
                 } else {
-                    v.fail("data.sequence", sequenceValue.typeName == "number" ? "must be a whole number of 0 or more" : "must be an integer, not \(sequenceValue.typeName)")
+                    v.fail(
+                        "data.sequence",
+                        sequenceValue.typeName == "number"
+                            ? "must be a whole number of 0 or more"
+                            : "must be an integer, not \(sequenceValue.typeName)")
                 }
             }
         }
@@ -93,7 +112,9 @@ public struct HREventDecoder: Sendable {
             v.fail("subject", "must equal data.employee.id")
         }
         if let key, let employee, key != employee.id {
-            v.fail("(kafka key)", "must equal data.employee.id, which decides the partition and so the order of one employee's events")
+            v.fail(
+                "(kafka key)",
+                "must equal data.employee.id, which decides the partition and so the order of one employee's events")
         }
         guard v.problems.isEmpty, let id, let source, let kind, let time, let employee else {
             throw v.rejection(code: .invalidEvent)
@@ -104,12 +125,18 @@ public struct HREventDecoder: Sendable {
                 throw EventRejection(
                     code: .unknownVendor,
                     problems: unknown.map {
-                        EventProblem(path: "data.access[\($0.offset)].vendor", message: "vendor \"\($0.element.vendor)\" is not configured (configured: \(knownVendors.sorted().joined(separator: ", ")))")
+                        EventProblem(
+                            path: "data.access[\($0.offset)].vendor",
+                            message:
+                                "vendor \"\($0.element.vendor)\" is not configured (configured: \(knownVendors.sorted().joined(separator: ", ")))"
+                        )
                     }
                 )
             }
         }
-        return HREvent(id: id, source: source, kind: kind, time: time, subject: subject, employee: employee, access: access, sequence: sequence)
+        return HREvent(
+            id: id, source: source, kind: kind, time: time, subject: subject, employee: employee, access: access,
+            sequence: sequence)
     }
 
     static func containsNUL(_ value: JSONValue) -> Bool {
@@ -141,7 +168,9 @@ public struct HREventDecoder: Sendable {
             v.fail("data.access", "must be an array, not \(value.typeName)")
             return nil
         }
-        if items.count > Self.maximumGrants { v.fail("data.access", "has \(items.count) grants, more than \(Self.maximumGrants)") }
+        if items.count > Self.maximumGrants {
+            v.fail("data.access", "has \(items.count) grants, more than \(Self.maximumGrants)")
+        }
         var grants: [AccessGrant] = []
         for (index, item) in items.enumerated() {
             let path = "data.access[\(index)]"
@@ -149,7 +178,9 @@ public struct HREventDecoder: Sendable {
             let vendor = v.string(object, "vendor", at: path, required: true, maxLength: 64)
             let project = v.string(object, "project", at: path, required: true, maxLength: 200)
             let role = v.string(object, "role", at: path, required: true, maxLength: 64)
-            if let vendor, let project, let role { grants.append(AccessGrant(vendor: vendor, project: project, role: role)) }
+            if let vendor, let project, let role {
+                grants.append(AccessGrant(vendor: vendor, project: project, role: role))
+            }
         }
         return grants
     }
@@ -177,7 +208,9 @@ private struct Validator {
 
     /// A member's value; `nil` when absent (a problem if required) or when null and `nullable`.
     /// A null where the schema does not allow one is returned as `.null` for the type check to refuse.
-    mutating func member(_ object: [String: JSONValue], _ key: String, at parent: String, required: Bool, nullable: Bool = false) -> JSONValue? {
+    mutating func member(
+        _ object: [String: JSONValue], _ key: String, at parent: String, required: Bool, nullable: Bool = false
+    ) -> JSONValue? {
         guard let value = object[key] else {
             if required { fail(Self.join(parent, key), "missing") }
             return nil
@@ -187,7 +220,10 @@ private struct Validator {
     }
 
     /// A string member; present strings must be non-empty and at most `maxLength` characters.
-    mutating func string(_ object: [String: JSONValue], _ key: String, at parent: String, required: Bool, nullable: Bool = false, maxLength: Int? = nil) -> String? {
+    mutating func string(
+        _ object: [String: JSONValue], _ key: String, at parent: String, required: Bool, nullable: Bool = false,
+        maxLength: Int? = nil
+    ) -> String? {
         guard let value = member(object, key, at: parent, required: required, nullable: nullable) else { return nil }
         let path = Self.join(parent, key)
         guard let text = value.stringValue else {

@@ -48,7 +48,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        var text =
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
         if micros != 0 { text += "." + pad(micros, 6) }
         return text + "Z"
     }
@@ -68,7 +69,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         guard b.count >= 20,
             let year = digits(0, 4), b[4] == UInt8(ascii: "-"),
             let month = digits(5, 2), b[7] == UInt8(ascii: "-"),
-            let day = digits(8, 2), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
+            let day = digits(8, 2),
+            b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
             let hour = digits(11, 2), b[13] == UInt8(ascii: ":"),
             let minute = digits(14, 2), b[16] == UInt8(ascii: ":"),
             let second = digits(17, 2)

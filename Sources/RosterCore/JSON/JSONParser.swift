@@ -66,7 +66,8 @@ private struct Cursor {
     var isAtEnd: Bool { index >= bytes.count }
 
     func error(_ expected: String) -> JSONParser.SyntaxError {
-        JSONParser.SyntaxError(offset: index, reason: isAtEnd ? "unexpected end, expected \(expected)" : "expected \(expected)")
+        JSONParser.SyntaxError(
+            offset: index, reason: isAtEnd ? "unexpected end, expected \(expected)" : "expected \(expected)")
     }
 
     mutating func skipWhitespace() {
@@ -79,15 +80,23 @@ private struct Cursor {
     }
 
     mutating func parseValue(depth: Int) throws(JSONParser.SyntaxError) -> JSONValue {
-        guard depth <= maximumDepth else { throw JSONParser.SyntaxError(offset: index, reason: "nesting deeper than \(maximumDepth)") }
+        guard depth <= maximumDepth else {
+            throw JSONParser.SyntaxError(offset: index, reason: "nesting deeper than \(maximumDepth)")
+        }
         guard index < bytes.count else { throw error("a value") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("a value")
         }
@@ -177,7 +186,9 @@ private struct Cursor {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("a digit in the exponent") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
@@ -231,7 +242,9 @@ private struct Cursor {
                 case UInt8(ascii: "u"):
                     var code = try parseHex4()
                     if (0xD800...0xDBFF).contains(code) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
+                        else {
                             throw error("a low surrogate after a high surrogate")
                         }
                         index += 2

@@ -11,7 +11,9 @@ public enum Backoff {
 
     /// A wait drawn uniformly from zero to ``ceiling(attempt:base:cap:)``, to the microsecond, with
     /// `generator` (tests pass a seeded one).
-    public static func fullJitter<G: RandomNumberGenerator>(attempt: Int, base: Duration, cap: Duration, using generator: inout G) -> Duration {
+    public static func fullJitter<G: RandomNumberGenerator>(
+        attempt: Int, base: Duration, cap: Duration, using generator: inout G
+    ) -> Duration {
         let ceilingMicros = ceiling(attempt: attempt, base: base, cap: cap).microseconds
         guard ceilingMicros > 0 else { return .zero }
         return .microseconds(Int64.random(in: 0...ceilingMicros, using: &generator))

@@ -96,21 +96,30 @@ public struct IngestPlanner: Sendable {
                 eventID: event.id, employeeID: employeeID, kind: event.kind, priority: JobPriority.of(event.kind),
                 order: position.arrival, sequence: event.sequence, status: .queued, cancelReason: nil
             )
-            if let refusal = LeaverRule.refusal(kind: event.kind, eventID: event.id, position: position, history: h.entries) {
+            if let refusal = LeaverRule.refusal(
+                kind: event.kind, eventID: event.id, position: position, history: h.entries)
+            {
                 job.status = .cancelled
                 job.cancelReason = refusal.description
             }
-            h.entries.append(.init(jobID: nil, eventID: event.id, kind: event.kind, position: position, isUnfinished: job.status == .queued))
+            h.entries.append(
+                .init(
+                    jobID: nil, eventID: event.id, kind: event.kind, position: position,
+                    isUnfinished: job.status == .queued))
             planned[event.id] = plan.jobs.count
             plan.jobs.append(job)
 
             if event.kind == .offboarding {
                 // Every unfinished grant of the employee is judged again, with this offboarding known.
                 for (index, entry) in h.entries.enumerated() where entry.isUnfinished && entry.kind != .offboarding {
-                    guard let refusal = LeaverRule.refusal(kind: entry.kind, eventID: entry.eventID, position: entry.position, history: h.entries) else { continue }
+                    guard
+                        let refusal = LeaverRule.refusal(
+                            kind: entry.kind, eventID: entry.eventID, position: entry.position, history: h.entries)
+                    else { continue }
                     h.entries[index].isUnfinished = false
                     if let jobID = entry.jobID {
-                        plan.supersessions.append(Supersession(jobID: jobID, employeeID: employeeID, reason: refusal.description))
+                        plan.supersessions.append(
+                            Supersession(jobID: jobID, employeeID: employeeID, reason: refusal.description))
                     } else if let index = planned[entry.eventID] {
                         plan.jobs[index].status = .cancelled
                         plan.jobs[index].cancelReason = refusal.description

@@ -74,13 +74,14 @@ public struct JobPlanner: Sendable {
     public func plan(for event: HREvent, otherAddresses: Int) throws -> [VendorStep] {
         let base = try plan(for: event)
         guard event.kind == .offboarding, otherAddresses > 0 else { return base }
-        return base + (0..<otherAddresses).flatMap { index in
-            base.map { step in
-                var step = step
-                step.address = index
-                return step
+        return base
+            + (0..<otherAddresses).flatMap { index in
+                base.map { step in
+                    var step = step
+                    step.address = index
+                    return step
+                }
             }
-        }
     }
 
     /// The access `event` asks for (its explicit `access`, else the policy's grants), with roles

@@ -25,7 +25,8 @@ public enum LeaverRule {
         public var isUnfinished: Bool
 
         /// One recorded job; `jobID` is `nil` for a job planned in the current batch.
-        public init(jobID: Int64?, eventID: String, kind: HREvent.Kind, position: EmployeePosition, isUnfinished: Bool) {
+        public init(jobID: Int64?, eventID: String, kind: HREvent.Kind, position: EmployeePosition, isUnfinished: Bool)
+        {
             self.jobID = jobID
             self.eventID = eventID
             self.kind = kind
@@ -58,8 +59,10 @@ public enum LeaverRule {
         /// Every `cancel_reason` a job ended by the offboarding `eventID` can carry (for finding
         /// the jobs an offboarding superseded, e.g. once it is declared void).
         public static func reasons(offboardingEventID eventID: String) -> [String] {
-            [Refusal(kind: .superseded, offboardingEventID: eventID).description,
-             Refusal(kind: .changeAfterOffboarding, offboardingEventID: eventID).description]
+            [
+                Refusal(kind: .superseded, offboardingEventID: eventID).description,
+                Refusal(kind: .changeAfterOffboarding, offboardingEventID: eventID).description,
+            ]
         }
 
         /// The job's `cancel_reason`, naming the offboarding event; ``reasons(offboardingEventID:)`` finds
@@ -76,17 +79,23 @@ public enum LeaverRule {
 
     /// Why a job of `kind` at `position` must not grant access, given the employee's other jobs
     /// (`history`, which may include the job itself: it is ignored), or `nil` if it may run.
-    public static func refusal(kind: HREvent.Kind, eventID: String, position: EmployeePosition, history: [Entry]) -> Refusal? {
+    public static func refusal(
+        kind: HREvent.Kind, eventID: String, position: EmployeePosition, history: [Entry]
+    ) -> Refusal? {
         guard kind != .offboarding else { return nil }
         let others = history.filter { $0.eventID != eventID }
-        let offboardings = others.filter { $0.kind == .offboarding }.sorted { $0.position.arrival > $1.position.arrival }
+        let offboardings = others.filter { $0.kind == .offboarding }.sorted {
+            $0.position.arrival > $1.position.arrival
+        }
         let onboardings = others.filter { $0.kind == .onboarding }
         for leaver in offboardings {
             guard position.isAfter(leaver.position) else {
                 return Refusal(kind: .superseded, offboardingEventID: leaver.eventID)
             }
             if kind == .changed {
-                let rehired = onboardings.contains { $0.position.isAfter(leaver.position) && !$0.position.isAfter(position) }
+                let rehired = onboardings.contains {
+                    $0.position.isAfter(leaver.position) && !$0.position.isAfter(position)
+                }
                 if !rehired { return Refusal(kind: .changeAfterOffboarding, offboardingEventID: leaver.eventID) }
             }
         }

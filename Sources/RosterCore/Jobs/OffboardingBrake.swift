@@ -107,23 +107,31 @@ public struct OffboardingBrake: Sendable, Hashable {
     public func decide(recorded: Int, knownEmployees: Int?, newOffboardings: Int) -> Decision {
         let count = max(0, newOffboardings)
         guard configuration.enabled else {
-            return Decision(verdicts: Array(repeating: .run, count: count), recorded: recorded, limit: .max, knownEmployees: nil, reason: nil)
+            return Decision(
+                verdicts: Array(repeating: .run, count: count), recorded: recorded, limit: .max, knownEmployees: nil,
+                reason: nil)
         }
         let limit = limit(knownEmployees: knownEmployees)
         let admitted = min(count, max(0, limit - max(0, recorded)))
         guard admitted < count else {
-            return Decision(verdicts: Array(repeating: .run, count: count), recorded: recorded, limit: limit, knownEmployees: knownEmployees, reason: nil)
+            return Decision(
+                verdicts: Array(repeating: .run, count: count), recorded: recorded, limit: limit,
+                knownEmployees: knownEmployees, reason: nil)
         }
         let reason = reason(total: max(0, recorded) + count, limit: limit, knownEmployees: knownEmployees ?? 0)
-        let verdicts = Array(repeating: Verdict.run, count: admitted) + Array(repeating: Verdict.hold(reason: reason), count: count - admitted)
-        return Decision(verdicts: verdicts, recorded: recorded, limit: limit, knownEmployees: knownEmployees, reason: reason)
+        let verdicts =
+            Array(repeating: Verdict.run, count: admitted)
+            + Array(repeating: Verdict.hold(reason: reason), count: count - admitted)
+        return Decision(
+            verdicts: verdicts, recorded: recorded, limit: limit, knownEmployees: knownEmployees, reason: reason)
     }
 
     /// "mass-offboarding brake: 30 offboardings in 1 h exceed the limit of 25 (the larger of 25 and
     /// 5 % of 400 known employees); release with `roster holds release` or cancel with `roster holds cancel`".
     func reason(total: Int, limit: Int, knownEmployees: Int) -> String {
         let employees = knownEmployees == 1 ? "1 known employee" : "\(knownEmployees) known employees"
-        return "mass-offboarding brake: \(total) offboardings in \(Self.describe(seconds: configuration.windowSeconds)) exceed the limit of \(limit) "
+        return
+            "mass-offboarding brake: \(total) offboardings in \(Self.describe(seconds: configuration.windowSeconds)) exceed the limit of \(limit) "
             + "(the larger of \(configuration.offboardings) and \(Self.describe(share: configuration.share)) of \(employees)); "
             + "release with `roster holds release` or cancel with `roster holds cancel`"
     }

@@ -28,7 +28,9 @@ public struct RetryPolicy: Sendable, Hashable {
     ///   - attempt: the attempt that just failed, from 1.
     ///   - retryable: the failure's classification.
     ///   - retryAfter: what the vendor asked for, if anything; never waited less than that.
-    public func decide<G: RandomNumberGenerator>(attempt: Int, retryable: Bool, retryAfter: Duration?, using generator: inout G) -> Decision {
+    public func decide<G: RandomNumberGenerator>(
+        attempt: Int, retryable: Bool, retryAfter: Duration?, using generator: inout G
+    ) -> Decision {
         guard retryable, attempt < maxAttempts else { return .giveUp }
         let jitter = Backoff.fullJitter(attempt: attempt - 1, base: base, cap: cap, using: &generator)
         return .retry(after: max(jitter, retryAfter ?? .zero))

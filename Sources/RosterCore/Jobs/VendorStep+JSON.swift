@@ -9,9 +9,12 @@ extension VendorStep {
         if let project { object["project"] = .string(project) }
         if let role { object["role"] = .string(role) }
         if let grants {
-            object["grants"] = .array(grants.map { grant in
-                .object(["vendor": .string(grant.vendor), "project": .string(grant.project), "role": .string(grant.role)])
-            })
+            object["grants"] = .array(
+                grants.map { grant in
+                    .object([
+                        "vendor": .string(grant.vendor), "project": .string(grant.project), "role": .string(grant.role),
+                    ])
+                })
         }
         if let address { object["address"] = .number(String(address)) }
         return .object(object)

@@ -45,7 +45,10 @@ public struct VendorStep: Sendable, Hashable, Codable {
     public var address: Int?
 
     /// A step of `action` at `vendor`; fill in only the fields the action uses.
-    public init(vendor: String, action: Action, project: String? = nil, role: String? = nil, grants: [AccessGrant]? = nil, address: Int? = nil) {
+    public init(
+        vendor: String, action: Action, project: String? = nil, role: String? = nil, grants: [AccessGrant]? = nil,
+        address: Int? = nil
+    ) {
         self.vendor = vendor
         self.action = action
         self.project = project

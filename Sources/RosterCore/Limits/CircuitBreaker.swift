@@ -26,7 +26,10 @@ public struct CircuitBreaker: Sendable, Hashable {
 
     /// A breaker in the given state; the defaults make a closed one with the
     /// ``RosterConfiguration/Breaker/default`` settings.
-    public init(state: State = .closed, consecutiveFailures: Int = 0, retryAt: Timestamp? = nil, failureThreshold: Int = 5, openDuration: Duration = .seconds(30)) {
+    public init(
+        state: State = .closed, consecutiveFailures: Int = 0, retryAt: Timestamp? = nil, failureThreshold: Int = 5,
+        openDuration: Duration = .seconds(30)
+    ) {
         self.state = state
         self.consecutiveFailures = consecutiveFailures
         self.retryAt = retryAt

@@ -27,7 +27,10 @@ public enum DesiredAccess: Sendable, Hashable {
         public var isVoided: Bool
 
         /// One event as recorded; `isVoided` when an operator cancelled its job.
-        public init(eventID: String, kind: HREvent.Kind, position: EmployeePosition, grants: [AccessGrant]?, isVoided: Bool = false) {
+        public init(
+            eventID: String, kind: HREvent.Kind, position: EmployeePosition, grants: [AccessGrant]?,
+            isVoided: Bool = false
+        ) {
             self.eventID = eventID
             self.kind = kind
             self.position = position
@@ -46,7 +49,9 @@ public enum DesiredAccess: Sendable, Hashable {
         let entries = counted.map {
             LeaverRule.Entry(jobID: nil, eventID: $0.eventID, kind: $0.kind, position: $0.position, isUnfinished: false)
         }
-        if let refusal = LeaverRule.refusal(kind: latest.kind, eventID: latest.eventID, position: latest.position, history: entries) {
+        if let refusal = LeaverRule.refusal(
+            kind: latest.kind, eventID: latest.eventID, position: latest.position, history: entries)
+        {
             return .nothing(offboardingEventID: refusal.offboardingEventID)
         }
         guard let grants = latest.grants else { return nil }
@@ -71,7 +76,9 @@ public enum DesiredAccess: Sendable, Hashable {
     /// (sequence for some, arrival for others), the last in arrival among the candidates; a tie in
     /// sequence goes to the offboarding (the leaver rule's tie-break).
     public static func latestEvent(of events: [Event]) -> Event? {
-        let candidates = events.filter { event in !events.contains { $0.eventID != event.eventID && $0.position.isAfter(event.position) } }
+        let candidates = events.filter { event in
+            !events.contains { $0.eventID != event.eventID && $0.position.isAfter(event.position) }
+        }
         let pool = candidates.isEmpty ? events : candidates
         return pool.max { a, b in
             if a.kind == .offboarding, b.kind != .offboarding { return false }

@@ -17,7 +17,10 @@ public struct Finding: Sendable, Hashable, Codable, Comparable {
     public var isResidual: Bool
 
     /// A finding; `detail` and `target` must carry no personal data.
-    public init(situation: Situation, vendor: String, employeeID: String?, target: [String: String], detail: String, isResidual: Bool = false) {
+    public init(
+        situation: Situation, vendor: String, employeeID: String?, target: [String: String], detail: String,
+        isResidual: Bool = false
+    ) {
         self.situation = situation
         self.vendor = vendor
         self.employeeID = employeeID
@@ -35,6 +38,8 @@ public struct Finding: Sendable, Hashable, Codable, Comparable {
 
     /// Orders by vendor, situation, employee id, then ``key``: the order findings are reported in.
     public static func < (lhs: Finding, rhs: Finding) -> Bool {
-        (lhs.vendor, lhs.situation.rawValue, lhs.employeeID ?? "", lhs.key) < (rhs.vendor, rhs.situation.rawValue, rhs.employeeID ?? "", rhs.key)
+        (lhs.vendor, lhs.situation.rawValue, lhs.employeeID ?? "", lhs.key) < (
+            rhs.vendor, rhs.situation.rawValue, rhs.employeeID ?? "", rhs.key
+        )
     }
 }

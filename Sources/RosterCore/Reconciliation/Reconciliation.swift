@@ -50,9 +50,15 @@ public enum Reconciliation {
         let vendor = inventory.vendor
         let owners = owners(of: employees)
         var findings: [Finding] = []
-        func add(_ situation: Situation, _ employee: Employee?, _ target: [String: String], _ detail: String, removable: Bool = true) {
+        func add(
+            _ situation: Situation, _ employee: Employee?, _ target: [String: String], _ detail: String,
+            removable: Bool = true
+        ) {
             let detail = removable ? detail : detail + "; the vendor's API cannot remove it: a person must (residual)"
-            findings.append(Finding(situation: situation, vendor: vendor, employeeID: employee?.id, target: target, detail: detail, isResidual: !removable))
+            findings.append(
+                Finding(
+                    situation: situation, vendor: vendor, employeeID: employee?.id, target: target, detail: detail,
+                    isResidual: !removable))
         }
         var unknownUsers = Set<String>()
 
@@ -60,10 +66,13 @@ public enum Reconciliation {
             switch owners[member.email] {
             case nil:
                 unknownUsers.insert(member.id)
-                add(.unknownAccount, nil, ["user_id": member.id].adding("role", member.role),
+                add(
+                    .unknownAccount, nil, ["user_id": member.id].adding("role", member.role),
                     "an organisation member Roster knows no employee for; reported only, never removed automatically")
             case let employee? where employee.access.isLeaver:
-                add(.leaverHasAccess, employee, ["user_id": member.id], "an offboarded employee is still an organisation member", removable: member.removable)
+                add(
+                    .leaverHasAccess, employee, ["user_id": member.id],
+                    "an offboarded employee is still an organisation member", removable: member.removable)
             default:
                 break
             }
@@ -75,40 +84,55 @@ public enum Reconciliation {
             } else if isStale(invite, rules: rules) {
                 add(.staleInvite, employee, ["invite_id": invite.id], "an invite pending past its validity")
             } else if employee == nil {
-                add(.unknownAccount, nil, ["invite_id": invite.id],
+                add(
+                    .unknownAccount, nil, ["invite_id": invite.id],
                     "a pending invite for an address Roster knows no employee for; reported only")
             }
         }
         for membership in inventory.memberships {
-            let target = ["user_id": membership.userID, "project_id": membership.projectID, "project": membership.project]
-            guard let email = membership.email ?? inventory.email(ofUser: membership.userID), let employee = owners[email] else {
+            let target = [
+                "user_id": membership.userID, "project_id": membership.projectID, "project": membership.project,
+            ]
+            guard let email = membership.email ?? inventory.email(ofUser: membership.userID),
+                let employee = owners[email]
+            else {
                 if !unknownUsers.contains(membership.userID) {
-                    add(.unknownAccount, nil, target.adding("role", membership.role), "a project member Roster knows no employee for; reported only")
+                    add(
+                        .unknownAccount, nil, target.adding("role", membership.role),
+                        "a project member Roster knows no employee for; reported only")
                 }
                 continue
             }
             // Implied access goes with the organisation membership, which has its own finding.
             guard !membership.implied else { continue }
             if employee.access.isLeaver {
-                add(.leaverHasAccess, employee, target, "an offboarded employee is still a project member", removable: membership.removable)
+                add(
+                    .leaverHasAccess, employee, target, "an offboarded employee is still a project member",
+                    removable: membership.removable)
                 continue
             }
             guard !employee.hasUnfinishedJob else { continue }
             let wanted = employee.access.grants(at: vendor).first { $0.project == membership.project }
             if let wanted {
                 if wanted.role.lowercased() != membership.role.lowercased() {
-                    add(.wrongRole, employee, target.adding("role", membership.role).adding("wanted_role", wanted.role),
+                    add(
+                        .wrongRole, employee, target.adding("role", membership.role).adding("wanted_role", wanted.role),
                         "project role differs from the one the latest event asks for")
                 }
             } else if rules.managedProjects.contains(membership.project) {
-                add(.extraGrant, employee, target.adding("role", membership.role),
+                add(
+                    .extraGrant, employee, target.adding("role", membership.role),
                     "a membership of a project Roster manages that the latest event does not ask for")
             }
         }
         for key in inventory.keys {
-            guard let email = key.ownerEmail ?? key.ownerID.flatMap(inventory.email(ofUser:)), let employee = owners[email],
-                  employee.access.isLeaver else { continue }
-            add(.leaverHasAccess, employee, ["key_id": key.id].adding("project_id", key.projectID).adding("user_id", key.ownerID),
+            guard let email = key.ownerEmail ?? key.ownerID.flatMap(inventory.email(ofUser:)),
+                let employee = owners[email],
+                employee.access.isLeaver
+            else { continue }
+            add(
+                .leaverHasAccess, employee,
+                ["key_id": key.id].adding("project_id", key.projectID).adding("user_id", key.ownerID),
                 "an offboarded employee still owns an API key", removable: key.removable)
         }
         findings += missingGrants(inventory, employees: employees)
@@ -118,7 +142,9 @@ public enum Reconciliation {
     /// Whether `invite` is past the vendor's validity (or its own expiry).
     static func isStale(_ invite: VendorInventory.Invite, rules: Rules) -> Bool {
         if let expires = invite.expiresAt, expires < rules.now { return true }
-        if let validity = rules.inviteValidity, let created = invite.createdAt, created.adding(validity) < rules.now { return true }
+        if let validity = rules.inviteValidity, let created = invite.createdAt, created.adding(validity) < rules.now {
+            return true
+        }
         return false
     }
 
@@ -128,8 +154,12 @@ public enum Reconciliation {
         var owners: [String: Employee] = [:]
         for employee in employees {
             for address in employee.addresses {
-                guard let current = owners[address] else { owners[address] = employee; continue }
-                let better = (current.access.isLeaver && !employee.access.isLeaver)
+                guard let current = owners[address] else {
+                    owners[address] = employee
+                    continue
+                }
+                let better =
+                    (current.access.isLeaver && !employee.access.isLeaver)
                     || (current.access.isLeaver == employee.access.isLeaver && employee.id < current.id)
                 if better { owners[address] = employee }
             }
@@ -147,16 +177,18 @@ public enum Reconciliation {
             guard !wanted.isEmpty else { continue }
             if inventory.invites.contains(where: { employee.addresses.contains($0.email) }) { continue }
             let userIDs = Set(inventory.members.filter { employee.addresses.contains($0.email) }.map(\.id))
-            let held = Set(inventory.memberships.filter { membership in
-                if let email = membership.email, employee.addresses.contains(email) { return true }
-                return userIDs.contains(membership.userID)
-            }.map(\.project))
+            let held = Set(
+                inventory.memberships.filter { membership in
+                    if let email = membership.email, employee.addresses.contains(email) { return true }
+                    return userIDs.contains(membership.userID)
+                }.map(\.project))
             for grant in wanted where !held.contains(grant.project) {
-                findings.append(Finding(
-                    situation: .missingGrant, vendor: inventory.vendor, employeeID: employee.id,
-                    target: ["project": grant.project, "wanted_role": grant.role],
-                    detail: "the latest event asks for this project and the vendor shows no membership"
-                ))
+                findings.append(
+                    Finding(
+                        situation: .missingGrant, vendor: inventory.vendor, employeeID: employee.id,
+                        target: ["project": grant.project, "wanted_role": grant.role],
+                        detail: "the latest event asks for this project and the vendor shows no membership"
+                    ))
             }
         }
         return findings

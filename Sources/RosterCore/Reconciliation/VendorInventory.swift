@@ -70,7 +70,8 @@ public struct VendorInventory: Sendable, Hashable {
 
         /// A project membership; `email` is lower-cased here.
         public init(
-            projectID: String, project: String, userID: String, email: String? = nil, role: String, removable: Bool = true,
+            projectID: String, project: String, userID: String, email: String? = nil, role: String,
+            removable: Bool = true,
             implied: Bool = false
         ) {
             self.projectID = projectID
@@ -97,7 +98,10 @@ public struct VendorInventory: Sendable, Hashable {
         public var removable: Bool
 
         /// An API key; `ownerEmail` is lower-cased here.
-        public init(id: String, projectID: String? = nil, ownerID: String? = nil, ownerEmail: String? = nil, removable: Bool = true) {
+        public init(
+            id: String, projectID: String? = nil, ownerID: String? = nil, ownerEmail: String? = nil,
+            removable: Bool = true
+        ) {
             self.id = id
             self.projectID = projectID
             self.ownerID = ownerID

@@ -13,7 +13,9 @@ enum FakeConfidentAIRouter {
         }
     }
 
-    private static func route(_ request: FakeHTTPRequest, _ state: inout FakeConfidentAIState)
+    private static func route(
+        _ request: FakeHTTPRequest, _ state: inout FakeConfidentAIState
+    )
         throws(FakeConfidentAIError) -> JSONValue
     {
         let segments = request.path.split(separator: "/").map { FakeHTTPRequest.percentDecode($0) }
@@ -235,7 +237,9 @@ enum FakeConfidentAIRouter {
         ])
     }
 
-    static func projectMember(_ membership: FakeConfidentAIState.ProjectMember, _ state: FakeConfidentAIState)
+    static func projectMember(
+        _ membership: FakeConfidentAIState.ProjectMember, _ state: FakeConfidentAIState
+    )
         -> JSONValue
     {
         let user = state.member(id: membership.userID)
@@ -274,7 +278,9 @@ enum FakeConfidentAIRouter {
         ])
     }
 
-    private static func invitationList(_ invitations: [FakeConfidentAIState.Invitation], _ raw: [JSONValue] = [])
+    private static func invitationList(
+        _ invitations: [FakeConfidentAIState.Invitation], _ raw: [JSONValue] = []
+    )
         -> JSONValue
     {
         .object(["invitations": .array(invitations.map(invitation) + raw)])

@@ -5,7 +5,9 @@ import Foundation
 extension FakeConfidentAIState {
     /// `POST /v1/projects`: 400 without a name, 409 when the name is taken. With `email` (an
     /// organization member) that member becomes the project's Owner.
-    public mutating func createProject(name: String?, description: String?, ownerEmail: String?)
+    public mutating func createProject(
+        name: String?, description: String?, ownerEmail: String?
+    )
         throws(FakeConfidentAIError) -> Project
     {
         guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -56,7 +58,9 @@ extension FakeConfidentAIState {
     /// - Returns: The invitations created (skipped addresses are not in it [U]).
     /// - Throws: 400 for a missing or empty `emails`, a bad address, an unknown role or the
     ///   Owner role; 404 for an unknown project.
-    public mutating func invite(emails: [String]?, roleID: String?, projectID: String?) throws(FakeConfidentAIError)
+    public mutating func invite(
+        emails: [String]?, roleID: String?, projectID: String?
+    ) throws(FakeConfidentAIError)
         -> [Invitation]
     {
         guard let emails, !emails.isEmpty else {
@@ -97,7 +101,9 @@ extension FakeConfidentAIState {
 
     /// Adds an invitation directly (seeding), bypassing the rules.
     @discardableResult
-    public mutating func insertInvitation(email: String, roleID: String?, projectID: String?, status: Invitation.Status)
+    public mutating func insertInvitation(
+        email: String, roleID: String?, projectID: String?, status: Invitation.Status
+    )
         -> Invitation
     {
         let invitation = Invitation(
@@ -208,7 +214,9 @@ extension FakeConfidentAIState {
 
     /// `PUT /v1/projects/{id}/members/{userId}`: Owner transfers project ownership (the old Owner
     /// becomes Manager); the Owner's own role can only change by transfer (400).
-    public mutating func updateProjectRole(projectID: String, userID: String, roleID: String?)
+    public mutating func updateProjectRole(
+        projectID: String, userID: String, roleID: String?
+    )
         throws(FakeConfidentAIError) -> ProjectMember
     {
         _ = try projectIndex(projectID)

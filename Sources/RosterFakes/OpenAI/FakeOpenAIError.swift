@@ -43,7 +43,9 @@ public struct FakeOpenAIError: Error, Sendable, Hashable {
                 code: "rate_limit_exceeded"
             )
         case 401:
-            FakeOpenAIError(status: 401, message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key")
+            FakeOpenAIError(
+                status: 401, message: "Incorrect API key provided.", type: "invalid_request_error",
+                code: "invalid_api_key")
         case 500...599:
             FakeOpenAIError(
                 status: status,
@@ -51,7 +53,8 @@ public struct FakeOpenAIError: Error, Sendable, Hashable {
                 type: "server_error"
             )
         default:
-            FakeOpenAIError(status: status, message: "Injected failure with status \(status).", type: "invalid_request_error")
+            FakeOpenAIError(
+                status: status, message: "Injected failure with status \(status).", type: "invalid_request_error")
         }
     }
 

@@ -14,7 +14,9 @@ enum FakeOpenAIRouter {
         }
     }
 
-    private static func route(_ request: FakeHTTPRequest, _ state: inout FakeOpenAIState) throws(FakeOpenAIError) -> (Int, JSONValue) {
+    private static func route(
+        _ request: FakeHTTPRequest, _ state: inout FakeOpenAIState
+    ) throws(FakeOpenAIError) -> (Int, JSONValue) {
         let segments = request.path.split(separator: "/").map { FakeHTTPRequest.percentDecode($0) }
         guard segments.count >= 3, segments[0] == "v1", segments[1] == "organization" else {
             throw invalidURL(request)
@@ -80,7 +82,9 @@ enum FakeOpenAIRouter {
             _ = try state.projectIndex(id)
             let access = request.queryValue("owner_project_access") ?? "active"
             guard ["active", "inactive", "any"].contains(access) else {
-                throw .invalidRequest("Invalid 'owner_project_access': expected 'active', 'inactive' or 'any'.", param: "owner_project_access")
+                throw .invalidRequest(
+                    "Invalid 'owner_project_access': expected 'active', 'inactive' or 'any'.",
+                    param: "owner_project_access")
             }
             let keys = state.apiKeys(in: id).filter { key in
                 access == "any" || (access == "active") == state.ownerHasAccess(key)
@@ -98,7 +102,8 @@ enum FakeOpenAIRouter {
         // Users
         case ("GET", "users"):
             let fold = state.options.emailFilterIgnoresCase
-            let emails = Set((request.queryValues("emails[]") + request.queryValues("emails")).map { fold ? $0.lowercased() : $0 })
+            let emails = Set(
+                (request.queryValues("emails[]") + request.queryValues("emails")).map { fold ? $0.lowercased() : $0 })
             let users = state.users.filter { user in
                 emails.isEmpty || user.email.map { emails.contains(fold ? $0.lowercased() : $0) } == true
             }
@@ -137,7 +142,9 @@ enum FakeOpenAIRouter {
             )
             return (200, invite(created))
         case ("GET", "invites/*"):
-            guard let found = state.invites.first(where: { $0.id == id }) else { throw .notFound("No such invite: \(id)") }
+            guard let found = state.invites.first(where: { $0.id == id }) else {
+                throw .notFound("No such invite: \(id)")
+            }
             return (200, invite(found))
         case ("DELETE", "invites/*"):
             try state.deleteInvite(id: id)
@@ -151,7 +158,8 @@ enum FakeOpenAIRouter {
     // MARK: - Helpers
 
     private static func invalidURL(_ request: FakeHTTPRequest) -> FakeOpenAIError {
-        FakeOpenAIError(status: 404, message: "Invalid URL (\(request.method) \(request.path))", type: "invalid_request_error")
+        FakeOpenAIError(
+            status: 404, message: "Invalid URL (\(request.method) \(request.path))", type: "invalid_request_error")
     }
 
     /// The request's JSON object body (`{}` when empty).
@@ -237,7 +245,8 @@ enum FakeOpenAIRouter {
             "created_at": number(invite.createdAt),
             "expires_at": number(invite.expiresAt),
             "accepted_at": number(invite.acceptedAt),
-            "projects": .array((invite.projects ?? []).map { .object(["id": .string($0.projectID), "role": .string($0.role)]) }),
+            "projects": .array(
+                (invite.projects ?? []).map { .object(["id": .string($0.projectID), "role": .string($0.role)]) }),
         ])
     }
 

@@ -55,7 +55,9 @@ extension FakeOpenAIServer {
     ///
     /// - Throws: ``FakeOpenAIError`` as the API would (unknown project, archived, not a member, …).
     @discardableResult
-    public func addProjectMember(projectID: String, userID: String, role: String = "member") throws -> FakeOpenAIState.Membership {
+    public func addProjectMember(
+        projectID: String, userID: String, role: String = "member"
+    ) throws -> FakeOpenAIState.Membership {
         try withState { state throws(FakeOpenAIError) in
             try state.addProjectUser(projectID: projectID, userID: userID, email: nil, role: role)
         }
@@ -65,7 +67,9 @@ extension FakeOpenAIServer {
     ///
     /// - Throws: ``FakeOpenAIError`` for an unknown project or user.
     @discardableResult
-    public func addAPIKey(projectID: String, name: String = "key", ownerUserID: String?) throws -> FakeOpenAIState.APIKey {
+    public func addAPIKey(
+        projectID: String, name: String = "key", ownerUserID: String?
+    ) throws -> FakeOpenAIState.APIKey {
         try withState { state throws(FakeOpenAIError) in
             try state.insertAPIKey(projectID: projectID, name: name, ownerUserID: ownerUserID)
         }

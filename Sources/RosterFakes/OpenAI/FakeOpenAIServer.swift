@@ -56,14 +56,16 @@ public final class FakeOpenAIServer: FakeVendorServer {
                     guard let header = request.header("authorization") else {
                         return FakeOpenAIError(
                             status: 401,
-                            message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                            message:
+                                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
                             type: "invalid_request_error"
                         ).response()
                     }
                     guard header == expected else {
                         return FakeOpenAIError(
                             status: 401,
-                            message: "Incorrect API key provided: \(Self.mask(header)). You can find your API key at https://platform.openai.com/account/api-keys.",
+                            message:
+                                "Incorrect API key provided: \(Self.mask(header)). You can find your API key at https://platform.openai.com/account/api-keys.",
                             type: "invalid_request_error",
                             code: "invalid_api_key"
                         ).response()

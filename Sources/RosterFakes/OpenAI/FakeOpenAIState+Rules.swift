@@ -87,7 +87,9 @@ extension FakeOpenAIState {
     ///   the default project on acceptance).
     /// - Throws: 400 for a bad address, role or project, an existing member or a pending invite
     ///   (each switchable in ``Options``).
-    public mutating func createInvite(email: String?, role: String?, projects grants: [ProjectGrant]?) throws(FakeOpenAIError) -> Invite {
+    public mutating func createInvite(
+        email: String?, role: String?, projects grants: [ProjectGrant]?
+    ) throws(FakeOpenAIError) -> Invite {
         guard let email, EmailAddress.normalized(email) != nil else {
             throw .invalidRequest("Invalid 'email': expected a valid email address.", param: "email")
         }
@@ -96,7 +98,8 @@ extension FakeOpenAIState {
         }
         for grant in grants ?? [] {
             guard ["member", "owner"].contains(grant.role) else {
-                throw .invalidRequest("Invalid project role '\(grant.role)': expected 'member' or 'owner'.", param: "projects")
+                throw .invalidRequest(
+                    "Invalid project role '\(grant.role)': expected 'member' or 'owner'.", param: "projects")
             }
             _ = try projectIndex(grant.projectID, active: true)
         }
@@ -111,7 +114,9 @@ extension FakeOpenAIState {
 
     /// Adds an invite directly (test seeding), with any status.
     @discardableResult
-    public mutating func insertInvite(email: String, role: String, status: Invite.Status, projects: [ProjectGrant]?) -> Invite {
+    public mutating func insertInvite(
+        email: String, role: String, status: Invite.Status, projects: [ProjectGrant]?
+    ) -> Invite {
         let created = now()
         let invite = Invite(
             id: issueID("invite-"),
@@ -142,7 +147,10 @@ extension FakeOpenAIState {
     /// - Throws: 404 when `email` has no pending invite.
     @discardableResult
     public mutating func acceptInvite(email: String) throws(FakeOpenAIError) -> User {
-        guard let index = invites.firstIndex(where: { $0.status == .pending && $0.email.lowercased() == email.lowercased() })
+        guard
+            let index = invites.firstIndex(where: {
+                $0.status == .pending && $0.email.lowercased() == email.lowercased()
+            })
         else { throw .notFound("No pending invite for \(email)") }
         invites[index].status = .accepted
         invites[index].acceptedAt = now()
@@ -151,14 +159,16 @@ extension FakeOpenAIState {
         let grants = invite.projects ?? [ProjectGrant(projectID: defaultProjectID, role: "member")]
         for grant in grants where membership(projectID: grant.projectID, userID: member.id) == nil {
             guard let project = project(id: grant.projectID), !project.isArchived else { continue }
-            memberships.append(Membership(projectID: grant.projectID, userID: member.id, role: grant.role, addedAt: now()))
+            memberships.append(
+                Membership(projectID: grant.projectID, userID: member.id, role: grant.role, addedAt: now()))
         }
         return member
     }
 
     /// Marks the pending invites for `email` expired.
     public mutating func expireInvites(email: String) {
-        for index in invites.indices where invites[index].status == .pending && invites[index].email.lowercased() == email.lowercased() {
+        for index in invites.indices
+        where invites[index].status == .pending && invites[index].email.lowercased() == email.lowercased() {
             invites[index].status = .expired
         }
     }
@@ -171,7 +181,9 @@ extension FakeOpenAIState {
     ///
     /// - Throws: 404 for an unknown project, 400 when archived, when the user is not an
     ///   organization member, is already in the project, or the role is not `owner`/`member`.
-    public mutating func addProjectUser(projectID: String, userID: String?, email: String?, role: String?) throws(FakeOpenAIError) -> Membership {
+    public mutating func addProjectUser(
+        projectID: String, userID: String?, email: String?, role: String?
+    ) throws(FakeOpenAIError) -> Membership {
         _ = try projectIndex(projectID, active: true)
         guard let role, ["owner", "member"].contains(role) else {
             throw .invalidRequest("Invalid 'role': expected one of 'owner', 'member'.", param: "role")
@@ -185,7 +197,8 @@ extension FakeOpenAIState {
             throw .invalidRequest("Missing required parameter: 'user_id'.", param: "user_id")
         }
         guard let member else {
-            throw .invalidRequest("User must be a member of the organization before being added to a project.", param: "user_id")
+            throw .invalidRequest(
+                "User must be a member of the organization before being added to a project.", param: "user_id")
         }
         guard membership(projectID: projectID, userID: member.id) == nil else {
             throw .invalidRequest("User \(member.id) is already a member of project \(projectID).", param: "user_id")
@@ -196,7 +209,9 @@ extension FakeOpenAIState {
     }
 
     /// `POST /organization/projects/{id}/users/{user_id}`.
-    public mutating func updateProjectUser(projectID: String, userID: String, role: String?) throws(FakeOpenAIError) -> Membership {
+    public mutating func updateProjectUser(
+        projectID: String, userID: String, role: String?
+    ) throws(FakeOpenAIError) -> Membership {
         _ = try projectIndex(projectID, active: true)
         guard let role, ["owner", "member"].contains(role) else {
             throw .invalidRequest("Invalid 'role': expected one of 'owner', 'member'.", param: "role")
@@ -224,7 +239,9 @@ extension FakeOpenAIState {
     /// Adds a key directly (test seeding). For a user owner the user must exist.
     ///
     /// - Parameter ownerUserID: The owning user, or `nil` for a new service account.
-    public mutating func insertAPIKey(projectID: String, name: String, ownerUserID: String?) throws(FakeOpenAIError) -> APIKey {
+    public mutating func insertAPIKey(
+        projectID: String, name: String, ownerUserID: String?
+    ) throws(FakeOpenAIError) -> APIKey {
         _ = try projectIndex(projectID)
         let owner: APIKey.Owner
         if let ownerUserID {
@@ -255,7 +272,9 @@ extension FakeOpenAIState {
             throw .notFound("No such API key: \(keyID)")
         }
         if case .serviceAccount = apiKeys[index].owner {
-            throw .invalidRequest("API keys owned by a service account cannot be deleted through this endpoint; delete the service account instead.")
+            throw .invalidRequest(
+                "API keys owned by a service account cannot be deleted through this endpoint; delete the service account instead."
+            )
         }
         apiKeys.remove(at: index)
     }

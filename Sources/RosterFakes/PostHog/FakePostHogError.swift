@@ -27,7 +27,9 @@ public struct FakePostHogError: Error, Sendable, Hashable {
     }
 
     /// 400 `validation_error`.
-    public static func validation(_ detail: String, attr: String? = nil, code: String = "invalid_input")
+    public static func validation(
+        _ detail: String, attr: String? = nil, code: String = "invalid_input"
+    )
         -> FakePostHogError
     {
         FakePostHogError(status: 400, type: "validation_error", code: code, detail: detail, attr: attr)

@@ -8,7 +8,9 @@ import RosterCore
 /// `next`/`previous` URLs built from the request's `Host`, as Django REST framework does.
 enum FakePostHogRouter {
     /// Answers one request, changing `state` as the real API would.
-    static func respond(to request: FakeHTTPRequest, state: inout FakePostHogState, pathPrefix: String)
+    static func respond(
+        to request: FakeHTTPRequest, state: inout FakePostHogState, pathPrefix: String
+    )
         -> FakeHTTPResponse
     {
         do {

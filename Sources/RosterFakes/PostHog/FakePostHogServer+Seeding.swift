@@ -51,7 +51,9 @@ extension FakePostHogServer {
     /// access-control record with `"none"`), `legacyPrivate` the deprecated way
     /// (`access_control: true`).
     @discardableResult
-    public func addProject(name: String, isPrivate: Bool = false, legacyPrivate: Bool = false)
+    public func addProject(
+        name: String, isPrivate: Bool = false, legacyPrivate: Bool = false
+    )
         -> FakePostHogState.Project
     {
         withState {
@@ -79,7 +81,9 @@ extension FakePostHogServer {
 
     /// Adds a personal API key for a user.
     @discardableResult
-    public func addPersonalAPIKey(userUUID: String, label: String = "key", lastUsedAt: Int64? = nil)
+    public func addPersonalAPIKey(
+        userUUID: String, label: String = "key", lastUsedAt: Int64? = nil
+    )
         -> FakePostHogState.PersonalAPIKey
     {
         withState { $0.addPersonalAPIKey(userUUID: userUUID, label: label, lastUsedAt: lastUsedAt) }

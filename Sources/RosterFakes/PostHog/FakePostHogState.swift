@@ -162,7 +162,9 @@ public struct FakePostHogState: Sendable, Hashable {
     /// One `limit`/`offset` page of `items`.
     ///
     /// - Throws: 400 for a `limit` or `offset` that is not a non-negative integer.
-    func page<Item>(_ items: [Item], limit: String?, offset: String?) throws(FakePostHogError) -> (
+    func page<Item>(
+        _ items: [Item], limit: String?, offset: String?
+    ) throws(FakePostHogError) -> (
         items: [Item], limit: Int, offset: Int
     ) {
         var size = options.defaultPageSize

@@ -4,7 +4,9 @@ import RosterCore
 /// request's header named, and renders Relevance AI's JSON shapes (served under `/latest`).
 enum FakeRelevanceAIRouter {
     /// Answers one request in `project`, changing `state` as the real API would.
-    static func respond(to request: FakeHTTPRequest, project: String, state: inout FakeRelevanceAIState)
+    static func respond(
+        to request: FakeHTTPRequest, project: String, state: inout FakeRelevanceAIState
+    )
         -> FakeHTTPResponse
     {
         do {
@@ -90,7 +92,9 @@ enum FakeRelevanceAIRouter {
     /// (permission filtering). `has_more` is true when that raw page was full — computed before
     /// the filtering, so a page can be empty while `has_more` is true — and absent otherwise.
     /// Raw records added with ``FakeRelevanceAIState/addRawRecord(_:to:)`` join the first page.
-    private static func users(_ body: JSONValue, _ project: String, _ state: FakeRelevanceAIState)
+    private static func users(
+        _ body: JSONValue, _ project: String, _ state: FakeRelevanceAIState
+    )
         throws(FakeRelevanceAIError) -> JSONValue
     {
         let filters = body["user_filters"]
@@ -223,7 +227,9 @@ enum FakeRelevanceAIRouter {
     /// A listed user: `permissions.projects[<id>]` for every project they are a member of (and
     /// the listed project when they see it as an organisation admin), `permissions.organizations`
     /// with their organisation role — never a top-level `permissions.items`.
-    static func render(user: FakeRelevanceAIState.User, listedIn listed: String, _ state: FakeRelevanceAIState)
+    static func render(
+        user: FakeRelevanceAIState.User, listedIn listed: String, _ state: FakeRelevanceAIState
+    )
         -> JSONValue
     {
         let admin = state.isOrganizationAdmin(user.id)

@@ -76,7 +76,9 @@ extension FakeRelevanceAIServer {
 
     /// Adds a pending invite, bypassing the rules.
     @discardableResult
-    public func addInvite(email: String, projectID: String, action: String = "role:viewer")
+    public func addInvite(
+        email: String, projectID: String, action: String = "role:viewer"
+    )
         -> FakeRelevanceAIState.Invite
     {
         withState { state in

@@ -5,7 +5,9 @@ import RosterCore
 extension FakeRelevanceAIState {
     /// `POST /projects/create`: 403 for another organization, 400 without a name, 409 for a
     /// taken name only when ``Options/uniqueProjectNames``.
-    public mutating func createProject(organizationID: String?, name: String?, description: String?)
+    public mutating func createProject(
+        organizationID: String?, name: String?, description: String?
+    )
         throws(FakeRelevanceAIError) -> Project
     {
         guard let organizationID else { throw .invalid("organization_id is required") }
@@ -129,7 +131,9 @@ extension FakeRelevanceAIState {
     /// `POST /auth/users/{id}/update` in `projectID`: replaces (`overwrite`) or merges the actions.
     ///
     /// - Throws: 404 when the user is not in the project; 400 for bad permissions.
-    public mutating func updateUser(projectID: String, userID: String, actions: [String: Bool]?, overwrite: Bool)
+    public mutating func updateUser(
+        projectID: String, userID: String, actions: [String: Bool]?, overwrite: Bool
+    )
         throws(FakeRelevanceAIError)
     {
         if membership(projectID: projectID, userID: userID) == nil, isOrganizationAdmin(userID) {
@@ -199,7 +203,9 @@ extension FakeRelevanceAIState {
     /// - Throws: 403 for another organisation, 404 for an unknown user, 400 for a missing
     ///   `admin`, an unknown role, `admin: false` with `role: admin`, or an owner (owners are
     ///   changed by transferring ownership, which this endpoint does not do [U]).
-    public mutating func updateOrganizationUser(organizationID: String, userID: String, admin: Bool?, role: String?)
+    public mutating func updateOrganizationUser(
+        organizationID: String, userID: String, admin: Bool?, role: String?
+    )
         throws(FakeRelevanceAIError)
     {
         guard organizationID == self.organizationID else {

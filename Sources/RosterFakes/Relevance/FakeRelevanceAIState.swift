@@ -164,7 +164,9 @@ public struct FakeRelevanceAIState: Sendable, Hashable {
     /// One page of `items` (`page` from 1) and whether more follow.
     ///
     /// - Throws: 400 for a page below 1 or a size below 1.
-    func page<Item>(_ items: [Item], page: Int?, pageSize: Int?) throws(FakeRelevanceAIError) -> (
+    func page<Item>(
+        _ items: [Item], page: Int?, pageSize: Int?
+    ) throws(FakeRelevanceAIError) -> (
         items: [Item], hasMore: Bool
     ) {
         let size = pageSize ?? options.defaultPageSize

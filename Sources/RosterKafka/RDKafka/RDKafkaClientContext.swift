@@ -66,7 +66,8 @@ final class RDKafkaClientContext: Sendable {
         let level: Logger.Level =
             switch code {
             case .fatal: .critical
-            case .allBrokersDown, .transport, -193 /* __RESOLVE */: .warning
+            // -193 is RD_KAFKA_RESP_ERR__RESOLVE.
+            case .allBrokersDown, .transport, -193: .warning
             default: .error
             }
         let summary =

@@ -8,7 +8,9 @@ import Foundation
 enum RDKafkaProduce {
     /// Returns `nil` once the message is enqueued (librdkafka then owns the headers and the
     /// ticket's +1 reference), or the error.
-    static func produce(_ rk: OpaquePointer, _ record: KafkaProducerRecord, ticket: RDKafkaDeliveryTicket)
+    static func produce(
+        _ rk: OpaquePointer, _ record: KafkaProducerRecord, ticket: RDKafkaDeliveryTicket
+    )
         -> KafkaError?
     {
         let opaque = ticket.retainedOpaque()

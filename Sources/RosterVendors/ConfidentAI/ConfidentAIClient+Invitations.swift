@@ -76,7 +76,9 @@ extension ConfidentAIClient {
     ///   - roleID: The project role (not Owner), or `nil` for the default.
     /// - Throws: ``VendorError``.
     @discardableResult
-    public func inviteToProject(projectID: String, emails: [String], roleID: String?) async throws
+    public func inviteToProject(
+        projectID: String, emails: [String], roleID: String?
+    ) async throws
         -> [ConfidentAIInvitation]
     {
         let body = try body(ProjectInvite(emails: emails, projectRoleId: roleID))

@@ -24,7 +24,9 @@ extension ConfidentAIClient {
     ///   - emails: The addresses (compared case-insensitively).
     ///   - roleName: The organization role for the invitees, by name.
     /// - Returns: One result per address, in order.
-    public func inviteToOrganization(items emails: [String], roleName: String) async
+    public func inviteToOrganization(
+        items emails: [String], roleName: String
+    ) async
         -> [Result<ConfidentAIInviteItemOutcome, any Error>]
     {
         await inviteToOrganization(
@@ -73,7 +75,9 @@ extension ConfidentAIClient {
             }
             return emails.map { email in
                 outcomes[email.lowercased()].map { .success($0) }
-                    ?? .failure(VendorError(code: .unexpected, message: "no result for a batched invitation", vendor: Self.vendor))
+                    ?? .failure(
+                        VendorError(
+                            code: .unexpected, message: "no result for a batched invitation", vendor: Self.vendor))
             }
         } catch {
             return emails.map { _ in .failure(error) }
@@ -123,18 +127,25 @@ extension ConfidentAIClient {
     ///   - projectID: The project.
     ///   - roleName: The project role, by name.
     /// - Returns: One result per address, in order.
-    public func inviteToProject(items emails: [String], projectID: String, roleName: String) async
+    public func inviteToProject(
+        items emails: [String], projectID: String, roleName: String
+    ) async
         -> [Result<ConfidentAIProjectInviteItemOutcome, any Error>]
     {
         await inviteToProject(
             items: emails,
             projectID: projectID,
             lookUp: {
-                let role = try Self.role(named: roleName, in: try await listProjectRoles(projectID: projectID), scope: "project")
-                return (role, try await listProjectMembers(projectID: projectID), try await listProjectInvitations(projectID: projectID))
+                let role = try Self.role(
+                    named: roleName, in: try await listProjectRoles(projectID: projectID), scope: "project")
+                return (
+                    role, try await listProjectMembers(projectID: projectID),
+                    try await listProjectInvitations(projectID: projectID)
+                )
             },
             deleted: { _ in },
-            invite: { emails, roleID in try await inviteToProject(projectID: projectID, emails: emails, roleID: roleID) }
+            invite: { emails, roleID in try await inviteToProject(projectID: projectID, emails: emails, roleID: roleID)
+            }
         )
     }
 
@@ -145,7 +156,9 @@ extension ConfidentAIClient {
     func inviteToProject(
         items emails: [String],
         projectID: String,
-        lookUp: () async throws -> (role: ConfidentAIRole, members: [ConfidentAIMember], invitations: [ConfidentAIInvitation]),
+        lookUp: () async throws -> (
+            role: ConfidentAIRole, members: [ConfidentAIMember], invitations: [ConfidentAIInvitation]
+        ),
         deleted: (_ invitationID: String) -> Void,
         invite: (_ emails: [String], _ roleID: String) async throws -> [ConfidentAIInvitation]
     ) async -> [Result<ConfidentAIProjectInviteItemOutcome, any Error>] {
@@ -208,7 +221,8 @@ extension ConfidentAIClient {
         }
         return emails.map { email in
             outcomes[email.lowercased()]
-                ?? .failure(VendorError(code: .unexpected, message: "no result for a batched invitation", vendor: Self.vendor))
+                ?? .failure(
+                    VendorError(code: .unexpected, message: "no result for a batched invitation", vendor: Self.vendor))
         }
     }
 

@@ -7,7 +7,9 @@ extension ConfidentAIClient {
     ///   - page: From 1.
     ///   - pageSize: 1–100 (Confident AI's default is 25).
     /// - Throws: ``VendorError``.
-    public func listOrganizationMembersPage(page: Int, pageSize: Int = ConfidentAIClient.maximumPageSize) async throws
+    public func listOrganizationMembersPage(
+        page: Int, pageSize: Int = ConfidentAIClient.maximumPageSize
+    ) async throws
         -> ConfidentAIMemberPage
     {
         let request = VendorRequest(
@@ -64,7 +66,9 @@ extension ConfidentAIClient {
     /// One page of `GET /v1/projects/{id}/members`.
     ///
     /// - Throws: ``VendorError``.
-    public func listProjectMembersPage(projectID: String, page: Int, pageSize: Int = ConfidentAIClient.maximumPageSize)
+    public func listProjectMembersPage(
+        projectID: String, page: Int, pageSize: Int = ConfidentAIClient.maximumPageSize
+    )
         async throws -> ConfidentAIMemberPage
     {
         let request = VendorRequest(
@@ -90,7 +94,9 @@ extension ConfidentAIClient {
     ///
     /// - Throws: ``VendorError``.
     @discardableResult
-    public func updateProjectMemberRole(projectID: String, userID: String, roleID: String) async throws
+    public func updateProjectMemberRole(
+        projectID: String, userID: String, roleID: String
+    ) async throws
         -> ConfidentAIMember
     {
         let path = Self.projectPath(projectID, "/members/\(VendorRequest.pathSegment(userID))")

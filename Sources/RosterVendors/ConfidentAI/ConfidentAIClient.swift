@@ -183,7 +183,9 @@ public struct ConfidentAIClient: Sendable {
         )
     }
 
-    private func decodingError(_ request: VendorRequest, _ response: VendorResponse, _ error: (any Error)?)
+    private func decodingError(
+        _ request: VendorRequest, _ response: VendorResponse, _ error: (any Error)?
+    )
         -> VendorError
     {
         let detail = error.map(DecodingErrorSummary.summary(of:)) ?? "no data"
@@ -210,7 +212,9 @@ public struct ConfidentAIClient: Sendable {
     /// (readable or not) reach the listing's `total`, or a page comes back short or empty.
     ///
     /// - Throws: What `fetch` throws, or ``VendorError/Code/unexpected`` after ``maximumPages``.
-    func allMembers(_ fetch: (_ page: Int, _ pageSize: Int) async throws -> ConfidentAIMemberPage) async throws
+    func allMembers(
+        _ fetch: (_ page: Int, _ pageSize: Int) async throws -> ConfidentAIMemberPage
+    ) async throws
         -> [ConfidentAIMember]
     {
         var members: [ConfidentAIMember] = []

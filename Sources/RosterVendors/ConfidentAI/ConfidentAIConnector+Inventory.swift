@@ -49,7 +49,9 @@ extension ConfidentAIConnector: InventoryReading {
         var inventory = VendorInventory(vendor: instance, unlisted: Self.inventoryUnlisted)
         inventory.unreadable = projects.unreadable.count + members.unreadable.count + invitations.unreadable.count
         inventory.members = members.items.map {
-            .init(id: $0.id, email: $0.email, role: $0.organizationRole?.name, removable: $0.organizationRole?.isOwner != true)
+            .init(
+                id: $0.id, email: $0.email, role: $0.organizationRole?.name,
+                removable: $0.organizationRole?.isOwner != true)
         }
         let owners = Set(members.items.filter { $0.organizationRole?.isOwner == true }.map(\.id))
         inventory.invites = invitations.items.filter(\.isPending).map { Self.invite($0, id: $0.id) }

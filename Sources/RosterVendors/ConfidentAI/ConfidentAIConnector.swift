@@ -99,7 +99,8 @@ public struct ConfidentAIConnector: VendorConnector {
         self.defaultProjectRole = defaultProjectRole
         self.batcher = batching.map { InviteBatcher(options: $0) }
         self.projectBatcher = batching.map {
-            InviteBatcher<ConfidentAIBatchItem, ConfidentAIProjectInviteItemOutcome>(options: .init(linger: $0.linger, maxItems: $0.maxItems))
+            InviteBatcher<ConfidentAIBatchItem, ConfidentAIProjectInviteItemOutcome>(
+                options: .init(linger: $0.linger, maxItems: $0.maxItems))
         }
         self.directory = ConfidentAIDirectory(timeToLive: directoryTimeToLive, now: now)
     }

@@ -46,7 +46,10 @@ final class ConfidentAIDirectory: ContradictableDirectory {
     /// - Parameters:
     ///   - timeToLive: How long a listing is believed without a reason to list again (seconds).
     ///   - now: The clock (tests inject one).
-    init(timeToLive: TimeInterval = ConfidentAIDirectory.defaultTimeToLive, now: @escaping @Sendable () -> Date = Date.init) {
+    init(
+        timeToLive: TimeInterval = ConfidentAIDirectory.defaultTimeToLive,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.timeToLive = timeToLive
         self.now = now
         projects = DirectoryListing(timeToLive: timeToLive, now: now)
@@ -84,7 +87,10 @@ final class ConfidentAIDirectory: ContradictableDirectory {
 
     /// A project Roster created.
     func created(_ project: ConfidentAIProject) {
-        projects.update { $0.items.removeAll { $0.id == project.id }; $0.items.append(project) }
+        projects.update {
+            $0.items.removeAll { $0.id == project.id }
+            $0.items.append(project)
+        }
     }
 
     /// Organization invitations Roster created for `emails`: those the answer lists are added;
@@ -108,7 +114,8 @@ final class ConfidentAIDirectory: ContradictableDirectory {
     /// when an address is missing from the answer the listing is forgotten (it cannot show what
     /// was made).
     private static func record(
-        _ emails: [String], created: [ConfidentAIInvitation], in listing: DirectoryListing<DirectoryEntries<ConfidentAIInvitation>>
+        _ emails: [String], created: [ConfidentAIInvitation],
+        in listing: DirectoryListing<DirectoryEntries<ConfidentAIInvitation>>
     ) {
         guard emails.allSatisfy({ email in created.contains { $0.hasEmail(email) } }) else {
             listing.invalidate()

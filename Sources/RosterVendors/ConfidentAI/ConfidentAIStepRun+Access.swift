@@ -83,7 +83,9 @@ extension ConfidentAIStepRun {
             ) { $0.append("project:\(project.id):\(stale.id)", to: .deletedInvitations) }
         }
         // A 400 may mean the directory's member was removed from the organization meanwhile.
-        let created = try await mutation(decidedFrom: .users, .members(project.id), .projectInvites(project.id), in: directory) {
+        let created = try await mutation(
+            decidedFrom: .users, .members(project.id), .projectInvites(project.id), in: directory
+        ) {
             try await client.inviteToProject(projectID: project.id, emails: [email], roleID: role.id)
         }
         directory.invitedToProject(project.id, [email], created: created)
@@ -96,7 +98,9 @@ extension ConfidentAIStepRun {
 
     /// A project member: nothing to do when they have `role`, else their role is changed (the
     /// project Owner's is refused).
-    mutating func keep(_ current: ConfidentAIMember, in projectID: String, as role: ConfidentAIRole) async throws
+    mutating func keep(
+        _ current: ConfidentAIMember, in projectID: String, as role: ConfidentAIRole
+    ) async throws
         -> String
     {
         if current.projectRole?.id == role.id {

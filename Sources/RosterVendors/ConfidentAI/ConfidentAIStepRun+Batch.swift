@@ -46,7 +46,8 @@ extension ConfidentAIStepRun {
         let (client, directory, roleName, startedAt) = (self.client, self.directory, organizationRole, self.startedAt)
         let item = ConfidentAIBatchItem(email: email, notBefore: notBefore, membersNotBefore: membersFloor)
         let outcome = try await batcher.submit(item, key: "org-invitations:\(roleName)") { items in
-            await Self.flushOrganizationInvitations(items, roleName: roleName, client: client, directory: directory, startedAt: startedAt)
+            await Self.flushOrganizationInvitations(
+                items, roleName: roleName, client: client, directory: directory, startedAt: startedAt)
         }
         switch outcome {
         case .member(let found):
@@ -85,7 +86,9 @@ extension ConfidentAIStepRun {
                 let load: DirectoryListing<DirectoryEntries<ConfidentAIRole>>.Load = {
                     try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationRoles() }
                 }
-                if let role = try await listing.value(load: load).items.first(where: { $0.isNamed(roleName) }) { return role }
+                if let role = try await listing.value(load: load).items.first(where: { $0.isNamed(roleName) }) {
+                    return role
+                }
                 let listed = try await listing.value(notBefore: startedAt, load: load).items
                 return try ConfidentAIClient.role(named: roleName, in: listed, scope: "organization")
             },

@@ -89,9 +89,13 @@ extension ConfidentAIStepRun {
             )
         }
         let client = self.client
-        let outcome = try await deletion(decidedFrom: .users) { try await client.removeOrganizationMember(userID: member.id) }
+        let outcome = try await deletion(decidedFrom: .users) {
+            try await client.removeOrganizationMember(userID: member.id)
+        }
         directory.removedFromOrganization(member)
-        try await record(.removeOrganizationMember, ["user_id": member.id], outcome: outcome) { $0[.userID] = member.id }
+        try await record(.removeOrganizationMember, ["user_id": member.id], outcome: outcome) {
+            $0[.userID] = member.id
+        }
         return StepOutcome(
             summary: "removed user \(member.id) from the organisation (its projects and invitations go with it)"
         )

@@ -16,14 +16,17 @@ extension ConfidentAIClient {
 
 extension ConfidentAIDirectory {
     /// Every project, listed at or after `notBefore`, with the records Roster could not read.
-    func projects(notBefore: Date?, using client: ConfidentAIClient) async throws -> DirectoryEntries<ConfidentAIProject> {
+    func projects(
+        notBefore: Date?, using client: ConfidentAIClient
+    ) async throws -> DirectoryEntries<ConfidentAIProject> {
         try await projects.value(notBefore: notBefore) {
             try await DirectoryEntries.load { try await client.reading(into: $0).listProjects() }
         }
     }
 
     /// Every organization member (all pages), listed at or after `notBefore`.
-    func members(notBefore: Date?, using client: ConfidentAIClient) async throws -> DirectoryEntries<ConfidentAIMember> {
+    func members(notBefore: Date?, using client: ConfidentAIClient) async throws -> DirectoryEntries<ConfidentAIMember>
+    {
         try await members.value(notBefore: notBefore) {
             try await DirectoryEntries.load { try await client.reading(into: $0).listOrganizationMembers() }
         }
@@ -43,7 +46,9 @@ extension ConfidentAIDirectory {
         of projectID: String, notBefore: Date?, using client: ConfidentAIClient
     ) async throws -> DirectoryEntries<ConfidentAIMember> {
         try await project(projectID).members.value(notBefore: notBefore) {
-            try await DirectoryEntries.load { try await client.reading(into: $0).listProjectMembers(projectID: projectID) }
+            try await DirectoryEntries.load {
+                try await client.reading(into: $0).listProjectMembers(projectID: projectID)
+            }
         }
     }
 
@@ -125,7 +130,8 @@ extension ConfidentAIStepRun {
     /// is refused: Confident AI does not let it be invited to, and Roster never transfers
     /// ownership.
     func projectRole(named name: String, in projectID: String) async throws -> ConfidentAIRole {
-        let role = try await Self.projectRole(named: name, in: projectID, client: client, directory: directory, listedAfter: startedAt)
+        let role = try await Self.projectRole(
+            named: name, in: projectID, client: client, directory: directory, listedAfter: startedAt)
         guard !role.isOwner else {
             throw Self.refusal("Roster does not grant the project Owner role (it would transfer ownership)")
         }
@@ -143,7 +149,9 @@ extension ConfidentAIStepRun {
     ) async throws -> ConfidentAIRole {
         let listing = directory.project(projectID).roles
         let load: DirectoryListing<DirectoryEntries<ConfidentAIRole>>.Load = {
-            try await DirectoryEntries.load { try await client.reading(into: $0).listProjectRoles(projectID: projectID) }
+            try await DirectoryEntries.load {
+                try await client.reading(into: $0).listProjectRoles(projectID: projectID)
+            }
         }
         let held = try await listing.value(load: load).admitted(by: client.unreadable, vendor: ConfidentAIClient.vendor)
         if let role = held.first(where: { $0.isNamed(name) }) { return role }

@@ -31,7 +31,9 @@ public struct MutationFence: Sendable {
         self.answers = [answered]
     }
 
-    private init(checks: [@Sendable () async throws -> Void], sends: [@Sendable () -> Void], answers: [@Sendable () -> Void]) {
+    private init(
+        checks: [@Sendable () async throws -> Void], sends: [@Sendable () -> Void], answers: [@Sendable () -> Void]
+    ) {
         self.checks = checks
         self.sends = sends
         self.answers = answers
@@ -39,7 +41,8 @@ public struct MutationFence: Sendable {
 
     /// A fence that holds only while every one of `fences` holds (a batch call made for several jobs).
     public static func all(_ fences: [MutationFence]) -> MutationFence {
-        MutationFence(checks: fences.flatMap(\.checks), sends: fences.flatMap(\.sends), answers: fences.flatMap(\.answers))
+        MutationFence(
+            checks: fences.flatMap(\.checks), sends: fences.flatMap(\.sends), answers: fences.flatMap(\.answers))
     }
 
     /// Throws unless every job this fence stands for is still held and running.
@@ -88,7 +91,8 @@ public struct FenceError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch code {
         case .cancelled: "job \(jobID) was cancelled while it ran; no further vendor call"
-        case .claimLost: "job \(jobID) is no longer held by this worker (its lease ran out and it was claimed again); no further vendor call"
+        case .claimLost:
+            "job \(jobID) is no longer held by this worker (its lease ran out and it was claimed again); no further vendor call"
         }
     }
 }

@@ -18,7 +18,9 @@ public struct DirectoryContradiction: Error, CustomStringConvertible {
         /// The members of one project.
         static func members(_ projectID: String) -> Listing { Listing(kind: "members", scope: projectID) }
         /// The invites of one project (vendors that invite per project).
-        static func projectInvites(_ projectID: String) -> Listing { Listing(kind: "project_invites", scope: projectID) }
+        static func projectInvites(_ projectID: String) -> Listing {
+            Listing(kind: "project_invites", scope: projectID)
+        }
     }
 
     /// The vendor's answer.

@@ -51,7 +51,9 @@ public struct DirectoryFreshness: Sendable, Hashable, CustomStringConvertible {
     ///   - startedAt: When this run of the step started.
     ///   - personTouchedAt: When Roster last worked on this person in another job (or an earlier
     ///     run of this job), if ever.
-    public static func forStep(isRevocation: Bool, attempt: Int, startedAt: Date, personTouchedAt: Date?) -> DirectoryFreshness {
+    public static func forStep(
+        isRevocation: Bool, attempt: Int, startedAt: Date, personTouchedAt: Date?
+    ) -> DirectoryFreshness {
         if isRevocation { return DirectoryFreshness(notBefore: startedAt, reason: .revocation) }
         if attempt > 1 { return DirectoryFreshness(notBefore: startedAt, reason: .resumed) }
         if let personTouchedAt {

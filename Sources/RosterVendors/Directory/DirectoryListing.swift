@@ -65,7 +65,8 @@ public final class DirectoryListing<Value: Sendable>: Sendable {
     public func current(notBefore: Date? = nil) -> Value? {
         let now = self.now()
         return state.withLock { state in
-            guard let value = state.value, let at = state.loadedAt, Self.fresh(at, notBefore: notBefore, now: now, ttl: timeToLive)
+            guard let value = state.value, let at = state.loadedAt,
+                Self.fresh(at, notBefore: notBefore, now: now, ttl: timeToLive)
             else { return nil }
             return value
         }
@@ -79,7 +80,9 @@ public final class DirectoryListing<Value: Sendable>: Sendable {
     public func value(notBefore: Date? = nil, load: @escaping Load) async throws -> Value {
         let now = self.now()
         let next: Next<Value> = state.withLock { state in
-            if let value = state.value, let at = state.loadedAt, Self.fresh(at, notBefore: notBefore, now: now, ttl: timeToLive) {
+            if let value = state.value, let at = state.loadedAt,
+                Self.fresh(at, notBefore: notBefore, now: now, ttl: timeToLive)
+            {
                 return .value(value)
             }
             if let loading = state.loading, notBefore.map({ loading.startedAt >= $0 }) ?? true {

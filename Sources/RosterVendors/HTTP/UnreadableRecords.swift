@@ -75,8 +75,11 @@ public final class UnreadableRecords: Sendable {
         guard !found.isEmpty else { return }
         if counted {
             // Counted once per listing that met them, in the same counter as every other vendor's.
-            Counter(label: VendorRecordSkips.metricName, dimensions: [("vendor", vendor)], factory: VendorRecordSkips.factory ?? MetricsSystem.factory)
-                .increment(by: found.count)
+            Counter(
+                label: VendorRecordSkips.metricName, dimensions: [("vendor", vendor)],
+                factory: VendorRecordSkips.factory ?? MetricsSystem.factory
+            )
+            .increment(by: found.count)
         }
         if let record = found.first(where: isAboutTheStep) {
             throw VendorError(
@@ -160,7 +163,11 @@ struct StepLenientList<Element: Decodable>: Decodable {
 
     /// The unreadable records, named as records of `listing`.
     func unreadable(in listing: String) -> [StepUnreadableRecord] {
-        failures.map { var record = $0; record.listing = listing; return record }
+        failures.map {
+            var record = $0
+            record.listing = listing
+            return record
+        }
     }
 }
 

@@ -136,7 +136,8 @@ public struct VendorError: Error, Sendable, Hashable, CustomStringConvertible, C
         file: String = #fileID,
         line: Int = #line
     ) -> VendorError {
-        VendorError(code: .decoding, status: status, message: message, classification: .permanent, file: file, line: line)
+        VendorError(
+            code: .decoding, status: status, message: message, classification: .permanent, file: file, line: line)
     }
 
     /// Something Roster did not expect.

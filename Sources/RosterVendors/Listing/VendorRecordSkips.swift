@@ -36,7 +36,8 @@ public enum VendorRecordSkips {
                 ]
             )
         }
-        let counter = Counter(label: metricName, dimensions: [("vendor", vendor)], factory: factory ?? MetricsSystem.factory)
+        let counter = Counter(
+            label: metricName, dimensions: [("vendor", vendor)], factory: factory ?? MetricsSystem.factory)
         counter.increment(by: records.count)
     }
 }

@@ -38,7 +38,8 @@ extension OpenAIAdminClient {
     /// OpenAI refuses (400) to delete a key owned by a service account.
     /// - Throws: ``VendorError``; a repeat delete throws a 404 with ``VendorError/isAlreadyGone``.
     public func deleteProjectAPIKey(projectID: String, keyID: String) async throws -> OpenAIDeletion {
-        let request = VendorRequest(.delete, "\(Self.projectPath(projectID))/api_keys/\(VendorRequest.pathSegment(keyID))")
+        let request = VendorRequest(
+            .delete, "\(Self.projectPath(projectID))/api_keys/\(VendorRequest.pathSegment(keyID))")
         return try await send(request, as: OpenAIDeletion.self)
     }
 }

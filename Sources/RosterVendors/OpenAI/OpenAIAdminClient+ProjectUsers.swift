@@ -73,7 +73,8 @@ extension OpenAIAdminClient {
     /// Delete the member's keys in the project first (``deleteProjectAPIKey(projectID:keyID:)``).
     /// - Throws: ``VendorError``; a repeat delete throws a 404 with ``VendorError/isAlreadyGone``.
     public func deleteProjectUser(projectID: String, userID: String) async throws -> OpenAIDeletion {
-        let request = VendorRequest(.delete, "\(Self.projectPath(projectID))/users/\(VendorRequest.pathSegment(userID))")
+        let request = VendorRequest(
+            .delete, "\(Self.projectPath(projectID))/users/\(VendorRequest.pathSegment(userID))")
         return try await send(request, as: OpenAIDeletion.self)
     }
 

@@ -52,7 +52,8 @@ extension OpenAIAdminClient {
     ///
     /// - Throws: ``VendorError`` (404 for an unknown id).
     public func retrieveProject(id: String) async throws -> OpenAIProject {
-        try await send(VendorRequest(.get, "/organization/projects/\(VendorRequest.pathSegment(id))"), as: OpenAIProject.self)
+        try await send(
+            VendorRequest(.get, "/organization/projects/\(VendorRequest.pathSegment(id))"), as: OpenAIProject.self)
     }
 
     /// `POST /organization/projects`: creates a project. Not idempotent: look first

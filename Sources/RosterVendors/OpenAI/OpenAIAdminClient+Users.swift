@@ -13,7 +13,9 @@ extension OpenAIAdminClient {
         after: String? = nil,
         limit: Int = OpenAIAdminClient.pageLimit
     ) async throws -> OpenAIPage<OpenAIUser> {
-        let query = emails.map { VendorRequest.QueryItem(name: "emails[]", value: $0) } + Self.pageQuery(after: after, limit: limit)
+        let query =
+            emails.map { VendorRequest.QueryItem(name: "emails[]", value: $0) }
+            + Self.pageQuery(after: after, limit: limit)
         return try await send(VendorRequest(.get, "/organization/users", query: query), as: OpenAIPage.self)
     }
 
@@ -35,7 +37,9 @@ extension OpenAIAdminClient {
     ///
     /// - Throws: ``VendorError``.
     public func userListing(emails: [String] = []) async throws -> LenientList<OpenAIUser> {
-        try await allPages(listing: "organization users") { after in try await listUsersPage(emails: emails, after: after) }
+        try await allPages(listing: "organization users") { after in
+            try await listUsersPage(emails: emails, after: after)
+        }
     }
 
     /// The organization member whose address is `email` (compared case-insensitively), or `nil`.
@@ -74,6 +78,7 @@ extension OpenAIAdminClient {
     ///
     /// - Throws: ``VendorError``; a repeat delete throws a 404 with ``VendorError/isAlreadyGone``.
     public func deleteUser(id: String) async throws -> OpenAIDeletion {
-        try await send(VendorRequest(.delete, "/organization/users/\(VendorRequest.pathSegment(id))"), as: OpenAIDeletion.self)
+        try await send(
+            VendorRequest(.delete, "/organization/users/\(VendorRequest.pathSegment(id))"), as: OpenAIDeletion.self)
     }
 }

@@ -97,7 +97,8 @@ public struct OpenAIAdminClient: Sendable {
             throw VendorError(
                 code: .decoding,
                 status: response.status,
-                message: "\(request.method.rawValue) \(request.path): unexpected \(Response.self) body (\(Self.summary(of: error)))",
+                message:
+                    "\(request.method.rawValue) \(request.path): unexpected \(Response.self) body (\(Self.summary(of: error)))",
                 classification: .permanent,
                 vendor: "openai"
             )
@@ -112,7 +113,8 @@ public struct OpenAIAdminClient: Sendable {
     /// The ``VendorError`` for a non-2xx `response` to `request`.
     func error(for response: VendorResponse, to request: VendorRequest) -> VendorError {
         let envelope = try? JSONDecoder().decode(OpenAIErrorEnvelope.self, from: Data(response.body))
-        let message = VendorExchange.message(vendorMessage: envelope?.error.message, response: response, request: request)
+        let message = VendorExchange.message(
+            vendorMessage: envelope?.error.message, response: response, request: request)
         let vendorSaysRetry: Bool? =
             switch response.headers["x-should-retry"]?.lowercased() {
             case "true": true

@@ -64,7 +64,9 @@ extension OpenAIConnector: InventoryReading {
                 let members = try await directory.members(of: project.id, notBefore: floor, using: client)
                 inventory.unreadable += members.unreadable.count
                 inventory.memberships += members.items.map {
-                    .init(projectID: project.id, project: project.name ?? "", userID: $0.id, email: $0.email, role: $0.role)
+                    .init(
+                        projectID: project.id, project: project.name ?? "", userID: $0.id, email: $0.email,
+                        role: $0.role)
                 }
             }
             guard let keys = try await Self.keys(of: project, using: client) else { continue }

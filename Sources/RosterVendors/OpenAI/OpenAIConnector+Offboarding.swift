@@ -86,7 +86,8 @@ extension OpenAIConnector.Run {
         // time, and record the removal as already gone, since the audit row of that earlier
         // DELETE, if it was ours, was never written.
         if let savedID = progress.state[.userID], try await lookUpUser(fullListing: true) == nil {
-            let record = AuditRecord(action: .removeOrganizationMember, target: ["user_id": savedID], outcome: .alreadyGone)
+            let record = AuditRecord(
+                action: .removeOrganizationMember, target: ["user_id": savedID], outcome: .alreadyGone)
             try await progress.record(record) { $0["user_removed"] = "true" }
             return StepOutcome(summary: "\(savedID) was already gone")
         }

@@ -167,7 +167,6 @@ extension OpenAIConnector {
             }
         }
 
-
         /// The organization user id for the address: from the state, else looked up (and
         /// checkpointed, with `user_scim_managed` when OpenAI says so); `nil` when they are not a
         /// member.

@@ -29,7 +29,8 @@ public final class OpenAIDirectory: ContradictableDirectory {
     /// - Parameters:
     ///   - timeToLive: How long a listing is believed without a reason to list again (seconds).
     ///   - now: The clock (tests inject one).
-    init(timeToLive: TimeInterval = OpenAIDirectory.defaultTimeToLive, now: @escaping @Sendable () -> Date = Date.init) {
+    init(timeToLive: TimeInterval = OpenAIDirectory.defaultTimeToLive, now: @escaping @Sendable () -> Date = Date.init)
+    {
         self.timeToLive = timeToLive
         self.now = now
         projects = DirectoryListing(timeToLive: timeToLive, now: now)
@@ -61,12 +62,18 @@ public final class OpenAIDirectory: ContradictableDirectory {
 
     /// A project Roster created.
     func created(_ project: OpenAIProject) {
-        projects.update { $0.items.removeAll { $0.id == project.id }; $0.items.append(project) }
+        projects.update {
+            $0.items.removeAll { $0.id == project.id }
+            $0.items.append(project)
+        }
     }
 
     /// An invite Roster created.
     func created(_ invite: OpenAIInvite) {
-        invites.update { $0.items.removeAll { $0.id == invite.id }; $0.items.append(invite) }
+        invites.update {
+            $0.items.removeAll { $0.id == invite.id }
+            $0.items.append(invite)
+        }
     }
 
     /// An invite Roster deleted (or found gone).
@@ -93,7 +100,10 @@ public final class OpenAIDirectory: ContradictableDirectory {
 
     /// A membership Roster added or changed.
     func member(_ member: OpenAIProjectUser, of projectID: String) {
-        projectMembers(projectID).update { $0.items.removeAll { $0.id == member.id }; $0.items.append(member) }
+        projectMembers(projectID).update {
+            $0.items.removeAll { $0.id == member.id }
+            $0.items.append(member)
+        }
     }
 
     /// A membership Roster removed (or found gone).

@@ -23,7 +23,8 @@ extension PostHogClient {
     ///
     /// - Throws: ``VendorError`` (404 for an unknown project).
     public func projectAccessControls(projectID: Int) async throws -> PostHogAccessControls {
-        let controls = try await send(VendorRequest(.get, accessControlsPath(projectID)), as: PostHogAccessControls.self)
+        let controls = try await send(
+            VendorRequest(.get, accessControlsPath(projectID)), as: PostHogAccessControls.self)
         VendorRecordSkips.report(
             controls.accessControls.unreadable, vendor: instance, listing: "access controls", logger: logger)
         return controls

@@ -103,7 +103,8 @@ extension PostHogClient {
                 continue
             }
             let existing = pending[item.email] ?? []
-            if let covering = existing.first(where: { $0.covers(level: item.level, projectAccess: item.projectAccess) }) {
+            if let covering = existing.first(where: { $0.covers(level: item.level, projectAccess: item.projectAccess) })
+            {
                 results[index] = .success(.alreadyInvited(inviteID: covering.id))
                 continue
             }
@@ -131,7 +132,9 @@ extension PostHogClient {
             for (index, result) in await sendBulk(chunk) { results[index] = result }
             start += chunk.count
         }
-        return results.map { $0 ?? .failure(VendorError.invalidStep("no result for a batched invite", vendor: "posthog")) }
+        return results.map {
+            $0 ?? .failure(VendorError.invalidStep("no result for a batched invite", vendor: "posthog"))
+        }
     }
 
     /// One invite request of a bulk call and the items it answers.

@@ -32,7 +32,9 @@ extension PostHogClient {
     /// One page of `GET /invites/` (expired invites included).
     ///
     /// - Throws: ``VendorError``.
-    public func listInvitesPage(limit: Int = PostHogClient.pageLimit, offset: Int = 0) async throws -> PostHogPage<
+    public func listInvitesPage(
+        limit: Int = PostHogClient.pageLimit, offset: Int = 0
+    ) async throws -> PostHogPage<
         PostHogInvite
     > {
         try await send(invitesRequest(limit: limit, offset: offset), as: PostHogPage.self)

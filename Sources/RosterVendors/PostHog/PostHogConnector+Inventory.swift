@@ -61,7 +61,8 @@ extension PostHogConnector: InventoryReading {
             .init(id: $0.user.uuid, email: $0.user.email, role: $0.level.description, removable: $0.level != .owner)
         }
         inventory.invites = invites.items.filter { !$0.isExpired }.map { invite in
-            .init(id: invite.id, email: invite.targetEmail, createdAt: invite.createdAt.flatMap(Timestamp.init(rfc3339:)))
+            .init(
+                id: invite.id, email: invite.targetEmail, createdAt: invite.createdAt.flatMap(Timestamp.init(rfc3339:)))
         }
         var blind = ProjectBlindSpots()
         for project in projects.items {

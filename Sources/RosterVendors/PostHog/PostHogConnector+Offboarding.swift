@@ -81,9 +81,11 @@ extension PostHogConnector.Run {
             )
             try await progress.record(record) { $0.append(uuid, to: .removedMembers) }
             summaries.append(
-                outcome == .done ? "removed \(uuid) from the organization and its projects" : "\(uuid) was already gone")
+                outcome == .done ? "removed \(uuid) from the organization and its projects" : "\(uuid) was already gone"
+            )
         }
         try await progress.save { $0[.memberRemoved] = "true" }
-        return StepOutcome(summary: summaries.isEmpty ? "removed by an earlier attempt" : summaries.joined(separator: "; "))
+        return StepOutcome(
+            summary: summaries.isEmpty ? "removed by an earlier attempt" : summaries.joined(separator: "; "))
     }
 }

@@ -99,7 +99,8 @@ extension PostHogConnector.Run {
     /// and private projects (their pending invites are deleted when nothing is granted).
     mutating func reconcile() async throws -> StepOutcome {
         let grants = try step.reconcileGrants(instance: instance)
-        let projects = try await resolveProjects(Set(grants.map(\.project)).sorted(), key: { StepStateKey.projectID.per($0) })
+        let projects = try await resolveProjects(
+            Set(grants.map(\.project)).sorted(), key: { StepStateKey.projectID.per($0) })
         var level: PostHogMembershipLevel?
         var access: [PostHogInvite.ProjectAccess] = []
         for grant in grants {

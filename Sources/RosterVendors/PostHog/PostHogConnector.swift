@@ -117,7 +117,8 @@ public struct PostHogConnector: VendorConnector {
     /// The client a run (or an inventory) uses: over `transport`, reporting as this instance to
     /// `logger`.
     func client(over transport: any VendorTransport, logger: Logger) -> PostHogClient {
-        var client = PostHogClient(transport: transport, organizationID: organizationID, basePath: basePath, policy: policy)
+        var client = PostHogClient(
+            transport: transport, organizationID: organizationID, basePath: basePath, policy: policy)
         client.instance = instance
         client.logger = logger
         return client
@@ -230,7 +231,9 @@ extension PostHogConnector {
                     resolved[name] = ProjectRef(id: found.id, privacy: privacy, created: false)
                     continue
                 }
-                let created = try await mutation(decidedFrom: [.projects], in: directory) { try await client.createProject(name: name) }
+                let created = try await mutation(decidedFrom: [.projects], in: directory) {
+                    try await client.createProject(name: name)
+                }
                 directory.created(created)
                 let record = AuditRecord(
                     action: .createProject,
@@ -253,7 +256,9 @@ extension PostHogConnector {
         /// - Parameter replacing: The pending invites PostHog deletes when it creates this one.
         mutating func invite(_ request: PostHogInviteRequest, replacing: [PostHogInvite]) async throws -> String {
             // "Already belongs to the organization" (400) contradicts the member listing.
-            let created = try await mutation(decidedFrom: [.users, .invites], in: directory) { try await client.createInvites([request]) }.first
+            let created = try await mutation(decidedFrom: [.users, .invites], in: directory) {
+                try await client.createInvites([request])
+            }.first
             if let created {
                 directory.invited(created)
             } else {

@@ -36,7 +36,8 @@ final class PostHogDirectory: ContradictableDirectory {
     /// - Parameters:
     ///   - timeToLive: How long a listing is believed without a reason to list again (seconds).
     ///   - now: The clock (tests inject one).
-    init(timeToLive: TimeInterval = PostHogDirectory.defaultTimeToLive, now: @escaping @Sendable () -> Date = Date.init) {
+    init(timeToLive: TimeInterval = PostHogDirectory.defaultTimeToLive, now: @escaping @Sendable () -> Date = Date.init)
+    {
         self.timeToLive = timeToLive
         self.now = now
         projects = DirectoryListing(timeToLive: timeToLive, now: now)
@@ -69,7 +70,10 @@ final class PostHogDirectory: ContradictableDirectory {
 
     /// A project Roster created.
     func created(_ project: PostHogProject) {
-        projects.update { $0.items.removeAll { $0.id == project.id }; $0.items.append(project) }
+        projects.update {
+            $0.items.removeAll { $0.id == project.id }
+            $0.items.append(project)
+        }
     }
 
     /// An invite Roster created: PostHog deleted every invite whose stored address is exactly

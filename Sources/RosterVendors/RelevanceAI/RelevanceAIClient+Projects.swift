@@ -9,7 +9,9 @@ extension RelevanceAIClient {
     ///   - project: The project whose header authenticates the call (any project works: the
     ///     key sees the whole account).
     /// - Throws: ``VendorError``.
-    public func listProjectsPage(page: Int, pageSize: Int = RelevanceAIClient.projectsPageSize, project: String)
+    public func listProjectsPage(
+        page: Int, pageSize: Int = RelevanceAIClient.projectsPageSize, project: String
+    )
         async throws -> RelevanceAIProjectPage
     {
         let query: [VendorRequest.QueryItem] = [
@@ -53,7 +55,9 @@ extension RelevanceAIClient {
     ///   - project: The project whose header authenticates the call.
     /// - Returns: The new project's id.
     /// - Throws: ``VendorError``.
-    public func createProject(name: String, description: String? = nil, organizationID: String, project: String)
+    public func createProject(
+        name: String, description: String? = nil, organizationID: String, project: String
+    )
         async throws -> String
     {
         struct Body: Encodable {

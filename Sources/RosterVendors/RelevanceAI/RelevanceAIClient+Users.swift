@@ -145,7 +145,9 @@ extension RelevanceAIClient {
     /// that did not (for a caller that only counts them, such as an inventory).
     ///
     /// - Throws: ``VendorError``.
-    func apiKeyListing(userID: String, project: String) async throws -> (
+    func apiKeyListing(
+        userID: String, project: String
+    ) async throws -> (
         keys: [RelevanceAIAPIKey], unreadable: [StepUnreadableRecord]
     ) {
         struct Keys: Decodable { var results: StepLenientList<RelevanceAIAPIKey> }

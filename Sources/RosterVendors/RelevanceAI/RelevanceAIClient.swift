@@ -106,7 +106,8 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
     /// This client reading through `transport` (a ``CountingTransport`` measuring a listing) and
     /// handing unreadable records to `unreadable` (a directory load's collector).
     func reading(through transport: any VendorTransport, unreadable: UnreadableRecords) -> RelevanceAIClient {
-        var copy = RelevanceAIClient(transport: transport, apiKey: apiKey, policy: policy, now: now, unreadable: unreadable)
+        var copy = RelevanceAIClient(
+            transport: transport, apiKey: apiKey, policy: policy, now: now, unreadable: unreadable)
         copy.maximumUserPages = maximumUserPages
         return copy
     }
@@ -121,7 +122,8 @@ public struct RelevanceAIClient: Sendable, CustomStringConvertible {
         query: [VendorRequest.QueryItem] = [],
         body: [UInt8]? = nil
     ) -> VendorRequest {
-        var request = VendorRequest(method, path, query: query, body: body, headers: ["Authorization": "\(project):\(apiKey)"])
+        var request = VendorRequest(
+            method, path, query: query, body: body, headers: ["Authorization": "\(project):\(apiKey)"])
         // Relevance AI lists with POST (`/auth/invite/list`, `/auth/users/list`, `…/keys/list`).
         if path.hasSuffix("/list") { request.isRead = true }
         return request

@@ -66,7 +66,9 @@ extension RelevanceAIConnector: InventoryReading {
             for user in users.items {
                 if addresses.updateValue(user.email, forKey: user.id) == nil {
                     members.append(
-                        .init(id: user.id, email: user.email, role: user.organizationRole(in: organizationID), removable: false))
+                        .init(
+                            id: user.id, email: user.email, role: user.organizationRole(in: organizationID),
+                            removable: false))
                 }
                 inventory.memberships.append(
                     .init(

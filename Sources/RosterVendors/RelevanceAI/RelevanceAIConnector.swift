@@ -109,7 +109,9 @@ public struct RelevanceAIConnector: VendorConnector, CustomStringConvertible {
 
     /// The client a run (or an inventory) uses: over `transport`, with this connector's key, its
     /// unreadable records going to `unreadable`.
-    func client(over transport: any VendorTransport, unreadable: UnreadableRecords = UnreadableRecords()) -> RelevanceAIClient {
+    func client(
+        over transport: any VendorTransport, unreadable: UnreadableRecords = UnreadableRecords()
+    ) -> RelevanceAIClient {
         RelevanceAIClient(transport: transport, apiKey: apiKey, unreadable: unreadable)
     }
 

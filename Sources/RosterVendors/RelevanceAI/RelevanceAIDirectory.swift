@@ -37,7 +37,10 @@ final class RelevanceAIDirectory: ContradictableDirectory {
     /// - Parameters:
     ///   - timeToLive: How long a listing is believed without a reason to list again (seconds).
     ///   - now: The clock (tests inject one).
-    init(timeToLive: TimeInterval = RelevanceAIDirectory.defaultTimeToLive, now: @escaping @Sendable () -> Date = Date.init) {
+    init(
+        timeToLive: TimeInterval = RelevanceAIDirectory.defaultTimeToLive,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.timeToLive = timeToLive
         self.now = now
         projects = DirectoryListing(timeToLive: timeToLive, now: now)
@@ -70,7 +73,10 @@ final class RelevanceAIDirectory: ContradictableDirectory {
 
     /// A project Roster created.
     func created(_ project: RelevanceAIProject) {
-        projects.update { $0.items.removeAll { $0.id == project.id }; $0.items.append(project) }
+        projects.update {
+            $0.items.removeAll { $0.id == project.id }
+            $0.items.append(project)
+        }
     }
 
     /// An invite Roster created that Relevance AI left pending.
@@ -101,7 +107,8 @@ final class RelevanceAIDirectory: ContradictableDirectory {
     func changedRole(of userID: String, to role: RelevanceAIRole, in projectID: String) {
         project(projectID).users.update { listing in
             for index in listing.items.indices where listing.items[index].id == userID {
-                var permissions = listing.items[index].permissions.projects[projectID] ?? RelevanceAIPermissions(items: [:])
+                var permissions =
+                    listing.items[index].permissions.projects[projectID] ?? RelevanceAIPermissions(items: [:])
                 permissions.items = RelevanceAIPermissions(role: role).items
                 permissions.roleContext = nil
                 listing.items[index].permissions.projects[projectID] = permissions

@@ -22,7 +22,8 @@ extension RelevanceAIDirectory {
     ) async throws -> DirectoryEntries<RelevanceAIInvite> {
         try await project(projectID).invites.value(notBefore: notBefore) {
             try await DirectoryEntries.load { unreadable in
-                try await client.reading(through: client.transport, unreadable: unreadable).listInvites(project: projectID)
+                try await client.reading(through: client.transport, unreadable: unreadable).listInvites(
+                    project: projectID)
             }
         }
     }

@@ -80,10 +80,14 @@ public struct ConfigurationLoader: Sendable {
         if c.kafka.group.isEmpty { problems.append("kafka.group: must not be empty") }
         if c.database.poolSize < 1 { problems.append("database.pool_size: must be at least 1") }
         if c.ingest.batchSize < 1 { problems.append("ingest.batch_size: must be at least 1") }
-        do { _ = try ListenAddress(c.http.listen) } catch { problems.append("http.listen: must be host:port, got \"\(c.http.listen)\"") }
+        do { _ = try ListenAddress(c.http.listen) } catch {
+            problems.append("http.listen: must be host:port, got \"\(c.http.listen)\"")
+        }
         problems += c.rangeProblems
         for (name, vendor) in c.vendors.sorted(by: { $0.key < $1.key }) {
-            if vendor.kind != .noop, URL(string: vendor.baseURL)?.scheme == nil { problems.append("vendors.\(name).base_url: not a URL") }
+            if vendor.kind != .noop, URL(string: vendor.baseURL)?.scheme == nil {
+                problems.append("vendors.\(name).base_url: not a URL")
+            }
             problems += vendor.problems(name: name)
         }
         for (index, rule) in c.policy.enumerated() {
@@ -100,7 +104,9 @@ public struct ConfigurationLoader: Sendable {
                 }
             }
         }
-        if !problems.isEmpty { throw Failure(description: "invalid configuration: " + problems.joined(separator: "; ")) }
+        if !problems.isEmpty {
+            throw Failure(description: "invalid configuration: " + problems.joined(separator: "; "))
+        }
     }
 
     static func describe(_ error: DecodingError) -> String {
@@ -110,7 +116,8 @@ public struct ConfigurationLoader: Sendable {
         }
         switch error {
         case .keyNotFound(let key, let context): return "\(path(context)).\(key.stringValue): missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)): \(context.debugDescription)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context)): \(context.debugDescription)"
         case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
         @unknown default: return "\(error)"
         }

@@ -3,7 +3,12 @@ import RosterCore
 /// Why the executor could not run a job, apart from vendor failures (which are ``VendorError``s).
 struct ExecutionError: Error, Sendable, CustomStringConvertible {
     struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: String, Sendable { case missingEvent = "missing_event", undecodableEvent = "undecodable_event", unknownVendor = "unknown_vendor", planning }
+        private enum Value: String, Sendable {
+            case missingEvent = "missing_event"
+            case undecodableEvent = "undecodable_event"
+            case unknownVendor = "unknown_vendor"
+            case planning
+        }
         private let value: Value
         static let missingEvent = Code(value: .missingEvent)
         static let undecodableEvent = Code(value: .undecodableEvent)

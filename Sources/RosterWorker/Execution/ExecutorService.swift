@@ -59,7 +59,8 @@ public struct ExecutorService: Service {
     ) {
         self.health = health
         self.store = JobStore(pool: pool, workerID: workerID, lease: options.lease)
-        self.runner = JobRunner(store: store, planner: planner, vendors: vendors, failpoints: failpoints, logger: logger)
+        self.runner = JobRunner(
+            store: store, planner: planner, vendors: vendors, failpoints: failpoints, logger: logger)
         self.listenerConfiguration = listenerConfiguration
         self.options = options
         self.failpoints = failpoints
@@ -71,7 +72,8 @@ public struct ExecutorService: Service {
     public func run() async throws {
         let wake = WakeSignal()
         let running = RunningJobs()
-        let listener = try? await PostgresListener.listen(channels: [RosterSchema.jobsChannel], configuration: listenerConfiguration, logger: logger)
+        let listener = try? await PostgresListener.listen(
+            channels: [RosterSchema.jobsChannel], configuration: listenerConfiguration, logger: logger)
         if listener == nil { logger.warning("LISTEN unavailable; polling only") }
         logger.info("executor started", metadata: ["concurrency": "\(options.concurrency)"])
         health?.executorStarted()
@@ -94,9 +96,13 @@ public struct ExecutorService: Service {
                         let states = try await store.renew(claims)
                         for (id, state) in states where state != .held {
                             if running.stop(id, because: state) {
-                                logger.info("job \(state == .cancelled ? "cancelled" : "lost its claim") while running; stopping it", metadata: ["job.id": "\(id)"])
+                                logger.info(
+                                    "job \(state == .cancelled ? "cancelled" : "lost its claim") while running; stopping it",
+                                    metadata: ["job.id": "\(id)"])
                             } else {
-                                logger.info("job cancelled while a vendor call is in flight; stopping after its answer", metadata: ["job.id": "\(id)"])
+                                logger.info(
+                                    "job cancelled while a vendor call is in flight; stopping after its answer",
+                                    metadata: ["job.id": "\(id)"])
                             }
                         }
                         if try await store.reclaimExpired() > 0 { wake.signal() }
@@ -125,7 +131,11 @@ public struct ExecutorService: Service {
                     let task = Task { await runner.run(claim, watch: watch) }
                     running.insert(claim.job, watch: watch, task: task)
                     group.addTask {
-                        let result = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+                        let result = await withTaskCancellationHandler {
+                            await task.value
+                        } onCancel: {
+                            task.cancel()
+                        }
                         RosterMetrics.current.jobRun(type: claim.job.kind, status: result.metricsStatus)
                         running.remove(claim.job.id)
                         wake.signal()

@@ -1,3 +1,4 @@
+import Logging
 import RosterCore
 
 extension JobRunner {
@@ -20,7 +21,8 @@ extension JobRunner {
         let plan: [VendorStep]
         // A leaver loses every account Roster ever recorded an address for, not only the
         // event's own (someone whose address changed since they were provisioned).
-        let others = job.kind == .offboarding ? try await store.otherAddresses(of: job, besides: event.employee.email).count : 0
+        let others =
+            job.kind == .offboarding ? try await store.otherAddresses(of: job, besides: event.employee.email).count : 0
         do {
             if let only = job.vendors, let lacking = only.first(where: { vendors[$0] == nil }) {
                 throw PlanningError(code: .unknownVendor, description: "vendor \(lacking) is not configured")
@@ -28,11 +30,13 @@ extension JobRunner {
             // A reconciliation job acts at the vendors it names only.
             plan = try planner(event, others).filter { step in job.vendors.map { $0.contains(step.vendor) } ?? true }
         } catch let error as PlanningError where error.code == .unknownVendor {
-            logger.warning("event names a vendor this worker is not configured for; releasing the job for another worker")
+            logger.warning(
+                "event names a vendor this worker is not configured for; releasing the job for another worker")
             RosterMetrics.current.vendorNotConfigured()
             try await store.retry(
                 job, after: Self.unconfiguredVendorDelay,
-                error: "\(ExecutionError.unconfiguredVendorPrefix) named by the event (worker \(store.workerID) lacks it: \(error.description))"
+                error:
+                    "\(ExecutionError.unconfiguredVendorPrefix) named by the event (worker \(store.workerID) lacks it: \(error.description))"
             )
             return .ended(.retrying)
         } catch {
@@ -43,11 +47,12 @@ extension JobRunner {
             try await store.release(job, requeue: false)
             return .ended(.released)
         }
-        return .steps(plan.enumerated().map { position, step in
-            PersistedStep(
-                position: position, step: step, status: position == 0 ? .running : .pending,
-                attempts: position == 0 ? 1 : 0, state: StepState()
-            )
-        })
+        return .steps(
+            plan.enumerated().map { position, step in
+                PersistedStep(
+                    position: position, step: step, status: position == 0 ? .running : .pending,
+                    attempts: position == 0 ? 1 : 0, state: StepState()
+                )
+            })
     }
 }

@@ -69,7 +69,8 @@ struct JobRunner: Sendable {
         var otherAddresses: [String]?
         var personTouched: PersonTouched?
         for step in unfinished where step.status == .failed {
-            chains.stop(step.step.vendor, .failed(reason: step.lastError ?? "\(step.step.name) failed in an earlier run"))
+            chains.stop(
+                step.step.vendor, .failed(reason: step.lastError ?? "\(step.step.name) failed in an earlier run"))
         }
         for (index, step) in unfinished.enumerated() {
             guard !Task.isShuttingDownGracefullyOrCancelled else {
@@ -92,7 +93,10 @@ struct JobRunner: Sendable {
             let finishesJob = index == unfinished.count - 1 && chains.isClear
             let subject = try await self.subject(of: step, event: event, job: job, addresses: &otherAddresses)
             let freshness = try await self.freshness(of: step, attempt: attempt, job: job, touched: &personTouched)
-            switch try await run(step, attempt: attempt, finishesJob: finishesJob, freshness: freshness, of: job, event: subject, watch: watch) {
+            switch try await run(
+                step, attempt: attempt, finishesJob: finishesJob, freshness: freshness, of: job, event: subject,
+                watch: watch)
+            {
             case .succeeded: continue
             case .released: return .released
             case .stopped(let stop): chains.stop(step.step.vendor, stop)
@@ -109,11 +113,14 @@ struct JobRunner: Sendable {
     /// The event as the step must see it: for a step acting on another recorded address of the
     /// employee (``VendorStep/address``), that address instead of the event's own. The addresses
     /// are read once per job, when a step first needs them.
-    private func subject(of step: PersistedStep, event: HREvent, job: ClaimedJob, addresses: inout [String]?) async throws -> HREvent {
+    private func subject(
+        of step: PersistedStep, event: HREvent, job: ClaimedJob, addresses: inout [String]?
+    ) async throws -> HREvent {
         guard let index = step.step.address else { return event }
         if addresses == nil { addresses = try await store.otherAddresses(of: job, besides: event.employee.email) }
         guard let address = addresses?[safe: index] else {
-            throw ExecutionError.planning("the plan names recorded address #\(index + 1) of the employee, which Roster no longer holds")
+            throw ExecutionError.planning(
+                "the plan names recorded address #\(index + 1) of the employee, which Roster no longer holds")
         }
         var subject = event
         subject.employee.email = address
@@ -127,11 +134,14 @@ struct JobRunner: Sendable {
     /// vendor has its own directory), nor did this process's own (its directory saw them): a job
     /// re-claimed after waiting for a budget lists nothing anew for that (`ops/bench/run mixed`
     /// once made 2,423 Confident AI project listings so). Read once per job, when first needed.
-    private func freshness(of step: PersistedStep, attempt: Int, job: ClaimedJob, touched: inout PersonTouched?) async throws -> DirectoryFreshness {
+    private func freshness(
+        of step: PersistedStep, attempt: Int, job: ClaimedJob, touched: inout PersonTouched?
+    ) async throws -> DirectoryFreshness {
         guard let connector = vendors[step.step.vendor]?.connector, connector.usesDirectory else { return .any }
         if touched == nil { touched = try await store.personTouched(job) }
         return .forStep(
-            isRevocation: step.step.action.isRevocation, attempt: attempt, startedAt: Date(), personTouchedAt: touched?.at(vendor: step.step.vendor)
+            isRevocation: step.step.action.isRevocation, attempt: attempt, startedAt: Date(),
+            personTouchedAt: touched?.at(vendor: step.step.vendor)
         )
     }
 
@@ -162,7 +172,9 @@ struct JobRunner: Sendable {
             // job). Never `dead`: storage has its own backoff, not the vendor's retry budget.
             let storage = (error as? StorageInterruption)?.underlying ?? error
             let delay = Backoff.fullJitter(attempt: min(job.attempts, 6), base: .milliseconds(500), cap: .seconds(30))
-            logger.warning("job interrupted by a storage error; it will be resumed", metadata: ["error": "\(storage)", "delay_ms": "\(delay.microseconds / 1000)"])
+            logger.warning(
+                "job interrupted by a storage error; it will be resumed",
+                metadata: ["error": "\(storage)", "delay_ms": "\(delay.microseconds / 1000)"])
             if let step = (error as? StorageInterruption)?.position { try? await store.deferStep(step, of: job) }
             try? await store.retry(job, after: delay, error: "interrupted by a storage error; resuming")
             RosterMetrics.current.storageInterruption()
@@ -197,13 +209,18 @@ struct JobRunner: Sendable {
             return .retrying
         }
         try await store.kill(job, cause: chains.summary)
-        for (vendor, stop) in chains.stops { if case .failed = stop { RosterMetrics.current.vendorChainFailed(vendor: vendor) } }
+        for (vendor, stop) in chains.stops {
+            if case .failed = stop { RosterMetrics.current.vendorChainFailed(vendor: vendor) }
+        }
         logger.error("job is dead", metadata: ["outcome": "\(chains.summary)"])
         return .dead
     }
 
     /// Runs one step, started as attempt `attempt`.
-    private func run(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
+    private func run(
+        _ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, of job: ClaimedJob,
+        event: HREvent, watch: LeaseWatch
+    ) async throws -> StepEnd {
         let store = self.store
         let mutations = MutationsSent()
         let fence = MutationFence(
@@ -214,14 +231,21 @@ struct JobRunner: Sendable {
             },
             answered: { watch.mutationAnswered() }
         )
-        return try await RosterLogging.withContext(["vendor": "\(persisted.step.vendor)", "step": "\(persisted.step.name)"]) {
+        return try await RosterLogging.withContext([
+            "vendor": "\(persisted.step.vendor)", "step": "\(persisted.step.name)",
+        ]) {
             try await MutationFence.$current.withValue(fence) {
-                try await runStep(persisted, attempt: attempt, finishesJob: finishesJob, freshness: freshness, mutations: mutations, of: job, event: event, watch: watch)
+                try await runStep(
+                    persisted, attempt: attempt, finishesJob: finishesJob, freshness: freshness, mutations: mutations,
+                    of: job, event: event, watch: watch)
             }
         }
     }
 
-    private func runStep(_ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, mutations: MutationsSent, of job: ClaimedJob, event: HREvent, watch: LeaseWatch) async throws -> StepEnd {
+    private func runStep(
+        _ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness,
+        mutations: MutationsSent, of job: ClaimedJob, event: HREvent, watch: LeaseWatch
+    ) async throws -> StepEnd {
         let step = persisted.step
         guard let vendor = vendors[step.vendor] else {
             return try await awaitConfiguredWorker(persisted, of: job)
@@ -236,9 +260,15 @@ struct JobRunner: Sendable {
                 // A vendor mutation just succeeded and is not yet recorded: the crash window that
                 // look-before-act and recovery points exist for.
                 failpoints.hit(.afterVendorCall)
-                try await StorageInterruption.marking(position) { try await store.checkpoint(state, step: position, of: job) }
+                try await StorageInterruption.marking(position) {
+                    try await store.checkpoint(state, step: position, of: job)
+                }
             },
-            audit: { record in try await StorageInterruption.marking(position) { try await store.audit(record, vendor: step.vendor, job: job) } }
+            audit: { record in
+                try await StorageInterruption.marking(position) {
+                    try await store.audit(record, vendor: step.vendor, job: job)
+                }
+            }
         )
         let outcome: StepOutcome
         do {
@@ -250,7 +280,9 @@ struct JobRunner: Sendable {
                 if vendor.connector.mayCreateProjects, !step.action.isRevocation {
                     let connector = vendor.connector
                     let stillNeeded = { connector.needsProjectCreationLock(for: step) }
-                    return try await store.withResourceLock("create-projects:\(step.vendor)", job: job, while: stillNeeded) {
+                    return try await store.withResourceLock(
+                        "create-projects:\(step.vendor)", job: job, while: stillNeeded
+                    ) {
                         try await vendor.connector.run(step, for: event.employee, context: context)
                     }
                 }
@@ -260,13 +292,16 @@ struct JobRunner: Sendable {
             throw error
         } catch let error as FenceError {
             // Another job of a shared batch call lost its claim: no call was made for this one.
-            return try await deferWithoutCall(persisted, of: job, started: started, delay: .milliseconds(200), why: "\(step.name) at \(step.vendor) waiting: a batch call was withdrawn (\(error.code.rawValue))")
+            return try await deferWithoutCall(
+                persisted, of: job, started: started, delay: .milliseconds(200),
+                why: "\(step.name) at \(step.vendor) waiting: a batch call was withdrawn (\(error.code.rawValue))")
         } catch let error as StorageInterruption {
             throw error
         } catch let wait as AwaitingAcceptance {
             // The employee has yet to accept the vendor's invitation: the vendor looks again later,
             // holding no worker or rate-limit slot meanwhile; the other vendors go on.
-            return try await deferWithoutCall(persisted, of: job, started: started, delay: wait.retryAfter, why: wait.reason)
+            return try await deferWithoutCall(
+                persisted, of: job, started: started, delay: wait.retryAfter, why: wait.reason)
         } catch is CancellationError where watch.state != .held {
             throw CancellationError()
         } catch is CancellationError {
@@ -277,20 +312,31 @@ struct JobRunner: Sendable {
             // run of the step is a resumed one and reads new listings (``DirectoryFreshness``).
             let mayHaveMutated = mutations.count > 0
             try await store.deferStep(persisted.position, of: job, givingBackAttempt: !mayHaveMutated)
-            let message = mayHaveMutated ? "interrupted by shutdown; a call may have been cut" : "interrupted by shutdown while waiting; attempt not counted"
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: .cancelled, message: message), of: job)
+            let message =
+                mayHaveMutated
+                ? "interrupted by shutdown; a call may have been cut"
+                : "interrupted by shutdown while waiting; attempt not counted"
+            try await store.record(
+                .init(
+                    position: persisted.position, number: attempt, startedAt: started, outcome: .cancelled,
+                    message: message), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "cancelled", started: started)
             try await store.release(job, requeue: true)
             return .released
         } catch {
-            return try await fail(persisted, attempt: attempt, started: started, error: error, of: job, retry: vendor.retry)
+            return try await fail(
+                persisted, attempt: attempt, started: started, error: error, of: job, retry: vendor.retry)
         }
         // Recording the success is bookkeeping: a failure here is a storage error, not the vendor's.
         try await StorageInterruption.marking(persisted.position) {
-            try await store.stepSucceeded(persisted.position, attempt: attempt, startedAt: started, outcome: outcome, finishesJob: finishesJob, of: job)
+            try await store.stepSucceeded(
+                persisted.position, attempt: attempt, startedAt: started, outcome: outcome, finishesJob: finishesJob,
+                of: job)
         }
         RosterMetrics.current.stepFinished(vendor: step.vendor, status: "succeeded", started: started)
-        if let residual = outcome.residual { logger.notice("step left residual access", metadata: ["residual": "\(residual)"]) }
+        if let residual = outcome.residual {
+            logger.notice("step left residual access", metadata: ["residual": "\(residual)"])
+        }
         return .succeeded
     }
 
@@ -302,7 +348,8 @@ struct JobRunner: Sendable {
         RosterMetrics.current.vendorNotConfigured()
         return try await deferWithoutCall(
             persisted, of: job, started: Date(), delay: Self.unconfiguredVendorDelay,
-            why: "\(ExecutionError.unconfiguredVendorPrefix) \"\(persisted.step.vendor)\" (worker \(store.workerID) lacks it)"
+            why:
+                "\(ExecutionError.unconfiguredVendorPrefix) \"\(persisted.step.vendor)\" (worker \(store.workerID) lacks it)"
         )
     }
 
@@ -311,13 +358,18 @@ struct JobRunner: Sendable {
 
     /// The step made no vendor call: it is pending again, its attempt not counted, and its vendor
     /// waits `delay`.
-    private func deferWithoutCall(_ persisted: PersistedStep, of job: ClaimedJob, started: Date, delay: Duration, why: String) async throws -> StepEnd {
+    private func deferWithoutCall(
+        _ persisted: PersistedStep, of job: ClaimedJob, started: Date, delay: Duration, why: String
+    ) async throws -> StepEnd {
         try await StorageInterruption.marking(nil) { try await store.deferStep(persisted.position, of: job) }
         RosterMetrics.current.stepFinished(vendor: persisted.step.vendor, status: "deferred", started: started)
         return .stopped(.waiting(after: delay, reason: why))
     }
 
-    private func fail(_ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob, retry: RetryPolicy) async throws -> StepEnd {
+    private func fail(
+        _ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob,
+        retry: RetryPolicy
+    ) async throws -> StepEnd {
         let step = persisted.step
         let vendorError = error as? VendorError
         if let vendorError, vendorError.code == .rateLimited || vendorError.code == .circuitOpen {
@@ -329,23 +381,36 @@ struct JobRunner: Sendable {
                 why: "\(step.name) at \(step.vendor) waiting: \(vendorError.redactedMessage)"
             )
         }
-        let message = vendorError.map { $0.redactedMessage.isEmpty ? $0.description : $0.redactedMessage } ?? EmailRedaction.redact("\(error)")
+        let message =
+            vendorError.map { $0.redactedMessage.isEmpty ? $0.description : $0.redactedMessage }
+            ?? EmailRedaction.redact("\(error)")
         let retryable = vendorError?.isRetryable ?? !(error is ExecutionError)
         let decision = retry.decide(attempt: attempt, retryable: retryable, retryAfter: vendorError?.retryAfter)
-        let cause = "\(step.name) at \(step.vendor) failed\(vendorError?.status.map { " (HTTP \($0))" } ?? ""): \(message)"
+        let cause =
+            "\(step.name) at \(step.vendor) failed\(vendorError?.status.map { " (HTTP \($0))" } ?? ""): \(message)"
         switch decision {
         case .retry(let delay):
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: cause)
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: .retry, httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
+            try await store.record(
+                .init(
+                    position: persisted.position, number: attempt, startedAt: started, outcome: .retry,
+                    httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "retry", started: started)
-            logger.warning("step failed; will retry", metadata: ["attempt": "\(attempt)", "delay_ms": "\(delay.milliseconds)", "error": "\(message)"])
+            logger.warning(
+                "step failed; will retry",
+                metadata: ["attempt": "\(attempt)", "delay_ms": "\(delay.milliseconds)", "error": "\(message)"])
             return .stopped(.waiting(after: delay, reason: cause))
         case .giveUp:
             let reason = retryable ? "\(cause) (gave up after \(attempt) attempts)" : cause
             try await store.finishStep(persisted.position, of: job, status: .failed, outcome: nil, error: reason)
-            try await store.record(.init(position: persisted.position, number: attempt, startedAt: started, outcome: .failed, httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
+            try await store.record(
+                .init(
+                    position: persisted.position, number: attempt, startedAt: started, outcome: .failed,
+                    httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "failed", started: started)
-            logger.error("step failed for good; the other vendors go on", metadata: ["attempt": "\(attempt)", "error": "\(message)"])
+            logger.error(
+                "step failed for good; the other vendors go on",
+                metadata: ["attempt": "\(attempt)", "error": "\(message)"])
             return .stopped(.failed(reason: reason))
         }
     }
@@ -360,7 +425,6 @@ extension Task where Success == Never, Failure == Never {
         Task.isCancelled || Task.isShuttingDownGracefully
     }
 }
-
 
 /// How many requests that may change something a step sent (its ``MutationFence`` passed): a step
 /// cut by shutdown after one keeps its attempt.

@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// Steps, attempts and the audit log: the job's recovery points.
 extension JobStore {
     func steps(of job: ClaimedJob) async throws -> [PersistedStep] {
-        try await pool.query("SELECT * FROM job_steps WHERE job_id = \(job.id) ORDER BY position").map(PersistedStep.init(row:))
+        try await pool.query("SELECT * FROM job_steps WHERE job_id = \(job.id) ORDER BY position").map(
+            PersistedStep.init(row:))
     }
 
     /// The addresses Roster recorded for the job's employee besides `email` (lower-cased, oldest
@@ -61,7 +62,10 @@ extension JobStore {
     func savePlan(_ steps: [VendorStep], for job: ClaimedJob) async throws -> Bool {
         guard !steps.isEmpty else { return true }
         let params = steps.map(\.json.serialized)
-        return try await writes.plans.submit(.init(jobID: job.id, token: job.token, names: steps.map(\.name), vendors: steps.map(\.vendor), params: params))
+        return try await writes.plans.submit(
+            .init(
+                jobID: job.id, token: job.token, names: steps.map(\.name), vendors: steps.map(\.vendor), params: params)
+        )
     }
 
     /// Marks a step running and returns its attempt number (from 1); `nil` if the job is no
@@ -72,11 +76,15 @@ extension JobStore {
 
     /// Records a step's success and its attempt, and the job's success with its last step.
     /// - Throws: ``FenceError`` when the job is no longer held and running (nothing was written).
-    func stepSucceeded(_ position: Int, attempt: Int, startedAt: Date, outcome: StepOutcome, finishesJob: Bool, of job: ClaimedJob) async throws {
-        let held = try await writes.successes.submit(.init(
-            jobID: job.id, token: job.token, position: Int32(position), attempt: Int32(attempt), startedAt: startedAt,
-            summary: outcome.summary, residual: outcome.residual, finishesJob: finishesJob
-        ))
+    func stepSucceeded(
+        _ position: Int, attempt: Int, startedAt: Date, outcome: StepOutcome, finishesJob: Bool, of job: ClaimedJob
+    ) async throws {
+        let held = try await writes.successes.submit(
+            .init(
+                jobID: job.id, token: job.token, position: Int32(position), attempt: Int32(attempt),
+                startedAt: startedAt,
+                summary: outcome.summary, residual: outcome.residual, finishesJob: finishesJob
+            ))
         if !held { throw await fenceFailure(job) }
     }
 
@@ -85,7 +93,8 @@ extension JobStore {
     /// With `givingBackAttempt == false` the attempt still counts (a call may have been cut).
     func deferStep(_ position: Int, of job: ClaimedJob, givingBackAttempt: Bool = true) async throws {
         let giveBack: Int32 = givingBackAttempt ? 1 : 0
-        try await fenced(job,
+        try await fenced(
+            job,
             """
             UPDATE job_steps SET status = \(StepStatus.pending), attempts = greatest(job_steps.attempts - \(giveBack), 0), updated_at = now()
             FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
@@ -102,7 +111,8 @@ extension JobStore {
     /// fence (``checkFence(_:)``) stops the job. A claim taken over by another worker writes nothing.
     func checkpoint(_ state: StepState, step position: Int, of job: ClaimedJob) async throws {
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        try await fenced(job,
+        try await fenced(
+            job,
             """
             UPDATE job_steps SET state = \(json)::jsonb, recovery_point = \(RecoveryPoint.checkpointed), updated_at = now()
             FROM jobs WHERE job_steps.job_id = \(job.id) AND job_steps.position = \(Int32(position))
@@ -111,8 +121,11 @@ extension JobStore {
         )
     }
 
-    func finishStep(_ position: Int, of job: ClaimedJob, status: StepStatus, outcome: StepOutcome?, error: String?) async throws {
-        try await fenced(job,
+    func finishStep(
+        _ position: Int, of job: ClaimedJob, status: StepStatus, outcome: StepOutcome?, error: String?
+    ) async throws {
+        try await fenced(
+            job,
             """
             UPDATE job_steps SET status = \(status), residual = \(outcome?.residual), last_error = \(error),
                    recovery_point = \(status == .succeeded ? RecoveryPoint.finished : .failed),
@@ -135,7 +148,8 @@ extension JobStore {
 
     /// Every attempt is kept: retries never overwrite history.
     func record(_ attempt: Attempt, of job: ClaimedJob) async throws {
-        try await fenced(job,
+        try await fenced(
+            job,
             """
             INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, outcome, http_status, vendor_code, message)
             SELECT \(job.id), \(Int32(attempt.position)), \(Int32(attempt.number)), \(workerID), \(attempt.startedAt),
@@ -149,7 +163,8 @@ extension JobStore {
     /// the claim only: the mutation happened, and a job cancelled meanwhile must still say so.
     func audit(_ record: AuditRecord, vendor: String, job: ClaimedJob) async throws {
         let target = String(decoding: try JSONEncoder().encode(record.target), as: UTF8.self)
-        try await fenced(job,
+        try await fenced(
+            job,
             """
             INSERT INTO audit_log (actor, action, vendor, job_id, employee_id, target, outcome)
             SELECT \("worker:" + workerID), \(record.action.rawValue), \(vendor), \(job.id), \(job.employeeID), \(target)::jsonb, \(record.outcome.rawValue)

@@ -46,7 +46,9 @@ struct JobStore: Sendable {
     /// The same round trip reads each job's event and whether it already has a plan.
     func claim(limit: Int) async throws -> [JobClaim] {
         try await pool.query(claimQuery(limit: limit)).map { row in
-            JobClaim(job: try ClaimedJob(row: row), payload: try row.decode(String?.self, column: "payload"), hasPlan: try row.decode(Bool.self, column: "has_plan"))
+            JobClaim(
+                job: try ClaimedJob(row: row), payload: try row.decode(String?.self, column: "payload"),
+                hasPlan: try row.decode(Bool.self, column: "has_plan"))
         }.sorted { ($0.job.priority, -$0.job.id) > ($1.job.priority, -$1.job.id) }
     }
 
@@ -55,51 +57,51 @@ struct JobStore: Sendable {
     /// Its runnable statuses are bound parameters: PostgreSQL plans an unnamed statement with
     /// their values, so the partial index `jobs_runnable` still serves it (a test pins the plan).
     func claimQuery(limit: Int) -> PostgresQuery {
-            """
-            WITH lane AS (
-                -- The highest priority among jobs that could run now (runnable AND not waiting
-                -- behind an earlier job of the same employee: a blocked change must not hold the
-                -- lane against the onboarding it waits for) and leavers' jobs running. Index walks, not an
-                -- aggregate over the backlog: the first eligible row of jobs_runnable, and the few
-                -- running jobs. GREATEST ignores NULLs, as max() does.
-                SELECT GREATEST(
-                    (SELECT j.priority FROM jobs j
-                     WHERE j.status IN (\(JobStatus.queued), \(JobStatus.retrying)) AND j.run_after <= now()
-                       AND NOT EXISTS (
-                           SELECT 1 FROM jobs e
-                           WHERE e.employee_id = j.employee_id
-                             AND (e.employee_order, e.id) < (j.employee_order, j.id)
-                             AND (e.status IN (\(JobStatus.queued), \(JobStatus.held), \(JobStatus.retrying), \(JobStatus.running))
-                                  OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
-                     ORDER BY j.priority DESC LIMIT 1),
-                    (SELECT max(priority) FROM jobs WHERE status = \(JobStatus.running) AND priority >= \(JobPriority.of(.offboarding)))
-                ) AS priority
-            ),
-            candidates AS (
-                SELECT j.id FROM jobs j, lane
-                WHERE j.status IN (\(JobStatus.queued), \(JobStatus.retrying)) AND j.run_after <= now() AND j.priority = lane.priority
-                  AND NOT EXISTS (
-                      SELECT 1 FROM jobs e
-                      WHERE e.employee_id = j.employee_id
-                        AND (e.employee_order, e.id) < (j.employee_order, j.id)
-                        AND (e.status IN (\(JobStatus.queued), \(JobStatus.held), \(JobStatus.retrying), \(JobStatus.running))
-                             OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
-                ORDER BY j.priority DESC, j.employee_order, j.id
-                LIMIT \(Int64(limit))
-                FOR UPDATE SKIP LOCKED
-            ),
-            claimed AS (
-                -- By id through jobs_pkey: an UPDATE … FROM candidates lets the planner hash-join
-                -- the whole jobs table (a sequential scan of every job, done or not, per claim).
-                UPDATE jobs SET status = \(JobStatus.running), lease_owner = \(workerID), claim_token = nextval('job_claim_tokens'),
-                       lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
-                       attempts = jobs.attempts + 1, updated_at = now()
-                WHERE jobs.id = ANY(ARRAY(SELECT id FROM candidates))
-                RETURNING jobs.*
-            )
-            SELECT c.*, e.payload::text AS payload, EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = c.id) AS has_plan
-            FROM claimed c LEFT JOIN events e ON e.event_id = c.event_id
-            """
+        """
+        WITH lane AS (
+            -- The highest priority among jobs that could run now (runnable AND not waiting
+            -- behind an earlier job of the same employee: a blocked change must not hold the
+            -- lane against the onboarding it waits for) and leavers' jobs running. Index walks, not an
+            -- aggregate over the backlog: the first eligible row of jobs_runnable, and the few
+            -- running jobs. GREATEST ignores NULLs, as max() does.
+            SELECT GREATEST(
+                (SELECT j.priority FROM jobs j
+                 WHERE j.status IN (\(JobStatus.queued), \(JobStatus.retrying)) AND j.run_after <= now()
+                   AND NOT EXISTS (
+                       SELECT 1 FROM jobs e
+                       WHERE e.employee_id = j.employee_id
+                         AND (e.employee_order, e.id) < (j.employee_order, j.id)
+                         AND (e.status IN (\(JobStatus.queued), \(JobStatus.held), \(JobStatus.retrying), \(JobStatus.running))
+                              OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
+                 ORDER BY j.priority DESC LIMIT 1),
+                (SELECT max(priority) FROM jobs WHERE status = \(JobStatus.running) AND priority >= \(JobPriority.of(.offboarding)))
+            ) AS priority
+        ),
+        candidates AS (
+            SELECT j.id FROM jobs j, lane
+            WHERE j.status IN (\(JobStatus.queued), \(JobStatus.retrying)) AND j.run_after <= now() AND j.priority = lane.priority
+              AND NOT EXISTS (
+                  SELECT 1 FROM jobs e
+                  WHERE e.employee_id = j.employee_id
+                    AND (e.employee_order, e.id) < (j.employee_order, j.id)
+                    AND (e.status IN (\(JobStatus.queued), \(JobStatus.held), \(JobStatus.retrying), \(JobStatus.running))
+                         OR (e.lease_owner IS NOT NULL AND e.lease_expires_at > now())))
+            ORDER BY j.priority DESC, j.employee_order, j.id
+            LIMIT \(Int64(limit))
+            FOR UPDATE SKIP LOCKED
+        ),
+        claimed AS (
+            -- By id through jobs_pkey: an UPDATE … FROM candidates lets the planner hash-join
+            -- the whole jobs table (a sequential scan of every job, done or not, per claim).
+            UPDATE jobs SET status = \(JobStatus.running), lease_owner = \(workerID), claim_token = nextval('job_claim_tokens'),
+                   lease_expires_at = now() + make_interval(secs => \(leaseSeconds)),
+                   attempts = jobs.attempts + 1, updated_at = now()
+            WHERE jobs.id = ANY(ARRAY(SELECT id FROM candidates))
+            RETURNING jobs.*
+        )
+        SELECT c.*, e.payload::text AS payload, EXISTS (SELECT 1 FROM job_steps s WHERE s.job_id = c.id) AS has_plan
+        FROM claimed c LEFT JOIN events e ON e.event_id = c.event_id
+        """
     }
 
     /// What the heartbeat learned of one job it tried to renew.
@@ -133,7 +135,8 @@ struct JobStore: Sendable {
         )
         var states = Dictionary(uniqueKeysWithValues: claims.map { ($0.id, LeaseState.lost) })
         for row in rows {
-            states[try row.decode(Int64.self, column: "id")] = try row.decode(JobStatus.self, column: "status") == .running ? .held : .cancelled
+            states[try row.decode(Int64.self, column: "id")] =
+                try row.decode(JobStatus.self, column: "status") == .running ? .held : .cancelled
         }
         return states
     }
@@ -141,8 +144,13 @@ struct JobStore: Sendable {
     /// Throws ``FenceError`` unless `job` is still held under this claim and running: asked
     /// immediately before every vendor mutation.
     func checkFence(_ job: ClaimedJob) async throws {
-        let rows = try await pool.query("SELECT status, claim_token = \(job.token) AS same_claim FROM jobs WHERE id = \(job.id)").rows
-        try Self.requireHeld(rows.first.map { (try $0.decode(JobStatus.self, column: "status"), try $0.decode(Bool.self, column: "same_claim")) }, job: job)
+        let rows = try await pool.query(
+            "SELECT status, claim_token = \(job.token) AS same_claim FROM jobs WHERE id = \(job.id)"
+        ).rows
+        try Self.requireHeld(
+            rows.first.map {
+                (try $0.decode(JobStatus.self, column: "status"), try $0.decode(Bool.self, column: "same_claim"))
+            }, job: job)
     }
 
     /// ``FenceError`` for a job row read as (status, whether the token matches).
@@ -195,7 +203,8 @@ struct JobStore: Sendable {
     }
 
     func succeed(_ job: ClaimedJob) async throws {
-        try await fenced(job,
+        try await fenced(
+            job,
             """
             UPDATE jobs SET status = \(JobStatus.succeeded), finished_at = now(), updated_at = now(), lease_owner = NULL,
                    lease_expires_at = NULL, last_error = NULL
@@ -206,7 +215,8 @@ struct JobStore: Sendable {
 
     func retry(_ job: ClaimedJob, after delay: Duration, error: String) async throws {
         let seconds = delay.inSeconds
-        try await fenced(job,
+        try await fenced(
+            job,
             """
             UPDATE jobs SET status = \(JobStatus.retrying), run_after = now() + make_interval(secs => \(seconds)), last_error = \(error),
                    lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
@@ -216,7 +226,8 @@ struct JobStore: Sendable {
     }
 
     func kill(_ job: ClaimedJob, cause: String) async throws {
-        try await fenced(job,
+        try await fenced(
+            job,
             """
             UPDATE jobs SET status = \(JobStatus.dead), last_error = \(cause), finished_at = now(), updated_at = now(),
                    lease_owner = NULL, lease_expires_at = NULL

@@ -99,7 +99,9 @@ public struct VendorRegistry: Sendable, CustomStringConvertible {
                 instance: name,
                 organizationID: vendor.organizationID ?? "",
                 baseURL: vendor.baseURL,
-                batching: batching(vendor).map { .init(linger: $0.linger, maxItems: min($0.maxItems, PostHogClient.bulkInviteLimit)) }
+                batching: batching(vendor).map {
+                    .init(linger: $0.linger, maxItems: min($0.maxItems, PostHogClient.bulkInviteLimit))
+                }
             )
             authentication = .bearer(apiKey)
         case .confidentAI:

@@ -15,23 +15,33 @@ extension VendorRuntime {
     public static func governed(
         configuration: RosterConfiguration, pool: PostgresPool, httpClient: HTTPClient, logger: Logger
     ) throws -> [String: VendorRuntime] {
-        let registry = try VendorRegistry(configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
+        let registry = try VendorRegistry(
+            configuration: configuration, environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
         let instances = registry.names.compactMap { registry[$0] }
         let breakers = CircuitBreakerStore(
             pool: pool,
-            policies: Dictionary(uniqueKeysWithValues: instances.map { instance in
-                (instance.name, CircuitBreakerStore.Policy(failureThreshold: instance.breaker.failureThreshold, openDuration: instance.breaker.openDuration))
-            })
+            policies: Dictionary(
+                uniqueKeysWithValues: instances.map { instance in
+                    (
+                        instance.name,
+                        CircuitBreakerStore.Policy(
+                            failureThreshold: instance.breaker.failureThreshold,
+                            openDuration: instance.breaker.openDuration)
+                    )
+                })
         )
         let limiter = RateLimiterStore(pool: pool)
         var vendors: [String: VendorRuntime] = [:]
         for instance in instances {
             let governed = GovernedTransport(
                 base: instance.baseTransport,
-                configuration: .init(vendor: instance.name, limiterKey: instance.limiterKey, budget: instance.budget, learning: instance.learning),
+                configuration: .init(
+                    vendor: instance.name, limiterKey: instance.limiterKey, budget: instance.budget,
+                    learning: instance.learning),
                 limiter: limiter, breakers: breakers, logger: logger
             )
-            vendors[instance.name] = VendorRuntime(name: instance.name, connector: instance.connector, transport: governed, retry: instance.retry)
+            vendors[instance.name] = VendorRuntime(
+                name: instance.name, connector: instance.connector, transport: governed, retry: instance.retry)
         }
         return vendors
     }

@@ -57,7 +57,8 @@ public final class Failpoints: Sendable {
             return n
         }
         if count == armed.onHit {
-            FileHandle.standardError.write(Data("roster: failpoint \(point.rawValue) reached, killing the process\n".utf8))
+            FileHandle.standardError.write(
+                Data("roster: failpoint \(point.rawValue) reached, killing the process\n".utf8))
             kill(getpid(), SIGKILL)
         }
     }

@@ -40,12 +40,15 @@ struct IngestBatch: Sendable {
             case .success(let event):
                 if seen.insert(event.id).inserted {
                     accepted.append(Accepted(event: event, message: message))
-                    if message.key.map({ String(decoding: $0, as: UTF8.self) }) != event.employee.id { withoutEmployeeKey += 1 }
+                    if message.key.map({ String(decoding: $0, as: UTF8.self) }) != event.employee.id {
+                        withoutEmployeeKey += 1
+                    }
                 } else {
                     duplicatesInBatch[event.id, default: 0] += 1
                 }
             case .failure(let rejection):
-                rejected.append(Rejected(message: message, rejection: rejection, eventID: Self.eventID(in: message.value)))
+                rejected.append(
+                    Rejected(message: message, rejection: rejection, eventID: Self.eventID(in: message.value)))
             }
         }
     }
@@ -81,7 +84,9 @@ struct IngestBatch: Sendable {
     /// Best effort: the `id` of a JSON object, for dead letters of events that fail validation.
     static func eventID(in value: Data) -> String? {
         guard value.count <= 1 << 20, let document = try? JSONParser().parse(value) else { return nil }
-        guard let id = document["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 256, !id.utf8.contains(0) else { return nil }
+        guard let id = document["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 256, !id.utf8.contains(0) else {
+            return nil
+        }
         return id
     }
 }

@@ -32,7 +32,8 @@ public struct IngestService: Service {
         /// Options with the defaults: 1000 messages, 200 ms wait, backoff from 100 ms to 5 s, no
         /// dead-letter topic, the default brake.
         public init(
-            batchSize: Int = 1000, batchWait: Duration = .milliseconds(200), retryBase: Duration = .milliseconds(100), retryCap: Duration = .seconds(5),
+            batchSize: Int = 1000, batchWait: Duration = .milliseconds(200), retryBase: Duration = .milliseconds(100),
+            retryCap: Duration = .seconds(5),
             dlqTopic: String? = nil, brake: RosterConfiguration.Brake = .init()
         ) {
             self.batchSize = batchSize
@@ -65,7 +66,8 @@ public struct IngestService: Service {
     ///   - health: Told of poll successes and failures, for `/readyz`.
     ///   - logger: Ingest's logger.
     public init(
-        consumer: KafkaConsumer, pool: PostgresPool, decoder: HREventDecoder, dlqProducer: KafkaProducer?, options: Options,
+        consumer: KafkaConsumer, pool: PostgresPool, decoder: HREventDecoder, dlqProducer: KafkaProducer?,
+        options: Options,
         failpoints: Failpoints = .disabled, health: LoopHealth? = nil, logger: Logger
     ) {
         self.health = health
@@ -114,7 +116,8 @@ public struct IngestService: Service {
             }
             guard let outcome = await recordUntilDurable(batch) else { break }
             failpoints.hit(.afterDatabaseCommit)
-            RosterMetrics.current.batchRecorded(inserted: outcome.inserted, redelivered: outcome.redelivered, deadLettered: outcome.deadLettered)
+            RosterMetrics.current.batchRecorded(
+                inserted: outcome.inserted, redelivered: outcome.redelivered, deadLettered: outcome.deadLettered)
             if outcome.jobsHeld > 0 {
                 RosterMetrics.current.offboardingBrakeTripped(held: outcome.jobsHeld)
                 // Counts and the brake's sentence only: no employee id.
@@ -126,7 +129,8 @@ public struct IngestService: Service {
             logger.debug(
                 "batch recorded",
                 metadata: [
-                    "messages": "\(messages.count)", "inserted": "\(outcome.inserted)", "redelivered": "\(outcome.redelivered)",
+                    "messages": "\(messages.count)", "inserted": "\(outcome.inserted)",
+                    "redelivered": "\(outcome.redelivered)",
                     "dead_lettered": "\(outcome.deadLettered)", "superseded": "\(outcome.superseded)",
                 ]
             )
@@ -155,7 +159,9 @@ public struct IngestService: Service {
             return [:]
         } catch {
             // Harmless: the batch is durable in Postgres and a redelivery is absorbed by the event id.
-            logger.log(level: retrying ? .debug : .warning, "kafka offset commit failed; continuing", metadata: ["error": "\(error)"])
+            logger.log(
+                level: retrying ? .debug : .warning, "kafka offset commit failed; continuing",
+                metadata: ["error": "\(error)"])
             return owned
         }
     }
@@ -170,10 +176,12 @@ public struct IngestService: Service {
                 if let refusal = Self.dataRefusal(error) {
                     // Postgres refuses something in this batch that validation let through. Isolate it
                     // message by message so one bad message cannot block the partition.
-                    logger.error("batch refused by Postgres; recording message by message", metadata: ["error": "\(refusal)"])
+                    logger.error(
+                        "batch refused by Postgres; recording message by message", metadata: ["error": "\(refusal)"])
                     if let outcome = await recordOneByOne(batch) { return outcome }
                 } else {
-                    logger.warning("could not record batch; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                    logger.warning(
+                        "could not record batch; will retry", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                 }
             }
             if Task.isShuttingDownGracefully || Task.isCancelled { return nil }
@@ -215,7 +223,9 @@ public struct IngestService: Service {
     /// serialization failure — says nothing about the message: the batch is retried with backoff
     /// and its offsets are never committed past it.
     static func dataRefusal(_ error: any Error) -> PostgresError? {
-        guard let postgres = PostgresError.underlying(error), let state = postgres.sqlState, state.classCode == "22" || state.classCode == "23" else { return nil }
+        guard let postgres = PostgresError.underlying(error), let state = postgres.sqlState,
+            state.classCode == "22" || state.classCode == "23"
+        else { return nil }
         return postgres
     }
 
@@ -237,11 +247,15 @@ public struct IngestService: Service {
         do {
             let failed = try await producer.send(records).count { if case .failure = $0 { true } else { false } }
             if failed > 0 {
-                logger.warning("some dead letters did not reach the dead-letter topic", metadata: ["failed": "\(failed)", "count": "\(records.count)"])
+                logger.warning(
+                    "some dead letters did not reach the dead-letter topic",
+                    metadata: ["failed": "\(failed)", "count": "\(records.count)"])
             }
         } catch {
             // The dead_letters table is the source of truth; the topic is a convenience copy.
-            logger.warning("could not produce to the dead-letter topic", metadata: ["error": "\(error)", "count": "\(records.count)"])
+            logger.warning(
+                "could not produce to the dead-letter topic",
+                metadata: ["error": "\(error)", "count": "\(records.count)"])
         }
     }
 }

@@ -48,7 +48,8 @@ struct IngestStore: Sendable {
     /// the same transaction, so a re-ingested dead letter and its resolution commit together).
     func record(_ batch: IngestBatch, on connection: PostgresConnection) async throws -> Outcome {
         var outcome = Outcome()
-        let newEvents = try await insertEvents(batch.accepted, duplicatesInBatch: batch.duplicatesInBatch, on: connection, outcome: &outcome)
+        let newEvents = try await insertEvents(
+            batch.accepted, duplicatesInBatch: batch.duplicatesInBatch, on: connection, outcome: &outcome)
         if !newEvents.isEmpty {
             let plan = planner.plan(events: newEvents, history: try await history(of: newEvents, on: connection))
             let jobs = try await braked(plan.jobs, on: connection)
@@ -64,7 +65,9 @@ struct IngestStore: Sendable {
             }
         }
         for rejected in batch.rejected {
-            outcome.deadLettered += try await deadLetter(rejected.message, code: rejected.rejection.code.description, reason: rejected.rejection.description, eventID: rejected.eventID, on: connection)
+            outcome.deadLettered += try await deadLetter(
+                rejected.message, code: rejected.rejection.code.description, reason: rejected.rejection.description,
+                eventID: rejected.eventID, on: connection)
         }
         failpoints.hit(.inTransaction)
         return outcome
@@ -73,15 +76,21 @@ struct IngestStore: Sendable {
     /// Dead-letters one message in its own transaction: used when Postgres refuses a message that
     /// passed validation, so that one message can never block its partition.
     func recordUnstorable(_ message: KafkaMessage, error: PostgresError) async throws {
-        let reason = "PostgreSQL refused to store it: \(error.sqlState.map { "SQLSTATE \($0.rawValue)" } ?? "unknown error")"
+        let reason =
+            "PostgreSQL refused to store it: \(error.sqlState.map { "SQLSTATE \($0.rawValue)" } ?? "unknown error")"
         _ = try await pool.withTransaction { connection in
-            try await deadLetter(message, code: "unstorable", reason: reason, eventID: IngestBatch.eventID(in: message.value), on: connection)
+            try await deadLetter(
+                message, code: "unstorable", reason: reason, eventID: IngestBatch.eventID(in: message.value),
+                on: connection)
         }
     }
 
     // MARK: - Steps
 
-    private func insertEvents(_ accepted: [IngestBatch.Accepted], duplicatesInBatch: [String: Int], on connection: PostgresConnection, outcome: inout Outcome) async throws -> [HREvent] {
+    private func insertEvents(
+        _ accepted: [IngestBatch.Accepted], duplicatesInBatch: [String: Int], on connection: PostgresConnection,
+        outcome: inout Outcome
+    ) async throws -> [HREvent] {
         guard !accepted.isEmpty else { return [] }
         let events = accepted.map(\.event)
         let ids = events.map(\.id)
@@ -119,7 +128,9 @@ struct IngestStore: Sendable {
 
     /// The planned jobs with the brake's verdict on each new offboarding (after the employees'
     /// locks, which ``history(of:on:)`` took: the gate's lock comes last).
-    private func braked(_ jobs: [IngestPlanner.PlannedJob], on connection: PostgresConnection) async throws -> [IngestPlanner.PlannedJob] {
+    private func braked(
+        _ jobs: [IngestPlanner.PlannedJob], on connection: PostgresConnection
+    ) async throws -> [IngestPlanner.PlannedJob] {
         let offboardings = jobs.indices.filter { jobs[$0].kind == .offboarding && jobs[$0].status == .queued }
         guard !offboardings.isEmpty else { return jobs }
         let decision = try await brake.statuses(forNewOffboardings: offboardings.count, on: connection)
@@ -131,7 +142,9 @@ struct IngestStore: Sendable {
         return jobs
     }
 
-    private func history(of events: [HREvent], on connection: PostgresConnection) async throws -> [String: IngestPlanner.History] {
+    private func history(
+        of events: [HREvent], on connection: PostgresConnection
+    ) async throws -> [String: IngestPlanner.History] {
         let employees = Array(Set(events.map(\.employee.id))).sorted()
         // One employee's events share a partition, so only a rebalance hand-over can race here;
         // the lock keeps the employee's order numbers consistent even then (sorted: no deadlock).
@@ -160,13 +173,16 @@ struct IngestStore: Sendable {
             let highest = try row.decode(Int64?.self, column: "highest")
             var h = history[employee] ?? IngestPlanner.History(highestArrival: highest)
             if let jobID = try row.decode(Int64?.self, column: "id") {
-                h.entries.append(LeaverRule.Entry(
-                    jobID: jobID, eventID: try row.decode(String.self, column: "event_id"), kind: try row.decode(HREvent.Kind.self, column: "type"),
-                    position: EmployeePosition(
-                        arrival: try row.decode(Int64.self, column: "employee_order"), sequence: try row.decode(Int64?.self, column: "employee_sequence")
-                    ),
-                    isUnfinished: try row.decode(Bool.self, column: "unfinished")
-                ))
+                h.entries.append(
+                    LeaverRule.Entry(
+                        jobID: jobID, eventID: try row.decode(String.self, column: "event_id"),
+                        kind: try row.decode(HREvent.Kind.self, column: "type"),
+                        position: EmployeePosition(
+                            arrival: try row.decode(Int64.self, column: "employee_order"),
+                            sequence: try row.decode(Int64?.self, column: "employee_sequence")
+                        ),
+                        isUnfinished: try row.decode(Bool.self, column: "unfinished")
+                    ))
             }
             history[employee] = h
         }
@@ -198,7 +214,9 @@ struct IngestStore: Sendable {
     /// Ends the unfinished jobs the batch's offboardings supersede. A running one keeps its lease:
     /// it goes on blocking the employee's later jobs until its worker has let go (the worker's
     /// fence sees `cancelled` before its next vendor call).
-    private func supersede(_ supersessions: [IngestPlanner.Supersession], on connection: PostgresConnection) async throws -> Int {
+    private func supersede(
+        _ supersessions: [IngestPlanner.Supersession], on connection: PostgresConnection
+    ) async throws -> Int {
         guard !supersessions.isEmpty else { return 0 }
         return try await connection.execute(
             """
@@ -209,7 +227,9 @@ struct IngestStore: Sendable {
         )
     }
 
-    private func deadLetter(_ message: KafkaMessage, code: String, reason: String, eventID: String?, on connection: PostgresConnection) async throws -> Int {
+    private func deadLetter(
+        _ message: KafkaMessage, code: String, reason: String, eventID: String?, on connection: PostgresConnection
+    ) async throws -> Int {
         let headerKeys = message.headers.map(\.key)
         let headerValues = message.headers.map { $0.value ?? Data() }
         // The same poison message redelivered stays one dead letter.

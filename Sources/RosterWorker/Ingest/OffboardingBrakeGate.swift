@@ -54,7 +54,9 @@ public struct OffboardingBrakeGate: Sendable {
     ///   disabled brake, or `count` 0, runs everything without touching the database.
     /// - Throws: ``OffboardingBrakeGateError`` when no transaction is open (the lock would end
     ///   with the statement); ``PostgresError``.
-    public func statuses(forNewOffboardings count: Int, on connection: PostgresConnection) async throws -> OffboardingBrake.Decision {
+    public func statuses(
+        forNewOffboardings count: Int, on connection: PostgresConnection
+    ) async throws -> OffboardingBrake.Decision {
         guard brake.configuration.enabled, count > 0 else {
             return brake.decide(recorded: 0, knownEmployees: nil, newOffboardings: count)
         }
@@ -63,12 +65,13 @@ public struct OffboardingBrakeGate: Sendable {
         let window = Int64(brake.configuration.windowSeconds)
         // Read committed: this statement's snapshot is taken after the lock was granted, so it sees
         // every offboarding committed by the recorder that held the lock before.
-        let recorded = Int(try await connection.query(
-            """
-            SELECT count(*)::int8 AS recorded FROM jobs
-            WHERE type = \(HREvent.Kind.offboarding) AND created_at > now() - make_interval(secs => \(window))
-            """
-        ).rows[0].decode(Int64.self, column: "recorded"))
+        let recorded = Int(
+            try await connection.query(
+                """
+                SELECT count(*)::int8 AS recorded FROM jobs
+                WHERE type = \(HREvent.Kind.offboarding) AND created_at > now() - make_interval(secs => \(window))
+                """
+            ).rows[0].decode(Int64.self, column: "recorded"))
         var known: Int?
         if brake.needsKnownEmployees(recorded: recorded, newOffboardings: count) {
             known = try await knownEmployees(windowSeconds: window, on: connection)

@@ -28,9 +28,12 @@ extension Worker {
         var httpClient: HTTPClient
     }
 
-    static func kafkaClients(configuration: RosterConfiguration, workerID: String, logger: Logger) throws -> KafkaClients {
+    static func kafkaClients(
+        configuration: RosterConfiguration, workerID: String, logger: Logger
+    ) throws -> KafkaClients {
         var consumerConfiguration = KafkaConsumerConfiguration(
-            bootstrapServers: configuration.kafka.brokers, groupID: configuration.kafka.group, topics: [configuration.kafka.topic]
+            bootstrapServers: configuration.kafka.brokers, groupID: configuration.kafka.group,
+            topics: [configuration.kafka.topic]
         )
         consumerConfiguration.sessionTimeout = .milliseconds(configuration.kafka.sessionTimeoutMs)
         consumerConfiguration.clientID = "roster-\(workerID)"
@@ -50,10 +53,13 @@ extension Worker {
         return KafkaClients(consumer: consumer, observer: observer, dlqProducer: dlqProducer)
     }
 
-    static func ingest(configuration: RosterConfiguration, pool: PostgresPool, kafka: KafkaClients, health: LoopHealth, logger: Logger) -> IngestService {
+    static func ingest(
+        configuration: RosterConfiguration, pool: PostgresPool, kafka: KafkaClients, health: LoopHealth, logger: Logger
+    ) -> IngestService {
         IngestService(
             consumer: kafka.consumer, pool: pool,
-            decoder: HREventDecoder(maximumSize: configuration.ingest.maxMessageBytes, knownVendors: Set(configuration.vendors.keys)),
+            decoder: HREventDecoder(
+                maximumSize: configuration.ingest.maxMessageBytes, knownVendors: Set(configuration.vendors.keys)),
             dlqProducer: kafka.dlqProducer,
             options: .init(
                 batchSize: configuration.ingest.batchSize, batchWait: .milliseconds(configuration.ingest.batchWaitMs),
@@ -66,13 +72,18 @@ extension Worker {
     /// The executor (and reconciliation) over governed vendors sharing one HTTP client.
     ///
     /// - Throws: ``VendorRegistry/Failure``; the HTTP client is then shut down before it returns.
-    static func execution(configuration: RosterConfiguration, pool: PostgresPool, workerID: String, health: LoopHealth, logger: Logger) throws -> Execution {
+    static func execution(
+        configuration: RosterConfiguration, pool: PostgresPool, workerID: String, health: LoopHealth, logger: Logger
+    ) throws -> Execution {
         let client = HTTPVendorTransport.makeHTTPClient()
         let vendors: [String: VendorRuntime]
         let executor: ExecutorService
         do {
-            vendors = try VendorRuntime.governed(configuration: configuration, pool: pool, httpClient: client, logger: logger)
-            executor = try Self.executor(configuration: configuration, pool: pool, workerID: workerID, vendors: vendors, health: health, logger: logger)
+            vendors = try VendorRuntime.governed(
+                configuration: configuration, pool: pool, httpClient: client, logger: logger)
+            executor = try Self.executor(
+                configuration: configuration, pool: pool, workerID: workerID, vendors: vendors, health: health,
+                logger: logger)
         } catch {
             // Without blocking: this initialiser is synchronous, and nothing used the client.
             client.shutdown { _ in }
@@ -80,10 +91,12 @@ extension Worker {
         }
         var services: [any Service] = [executor]
         if configuration.reconcile.enabled {
-            services.append(ReconcileService(
-                pass: ReconcilePass(configuration: configuration, pool: pool, vendors: vendors, workerID: workerID, logger: logger),
-                settings: configuration.reconcile, logger: logger
-            ))
+            services.append(
+                ReconcileService(
+                    pass: ReconcilePass(
+                        configuration: configuration, pool: pool, vendors: vendors, workerID: workerID, logger: logger),
+                    settings: configuration.reconcile, logger: logger
+                ))
         }
         // The start-up check spends the vendors' shared budget like any other call.
         let doctor = VendorDoctor(
@@ -94,14 +107,19 @@ extension Worker {
     }
 
     static func executor(
-        configuration: RosterConfiguration, pool: PostgresPool, workerID: String, vendors: [String: VendorRuntime], health: LoopHealth, logger: Logger
+        configuration: RosterConfiguration, pool: PostgresPool, workerID: String, vendors: [String: VendorRuntime],
+        health: LoopHealth, logger: Logger
     ) throws -> ExecutorService {
         let planner = JobPlanner(configuration: configuration)
         let executor = configuration.executor
         return ExecutorService(
-            pool: pool, listenerConfiguration: try PostgresConfiguration(url: configuration.database.url), workerID: workerID,
-            planner: { event, otherAddresses in try planner.plan(for: event, otherAddresses: otherAddresses) }, vendors: vendors,
-            options: .init(concurrency: executor.concurrency, lease: .seconds(executor.leaseSeconds), pollInterval: .milliseconds(executor.pollMs)),
+            pool: pool, listenerConfiguration: try PostgresConfiguration(url: configuration.database.url),
+            workerID: workerID,
+            planner: { event, otherAddresses in try planner.plan(for: event, otherAddresses: otherAddresses) },
+            vendors: vendors,
+            options: .init(
+                concurrency: executor.concurrency, lease: .seconds(executor.leaseSeconds),
+                pollInterval: .milliseconds(executor.pollMs)),
             failpoints: Failpoints(), health: health, logger: logger
         )
     }
@@ -115,8 +133,10 @@ extension Worker {
             do {
                 try await RosterSchema.migrate(pool, logger: logger)
                 return
-            } catch where PostgresError.isRetryable(error) {
-                logger.warning("Postgres unreachable at start-up; waiting for it", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
+            } catch  where PostgresError.isRetryable(error) {
+                logger.warning(
+                    "Postgres unreachable at start-up; waiting for it",
+                    metadata: ["error": "\(error)", "retry_in": "\(delay)"])
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }

@@ -53,7 +53,10 @@ public struct Worker: Sendable {
     /// - Throws: ``KafkaError`` for an unsupported librdkafka or a refused client setting,
     ///   ``PostgresError`` for a bad database URL, ``ListenAddress/Invalid``, or
     ///   ``VendorRegistry/Failure`` for missing vendor keys.
-    public init(configuration: RosterConfiguration, workerID: String? = nil, logger: Logger, registry: PrometheusCollectorRegistry? = nil) throws {
+    public init(
+        configuration: RosterConfiguration, workerID: String? = nil, logger: Logger,
+        registry: PrometheusCollectorRegistry? = nil
+    ) throws {
         try KafkaVersion.check()
         let registry = registry ?? RosterMetrics.bootstrapProcessRegistry()
         let metrics = RosterMetrics(registry: registry)
@@ -68,7 +71,8 @@ public struct Worker: Sendable {
         let opsAddress = OpsHTTPService.BoundAddress()
         let ops = try OpsHTTPService(
             listen: configuration.http.listen, registry: registry,
-            readiness: ReadinessCheck(pool: pool, kafka: kafka.observer, topic: configuration.kafka.topic, health: health),
+            readiness: ReadinessCheck(
+                pool: pool, kafka: kafka.observer, topic: configuration.kafka.topic, health: health),
             logger: logger, address: opsAddress, shutdown: shutdown
         )
         let refresher = MetricsRefresher(
@@ -83,7 +87,8 @@ public struct Worker: Sendable {
         var work: [any Service] = [ops, refresher, ingest]
         var vendorCheck: StartupVendorCheck?
         if configuration.executor.enabled {
-            let execution = try Self.execution(configuration: configuration, pool: pool, workerID: id, health: health, logger: logger)
+            let execution = try Self.execution(
+                configuration: configuration, pool: pool, workerID: id, health: health, logger: logger)
             resources.append(ClosingService("the vendors' HTTP client") { try? await execution.httpClient.shutdown() })
             work += execution.services
             vendorCheck = StartupVendorCheck(doctor: execution.doctor, logger: logger)
@@ -100,10 +105,20 @@ public struct Worker: Sendable {
         }
         self.services =
             resources.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }
-            + work.map { .init(service: GatedService(prelude: migrations, service: $0), successTerminationBehavior: .gracefullyShutdownGroup) }
-            + (vendorCheck.map { [.init(service: GatedService(prelude: migrations, service: $0), successTerminationBehavior: .ignore)] } ?? [])
+            + work.map {
+                .init(
+                    service: GatedService(prelude: migrations, service: $0),
+                    successTerminationBehavior: .gracefullyShutdownGroup)
+            }
+            + (vendorCheck.map {
+                [.init(service: GatedService(prelude: migrations, service: $0), successTerminationBehavior: .ignore)]
+            } ?? [])
             // Last, so the group tells it first: /readyz says 503 from the start of the shutdown.
-            + [.init(service: ShutdownSignal.Watcher(signal: shutdown), successTerminationBehavior: .gracefullyShutdownGroup)]
+            + [
+                .init(
+                    service: ShutdownSignal.Watcher(signal: shutdown),
+                    successTerminationBehavior: .gracefullyShutdownGroup)
+            ]
         self.workerID = id
         self.metrics = metrics
         self.opsAddress = opsAddress
@@ -115,7 +130,8 @@ public struct Worker: Sendable {
     ///
     /// - Throws: The first error a service threw, e.g. a migration that waiting cannot mend.
     public func run() async throws {
-        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        var configuration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         configuration.maximumGracefulShutdownDuration = Self.shutdownTimeout
         let group = ServiceGroup(configuration: configuration)
         try await RosterMetrics.$current.withValue(metrics) {
@@ -127,10 +143,11 @@ public struct Worker: Sendable {
     /// Runs the worker as the process's top-level service: `gracefulShutdownSignals` begin its
     /// graceful shutdown (the ingest service finishes and commits its batch, then the group stops).
     public func runService(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: self, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: gracefulShutdownSignals, cancellationSignals: [], logger: logger
-        ))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: self, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: gracefulShutdownSignals, cancellationSignals: [], logger: logger
+            ))
         try await group.run()
     }
 }

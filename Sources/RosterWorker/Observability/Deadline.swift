@@ -57,7 +57,8 @@ private final class DeadlineRace<Value: Sendable>: Sendable {
     }
 
     func resume(with result: Result<Value, any Error>) {
-        let (continuation, timer) = state.withLock { state -> (CheckedContinuation<Value, any Error>?, Task<Void, Never>?) in
+        let (continuation, timer) = state.withLock {
+            state -> (CheckedContinuation<Value, any Error>?, Task<Void, Never>?) in
             guard !state.finished, let continuation = state.continuation else { return (nil, nil) }
             state.finished = true
             state.continuation = nil

@@ -15,7 +15,9 @@ public struct ListenAddress: Sendable, Hashable {
     ///
     /// - Throws: ``Invalid`` without a colon, or with a port that is not a number in 0...65535.
     public init(_ text: String) throws {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
             throw Invalid(description: "http.listen must be host:port, got \"\(text)\"")
         }
         var host = String(text[..<colon])

@@ -77,14 +77,18 @@ public final class LoopHealth: Sendable {
             if let fatal = s.fatal {
                 verdict.ingest = "fatal Kafka client error, restart the worker: \(fatal)"
             } else if now - (s.lastPoll ?? started) > staleAfter {
-                let since = s.lastPoll.map { "for \(Self.seconds(now - $0)) s" } ?? "since start (\(Self.seconds(now - started)) s)"
-                verdict.ingest = "no successful Kafka poll \(since)\(s.lastPollError.map { "; last error: \($0)" } ?? "")"
+                let since =
+                    s.lastPoll.map { "for \(Self.seconds(now - $0)) s" }
+                    ?? "since start (\(Self.seconds(now - started)) s)"
+                verdict.ingest =
+                    "no successful Kafka poll \(since)\(s.lastPollError.map { "; last error: \($0)" } ?? "")"
             } else {
                 verdict.ingest = "ok"
             }
         }
         if s.executorRunning {
-            verdict.executor = s.claimFailures >= claimFailureLimit
+            verdict.executor =
+                s.claimFailures >= claimFailureLimit
                 ? "claiming jobs failed \(s.claimFailures) times in a row; last error: \(s.lastClaimError ?? "unknown")"
                 : "ok"
         }

@@ -28,7 +28,10 @@ public struct MetricsRefresher: Service {
     ///   - interval: The pause between refreshes (`http.metrics_refresh_ms`).
     ///   - metrics: Where the gauges are recorded.
     ///   - logger: Where failures are logged, at debug.
-    public init(pool: PostgresPool, vendors: [String], observer: KafkaConsumer?, interval: Duration, metrics: RosterMetrics, logger: Logger) {
+    public init(
+        pool: PostgresPool, vendors: [String], observer: KafkaConsumer?, interval: Duration, metrics: RosterMetrics,
+        logger: Logger
+    ) {
         self.pool = pool
         self.vendors = vendors.sorted()
         self.observer = observer
@@ -90,7 +93,9 @@ public struct MetricsRefresher: Service {
         }
         for state in JobStatus.allCases.map(\.rawValue) {
             for type in HREvent.Kind.allCases.map(\.shortName) {
-                metrics.gauge(RosterMetrics.Name.jobs, [("state", state), ("type", type)], value: Double(counts[state]?[type] ?? 0))
+                metrics.gauge(
+                    RosterMetrics.Name.jobs, [("state", state), ("type", type)],
+                    value: Double(counts[state]?[type] ?? 0))
             }
         }
         let held = counts[JobStatus.held.rawValue]?.values.reduce(0, +) ?? 0
@@ -120,8 +125,12 @@ public struct MetricsRefresher: Service {
         let snapshots = try await RateLimiterStore(pool: pool).snapshot()
         for vendor in vendors {
             guard let first = snapshots.first(where: { $0.vendor == vendor && $0.isFirstWindow }) else { continue }
-            metrics.gauge(RosterMetrics.Name.rateBudget, [("vendor", vendor), ("source", "configured")], value: first.configuredRequestsPerSecond)
-            metrics.gauge(RosterMetrics.Name.rateBudget, [("vendor", vendor), ("source", "learned")], value: first.requestsPerSecond)
+            metrics.gauge(
+                RosterMetrics.Name.rateBudget, [("vendor", vendor), ("source", "configured")],
+                value: first.configuredRequestsPerSecond)
+            metrics.gauge(
+                RosterMetrics.Name.rateBudget, [("vendor", vendor), ("source", "learned")],
+                value: first.requestsPerSecond)
         }
     }
 
@@ -132,14 +141,18 @@ public struct MetricsRefresher: Service {
         for row in try await pool.query(
             "SELECT vendor, situation, residual, count(*)::int8 AS n FROM reconcile_findings WHERE resolved_at IS NULL GROUP BY 1, 2, 3"
         ).rows {
-            findings["\(try row.decode(String.self, column: "vendor"))/\(try row.decode(String.self, column: "situation"))/\(try row.decode(Bool.self, column: "residual"))"] =
+            findings[
+                "\(try row.decode(String.self, column: "vendor"))/\(try row.decode(String.self, column: "situation"))/\(try row.decode(Bool.self, column: "residual"))"
+            ] =
                 Double(try row.decode(Int64.self, column: "n"))
         }
         var verifications: [String: Double] = [:]
         for row in try await pool.query(
             "SELECT vendor, coalesce(result, 'pending') AS result, count(*)::int8 AS n FROM verifications GROUP BY 1, 2"
         ).rows {
-            verifications["\(try row.decode(String.self, column: "vendor"))/\(try row.decode(String.self, column: "result"))"] = Double(try row.decode(Int64.self, column: "n"))
+            verifications[
+                "\(try row.decode(String.self, column: "vendor"))/\(try row.decode(String.self, column: "result"))"] =
+                Double(try row.decode(Int64.self, column: "n"))
         }
         for vendor in vendors {
             for situation in Situation.allCases {
@@ -152,7 +165,9 @@ public struct MetricsRefresher: Service {
                 }
             }
             for result in ["pending", "absent", "access_found", "residual", "rehired"] {
-                metrics.gauge(RosterMetrics.Name.verifications, [("vendor", vendor), ("result", result)], value: verifications["\(vendor)/\(result)"] ?? 0)
+                metrics.gauge(
+                    RosterMetrics.Name.verifications, [("vendor", vendor), ("result", result)],
+                    value: verifications["\(vendor)/\(result)"] ?? 0)
             }
         }
     }

@@ -10,10 +10,14 @@ extension OpsHTTPService {
     ///   - registry: What `/metrics` serves.
     ///   - readiness: What `/readyz` checks; `nil` makes it follow `/healthz`.
     ///   - shutdown: Once set, `/readyz` answers 503 naming the shutdown.
-    public static func makeRouter(registry: PrometheusCollectorRegistry, readiness: ReadinessCheck?, shutdown: ShutdownSignal) -> Router<BasicRequestContext> {
+    public static func makeRouter(
+        registry: PrometheusCollectorRegistry, readiness: ReadinessCheck?, shutdown: ShutdownSignal
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("healthz") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
         router.get("readyz") { _, _ in
             var report = await readiness?.run() ?? ReadinessCheck.Report(checks: [:])

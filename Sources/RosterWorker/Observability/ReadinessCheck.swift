@@ -42,7 +42,8 @@ public struct ReadinessCheck: Sendable {
     ///   - health: The worker's loops; `nil` skips those checks.
     ///   - ingestRuns: Whether this worker runs the ingest loop (its health is checked only then).
     public init(
-        pool: PostgresPool, expectedVersion: Int = RosterSchema.migrations.last?.version ?? 0, kafka: KafkaConsumer?, topic: String,
+        pool: PostgresPool, expectedVersion: Int = RosterSchema.migrations.last?.version ?? 0, kafka: KafkaConsumer?,
+        topic: String,
         timeout: Duration = .seconds(3), health: LoopHealth? = nil, ingestRuns: Bool = true
     ) {
         self.health = health
@@ -70,12 +71,18 @@ public struct ReadinessCheck: Sendable {
     private func postgres() async -> [String: String] {
         let pool = self.pool
         do {
-            guard let version = try await withDeadline(timeout, { try await Migrator(migrations: []).currentVersion(pool) }) else {
+            guard
+                let version = try await withDeadline(
+                    timeout, { try await Migrator(migrations: []).currentVersion(pool) })
+            else {
                 return ["postgres": "no answer within \(timeout)", "migrations": "unknown: Postgres did not answer"]
             }
             guard let version, version >= expectedVersion else {
                 let have = version.map { "version \($0)" } ?? "no migrations"
-                return ["postgres": "ok", "migrations": "schema has \(have), this worker needs \(expectedVersion): run roster migrate"]
+                return [
+                    "postgres": "ok",
+                    "migrations": "schema has \(have), this worker needs \(expectedVersion): run roster migrate",
+                ]
             }
             return ["postgres": "ok", "migrations": "ok"]
         } catch {
@@ -87,7 +94,10 @@ public struct ReadinessCheck: Sendable {
         guard let kafka else { return nil }
         let (topic, timeout) = (self.topic, self.timeout)
         do {
-            guard let partitions = try await withDeadline(timeout + .milliseconds(500), { try await kafka.partitions(topic: topic, timeout: timeout) }) else {
+            guard
+                let partitions = try await withDeadline(
+                    timeout + .milliseconds(500), { try await kafka.partitions(topic: topic, timeout: timeout) })
+            else {
                 return "no answer within \(timeout)"
             }
             return partitions.isEmpty ? "topic \(topic) has no partitions" : "ok"

@@ -14,15 +14,21 @@ extension RosterMetrics {
     public static func prometheusFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets = [
-            Name.stepDuration: [.milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                                .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
-                                .seconds(5), .seconds(10), .seconds(30), .seconds(60)],
-            Name.limiterWait: [.milliseconds(1), .milliseconds(10), .milliseconds(50), .milliseconds(100),
-                               .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
-                               .seconds(10), .seconds(30), .seconds(60)],
-            Name.timeToRevoke: [.seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60),
-                                .seconds(120), .seconds(300), .seconds(600), .seconds(900), .seconds(1800),
-                                .seconds(3600), .seconds(4 * 3600), .seconds(24 * 3600)],
+            Name.stepDuration: [
+                .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+                .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+            ],
+            Name.limiterWait: [
+                .milliseconds(1), .milliseconds(10), .milliseconds(50), .milliseconds(100),
+                .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+                .seconds(10), .seconds(30), .seconds(60),
+            ],
+            Name.timeToRevoke: [
+                .seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60),
+                .seconds(120), .seconds(300), .seconds(600), .seconds(900), .seconds(1800),
+                .seconds(3600), .seconds(4 * 3600), .seconds(24 * 3600),
+            ],
         ]
         return factory
     }

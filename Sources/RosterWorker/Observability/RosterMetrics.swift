@@ -180,7 +180,8 @@ public struct RosterMetrics: Sendable {
     /// Creates the unlabeled counters at zero.
     func registerIngest() {
         for name in [
-            Name.eventsIngested, Name.eventsRedelivered, Name.eventsDeadLettered, Name.refreshFailures, Name.eventsWithoutEmployeeKey,
+            Name.eventsIngested, Name.eventsRedelivered, Name.eventsDeadLettered, Name.refreshFailures,
+            Name.eventsWithoutEmployeeKey,
             Name.storageInterruptions, Name.vendorNotConfigured, Name.brakeTrips, Name.offboardingsHeld,
         ] {
             counter(name).increment(by: 0)
@@ -207,4 +208,3 @@ public struct RosterMetrics: Sendable {
         CoreMetrics.Timer(label: name, dimensions: labels, factory: factory)
     }
 }
-

@@ -42,7 +42,8 @@ public struct AttentionReport: Sendable, Hashable {
         ).rows[0]
         return AttentionReport(
             held: try row.decode(Int.self, column: "held"), dead: try row.decode(Int.self, column: "dead"),
-            awaitingAcceptance: try row.decode(Int.self, column: "awaiting"), deadLettersOpen: try row.decode(Int.self, column: "dead_letters"),
+            awaitingAcceptance: try row.decode(Int.self, column: "awaiting"),
+            deadLettersOpen: try row.decode(Int.self, column: "dead_letters"),
             residualFindings: try row.decode(Int.self, column: "residual")
         )
     }

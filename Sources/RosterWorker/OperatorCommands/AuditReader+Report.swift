@@ -24,7 +24,8 @@ extension AuditReader {
         )
     }
 
-    func revocations(employeeID: String?, jobID: Int64?, entries: [AuditEntry]) async throws -> [AuditReport.Revocation] {
+    func revocations(employeeID: String?, jobID: Int64?, entries: [AuditEntry]) async throws -> [AuditReport.Revocation]
+    {
         let rows = try await pool.query(
             """
             SELECT j.id, j.event_id, j.status, e.event_time, j.finished_at
@@ -49,14 +50,17 @@ extension AuditReader {
             WHERE job_id = ANY(\(jobs.map(\.id))::int8[])
             """
         ).rows {
-            checks["\(try row.decode(Int64.self, column: "job_id"))/\(try row.decode(String.self, column: "vendor"))"] = (
-                try row.decode(String?.self, column: "result"), try row.decode(Timestamp?.self, column: "checked_at")
-            )
+            checks["\(try row.decode(Int64.self, column: "job_id"))/\(try row.decode(String.self, column: "vendor"))"] =
+                (
+                    try row.decode(String?.self, column: "result"),
+                    try row.decode(Timestamp?.self, column: "checked_at")
+                )
         }
         return jobs.map { job in
             let mutations = entries.filter { $0.jobID == job.id && !$0.isOperatorAction }
             let jobSteps = steps[job.id] ?? []
-            let vendors = Dictionary(grouping: jobSteps, by: \.vendor).sorted { $0.key < $1.key }.map { name, vendorSteps in
+            let vendors = Dictionary(grouping: jobSteps, by: \.vendor).sorted { $0.key < $1.key }.map {
+                name, vendorSteps in
                 AuditReport.Revocation.Vendor(
                     name: name, complete: vendorSteps.allSatisfy(\.isDone),
                     lastMutationAt: mutations.filter { $0.vendor == name }.map(\.at).max(),
@@ -67,7 +71,8 @@ extension AuditReader {
             }
             let revokedAt = job.status == .succeeded ? (mutations.map(\.at).max() ?? job.finished) : nil
             return AuditReport.Revocation(
-                jobID: job.id, eventID: job.event, status: job.status, eventTime: job.time, revokedAt: revokedAt, vendors: vendors
+                jobID: job.id, eventID: job.event, status: job.status, eventTime: job.time, revokedAt: revokedAt,
+                vendors: vendors
             )
         }
     }

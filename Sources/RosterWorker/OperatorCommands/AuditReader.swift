@@ -37,11 +37,14 @@ public struct AuditReader: Sendable {
             return AuditEntry(
                 id: try row.decode(Int64.self, column: "id"),
                 at: try row.decode(Timestamp.self, column: "at"),
-                actor: try row.decode(String.self, column: "actor"), action: try row.decode(String.self, column: "action"),
-                vendor: try row.decode(String?.self, column: "vendor"), jobID: try row.decode(Int64?.self, column: "job_id"),
+                actor: try row.decode(String.self, column: "actor"),
+                action: try row.decode(String.self, column: "action"),
+                vendor: try row.decode(String?.self, column: "vendor"),
+                jobID: try row.decode(Int64?.self, column: "job_id"),
                 employeeID: try row.decode(String?.self, column: "employee_id"),
                 target: (try? JSONParser().parse(Array(targetText.utf8))) ?? .object([:]),
-                outcome: try row.decode(String.self, column: "outcome"), reason: try row.decode(String?.self, column: "reason")
+                outcome: try row.decode(String.self, column: "outcome"),
+                reason: try row.decode(String?.self, column: "reason")
             )
         }
     }

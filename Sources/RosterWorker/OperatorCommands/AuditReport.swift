@@ -45,12 +45,15 @@ public struct AuditReport: Sendable {
                 "job_id": .int(jobID), "event_id": .string(eventID), "status": .string(status.rawValue),
                 "event_time": .time(eventTime), "revoked_at": .time(revokedAt),
                 "time_to_revoke_seconds": .seconds(timeToRevoke.map { Double($0.microseconds) / 1e6 }),
-                "vendors": .array(vendors.map { v in
-                    .object([
-                        "vendor": .string(v.name), "complete": .bool(v.complete), "last_mutation_at": .time(v.lastMutationAt),
-                        "residual": .text(v.residual), "verification": .text(v.verification), "verified_absent_at": .time(v.verifiedAt),
-                    ])
-                }),
+                "vendors": .array(
+                    vendors.map { v in
+                        .object([
+                            "vendor": .string(v.name), "complete": .bool(v.complete),
+                            "last_mutation_at": .time(v.lastMutationAt),
+                            "residual": .text(v.residual), "verification": .text(v.verification),
+                            "verified_absent_at": .time(v.verifiedAt),
+                        ])
+                    }),
             ])
         }
     }
@@ -81,7 +84,8 @@ public struct AuditReport: Sendable {
         if entries.isEmpty {
             out += "  no vendor mutations or operator actions recorded\n"
         } else {
-            var table = TextTable(["TIME", "ACTOR", "JOB", "VENDOR", "ACTION", "TARGET", "OUTCOME", "REASON"], colour: colour)
+            var table = TextTable(
+                ["TIME", "ACTOR", "JOB", "VENDOR", "ACTION", "TARGET", "OUTCOME", "REASON"], colour: colour)
             for e in entries {
                 table.append([
                     e.at.rfc3339, e.actor, e.jobID.map(String.init) ?? "-", e.vendor ?? "-", e.action,
@@ -91,9 +95,11 @@ public struct AuditReport: Sendable {
             out += JobRendering.indent(table.rendered)
         }
         for r in revocations {
-            out += "\nOffboarding job \(r.jobID) (event \(r.eventID), HR time \(r.eventTime.rfc3339)): \(r.status.rawValue)\n"
+            out +=
+                "\nOffboarding job \(r.jobID) (event \(r.eventID), HR time \(r.eventTime.rfc3339)): \(r.status.rawValue)\n"
             if let revokedAt = r.revokedAt, let ttr = r.timeToRevoke {
-                out += "  access gone everywhere at \(revokedAt.rfc3339): time to revoke \(StatusReport.describe(ttr))\n"
+                out +=
+                    "  access gone everywhere at \(revokedAt.rfc3339): time to revoke \(StatusReport.describe(ttr))\n"
             } else {
                 out += "  NOT complete: access may remain (job \(r.status.rawValue))\n"
             }

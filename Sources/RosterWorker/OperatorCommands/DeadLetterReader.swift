@@ -17,7 +17,10 @@ public struct DeadLetterReader: Sendable {
         /// At most this many, newest first.
         public var limit = 50
         /// Creates a filter; the defaults match the 50 newest dead letters.
-        public init(statuses: [String] = [], codes: [String] = [], since: Timestamp? = nil, until: Timestamp? = nil, limit: Int = 50) {
+        public init(
+            statuses: [String] = [], codes: [String] = [], since: Timestamp? = nil, until: Timestamp? = nil,
+            limit: Int = 50
+        ) {
             self.statuses = statuses
             self.codes = codes
             self.since = since
@@ -46,7 +49,9 @@ public struct DeadLetterReader: Sendable {
         return record
     }
 
-    func fetch(ids: [Int64], filter: Filter, on connection: PostgresConnection?, lock: Bool = false) async throws -> [DeadLetterRecord] {
+    func fetch(
+        ids: [Int64], filter: Filter, on connection: PostgresConnection?, lock: Bool = false
+    ) async throws -> [DeadLetterRecord] {
         let query: PostgresQuery = """
             SELECT * FROM dead_letters
             WHERE (cardinality(\(ids)::int8[]) = 0 OR id = ANY(\(ids)::int8[]))
@@ -62,18 +67,25 @@ public struct DeadLetterReader: Sendable {
         return try result.rows.map { row in
             DeadLetterRecord(
                 id: try row.decode(Int64.self, column: "id"), topic: try row.decode(String.self, column: "topic"),
-                partition: try row.decode(Int.self, column: "partition"), offset: try row.decode(Int64.self, column: "offset"),
+                partition: try row.decode(Int.self, column: "partition"),
+                offset: try row.decode(Int64.self, column: "offset"),
                 key: try row.decode(Data?.self, column: "key"), value: try row.decode(Data.self, column: "value"),
-                headerKeys: try row.decode([String].self, column: "header_keys"), code: try row.decode(String.self, column: "code"),
-                reason: try row.decode(String.self, column: "reason"), eventID: try row.decode(String?.self, column: "event_id"),
+                headerKeys: try row.decode([String].self, column: "header_keys"),
+                code: try row.decode(String.self, column: "code"),
+                reason: try row.decode(String.self, column: "reason"),
+                eventID: try row.decode(String?.self, column: "event_id"),
                 createdAt: try row.decode(Timestamp.self, column: "created_at"),
-                status: try row.decode(String.self, column: "status"), resolution: try row.decode(String?.self, column: "resolution"),
+                status: try row.decode(String.self, column: "status"),
+                resolution: try row.decode(String?.self, column: "resolution"),
                 resolvedAt: try row.decode(Timestamp?.self, column: "resolved_at"),
                 replayAttempts: try row.decode(Int.self, column: "replay_attempts"),
                 replayedAt: try row.decode(Timestamp?.self, column: "replayed_at"),
-                replayOutcome: try row.decode(String?.self, column: "replay_outcome"), replayEventID: try row.decode(String?.self, column: "replay_event_id"),
-                replayJobID: try row.decode(Int64?.self, column: "replay_job_id"), replayRejection: try row.decode(String?.self, column: "replay_rejection"),
-                replayCorrected: try row.decode(Bool?.self, column: "replay_corrected"), replayOperator: try row.decode(String?.self, column: "replay_operator"),
+                replayOutcome: try row.decode(String?.self, column: "replay_outcome"),
+                replayEventID: try row.decode(String?.self, column: "replay_event_id"),
+                replayJobID: try row.decode(Int64?.self, column: "replay_job_id"),
+                replayRejection: try row.decode(String?.self, column: "replay_rejection"),
+                replayCorrected: try row.decode(Bool?.self, column: "replay_corrected"),
+                replayOperator: try row.decode(String?.self, column: "replay_operator"),
                 replayReason: try row.decode(String?.self, column: "replay_reason")
             )
         }

@@ -52,7 +52,9 @@ public struct DeadLetterReplayer: Sendable {
             switch result {
             case .jobCreated(let event, let job, let status):
                 object["result"] = .string("job_created")
-                (object["event_id"], object["job_id"], object["job_status"]) = (.string(event), .int(job), .string(status))
+                (object["event_id"], object["job_id"], object["job_status"]) = (
+                    .string(event), .int(job), .string(status)
+                )
             case .duplicate(let event, let job):
                 object["result"] = .string("duplicate")
                 (object["event_id"], object["job_id"]) = (.string(event), .int(job))
@@ -91,12 +93,18 @@ public struct DeadLetterReplayer: Sendable {
     public func replay(_ id: Int64, payload: Data?, dryRun: Bool, by action: OperatorAction) async throws -> Outcome {
         if dryRun { return try await preview(try await DeadLetterReader(pool: pool).deadLetter(id), payload: payload) }
         return try await pool.withTransaction { connection in
-            guard let letter = try await DeadLetterReader(pool: pool).fetch(ids: [id], filter: .init(limit: 1), on: connection, lock: true).first else {
+            guard
+                let letter = try await DeadLetterReader(pool: pool).fetch(
+                    ids: [id], filter: .init(limit: 1), on: connection, lock: true
+                ).first
+            else {
                 throw OperationsError.notFound("dead letter \(id) does not exist")
             }
             let target: JSONValue = .object(["dead_letter_id": .int(id), "corrected_payload": .bool(payload != nil)])
             if let refusal = Self.refusal(for: letter) {
-                try await action.record("dlq_replay", jobID: nil, employeeID: nil, target: target, outcome: "refused: \(refusal)", on: connection)
+                try await action.record(
+                    "dlq_replay", jobID: nil, employeeID: nil, target: target, outcome: "refused: \(refusal)",
+                    on: connection)
                 return Outcome(deadLetterID: id, result: .refused(refusal))
             }
             let batch = IngestBatch(messages: [message(letter, payload: payload)], decoder: decoder)
@@ -110,7 +118,9 @@ public struct DeadLetterReplayer: Sendable {
                     WHERE id = \(id)
                     """
                 )
-                try await action.record("dlq_replay", jobID: nil, employeeID: nil, target: target, outcome: "rejected: \(reason)", on: connection)
+                try await action.record(
+                    "dlq_replay", jobID: nil, employeeID: nil, target: target, outcome: "rejected: \(reason)",
+                    on: connection)
                 return Outcome(deadLetterID: id, result: .rejected(reason))
             }
             guard let event = batch.accepted.first?.event else {
@@ -122,16 +132,20 @@ public struct DeadLetterReplayer: Sendable {
                     members["event_id"] = .string(event.id)
                     auditTarget = .object(members)
                 }
-                try await action.record("dlq_replay", jobID: nil, employeeID: event.employee.id, target: auditTarget, outcome: "refused: \(refusal)", on: connection)
+                try await action.record(
+                    "dlq_replay", jobID: nil, employeeID: event.employee.id, target: auditTarget,
+                    outcome: "refused: \(refusal)", on: connection)
                 return Outcome(deadLetterID: id, result: .refused(refusal))
             }
-            let stored = try await IngestStore(pool: pool, failpoints: .disabled, brake: configuration.brake).record(batch, on: connection)
+            let stored = try await IngestStore(pool: pool, failpoints: .disabled, brake: configuration.brake).record(
+                batch, on: connection)
             let row = try await connection.query("SELECT id, status FROM jobs WHERE event_id = \(event.id)").rows.first
             let jobID = try row?.decode(Int64.self, column: "id")
             let jobStatus = try row?.decode(String.self, column: "status") ?? "none"
             let created = stored.inserted == 1
             let outcome = created ? "job_created" : "duplicate"
-            let resolution = created
+            let resolution =
+                created
                 ? "re-ingested as event \(event.id), job \(jobID.map(String.init) ?? "-") (\(jobStatus))"
                 : "event \(event.id) was already in the inbox (job \(jobID.map(String.init) ?? "-")); nothing new"
             try await connection.execute(
@@ -148,26 +162,38 @@ public struct DeadLetterReplayer: Sendable {
                 members["event_id"] = .string(event.id)
                 auditTarget = .object(members)
             }
-            try await action.record("dlq_replay", jobID: jobID, employeeID: event.employee.id, target: auditTarget, outcome: outcome, on: connection)
+            try await action.record(
+                "dlq_replay", jobID: jobID, employeeID: event.employee.id, target: auditTarget, outcome: outcome,
+                on: connection)
             return Outcome(
                 deadLetterID: id,
-                result: created ? .jobCreated(eventID: event.id, jobID: jobID ?? 0, jobStatus: jobStatus) : .duplicate(eventID: event.id, jobID: jobID)
+                result: created
+                    ? .jobCreated(eventID: event.id, jobID: jobID ?? 0, jobStatus: jobStatus)
+                    : .duplicate(eventID: event.id, jobID: jobID)
             )
         }
     }
 
     /// What a replay would do, reading only.
     func preview(_ letter: DeadLetterRecord, payload: Data?) async throws -> Outcome {
-        if let refusal = Self.refusal(for: letter) { return Outcome(deadLetterID: letter.id, result: .refused(refusal)) }
+        if let refusal = Self.refusal(for: letter) {
+            return Outcome(deadLetterID: letter.id, result: .refused(refusal))
+        }
         let batch = IngestBatch(messages: [message(letter, payload: payload)], decoder: decoder)
         if let rejected = batch.rejected.first {
-            return Outcome(deadLetterID: letter.id, result: .rejected("\(rejected.rejection.code): \(rejected.rejection.description)"))
+            return Outcome(
+                deadLetterID: letter.id,
+                result: .rejected("\(rejected.rejection.code): \(rejected.rejection.description)"))
         }
-        guard let event = batch.accepted.first?.event else { return Outcome(deadLetterID: letter.id, result: .refused("decoded to nothing")) }
+        guard let event = batch.accepted.first?.event else {
+            return Outcome(deadLetterID: letter.id, result: .refused("decoded to nothing"))
+        }
         if try await !pool.query("SELECT 1 FROM events WHERE event_id = \(event.id)").rows.isEmpty {
             return Outcome(deadLetterID: letter.id, result: .wouldBeDuplicate(eventID: event.id))
         }
-        if let refusal = try await pool.withConnection({ try await Self.leaverRefusal(for: event, letter: letter, on: $0) }) {
+        if let refusal = try await pool.withConnection({
+            try await Self.leaverRefusal(for: event, letter: letter, on: $0)
+        }) {
             return Outcome(deadLetterID: letter.id, result: .refused(refusal))
         }
         let steps = (try? JobPlanner(configuration: configuration).plan(for: event)) ?? []
@@ -186,7 +212,9 @@ public struct DeadLetterReplayer: Sendable {
     /// Roster recorded each (a tie counts the other event as later: the leaver's side), or by
     /// `sequence` when it and the other event both carry one. An onboarding dead-lettered before
     /// the employee's offboarding stays before it. ``LeaverRule`` then decides, as at ingest.
-    static func leaverRefusal(for event: HREvent, letter: DeadLetterRecord, on connection: PostgresConnection) async throws -> String? {
+    static func leaverRefusal(
+        for event: HREvent, letter: DeadLetterRecord, on connection: PostgresConnection
+    ) async throws -> String? {
         guard event.kind != .offboarding else { return nil }
         let rows = try await connection.query(
             """
@@ -204,24 +232,32 @@ public struct DeadLetterReplayer: Sendable {
             let kind = try row.decode(HREvent.Kind.self, column: "type")
             let arrival = try row.decode(Int64.self, column: "employee_order")
             if try row.decode(Bool.self, column: "arrived_before") { arrivedBefore = max(arrivedBefore, arrival) }
-            history.append(.init(
-                jobID: nil, eventID: try row.decode(String.self, column: "event_id"), kind: kind,
-                position: EmployeePosition(arrival: arrival * 2, sequence: try row.decode(Int64?.self, column: "employee_sequence")), isUnfinished: false
-            ))
+            history.append(
+                .init(
+                    jobID: nil, eventID: try row.decode(String.self, column: "event_id"), kind: kind,
+                    position: EmployeePosition(
+                        arrival: arrival * 2, sequence: try row.decode(Int64?.self, column: "employee_sequence")),
+                    isUnfinished: false
+                ))
         }
         let position = EmployeePosition(arrival: arrivedBefore * 2 + 1, sequence: event.sequence)
-        guard let refusal = LeaverRule.refusal(kind: event.kind, eventID: event.id, position: position, history: history) else { return nil }
+        guard
+            let refusal = LeaverRule.refusal(kind: event.kind, eventID: event.id, position: position, history: history)
+        else { return nil }
         switch refusal.kind {
         case .superseded:
-            return "employee \(event.employee.id) was offboarded (event \(refusal.offboardingEventID)) after this \(event.kind.shortName) was received; replaying it would re-grant a leaver's access"
+            return
+                "employee \(event.employee.id) was offboarded (event \(refusal.offboardingEventID)) after this \(event.kind.shortName) was received; replaying it would re-grant a leaver's access"
         case .changeAfterOffboarding:
-            return "employee \(event.employee.id) was offboarded (event \(refusal.offboardingEventID)) before this change and not rehired since; replaying it would re-grant a leaver's access: an onboarding after the offboarding is needed to rehire"
+            return
+                "employee \(event.employee.id) was offboarded (event \(refusal.offboardingEventID)) before this change and not rehired since; replaying it would re-grant a leaver's access: an onboarding after the offboarding is needed to rehire"
         }
     }
 
     static func refusal(for letter: DeadLetterRecord) -> String? {
         switch letter.status {
-        case "replayed": "dead letter \(letter.id) was already replayed (\(letter.resolution ?? "see roster dlq show \(letter.id)"))"
+        case "replayed":
+            "dead letter \(letter.id) was already replayed (\(letter.resolution ?? "see roster dlq show \(letter.id)"))"
         case "discarded": "dead letter \(letter.id) was discarded"
         default: nil
         }

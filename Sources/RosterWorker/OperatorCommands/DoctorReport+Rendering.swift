@@ -6,7 +6,8 @@ extension DoctorReport {
 
     /// Two tables for people: vendors (key, roles, budget) and role checks; then a verdict.
     public func rendered(colour: Bool) -> String {
-        var vendorTable = TextTable(["VENDOR", "KIND", "KEY", "ROLES", "BUDGET", "LEARNED", "ADVERTISED"], colour: colour)
+        var vendorTable = TextTable(
+            ["VENDOR", "KIND", "KEY", "ROLES", "BUDGET", "LEARNED", "ADVERTISED"], colour: colour)
         for vendor in vendors {
             var key = vendor.key.rawValue
             if let status = vendor.httpStatus { key += " (\(status))" }
@@ -25,7 +26,8 @@ extension DoctorReport {
         for vendor in vendors where vendor.error != nil {
             out += "\(vendor.name): \(vendor.error ?? "")\n"
         }
-        var roleTable = TextTable(["VENDOR", "SOURCE", "ROLE", "VENDOR ROLE", "PROJECT", "STATUS", "SUGGESTION"], colour: colour)
+        var roleTable = TextTable(
+            ["VENDOR", "SOURCE", "ROLE", "VENDOR ROLE", "PROJECT", "STATUS", "SUGGESTION"], colour: colour)
         for vendor in vendors {
             for check in vendor.roleChecks {
                 roleTable.append([

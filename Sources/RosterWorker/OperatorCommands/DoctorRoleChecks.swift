@@ -36,7 +36,9 @@ struct DoctorRoleChecks {
             do {
                 let vendorRole = try mapping.vendorRole(for: grant.role)
                 result.append(
-                    check(source: "policy", role: grant.role, vendorRole: vendorRole, project: grant.project, failure: .unknown)
+                    check(
+                        source: "policy", role: grant.role, vendorRole: vendorRole, project: grant.project,
+                        failure: .unknown)
                 )
             } catch {
                 let candidates = mapping.knownRoles + (probe?.roles ?? [])
@@ -65,7 +67,8 @@ struct DoctorRoleChecks {
     private func check(
         source: String, role: String, vendorRole: String, project: String?, failure: DoctorReport.RoleStatus
     ) -> Check {
-        var check = Check(source: source, role: role, vendorRole: vendorRole, scope: scope, project: project, status: .ok)
+        var check = Check(
+            source: source, role: role, vendorRole: vendorRole, scope: scope, project: project, status: .ok)
         if kind == .relevanceAI, vendorRole.lowercased().hasPrefix("role:") {
             check.message = "a permission action, passed through unchecked"
             return check

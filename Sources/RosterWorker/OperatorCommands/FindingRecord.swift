@@ -46,7 +46,9 @@ public struct FindingRecord: Sendable, Hashable {
         try await read(employee: nil, openResidualOnly: true, limit: limit, pool: pool)
     }
 
-    static func read(employee employeeID: String?, openResidualOnly: Bool, limit: Int, pool: PostgresPool) async throws -> [FindingRecord] {
+    static func read(
+        employee employeeID: String?, openResidualOnly: Bool, limit: Int, pool: PostgresPool
+    ) async throws -> [FindingRecord] {
         let rows = try await pool.query(
             """
             SELECT *, target::text AS target_text
@@ -60,10 +62,14 @@ public struct FindingRecord: Sendable, Hashable {
         return try rows.map { row in
             FindingRecord(
                 id: try row.decode(Int64.self, column: "id"), vendor: try row.decode(String.self, column: "vendor"),
-                situation: try row.decode(String.self, column: "situation"), employeeID: try row.decode(String?.self, column: "employee_id"),
-                target: (try? JSONParser().parse(Array(try row.decode(String.self, column: "target_text").utf8))) ?? .object([:]),
-                detail: try row.decode(String.self, column: "detail"), residual: try row.decode(Bool.self, column: "residual"),
-                reaction: try row.decode(String.self, column: "reaction"), jobID: try row.decode(Int64?.self, column: "job_id"),
+                situation: try row.decode(String.self, column: "situation"),
+                employeeID: try row.decode(String?.self, column: "employee_id"),
+                target: (try? JSONParser().parse(Array(try row.decode(String.self, column: "target_text").utf8)))
+                    ?? .object([:]),
+                detail: try row.decode(String.self, column: "detail"),
+                residual: try row.decode(Bool.self, column: "residual"),
+                reaction: try row.decode(String.self, column: "reaction"),
+                jobID: try row.decode(Int64?.self, column: "job_id"),
                 firstSeenAt: try row.decode(Timestamp.self, column: "first_seen_at"),
                 lastSeenAt: try row.decode(Timestamp.self, column: "last_seen_at"),
                 resolvedAt: try row.decode(Timestamp?.self, column: "resolved_at")

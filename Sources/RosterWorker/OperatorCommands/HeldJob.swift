@@ -17,7 +17,9 @@ public struct HeldJob: Sendable, Hashable {
     public var heldSince: Timestamp
 
     /// Creates a held job as ``JobHolds/list(limit:)`` reads it.
-    public init(id: Int64, eventID: String, employeeID: String, eventTime: Timestamp, reason: String, heldSince: Timestamp) {
+    public init(
+        id: Int64, eventID: String, employeeID: String, eventTime: Timestamp, reason: String, heldSince: Timestamp
+    ) {
         self.id = id
         self.eventID = eventID
         self.employeeID = employeeID

@@ -1,5 +1,6 @@
 import RosterCore
 import RosterPostgres
+
 /// What an operator decided about an offboarding the mass-offboarding brake held
 /// (`roster holds release|cancel`): the value of `jobs.hold_decision`, and the audit action.
 public enum HoldDecision: String, Sendable, Hashable, CaseIterable {

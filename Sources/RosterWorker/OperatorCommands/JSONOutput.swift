@@ -20,7 +20,10 @@ public enum JSONOutput {
         case .number(let text): out += text
         case .string(let s): writeString(s, to: &out)
         case .array(let items):
-            guard !items.isEmpty else { out += "[]"; return }
+            guard !items.isEmpty else {
+                out += "[]"
+                return
+            }
             out += "[\n"
             for (i, item) in items.enumerated() {
                 out += pad
@@ -29,7 +32,10 @@ public enum JSONOutput {
             }
             out += closing + "]"
         case .object(let members):
-            guard !members.isEmpty else { out += "{}"; return }
+            guard !members.isEmpty else {
+                out += "{}"
+                return
+            }
             out += "{\n"
             let keys = members.keys.sorted()
             for (i, key) in keys.enumerated() {

@@ -36,12 +36,14 @@ public struct JobCanceller: Sendable {
 
         /// One entry of `jobs` in `roster cancel --output json`.
         public var json: JSONValue {
-            let (status, detail): (String, String?) = switch result {
-            case .cancelled: ("cancelled", nil)
-            case .stopping(let worker): ("cancelled", "worker \(worker) stops before its next step; the call in flight completes")
-            case .wouldCancel: ("would_cancel", nil)
-            case .refused(let why): ("refused", why)
-            }
+            let (status, detail): (String, String?) =
+                switch result {
+                case .cancelled: ("cancelled", nil)
+                case .stopping(let worker):
+                    ("cancelled", "worker \(worker) stops before its next step; the call in flight completes")
+                case .wouldCancel: ("would_cancel", nil)
+                case .refused(let why): ("refused", why)
+                }
             return .object([
                 "job_id": .int(job.id), "employee_id": .string(job.employeeID), "type": .string(job.kind.shortName),
                 "previous_status": .string(job.status.rawValue), "result": .string(status), "reason": .text(detail),
@@ -58,14 +60,21 @@ public struct JobCanceller: Sendable {
 
     /// - Throws: ``OperationsError`` (refused) for more than ``JobReplayer/bulkThreshold`` jobs
     ///   without `confirmed` (dry runs excepted); ``PostgresError``.
-    public func cancel(_ jobs: [JobRecord], dryRun: Bool, by action: OperatorAction, confirmed: Bool) async throws -> [Outcome] {
+    public func cancel(
+        _ jobs: [JobRecord], dryRun: Bool, by action: OperatorAction, confirmed: Bool
+    ) async throws -> [Outcome] {
         if jobs.count > JobReplayer.bulkThreshold, !confirmed, !dryRun {
-            throw OperationsError.refused("\(jobs.count) jobs match; cancelling more than \(JobReplayer.bulkThreshold) at once needs --yes (see them first with --dry-run)")
+            throw OperationsError.refused(
+                "\(jobs.count) jobs match; cancelling more than \(JobReplayer.bulkThreshold) at once needs --yes (see them first with --dry-run)"
+            )
         }
         var outcomes: [Outcome] = []
         for job in jobs {
             if dryRun {
-                outcomes.append(Outcome(job: job, result: Self.refusal(for: job, confirmed: confirmed).map { .refused($0) } ?? .wouldCancel))
+                outcomes.append(
+                    Outcome(
+                        job: job,
+                        result: Self.refusal(for: job, confirmed: confirmed).map { .refused($0) } ?? .wouldCancel))
                 continue
             }
             outcomes.append(try await cancel(job, by: action, confirmed: confirmed))
@@ -75,12 +84,20 @@ public struct JobCanceller: Sendable {
 
     func cancel(_ snapshot: JobRecord, by action: OperatorAction, confirmed: Bool) async throws -> Outcome {
         try await pool.withTransaction { connection in
-            guard let job = try await JobReader(pool: pool).list(JobFilter(ids: [snapshot.id], limit: 1), on: connection, lock: true).first else {
+            guard
+                let job = try await JobReader(pool: pool).list(
+                    JobFilter(ids: [snapshot.id], limit: 1), on: connection, lock: true
+                ).first
+            else {
                 throw OperationsError.notFound("job \(snapshot.id) does not exist")
             }
-            let target: JSONValue = .object(["previous_status": .string(job.status.rawValue), "lease_owner": .text(job.leaseOwner)])
+            let target: JSONValue = .object([
+                "previous_status": .string(job.status.rawValue), "lease_owner": .text(job.leaseOwner),
+            ])
             if let refusal = Self.refusal(for: job, confirmed: confirmed) {
-                try await action.record("cancel", jobID: job.id, employeeID: job.employeeID, target: target, outcome: "refused: \(refusal)", on: connection)
+                try await action.record(
+                    "cancel", jobID: job.id, employeeID: job.employeeID, target: target, outcome: "refused: \(refusal)",
+                    on: connection)
                 return Outcome(job: job, result: .refused(refusal))
             }
             try await connection.execute(
@@ -90,8 +107,12 @@ public struct JobCanceller: Sendable {
                 WHERE id = \(job.id)
                 """
             )
-            try await action.record("cancel", jobID: job.id, employeeID: job.employeeID, target: target, outcome: "cancelled", on: connection)
-            if job.status == .running, let owner = job.leaseOwner { return Outcome(job: job, result: .stopping(worker: owner)) }
+            try await action.record(
+                "cancel", jobID: job.id, employeeID: job.employeeID, target: target, outcome: "cancelled",
+                on: connection)
+            if job.status == .running, let owner = job.leaseOwner {
+                return Outcome(job: job, result: .stopping(worker: owner))
+            }
             return Outcome(job: job, result: .cancelled)
         }
     }
@@ -99,10 +120,12 @@ public struct JobCanceller: Sendable {
     static func refusal(for job: JobRecord, confirmed: Bool) -> String? {
         if job.status.isFinished { return "job \(job.id) already \(job.status.rawValue); nothing to cancel" }
         if job.status == .held {
-            return "job \(job.id) is held by the mass-offboarding brake; cancel it with roster holds cancel (it makes the offboarding void)"
+            return
+                "job \(job.id) is held by the mass-offboarding brake; cancel it with roster holds cancel (it makes the offboarding void)"
         }
         if job.kind == .offboarding, !confirmed {
-            return "job \(job.id) is an offboarding: cancelling it leaves the leaver's access in place; pass --yes if that is really meant"
+            return
+                "job \(job.id) is an offboarding: cancelling it leaves the leaver's access in place; pass --yes if that is really meant"
         }
         return nil
     }

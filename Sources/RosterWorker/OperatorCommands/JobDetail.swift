@@ -45,7 +45,12 @@ public struct JobDetail: Sendable {
                 "partition": .int(partition),
                 "offset": .int(offset),
                 "access": access.map { grants in
-                    .array(grants.map { .object(["vendor": .string($0.vendor), "project": .string($0.project), "role": .string($0.role)]) })
+                    .array(
+                        grants.map {
+                            .object([
+                                "vendor": .string($0.vendor), "project": .string($0.project), "role": .string($0.role),
+                            ])
+                        })
                 } ?? .null,
             ])
         }
@@ -106,7 +111,10 @@ public struct JobDetail: Sendable {
 
         /// One entry of `timeline` in `roster jobs show --output json`.
         public var json: JSONValue {
-            .object(["at": .time(at), "kind": .string(kind), "vendor": .text(vendor), "step": .text(step), "text": .string(text)])
+            .object([
+                "at": .time(at), "kind": .string(kind), "vendor": .text(vendor), "step": .text(step),
+                "text": .string(text),
+            ])
         }
     }
 
@@ -124,16 +132,24 @@ public struct JobDetail: Sendable {
         var entries: [TimelineEntry] = []
         if let event {
             entries.append(.init(at: event.time, kind: "event", text: "\(event.type) event \(event.id) (HR time)"))
-            entries.append(.init(at: event.receivedAt, kind: "received", text: "received from \(event.topic)[\(event.partition)]@\(event.offset)"))
+            entries.append(
+                .init(
+                    at: event.receivedAt, kind: "received",
+                    text: "received from \(event.topic)[\(event.partition)]@\(event.offset)"))
         }
-        entries.append(.init(at: job.createdAt, kind: "created", text: "job \(job.id) created\(job.holdReason.map { " held: \($0)" } ?? "")"))
+        entries.append(
+            .init(
+                at: job.createdAt, kind: "created",
+                text: "job \(job.id) created\(job.holdReason.map { " held: \($0)" } ?? "")"))
         let steps = Dictionary(job.steps.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
         for attempt in attempts {
             let step = steps[attempt.position]
-            var text = "\(step?.name ?? "step \(attempt.position)") attempt \(attempt.attempt): \(attempt.outcome.rawValue)"
+            var text =
+                "\(step?.name ?? "step \(attempt.position)") attempt \(attempt.attempt): \(attempt.outcome.rawValue)"
             if let status = attempt.httpStatus { text += " (HTTP \(status))" }
             if let message = attempt.message, !message.isEmpty { text += " — \(message)" }
-            entries.append(.init(at: attempt.finishedAt, kind: "attempt", vendor: step?.vendor, step: step?.name, text: text))
+            entries.append(
+                .init(at: attempt.finishedAt, kind: "attempt", vendor: step?.vendor, step: step?.name, text: text))
         }
         for entry in audit {
             var text = "\(entry.action) \(entry.outcome)"
@@ -142,11 +158,15 @@ public struct JobDetail: Sendable {
                 text = "\(entry.actor.dropFirst("operator:".count)) \(entry.action): \(entry.outcome)"
                 if let reason = entry.reason { text += " — \"\(reason)\"" }
             }
-            entries.append(.init(at: entry.at, kind: entry.isOperatorAction ? "operator" : "vendor_mutation", vendor: entry.vendor, text: text))
+            entries.append(
+                .init(
+                    at: entry.at, kind: entry.isOperatorAction ? "operator" : "vendor_mutation", vendor: entry.vendor,
+                    text: text))
         }
         if let finished = job.finishedAt {
             let why = job.status == .cancelled ? job.cancelReason : job.status == .dead ? job.lastError : nil
-            entries.append(.init(at: finished, kind: "finished", text: "job \(job.status.rawValue)\(why.map { ": \($0)" } ?? "")"))
+            entries.append(
+                .init(at: finished, kind: "finished", text: "job \(job.status.rawValue)\(why.map { ": \($0)" } ?? "")"))
         }
         // Stable: equal times keep insertion order.
         return entries.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)

@@ -8,16 +8,20 @@ extension JobFilter {
     ///
     /// - Throws: ``OperationsError`` (invalid argument) naming the option and what it accepts.
     public static func parse(
-        ids: [Int64] = [], statuses: [String] = [], types: [String] = [], vendor: String? = nil, employee: String? = nil,
+        ids: [Int64] = [], statuses: [String] = [], types: [String] = [], vendor: String? = nil,
+        employee: String? = nil,
         since: String? = nil, until: String? = nil, limit: Int, now: Timestamp
     ) throws(OperationsError) -> JobFilter {
         func words(_ values: [String]) -> [String] {
-            values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
         }
         var parsedStatuses: [JobStatus] = []
         for text in words(statuses) {
             guard let status = JobStatus(rawValue: text) else {
-                throw .invalidArgument("--status \(text): not one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw .invalidArgument(
+                    "--status \(text): not one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             parsedStatuses.append(status)
         }

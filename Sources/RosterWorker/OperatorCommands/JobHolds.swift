@@ -58,11 +58,12 @@ public struct JobHolds: Sendable {
 
         /// One entry of `jobs` in `roster holds release|cancel --output json`.
         public var json: JSONValue {
-            let (result, reason): (String, String?) = switch self.result {
-            case .decided: (decision.rawValue, nil)
-            case .wouldDecide: (decision == .released ? "would_release" : "would_cancel", nil)
-            case .refused(let why): ("refused", why)
-            }
+            let (result, reason): (String, String?) =
+                switch self.result {
+                case .decided: (decision.rawValue, nil)
+                case .wouldDecide: (decision == .released ? "would_release" : "would_cancel", nil)
+                case .refused(let why): ("refused", why)
+                }
             return .object([
                 "job_id": .int(jobID), "employee_id": .string(employeeID), "type": .string(kind.shortName),
                 "previous_status": .string(previousStatus.rawValue), "result": .string(result), "reason": .text(reason),
@@ -113,7 +114,9 @@ public struct JobHolds: Sendable {
     ///
     /// - Throws: ``OperationsError`` (not found) when a given id does not exist (nothing is
     ///   changed); ``PostgresError``.
-    public func decide(_ decision: HoldDecision, _ selection: Selection, dryRun: Bool, by action: OperatorAction) async throws -> [Outcome] {
+    public func decide(
+        _ decision: HoldDecision, _ selection: Selection, dryRun: Bool, by action: OperatorAction
+    ) async throws -> [Outcome] {
         try await pool.withTransaction { connection in
             let jobs = try await select(selection, lock: !dryRun, on: connection)
             if case .ids(let ids) = selection {
@@ -129,7 +132,8 @@ public struct JobHolds: Sendable {
             var outcomes: [Outcome] = []
             for job in jobs {
                 var outcome = Outcome(
-                    jobID: job.id, employeeID: job.employeeID, kind: job.kind, previousStatus: job.status, decision: decision,
+                    jobID: job.id, employeeID: job.employeeID, kind: job.kind, previousStatus: job.status,
+                    decision: decision,
                     result: dryRun ? .wouldDecide : .decided, supersededJobIDs: superseded[job.id] ?? []
                 )
                 if job.status != .held {
@@ -164,11 +168,15 @@ public struct JobHolds: Sendable {
                     "previous_status": .string(job.status.rawValue), "hold_reason": .text(job.holdReason),
                     "superseded_job_ids": .array(outcome.supersededJobIDs.map { .int($0) }),
                 ])
-                let result: String = switch outcome.result {
-                case .refused(let why): "refused: \(why)"
-                case .decided, .wouldDecide: decision == .released ? JobStatus.queued.rawValue : JobStatus.cancelled.rawValue
-                }
-                try await action.record(decision.auditAction, jobID: job.id, employeeID: job.employeeID, target: target, outcome: result, on: connection)
+                let result: String =
+                    switch outcome.result {
+                    case .refused(let why): "refused: \(why)"
+                    case .decided, .wouldDecide:
+                        decision == .released ? JobStatus.queued.rawValue : JobStatus.cancelled.rawValue
+                    }
+                try await action.record(
+                    decision.auditAction, jobID: job.id, employeeID: job.employeeID, target: target, outcome: result,
+                    on: connection)
             }
             if !ids.isEmpty, decision == .released {
                 // Delivered at commit, as at ingest: executors wake for jobs they can see.
@@ -220,7 +228,8 @@ public struct JobHolds: Sendable {
         ).rows
         var result: [Int64: [Int64]] = [:]
         for row in rows {
-            result[try row.decode(Int64.self, column: "offboarding"), default: []].append(try row.decode(Int64.self, column: "id"))
+            result[try row.decode(Int64.self, column: "offboarding"), default: []].append(
+                try row.decode(Int64.self, column: "id"))
         }
         return result
     }

@@ -59,11 +59,12 @@ public struct JobReplayer: Sendable {
 
         /// One entry of `jobs` in `roster replay --output json`, with its `planned_calls`.
         public var json: JSONValue {
-            let (status, reason): (String, String?) = switch result {
-            case .replayed: ("replayed", nil)
-            case .wouldReplay: ("would_replay", nil)
-            case .refused(let why): ("refused", why)
-            }
+            let (status, reason): (String, String?) =
+                switch result {
+                case .replayed: ("replayed", nil)
+                case .wouldReplay: ("would_replay", nil)
+                case .refused(let why): ("refused", why)
+                }
             return .object([
                 "job_id": .int(job.id), "employee_id": .string(job.employeeID), "type": .string(job.kind.shortName),
                 "previous_status": .string(job.status.rawValue), "result": .string(status), "reason": .text(reason),
@@ -86,9 +87,13 @@ public struct JobReplayer: Sendable {
     ///
     /// - Throws: ``OperationsError`` (refused) when more than ``bulkThreshold`` jobs are given
     ///   without `confirmed` (dry runs excepted); ``PostgresError``.
-    public func replay(_ jobs: [JobRecord], options: Options, by action: OperatorAction, confirmed: Bool) async throws -> [Outcome] {
+    public func replay(
+        _ jobs: [JobRecord], options: Options, by action: OperatorAction, confirmed: Bool
+    ) async throws -> [Outcome] {
         if jobs.count > Self.bulkThreshold, !confirmed, !options.dryRun {
-            throw OperationsError.refused("\(jobs.count) jobs match; replaying more than \(Self.bulkThreshold) at once needs --yes (see them first with --dry-run)")
+            throw OperationsError.refused(
+                "\(jobs.count) jobs match; replaying more than \(Self.bulkThreshold) at once needs --yes (see them first with --dry-run)"
+            )
         }
         var outcomes: [Outcome] = []
         for job in jobs {
@@ -108,11 +113,18 @@ public struct JobReplayer: Sendable {
         let calls = try await plannedCalls(for: snapshot, fromStart: options.fromStart)
         return try await pool.withTransaction { connection in
             // The row as it is now, locked: the executor cannot claim or finish it meanwhile.
-            guard let job = try await JobReader(pool: pool).list(JobFilter(ids: [snapshot.id], limit: 1), on: connection, lock: true).first else {
+            guard
+                let job = try await JobReader(pool: pool).list(
+                    JobFilter(ids: [snapshot.id], limit: 1), on: connection, lock: true
+                ).first
+            else {
                 throw OperationsError.notFound("job \(snapshot.id) does not exist")
             }
             if let refusal = try await refusal(for: job, fromStart: options.fromStart, on: connection) {
-                try await action.record("replay", jobID: job.id, employeeID: job.employeeID, target: .object(["previous_status": .string(job.status.rawValue)]), outcome: "refused: \(refusal)", on: connection)
+                try await action.record(
+                    "replay", jobID: job.id, employeeID: job.employeeID,
+                    target: .object(["previous_status": .string(job.status.rawValue)]), outcome: "refused: \(refusal)",
+                    on: connection)
                 return Outcome(job: job, result: .refused(refusal), calls: [])
             }
             let resume = job.resumePoint
@@ -138,10 +150,12 @@ public struct JobReplayer: Sendable {
             )
             let target: JSONValue = .object([
                 "previous_status": .string(job.status.rawValue), "from_start": .bool(options.fromStart),
-                "from_step": options.fromStart ? .null : .text(resume?.name), "from_position": options.fromStart ? .null : .int(resume?.position),
+                "from_step": options.fromStart ? .null : .text(resume?.name),
+                "from_position": options.fromStart ? .null : .int(resume?.position),
                 "from_vendor": options.fromStart ? .null : .text(resume?.vendor),
             ])
-            try await action.record("replay", jobID: job.id, employeeID: job.employeeID, target: target, outcome: "queued", on: connection)
+            try await action.record(
+                "replay", jobID: job.id, employeeID: job.employeeID, target: target, outcome: "queued", on: connection)
             try await connection.execute("SELECT pg_notify(\(RosterSchema.jobsChannel), '')")
             return Outcome(job: job, result: .replayed, calls: calls)
         }
@@ -151,9 +165,11 @@ public struct JobReplayer: Sendable {
     func refusal(for job: JobRecord, fromStart: Bool, on connection: PostgresConnection?) async throws -> String? {
         switch job.status {
         case .queued, .running, .retrying:
-            return "job \(job.id) is \(job.status.rawValue); only finished jobs are replayed (cancel it first to stop it)"
+            return
+                "job \(job.id) is \(job.status.rawValue); only finished jobs are replayed (cancel it first to stop it)"
         case .held:
-            return "job \(job.id) is held by the mass-offboarding brake; decide it with roster holds release or roster holds cancel"
+            return
+                "job \(job.id) is held by the mass-offboarding brake; decide it with roster holds release or roster holds cancel"
         case .succeeded where !fromStart:
             return "job \(job.id) succeeded; nothing to resume (--from-start runs every step again)"
         case .succeeded, .dead, .cancelled:
@@ -161,10 +177,12 @@ public struct JobReplayer: Sendable {
         }
         let reader = JobReader(pool: pool)
         let lease = try await reader.run(
-            "SELECT lease_owner FROM jobs WHERE id = \(job.id) AND lease_owner IS NOT NULL AND lease_expires_at > now()", on: connection
+            "SELECT lease_owner FROM jobs WHERE id = \(job.id) AND lease_owner IS NOT NULL AND lease_expires_at > now()",
+            on: connection
         ).rows.first
         if let owner = try lease?.decode(String.self, column: "lease_owner") {
-            return "job \(job.id) is still held by worker \(owner), which has not let go of it yet; try again in a moment"
+            return
+                "job \(job.id) is still held by worker \(owner), which has not let go of it yet; try again in a moment"
         }
         guard job.kind != .offboarding else { return nil }
         // The same rule as ingest (``LeaverRule``): an onboarding ordered at or before an
@@ -181,23 +199,29 @@ public struct JobReplayer: Sendable {
         for row in rows {
             let id = try row.decode(Int64.self, column: "id")
             let entry = LeaverRule.Entry(
-                jobID: id, eventID: try row.decode(String.self, column: "event_id"), kind: try row.decode(HREvent.Kind.self, column: "type"),
+                jobID: id, eventID: try row.decode(String.self, column: "event_id"),
+                kind: try row.decode(HREvent.Kind.self, column: "type"),
                 position: EmployeePosition(
-                    arrival: try row.decode(Int64.self, column: "employee_order"), sequence: try row.decode(Int64?.self, column: "employee_sequence")
+                    arrival: try row.decode(Int64.self, column: "employee_order"),
+                    sequence: try row.decode(Int64?.self, column: "employee_sequence")
                 ),
                 isUnfinished: false
             )
             if id == job.id { position = entry.position } else { history.append(entry) }
         }
-        guard let position, let refusal = LeaverRule.refusal(kind: job.kind, eventID: job.eventID, position: position, history: history) else {
+        guard let position,
+            let refusal = LeaverRule.refusal(kind: job.kind, eventID: job.eventID, position: position, history: history)
+        else {
             return nil
         }
         let leaverJob = history.first { $0.eventID == refusal.offboardingEventID }?.jobID.map { ", job \($0)" } ?? ""
         switch refusal.kind {
         case .superseded:
-            return "employee \(job.employeeID) was offboarded after this \(job.kind.shortName) (offboarding event \(refusal.offboardingEventID)\(leaverJob)); replaying it would re-grant a leaver's access"
+            return
+                "employee \(job.employeeID) was offboarded after this \(job.kind.shortName) (offboarding event \(refusal.offboardingEventID)\(leaverJob)); replaying it would re-grant a leaver's access"
         case .changeAfterOffboarding:
-            return "employee \(job.employeeID) was offboarded before this change (offboarding event \(refusal.offboardingEventID)\(leaverJob)) and not rehired since; replaying it would re-grant a leaver's access: an onboarding after the offboarding is needed to rehire"
+            return
+                "employee \(job.employeeID) was offboarded before this change (offboarding event \(refusal.offboardingEventID)\(leaverJob)) and not rehired since; replaying it would re-grant a leaver's access: an onboarding after the offboarding is needed to rehire"
         }
     }
 
@@ -205,10 +229,15 @@ public struct JobReplayer: Sendable {
     /// plan from the current configuration (`fromStart`, or a job never planned).
     func plannedCalls(for job: JobRecord, fromStart: Bool) async throws -> [PlannedCall] {
         if !fromStart, !job.steps.isEmpty {
-            return job.steps.filter { !$0.isDone }.map { PlannedCall(position: $0.position, step: $0.step, known: $0.state.values) }
+            return job.steps.filter { !$0.isDone }.map {
+                PlannedCall(position: $0.position, step: $0.step, known: $0.state.values)
+            }
         }
-        let rows = try await pool.query("SELECT payload::text AS payload FROM events WHERE event_id = \(job.eventID)").rows
-        guard let payload = try rows.first?.decode(String.self, column: "payload"), let event = try? HREventDecoder().decode(Array(payload.utf8)) else {
+        let rows = try await pool.query("SELECT payload::text AS payload FROM events WHERE event_id = \(job.eventID)")
+            .rows
+        guard let payload = try rows.first?.decode(String.self, column: "payload"),
+            let event = try? HREventDecoder().decode(Array(payload.utf8))
+        else {
             return []
         }
         let steps = (try? planner.plan(for: event)) ?? []

@@ -8,13 +8,18 @@ public enum OperationRendering {
         guard !outcomes.isEmpty else { return "no jobs match; nothing to replay\n" }
         var out = ""
         for o in outcomes {
-            let job = "job \(o.job.id) (\(o.job.kind.shortName), employee \(o.job.employeeID), \(o.job.status.rawValue))"
+            let job =
+                "job \(o.job.id) (\(o.job.kind.shortName), employee \(o.job.employeeID), \(o.job.status.rawValue))"
             switch o.result {
             case .refused(let why):
                 out += "refused \(job): \(why)\n"
                 continue
             case .replayed:
-                let from = fromStart ? "from the start (re-planned)" : o.job.resumePoint.map { "from step \($0.position) \($0.name) at \($0.vendor)" } ?? "(planned on its next claim)"
+                let from =
+                    fromStart
+                    ? "from the start (re-planned)"
+                    : o.job.resumePoint.map { "from step \($0.position) \($0.name) at \($0.vendor)" }
+                        ?? "(planned on its next claim)"
                 out += "replayed \(job) \(from): queued\n"
             case .wouldReplay:
                 out += "would replay \(job)\(fromStart ? " from the start" : ""); it would make these calls:\n"
@@ -26,7 +31,8 @@ public enum OperationRendering {
             }
         }
         let done = outcomes.count { !$0.isRefused }
-        out += dryRun
+        out +=
+            dryRun
             ? "dry run: \(done) of \(outcomes.count) job\(outcomes.count == 1 ? "" : "s") would be replayed; nothing changed\n"
             : "\(done) of \(outcomes.count) job\(outcomes.count == 1 ? "" : "s") replayed\n"
         return out
@@ -37,16 +43,22 @@ public enum OperationRendering {
         guard !outcomes.isEmpty else { return "no jobs match; nothing to cancel\n" }
         var out = ""
         for o in outcomes {
-            let job = "job \(o.job.id) (\(o.job.kind.shortName), employee \(o.job.employeeID), \(o.job.status.rawValue))"
+            let job =
+                "job \(o.job.id) (\(o.job.kind.shortName), employee \(o.job.employeeID), \(o.job.status.rawValue))"
             switch o.result {
             case .cancelled: out += "cancelled \(job)\n"
-            case .stopping(let worker): out += "cancelled \(job): worker \(worker) stops before its next step (the call in flight completes and is recorded)\n"
+            case .stopping(let worker):
+                out +=
+                    "cancelled \(job): worker \(worker) stops before its next step (the call in flight completes and is recorded)\n"
             case .wouldCancel: out += "would cancel \(job)\n"
             case .refused(let why): out += "refused \(job): \(why)\n"
             }
         }
         let done = outcomes.count { !$0.isRefused }
-        out += dryRun ? "dry run: \(done) of \(outcomes.count) would be cancelled; nothing changed\n" : "\(done) of \(outcomes.count) cancelled\n"
+        out +=
+            dryRun
+            ? "dry run: \(done) of \(outcomes.count) would be cancelled; nothing changed\n"
+            : "\(done) of \(outcomes.count) cancelled\n"
         return out
     }
 
@@ -56,7 +68,8 @@ public enum OperationRendering {
         var table = TextTable(["ID", "STATUS", "CODE", "CREATED", "SOURCE", "EVENT", "REASON"], colour: colour)
         for l in letters {
             table.append([
-                String(l.id), l.status, l.code, JobRendering.short(l.createdAt), "\(l.topic)[\(l.partition)]@\(l.offset)",
+                String(l.id), l.status, l.code, JobRendering.short(l.createdAt),
+                "\(l.topic)[\(l.partition)]@\(l.offset)",
                 l.eventID ?? "-", l.replayRejection.map { "replay rejected: \($0)" } ?? l.reason,
             ])
         }
@@ -69,14 +82,18 @@ public enum OperationRendering {
         out += "  from \(l.topic)[\(l.partition)]@\(l.offset), recorded \(l.createdAt.rfc3339), \(l.value.count) bytes"
         out += l.headerKeys.isEmpty ? "\n" : ", headers: \(l.headerKeys.joined(separator: ", "))\n"
         out += "  event id: \(l.eventID ?? "unknown")\n  reason: \(l.reason)\n"
-        if let resolution = l.resolution { out += "  resolution: \(resolution)\(l.resolvedAt.map { " at \($0.rfc3339)" } ?? "")\n" }
+        if let resolution = l.resolution {
+            out += "  resolution: \(resolution)\(l.resolvedAt.map { " at \($0.rfc3339)" } ?? "")\n"
+        }
         if l.replayAttempts > 0 {
-            out += "  last replay: \(l.replayedAt?.rfc3339 ?? "-") by \(l.replayOperator ?? "-") (\(l.replayReason ?? "")): \(l.replayOutcome ?? "-")"
+            out +=
+                "  last replay: \(l.replayedAt?.rfc3339 ?? "-") by \(l.replayOperator ?? "-") (\(l.replayReason ?? "")): \(l.replayOutcome ?? "-")"
             out += l.replayCorrected == true ? " with a corrected payload" : ""
             out += l.replayRejection.map { " — \($0)" } ?? ""
             out += "; \(l.replayAttempts) replay\(l.replayAttempts == 1 ? "" : "s") in all\n"
         }
-        out += "  the payload is not printed (personal data): roster dlq show \(l.id) --save-payload FILE writes it to a file\n"
+        out +=
+            "  the payload is not printed (personal data): roster dlq show \(l.id) --save-payload FILE writes it to a file\n"
         return out
     }
 
@@ -85,18 +102,24 @@ public enum OperationRendering {
         switch o.result {
         case .jobCreated(let event, let job, let status):
             return "dead letter \(o.deadLetterID) re-ingested as event \(event): job \(job) (\(status))\n"
-                + (status == "cancelled" ? "  the job was created cancelled: the employee's offboarding is more recent\n" : "")
-                + (status == JobStatus.held.rawValue ? "  the job was created held by the mass-offboarding brake: see roster holds list\n" : "")
+                + (status == "cancelled"
+                    ? "  the job was created cancelled: the employee's offboarding is more recent\n" : "")
+                + (status == JobStatus.held.rawValue
+                    ? "  the job was created held by the mass-offboarding brake: see roster holds list\n" : "")
         case .duplicate(let event, let job):
-            return "dead letter \(o.deadLetterID): event \(event) was already in the inbox (job \(job.map(String.init) ?? "-")); marked replayed, nothing new\n"
+            return
+                "dead letter \(o.deadLetterID): event \(event) was already in the inbox (job \(job.map(String.init) ?? "-")); marked replayed, nothing new\n"
         case .rejected(let why):
-            return "dead letter \(o.deadLetterID) was rejected again: \(why)\n  fix the configuration or pass a corrected --payload FILE\n"
+            return
+                "dead letter \(o.deadLetterID) was rejected again: \(why)\n  fix the configuration or pass a corrected --payload FILE\n"
         case .wouldCreate(let event, let type, let employee, let calls):
-            var out = "dry run: dead letter \(o.deadLetterID) would become event \(event), a \(type) job for employee \(employee); nothing changed\n"
+            var out =
+                "dry run: dead letter \(o.deadLetterID) would become event \(event), a \(type) job for employee \(employee); nothing changed\n"
             for call in calls { out += "  \(call.position.map { "\($0). " } ?? "")\(call.description)\n" }
             return out
         case .wouldBeDuplicate(let event):
-            return "dry run: dead letter \(o.deadLetterID) decodes, but event \(event) is already in the inbox; nothing changed\n"
+            return
+                "dry run: dead letter \(o.deadLetterID) decodes, but event \(event) is already in the inbox; nothing changed\n"
         case .refused(let why):
             return "refused: \(why)\n"
         }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// Why an operator command could not do what it was asked: a job or dead letter that does not
 /// exist, an action refused for safety, or an argument that makes no sense. Messages name ids and
 /// states only, never emails, names or payloads.
@@ -6,7 +7,10 @@ public struct OperationsError: Error, Sendable, CustomStringConvertible, CustomD
     /// The kind of failure, from a fixed set of static values (``notFound``, ``refused``, …).
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String, Sendable {
-            case notFound = "not_found", refused, invalidArgument = "invalid_argument", unavailable
+            case notFound = "not_found"
+            case refused
+            case invalidArgument = "invalid_argument"
+            case unavailable
         }
         private let value: Value
         /// The job or dead letter does not exist (exit 1).

@@ -12,9 +12,15 @@ public struct OperatorAction: Sendable, Hashable {
     public var reason: String
 
     /// - Throws: ``OperationsError`` (invalid argument) for an empty reason or no operator name.
-    public init(name explicit: String?, reason: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(OperationsError) {
-        let name = [explicit, environment["USER"], environment["LOGNAME"]].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
-        guard let name else { throw .invalidArgument("who is acting? pass --operator NAME (no $USER in the environment)") }
+    public init(
+        name explicit: String?, reason: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(OperationsError) {
+        let name = [explicit, environment["USER"], environment["LOGNAME"]].compactMap {
+            $0?.trimmingCharacters(in: .whitespaces)
+        }.first { !$0.isEmpty }
+        guard let name else {
+            throw .invalidArgument("who is acting? pass --operator NAME (no $USER in the environment)")
+        }
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw .invalidArgument("--reason must say why") }
         self.name = name
@@ -26,7 +32,8 @@ public struct OperatorAction: Sendable, Hashable {
 
     /// Appends one audit row on `connection` (inside the caller's transaction).
     func record(
-        _ action: String, jobID: Int64?, employeeID: String?, target: JSONValue, outcome: String, on connection: PostgresConnection
+        _ action: String, jobID: Int64?, employeeID: String?, target: JSONValue, outcome: String,
+        on connection: PostgresConnection
     ) async throws {
         try await connection.execute(
             """

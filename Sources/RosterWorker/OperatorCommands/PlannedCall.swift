@@ -24,17 +24,24 @@ public struct PlannedCall: Sendable, Hashable {
         var text: String
         switch step.action {
         case .ensureProject: text = "look up project \(project); create it if missing"
-        case .ensureAccess: text = "look up the employee's membership or invite in \(project); invite or set the role to \(step.role ?? "-")"
+        case .ensureAccess:
+            text =
+                "look up the employee's membership or invite in \(project); invite or set the role to \(step.role ?? "-")"
         case .reconcile:
             let grants = (step.grants ?? []).map { "\($0.project) as \($0.role)" }
-            text = "compare the employee's access with [\(grants.joined(separator: ", "))]; invite, change roles, remove from projects not granted"
+            text =
+                "compare the employee's access with [\(grants.joined(separator: ", "))]; invite, change roles, remove from projects not granted"
         case .revokeInvites: text = "delete the employee's pending invites"
         case .revokeAPIKeys: text = "delete API keys the employee owns, in every project"
         case .removeProjectMemberships: text = "remove the employee from every project"
         case .removeOrganizationMembership: text = "remove the employee from the organisation"
         }
         if let address = step.address { text += " (for the employee's earlier recorded address #\(address + 1))" }
-        if !known.isEmpty { text += " (known: " + known.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")" }
+        if !known.isEmpty {
+            text +=
+                " (known: " + known.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                + ")"
+        }
         return "\(step.vendor) \(step.name): \(text)"
     }
 

@@ -49,6 +49,7 @@ public struct RevocationTimes: Sendable {
               AND j.finished_at >= \(since)::timestamptz
             """
         ).rows
-        return RevocationTimes(seconds: try rows.map { max(try $0.decode(Double.self, column: "seconds"), 0) }, since: since)
+        return RevocationTimes(
+            seconds: try rows.map { max(try $0.decode(Double.self, column: "seconds"), 0) }, since: since)
     }
 }

@@ -35,14 +35,18 @@ public struct StatusReader: Sendable {
             """
         ).rows[0]
         var byStatus: [JobStatus: Int] = [:]
-        if let object = try? JSONParser().parse(Array(try counts.decode(String.self, column: "by_status").utf8)).objectValue {
+        if let object = try? JSONParser().parse(Array(try counts.decode(String.self, column: "by_status").utf8))
+            .objectValue
+        {
             for (key, value) in object {
                 if let status = JobStatus(rawValue: key) { byStatus[status] = Int(value.int64Value ?? 0) }
             }
         }
         let oldest = try await pool.query(
             "SELECT id, created_at FROM jobs WHERE status = \(JobStatus.queued) ORDER BY created_at, id LIMIT 1"
-        ).rows.first.map { (try $0.decode(Int64.self, column: "id"), try $0.decode(Timestamp.self, column: "created_at")) }
+        ).rows.first.map {
+            (try $0.decode(Int64.self, column: "id"), try $0.decode(Timestamp.self, column: "created_at"))
+        }
 
         let limiters = try await RateLimiterStore(pool: pool).snapshot()
         let breakers = try await CircuitBreakerStore(pool: pool).snapshot()
@@ -56,16 +60,19 @@ public struct StatusReader: Sendable {
         return StatusReport(
             generatedAt: try counts.decode(Timestamp.self, column: "now"),
             kafka: await kafka, jobsByStatus: byStatus, oldestQueued: oldest, vendors: vendors,
-            deadJobsLast24h: try counts.decode(Int.self, column: "dead_jobs"), deadLettersLast24h: try counts.decode(Int.self, column: "dead_letters"),
+            deadJobsLast24h: try counts.decode(Int.self, column: "dead_jobs"),
+            deadLettersLast24h: try counts.decode(Int.self, column: "dead_letters"),
             deadLettersOpen: try counts.decode(Int.self, column: "dead_letters_open"),
             waitingForConfiguredWorker: try counts.decode(Int.self, column: "waiting")
         )
     }
 
     func kafkaLag(timeout: Duration) async -> StatusReport.Kafka {
-        var result = StatusReport.Kafka(topic: configuration.kafka.topic, group: configuration.kafka.group, error: nil, partitions: [])
+        var result = StatusReport.Kafka(
+            topic: configuration.kafka.topic, group: configuration.kafka.group, error: nil, partitions: [])
         var consumerConfiguration = KafkaConsumerConfiguration(
-            bootstrapServers: configuration.kafka.brokers, groupID: configuration.kafka.group, topics: [configuration.kafka.topic]
+            bootstrapServers: configuration.kafka.brokers, groupID: configuration.kafka.group,
+            topics: [configuration.kafka.topic]
         )
         consumerConfiguration.clientID = "roster-status"
         consumerConfiguration.additional = configuration.kafka.properties

@@ -62,49 +62,56 @@ public struct StatusReport: Sendable {
             "reachable": .bool(kafka.error == nil),
             "error": .text(kafka.error),
             "total_lag": kafka.error == nil ? .int(kafka.totalLag) : .null,
-            "partitions": .array(kafka.partitions.map { p in
-                .object([
-                    "topic": .string(p.topic), "partition": .int(p.partition), "committed": .int(p.committed),
-                    "low": .int(p.low), "high": .int(p.high), "lag": .int(p.lag),
-                ])
-            }),
+            "partitions": .array(
+                kafka.partitions.map { p in
+                    .object([
+                        "topic": .string(p.topic), "partition": .int(p.partition), "committed": .int(p.committed),
+                        "low": .int(p.low), "high": .int(p.high), "lag": .int(p.lag),
+                    ])
+                }),
         ])
         var byStatus: [String: JSONValue] = [:]
         for status in JobStatus.allCases { byStatus[status.rawValue] = .int(jobsByStatus[status] ?? 0) }
-        let vendorsJSON: JSONValue = .array(vendors.map { v in
-            .object([
-                "vendor": .string(v.name),
-                "configured": .bool(v.configured),
-                "limiters": .array(v.limiters.map { l in
-                    .object([
-                        "key": .string(l.key),
-                        "requests_per_second": .seconds(1 / max(Double(l.rate.emissionInterval.microseconds) / 1e6, 1e-6)),
-                        "configured_requests_per_second": .seconds(l.configuredRequestsPerSecond),
-                        "maximum_requests_per_second": .seconds(l.maximumRequestsPerSecond),
-                        "advertised_requests_per_second": l.advertisedPerSecond.map { .seconds($0) } ?? .null,
-                        "advertised_at": .time(l.advertisedAt),
-                        "learned": .bool(l.isLearned),
-                        "burst": .int(l.rate.burst),
-                        "backlog_seconds": .seconds(Double(l.backlog.microseconds) / 1e6),
-                        "paused_until": l.isPaused ? .time(l.pausedUntil) : .null,
-                        "throttled_total": .int(l.throttledTotal),
-                    ])
-                }),
-                "breaker": .object([
-                    "state": .string(v.breaker?.state.rawValue ?? "closed"),
-                    "consecutive_failures": .int(v.breaker?.consecutiveFailures ?? 0),
-                    "retry_at": .time(v.breaker?.retryAt),
-                    "opened_total": .int(v.breaker?.openedTotal ?? 0),
-                ]),
-            ])
-        })
+        let vendorsJSON: JSONValue = .array(
+            vendors.map { v in
+                .object([
+                    "vendor": .string(v.name),
+                    "configured": .bool(v.configured),
+                    "limiters": .array(
+                        v.limiters.map { l in
+                            .object([
+                                "key": .string(l.key),
+                                "requests_per_second": .seconds(
+                                    1 / max(Double(l.rate.emissionInterval.microseconds) / 1e6, 1e-6)),
+                                "configured_requests_per_second": .seconds(l.configuredRequestsPerSecond),
+                                "maximum_requests_per_second": .seconds(l.maximumRequestsPerSecond),
+                                "advertised_requests_per_second": l.advertisedPerSecond.map { .seconds($0) } ?? .null,
+                                "advertised_at": .time(l.advertisedAt),
+                                "learned": .bool(l.isLearned),
+                                "burst": .int(l.rate.burst),
+                                "backlog_seconds": .seconds(Double(l.backlog.microseconds) / 1e6),
+                                "paused_until": l.isPaused ? .time(l.pausedUntil) : .null,
+                                "throttled_total": .int(l.throttledTotal),
+                            ])
+                        }),
+                    "breaker": .object([
+                        "state": .string(v.breaker?.state.rawValue ?? "closed"),
+                        "consecutive_failures": .int(v.breaker?.consecutiveFailures ?? 0),
+                        "retry_at": .time(v.breaker?.retryAt),
+                        "opened_total": .int(v.breaker?.openedTotal ?? 0),
+                    ]),
+                ])
+            })
         return .object([
             "generated_at": .time(generatedAt),
             "kafka": kafkaJSON,
             "jobs": .object([
                 "by_status": .object(byStatus),
                 "oldest_queued": oldestQueued.map { q in
-                    .object(["job_id": .int(q.id), "created_at": .time(q.createdAt), "age_seconds": .seconds(Double(generatedAt.duration(since: q.createdAt).microseconds) / 1e6)])
+                    .object([
+                        "job_id": .int(q.id), "created_at": .time(q.createdAt),
+                        "age_seconds": .seconds(Double(generatedAt.duration(since: q.createdAt).microseconds) / 1e6),
+                    ])
                 } ?? .null,
             ]),
             "vendors": vendorsJSON,
@@ -122,7 +129,9 @@ public struct StatusReport: Sendable {
         } else {
             var table = TextTable(["PARTITION", "COMMITTED", "END", "LAG"], colour: colour)
             for p in kafka.partitions {
-                table.append(["\(p.topic)[\(p.partition)]", p.committed.map(String.init) ?? "-", String(p.high), String(p.lag)])
+                table.append([
+                    "\(p.topic)[\(p.partition)]", p.committed.map(String.init) ?? "-", String(p.high), String(p.lag),
+                ])
             }
             out += JobRendering.indent(table.rendered) + "  total lag \(kafka.totalLag)\n"
         }
@@ -136,14 +145,20 @@ public struct StatusReport: Sendable {
             out += "  oldest queued: none\n"
         }
         if let held = jobsByStatus[.held], held > 0 {
-            out += "  " + Terminal.status("held", raw: "held", colour)
+            out +=
+                "  " + Terminal.status("held", raw: "held", colour)
                 + " by the mass-offboarding brake: \(held) offboarding\(held == 1 ? "" : "s") waiting for a person (roster holds list)\n"
         }
         if waitingForConfiguredWorker > 0 {
-            out += "  waiting for a worker configured with their vendor: \(waitingForConfiguredWorker) (see roster jobs list --status retrying)\n"
+            out +=
+                "  waiting for a worker configured with their vendor: \(waitingForConfiguredWorker) (see roster jobs list --status retrying)\n"
         }
         out += "\nVendors\n"
-        var vendorTable = TextTable(["VENDOR", "BREAKER", "FAILURES", "RETRY AT", "RATE/S CONFIGURED", "LEARNED", "LIMITER BACKLOG", "PAUSED UNTIL", "429s"], colour: colour)
+        var vendorTable = TextTable(
+            [
+                "VENDOR", "BREAKER", "FAILURES", "RETRY AT", "RATE/S CONFIGURED", "LEARNED", "LIMITER BACKLOG",
+                "PAUSED UNTIL", "429s",
+            ], colour: colour)
         for v in vendors {
             let backlog = v.limiters.map(\.backlog).max()
             let paused = v.limiters.compactMap { $0.isPaused ? $0.pausedUntil : nil }.max()
@@ -158,7 +173,8 @@ public struct StatusReport: Sendable {
             ])
         }
         out += vendors.isEmpty ? "  none configured\n" : JobRendering.indent(vendorTable.rendered)
-        out += "\nLast 24 h: \(deadJobsLast24h) dead job\(deadJobsLast24h == 1 ? "" : "s"), \(deadLettersLast24h) dead letter\(deadLettersLast24h == 1 ? "" : "s")"
+        out +=
+            "\nLast 24 h: \(deadJobsLast24h) dead job\(deadJobsLast24h == 1 ? "" : "s"), \(deadLettersLast24h) dead letter\(deadLettersLast24h == 1 ? "" : "s")"
         out += " (\(deadLettersOpen) dead letter\(deadLettersOpen == 1 ? "" : "s") awaiting replay in all)\n"
         return out
     }
@@ -167,7 +183,8 @@ public struct StatusReport: Sendable {
     static func learned(_ limiter: RateLimiterStore.Snapshot) -> String {
         guard limiter.isLearned || limiter.advertisedPerSecond != nil else { return "-" }
         let advertised = limiter.advertisedPerSecond.map { "advertised \(DoctorReport.rate($0)), " } ?? ""
-        return "\(DoctorReport.rate(limiter.requestsPerSecond)) (\(advertised)max \(DoctorReport.rate(limiter.maximumRequestsPerSecond)))"
+        return
+            "\(DoctorReport.rate(limiter.requestsPerSecond)) (\(advertised)max \(DoctorReport.rate(limiter.maximumRequestsPerSecond)))"
     }
 
     static func describe(_ duration: Duration) -> String {

@@ -12,7 +12,8 @@ public enum TimeBound {
         let trimmed = text.trimmingPrefix(" ")
         if let time = Timestamp(rfc3339: String(trimmed)) { return time }
         guard let unit = trimmed.last, let amount = Int64(trimmed.dropLast()), amount >= 0 else {
-            throw .invalidArgument("\"\(text)\" is neither a duration (30m, 2h, 7d) nor an RFC 3339 time (2026-11-24T10:00:00Z)")
+            throw .invalidArgument(
+                "\"\(text)\" is neither a duration (30m, 2h, 7d) nor an RFC 3339 time (2026-11-24T10:00:00Z)")
         }
         let seconds: Int64
         switch unit {

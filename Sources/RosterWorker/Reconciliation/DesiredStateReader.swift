@@ -36,16 +36,20 @@ struct DesiredStateReader: Sendable {
             let event = DesiredAccess.Event(
                 eventID: try row.decode(String.self, column: "event_id"), kind: kind,
                 position: EmployeePosition(
-                    arrival: try row.decode(Int64.self, column: "employee_order"), sequence: try row.decode(Int64?.self, column: "employee_sequence")
+                    arrival: try row.decode(Int64.self, column: "employee_order"),
+                    sequence: try row.decode(Int64?.self, column: "employee_sequence")
                 ),
                 grants: kind == .offboarding ? [] : nil, isVoided: status == .cancelled
             )
-            histories[employee, default: []].append(Row(event: event, address: try row.decode(String?.self, column: "address")))
+            histories[employee, default: []].append(
+                Row(event: event, address: try row.decode(String?.self, column: "address")))
         }
         // The deciding event of each employee; only onboardings and changes need their payloads.
         var deciding: [String: DesiredAccess.Event] = [:]
         for (employee, rows) in histories {
-            guard let latest = DesiredAccess.latestEvent(of: rows.map(\.event).filter { !$0.isVoided }), latest.kind != .offboarding else { continue }
+            guard let latest = DesiredAccess.latestEvent(of: rows.map(\.event).filter { !$0.isVoided }),
+                latest.kind != .offboarding
+            else { continue }
             deciding[employee] = latest
         }
         let grants = try await grants(of: deciding.values.map(\.eventID))
@@ -58,7 +62,8 @@ struct DesiredStateReader: Sendable {
             }
             guard let access = DesiredAccess.of(events) else { return nil }
             return Reconciliation.Employee(
-                id: employee, addresses: Set(rows.compactMap(\.address)), access: access, hasUnfinishedJob: busy.contains(employee)
+                id: employee, addresses: Set(rows.compactMap(\.address)), access: access,
+                hasUnfinishedJob: busy.contains(employee)
             )
         }
     }
@@ -95,7 +100,9 @@ struct DesiredStateReader: Sendable {
             WHERE e.source <> \(JobOrigin.reconcileSource)
             """
         ).rows {
-            guard let vendor = try row.decode(String?.self, column: "vendor"), let project = try row.decode(String?.self, column: "project") else { continue }
+            guard let vendor = try row.decode(String?.self, column: "vendor"),
+                let project = try row.decode(String?.self, column: "project")
+            else { continue }
             projects[vendor, default: []].insert(project)
         }
         return projects

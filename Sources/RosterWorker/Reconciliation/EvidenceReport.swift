@@ -36,17 +36,19 @@ public struct EvidenceReport: Sendable {
     public var rows: [Row]
 
     /// The CSV's first line: one column per ``Row`` field, in snake case.
-    public static let csvHeader = "employee_id,vendor,job_id,origin,event_time,revoked_at,verification,verified_at,residual"
+    public static let csvHeader =
+        "employee_id,vendor,job_id,origin,event_time,revoked_at,verification,verified_at,residual"
 
     /// The rows as RFC 4180 CSV under ``csvHeader``: times in RFC 3339, an absent value as an
     /// empty cell, cells a spreadsheet would run as formulas prefixed with `'`.
     public var csv: String {
         var out = Self.csvHeader + "\n"
         for r in rows {
-            out += [
-                r.employeeID, r.vendor, String(r.jobID), r.origin, r.eventTime.rfc3339, r.revokedAt?.rfc3339 ?? "",
-                r.verification ?? "", r.verifiedAt?.rfc3339 ?? "", r.residual ?? "",
-            ].map(Self.csvField).joined(separator: ",") + "\n"
+            out +=
+                [
+                    r.employeeID, r.vendor, String(r.jobID), r.origin, r.eventTime.rfc3339, r.revokedAt?.rfc3339 ?? "",
+                    r.verification ?? "", r.verifiedAt?.rfc3339 ?? "", r.residual ?? "",
+                ].map(Self.csvField).joined(separator: ",") + "\n"
         }
         return out
     }
@@ -65,13 +67,16 @@ public struct EvidenceReport: Sendable {
     public var json: JSONValue {
         .object([
             "since": .time(since),
-            "rows": .array(rows.map { r in
-                .object([
-                    "employee_id": .string(r.employeeID), "vendor": .string(r.vendor), "job_id": .int(r.jobID), "origin": .string(r.origin),
-                    "event_time": .time(r.eventTime), "revoked_at": .time(r.revokedAt), "verification": .text(r.verification),
-                    "verified_at": .time(r.verifiedAt), "residual": .text(r.residual),
-                ])
-            }),
+            "rows": .array(
+                rows.map { r in
+                    .object([
+                        "employee_id": .string(r.employeeID), "vendor": .string(r.vendor), "job_id": .int(r.jobID),
+                        "origin": .string(r.origin),
+                        "event_time": .time(r.eventTime), "revoked_at": .time(r.revokedAt),
+                        "verification": .text(r.verification),
+                        "verified_at": .time(r.verifiedAt), "residual": .text(r.residual),
+                    ])
+                }),
         ])
     }
 
@@ -92,16 +97,20 @@ public struct EvidenceReport: Sendable {
             ORDER BY e.event_time, j.id, s.vendor
             """
         ).rows
-        return EvidenceReport(since: since, rows: try rows.map { row in
-            Row(
-                employeeID: try row.decode(String.self, column: "employee_id"), vendor: try row.decode(String.self, column: "vendor"),
-                jobID: try row.decode(Int64.self, column: "id"), origin: try row.decode(String.self, column: "origin"),
-                eventTime: try row.decode(Timestamp.self, column: "event_time"),
-                revokedAt: try row.decode(Timestamp?.self, column: "revoked_at"),
-                verification: try row.decode(String?.self, column: "result"),
-                verifiedAt: try row.decode(Timestamp?.self, column: "verified_at"),
-                residual: try row.decode(String?.self, column: "residual")
-            )
-        })
+        return EvidenceReport(
+            since: since,
+            rows: try rows.map { row in
+                Row(
+                    employeeID: try row.decode(String.self, column: "employee_id"),
+                    vendor: try row.decode(String.self, column: "vendor"),
+                    jobID: try row.decode(Int64.self, column: "id"),
+                    origin: try row.decode(String.self, column: "origin"),
+                    eventTime: try row.decode(Timestamp.self, column: "event_time"),
+                    revokedAt: try row.decode(Timestamp?.self, column: "revoked_at"),
+                    verification: try row.decode(String?.self, column: "result"),
+                    verifiedAt: try row.decode(Timestamp?.self, column: "verified_at"),
+                    residual: try row.decode(String?.self, column: "residual")
+                )
+            })
     }
 }

@@ -77,14 +77,18 @@ struct OffboardingVerifier: Sendable {
             """
         ).rows.map { row in
             Check(
-                jobID: try row.decode(Int64.self, column: "job_id"), vendor: try row.decode(String.self, column: "vendor"),
-                employeeID: try row.decode(String.self, column: "employee_id"), dueAt: try row.decode(Timestamp.self, column: "due_at"),
+                jobID: try row.decode(Int64.self, column: "job_id"),
+                vendor: try row.decode(String.self, column: "vendor"),
+                employeeID: try row.decode(String.self, column: "employee_id"),
+                dueAt: try row.decode(Timestamp.self, column: "due_at"),
                 leftResidual: try row.decode(Bool.self, column: "left_residual")
             )
         }
     }
 
-    private func verify(_ checks: [Check], at vendor: String, employees: [Reconciliation.Employee], outcome: inout Outcome) async throws {
+    private func verify(
+        _ checks: [Check], at vendor: String, employees: [Reconciliation.Employee], outcome: inout Outcome
+    ) async throws {
         let store = ReconcileStore(pool: pool)
         let runID = try await store.startRun(vendor: vendor, kind: .verification, worker: pass.workerID)
         let floor = checks.map(\.dueAt).max() ?? Timestamp(secondsSince1970: Date().timeIntervalSince1970)
@@ -99,7 +103,9 @@ struct OffboardingVerifier: Sendable {
             let validity = (pass.vendors[vendor]?.connector as? any InventoryReading)?.inviteValidity
             let findings = Reconciliation.findings(
                 inventory, employees: employees,
-                rules: .init(managedProjects: [], inviteValidity: validity, now: Timestamp(secondsSince1970: Date().timeIntervalSince1970))
+                rules: .init(
+                    managedProjects: [], inviteValidity: validity,
+                    now: Timestamp(secondsSince1970: Date().timeIntervalSince1970))
             ).filter { $0.situation == .leaverHasAccess }
             let byID = ReconcilePass.index(employees)
             let findingsByEmployee = Dictionary(grouping: findings) { $0.employeeID ?? "" }
@@ -143,7 +149,8 @@ struct OffboardingVerifier: Sendable {
                 )
             }
             try await store.add(found, runID: runID)
-            try await store.finishRun(runID, findings: found.count, jobsCreated: created, vendorCalls: calls, error: nil)
+            try await store.finishRun(
+                runID, findings: found.count, jobsCreated: created, vendorCalls: calls, error: nil)
         } catch let error as CancellationError {
             try? await store.finishRun(runID, findings: 0, jobsCreated: 0, vendorCalls: calls, error: "stopped")
             throw error

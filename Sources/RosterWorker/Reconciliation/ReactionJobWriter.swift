@@ -45,16 +45,24 @@ struct ReactionJobWriter: Sendable {
     /// Whether new offboardings run or are held (the mass-offboarding brake,
     /// ``OffboardingBrakeGate``), asked inside the transaction that records them, after the
     /// employee's lock.
-    let admit: @Sendable (_ offboardings: Int, _ connection: PostgresConnection) async throws -> [OffboardingBrake.Verdict]
+    let admit:
+        @Sendable (_ offboardings: Int, _ connection: PostgresConnection) async throws -> [OffboardingBrake.Verdict]
 
     /// A writer whose revocations pass the mass-offboarding brake, as ingest's offboardings do.
     init(pool: PostgresPool, brake: OffboardingBrakeGate) {
-        self.init(pool: pool, admit: { count, connection in
-            try await brake.statuses(forNewOffboardings: count, on: connection).verdicts
-        })
+        self.init(
+            pool: pool,
+            admit: { count, connection in
+                try await brake.statuses(forNewOffboardings: count, on: connection).verdicts
+            })
     }
 
-    init(pool: PostgresPool, admit: @escaping @Sendable (_ offboardings: Int, _ connection: PostgresConnection) async throws -> [OffboardingBrake.Verdict]) {
+    init(
+        pool: PostgresPool,
+        admit:
+            @escaping @Sendable (_ offboardings: Int, _ connection: PostgresConnection) async throws ->
+            [OffboardingBrake.Verdict]
+    ) {
         self.pool = pool
         self.admit = admit
     }
@@ -62,34 +70,42 @@ struct ReactionJobWriter: Sendable {
     func create(_ request: ReactionRequest, runID: Int64) async throws -> ReactionResult {
         try await pool.withTransaction { connection in
             try await connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(\(request.employeeID), 7231))")
-            let unfinished = try await connection.query(
-                """
-                SELECT count(*) AS n FROM jobs
-                WHERE employee_id = \(request.employeeID) AND status = ANY(\(JobStatus.unfinished)::text[])
-                """
-            ).rows.first?.decode(Int64.self, column: "n") ?? 0
-            guard unfinished == 0 else {
-                return ReactionResult(request: request, skipped: "a job of the employee is unfinished; it is already on its way")
-            }
-            if let decidedBy = request.decidedBy {
-                let later = try await connection.query(
+            let unfinished =
+                try await connection.query(
                     """
-                    SELECT count(*) AS n FROM jobs j
-                    WHERE j.employee_id = \(request.employeeID) AND j.origin = \(JobOrigin.hr)
-                      AND j.employee_order > coalesce((SELECT employee_order FROM jobs WHERE event_id = \(decidedBy)), 0)
+                    SELECT count(*) AS n FROM jobs
+                    WHERE employee_id = \(request.employeeID) AND status = ANY(\(JobStatus.unfinished)::text[])
                     """
                 ).rows.first?.decode(Int64.self, column: "n") ?? 0
+            guard unfinished == 0 else {
+                return ReactionResult(
+                    request: request, skipped: "a job of the employee is unfinished; it is already on its way")
+            }
+            if let decidedBy = request.decidedBy {
+                let later =
+                    try await connection.query(
+                        """
+                        SELECT count(*) AS n FROM jobs j
+                        WHERE j.employee_id = \(request.employeeID) AND j.origin = \(JobOrigin.hr)
+                          AND j.employee_order > coalesce((SELECT employee_order FROM jobs WHERE event_id = \(decidedBy)), 0)
+                        """
+                    ).rows.first?.decode(Int64.self, column: "n") ?? 0
                 guard later == 0 else {
-                    return ReactionResult(request: request, skipped: "an HR event of the employee arrived since the pass read them; the next pass looks again")
+                    return ReactionResult(
+                        request: request,
+                        skipped:
+                            "an HR event of the employee arrived since the pass read them; the next pass looks again")
                 }
             }
-            guard let latest = try await connection.query(
-                """
-                SELECT e.payload::text AS payload FROM jobs j JOIN events e ON e.event_id = j.event_id
-                WHERE j.employee_id = \(request.employeeID) AND j.origin = \(JobOrigin.hr)
-                ORDER BY j.employee_order DESC, j.id DESC LIMIT 1
-                """
-            ).rows.first.map({ try $0.decode(String.self, column: "payload") }) else {
+            guard
+                let latest = try await connection.query(
+                    """
+                    SELECT e.payload::text AS payload FROM jobs j JOIN events e ON e.event_id = j.event_id
+                    WHERE j.employee_id = \(request.employeeID) AND j.origin = \(JobOrigin.hr)
+                    ORDER BY j.employee_order DESC, j.id DESC LIMIT 1
+                    """
+                ).rows.first.map({ try $0.decode(String.self, column: "payload") })
+            else {
                 return ReactionResult(request: request, skipped: "no HR event of the employee is recorded")
             }
             let eventID = "roster:reconcile:\(runID):\(request.vendor):\(request.employeeID)"
@@ -130,8 +146,12 @@ struct ReactionJobWriter: Sendable {
         root["source"] = .string(JobOrigin.reconcileSource)
         root["time"] = .string(Timestamp(secondsSince1970: Date().timeIntervalSince1970).rfc3339)
         data["sequence"] = nil
-        data["access"] = request.kind == .changed
-            ? .array(request.grants.map { .object(["vendor": .string($0.vendor), "project": .string($0.project), "role": .string($0.role)]) })
+        data["access"] =
+            request.kind == .changed
+            ? .array(
+                request.grants.map {
+                    .object(["vendor": .string($0.vendor), "project": .string($0.project), "role": .string($0.role)])
+                })
             : nil
         root["data"] = .object(data)
         return JSONValue.object(root).serialized

@@ -26,7 +26,10 @@ public struct ReconcilePass: Sendable {
     let logger: Logger
 
     /// A pass over `vendors` (the process's own, so that listings are shared with its jobs).
-    public init(configuration: RosterConfiguration, pool: PostgresPool, vendors: [String: VendorRuntime], workerID: String, logger: Logger) {
+    public init(
+        configuration: RosterConfiguration, pool: PostgresPool, vendors: [String: VendorRuntime], workerID: String,
+        logger: Logger
+    ) {
         self.pool = pool
         self.vendors = vendors
         self.planner = JobPlanner(configuration: configuration)
@@ -51,7 +54,8 @@ public struct ReconcilePass: Sendable {
     public func run(vendor: String? = nil, dryRun: Bool = false) async throws -> ReconcileReport {
         let names = try vendorNames(vendor)
         guard let report = try await Self.exclusively(pool, { try await passes(over: names, dryRun: dryRun) }) else {
-            throw ReconcileError(code: .busy, message: "another reconciliation pass or verification is running in the cluster")
+            throw ReconcileError(
+                code: .busy, message: "another reconciliation pass or verification is running in the cluster")
         }
         return report
     }
@@ -59,9 +63,14 @@ public struct ReconcilePass: Sendable {
     /// Runs `body` holding the cluster-wide reconciliation lock (a session advisory lock on a
     /// connection held for the whole of it), or returns `nil` at once when another process holds
     /// it. Passes and verifications share the lock: one reader of vendor inventories at a time.
-    static func exclusively<Result: Sendable>(_ pool: PostgresPool, _ body: () async throws -> Result) async throws -> Result? {
+    static func exclusively<Result: Sendable>(
+        _ pool: PostgresPool, _ body: () async throws -> Result
+    ) async throws -> Result? {
         try await pool.withConnection { lock -> Result? in
-            guard try await lock.query("SELECT pg_try_advisory_lock(\(lockKey)) AS locked").rows.first?.decode(Bool.self, column: "locked") == true else {
+            guard
+                try await lock.query("SELECT pg_try_advisory_lock(\(lockKey)) AS locked").rows.first?.decode(
+                    Bool.self, column: "locked") == true
+            else {
                 return nil
             }
             do {
@@ -78,7 +87,10 @@ public struct ReconcilePass: Sendable {
     func vendorNames(_ vendor: String?) throws -> [String] {
         guard let vendor else { return vendors.keys.sorted() }
         guard vendors[vendor] != nil else {
-            throw ReconcileError(code: .unknownVendor, message: "vendor \(vendor) is not configured (configured: \(vendors.keys.sorted().joined(separator: ", ")))")
+            throw ReconcileError(
+                code: .unknownVendor,
+                message:
+                    "vendor \(vendor) is not configured (configured: \(vendors.keys.sorted().joined(separator: ", ")))")
         }
         return [vendor]
     }
@@ -90,42 +102,58 @@ public struct ReconcilePass: Sendable {
         var report = ReconcileReport(dryRun: dryRun, passes: [])
         for name in names {
             try Task.checkCancellation()
-            report.passes.append(try await pass(name, employees: employees, managed: managed[name] ?? [], dryRun: dryRun))
+            report.passes.append(
+                try await pass(name, employees: employees, managed: managed[name] ?? [], dryRun: dryRun))
         }
         return report
     }
 
-    private func pass(_ vendor: String, employees: [Reconciliation.Employee], managed: Set<String>, dryRun: Bool) async throws -> ReconcileReport.VendorPass {
+    private func pass(
+        _ vendor: String, employees: [Reconciliation.Employee], managed: Set<String>, dryRun: Bool
+    ) async throws -> ReconcileReport.VendorPass {
         let store = ReconcileStore(pool: pool)
         let runID = dryRun ? nil : try await store.startRun(vendor: vendor, kind: .pass, worker: workerID)
         var result = ReconcileReport.VendorPass(vendor: vendor, runID: runID)
         let startedAt = Date()
         do {
-            let (inventory, calls) = try await VendorInventoryReader(vendors: vendors, logger: logger).read(vendor, notBefore: startedAt)
+            let (inventory, calls) = try await VendorInventoryReader(vendors: vendors, logger: logger).read(
+                vendor, notBefore: startedAt)
             result.vendorCalls = calls
             result.unlisted = inventory.unlisted
             result.unreadable = inventory.unreadable
             let validity = (vendors[vendor]?.connector as? any InventoryReading)?.inviteValidity
             let findings = Reconciliation.findings(
                 inventory, employees: employees,
-                rules: .init(managedProjects: managed, inviteValidity: validity, now: Timestamp(secondsSince1970: Date().timeIntervalSince1970))
+                rules: .init(
+                    managedProjects: managed, inviteValidity: validity,
+                    now: Timestamp(secondsSince1970: Date().timeIntervalSince1970))
             )
             result.entries = try await react(to: findings, employees: employees, runID: runID)
             if let runID {
                 try await store.record(result.entries, vendor: vendor, runID: runID)
-                try await store.finishRun(runID, findings: result.entries.count, jobsCreated: result.jobsCreated, vendorCalls: calls, error: nil)
+                try await store.finishRun(
+                    runID, findings: result.entries.count, jobsCreated: result.jobsCreated, vendorCalls: calls,
+                    error: nil)
             }
-            logger.info("reconciliation pass", metadata: [
-                "vendor": "\(vendor)", "findings": "\(result.entries.count)", "jobs": "\(result.jobsCreated)",
-                "vendor_calls": "\(calls)", "dry_run": "\(dryRun)",
-            ])
+            logger.info(
+                "reconciliation pass",
+                metadata: [
+                    "vendor": "\(vendor)", "findings": "\(result.entries.count)", "jobs": "\(result.jobsCreated)",
+                    "vendor_calls": "\(calls)", "dry_run": "\(dryRun)",
+                ])
         } catch let error as CancellationError {
-            if let runID { try? await store.finishRun(runID, findings: 0, jobsCreated: 0, vendorCalls: result.vendorCalls, error: "stopped") }
+            if let runID {
+                try? await store.finishRun(
+                    runID, findings: 0, jobsCreated: 0, vendorCalls: result.vendorCalls, error: "stopped")
+            }
             throw error
         } catch {
             let message = Self.describe(error)
             result.error = message
-            if let runID { try await store.finishRun(runID, findings: 0, jobsCreated: 0, vendorCalls: result.vendorCalls, error: message) }
+            if let runID {
+                try await store.finishRun(
+                    runID, findings: 0, jobsCreated: 0, vendorCalls: result.vendorCalls, error: message)
+            }
             logger.warning("reconciliation pass failed", metadata: ["vendor": "\(vendor)", "error": "\(message)"])
         }
         return result
@@ -133,7 +161,9 @@ public struct ReconcilePass: Sendable {
 
     /// The reaction to each finding, and the jobs created for them (one per employee and vendor;
     /// a dry run says which it would create).
-    func react(to findings: [Finding], employees: [Reconciliation.Employee], runID: Int64?) async throws -> [ReconcileReport.Entry] {
+    func react(
+        to findings: [Finding], employees: [Reconciliation.Employee], runID: Int64?
+    ) async throws -> [ReconcileReport.Entry] {
         try await react(to: findings, byID: Self.index(employees), runID: runID)
     }
 
@@ -143,9 +173,14 @@ public struct ReconcilePass: Sendable {
     }
 
     /// ``react(to:employees:runID:)`` with the employees already indexed.
-    func react(to findings: [Finding], byID: [String: Reconciliation.Employee], runID: Int64?) async throws -> [ReconcileReport.Entry] {
+    func react(
+        to findings: [Finding], byID: [String: Reconciliation.Employee], runID: Int64?
+    ) async throws -> [ReconcileReport.Entry] {
         var entries = findings.map { finding in
-            ReconcileReport.Entry(finding: finding, reaction: Self.reaction(to: finding, employee: finding.employeeID.flatMap { byID[$0] }, drift: settings.drift))
+            ReconcileReport.Entry(
+                finding: finding,
+                reaction: Self.reaction(
+                    to: finding, employee: finding.employeeID.flatMap { byID[$0] }, drift: settings.drift))
         }
         var requests: [ReactionRequest: [Int]] = [:]
         for (index, entry) in entries.enumerated() where entry.reaction == .fix {
@@ -158,7 +193,9 @@ public struct ReconcilePass: Sendable {
             }
             requests[request, default: []].append(index)
         }
-        for (request, indices) in requests.sorted(by: { ($0.key.employeeID, $0.key.vendor) < ($1.key.employeeID, $1.key.vendor) }) {
+        for (request, indices) in requests.sorted(by: {
+            ($0.key.employeeID, $0.key.vendor) < ($1.key.employeeID, $1.key.vendor)
+        }) {
             let result: ReactionResult
             if let runID {
                 result = try await jobs.create(request, runID: runID)
@@ -201,8 +238,11 @@ extension ReconcilePass {
     ) async throws -> Result {
         let client = HTTPVendorTransport.makeHTTPClient()
         do {
-            let vendors = try VendorRuntime.governed(configuration: configuration, pool: pool, httpClient: client, logger: logger)
-            let result = try await body(ReconcilePass(configuration: configuration, pool: pool, vendors: vendors, workerID: workerID, logger: logger))
+            let vendors = try VendorRuntime.governed(
+                configuration: configuration, pool: pool, httpClient: client, logger: logger)
+            let result = try await body(
+                ReconcilePass(
+                    configuration: configuration, pool: pool, vendors: vendors, workerID: workerID, logger: logger))
             try? await client.shutdown()
             return result
         } catch {

@@ -30,13 +30,15 @@ public struct ReconcileReport: Sendable {
             guard reaction == .fix, let job else { return "reported" }
             if let id = job.jobID { return "job \(id) \(job.status?.rawValue ?? "created")" }
             if let skipped = job.skipped { return "no job: \(skipped)" }
-            return "would create \(job.request.kind == .offboarding ? "an offboarding" : "a change") at \(job.request.vendor)"
+            return
+                "would create \(job.request.kind == .offboarding ? "an offboarding" : "a change") at \(job.request.vendor)"
         }
 
         var json: JSONValue {
             .object([
                 "situation": .string(finding.situation.rawValue), "vendor": .string(finding.vendor),
-                "employee_id": .text(finding.employeeID), "target": .texts(finding.target), "detail": .string(finding.detail),
+                "employee_id": .text(finding.employeeID), "target": .texts(finding.target),
+                "detail": .string(finding.detail),
                 "critical": .bool(finding.situation.isCritical), "reaction": .string(reaction.rawValue),
                 "job_id": .int(jobID), "job_status": .text(job?.status?.rawValue), "outcome": .string(outcome),
             ])
@@ -74,7 +76,8 @@ public struct ReconcileReport: Sendable {
         var json: JSONValue {
             .object([
                 "vendor": .string(vendor), "run_id": .int(runID), "vendor_calls": .int(vendorCalls),
-                "findings": .array(entries.map(\.json)), "jobs_created": .int(jobsCreated), "jobs_wanted": .int(jobsWanted),
+                "findings": .array(entries.map(\.json)), "jobs_created": .int(jobsCreated),
+                "jobs_wanted": .int(jobsWanted),
                 "unlisted": .array(unlisted.map { .string($0) }), "unreadable": .int(unreadable), "error": .text(error),
             ])
         }
@@ -110,8 +113,12 @@ public struct ReconcileReport: Sendable {
             if !pass.entries.isEmpty {
                 var table = TextTable(["SITUATION", "EMPLOYEE", "TARGET", "REACTION", "OUTCOME"], colour: colour)
                 for entry in pass.entries {
-                    let target = entry.finding.target.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                    table.append([entry.finding.situation.rawValue, entry.finding.employeeID ?? "-", target, entry.reaction.rawValue, entry.outcome])
+                    let target = entry.finding.target.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                        separator: " ")
+                    table.append([
+                        entry.finding.situation.rawValue, entry.finding.employeeID ?? "-", target,
+                        entry.reaction.rawValue, entry.outcome,
+                    ])
                 }
                 out += JobRendering.indent(table.rendered)
             }

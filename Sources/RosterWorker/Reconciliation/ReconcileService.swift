@@ -45,10 +45,12 @@ struct ReconcileService: Service {
             _ = try await ReconcilePass.exclusively(pass.pool) {
                 let verified = try await verifier.tick()
                 if verified != OffboardingVerifier.Outcome() {
-                    logger.info("offboardings verified", metadata: [
-                        "absent": "\(verified.absent)", "access_found": "\(verified.accessFound)",
-                        "rehired": "\(verified.rehired)", "failed": "\(verified.failed)",
-                    ])
+                    logger.info(
+                        "offboardings verified",
+                        metadata: [
+                            "absent": "\(verified.absent)", "access_found": "\(verified.accessFound)",
+                            "rehired": "\(verified.rehired)", "failed": "\(verified.failed)",
+                        ])
                 }
                 for vendor in try await dueVendors() {
                     _ = try await pass.passes(over: [vendor], dryRun: false)

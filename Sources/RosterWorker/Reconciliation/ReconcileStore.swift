@@ -14,9 +14,11 @@ struct ReconcileStore: Sendable {
     let pool: PostgresPool
 
     func startRun(vendor: String, kind: RunKind, worker: String) async throws -> Int64 {
-        guard let id = try await pool.query(
-            "INSERT INTO reconcile_runs (vendor, kind, worker) VALUES (\(vendor), \(kind.rawValue), \(worker)) RETURNING id"
-        ).rows.first?.decode(Int64.self, column: "id") else {
+        guard
+            let id = try await pool.query(
+                "INSERT INTO reconcile_runs (vendor, kind, worker) VALUES (\(vendor), \(kind.rawValue), \(worker)) RETURNING id"
+            ).rows.first?.decode(Int64.self, column: "id")
+        else {
             throw ReconcileError(code: .unreadableEvent, message: "the run was not recorded")
         }
         return id
@@ -51,7 +53,9 @@ struct ReconcileStore: Sendable {
         try await pool.withTransaction { connection in try await upsert(entries, runID: runID, on: connection) }
     }
 
-    private func upsert(_ entries: [ReconcileReport.Entry], runID: Int64, on connection: PostgresConnection) async throws {
+    private func upsert(
+        _ entries: [ReconcileReport.Entry], runID: Int64, on connection: PostgresConnection
+    ) async throws {
         guard !entries.isEmpty else { return }
         let keys = entries.map(\.finding.key)
         let vendors = entries.map(\.finding.vendor)

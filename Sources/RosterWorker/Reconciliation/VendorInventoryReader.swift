@@ -20,7 +20,8 @@ struct VendorInventoryReader: Sendable {
             throw ReconcileError(code: .unknownVendor, message: "vendor \(vendor) is not configured")
         }
         guard let connector = runtime.connector as? any InventoryReading else {
-            throw ReconcileError(code: .notListable, message: "the \(vendor) connector cannot list what the vendor holds")
+            throw ReconcileError(
+                code: .notListable, message: "the \(vendor) connector cannot list what the vendor holds")
         }
         let counting = SentRequests(base: runtime.transport)
         let request = InventoryRequest(transport: counting, notBefore: notBefore, logger: logger)
@@ -31,14 +32,19 @@ struct VendorInventoryReader: Sendable {
                     try await connector.inventory(request)
                 }
                 return (inventory, counting.sent)
-            } catch let error as VendorError where error.code == .rateLimited || error.code == .circuitOpen || error.status == 429 {
+            } catch let error as VendorError
+                where error.code == .rateLimited || error.code == .circuitOpen || error.status == 429
+            {
                 // The budget is the jobs' first: wait for free budget, keeping what was listed.
                 let wait = max(error.retryAfter ?? .seconds(1), .milliseconds(50))
                 guard ContinuousClock.now + wait < giveUp else { throw error }
-                logger.info("reconciliation waits for free vendor budget", metadata: [
-                    "vendor": "\(vendor)", "code": "\(error.code)", "status": "\(error.status.map(String.init) ?? "-")",
-                    "retry_after_seconds": "\(wait.inSeconds)",
-                ])
+                logger.info(
+                    "reconciliation waits for free vendor budget",
+                    metadata: [
+                        "vendor": "\(vendor)", "code": "\(error.code)",
+                        "status": "\(error.status.map(String.init) ?? "-")",
+                        "retry_after_seconds": "\(wait.inSeconds)",
+                    ])
                 try await Task.sleep(for: wait)
             }
         }

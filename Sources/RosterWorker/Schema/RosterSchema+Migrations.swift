@@ -4,397 +4,417 @@ import RosterPostgres
 extension RosterSchema {
     /// Roster's migrations, in order.
     public static let migrations: [Migration] = [
-        Migration(version: 1, name: "inbox_jobs_dead_letters", sql: #"""
--- Ingest: the inbox of HR events, one job per accepted event, and dead letters for what cannot be accepted.
+        Migration(
+            version: 1, name: "inbox_jobs_dead_letters",
+            sql: #"""
+                -- Ingest: the inbox of HR events, one job per accepted event, and dead letters for what cannot be accepted.
 
--- Every accepted event, once. The event id is the deduplication key: the same id twice has one effect, ever.
-CREATE TABLE events (
-    event_id     text PRIMARY KEY,
-    type         text NOT NULL CHECK (type IN ('onboarding', 'offboarding', 'changed')),
-    employee_id  text NOT NULL,
-    sequence     bigint,
-    source       text NOT NULL,
-    event_time   timestamptz NOT NULL,
-    topic        text NOT NULL,
-    partition    integer NOT NULL,
-    "offset"     bigint NOT NULL,
-    received_at  timestamptz NOT NULL DEFAULT now(),
-    -- How many times Kafka delivered this event id (redeliveries and duplicates are absorbed, and counted).
-    deliveries   integer NOT NULL DEFAULT 1,
-    payload      jsonb NOT NULL
-);
-CREATE INDEX events_employee ON events (employee_id, received_at);
-CREATE INDEX events_source_position ON events (topic, partition, "offset");
+                -- Every accepted event, once. The event id is the deduplication key: the same id twice has one effect, ever.
+                CREATE TABLE events (
+                    event_id     text PRIMARY KEY,
+                    type         text NOT NULL CHECK (type IN ('onboarding', 'offboarding', 'changed')),
+                    employee_id  text NOT NULL,
+                    sequence     bigint,
+                    source       text NOT NULL,
+                    event_time   timestamptz NOT NULL,
+                    topic        text NOT NULL,
+                    partition    integer NOT NULL,
+                    "offset"     bigint NOT NULL,
+                    received_at  timestamptz NOT NULL DEFAULT now(),
+                    -- How many times Kafka delivered this event id (redeliveries and duplicates are absorbed, and counted).
+                    deliveries   integer NOT NULL DEFAULT 1,
+                    payload      jsonb NOT NULL
+                );
+                CREATE INDEX events_employee ON events (employee_id, received_at);
+                CREATE INDEX events_source_position ON events (topic, partition, "offset");
 
-CREATE TABLE jobs (
-    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    event_id         text NOT NULL UNIQUE REFERENCES events (event_id),
-    employee_id      text NOT NULL,
-    type             text NOT NULL CHECK (type IN ('onboarding', 'offboarding', 'changed')),
-    -- Higher runs first: offboarding 100, changed 20, onboarding 10.
-    priority         smallint NOT NULL,
-    -- The employee's event order: `sequence` when the event had one, else arrival order.
-    employee_order   bigint NOT NULL,
-    status           text NOT NULL DEFAULT 'queued'
-                     CHECK (status IN ('queued', 'running', 'retrying', 'succeeded', 'dead', 'cancelled')),
-    attempts         integer NOT NULL DEFAULT 0,
-    run_after        timestamptz NOT NULL DEFAULT now(),
-    lease_owner      text,
-    lease_expires_at timestamptz,
-    last_error       text,
-    cancel_reason    text,
-    created_at       timestamptz NOT NULL DEFAULT now(),
-    updated_at       timestamptz NOT NULL DEFAULT now(),
-    finished_at      timestamptz
-);
--- The executor's claim order: priority, then employee order, then age; only runnable rows are indexed.
-CREATE INDEX jobs_runnable ON jobs (priority DESC, employee_order, id) WHERE status IN ('queued', 'retrying');
-CREATE INDEX jobs_employee ON jobs (employee_id, employee_order, id);
-CREATE INDEX jobs_status_updated ON jobs (status, updated_at DESC);
-CREATE INDEX jobs_created ON jobs (created_at DESC, id DESC);
-CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE status = 'running';
+                CREATE TABLE jobs (
+                    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    event_id         text NOT NULL UNIQUE REFERENCES events (event_id),
+                    employee_id      text NOT NULL,
+                    type             text NOT NULL CHECK (type IN ('onboarding', 'offboarding', 'changed')),
+                    -- Higher runs first: offboarding 100, changed 20, onboarding 10.
+                    priority         smallint NOT NULL,
+                    -- The employee's event order: `sequence` when the event had one, else arrival order.
+                    employee_order   bigint NOT NULL,
+                    status           text NOT NULL DEFAULT 'queued'
+                                     CHECK (status IN ('queued', 'running', 'retrying', 'succeeded', 'dead', 'cancelled')),
+                    attempts         integer NOT NULL DEFAULT 0,
+                    run_after        timestamptz NOT NULL DEFAULT now(),
+                    lease_owner      text,
+                    lease_expires_at timestamptz,
+                    last_error       text,
+                    cancel_reason    text,
+                    created_at       timestamptz NOT NULL DEFAULT now(),
+                    updated_at       timestamptz NOT NULL DEFAULT now(),
+                    finished_at      timestamptz
+                );
+                -- The executor's claim order: priority, then employee order, then age; only runnable rows are indexed.
+                CREATE INDEX jobs_runnable ON jobs (priority DESC, employee_order, id) WHERE status IN ('queued', 'retrying');
+                CREATE INDEX jobs_employee ON jobs (employee_id, employee_order, id);
+                CREATE INDEX jobs_status_updated ON jobs (status, updated_at DESC);
+                CREATE INDEX jobs_created ON jobs (created_at DESC, id DESC);
+                CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE status = 'running';
 
--- Messages that cannot become jobs, kept byte for byte with where they came from and why.
-CREATE TABLE dead_letters (
-    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    topic          text NOT NULL,
-    partition      integer NOT NULL,
-    "offset"       bigint NOT NULL,
-    key            bytea,
-    value          bytea NOT NULL,
-    header_keys    text[] NOT NULL DEFAULT '{}',
-    header_values  bytea[] NOT NULL DEFAULT '{}',
-    -- Stable kind (oversize, invalid_json, invalid_event, unknown_vendor, unstorable) and a sentence a person can read.
-    code           text NOT NULL,
-    reason         text NOT NULL,
-    -- The event id, when the message was JSON enough to have one.
-    event_id       text,
-    created_at     timestamptz NOT NULL DEFAULT now(),
-    -- What became of it: new, replayed (re-ingested; see resolution), discarded.
-    status         text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'replayed', 'discarded')),
-    resolution     text,
-    resolved_at    timestamptz,
-    UNIQUE (topic, partition, "offset")
-);
-CREATE INDEX dead_letters_created ON dead_letters (created_at DESC);
-CREATE INDEX dead_letters_status ON dead_letters (status, created_at DESC);
+                -- Messages that cannot become jobs, kept byte for byte with where they came from and why.
+                CREATE TABLE dead_letters (
+                    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    topic          text NOT NULL,
+                    partition      integer NOT NULL,
+                    "offset"       bigint NOT NULL,
+                    key            bytea,
+                    value          bytea NOT NULL,
+                    header_keys    text[] NOT NULL DEFAULT '{}',
+                    header_values  bytea[] NOT NULL DEFAULT '{}',
+                    -- Stable kind (oversize, invalid_json, invalid_event, unknown_vendor, unstorable) and a sentence a person can read.
+                    code           text NOT NULL,
+                    reason         text NOT NULL,
+                    -- The event id, when the message was JSON enough to have one.
+                    event_id       text,
+                    created_at     timestamptz NOT NULL DEFAULT now(),
+                    -- What became of it: new, replayed (re-ingested; see resolution), discarded.
+                    status         text NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'replayed', 'discarded')),
+                    resolution     text,
+                    resolved_at    timestamptz,
+                    UNIQUE (topic, partition, "offset")
+                );
+                CREATE INDEX dead_letters_created ON dead_letters (created_at DESC);
+                CREATE INDEX dead_letters_status ON dead_letters (status, created_at DESC);
 
-"""#),
-        Migration(version: 2, name: "steps_limits_audit", sql: #"""
--- Execution: each job's plan of steps with recovery points, every attempt, the shared rate
--- limiters and circuit breakers, and the append-only audit log.
+                """#),
+        Migration(
+            version: 2, name: "steps_limits_audit",
+            sql: #"""
+                -- Execution: each job's plan of steps with recovery points, every attempt, the shared rate
+                -- limiters and circuit breakers, and the append-only audit log.
 
--- A job's plan, persisted before its first vendor call. A step is one idempotent unit of work
--- against one vendor; `recovery_point` and `state` let a resumed job continue where it stopped.
-CREATE TABLE job_steps (
-    job_id          bigint NOT NULL REFERENCES jobs (id),
-    position        integer NOT NULL,
-    name            text NOT NULL,
-    vendor          text NOT NULL,
-    -- Inputs (project, role); no personal data: the employee is the job's.
-    params          jsonb NOT NULL DEFAULT '{}',
-    status          text NOT NULL DEFAULT 'pending'
-                    CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'skipped')),
-    attempts        integer NOT NULL DEFAULT 0,
-    recovery_point  text NOT NULL DEFAULT 'started',
-    -- Vendor ids learned so far (project id, user id, invite id, keys deleted, …).
-    state           jsonb NOT NULL DEFAULT '{}',
-    last_error      text,
-    -- Access Roster could not remove through the vendor's API, said plainly (e.g. Relevance AI organisation membership).
-    residual        text,
-    started_at      timestamptz,
-    finished_at     timestamptz,
-    updated_at      timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (job_id, position)
-);
+                -- A job's plan, persisted before its first vendor call. A step is one idempotent unit of work
+                -- against one vendor; `recovery_point` and `state` let a resumed job continue where it stopped.
+                CREATE TABLE job_steps (
+                    job_id          bigint NOT NULL REFERENCES jobs (id),
+                    position        integer NOT NULL,
+                    name            text NOT NULL,
+                    vendor          text NOT NULL,
+                    -- Inputs (project, role); no personal data: the employee is the job's.
+                    params          jsonb NOT NULL DEFAULT '{}',
+                    status          text NOT NULL DEFAULT 'pending'
+                                    CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'skipped')),
+                    attempts        integer NOT NULL DEFAULT 0,
+                    recovery_point  text NOT NULL DEFAULT 'started',
+                    -- Vendor ids learned so far (project id, user id, invite id, keys deleted, …).
+                    state           jsonb NOT NULL DEFAULT '{}',
+                    last_error      text,
+                    -- Access Roster could not remove through the vendor's API, said plainly (e.g. Relevance AI organisation membership).
+                    residual        text,
+                    started_at      timestamptz,
+                    finished_at     timestamptz,
+                    updated_at      timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (job_id, position)
+                );
 
--- Every attempt of every step, kept: retries never overwrite history.
-CREATE TABLE step_attempts (
-    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    job_id        bigint NOT NULL REFERENCES jobs (id),
-    position      integer NOT NULL,
-    attempt       integer NOT NULL,
-    worker        text NOT NULL,
-    started_at    timestamptz NOT NULL,
-    finished_at   timestamptz NOT NULL DEFAULT now(),
-    outcome       text NOT NULL CHECK (outcome IN ('succeeded', 'retry', 'failed', 'cancelled')),
-    http_status   integer,
-    vendor_code   text,
-    -- Redacted: no emails, names or keys.
-    message       text
-);
-CREATE INDEX step_attempts_job ON step_attempts (job_id, position, attempt);
+                -- Every attempt of every step, kept: retries never overwrite history.
+                CREATE TABLE step_attempts (
+                    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    job_id        bigint NOT NULL REFERENCES jobs (id),
+                    position      integer NOT NULL,
+                    attempt       integer NOT NULL,
+                    worker        text NOT NULL,
+                    started_at    timestamptz NOT NULL,
+                    finished_at   timestamptz NOT NULL DEFAULT now(),
+                    outcome       text NOT NULL CHECK (outcome IN ('succeeded', 'retry', 'failed', 'cancelled')),
+                    http_status   integer,
+                    vendor_code   text,
+                    -- Redacted: no emails, names or keys.
+                    message       text
+                );
+                CREATE INDEX step_attempts_job ON step_attempts (job_id, position, attempt);
 
--- One GCRA budget per vendor credential, shared by every worker process.
-CREATE TABLE rate_limits (
-    key                text PRIMARY KEY,
-    vendor             text NOT NULL,
-    -- Theoretical arrival time: the whole state of the limiter.
-    tat                timestamptz NOT NULL DEFAULT now(),
-    emission_interval  interval NOT NULL,
-    burst              integer NOT NULL CHECK (burst >= 1),
-    -- Set when the vendor answered 429: nobody calls before this.
-    paused_until       timestamptz,
-    throttled_total    bigint NOT NULL DEFAULT 0,
-    updated_at         timestamptz NOT NULL DEFAULT now()
-);
+                -- One GCRA budget per vendor credential, shared by every worker process.
+                CREATE TABLE rate_limits (
+                    key                text PRIMARY KEY,
+                    vendor             text NOT NULL,
+                    -- Theoretical arrival time: the whole state of the limiter.
+                    tat                timestamptz NOT NULL DEFAULT now(),
+                    emission_interval  interval NOT NULL,
+                    burst              integer NOT NULL CHECK (burst >= 1),
+                    -- Set when the vendor answered 429: nobody calls before this.
+                    paused_until       timestamptz,
+                    throttled_total    bigint NOT NULL DEFAULT 0,
+                    updated_at         timestamptz NOT NULL DEFAULT now()
+                );
 
--- One circuit breaker per vendor instance, visible to every process and to operators.
-CREATE TABLE circuit_breakers (
-    vendor                text PRIMARY KEY,
-    state                 text NOT NULL DEFAULT 'closed' CHECK (state IN ('closed', 'open', 'half_open')),
-    consecutive_failures  integer NOT NULL DEFAULT 0,
-    retry_at              timestamptz,
-    opened_total          bigint NOT NULL DEFAULT 0,
-    updated_at            timestamptz NOT NULL DEFAULT now()
-);
+                -- One circuit breaker per vendor instance, visible to every process and to operators.
+                CREATE TABLE circuit_breakers (
+                    vendor                text PRIMARY KEY,
+                    state                 text NOT NULL DEFAULT 'closed' CHECK (state IN ('closed', 'open', 'half_open')),
+                    consecutive_failures  integer NOT NULL DEFAULT 0,
+                    retry_at              timestamptz,
+                    opened_total          bigint NOT NULL DEFAULT 0,
+                    updated_at            timestamptz NOT NULL DEFAULT now()
+                );
 
--- Append-only: every vendor mutation Roster made and every operator action.
-CREATE TABLE audit_log (
-    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    at           timestamptz NOT NULL DEFAULT now(),
-    actor        text NOT NULL,
-    action       text NOT NULL,
-    vendor       text,
-    job_id       bigint,
-    employee_id  text,
-    -- Vendor ids acted on (project, user, invite, key ids); never emails or names.
-    target       jsonb NOT NULL DEFAULT '{}',
-    outcome      text NOT NULL,
-    reason       text
-);
-CREATE INDEX audit_log_employee ON audit_log (employee_id, at);
-CREATE INDEX audit_log_job ON audit_log (job_id, at);
+                -- Append-only: every vendor mutation Roster made and every operator action.
+                CREATE TABLE audit_log (
+                    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    at           timestamptz NOT NULL DEFAULT now(),
+                    actor        text NOT NULL,
+                    action       text NOT NULL,
+                    vendor       text,
+                    job_id       bigint,
+                    employee_id  text,
+                    -- Vendor ids acted on (project, user, invite, key ids); never emails or names.
+                    target       jsonb NOT NULL DEFAULT '{}',
+                    outcome      text NOT NULL,
+                    reason       text
+                );
+                CREATE INDEX audit_log_employee ON audit_log (employee_id, at);
+                CREATE INDEX audit_log_job ON audit_log (job_id, at);
 
-CREATE FUNCTION audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
-END
-$$;
-CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-    FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
+                CREATE FUNCTION audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';
+                END
+                $$;
+                CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+                    FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
 
-"""#),
-        Migration(version: 3, name: "resource_locks", sql: #"""
--- Short leases on vendor resources that two jobs could otherwise create twice at once: two
--- onboardings into the same new project both look, find nothing, and both create it. Steps that
--- may create projects take the vendor's lock first, so the second one looks after the first created.
-CREATE TABLE resource_locks (
-    key         text PRIMARY KEY,
-    owner       text NOT NULL,
-    expires_at  timestamptz NOT NULL
-);
+                """#),
+        Migration(
+            version: 3, name: "resource_locks",
+            sql: #"""
+                -- Short leases on vendor resources that two jobs could otherwise create twice at once: two
+                -- onboardings into the same new project both look, find nothing, and both create it. Steps that
+                -- may create projects take the vendor's lock first, so the second one looks after the first created.
+                CREATE TABLE resource_locks (
+                    key         text PRIMARY KEY,
+                    owner       text NOT NULL,
+                    expires_at  timestamptz NOT NULL
+                );
 
-"""#),
-        Migration(version: 4, name: "operator_actions", sql: #"""
--- Operator actions: what became of a replayed dead letter. Replays and cancellations of jobs are
--- recorded in the append-only audit_log (actor 'operator:<name>', with the reason).
+                """#),
+        Migration(
+            version: 4, name: "operator_actions",
+            sql: #"""
+                -- Operator actions: what became of a replayed dead letter. Replays and cancellations of jobs are
+                -- recorded in the append-only audit_log (actor 'operator:<name>', with the reason).
 
--- The last replay of a dead letter (`roster dlq replay`); every attempt is also in audit_log.
--- A successful replay sets status = 'replayed' and links the event and job it became; a replay
--- the decoder refused again leaves status 'new' and keeps the new rejection reason.
-ALTER TABLE dead_letters
-    ADD COLUMN replay_attempts   integer NOT NULL DEFAULT 0,
-    ADD COLUMN replayed_at       timestamptz,
-    -- job_created, duplicate (the event id was already in the inbox) or rejected.
-    ADD COLUMN replay_outcome    text CHECK (replay_outcome IN ('job_created', 'duplicate', 'rejected')),
-    ADD COLUMN replay_event_id   text,
-    ADD COLUMN replay_job_id     bigint,
-    -- The decoder's reason when the replay was refused again.
-    ADD COLUMN replay_rejection  text,
-    -- Whether the replay used a corrected payload instead of the message as received.
-    ADD COLUMN replay_corrected  boolean,
-    ADD COLUMN replay_operator   text,
-    ADD COLUMN replay_reason     text;
+                -- The last replay of a dead letter (`roster dlq replay`); every attempt is also in audit_log.
+                -- A successful replay sets status = 'replayed' and links the event and job it became; a replay
+                -- the decoder refused again leaves status 'new' and keeps the new rejection reason.
+                ALTER TABLE dead_letters
+                    ADD COLUMN replay_attempts   integer NOT NULL DEFAULT 0,
+                    ADD COLUMN replayed_at       timestamptz,
+                    -- job_created, duplicate (the event id was already in the inbox) or rejected.
+                    ADD COLUMN replay_outcome    text CHECK (replay_outcome IN ('job_created', 'duplicate', 'rejected')),
+                    ADD COLUMN replay_event_id   text,
+                    ADD COLUMN replay_job_id     bigint,
+                    -- The decoder's reason when the replay was refused again.
+                    ADD COLUMN replay_rejection  text,
+                    -- Whether the replay used a corrected payload instead of the message as received.
+                    ADD COLUMN replay_corrected  boolean,
+                    ADD COLUMN replay_operator   text,
+                    ADD COLUMN replay_reason     text;
 
--- No new index on jobs: every index there is written twice per job (claim and finish) and once
--- at ingest. Operator reads by status use jobs_status_updated (status, updated_at), newest first
--- uses jobs_created.
+                -- No new index on jobs: every index there is written twice per job (claim and finish) and once
+                -- at ingest. Operator reads by status use jobs_status_updated (status, updated_at), newest first
+                -- uses jobs_created.
 
-"""#),
-        Migration(version: 5, name: "ingest_write_path", sql: #"""
--- Ingest's write path, measured (ops/bench/run ingest: 50,000 events, batches of 5,000, private
--- Postgres on 2 cores). Every event and every job is written once by ingest; these two cost about
--- 15 % of ingest throughput (1.67-1.70 s -> 1.42-1.45 s for the 50,000) and protect nothing the
--- write path does not already guarantee:
---
--- * jobs.event_id -> events: the check takes a KEY SHARE lock on the event row for each job,
---   dirtying the event's heap page a second time in the same transaction. A job is only ever
---   inserted from the event ids that the same transaction's INSERT INTO events returned (ingest,
---   and dead-letter replay through the same IngestStore), and events are never deleted, so the
---   reference holds by construction; the unique index on jobs.event_id stays.
--- * events (topic, partition, offset): no query reads by Kafka position; the inbox is looked up by
---   event id (its primary key) and by employee.
-ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_event_id_fkey;
-DROP INDEX IF EXISTS events_source_position;
+                """#),
+        Migration(
+            version: 5, name: "ingest_write_path",
+            sql: #"""
+                -- Ingest's write path, measured (ops/bench/run ingest: 50,000 events, batches of 5,000, private
+                -- Postgres on 2 cores). Every event and every job is written once by ingest; these two cost about
+                -- 15 % of ingest throughput (1.67-1.70 s -> 1.42-1.45 s for the 50,000) and protect nothing the
+                -- write path does not already guarantee:
+                --
+                -- * jobs.event_id -> events: the check takes a KEY SHARE lock on the event row for each job,
+                --   dirtying the event's heap page a second time in the same transaction. A job is only ever
+                --   inserted from the event ids that the same transaction's INSERT INTO events returned (ingest,
+                --   and dead-letter replay through the same IngestStore), and events are never deleted, so the
+                --   reference holds by construction; the unique index on jobs.event_id stays.
+                -- * events (topic, partition, offset): no query reads by Kafka position; the inbox is looked up by
+                --   event id (its primary key) and by employee.
+                ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_event_id_fkey;
+                DROP INDEX IF EXISTS events_source_position;
 
-"""#),
-        Migration(version: 6, name: "executor_write_path", sql: #"""
--- The executor's write path, measured (EXPLAIN ANALYZE of the coalesced statements, 500 jobs a
--- statement, private Postgres on 2 cores): the two foreign keys below were a third of the
--- executor's Postgres time. Each check is a lookup in jobs_pkey plus a KEY SHARE lock on the job
--- row, taken for every step and attempt row inserted, on the very job row the same statement (or
--- the next) updates; the success statement for 500 jobs went from 16.7 ms to 7.7 ms without them,
--- and saving 500 plans from 4.9 ms to 3.6 ms.
---
--- Both references hold by construction: step and attempt rows are only ever inserted by the
--- executor for a job it holds (the plan statement joins the job row under its lease; attempts are
--- written by the runner of a claimed job), and jobs are never deleted. The primary key of job_steps and the
--- (job_id, position, attempt) index of step_attempts stay: everything that reads them by job
--- still finds them by index.
-ALTER TABLE job_steps DROP CONSTRAINT IF EXISTS job_steps_job_id_fkey;
-ALTER TABLE step_attempts DROP CONSTRAINT IF EXISTS step_attempts_job_id_fkey;
+                """#),
+        Migration(
+            version: 6, name: "executor_write_path",
+            sql: #"""
+                -- The executor's write path, measured (EXPLAIN ANALYZE of the coalesced statements, 500 jobs a
+                -- statement, private Postgres on 2 cores): the two foreign keys below were a third of the
+                -- executor's Postgres time. Each check is a lookup in jobs_pkey plus a KEY SHARE lock on the job
+                -- row, taken for every step and attempt row inserted, on the very job row the same statement (or
+                -- the next) updates; the success statement for 500 jobs went from 16.7 ms to 7.7 ms without them,
+                -- and saving 500 plans from 4.9 ms to 3.6 ms.
+                --
+                -- Both references hold by construction: step and attempt rows are only ever inserted by the
+                -- executor for a job it holds (the plan statement joins the job row under its lease; attempts are
+                -- written by the runner of a claimed job), and jobs are never deleted. The primary key of job_steps and the
+                -- (job_id, position, attempt) index of step_attempts stay: everything that reads them by job
+                -- still finds them by index.
+                ALTER TABLE job_steps DROP CONSTRAINT IF EXISTS job_steps_job_id_fkey;
+                ALTER TABLE step_attempts DROP CONSTRAINT IF EXISTS step_attempts_job_id_fkey;
 
-"""#),
-        Migration(version: 7, name: "leaver_guarantee", sql: #"""
--- The leaver guarantee (issue 12): one employee's events on two scales that are never mixed, and
--- fencing by claim.
---
--- * jobs.employee_order is now always the arrival order among the employee's events (1, 2, 3 …),
---   and jobs.employee_sequence the HR system's `sequence` when the event carried one. Two events
---   are ordered by sequence only when both carry one, else by arrival (README, "Order of one
---   employee's events"). Existing rows keep their order; their sequence is copied from the inbox.
--- * jobs.claim_token: a new number for every claim. Every write the executor makes for a job
---   requires (job id, claim token, running), so a worker whose claim was taken over (its lease ran
---   out and another worker claimed the job) cannot write anything, and knows it.
-ALTER TABLE jobs
-    ADD COLUMN employee_sequence bigint,
-    ADD COLUMN claim_token       bigint;
-UPDATE jobs SET employee_sequence = e.sequence FROM events e WHERE e.event_id = jobs.event_id AND e.sequence IS NOT NULL;
-CREATE SEQUENCE job_claim_tokens AS bigint;
+                """#),
+        Migration(
+            version: 7, name: "leaver_guarantee",
+            sql: #"""
+                -- The leaver guarantee (issue 12): one employee's events on two scales that are never mixed, and
+                -- fencing by claim.
+                --
+                -- * jobs.employee_order is now always the arrival order among the employee's events (1, 2, 3 …),
+                --   and jobs.employee_sequence the HR system's `sequence` when the event carried one. Two events
+                --   are ordered by sequence only when both carry one, else by arrival (README, "Order of one
+                --   employee's events"). Existing rows keep their order; their sequence is copied from the inbox.
+                -- * jobs.claim_token: a new number for every claim. Every write the executor makes for a job
+                --   requires (job id, claim token, running), so a worker whose claim was taken over (its lease ran
+                --   out and another worker claimed the job) cannot write anything, and knows it.
+                ALTER TABLE jobs
+                    ADD COLUMN employee_sequence bigint,
+                    ADD COLUMN claim_token       bigint;
+                UPDATE jobs SET employee_sequence = e.sequence FROM events e WHERE e.event_id = jobs.event_id AND e.sequence IS NOT NULL;
+                CREATE SEQUENCE job_claim_tokens AS bigint;
 
-"""#),
-        Migration(version: 8, name: "learned_budgets", sql: #"""
--- Learned budgets: a vendor that advertises its limit (x-ratelimit-*, RateLimit-Policy) moves the
--- shared budget towards it, within the configured bounds. `emission_interval` stays the figure
--- every reservation uses (one budget for all processes); these columns say where it came from.
-ALTER TABLE rate_limits
-    -- The interval the configuration asks for (what `emission_interval` starts from and returns
-    -- to when the configuration changes).
-    ADD COLUMN configured_interval    interval,
-    -- The shortest interval learning may reach: 1 / rate.max_requests_per_second (or the
-    -- configured interval, when learning may only lower the budget).
-    ADD COLUMN minimum_interval       interval,
-    -- The rate the vendor last advertised, requests per second, and when.
-    ADD COLUMN advertised_per_second  double precision,
-    ADD COLUMN advertised_at          timestamptz,
-    -- When learning last raised the budget (raises are spaced; lowering is immediate).
-    ADD COLUMN raised_at              timestamptz;
+                """#),
+        Migration(
+            version: 8, name: "learned_budgets",
+            sql: #"""
+                -- Learned budgets: a vendor that advertises its limit (x-ratelimit-*, RateLimit-Policy) moves the
+                -- shared budget towards it, within the configured bounds. `emission_interval` stays the figure
+                -- every reservation uses (one budget for all processes); these columns say where it came from.
+                ALTER TABLE rate_limits
+                    -- The interval the configuration asks for (what `emission_interval` starts from and returns
+                    -- to when the configuration changes).
+                    ADD COLUMN configured_interval    interval,
+                    -- The shortest interval learning may reach: 1 / rate.max_requests_per_second (or the
+                    -- configured interval, when learning may only lower the budget).
+                    ADD COLUMN minimum_interval       interval,
+                    -- The rate the vendor last advertised, requests per second, and when.
+                    ADD COLUMN advertised_per_second  double precision,
+                    ADD COLUMN advertised_at          timestamptz,
+                    -- When learning last raised the budget (raises are spaced; lowering is immediate).
+                    ADD COLUMN raised_at              timestamptz;
 
-UPDATE rate_limits SET configured_interval = emission_interval, minimum_interval = emission_interval;
+                UPDATE rate_limits SET configured_interval = emission_interval, minimum_interval = emission_interval;
 
-ALTER TABLE rate_limits
-    ALTER COLUMN configured_interval SET NOT NULL,
-    ALTER COLUMN minimum_interval SET NOT NULL;
+                ALTER TABLE rate_limits
+                    ALTER COLUMN configured_interval SET NOT NULL,
+                    ALTER COLUMN minimum_interval SET NOT NULL;
 
-"""#),
-        Migration(version: 9, name: "reconciliation", sql: #"""
--- Reconciliation and evidence (issue 15): passes that compare what each vendor holds with what HR
--- says, the findings they make (a history: first seen, last seen, resolved), the verification of
--- every finished offboarding at every vendor, and the jobs reconciliation creates.
+                """#),
+        Migration(
+            version: 9, name: "reconciliation",
+            sql: #"""
+                -- Reconciliation and evidence (issue 15): passes that compare what each vendor holds with what HR
+                -- says, the findings they make (a history: first seen, last seen, resolved), the verification of
+                -- every finished offboarding at every vendor, and the jobs reconciliation creates.
 
--- Jobs reconciliation creates: `origin` says who asked (an HR event, or reconciliation acting on a
--- finding), `vendors` limits the plan to those vendor instances (NULL: every configured vendor).
--- Their events are recorded in `events` with source 'roster:reconcile' and a copy of the
--- employee's latest HR payload, so the executor runs them like any other job.
-ALTER TABLE jobs
-    ADD COLUMN origin  text NOT NULL DEFAULT 'hr' CHECK (origin IN ('hr', 'reconcile')),
-    ADD COLUMN vendors text[];
+                -- Jobs reconciliation creates: `origin` says who asked (an HR event, or reconciliation acting on a
+                -- finding), `vendors` limits the plan to those vendor instances (NULL: every configured vendor).
+                -- Their events are recorded in `events` with source 'roster:reconcile' and a copy of the
+                -- employee's latest HR payload, so the executor runs them like any other job.
+                ALTER TABLE jobs
+                    ADD COLUMN origin  text NOT NULL DEFAULT 'hr' CHECK (origin IN ('hr', 'reconcile')),
+                    ADD COLUMN vendors text[];
 
--- One pass over one vendor (or a dry run of one: dry runs are printed, not stored).
-CREATE TABLE reconcile_runs (
-    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    vendor        text NOT NULL,
-    -- 'pass' (reconciliation) or 'verification' (the check after offboardings).
-    kind          text NOT NULL CHECK (kind IN ('pass', 'verification')),
-    worker        text NOT NULL,
-    started_at    timestamptz NOT NULL DEFAULT now(),
-    finished_at   timestamptz,
-    outcome       text CHECK (outcome IN ('completed', 'failed')),
-    -- Redacted: no emails, names or keys.
-    error         text,
-    findings      integer NOT NULL DEFAULT 0,
-    jobs_created  integer NOT NULL DEFAULT 0,
-    -- Vendor requests the pass made (listings the directory already held cost nothing).
-    vendor_calls  integer NOT NULL DEFAULT 0
-);
-CREATE INDEX reconcile_runs_vendor ON reconcile_runs (vendor, started_at DESC);
+                -- One pass over one vendor (or a dry run of one: dry runs are printed, not stored).
+                CREATE TABLE reconcile_runs (
+                    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    vendor        text NOT NULL,
+                    -- 'pass' (reconciliation) or 'verification' (the check after offboardings).
+                    kind          text NOT NULL CHECK (kind IN ('pass', 'verification')),
+                    worker        text NOT NULL,
+                    started_at    timestamptz NOT NULL DEFAULT now(),
+                    finished_at   timestamptz,
+                    outcome       text CHECK (outcome IN ('completed', 'failed')),
+                    -- Redacted: no emails, names or keys.
+                    error         text,
+                    findings      integer NOT NULL DEFAULT 0,
+                    jobs_created  integer NOT NULL DEFAULT 0,
+                    -- Vendor requests the pass made (listings the directory already held cost nothing).
+                    vendor_calls  integer NOT NULL DEFAULT 0
+                );
+                CREATE INDEX reconcile_runs_vendor ON reconcile_runs (vendor, started_at DESC);
 
--- One difference, from the pass that first saw it until the pass that no longer does. The same
--- difference seen again after it was resolved is a new row: the history is never rewritten.
-CREATE TABLE reconcile_findings (
-    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    -- Situation, vendor, employee and the vendor ids concerned (Finding.key).
-    key            text NOT NULL,
-    vendor         text NOT NULL,
-    situation      text NOT NULL CHECK (situation IN ('leaver_has_access', 'missing_grant', 'wrong_role', 'extra_grant', 'unknown_account', 'stale_invite')),
-    employee_id    text,
-    -- Vendor ids (user_id, invite_id, key_id, project_id), project names and roles; never emails or names.
-    target         jsonb NOT NULL DEFAULT '{}',
-    detail         text NOT NULL,
-    -- Access the vendor's API cannot remove: for a person, never for a job.
-    residual       boolean NOT NULL DEFAULT false,
-    reaction       text NOT NULL CHECK (reaction IN ('report', 'fix')),
-    -- The job created for it, if any.
-    job_id         bigint,
-    first_run_id   bigint NOT NULL,
-    last_run_id    bigint NOT NULL,
-    first_seen_at  timestamptz NOT NULL DEFAULT now(),
-    last_seen_at   timestamptz NOT NULL DEFAULT now(),
-    resolved_at    timestamptz
-);
-CREATE UNIQUE INDEX reconcile_findings_open ON reconcile_findings (key) WHERE resolved_at IS NULL;
-CREATE INDEX reconcile_findings_employee ON reconcile_findings (employee_id, first_seen_at);
-CREATE INDEX reconcile_findings_vendor_open ON reconcile_findings (vendor, situation) WHERE resolved_at IS NULL;
+                -- One difference, from the pass that first saw it until the pass that no longer does. The same
+                -- difference seen again after it was resolved is a new row: the history is never rewritten.
+                CREATE TABLE reconcile_findings (
+                    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    -- Situation, vendor, employee and the vendor ids concerned (Finding.key).
+                    key            text NOT NULL,
+                    vendor         text NOT NULL,
+                    situation      text NOT NULL CHECK (situation IN ('leaver_has_access', 'missing_grant', 'wrong_role', 'extra_grant', 'unknown_account', 'stale_invite')),
+                    employee_id    text,
+                    -- Vendor ids (user_id, invite_id, key_id, project_id), project names and roles; never emails or names.
+                    target         jsonb NOT NULL DEFAULT '{}',
+                    detail         text NOT NULL,
+                    -- Access the vendor's API cannot remove: for a person, never for a job.
+                    residual       boolean NOT NULL DEFAULT false,
+                    reaction       text NOT NULL CHECK (reaction IN ('report', 'fix')),
+                    -- The job created for it, if any.
+                    job_id         bigint,
+                    first_run_id   bigint NOT NULL,
+                    last_run_id    bigint NOT NULL,
+                    first_seen_at  timestamptz NOT NULL DEFAULT now(),
+                    last_seen_at   timestamptz NOT NULL DEFAULT now(),
+                    resolved_at    timestamptz
+                );
+                CREATE UNIQUE INDEX reconcile_findings_open ON reconcile_findings (key) WHERE resolved_at IS NULL;
+                CREATE INDEX reconcile_findings_employee ON reconcile_findings (employee_id, first_seen_at);
+                CREATE INDEX reconcile_findings_vendor_open ON reconcile_findings (vendor, situation) WHERE resolved_at IS NULL;
 
--- The check of one vendor after one offboarding finished: due `verify_after_seconds` later, then
--- 'absent' (verified absent at checked_at: the vendor was listed after that moment), 'access_found'
--- (a leaver_has_access finding and a revocation job), 'residual' (only access the vendor's API cannot
--- remove is left: a finding for a person), or 'rehired' (the employee's latest event is no longer the
--- offboarding: nothing to verify).
-CREATE TABLE verifications (
-    job_id        bigint NOT NULL,
-    vendor        text NOT NULL,
-    employee_id   text NOT NULL,
-    due_at        timestamptz NOT NULL,
-    result        text CHECK (result IN ('absent', 'access_found', 'residual', 'rehired')),
-    -- When the listings the result rests on were started (never before due_at).
-    checked_at    timestamptz,
-    attempts      integer NOT NULL DEFAULT 0,
-    last_error    text,
-    run_id        bigint,
-    PRIMARY KEY (job_id, vendor)
-);
-CREATE INDEX verifications_due ON verifications (due_at) WHERE result IS NULL;
-CREATE INDEX verifications_employee ON verifications (employee_id);
+                -- The check of one vendor after one offboarding finished: due `verify_after_seconds` later, then
+                -- 'absent' (verified absent at checked_at: the vendor was listed after that moment), 'access_found'
+                -- (a leaver_has_access finding and a revocation job), 'residual' (only access the vendor's API cannot
+                -- remove is left: a finding for a person), or 'rehired' (the employee's latest event is no longer the
+                -- offboarding: nothing to verify).
+                CREATE TABLE verifications (
+                    job_id        bigint NOT NULL,
+                    vendor        text NOT NULL,
+                    employee_id   text NOT NULL,
+                    due_at        timestamptz NOT NULL,
+                    result        text CHECK (result IN ('absent', 'access_found', 'residual', 'rehired')),
+                    -- When the listings the result rests on were started (never before due_at).
+                    checked_at    timestamptz,
+                    attempts      integer NOT NULL DEFAULT 0,
+                    last_error    text,
+                    run_id        bigint,
+                    PRIMARY KEY (job_id, vendor)
+                );
+                CREATE INDEX verifications_due ON verifications (due_at) WHERE result IS NULL;
+                CREATE INDEX verifications_employee ON verifications (employee_id);
 
-"""#),
-        Migration(version: 10, name: "mass_offboarding_brake", sql: #"""
--- The mass-offboarding brake (issue 15): when more offboardings are recorded in a sliding window
--- than the configured limit allows (`brake:`), the ones beyond it are created `held` with the
--- reason, for an operator to release (`queued`) or cancel with `roster holds`. A held job is never
--- claimed and blocks its employee's later jobs, like any unfinished job.
-ALTER TABLE jobs DROP CONSTRAINT jobs_status_check;
-ALTER TABLE jobs ADD CONSTRAINT jobs_status_check
-    CHECK (status IN ('queued', 'held', 'running', 'retrying', 'succeeded', 'dead', 'cancelled'));
+                """#),
+        Migration(
+            version: 10, name: "mass_offboarding_brake",
+            sql: #"""
+                -- The mass-offboarding brake (issue 15): when more offboardings are recorded in a sliding window
+                -- than the configured limit allows (`brake:`), the ones beyond it are created `held` with the
+                -- reason, for an operator to release (`queued`) or cancel with `roster holds`. A held job is never
+                -- claimed and blocks its employee's later jobs, like any unfinished job.
+                ALTER TABLE jobs DROP CONSTRAINT jobs_status_check;
+                ALTER TABLE jobs ADD CONSTRAINT jobs_status_check
+                    CHECK (status IN ('queued', 'held', 'running', 'retrying', 'succeeded', 'dead', 'cancelled'));
 
-ALTER TABLE jobs
-    -- Why the brake held the job (a sentence with counts only). Jobs are only ever created held,
-    -- so created_at is when the hold began; the reason stays after the decision, as history.
-    ADD COLUMN hold_reason     text,
-    -- The operator's decision on a held job: 'released' (it was queued) or 'cancelled' (the
-    -- offboarding is void: it revokes nothing and no longer counts as a leave for the leaver rule).
-    -- Who decided and why is in audit_log.
-    ADD COLUMN hold_decision   text CHECK (hold_decision IN ('released', 'cancelled')),
-    ADD COLUMN hold_decided_at timestamptz;
+                ALTER TABLE jobs
+                    -- Why the brake held the job (a sentence with counts only). Jobs are only ever created held,
+                    -- so created_at is when the hold began; the reason stays after the decision, as history.
+                    ADD COLUMN hold_reason     text,
+                    -- The operator's decision on a held job: 'released' (it was queued) or 'cancelled' (the
+                    -- offboarding is void: it revokes nothing and no longer counts as a leave for the leaver rule).
+                    -- Who decided and why is in audit_log.
+                    ADD COLUMN hold_decision   text CHECK (hold_decision IN ('released', 'cancelled')),
+                    ADD COLUMN hold_decided_at timestamptz;
 
--- The brake counts the offboardings recorded in its window on every recording transaction that
--- has one: an index walk over offboardings only (a few percent of jobs, so little write cost),
--- instead of every job of the window through jobs_created.
-CREATE INDEX jobs_offboardings_created ON jobs (created_at) WHERE type = 'offboarding';
--- `roster holds list`, `roster status` and the held-jobs gauge.
-CREATE INDEX jobs_held ON jobs (created_at, id) WHERE status = 'held';
+                -- The brake counts the offboardings recorded in its window on every recording transaction that
+                -- has one: an index walk over offboardings only (a few percent of jobs, so little write cost),
+                -- instead of every job of the window through jobs_created.
+                CREATE INDEX jobs_offboardings_created ON jobs (created_at) WHERE type = 'offboarding';
+                -- `roster holds list`, `roster status` and the held-jobs gauge.
+                CREATE INDEX jobs_held ON jobs (created_at, id) WHERE status = 'held';
 
-"""#),
+                """#),
     ]
 }

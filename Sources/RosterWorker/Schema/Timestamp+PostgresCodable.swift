@@ -24,7 +24,9 @@ extension Timestamp: PostgresEncodable, PostgresDecodable {
         from buffer: inout PostgresDecodingBuffer,
         type: PostgresDataType
     ) throws(PostgresDecodingFailure) -> Timestamp {
-        guard type == .timestamptz || type == .timestamp else { throw .typeMismatch(expected: "timestamptz or timestamp") }
+        guard type == .timestamptz || type == .timestamp else {
+            throw .typeMismatch(expected: "timestamptz or timestamp")
+        }
         guard buffer.readableBytes == 8, let micros = buffer.readInteger(as: Int64.self) else {
             throw .malformed("expected 8 bytes, got \(buffer.readableBytes)")
         }

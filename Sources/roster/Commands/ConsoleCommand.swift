@@ -13,7 +13,8 @@ import UnixSignals
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
-        abstract: "Serve the operator console (web pages: overview, jobs, employees, dead letters; replay and cancel with a dry run first).",
+        abstract:
+            "Serve the operator console (web pages: overview, jobs, employees, dead letters; replay and cancel with a dry run first).",
         discussion: """
             Listens on 127.0.0.1:9465 by default. On any other address it needs an access token in $ROSTER_CONSOLE_TOKEN
             (at least 24 characters), which people give once to sign in. Actions are recorded in the audit log as
@@ -23,7 +24,8 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "host:port to listen on (default: $ROSTER_CONSOLE_LISTEN, else 127.0.0.1:9465; port 0 picks a free one).")
+    @Option(
+        help: "host:port to listen on (default: $ROSTER_CONSOLE_LISTEN, else 127.0.0.1:9465; port 0 picks a free one).")
     var listen: String?
 
     @Flag(help: "Show everything, change nothing: no replay, cancel or dead-letter replay.")
@@ -40,11 +42,13 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let listenText = listen ?? environment["ROSTER_CONSOLE_LISTEN"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:9465"
+        let listenText =
+            listen ?? environment["ROSTER_CONSOLE_LISTEN"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:9465"
         let address: ListenAddress
         do { address = try ListenAddress(listenText) } catch { throw ValidationError("--listen: \(error)") }
         let settings = ConsoleConfiguration(
-            host: address.host, port: address.port, readOnly: readOnly, token: environment[tokenEnv], tokenVariable: tokenEnv,
+            host: address.host, port: address.port, readOnly: readOnly, token: environment[tokenEnv],
+            tokenVariable: tokenEnv,
             defaultOperator: operatorName ?? environment["USER"] ?? environment["LOGNAME"],
             kafkaTimeout: .milliseconds(Int64(max(kafkaTimeout, 0.1) * 1000))
         )
@@ -55,16 +59,21 @@ struct ConsoleCommand: AsyncParsableCommand {
         let logger = global.makeLogger(label: "roster.console", defaultLevel: .notice)
         let pool: PostgresPool
         do {
-            pool = try PostgresPool(configuration: PostgresConfiguration(url: configuration.database.url), size: 4, acquireTimeout: .seconds(15), logger: logger)
+            pool = try PostgresPool(
+                configuration: PostgresConfiguration(url: configuration.database.url), size: 4,
+                acquireTimeout: .seconds(15), logger: logger)
         } catch {
             throw CleanExit.message("database.url: \(error)", code: .failure)
         }
         defer { pool.close() }
-        let service = try ConsoleService(console: Console(configuration: settings, roster: configuration, pool: pool, logger: logger), logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger
-        ))
+        let service = try ConsoleService(
+            console: Console(configuration: settings, roster: configuration, pool: pool, logger: logger), logger: logger
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger
+            ))
         let announce = Task {
             if let url = await service.url() {
                 let mode = settings.readOnly ? " (read-only)" : ""

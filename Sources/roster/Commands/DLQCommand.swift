@@ -39,7 +39,8 @@ struct DLQListCommand: AsyncParsableCommand {
             filter = DeadLetterReader.Filter(
                 statuses: status.flatMap { $0.split(separator: ",").map(String.init) },
                 codes: code.flatMap { $0.split(separator: ",").map(String.init) },
-                since: try since.map { try TimeBound.parse($0, now: now) }, until: try until.map { try TimeBound.parse($0, now: now) },
+                since: try since.map { try TimeBound.parse($0, now: now) },
+                until: try until.map { try TimeBound.parse($0, now: now) },
                 limit: limit
             )
         } catch let error as OperationsError {
@@ -67,14 +68,18 @@ struct DLQShowCommand: AsyncParsableCommand {
     @Argument(help: "The dead letter id.")
     var id: Int64
 
-    @Option(help: "Write the message value as received to FILE (mode 0600), e.g. to correct it for dlq replay --payload.")
+    @Option(
+        help: "Write the message value as received to FILE (mode 0600), e.g. to correct it for dlq replay --payload.")
     var savePayload: String?
 
     func run() async throws {
         try await global.withOperations { pool, _, _ in
             let letter = try await DeadLetterReader(pool: pool).deadLetter(id)
             if let savePayload {
-                guard FileManager.default.createFile(atPath: savePayload, contents: letter.value, attributes: [.posixPermissions: 0o600]) else {
+                guard
+                    FileManager.default.createFile(
+                        atPath: savePayload, contents: letter.value, attributes: [.posixPermissions: 0o600])
+                else {
                     throw OperationsError(.refused, "cannot write \(savePayload)")
                 }
             }
@@ -86,7 +91,8 @@ struct DLQShowCommand: AsyncParsableCommand {
 struct DLQReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Re-ingest a dead letter through the worker's decoder and ingest path, as received or with a corrected payload.",
+        abstract:
+            "Re-ingest a dead letter through the worker's decoder and ingest path, as received or with a corrected payload.",
         discussion: """
             Use it after a configuration fix (e.g. the vendor it names was added), or with --payload FILE holding the corrected \
             event. The dead letter records the event and job it became, or the new rejection. Audited with the operator and reason.
@@ -100,14 +106,19 @@ struct DLQReplayCommand: AsyncParsableCommand {
     @Argument(help: "Dead letter ids.")
     var ids: [Int64]
 
-    @Option(help: "A corrected message value (one event as JSON) to ingest instead of the one received; only with a single id.")
+    @Option(
+        help:
+            "A corrected message value (one event as JSON) to ingest instead of the one received; only with a single id."
+    )
     var payload: String?
 
     @Flag(help: "Decode and plan only; change nothing.")
     var dryRun = false
 
     func validate() throws {
-        if payload != nil, ids.count != 1 { throw ValidationError("--payload corrects one dead letter: give exactly one id") }
+        if payload != nil, ids.count != 1 {
+            throw ValidationError("--payload corrects one dead letter: give exactly one id")
+        }
     }
 
     func run() async throws {

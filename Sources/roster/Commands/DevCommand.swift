@@ -5,7 +5,8 @@ import ArgumentParser
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
-        abstract: "Run Roster end to end on embedded defaults (private Postgres, mock Kafka, fake vendors), or one of its parts.",
+        abstract:
+            "Run Roster end to end on embedded defaults (private Postgres, mock Kafka, fake vendors), or one of its parts.",
         subcommands: [DevDemoCommand.self, DevKafkaCommand.self, DevFakesCommand.self],
         defaultSubcommand: DevDemoCommand.self
     )

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import RosterCore
 import RosterKafka
 import RosterPostgres
 import RosterWorker
@@ -44,11 +46,14 @@ extension DevDemoCommand {
     func writeConfiguration(
         stack: DevStack, fakes: DevFakes, brokers: String, databaseURL: String, environment: [String: String]
     ) throws -> RosterConfiguration {
-        let yaml = fakes.configuration(brokers: brokers, databaseURL: databaseURL, listen: try opsListen(environment: environment))
+        let yaml = fakes.configuration(
+            brokers: brokers, databaseURL: databaseURL, listen: try opsListen(environment: environment))
         let configURL = stack.work.appendingPathComponent("roster.yaml")
         try yaml.write(to: configURL, atomically: true, encoding: .utf8)
         var shellEnvironment = "export ROSTER_CONFIG='\(configURL.path)'\n"
-        for (name, value) in fakes.keys.sorted(by: { $0.0 < $1.0 }) { shellEnvironment += "export \(name)='\(value)'\n" }
+        for (name, value) in fakes.keys.sorted(by: { $0.0 < $1.0 }) {
+            shellEnvironment += "export \(name)='\(value)'\n"
+        }
         shellEnvironment += "alias roster='\(Self.executablePath)'\n"
         try shellEnvironment.write(to: stack.work.appendingPathComponent("env"), atomically: true, encoding: .utf8)
         return try ConfigurationLoader(environment: [:]).load(path: configURL.path)
@@ -56,10 +61,14 @@ extension DevDemoCommand {
 
     /// The demo's own pool, with the schema migrated (`roster migrate`).
     func migrate(stack: DevStack, databaseURL: String) async throws -> PostgresPool {
-        let pool = try PostgresPool(configuration: PostgresConfiguration(url: databaseURL), size: 2, acquireTimeout: .seconds(30), logger: stack.logger)
+        let pool = try PostgresPool(
+            configuration: PostgresConfiguration(url: databaseURL), size: 2, acquireTimeout: .seconds(30),
+            logger: stack.logger)
         stack.pool = pool
         let applied = try await RosterSchema.migrate(pool, logger: stack.logger)
-        say("dev: migrated (\(applied.isEmpty ? "schema already current" : "applied \(applied.map(String.init).joined(separator: ", "))"))")
+        say(
+            "dev: migrated (\(applied.isEmpty ? "schema already current" : "applied \(applied.map(String.init).joined(separator: ", "))"))"
+        )
         return pool
     }
 
@@ -69,10 +78,11 @@ extension DevDemoCommand {
         var workerLogger = global.makeLogger(label: "roster.worker", defaultLevel: .error)
         workerLogger.logLevel = global.logLevel ?? .error
         let worker = try Worker(configuration: configuration, workerID: "dev-\(getpid())", logger: workerLogger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [], cancellationSignals: [], logger: stack.logger
-        ))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [], cancellationSignals: [], logger: stack.logger
+            ))
         stack.workerGroup = (group, Task { try await group.run() })
         let port = await worker.opsAddress.port()
         say("dev: worker running; ops HTTP on \(worker.opsAddress.current ?? "(not listening)")")
@@ -83,7 +93,9 @@ extension DevDemoCommand {
     /// the leaver's evidence.
     func reportReconciliation(_ reconciliation: DevReconciliation, leaver: String) async throws {
         let verified = try await reconciliation.waitUntilVerified(timeout: .seconds(60))
-        say(verified ? "dev: every offboarding verified at every vendor" : "dev: verifications still pending after 60 s")
+        say(
+            verified ? "dev: every offboarding verified at every vendor" : "dev: verifications still pending after 60 s"
+        )
         let pass = try await reconciliation.pass()
         say("")
         say(pass.rendered(colour: false))

@@ -20,12 +20,15 @@ import ServiceLifecycle
 struct DevDemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "The whole demo (the default): private Postgres, mock Kafka, fake vendors, example events, a worker until jobs settle."
+        abstract:
+            "The whole demo (the default): private Postgres, mock Kafka, fake vendors, example events, a worker until jobs settle."
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Leave everything running after the jobs settle, for exploring with the roster command (Ctrl-C stops it).")
+    @Flag(
+        help: "Leave everything running after the jobs settle, for exploring with the roster command (Ctrl-C stops it)."
+    )
     var keep = false
 
     @Option(help: "The example events (default: schemas/examples of the Roster checkout).")
@@ -40,7 +43,8 @@ struct DevDemoCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = global.makeLogger(label: "roster.dev", defaultLevel: .error)
         guard let examplesDirectory = examples.map({ URL(fileURLWithPath: $0) }) ?? Self.findExamples() else {
-            throw CleanExit.message("cannot find schemas/examples: run from the Roster checkout or pass --examples DIR", code: .failure)
+            throw CleanExit.message(
+                "cannot find schemas/examples: run from the Roster checkout or pass --examples DIR", code: .failure)
         }
         let started = ContinuousClock.now
         let environment = ProcessInfo.processInfo.environment
@@ -56,37 +60,48 @@ struct DevDemoCommand: AsyncParsableCommand {
         await stack.tearDown()
     }
 
-    private func demo(stack: DevStack, examples: URL, environment: [String: String], started: ContinuousClock.Instant) async throws {
+    private func demo(
+        stack: DevStack, examples: URL, environment: [String: String], started: ContinuousClock.Instant
+    ) async throws {
         // Postgres first: the server it starts must inherit none of our sockets.
         let databaseURL = try await startPostgres(stack: stack, environment: environment)
         let cluster = try startKafka(stack: stack)
         let fakes = try await startFakes(stack: stack)
-        let configuration = try writeConfiguration(stack: stack, fakes: fakes, brokers: cluster.bootstrapServers, databaseURL: databaseURL, environment: environment)
+        let configuration = try writeConfiguration(
+            stack: stack, fakes: fakes, brokers: cluster.bootstrapServers, databaseURL: databaseURL,
+            environment: environment)
         let pool = try await migrate(stack: stack, databaseURL: databaseURL)
         let published = try await DevExamples.publish(
             from: examples, brokers: cluster.bootstrapServers, topic: configuration.kafka.topic, logger: stack.logger
         )
-        say("dev: published \(published.valid) valid and \(published.invalid) invalid example events from \(examples.path)")
+        say(
+            "dev: published \(published.valid) valid and \(published.invalid) invalid example events from \(examples.path)"
+        )
         let port = try await startWorker(stack: stack, configuration: configuration)
 
         let report = DevReport(pool: pool)
         let accepting = fakes.acceptConfidentInvitations()
         defer { accepting.cancel() }
-        let settled = try await report.waitUntilSettled(jobs: published.valid, deadLetters: published.invalid, timeout: .seconds(timeout))
+        let settled = try await report.waitUntilSettled(
+            jobs: published.valid, deadLetters: published.invalid, timeout: .seconds(timeout))
         say("")
         say(try await report.render())
         if settled {
-            say("dev: every job settled (\(String(format: "%.1f", (ContinuousClock.now - started).inSeconds)) s from start)")
+            say(
+                "dev: every job settled (\(String(format: "%.1f", (ContinuousClock.now - started).inSeconds)) s from start)"
+            )
         } else {
             say("dev: jobs did not settle within \(timeout) s; the table above shows where they are")
         }
         let leaver = try await report.firstEmployee() ?? "E1001"
         if settled {
-            try await reportReconciliation(DevReconciliation(pool: pool, configuration: configuration, logger: stack.logger), leaver: leaver)
+            try await reportReconciliation(
+                DevReconciliation(pool: pool, configuration: configuration, logger: stack.logger), leaver: leaver)
         }
         say(Self.nextSteps(work: stack.work, leaver: leaver, opsPort: port, databaseURL: databaseURL))
         if keep {
-            let url = try await startConsole(stack: stack, pool: pool, configuration: configuration, environment: environment)
+            let url = try await startConsole(
+                stack: stack, pool: pool, configuration: configuration, environment: environment)
             say("dev: operator console at \(url) (roster console; loopback only)")
             say("dev: everything keeps running; Ctrl-C stops it.")
             await Signals.waitForTermination()
@@ -98,14 +113,20 @@ struct DevDemoCommand: AsyncParsableCommand {
     }
 
     /// The operator console on loopback (127.0.0.1:9465, else a free port), read-write, acting as `$USER`.
-    private func startConsole(stack: DevStack, pool: PostgresPool, configuration: RosterConfiguration, environment: [String: String]) async throws -> String {
+    private func startConsole(
+        stack: DevStack, pool: PostgresPool, configuration: RosterConfiguration, environment: [String: String]
+    ) async throws -> String {
         let port = PrivatePostgres.canListen(host: "127.0.0.1", port: 9465) ? 9465 : 0
-        let settings = ConsoleConfiguration(host: "127.0.0.1", port: port, defaultOperator: environment["USER"] ?? "dev", kafkaTimeout: .seconds(1))
-        let service = try ConsoleService(console: Console(configuration: settings, roster: configuration, pool: pool, logger: stack.logger), logger: stack.logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [], cancellationSignals: [], logger: stack.logger
-        ))
+        let settings = ConsoleConfiguration(
+            host: "127.0.0.1", port: port, defaultOperator: environment["USER"] ?? "dev", kafkaTimeout: .seconds(1))
+        let service = try ConsoleService(
+            console: Console(configuration: settings, roster: configuration, pool: pool, logger: stack.logger),
+            logger: stack.logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [], cancellationSignals: [], logger: stack.logger
+            ))
         stack.consoleGroup = (group, Task { try await group.run() })
         return await service.url() ?? "(the console did not start)"
     }
@@ -132,7 +153,9 @@ struct DevDemoCommand: AsyncParsableCommand {
             var directory = start
             for _ in 0..<8 {
                 let candidate = directory.appendingPathComponent("schemas/examples/valid")
-                if FileManager.default.fileExists(atPath: candidate.path) { return candidate.deletingLastPathComponent() }
+                if FileManager.default.fileExists(atPath: candidate.path) {
+                    return candidate.deletingLastPathComponent()
+                }
                 directory = directory.deletingLastPathComponent()
             }
         }

@@ -22,7 +22,8 @@ struct DevFakesCommand: AsyncParsableCommand {
     @Option(help: "Make the fake OpenAI server admit at most RPS requests per one-second window (429 beyond).")
     var openaiRate: Int?
 
-    @Option(name: .customLong("openai-project"), help: "A project to create in the fake OpenAI organisation (repeatable).")
+    @Option(
+        name: .customLong("openai-project"), help: "A project to create in the fake OpenAI organisation (repeatable).")
     var openaiProjects: [String] = []
 
     @Option(help: "Write `openai=<base URL>` lines here once every fake is listening (written atomically).")
@@ -31,17 +32,28 @@ struct DevFakesCommand: AsyncParsableCommand {
     @Option(help: "On SIGTERM/SIGINT, write a JSON summary of the calls each fake received here.")
     var callsFile: String?
 
-    @Option(help: "Also start fake PostHog, Confident AI and Relevance AI servers and write FAKE_<VENDOR>_URL/_KEY (and ids) lines for all four here, in shell syntax.")
+    @Option(
+        help:
+            "Also start fake PostHog, Confident AI and Relevance AI servers and write FAKE_<VENDOR>_URL/_KEY (and ids) lines for all four here, in shell syntax."
+    )
     var envFile: String?
 
-    @Option(help: ArgumentHelp("With --env-file: every SECONDS, every pending Confident AI invitation is accepted (new people accepting, as in `roster dev`).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "With --env-file: every SECONDS, every pending Confident AI invitation is accepted (new people accepting, as in `roster dev`).",
+            valueName: "seconds"))
     var confidentAcceptEvery: Double?
 
     func validate() throws {
         if let openaiRate, openaiRate < 1 { throw ValidationError("--openai-rate must be at least 1") }
         if let confidentAcceptEvery {
-            guard envFile != nil else { throw ValidationError("--confident-accept-every needs --env-file (the fake Confident AI runs only then)") }
-            guard confidentAcceptEvery > 0 else { throw ValidationError("--confident-accept-every must be more than 0") }
+            guard envFile != nil else {
+                throw ValidationError(
+                    "--confident-accept-every needs --env-file (the fake Confident AI runs only then)")
+            }
+            guard confidentAcceptEvery > 0 else {
+                throw ValidationError("--confident-accept-every must be more than 0")
+            }
         }
     }
 
@@ -58,17 +70,22 @@ struct DevFakesCommand: AsyncParsableCommand {
             let posthog = FakePostHogServer()
             let confident = FakeConfidentAIServer()
             let relevance = FakeRelevanceAIServer()
-            let env = [
-                "FAKE_OPENAI_URL=\(openaiURL.absoluteString)", "FAKE_OPENAI_KEY=\(openaiKey)",
-                "FAKE_POSTHOG_URL=\(try await posthog.start().absoluteString)", "FAKE_POSTHOG_KEY=\(posthog.personalAPIKey)",
-                "FAKE_POSTHOG_ORG=\(posthog.organizationID)",
-                "FAKE_CONFIDENT_URL=\(try await confident.start().absoluteString)", "FAKE_CONFIDENT_KEY=\(confident.apiKey)",
-                "FAKE_RELEVANCE_URL=\(try await relevance.start().absoluteString)", "FAKE_RELEVANCE_KEY=\(relevance.apiKey)",
-                "FAKE_RELEVANCE_ORG=\(relevance.organizationID)", "FAKE_RELEVANCE_PROJECT=\(relevance.snapshot.defaultProjectID)",
-            ].map { line -> String in
-                let parts = line.split(separator: "=", maxSplits: 1)
-                return "\(parts[0])='\(parts[1])'"
-            }.joined(separator: "\n") + "\n"
+            let env =
+                [
+                    "FAKE_OPENAI_URL=\(openaiURL.absoluteString)", "FAKE_OPENAI_KEY=\(openaiKey)",
+                    "FAKE_POSTHOG_URL=\(try await posthog.start().absoluteString)",
+                    "FAKE_POSTHOG_KEY=\(posthog.personalAPIKey)",
+                    "FAKE_POSTHOG_ORG=\(posthog.organizationID)",
+                    "FAKE_CONFIDENT_URL=\(try await confident.start().absoluteString)",
+                    "FAKE_CONFIDENT_KEY=\(confident.apiKey)",
+                    "FAKE_RELEVANCE_URL=\(try await relevance.start().absoluteString)",
+                    "FAKE_RELEVANCE_KEY=\(relevance.apiKey)",
+                    "FAKE_RELEVANCE_ORG=\(relevance.organizationID)",
+                    "FAKE_RELEVANCE_PROJECT=\(relevance.snapshot.defaultProjectID)",
+                ].map { line -> String in
+                    let parts = line.split(separator: "=", maxSplits: 1)
+                    return "\(parts[0])='\(parts[1])'"
+                }.joined(separator: "\n") + "\n"
             let temporary = envFile + ".tmp"
             try env.write(toFile: temporary, atomically: false, encoding: .utf8)
             _ = rename(temporary, envFile)
@@ -98,7 +115,8 @@ struct DevFakesCommand: AsyncParsableCommand {
         accepting?.cancel()
         if let callsFile {
             // Every fake that ran (all four with --env-file), keyed by vendor kind.
-            let summary = JSONValue.object(Dictionary(uniqueKeysWithValues: logs.map { ($0.0, Self.summary(of: $0.1.calls)) }))
+            let summary = JSONValue.object(
+                Dictionary(uniqueKeysWithValues: logs.map { ($0.0, Self.summary(of: $0.1.calls)) }))
             let temporary = callsFile + ".tmp"
             try summary.serialized.write(toFile: temporary, atomically: false, encoding: .utf8)
             _ = rename(temporary, callsFile)
@@ -117,9 +135,12 @@ struct DevFakesCommand: AsyncParsableCommand {
         var paths: [String: (count: Int, ok: Int, throttled: Int, first: Duration, last: Duration)] = [:]
         for call in log {
             let key = "\(call.method) \(call.path)"
-            let ok = isSuccess(call) ? 1 : 0, throttled = call.status == 429 ? 1 : 0
+            let ok = isSuccess(call) ? 1 : 0
+            let throttled = call.status == 429 ? 1 : 0
             if let current = paths[key] {
-                paths[key] = (current.count + 1, current.ok + ok, current.throttled + throttled, current.first, call.offset)
+                paths[key] = (
+                    current.count + 1, current.ok + ok, current.throttled + throttled, current.first, call.offset
+                )
             } else {
                 paths[key] = (1, ok, throttled, call.offset, call.offset)
             }

@@ -5,7 +5,8 @@ import RosterWorker
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check every configured vendor: its key, its real roles, every configured role resolved against them, and its rate budget.",
+        abstract:
+            "Check every configured vendor: its key, its real roles, every configured role resolved against them, and its rate budget.",
         discussion: """
             One read call per vendor with its key (Confident AI: its organization and project roles too); nothing is changed. \
             Roles named by a vendor's `roles:` mapping or the policy that the vendor lacks fail, with the closest existing role \

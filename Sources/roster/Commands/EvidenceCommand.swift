@@ -20,7 +20,8 @@ struct EvidenceCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Offboardings whose HR event time is at or after this: a duration back (30d, 12h) or an RFC 3339 time.")
+    @Option(
+        help: "Offboardings whose HR event time is at or after this: a duration back (30d, 12h) or an RFC 3339 time.")
     var since = "30d"
 
     @Option(help: "csv or json.")

@@ -60,7 +60,8 @@ struct HoldDecisionOptions: ParsableArguments {
 
 extension HoldDecisionOptions {
     /// Runs `decision` and prints it; exit 1 when any job was refused.
-    func run(_ decision: HoldDecision, global: GlobalOptions, who: OperatorOptions, output: OutputOptions) async throws {
+    func run(_ decision: HoldDecision, global: GlobalOptions, who: OperatorOptions, output: OutputOptions) async throws
+    {
         let action = try who.action()
         let outcomes = try await global.withOperations { pool, _, _ in
             let outcomes = try await JobHolds(pool: pool).decide(decision, selection, dryRun: dryRun, by: action)

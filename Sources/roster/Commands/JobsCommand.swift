@@ -32,7 +32,9 @@ struct JobsListCommand: AsyncParsableCommand {
         let filter = try filters.filter(limit: limit)
         try await global.withOperations { pool, _, _ in
             let jobs = try await JobReader(pool: pool).list(filter)
-            output.emit(table: JobRendering.list(jobs, colour: output.colour), json: .object(["jobs": .array(jobs.map(\.json))]))
+            output.emit(
+                table: JobRendering.list(jobs, colour: output.colour), json: .object(["jobs": .array(jobs.map(\.json))])
+            )
         }
     }
 }

@@ -14,11 +14,16 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.loadConfiguration()
         let logger = global.makeLogger(label: "roster.migrate")
-        let pool = try PostgresPool(configuration: PostgresConfiguration(url: configuration.database.url), size: 1, acquireTimeout: .seconds(30), logger: logger)
+        let pool = try PostgresPool(
+            configuration: PostgresConfiguration(url: configuration.database.url), size: 1,
+            acquireTimeout: .seconds(30), logger: logger)
         defer { pool.close() }
         do {
             let applied = try await RosterSchema.migrate(pool, logger: logger)
-            print(applied.isEmpty ? "schema is up to date (version \(RosterSchema.migrations.last?.version ?? 0))" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+            print(
+                applied.isEmpty
+                    ? "schema is up to date (version \(RosterSchema.migrations.last?.version ?? 0))"
+                    : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
         } catch let error as PostgresError {
             throw CleanExit.message("migration failed: \(error)", code: .failure)
         }

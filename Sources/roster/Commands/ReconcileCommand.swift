@@ -28,7 +28,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         let failed = try await global.withOperations { pool, configuration, logger in
             do {
                 return try await ReconcilePass.withPass(
-                    configuration: configuration, pool: pool, workerID: "cli-\(ProcessInfo.processInfo.processIdentifier)", logger: logger
+                    configuration: configuration, pool: pool,
+                    workerID: "cli-\(ProcessInfo.processInfo.processIdentifier)", logger: logger
                 ) { pass in
                     let report = try await pass.run(vendor: vendor, dryRun: dryRun)
                     output.emit(table: report.rendered(colour: output.colour), json: report.json)

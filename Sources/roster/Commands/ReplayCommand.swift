@@ -39,7 +39,9 @@ struct ReplayCommand: AsyncParsableCommand {
                 .replay(jobs, options: .init(fromStart: fromStart, dryRun: dryRun), by: action, confirmed: yes)
             output.emit(
                 table: OperationRendering.replay(outcomes, dryRun: dryRun, fromStart: fromStart),
-                json: .object(["dry_run": .bool(dryRun), "from_start": .bool(fromStart), "jobs": .array(outcomes.map(\.json))])
+                json: .object([
+                    "dry_run": .bool(dryRun), "from_start": .bool(fromStart), "jobs": .array(outcomes.map(\.json)),
+                ])
             )
             return outcomes
         }

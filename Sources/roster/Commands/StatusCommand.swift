@@ -5,8 +5,10 @@ import RosterWorker
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Consumer lag per partition, jobs by state, the oldest queued job, vendor limiters and breakers, the last 24 h's dead jobs and dead letters.",
-        discussion: "Kafka is read without joining the consumer group (no rebalance). When Kafka cannot be reached, that is reported and the rest is still printed (exit 0)."
+        abstract:
+            "Consumer lag per partition, jobs by state, the oldest queued job, vendor limiters and breakers, the last 24 h's dead jobs and dead letters.",
+        discussion:
+            "Kafka is read without joining the consumer group (no rebalance). When Kafka cannot be reached, that is reported and the rest is still printed (exit 0)."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -20,7 +22,8 @@ struct StatusCommand: AsyncParsableCommand {
             // An unreachable Kafka is part of the report; librdkafka's reconnect warnings would only repeat it.
             var logger = logger
             if global.logLevel == nil { logger.logLevel = .error }
-            let report = try await StatusReader(pool: pool, configuration: configuration, logger: logger).report(kafkaTimeout: .seconds(kafkaTimeout))
+            let report = try await StatusReader(pool: pool, configuration: configuration, logger: logger).report(
+                kafkaTimeout: .seconds(kafkaTimeout))
             output.emit(table: report.rendered(colour: output.colour), json: report.json)
         }
     }

@@ -6,12 +6,16 @@ import ServiceLifecycle
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run a worker: ingest HR events from Kafka into jobs (run as many processes as you like, one consumer group)."
+        abstract:
+            "Run a worker: ingest HR events from Kafka into jobs (run as many processes as you like, one consumer group)."
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "A name for this process in leases, logs and step attempts (default: host-pid); must be unique among running workers.")
+    @Option(
+        help:
+            "A name for this process in leases, logs and step attempts (default: host-pid); must be unique among running workers."
+    )
     var workerID: String?
 
     func run() async throws {

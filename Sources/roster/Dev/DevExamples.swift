@@ -25,7 +25,8 @@ enum DevExamples {
             let key = (try? JSONParser().parse(Array(bytes)))?["data"]?["employee"]?["id"]?.stringValue
             return KafkaProducerRecord(topic: topic, key: key.map { Data($0.utf8) }, value: bytes)
         }
-        let producer = try KafkaProducer.make(configuration: KafkaProducerConfiguration(bootstrapServers: brokers), logger: logger)
+        let producer = try KafkaProducer.make(
+            configuration: KafkaProducerConfiguration(bootstrapServers: brokers), logger: logger)
         // Valid events first and in file order: they tell one story (a joiner, a change, a leaver).
         var failures = 0
         for batch in [valid, invalid] {

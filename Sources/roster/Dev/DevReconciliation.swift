@@ -32,7 +32,9 @@ struct DevReconciliation {
     /// One pass over every vendor, waiting for the worker's own reconcile service to let go of
     /// the cluster-wide lock if it holds it.
     func pass() async throws -> ReconcileReport {
-        try await ReconcilePass.withPass(configuration: configuration, pool: pool, workerID: "dev-reconcile", logger: logger) { pass in
+        try await ReconcilePass.withPass(
+            configuration: configuration, pool: pool, workerID: "dev-reconcile", logger: logger
+        ) { pass in
             for _ in 0..<120 {
                 do {
                     return try await pass.run()
@@ -47,10 +49,13 @@ struct DevReconciliation {
     /// The evidence rows of `employee`, as a table.
     func evidence(of employee: String) async throws -> String {
         let report = try await EvidenceReport.read(since: Timestamp(microsecondsSince1970: 0), pool: pool)
-        var table = TextTable(["VENDOR", "JOB", "EVENT TIME", "REVOKED AT", "VERIFICATION", "VERIFIED AT", "RESIDUAL"], emptyText: "(none)")
+        var table = TextTable(
+            ["VENDOR", "JOB", "EVENT TIME", "REVOKED AT", "VERIFICATION", "VERIFIED AT", "RESIDUAL"],
+            emptyText: "(none)")
         for row in report.rows where row.employeeID == employee {
             table.append([
-                row.vendor, String(row.jobID), row.eventTime.rfc3339, row.revokedAt?.rfc3339 ?? "-", row.verification ?? "pending",
+                row.vendor, String(row.jobID), row.eventTime.rfc3339, row.revokedAt?.rfc3339 ?? "-",
+                row.verification ?? "pending",
                 row.verifiedAt?.rfc3339 ?? "-", row.residual ?? "",
             ])
         }

@@ -28,7 +28,8 @@ struct DevReport {
     }
 
     func render() async throws -> String {
-        var jobs = TextTable(["ID", "EVENT", "EMPLOYEE", "TYPE", "STATUS", "ATTEMPTS", "STEPS", "NOTE"], emptyText: "(none)")
+        var jobs = TextTable(
+            ["ID", "EVENT", "EMPLOYEE", "TYPE", "STATUS", "ATTEMPTS", "STEPS", "NOTE"], emptyText: "(none)")
         for row in try await pool.query(
             """
             SELECT j.id, j.event_id, j.employee_id, j.type, j.status, j.attempts::int8,
@@ -38,7 +39,8 @@ struct DevReport {
             FROM jobs j ORDER BY j.id
             """
         ).rows {
-            let (id, event, employee, type, status, attempts, steps, note) = try row.decode((Int64, String, String, String, String, Int64, Int64, String).self)
+            let (id, event, employee, type, status, attempts, steps, note) = try row.decode(
+                (Int64, String, String, String, String, Int64, Int64, String).self)
             jobs.append([String(id), event, employee, type, status, String(attempts), String(steps), note])
         }
         var letters = TextTable(["ID", "CODE", "REASON"], emptyText: "(none)")
@@ -48,15 +50,21 @@ struct DevReport {
             letters.append([String(id), code, reason])
         }
         var audit = TextTable(["VENDOR", "ACTION", "COUNT"], emptyText: "(none)")
-        for row in try await pool.query("SELECT vendor, action, count(*)::int8 FROM audit_log GROUP BY 1, 2 ORDER BY 1, 2").rows {
+        for row in try await pool.query(
+            "SELECT vendor, action, count(*)::int8 FROM audit_log GROUP BY 1, 2 ORDER BY 1, 2"
+        ).rows {
             let (vendor, action, count) = try row.decode((String, String, Int64).self)
             audit.append([vendor, action, String(count)])
         }
-        return ["Jobs", jobs.rendered, "Dead letters", letters.rendered, "Vendor mutations (audit log)", audit.rendered]
-            .joined(separator: "\n")
+        return [
+            "Jobs", jobs.rendered, "Dead letters", letters.rendered, "Vendor mutations (audit log)", audit.rendered,
+        ]
+        .joined(separator: "\n")
     }
 
     func firstEmployee() async throws -> String? {
-        try await pool.query("SELECT employee_id FROM jobs WHERE type = \(HREvent.Kind.offboarding) ORDER BY id LIMIT 1").rows.first?.decode(String.self, column: "employee_id")
+        try await pool.query(
+            "SELECT employee_id FROM jobs WHERE type = \(HREvent.Kind.offboarding) ORDER BY id LIMIT 1"
+        ).rows.first?.decode(String.self, column: "employee_id")
     }
 }

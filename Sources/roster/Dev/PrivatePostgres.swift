@@ -3,7 +3,7 @@ import Logging
 import RosterPostgres
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A throwaway PostgreSQL server for `roster dev`, in a directory of its own, on a free loopback
@@ -22,12 +22,17 @@ struct PrivatePostgres {
     /// - Throws: ``Subprocess/Failure`` naming the log to read.
     static func start(in directory: URL, logger: Logger) async throws -> PrivatePostgres {
         guard let binaries = findBinaries() else {
-            throw Subprocess.Failure(description: "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql-15), or set ROSTER_DATABASE_URL")
+            throw Subprocess.Failure(
+                description:
+                    "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql-15), or set ROSTER_DATABASE_URL"
+            )
         }
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         let asRoot = getuid() == 0
-        if asRoot { _ = try await Subprocess.run(["/bin/chown", "postgres:postgres", directory.path], output: "/dev/null") }
+        if asRoot {
+            _ = try await Subprocess.run(["/bin/chown", "postgres:postgres", directory.path], output: "/dev/null")
+        }
         // The server writes server.log as its own user; our helpers' output goes elsewhere.
         let log = directory.appendingPathComponent("server.log").path
         let helperLog = directory.appendingPathComponent("setup.log").path
@@ -37,22 +42,32 @@ struct PrivatePostgres {
             return Subprocess.Failure(description: "\(what) failed (status \(status)):\n\(tail)")
         }
         let data = directory.appendingPathComponent("data").path
-        func owner(_ argv: [String]) -> [String] { asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv }
+        func owner(_ argv: [String]) -> [String] {
+            asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv
+        }
 
         let initdb = try await Subprocess.run(
-            owner([binaries.appendingPathComponent("initdb").path, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
+            owner([
+                binaries.appendingPathComponent("initdb").path, "-D", data, "-U", "postgres", "-A", "trust", "-E",
+                "UTF8", "--locale=C.UTF-8", "--no-sync",
+            ]),
             output: helperLog
         )
         guard initdb == 0 else { throw failure("initdb", initdb) }
         let port = try freePort()
-        let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=100"
+        let options =
+            "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=100"
         let started = try await Subprocess.run(
-            owner([binaries.appendingPathComponent("pg_ctl").path, "-D", data, "-l", log, "-w", "-t", "30", "-o", options, "start"]),
+            owner([
+                binaries.appendingPathComponent("pg_ctl").path, "-D", data, "-l", log, "-w", "-t", "30", "-o", options,
+                "start",
+            ]),
             output: helperLog
         )
         guard started == 0 else { throw failure("pg_ctl start", started) }
         let server = PrivatePostgres(directory: directory, binaries: binaries, port: port)
-        let admin = try await PostgresConnection.connect(try PostgresConfiguration(url: "postgresql://postgres@127.0.0.1:\(port)/postgres"), logger: logger)
+        let admin = try await PostgresConnection.connect(
+            try PostgresConfiguration(url: "postgresql://postgres@127.0.0.1:\(port)/postgres"), logger: logger)
         defer { admin.close() }
         try await admin.execute("CREATE DATABASE roster")
         return server
@@ -63,7 +78,8 @@ struct PrivatePostgres {
         let pgCtl = binaries.appendingPathComponent("pg_ctl").path
         let data = directory.appendingPathComponent("data").path
         let argv = [pgCtl, "-D", data, "-m", "fast", "-w", "-t", "30", "stop"]
-        _ = try? await Subprocess.run(getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv, output: "/dev/null")
+        _ = try? await Subprocess.run(
+            getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + argv : argv, output: "/dev/null")
     }
 
     /// The newest `/usr/lib/postgresql/N/bin` (Debian), or `PG_BIN`.
@@ -72,7 +88,8 @@ struct PrivatePostgres {
             return URL(fileURLWithPath: explicit)
         }
         let root = "/usr/lib/postgresql"
-        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init)
+            .sorted()
         for version in versions.reversed() {
             let bin = URL(fileURLWithPath: "\(root)/\(version)/bin")
             if FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("pg_ctl").path) { return bin }
@@ -90,7 +107,9 @@ struct PrivatePostgres {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw Subprocess.Failure(description: "bind() failed") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -110,7 +129,9 @@ struct PrivatePostgres {
         address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
         address.sin_port = UInt16(port).bigEndian
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         } == 0
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Runs a helper program (initdb, pg_ctl, psql) to completion, with its output in a log file.
@@ -50,7 +50,7 @@ enum Subprocess {
 
         // posix_spawn copies argv; the C strings only need to live for the call.
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
         guard spawned == 0 else { throw Failure(description: "cannot start \(arguments[0]) (error \(spawned))") }

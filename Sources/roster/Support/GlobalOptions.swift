@@ -9,7 +9,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Configuration file (YAML). Default: $ROSTER_CONFIG, else built-in defaults.")
     var config: String?
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (default: info for the worker, warning otherwise).")
+    @Option(
+        name: .long,
+        help:
+            "Log level: trace, debug, info, notice, warning, error, critical (default: info for the worker, warning otherwise)."
+    )
     var logLevel: Logger.Level?
 
     @Option(name: .long, help: "Log format: text or json.")

@@ -14,9 +14,13 @@ struct JobSelectionOptions: ParsableArguments {
     var limit = 1000
 
     func validate() throws {
-        let hasFilter = !filters.status.isEmpty || !filters.type.isEmpty || filters.vendor != nil || filters.employee != nil
+        let hasFilter =
+            !filters.status.isEmpty || !filters.type.isEmpty || filters.vendor != nil || filters.employee != nil
             || filters.since != nil || filters.until != nil
-        if ids.isEmpty, !hasFilter { throw ValidationError("give job ids, or a filter (--status, --type, --vendor, --employee, --since, --until)") }
+        if ids.isEmpty, !hasFilter {
+            throw ValidationError(
+                "give job ids, or a filter (--status, --type, --vendor, --employee, --since, --until)")
+        }
         if !ids.isEmpty, hasFilter { throw ValidationError("give job ids or filters, not both") }
     }
 
@@ -30,7 +34,10 @@ struct JobSelectionOptions: ParsableArguments {
         let jobs = try await JobReader(pool: pool).list(filter)
         let missing = filter.ids.filter { id in !jobs.contains { $0.id == id } }
         if !missing.isEmpty {
-            throw OperationsError(.notFound, "job\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) do\(missing.count == 1 ? "es" : "") not exist; nothing was done")
+            throw OperationsError(
+                .notFound,
+                "job\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) do\(missing.count == 1 ? "es" : "") not exist; nothing was done"
+            )
         }
         return filter.ids.isEmpty ? jobs : filter.ids.compactMap { id in jobs.first { $0.id == id } }
     }

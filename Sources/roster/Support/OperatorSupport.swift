@@ -49,12 +49,16 @@ func write(_ text: String) {
 extension GlobalOptions {
     /// Runs an operator command against the configured database, turning failures into a clear
     /// message and the documented exit code (1 failure, 2 usage).
-    func withOperations<Result>(_ body: (PostgresPool, RosterConfiguration, Logger) async throws -> Result) async throws -> Result {
+    func withOperations<Result>(
+        _ body: (PostgresPool, RosterConfiguration, Logger) async throws -> Result
+    ) async throws -> Result {
         let configuration = try loadConfiguration()
         let logger = makeLogger(label: "roster.cli")
         let pool: PostgresPool
         do {
-            pool = try PostgresPool(configuration: PostgresConfiguration(url: configuration.database.url), size: 2, acquireTimeout: .seconds(15), logger: logger)
+            pool = try PostgresPool(
+                configuration: PostgresConfiguration(url: configuration.database.url), size: 2,
+                acquireTimeout: .seconds(15), logger: logger)
         } catch {
             throw CleanExit.message("database.url: \(error)", code: .failure)
         }
@@ -75,10 +79,12 @@ extension GlobalOptions {
         }
         if let postgres = PostgresError.underlying(error) {
             if postgres.sqlState == .undefinedTable || postgres.sqlState?.rawValue == "42703" {
-                return CleanExit.message("the database schema is older than this roster: run roster migrate", code: .failure)
+                return CleanExit.message(
+                    "the database schema is older than this roster: run roster migrate", code: .failure)
             }
             if postgres.isConnectionFailure {
-                return CleanExit.message("cannot reach PostgreSQL (database.url / ROSTER_DATABASE_URL): \(postgres)", code: .failure)
+                return CleanExit.message(
+                    "cannot reach PostgreSQL (database.url / ROSTER_DATABASE_URL): \(postgres)", code: .failure)
             }
             return CleanExit.message("database error: \(postgres)", code: .failure)
         }
@@ -90,7 +96,10 @@ extension JobStatus: ExpressibleByArgument {}
 
 /// Filters shared by `jobs list`, `replay` and `cancel`.
 struct JobFilterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only jobs in this state (\(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))); repeat or comma-separate."))
+    @Option(
+        help: ArgumentHelp(
+            "Only jobs in this state (\(JobStatus.allCases.map(\.rawValue).joined(separator: ", "))); repeat or comma-separate."
+        ))
     var status: [String] = []
 
     @Option(help: "Only jobs of this type (onboarding, offboarding, changed); repeat or comma-separate.")

@@ -58,7 +58,8 @@ struct ConfidentAIConformance: ConformanceVendor {
         var access: [String: String] = [:]
         for invitation in state.pendingInvitations(email: email) {
             guard let projectID = invitation.projectID, let project = state.project(id: projectID) else { continue }
-            access[project.name] = invitation.roleID.flatMap { state.projectRole(id: $0, in: projectID)?.name } ?? "Member"
+            access[project.name] =
+                invitation.roleID.flatMap { state.projectRole(id: $0, in: projectID)?.name } ?? "Member"
         }
         if let member = state.member(email: email) {
             for membership in state.projectMembers where membership.userID == member.id {

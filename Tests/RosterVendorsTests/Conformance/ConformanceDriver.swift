@@ -59,7 +59,8 @@ final class ConformanceDriver: Sendable {
 
     /// Onboarding: per grant (sorted, one per project) `ensure_project`, then `ensure_access`.
     func onboarding(_ grants: [(project: String, role: String)]) -> [VendorStep] {
-        grants.map { AccessGrant(vendor: vendor.instance, project: $0.project, role: $0.role) }.sorted().flatMap { grant in
+        grants.map { AccessGrant(vendor: vendor.instance, project: $0.project, role: $0.role) }.sorted().flatMap {
+            grant in
             [
                 VendorStep(vendor: grant.vendor, action: .ensureProject, project: grant.project),
                 VendorStep(vendor: grant.vendor, action: .ensureAccess, project: grant.project, role: grant.role),

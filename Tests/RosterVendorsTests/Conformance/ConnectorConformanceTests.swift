@@ -17,7 +17,9 @@ struct ConnectorConformanceTests {
 
     // MARK: - 1. Onboard
 
-    @Test("onboard: a joiner reaches project A with the plain role; a second run makes no mutating call", arguments: vendors)
+    @Test(
+        "onboard: a joiner reaches project A with the plain role; a second run makes no mutating call",
+        arguments: vendors)
     func onboard(_ kind: ConformanceVendorKind) async throws {
         try await kind.with { vendor in
             let email = Self.person.email
@@ -39,7 +41,9 @@ struct ConnectorConformanceTests {
 
     // MARK: - 2. Change
 
-    @Test("change: onboarded into A and accepted, a change to [B, stronger role] leaves B with that role and not A", arguments: vendors)
+    @Test(
+        "change: onboarded into A and accepted, a change to [B, stronger role] leaves B with that role and not A",
+        arguments: vendors)
     func change(_ kind: ConformanceVendorKind) async throws {
         try await kind.with { vendor in
             let email = Self.person.email
@@ -57,7 +61,8 @@ struct ConnectorConformanceTests {
             } else {
                 #expect(reachable["B"] == vendor.strongerRole)
             }
-            Self.note("change", kind, "reachable \(reachable.sorted { $0.key < $1.key }); \(runs.map(\.outcome.summary))")
+            Self.note(
+                "change", kind, "reachable \(reachable.sorted { $0.key < $1.key }); \(runs.map(\.outcome.summary))")
         }
     }
 
@@ -104,7 +109,9 @@ struct ConnectorConformanceTests {
 
     // MARK: - 4. Crash windows
 
-    @Test("crash windows: each mutating call of an onboarding applied but answered 503, then retried: right state, nothing repeated", arguments: vendors)
+    @Test(
+        "crash windows: each mutating call of an onboarding applied but answered 503, then retried: right state, nothing repeated",
+        arguments: vendors)
     func crashWindows(_ kind: ConformanceVendorKind) async throws {
         // The unfaulted run: its mutating calls are the crash windows.
         var allCalls: [FakeCall] = []
@@ -124,7 +131,9 @@ struct ConnectorConformanceTests {
             let k = index + 1
             // A matcher names a method and a path prefix: calls before the target that it would
             // also match get a pass-through fault each, so the crash lands on the target.
-            let earlier = allCalls.filter { $0.id < target.id && $0.method == target.method && $0.path.hasPrefix(target.path) }
+            let earlier = allCalls.filter {
+                $0.id < target.id && $0.method == target.method && $0.path.hasPrefix(target.path)
+            }
             try await kind.with { vendor in
                 try Self.prepareCrashWindowRun(vendor)
                 vendor.fake.injectFaults(
@@ -145,7 +154,8 @@ struct ConnectorConformanceTests {
                 #expect(repeated.isEmpty, "window \(k) (\(Self.key(target))): repeated \(repeated)")
                 Self.note(
                     "crash window \(k)/\(mutations.count)", kind,
-                    "\(Self.key(target)) → \(vendor.admittedMutations.count) admitted mutation(s), repeated \(repeated.count)")
+                    "\(Self.key(target)) → \(vendor.admittedMutations.count) admitted mutation(s), repeated \(repeated.count)"
+                )
             }
         }
     }
@@ -158,7 +168,9 @@ struct ConnectorConformanceTests {
 
     // MARK: - 5. 429 shapes
 
-    @Test("429 shapes: a 429 on the first call is a retryable error with the wait asked for; the retry succeeds", arguments: vendors)
+    @Test(
+        "429 shapes: a 429 on the first call is a retryable error with the wait asked for; the retry succeeds",
+        arguments: vendors)
     func rateLimited(_ kind: ConformanceVendorKind) async throws {
         var shapes: [RateLimitShape] = []
         try await kind.with { shapes = RateLimitShape.generic + $0.ownRateLimitShapes }
@@ -182,7 +194,9 @@ struct ConnectorConformanceTests {
                     #expect(error.retryAfter == shape.expectedWait, "\(shape): \(error)")
                 }
                 #expect(vendor.reachable(Self.person.email) == ["A": vendor.plainRole])
-                Self.note("429 shape", kind, "\(shape): \(driver.errors.map { "retryAfter \(String(describing: $0.retryAfter))" })")
+                Self.note(
+                    "429 shape", kind,
+                    "\(shape): \(driver.errors.map { "retryAfter \(String(describing: $0.retryAfter))" })")
             }
         }
     }

@@ -90,7 +90,8 @@ struct PostHogConformance: ConformanceVendor {
             }
         }
         if let member = state.member(email: email) {
-            for control in state.accessControls where control.organizationMemberID == member.id && control.accessLevel != "none" {
+            for control in state.accessControls
+            where control.organizationMemberID == member.id && control.accessLevel != "none" {
                 if let project = privateName(control.projectID) { access[project] = control.accessLevel }
             }
         }

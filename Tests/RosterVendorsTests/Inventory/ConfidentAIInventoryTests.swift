@@ -35,7 +35,9 @@ import Testing
             #expect(inventory.invites.allSatisfy { $0.createdAt != nil })
             #expect(
                 inventory.memberships == [
-                    .init(projectID: evals.id, project: "evals", userID: ada.id, email: "ada@example.com", role: "Manager")
+                    .init(
+                        projectID: evals.id, project: "evals", userID: ada.id, email: "ada@example.com", role: "Manager"
+                    )
                 ])
             #expect(inventory.keys.isEmpty)
             #expect(inventory.unlisted.contains { $0.hasPrefix("API keys: Confident AI keys belong to projects") })

@@ -17,7 +17,8 @@ import Testing
             try fake.addProjectMember(projectID: research.id, userID: ada.id, role: "owner")
             let key = try fake.addAPIKey(projectID: research.id, name: "notebook", ownerUserID: ada.id)
             try fake.addAPIKey(projectID: research.id, name: "ci", ownerUserID: nil)  // a service account's
-            let grace = fake.addInvite(email: "grace@example.com", projects: [.init(projectID: research.id, role: "member")])
+            let grace = fake.addInvite(
+                email: "grace@example.com", projects: [.init(projectID: research.id, role: "member")])
             fake.addInvite(email: "old@example.com", status: .expired)
             // An archived project with a member: it grants nothing usable.
             let old = fake.addProject(name: "old-research")
@@ -33,13 +34,17 @@ import Testing
             #expect(inventory.invites.first?.createdAt != nil && inventory.invites.first?.expiresAt != nil)
             #expect(
                 inventory.memberships == [
-                    .init(projectID: research.id, project: "research-ai", userID: ada.id, email: "ada@example.com", role: "owner")
+                    .init(
+                        projectID: research.id, project: "research-ai", userID: ada.id, email: "ada@example.com",
+                        role: "owner")
                 ])
             // The archived project's key is listed, as one OpenAI will not delete.
             #expect(
                 Set(inventory.keys) == [
                     .init(id: key.id, projectID: research.id, ownerID: ada.id, ownerEmail: "ada@example.com"),
-                    .init(id: oldKey.id, projectID: old.id, ownerID: ada.id, ownerEmail: "ada@example.com", removable: false),
+                    .init(
+                        id: oldKey.id, projectID: old.id, ownerID: ada.id, ownerEmail: "ada@example.com",
+                        removable: false),
                 ])
             #expect(inventory.email(ofUser: ada.id) == "ada@example.com")
             #expect(inventory.unreadable == 0)
@@ -84,7 +89,8 @@ import Testing
         try await withOpenAIConnector(connector: connector) { fake, runner in
             fake.addProject(name: "research-ai")
             // A joiner's step lists projects and invites …
-            try await runner.run(VendorStep(vendor: "openai", action: .ensureAccess, project: "research-ai"), for: employees(1)[0])
+            try await runner.run(
+                VendorStep(vendor: "openai", action: .ensureAccess, project: "research-ai"), for: employees(1)[0])
             #expect(listings(fake, "/v1/organization/projects") == 1)
             #expect(listings(fake, "/v1/organization/invites") == 1)
             // … which the inventory uses (the step's invite is in the listing held) …
@@ -93,7 +99,8 @@ import Testing
             #expect(listings(fake, "/v1/organization/projects") == 1)
             #expect(listings(fake, "/v1/organization/invites") == 1)
             // … and the next joiner's step still uses them after the inventory read them.
-            try await runner.run(VendorStep(vendor: "openai", action: .ensureAccess, project: "research-ai"), for: employees(2)[1])
+            try await runner.run(
+                VendorStep(vendor: "openai", action: .ensureAccess, project: "research-ai"), for: employees(2)[1])
             #expect(listings(fake, "/v1/organization/invites") == 1)
             #expect(listings(fake, "/v1/organization/projects") == 1)
             #expect(fake.invites.filter { $0.status == .pending }.count == 2)
@@ -107,12 +114,17 @@ import Testing
             let research = fake.addProject(name: "research-ai")
             try fake.addProjectMember(projectID: research.id, userID: ada.id)
             // Records without the fields Roster needs (an id, an address for an invite, a role).
-            fake.addRawRecord(.object(["object": .string("organization.user"), "name": .string("no id")]), toListing: "/v1/organization/users")
-            fake.addRawRecord(.object(["id": .string("invite-x"), "status": .string("pending")]), toListing: "/v1/organization/invites")
+            fake.addRawRecord(
+                .object(["object": .string("organization.user"), "name": .string("no id")]),
+                toListing: "/v1/organization/users")
+            fake.addRawRecord(
+                .object(["id": .string("invite-x"), "status": .string("pending")]),
+                toListing: "/v1/organization/invites")
             fake.addRawRecord(
                 .object(["id": .string("user-x"), "object": .string("organization.project.user")]),
                 toListing: "/v1/organization/projects/\(research.id)/users")
-            fake.addRawRecord(.object(["name": .string("no id")]), toListing: "/v1/organization/projects/\(research.id)/api_keys")
+            fake.addRawRecord(
+                .object(["name": .string("no id")]), toListing: "/v1/organization/projects/\(research.id)/api_keys")
 
             let inventory = try await connector.inventory(inventoryRequest(runner.transport))
             #expect(inventory.unreadable == 4)

@@ -26,7 +26,8 @@ import Testing
             // Added in PostHog's console: an admin, a member with access to the private project,
             // a member without, an invite and an expired one.
             let ada = fake.addMember(email: "Ada@Example.com", level: 8)
-            let bo = fake.addMember(email: "bo@example.com", privateProjects: [.init(projectID: secret.id, level: "member")])
+            let bo = fake.addMember(
+                email: "bo@example.com", privateProjects: [.init(projectID: secret.id, level: "member")])
             let cy = fake.addMember(email: "cy@example.com")
             let grace = fake.addInvite(email: "grace@example.com", level: 8)
             fake.addInvite(email: "old@example.com", isExpired: true)
@@ -48,8 +49,14 @@ import Testing
             }
             #expect(members(of: analytics) == [owner.user.uuid, ada.user.uuid, bo.user.uuid, cy.user.uuid])
             #expect(members(of: secret) == [owner.user.uuid, ada.user.uuid, bo.user.uuid])
-            let bosSecret = inventory.memberships.first { $0.projectID == String(secret.id) && $0.userID == bo.user.uuid }
-            #expect(bosSecret == .init(projectID: String(secret.id), project: "secret", userID: bo.user.uuid, email: "bo@example.com", role: "member"))
+            let bosSecret = inventory.memberships.first {
+                $0.projectID == String(secret.id) && $0.userID == bo.user.uuid
+            }
+            #expect(
+                bosSecret
+                    == .init(
+                        projectID: String(secret.id), project: "secret", userID: bo.user.uuid, email: "bo@example.com",
+                        role: "member"))
             #expect(inventory.memberships.first { $0.userID == ada.user.uuid }?.role == "admin")
             // PostHog refuses to remove an owner: the caller's access is not removable.
             #expect(inventory.memberships.filter { $0.userID == owner.user.uuid }.allSatisfy { !$0.removable })
@@ -108,8 +115,11 @@ import Testing
     @Test func unreadableRecordsAreCountedNotFatal() async throws {
         try await Self.withInventory { fake, connector, runner in
             let secret = fake.addProject(name: "secret", isPrivate: true)
-            let ada = fake.addMember(email: "ada@example.com", privateProjects: [.init(projectID: secret.id, level: "admin")])
-            fake.addRawRecord(.object(["id": .string("bad-invite"), "target_email": .string("x@example.com"), "level": .object([:])]), to: .invites)
+            let ada = fake.addMember(
+                email: "ada@example.com", privateProjects: [.init(projectID: secret.id, level: "admin")])
+            fake.addRawRecord(
+                .object(["id": .string("bad-invite"), "target_email": .string("x@example.com"), "level": .object([:])]),
+                to: .invites)
             fake.addRawRecord(.object(["id": .string("bad-member"), "level": .number("1")]), to: .members)
             fake.addRawRecord(.object(["name": .string("no id")]), to: .projects)
             fake.addRawRecord(.string("not a record"), to: .accessControls(projectID: secret.id))

@@ -32,13 +32,21 @@ import Testing
             #expect(inventory.invites == [.init(id: grace.code, email: "grace@example.com")])
             #expect(
                 Set(inventory.memberships) == [
-                    .init(projectID: research.id, project: "research", userID: ada.id, email: "ada@example.com", role: "editor"),
-                    .init(projectID: research.id, project: "research", userID: boss.id, email: "boss@example.com", role: "admin"),
                     .init(
-                        projectID: fake.defaultProjectID, project: "Default Project", userID: boss.id, email: "boss@example.com",
+                        projectID: research.id, project: "research", userID: ada.id, email: "ada@example.com",
+                        role: "editor"),
+                    .init(
+                        projectID: research.id, project: "research", userID: boss.id, email: "boss@example.com",
+                        role: "admin"),
+                    .init(
+                        projectID: fake.defaultProjectID, project: "Default Project", userID: boss.id,
+                        email: "boss@example.com",
                         role: "admin"),
                 ])
-            #expect(inventory.keys == [.init(id: key.id, projectID: research.id, ownerID: ada.id, ownerEmail: "ada@example.com")])
+            #expect(
+                inventory.keys == [
+                    .init(id: key.id, projectID: research.id, ownerID: ada.id, ownerEmail: "ada@example.com")
+                ])
             #expect(inventory.unreadable == 0)
             #expect(inventory.unlisted.count == 2)
             #expect(driver.connector.inviteValidity == nil)
@@ -100,7 +108,8 @@ import Testing
         try await withFakeRelevance { fake, driver in
             let research = fake.addProject(name: "research")
             let ada = fake.addMember(email: "ada@example.com", projectID: research.id, action: "role:editor")
-            fake.addRawRecord(.object(["_id": .string("u-bad"), "email": .number("1")]), to: .users(projectID: research.id))
+            fake.addRawRecord(
+                .object(["_id": .string("u-bad"), "email": .number("1")]), to: .users(projectID: research.id))
             fake.addRawRecord(.object(["email": .string("x@example.com")]), to: .invites(projectID: research.id))
             fake.addRawRecord(.object(["name": .number("2")]), to: .projects)
 

@@ -17,7 +17,9 @@ struct BrokerFaultMatrixTests {
             let monitor = try await CommitInvariantMonitor.start(fixture)
             let worker = try fixture.startWorker()
             try await fixture.produce(IngestFixture.events(0..<600))
-            try await fixture.waitUntil("ingest under way") { try await fixture.count("SELECT count(*) FROM events") >= 100 }
+            try await fixture.waitUntil("ingest under way") {
+                try await fixture.count("SELECT count(*) FROM events") >= 100
+            }
 
             try fixture.cluster.mock.setBrokerDown(nil)
             // Time is the behaviour here: the outage must outlast the 3 s session timeout so the
@@ -38,7 +40,9 @@ struct BrokerFaultMatrixTests {
             let redelivered = try await fixture.expectExactlyOnce(eventIDs: eventIDs(0..<1000))
             await monitor.stopAndCheck()
             #expect(worker.isRunning)
-            print("row 5: \(redelivered) redeliveries; partitions lost \(IngestFixture.occurrences(of: "partitions lost", in: worker))")
+            print(
+                "row 5: \(redelivered) redeliveries; partitions lost \(IngestFixture.occurrences(of: "partitions lost", in: worker))"
+            )
             await IngestFixture.stopCleanly(worker)
         }
     }
@@ -66,7 +70,8 @@ struct BrokerFaultMatrixTests {
             try await fixture.produce(IngestFixture.events(200..<400), partitions: [4, 5, 6, 7], producer: producer)
             try await fixture.waitForRecorded(events: 400)  // partitions 4–7 flow while 0–3 have no leader
             let stranded = Task {
-                try await fixture.produce(IngestFixture.events(400..<600), partitions: [0, 1, 2, 3], producer: producer)
+                try await fixture.produce(
+                    IngestFixture.events(400..<600), partitions: [0, 1, 2, 3], producer: producer)
             }
             for partition in Int32(0)..<4 {
                 try mock.setPartitionLeader(topic: fixture.topic, partition: partition, broker: 3)
@@ -91,7 +96,8 @@ struct BrokerFaultMatrixTests {
         try await TestDatabase.withFreshDatabase { url in
             // librdkafka defers a commit while it has no coordinator for up to socket.timeout.ms
             // (60 s by default) before failing it: 10 s keeps the test short.
-            let fixture = try IngestFixture(databaseURL: url, batchSize: 20, kafkaProperties: ["socket.timeout.ms": "10000"])
+            let fixture = try IngestFixture(
+                databaseURL: url, batchSize: 20, kafkaProperties: ["socket.timeout.ms": "10000"])
             let mock = fixture.cluster.mock
             // No partition leader on broker 3: only the coordinator is affected when it goes down.
             for partition in Int32(0)..<8 {
@@ -124,7 +130,9 @@ struct BrokerFaultMatrixTests {
             }
             for await _ in held.stream { break }
             try await fixture.produce(IngestFixture.events(400..<600))
-            try await fixture.waitUntil("the worker waits on the locked inbox with a batch", timeout: IngestFixture.livenessBound) {
+            try await fixture.waitUntil(
+                "the worker waits on the locked inbox with a batch", timeout: IngestFixture.livenessBound
+            ) {
                 try await fixture.count(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
                 ) > 0
@@ -136,7 +144,9 @@ struct BrokerFaultMatrixTests {
             // The held batch is recorded with the coordinator down; its commit cannot land. Seen
             // both ways: librdkafka fails it at once (logged, survived) or defers it until the
             // coordinator is back; either way no offset moves past the database (monitor).
-            try await fixture.waitUntil("the held batch recorded with the coordinator down", timeout: IngestFixture.livenessBound) {
+            try await fixture.waitUntil(
+                "the held batch recorded with the coordinator down", timeout: IngestFixture.livenessBound
+            ) {
                 try await fixture.count("SELECT count(*) FROM events") > 400
             }
             // Time is the behaviour here: the coordinator stays away longer than the 3 s session
@@ -149,7 +159,9 @@ struct BrokerFaultMatrixTests {
             let redelivered = try await fixture.expectExactlyOnce(eventIDs: eventIDs(0..<600))
             let report = await monitor.stopAndCheck()
             let failures = IngestFixture.occurrences(of: "kafka offset commit failed", in: worker) - failuresBefore
-            print("row 7: \(failures) failed commits logged around the coordinator outage, \(redelivered) redeliveries, \(report.failedReads) unreadable samples")
+            print(
+                "row 7: \(failures) failed commits logged around the coordinator outage, \(redelivered) redeliveries, \(report.failedReads) unreadable samples"
+            )
             await IngestFixture.stopCleanly(worker)
         }
     }

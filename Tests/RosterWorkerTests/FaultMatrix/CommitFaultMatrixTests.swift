@@ -22,7 +22,9 @@ struct CommitFaultMatrixTests {
             try await fixture.waitForRecorded(events: 100)
             try await fixture.expectLiveness()
 
-            let errors: [KafkaResponseCode] = [.notCoordinator, .requestTimedOut, .coordinatorLoadInProgress, .rebalanceInProgress, .transport]
+            let errors: [KafkaResponseCode] = [
+                .notCoordinator, .requestTimedOut, .coordinatorLoadInProgress, .rebalanceInProgress, .transport,
+            ]
             fixture.cluster.mock.pushRequestErrors(apiKey: .offsetCommit, errors: errors + errors + errors)
             // One chunk per recorded batch, so every chunk asks for at least one commit: 20 chunks
             // use up the 15 injected errors whatever librdkafka retries by itself.
@@ -60,7 +62,8 @@ struct CommitFaultMatrixTests {
 
             let assignedBefore = IngestFixture.occurrences(of: "partitions assigned", in: worker)
             mock.pushRequestErrors(apiKey: .heartbeat, errors: [.illegalGeneration, .unknownMemberID])
-            mock.pushRequestErrors(apiKey: .fetch, errors: [.notLeaderForPartition, .transport, .notLeaderForPartition, .transport])
+            mock.pushRequestErrors(
+                apiKey: .fetch, errors: [.notLeaderForPartition, .transport, .notLeaderForPartition, .transport])
             for chunk in 0..<6 {
                 let start = 200 + chunk * 50
                 try await fixture.produce(IngestFixture.events(start..<start + 50))

@@ -107,7 +107,8 @@ final class CommitInvariantMonitor: Sendable {
     private let interval: Duration
     private let state = Mutex(State())
 
-    private init(fixture: IngestFixture, observer: KafkaConsumer, partitions: [KafkaTopicPartition], interval: Duration) {
+    private init(fixture: IngestFixture, observer: KafkaConsumer, partitions: [KafkaTopicPartition], interval: Duration)
+    {
         self.fixture = fixture
         self.observer = observer
         self.partitions = partitions
@@ -115,7 +116,9 @@ final class CommitInvariantMonitor: Sendable {
     }
 
     /// Starts sampling the fixture's group and topic.
-    static func start(_ fixture: IngestFixture, interval: Duration = .milliseconds(200)) async throws -> CommitInvariantMonitor {
+    static func start(
+        _ fixture: IngestFixture, interval: Duration = .milliseconds(200)
+    ) async throws -> CommitInvariantMonitor {
         var configuration = fixture.cluster.consumerConfiguration(topic: fixture.topic, group: fixture.group)
         // After a whole-cluster outage the mock can leave a connection that looks up but never
         // answers; librdkafka gives up on it only after socket.timeout.ms (60 s by default), and
@@ -124,7 +127,8 @@ final class CommitInvariantMonitor: Sendable {
         let observer = try KafkaConsumer.observer(configuration: configuration, logger: fixture.logger)
         let ids = try await observer.partitions(topic: fixture.topic)
         let monitor = CommitInvariantMonitor(
-            fixture: fixture, observer: observer, partitions: ids.map { KafkaTopicPartition(topic: fixture.topic, partition: $0) },
+            fixture: fixture, observer: observer,
+            partitions: ids.map { KafkaTopicPartition(topic: fixture.topic, partition: $0) },
             interval: interval
         )
         let task = Task {
@@ -154,22 +158,30 @@ final class CommitInvariantMonitor: Sendable {
         await observer.close()
         var report = state.withLock { state in
             var report = state.report
-            report.unresolved = state.lastCommitted.reduce(0) { $0 + Int(max(0, $1.value - (state.verified[$1.key] ?? 0))) } - state.flagged.count
+            report.unresolved =
+                state.lastCommitted.reduce(0) { $0 + Int(max(0, $1.value - (state.verified[$1.key] ?? 0))) }
+                - state.flagged.count
             return report
         }
         report.unplacedDeliveries = fixture.ledger.unplacedCount
         print("commit invariant: \(report)")
         #expect(report.samples > 0, "the commit monitor took samples", sourceLocation: sourceLocation)
         #expect(
-            report.violations.isEmpty, "commit ran ahead of Postgres: \(report.violations.prefix(10))", sourceLocation: sourceLocation
+            report.violations.isEmpty, "commit ran ahead of Postgres: \(report.violations.prefix(10))",
+            sourceLocation: sourceLocation
         )
-        #expect(report.unresolved <= report.unplacedDeliveries, "every committed position was checked", sourceLocation: sourceLocation)
+        #expect(
+            report.unresolved <= report.unplacedDeliveries, "every committed position was checked",
+            sourceLocation: sourceLocation)
         return report
     }
 
     /// The group's committed offsets now (next offset to read, per partition), read directly.
     func committed() async throws -> [Int32: Int64] {
-        Dictionary(try await observer.committed(partitions: partitions, timeout: .seconds(10)).map { ($0.partition, $0.offset) }, uniquingKeysWith: max)
+        Dictionary(
+            try await observer.committed(partitions: partitions, timeout: .seconds(10)).map {
+                ($0.partition, $0.offset)
+            }, uniquingKeysWith: max)
     }
 
     /// One sample; `false` when the committed offsets could not be read or Postgres stayed down.
@@ -251,17 +263,22 @@ final class CommitInvariantMonitor: Sendable {
         ).rows
         var recorded = Set<MessagePosition>()
         for row in rows {
-            recorded.insert(MessagePosition(partition: try row.decode(Int32.self, at: 0), offset: try row.decode(Int64.self, at: 1)))
+            recorded.insert(
+                MessagePosition(partition: try row.decode(Int32.self, at: 0), offset: try row.decode(Int64.self, at: 1))
+            )
         }
-        let positions = ranges.flatMap { range in (range.from..<range.to).map { MessagePosition(partition: range.partition, offset: $0) } }
+        let positions = ranges.flatMap { range in
+            (range.from..<range.to).map { MessagePosition(partition: range.partition, offset: $0) }
+        }
         let entries = fixture.ledger.entries(at: positions.filter { !recorded.contains($0) })
         let placed = entries.compactMapValues { $0 }
         if !placed.isEmpty {
             let ids = Array(Set(placed.values))
             let found = Set(
-                try await fixture.pool.query("SELECT event_id FROM events WHERE event_id = ANY(\(ids)::text[])").rows.map {
-                    try $0.decode(String.self, at: 0)
-                }
+                try await fixture.pool.query("SELECT event_id FROM events WHERE event_id = ANY(\(ids)::text[])").rows
+                    .map {
+                        try $0.decode(String.self, at: 0)
+                    }
             )
             for (position, id) in placed where found.contains(id) { recorded.insert(position) }
         }

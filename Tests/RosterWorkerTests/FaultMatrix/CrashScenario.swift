@@ -145,7 +145,8 @@ struct CrashScenario: Sendable, CustomStringConvertible {
         let pending = f.openai.invites.filter { $0.email == email && $0.status == .pending }
         #expect(pending.count == 1, "\(employee): one pending invite: \(pending)")
         let grants = Set(pending.first?.projects?.map { "\($0.projectID)=\($0.role)" } ?? [])
-        #expect(grants == ["\(base?.id ?? "?")=owner", "\(projects.first?.id ?? "?")=member"], "\(employee): \(grants)")
+        #expect(
+            grants == ["\(base?.id ?? "?")=owner", "\(projects.first?.id ?? "?")=member"], "\(employee): \(grants)")
         #expect(!f.openai.users.contains { $0.email == email })
     }
 
@@ -205,7 +206,8 @@ struct CrashScenario: Sendable, CustomStringConvertible {
     }
 
     static func verifyPHJ(_ f: VendorFixture, _ employee: String, _ email: String, _ _: String?) {
-        #expect(f.posthog.projects.filter { $0.name == own("ph", employee) }.count == 1, "\(employee): one project created")
+        #expect(
+            f.posthog.projects.filter { $0.name == own("ph", employee) }.count == 1, "\(employee): one project created")
         let priv = f.posthog.projects.first { $0.name == "ph-priv" }!
         let live = f.posthog.invites(email: email).filter { !$0.isExpired }
         #expect(live.count == 1, "\(employee): one live invite: \(live)")
@@ -250,7 +252,8 @@ struct CrashScenario: Sendable, CustomStringConvertible {
     // role changed in one project; a created project's invitation (through the batcher).
     static func seedCFM(_ f: VendorFixture, _ _: String, _ email: String) throws -> String? {
         let member = f.confident.addMember(email: email)
-        f.confident.addProjectMember(projectID: f.confident.project(named: "cf-base")!.id, userID: member.id, role: "Viewer")
+        f.confident.addProjectMember(
+            projectID: f.confident.project(named: "cf-base")!.id, userID: member.id, role: "Viewer")
         return member.id
     }
 
@@ -260,12 +263,16 @@ struct CrashScenario: Sendable, CustomStringConvertible {
 
     static func verifyCFM(_ f: VendorFixture, _ employee: String, _ email: String, _ user: String?) {
         let base = f.confident.project(named: "cf-base")!
-        #expect(f.confident.projects.filter { $0.name == own("cf", employee) }.count == 1, "\(employee): one project created")
+        #expect(
+            f.confident.projects.filter { $0.name == own("cf", employee) }.count == 1,
+            "\(employee): one project created")
         #expect(f.confident.projectRoleName(of: user!, in: base.id) == "Member", "\(employee): role changed")
         let pending = f.confident.pendingInvitations(email: email)
         let created = f.confident.project(named: own("cf", employee))
         #expect(pending.map(\.projectID) == [created?.id], "\(employee): one project invitation: \(pending)")
-        #expect(pending.first?.roleID == created.flatMap { f.confident.projectRoleID(named: "Viewer", in: $0.id) }, "\(employee)")
+        #expect(
+            pending.first?.roleID == created.flatMap { f.confident.projectRoleID(named: "Viewer", in: $0.id) },
+            "\(employee)")
     }
 
     // organization and project invitations, two project memberships, the organization.
@@ -287,7 +294,8 @@ struct CrashScenario: Sendable, CustomStringConvertible {
         #expect(!f.confident.members.contains { $0.id == user || $0.email == email }, "\(employee): member gone")
         #expect(f.confident.pendingInvitations(email: email).isEmpty, "\(employee): invitations gone")
         for project in f.confident.projects {
-            #expect(!f.confident.members(of: project.id).contains { $0.userID == user }, "\(employee): memberships gone")
+            #expect(
+                !f.confident.members(of: project.id).contains { $0.userID == user }, "\(employee): memberships gone")
         }
     }
 
@@ -303,7 +311,9 @@ struct CrashScenario: Sendable, CustomStringConvertible {
 
     static func verifyRVJ(_ f: VendorFixture, _ employee: String, _ email: String, _ _: String?) {
         let base = f.relevance.project(named: "rv-base")!
-        #expect(f.relevance.projects.filter { $0.name == own("rv", employee) }.count == 1, "\(employee): one project created")
+        #expect(
+            f.relevance.projects.filter { $0.name == own("rv", employee) }.count == 1,
+            "\(employee): one project created")
         let created = f.relevance.project(named: own("rv", employee))
         let inBase = f.relevance.invites(in: base.id).filter { $0.email.lowercased() == email }
         #expect(inBase.map { $0.actions.filter(\.value).keys.sorted() } == [["role:editor"]], "\(employee): \(inBase)")
@@ -313,7 +323,8 @@ struct CrashScenario: Sendable, CustomStringConvertible {
 
     // a project role changed.
     static func seedRVM(_ f: VendorFixture, _ _: String, _ email: String) throws -> String? {
-        f.relevance.addMember(email: email, projectID: f.relevance.project(named: "rv-base")!.id, action: "role:viewer").id
+        f.relevance.addMember(email: email, projectID: f.relevance.project(named: "rv-base")!.id, action: "role:viewer")
+            .id
     }
 
     static func grantsRVM(_ _: String) -> [(String, String, String)]? {
@@ -323,7 +334,9 @@ struct CrashScenario: Sendable, CustomStringConvertible {
     static func verifyRVM(_ f: VendorFixture, _ employee: String, _ email: String, _ _: String?) {
         let base = f.relevance.project(named: "rv-base")!
         #expect(f.relevance.actions(of: email, in: base.id) == ["role:editor"], "\(employee)")
-        #expect(f.relevance.invites(in: base.id).filter { $0.email.lowercased() == email }.isEmpty, "\(employee): no invite")
+        #expect(
+            f.relevance.invites(in: base.id).filter { $0.email.lowercased() == email }.isEmpty, "\(employee): no invite"
+        )
     }
 
     // an invite, two keys, two project memberships.

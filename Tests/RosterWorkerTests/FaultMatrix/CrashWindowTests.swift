@@ -40,7 +40,10 @@ struct CrashWindowTests {
                 for point in 0...Self.maximumPoints {
                     let employee = "\(scenario.name)\(point)".uppercased()
                     seeded[employee] = try scenario.seed(f, employee, F.email(employee))
-                    events.append(f.event(Self.eventID(scenario, point), scenario.type, employee: employee, grants: scenario.grants(employee)))
+                    events.append(
+                        f.event(
+                            Self.eventID(scenario, point), scenario.type, employee: employee,
+                            grants: scenario.grants(employee)))
                 }
             }
             try await f.ingest.produce(events)
@@ -82,8 +85,11 @@ struct CrashWindowTests {
             let name = employee(point)
             mark = calls().count
             try await release(scenario, point, f: f)
-            let doomed = try f.ingest.startWorker(failpoint: "after_vendor_call@\(point)", name: "doomed-\(scenario.name)-\(point)", executor: true)
-            try await f.ingest.waitUntil("\(scenario.name) point \(point): the worker killed or the job finished", timeout: .seconds(150)) {
+            let doomed = try f.ingest.startWorker(
+                failpoint: "after_vendor_call@\(point)", name: "doomed-\(scenario.name)-\(point)", executor: true)
+            try await f.ingest.waitUntil(
+                "\(scenario.name) point \(point): the worker killed or the job finished", timeout: .seconds(150)
+            ) {
                 if !doomed.isRunning { return true }
                 return try await self.isFinished(scenario, point, f: f)
             }
@@ -97,12 +103,15 @@ struct CrashWindowTests {
                 // Its lease (30 s) would run out and the next heartbeat's reaper hand the job over:
                 // do now what they would (the reaper's own update), and let its resource locks,
                 // which live as long as its lease, expire too.
-                _ = try await f.ingest.pool.execute(PostgresQuery(unsafeSQL: """
-                    UPDATE jobs SET status = 'retrying', lease_owner = NULL, lease_expires_at = NULL, run_after = now(), updated_at = now(),
-                           last_error = coalesce(last_error, 'worker lost its lease; resumed by another worker')
-                    WHERE event_id = '\(Self.eventID(scenario, point))' AND status = 'running'
-                    """))
-                _ = try await f.ingest.pool.execute("UPDATE resource_locks SET expires_at = now() WHERE expires_at > now()")
+                _ = try await f.ingest.pool.execute(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            UPDATE jobs SET status = 'retrying', lease_owner = NULL, lease_expires_at = NULL, run_after = now(), updated_at = now(),
+                                   last_error = coalesce(last_error, 'worker lost its lease; resumed by another worker')
+                            WHERE event_id = '\(Self.eventID(scenario, point))' AND status = 'running'
+                            """))
+                _ = try await f.ingest.pool.execute(
+                    "UPDATE resource_locks SET expires_at = now() WHERE expires_at > now()")
                 let rescuer = try f.ingest.startWorker(name: "rescuer-\(scenario.name)-\(point)", executor: true)
                 try await waitForJob(scenario, point, f: f, workers: [rescuer])
                 try await stop(rescuer, f: f)
@@ -113,7 +122,9 @@ struct CrashWindowTests {
             let repeated = Self.repeatedMutations(slice, vendor: scenario.vendor)
             #expect(repeated.isEmpty, "\(scenario.name) point \(point): mutating calls repeated: \(repeated)")
             let kinds = Self.mutationKinds(slice)
-            #expect(kinds == baseline, "\(scenario.name) point \(point): mutating calls \(kinds), uninterrupted \(baseline)")
+            #expect(
+                kinds == baseline, "\(scenario.name) point \(point): mutating calls \(kinds), uninterrupted \(baseline)"
+            )
             scenario.verify(f, name, F.email(name), seeded[name] ?? nil)
             if !resumed { return point - 1 }
         }
@@ -130,18 +141,23 @@ struct CrashWindowTests {
     /// left behind once aborted inside librdkafka 2.0.2 (exit 134, `assignor_state`,
     /// librdkafka#4312); the Kafka wrapper now keeps such a consumer's handle instead of destroying it.
     func stop(_ worker: RosterProcess, f: VendorFixture) async throws {
-        try await f.ingest.waitUntil("the worker's services running", timeout: .seconds(90)) { worker.output().contains("executor started") }
+        try await f.ingest.waitUntil("the worker's services running", timeout: .seconds(90)) {
+            worker.output().contains("executor started")
+        }
         worker.kill(SIGTERM)
         let status = await worker.waitForExit(timeout: .seconds(120))
         guard status != 0 else { return }
         let output = worker.output()
-        let why = output.split(separator: "\n").filter { $0.contains("ssert") || $0.contains("rdkafka") || $0.contains("Fatal") }.prefix(5)
+        let why = output.split(separator: "\n").filter {
+            $0.contains("ssert") || $0.contains("rdkafka") || $0.contains("Fatal")
+        }.prefix(5)
         Issue.record("worker exited \(String(describing: status)): \(why) \(output.suffix(600))")
     }
 
     func release(_ scenario: CrashScenario, _ point: Int, f: VendorFixture) async throws {
         let updated = try await f.ingest.pool.execute(
-            PostgresQuery(unsafeSQL: "UPDATE jobs SET run_after = now() WHERE event_id = '\(Self.eventID(scenario, point))'")
+            PostgresQuery(
+                unsafeSQL: "UPDATE jobs SET run_after = now() WHERE event_id = '\(Self.eventID(scenario, point))'")
         )
         #expect(updated == 1)
     }

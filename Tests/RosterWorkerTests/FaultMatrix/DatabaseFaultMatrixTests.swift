@@ -29,7 +29,9 @@ struct DatabaseFaultMatrixTests {
             let monitor = try await CommitInvariantMonitor.start(fixture)
             try await fixture.produce(IngestFixture.events(0..<1000))
             let worker = try fixture.startWorker()
-            try await fixture.waitUntil("ingest under way") { try await fixture.count("SELECT count(*) FROM events") >= 100 }
+            try await fixture.waitUntil("ingest under way") {
+                try await fixture.count("SELECT count(*) FROM events") >= 100
+            }
 
             try await TestDatabase.crashServer()
             let outageStarted = ContinuousClock.now
@@ -48,7 +50,8 @@ struct DatabaseFaultMatrixTests {
             let redelivered = try await fixture.expectExactlyOnce(eventIDs: eventIDs(0..<1400))
             await monitor.stopAndCheck()
             #expect(worker.isRunning, "no crash")
-            #expect(IngestFixture.occurrences(of: "ingest started", in: worker) == 1, "no restart loop inside the process")
+            #expect(
+                IngestFixture.occurrences(of: "ingest started", in: worker) == 1, "no restart loop inside the process")
             let output = worker.output()
             #expect(output.contains("could not record batch; will retry"))
             let leftGroup = output.contains("maximum poll interval") || output.contains("MAX_POLL")

@@ -53,12 +53,18 @@ struct DeliveryFaultMatrixTests {
             let rewinder = try fixture.cluster.makeConsumer(topic: fixture.topic, group: fixture.group)
             let early = try await rewinder.poll(untilAssignment: { $0.count == 8 }, timeout: .seconds(90))
             #expect(early.isEmpty, "the group had committed everything")
-            try await rewinder.commit(offsets: rewound.map { KafkaTopicPartitionOffset(KafkaTopicPartition(topic: fixture.topic, partition: $0.key), offset: $0.value) })
+            try await rewinder.commit(
+                offsets: rewound.map {
+                    KafkaTopicPartitionOffset(
+                        KafkaTopicPartition(topic: fixture.topic, partition: $0.key), offset: $0.value)
+                })
             await rewinder.close()
             #expect(try await monitor.committed() == rewound)
 
             let restarted = try fixture.startWorker(name: "worker-after")
-            try await fixture.waitUntil("the \(replays) rewound messages were delivered again", timeout: IngestFixture.livenessBound) {
+            try await fixture.waitUntil(
+                "the \(replays) rewound messages were delivered again", timeout: IngestFixture.livenessBound
+            ) {
                 try await fixture.count("SELECT coalesce(sum(deliveries - 1), 0) FROM events") == replays
             }
             try await fixture.expectLiveness()
@@ -96,17 +102,22 @@ struct DeliveryFaultMatrixTests {
             try await fixture.waitForRecorded(events: 300, deadLetters: 9)
             try await fixture.expectLiveness()  // the poison offsets were committed too
             try await fixture.expectExactlyOnce(eventIDs: eventIDs(0..<300), deadLetters: 9)
-            let codes = try await fixture.pool.query("SELECT code, count(*), min(reason) FROM dead_letters GROUP BY 1 ORDER BY 1").rows.map {
+            let codes = try await fixture.pool.query(
+                "SELECT code, count(*), min(reason) FROM dead_letters GROUP BY 1 ORDER BY 1"
+            ).rows.map {
                 (try $0.decode(String.self, at: 0), try $0.decode(Int64.self, at: 1), try $0.decode(String.self, at: 2))
             }
             #expect(codes.map(\.0) == ["invalid_event", "invalid_json", "unstorable"], "\(codes)")
             #expect(codes.allSatisfy { $0.1 == 3 }, "\(codes)")
             #expect(codes.last?.2.contains("SQLSTATE 22") == true, "Postgres's refusal is named: \(codes)")
             // Good events after the last poison message of each partition were recorded.
-            let lastPoison = try await fixture.pool.query(#"SELECT partition, max("offset") FROM dead_letters GROUP BY 1"#).rows
+            let lastPoison = try await fixture.pool.query(
+                #"SELECT partition, max("offset") FROM dead_letters GROUP BY 1"#
+            ).rows
             for row in lastPoison {
                 let (partition, offset) = (try row.decode(Int32.self, at: 0), try row.decode(Int64.self, at: 1))
-                let after = try await fixture.count(#"SELECT count(*) FROM events WHERE partition = \#(partition) AND "offset" > \#(offset)"#)
+                let after = try await fixture.count(
+                    #"SELECT count(*) FROM events WHERE partition = \#(partition) AND "offset" > \#(offset)"#)
                 #expect(after > 0, "partition \(partition) kept moving past its poison")
             }
             await monitor.stopAndCheck()

@@ -23,7 +23,8 @@ struct ExecutorFaultTests {
     @Test func postgresDownWhileStepsAreInFlightRepeatsNoMutation() async throws {
         try await TestDatabase.withFreshDatabase(exclusive: true) { url in
             // A 10 s lease: jobs whose last writes failed with the server are resumed soon after.
-            let f = try await VendorFixture(databaseURL: url, leaseSeconds: 10, extraConfiguration: "brake: {enabled: false}")
+            let f = try await VendorFixture(
+                databaseURL: url, leaseSeconds: 10, extraConfiguration: "brake: {enabled: false}")
             f.openai.addProject(name: "pg-ai")
             let ph = f.posthog.addProject(name: "pg-ph-priv", isPrivate: true)
             let cf = try f.confident.addProject(name: "pg-cf")
@@ -32,9 +33,18 @@ struct ExecutorFaultTests {
             var confidentMembers: [String: String] = [:]
             var events: [(key: String, value: Data)] = []
             for i in 0..<3 {
-                events.append(f.event("pg-oa-\(i)", employee: "PGA\(i)", grants: [("openai", "pg-ai", "member"), ("openai", "pg-ai-\(i)", "owner")]))
-                events.append(f.event("pg-ph-\(i)", employee: "PGP\(i)", grants: [("posthog", "pg-ph-\(i)", "member"), ("posthog", "pg-ph-priv", "member")]))
-                events.append(f.event("pg-rv-\(i)", employee: "PGR\(i)", grants: [("relevance", "pg-rv", "editor"), ("relevance", "pg-rv-\(i)", "viewer")]))
+                events.append(
+                    f.event(
+                        "pg-oa-\(i)", employee: "PGA\(i)",
+                        grants: [("openai", "pg-ai", "member"), ("openai", "pg-ai-\(i)", "owner")]))
+                events.append(
+                    f.event(
+                        "pg-ph-\(i)", employee: "PGP\(i)",
+                        grants: [("posthog", "pg-ph-\(i)", "member"), ("posthog", "pg-ph-priv", "member")]))
+                events.append(
+                    f.event(
+                        "pg-rv-\(i)", employee: "PGR\(i)",
+                        grants: [("relevance", "pg-rv", "editor"), ("relevance", "pg-rv-\(i)", "viewer")]))
                 confidentMembers["PGC\(i)"] = f.confident.addMember(email: F.email("PGC\(i)")).id
                 events.append(f.event("pg-cf-\(i)", employee: "PGC\(i)", grants: [("confident", "pg-cf", "member")]))
             }
@@ -57,7 +67,8 @@ struct ExecutorFaultTests {
             let servers: [any FakeVendorServer] = [f.openai, f.posthog, f.confident, f.relevance]
             for server in servers {
                 for method in ["POST", "PATCH", "PUT", "DELETE"] {
-                    server.injectFaults(Array(repeating: .delay(.seconds(1)), count: 40), matching: .init(method: method))
+                    server.injectFaults(
+                        Array(repeating: .delay(.seconds(1)), count: 40), matching: .init(method: method))
                 }
             }
             try await f.ingest.produce(events)
@@ -74,11 +85,16 @@ struct ExecutorFaultTests {
             try await TestDatabase.startServer()
 
             try await f.execution.waitForJobsToFinish(events.count, timeout: .seconds(180), workers: [worker])
-            print("postgres down while executing: \(running) job(s) running at the crash, \(inFlightDuringOutage) mutation(s) by the end of the outage, \(Self.allMutations(f).count) in all")
+            print(
+                "postgres down while executing: \(running) job(s) running at the crash, \(inFlightDuringOutage) mutation(s) by the end of the outage, \(Self.allMutations(f).count) in all"
+            )
             #expect(try await f.statuses() == ["succeeded": events.count])
             #expect(worker.isRunning, "the same worker process ran throughout")
             #expect(worker.output().components(separatedBy: "worker started").count == 2, "started once")
-            for (vendor, calls) in [("openai", f.openai.calls), ("posthog", f.posthog.calls), ("confident", f.confident.calls), ("relevance", f.relevance.calls)] {
+            for (vendor, calls) in [
+                ("openai", f.openai.calls), ("posthog", f.posthog.calls), ("confident", f.confident.calls),
+                ("relevance", f.relevance.calls),
+            ] {
                 let repeated = CrashWindowTests.repeatedMutations(calls.calls, vendor: vendor)
                 #expect(repeated.isEmpty, "\(vendor): mutating calls repeated: \(repeated)")
             }
@@ -91,7 +107,8 @@ struct ExecutorFaultTests {
                 #expect(invites.count == 1 && invites.first?.projects?.count == 2, "PGA\(i): \(invites)")
                 #expect(f.posthog.projects.filter { $0.name == "pg-ph-\(i)" }.count == 1)
                 let live = f.posthog.invites(email: F.email("PGP\(i)")).filter { !$0.isExpired }
-                #expect(live.count == 1 && live.first?.privateProjectAccess.map(\.projectID) == [ph.id], "PGP\(i): \(live)")
+                #expect(
+                    live.count == 1 && live.first?.privateProjectAccess.map(\.projectID) == [ph.id], "PGP\(i): \(live)")
                 let r = F.email("PGR\(i)")
                 #expect(f.relevance.projects.filter { $0.name == "pg-rv-\(i)" }.count == 1)
                 let rvInvites = f.relevance.snapshot.invites.filter { $0.email.lowercased() == r }
@@ -102,7 +119,9 @@ struct ExecutorFaultTests {
             for (employee, user) in leavers {
                 let email = F.email(employee)
                 #expect(!f.openai.users.contains { $0.id == user }, "\(employee)")
-                #expect(f.openai.projects.allSatisfy { f.openai.apiKeys(in: $0.id).allSatisfy { $0.ownerUserID != user } }, "\(employee)")
+                #expect(
+                    f.openai.projects.allSatisfy { f.openai.apiKeys(in: $0.id).allSatisfy { $0.ownerUserID != user } },
+                    "\(employee)")
                 #expect(f.posthog.member(email: email) == nil, "\(employee)")
                 #expect(f.relevance.traces(of: email).memberships == 0, "\(employee)")
             }
@@ -128,32 +147,50 @@ struct ExecutorFaultTests {
             let email = F.email("CX")
             var worker = try f.ingest.startWorker(executor: true)
             try await f.ingest.waitUntil("the start-up vendor check") { f.openai.calls.calls.count >= 1 }
-            f.openai.injectFaults([.delay(.seconds(8))], matching: .init(method: "POST", pathPrefix: "/v1/organization/invites"))
-            try await f.ingest.produce([f.event("cx-on", employee: "CX", grants: [("openai", "cx-a", "member"), ("openai", "cx-b", "member")])])
+            f.openai.injectFaults(
+                [.delay(.seconds(8))], matching: .init(method: "POST", pathPrefix: "/v1/organization/invites"))
+            try await f.ingest.produce([
+                f.event("cx-on", employee: "CX", grants: [("openai", "cx-a", "member"), ("openai", "cx-b", "member")])
+            ])
             try await f.ingest.waitUntil("the invite in flight", timeout: .seconds(90)) {
-                f.openai.calls.calls.contains { $0.method == "POST" && $0.path == "/v1/organization/invites" && $0.status == nil }
+                f.openai.calls.calls.contains {
+                    $0.method == "POST" && $0.path == "/v1/organization/invites" && $0.status == nil
+                }
             }
             let id = try #require(try await f.strings("SELECT id::text FROM jobs WHERE event_id = 'cx-on'").first)
             let environment = ["ROSTER_CONFIG": f.ingest.executorConfigURL.path, "USER": "tester"]
-            let cancel = try await RosterProcess.run(["cancel", id, "--reason", "requested in error"], environment: environment)
+            let cancel = try await RosterProcess.run(
+                ["cancel", id, "--reason", "requested in error"], environment: environment)
             #expect(cancel.status == 0, "\(cancel.output)")
             let mark = f.openai.calls.calls.count
             try await f.ingest.waitUntil("the worker let go of the cancelled job", timeout: .seconds(90)) {
-                try await f.ingest.count("SELECT count(*) FROM jobs WHERE event_id = 'cx-on' AND status = 'cancelled' AND lease_owner IS NULL") == 1
+                try await f.ingest.count(
+                    "SELECT count(*) FROM jobs WHERE event_id = 'cx-on' AND status = 'cancelled' AND lease_owner IS NULL"
+                ) == 1
             }
-            #expect(try await f.ingest.count("SELECT count(*) FROM audit_log WHERE action = 'cancel' AND outcome = 'cancelled'") == 1)
+            #expect(
+                try await f.ingest.count(
+                    "SELECT count(*) FROM audit_log WHERE action = 'cancel' AND outcome = 'cancelled'") == 1)
             // The vendor finishes the call in flight whatever the worker does.
             try await f.ingest.waitUntil("the call in flight answered", timeout: .seconds(90)) {
-                f.openai.calls.calls.contains { $0.method == "POST" && $0.path == "/v1/organization/invites" && $0.status != nil }
+                f.openai.calls.calls.contains {
+                    $0.method == "POST" && $0.path == "/v1/organization/invites" && $0.status != nil
+                }
             }
-            let invite = try #require(f.openai.calls.calls.first { $0.method == "POST" && $0.path == "/v1/organization/invites" })
-            #expect(invite.wasAdmitted && invite.status.map { (200..<300).contains($0) } == true, "\(String(describing: invite.status))")
-            #expect(f.openai.invites.filter { $0.email == email && $0.status == .pending }.count == 1, "the invite sent before the cancel stays")
+            let invite = try #require(
+                f.openai.calls.calls.first { $0.method == "POST" && $0.path == "/v1/organization/invites" })
+            #expect(
+                invite.wasAdmitted && invite.status.map { (200..<300).contains($0) } == true,
+                "\(String(describing: invite.status))")
+            #expect(
+                f.openai.invites.filter { $0.email == email && $0.status == .pending }.count == 1,
+                "the invite sent before the cancel stays")
             // `roster cancel` says the worker finishes the call in flight and records it: the heartbeat
             // does not cut a job's mutation in flight, so its recovery point and audit row are written.
             // (It once did: the vendor applied the invite and the audit log never knew.)
             try await f.ingest.waitUntil("the call in flight audited", timeout: .seconds(90)) {
-                try await f.ingest.count("SELECT count(*) FROM audit_log WHERE job_id = \(id) AND action = 'create_invite'") == 1
+                try await f.ingest.count(
+                    "SELECT count(*) FROM audit_log WHERE job_id = \(id) AND action = 'create_invite'") == 1
             }
             let after = { Array(f.openai.calls.calls.dropFirst(mark)).filter { $0.isMutation } }
             #expect(after().isEmpty, "no mutating call after the cancel: \(after().map(\.path))")
@@ -162,7 +199,8 @@ struct ExecutorFaultTests {
             // The worker goes on with other jobs.
             try await f.ingest.produce([f.event("cy-on", employee: "CY", grants: [("openai", "cx-a", "member")])])
             try await f.ingest.waitUntil("another job done", timeout: .seconds(90)) {
-                try await f.ingest.count("SELECT count(*) FROM jobs WHERE event_id = 'cy-on' AND status = 'succeeded'") == 1
+                try await f.ingest.count("SELECT count(*) FROM jobs WHERE event_id = 'cy-on' AND status = 'succeeded'")
+                    == 1
             }
             #expect(worker.isRunning)
             // A restarted worker does not resume the cancelled job.
@@ -172,9 +210,14 @@ struct ExecutorFaultTests {
             try await f.ingest.produce([f.event("cz-on", employee: "CZ", grants: [("openai", "cx-a", "member")])])
             try await f.execution.waitForJobsToFinish(3, timeout: .seconds(90), workers: [worker])
             #expect(try await f.statuses() == ["succeeded": 2, "cancelled": 1])
-            #expect(!after().contains { ($0.body ?? "").contains(email) || ($0.body ?? "").contains("cx-b") }, "nothing more for the cancelled job")
-            #expect(try await f.ingest.count("SELECT count(*) FROM step_attempts WHERE job_id = \(id) AND started_at > (SELECT finished_at FROM jobs WHERE id = \(id))") == 0,
-                    "no attempt of the cancelled job after it was cancelled")
+            #expect(
+                !after().contains { ($0.body ?? "").contains(email) || ($0.body ?? "").contains("cx-b") },
+                "nothing more for the cancelled job")
+            #expect(
+                try await f.ingest.count(
+                    "SELECT count(*) FROM step_attempts WHERE job_id = \(id) AND started_at > (SELECT finished_at FROM jobs WHERE id = \(id))"
+                ) == 0,
+                "no attempt of the cancelled job after it was cancelled")
             worker.kill(SIGTERM)
             #expect(await worker.waitForExit() == 0)
             await f.stop()
@@ -183,6 +226,8 @@ struct ExecutorFaultTests {
 
     /// Every admitted mutating call at the four fakes.
     static func allMutations(_ f: VendorFixture) -> [FakeCall] {
-        [f.openai.calls, f.posthog.calls, f.confident.calls, f.relevance.calls].flatMap { CrashWindowTests.mutations($0.calls) }
+        [f.openai.calls, f.posthog.calls, f.confident.calls, f.relevance.calls].flatMap {
+            CrashWindowTests.mutations($0.calls)
+        }
     }
 }

@@ -35,7 +35,9 @@ extension IngestFixture {
         )
         #expect(known == ids.count, "no loss: every produced event id is recorded", sourceLocation: sourceLocation)
         #expect(events == ids.count, "nothing but the produced events is recorded", sourceLocation: sourceLocation)
-        #expect(jobs == ids.count && distinctJobs == ids.count, "exactly one job per event id", sourceLocation: sourceLocation)
+        #expect(
+            jobs == ids.count && distinctJobs == ids.count, "exactly one job per event id",
+            sourceLocation: sourceLocation)
         #expect(dead == deadLetters, "dead letters", sourceLocation: sourceLocation)
         return Int(redelivered)
     }

@@ -12,7 +12,9 @@ struct WorkerFaultMatrixTests {
     /// (redeliveries counted), 3 commit never ahead of Postgres (sampled throughout), 5 lag 0
     /// after the last restart. `ROSTER_TEST_SEED` replays a run.
     @Test func row1WorkerKilledAtRandomMomentsLosesAndDuplicatesNothing() async throws {
-        let seed = ProcessInfo.processInfo.environment["ROSTER_TEST_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...999_999)
+        let seed =
+            ProcessInfo.processInfo.environment["ROSTER_TEST_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 1...999_999)
         var random = SplitMix64(seed: seed)
         try await TestDatabase.withFreshDatabase { url in
             let fixture = try IngestFixture(databaseURL: url, batchSize: 50)
@@ -34,7 +36,8 @@ struct WorkerFaultMatrixTests {
             try await fixture.waitForRecorded(events: total)
             try await fixture.expectLiveness()
             let redelivered = try await fixture.expectExactlyOnce(eventIDs: eventIDs(0..<total))
-            print("row 1: seed \(seed), killed after \(killPoints) events recorded, \(redelivered) redeliveries absorbed")
+            print(
+                "row 1: seed \(seed), killed after \(killPoints) events recorded, \(redelivered) redeliveries absorbed")
             await monitor.stopAndCheck()
             await IngestFixture.stopCleanly(worker)
         }
@@ -55,7 +58,9 @@ struct WorkerFaultMatrixTests {
             try await fixture.waitUntil("both members assigned", timeout: IngestFixture.livenessBound) {
                 doomed.output().contains("partitions assigned") && survivor.output().contains("partitions assigned")
             }
-            try await fixture.waitUntil("ingest under way") { try await fixture.count("SELECT count(*) FROM events") >= 200 }
+            try await fixture.waitUntil("ingest under way") {
+                try await fixture.count("SELECT count(*) FROM events") >= 200
+            }
             doomed.kill(SIGKILL)
             #expect(await doomed.waitForExit() != nil)
             let killedAt = try await fixture.pool.query("SELECT clock_timestamp()").rows[0].decode(Date.self, at: 0)
@@ -67,7 +72,8 @@ struct WorkerFaultMatrixTests {
             let takenOver = try await fixture.pool.query(
                 "SELECT count(DISTINCT partition), count(*) FROM events WHERE received_at > \(killedAt)"
             ).rows[0]
-            #expect(try takenOver.decode(Int64.self, at: 0) == 8, "the survivor ingested on every partition after the kill")
+            #expect(
+                try takenOver.decode(Int64.self, at: 0) == 8, "the survivor ingested on every partition after the kill")
             #expect(try takenOver.decode(Int64.self, at: 1) >= 1000)
             let report = await monitor.stopAndCheck()
             #expect(report.regressions == 0, "no stale commit moved an offset back")
@@ -97,7 +103,9 @@ struct WorkerFaultMatrixTests {
             try await fixture.waitUntil("both members assigned", timeout: IngestFixture.livenessBound) {
                 zombie.output().contains("partitions assigned") && survivor.output().contains("partitions assigned")
             }
-            try await fixture.waitUntil("ingest under way") { try await fixture.count("SELECT count(*) FROM events") >= 200 }
+            try await fixture.waitUntil("ingest under way") {
+                try await fixture.count("SELECT count(*) FROM events") >= 200
+            }
             kill(zombie.pid, SIGSTOP)
             try await fixture.produce(IngestFixture.events(1000..<2000))
             // The survivor alone records everything: it took over the frozen member's partitions.

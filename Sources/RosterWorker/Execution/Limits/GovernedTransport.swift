@@ -131,7 +131,9 @@ public final class GovernedTransport: VendorTransport {
             // slow reservation round trip or a descheduled task on a busy machine).
             let late = ContinuousClock.now - asked - max(wait, .zero) > .milliseconds(100)
             if wait > .zero || late {
-                while let remaining = try await self.usingLimits({ try await self.limiter.remainingPause(key: self.configuration.limiterKey) }) {
+                while let remaining = try await self.usingLimits({
+                    try await self.limiter.remainingPause(key: self.configuration.limiterKey)
+                }) {
                     try await cancelWhenGracefulShutdown { try await Task.sleep(for: remaining) }
                 }
             }
@@ -145,7 +147,8 @@ public final class GovernedTransport: VendorTransport {
             self.count { $0.calls += 1 }
             response = try await self.base.send(request)
         } catch let error as VendorError where error.code == .transport || error.code == .timeout {
-            RosterMetrics.current.vendorResponse(vendor: vendor, status: error.code == .timeout ? "timeout" : "transport")
+            RosterMetrics.current.vendorResponse(
+                vendor: vendor, status: error.code == .timeout ? "timeout" : "transport")
             await self.recordHealth(success: false)
             throw error
         }

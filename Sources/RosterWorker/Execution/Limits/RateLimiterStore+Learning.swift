@@ -49,7 +49,9 @@ extension RateLimiterStore {
             let minimum = try row.decode(Duration.self, column: "minimum_interval")
             let at = try row.decode(Timestamp.self, column: "now")
             let rule = LearnedBudget(shortestInterval: max(.microseconds(1), minimum), raiseInterval: raiseInterval)
-            let step = rule.step(current: current, advertised: advertised, lastRaise: try row.decode(Timestamp?.self, column: "raised_at"), now: at)
+            let step = rule.step(
+                current: current, advertised: advertised,
+                lastRaise: try row.decode(Timestamp?.self, column: "raised_at"), now: at)
             let next = Duration.microseconds(step.emissionInterval.microseconds)
             let raised = step.change == .raised
             let applied = try await self.pool.query(

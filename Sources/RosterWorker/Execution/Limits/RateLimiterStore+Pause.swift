@@ -23,7 +23,9 @@ extension RateLimiterStore {
             HAVING max(paused_until) > clock_timestamp()
             """
         ).rows
-        guard let remaining = try rows.first?.decode(Duration.self, column: "remaining"), remaining > .zero else { return nil }
+        guard let remaining = try rows.first?.decode(Duration.self, column: "remaining"), remaining > .zero else {
+            return nil
+        }
         return remaining
     }
 
@@ -81,10 +83,13 @@ extension RateLimiterStore {
         )
         var rows: [(window: Int, now: Timestamp, tat: Timestamp, pausedUntil: Timestamp)] = []
         for row in result {
-            rows.append((
-                Self.windowIndex(of: try row.decode(String.self, column: "key"), in: key), try row.decode(Timestamp.self, column: "now"),
-                try row.decode(Timestamp.self, column: "tat"), try row.decode(Timestamp.self, column: "paused_until")
-            ))
+            rows.append(
+                (
+                    Self.windowIndex(of: try row.decode(String.self, column: "key"), in: key),
+                    try row.decode(Timestamp.self, column: "now"),
+                    try row.decode(Timestamp.self, column: "tat"),
+                    try row.decode(Timestamp.self, column: "paused_until")
+                ))
         }
         rows.sort { $0.window < $1.window }
         guard let first = rows.first else { throw UnknownRateLimitError(key: key) }

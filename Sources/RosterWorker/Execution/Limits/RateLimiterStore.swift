@@ -179,11 +179,15 @@ public struct RateLimiterStore: Sendable {
         )
         var rows: [(window: Int, reserved: Bool, now: Int64, previous: Int64, tat: Int64, wait: Int64)] = []
         for row in result {
-            rows.append((
-                Self.windowIndex(of: try row.decode(String.self, column: "key"), in: key), try row.decode(Bool.self, column: "reserved"),
-                try row.decode(Timestamp.self, column: "now").microsecondsSince1970, try row.decode(Timestamp.self, column: "previous").microsecondsSince1970,
-                try row.decode(Timestamp.self, column: "tat").microsecondsSince1970, try row.decode(Duration.self, column: "wait").microseconds
-            ))
+            rows.append(
+                (
+                    Self.windowIndex(of: try row.decode(String.self, column: "key"), in: key),
+                    try row.decode(Bool.self, column: "reserved"),
+                    try row.decode(Timestamp.self, column: "now").microsecondsSince1970,
+                    try row.decode(Timestamp.self, column: "previous").microsecondsSince1970,
+                    try row.decode(Timestamp.self, column: "tat").microsecondsSince1970,
+                    try row.decode(Duration.self, column: "wait").microseconds
+                ))
         }
         rows.sort { $0.window < $1.window }
         guard let first = rows.first else { throw UnknownRateLimitError(key: key) }
