@@ -13,7 +13,8 @@ public enum LogFormat: String, Sendable, CaseIterable {
 /// Process-wide logging set-up: text or one JSON object per line on standard error.
 ///
 /// Roster never puts personal data or secrets into messages or metadata; this handler adds no
-/// fields of its own beyond time, level, label and source.
+/// fields of its own beyond time, level and label (metadata named `time`, `level`, `label` or
+/// `message` is dropped: those keys are the handler's).
 public enum RosterLogging {
     private static let bootstrapped = Mutex(false)
 

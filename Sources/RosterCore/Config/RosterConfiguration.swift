@@ -171,7 +171,7 @@ public struct RosterConfiguration: Sendable, Hashable, Codable {
     public struct Executor: Sendable, Hashable, Codable {
         /// Whether this process runs jobs (default true); ingest-only workers set false.
         public var enabled: Bool
-        /// Jobs run at once by this process (default 8).
+        /// Jobs run at once by this process (default 64).
         public var concurrency: Int
         /// A running job's lease; a worker silent for longer loses the job to another (default 30).
         public var leaseSeconds: Int

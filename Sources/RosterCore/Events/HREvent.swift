@@ -32,7 +32,7 @@ public struct HREvent: Sendable, Hashable {
     public var source: String
     /// What happened (the CloudEvents `type`), which decides the job's steps (``JobPlanner``).
     public var kind: Kind
-    /// When the HR system says it happened (CloudEvents `time`), in seconds since 1970.
+    /// When the HR system says it happened (CloudEvents `time`), to the microsecond.
     public var time: Timestamp
     /// The CloudEvents `subject`; when present it equals ``Employee/id`` (``HREventDecoder`` checks).
     public var subject: String?

@@ -12,8 +12,10 @@
 ///
 /// Why phases rather than one vendor after another: every vendor's steps keep the order its
 /// connector needs (invites before keys before memberships: OpenAI hides the keys of people
-/// who left a project), and on top of that no vendor's memberships go before every vendor's
-/// keys are gone, so the credentials that work without a login disappear first everywhere.
+/// who left a project), and on top of that, in plan order, no vendor's memberships come before
+/// every vendor's keys, so the credentials that work without a login go first everywhere. A
+/// vendor whose chain stops (its key revocation failed for good) does not hold the others back:
+/// they go on to their memberships (``VendorChains``).
 /// Closing invites first means nothing cleaned later can come back through an invite accepted
 /// meanwhile. Steps of different vendors are otherwise independent: an executor may run each
 /// vendor's chain concurrently as long as it keeps the order within a vendor.

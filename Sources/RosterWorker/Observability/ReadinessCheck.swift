@@ -11,7 +11,8 @@ import RosterPostgres
 public struct ReadinessCheck: Sendable {
     /// The outcome: ready, or the failed checks with a reason a person can read.
     public struct Report: Sendable, Hashable {
-        /// `postgres`, `migrations`, `kafka` → `ok` or why not.
+        /// `postgres`, `migrations`, `kafka`, `ingest`, `executor` (and `shutdown` once it has begun)
+        /// → `ok` or why not.
         public var checks: [String: String]
         /// Whether every check said `ok`; `/readyz` answers 200 then, 503 otherwise.
         public var isReady: Bool { checks.values.allSatisfy { $0 == "ok" } }

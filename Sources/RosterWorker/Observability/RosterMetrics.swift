@@ -4,7 +4,8 @@ import RosterCore
 
 /// Every metric the worker exports, in one place: names, label sets and how they are recorded.
 ///
-/// Labels are only ever `vendor`, `status`, `type`, `state`, `source` and `partition`, whose values come
+/// Labels are only ever `vendor`, `status`, `type`, `state`, `source`, `partition`, `situation`,
+/// `residual` and `result`, whose values come
 /// from configuration and fixed vocabularies: never an email, a name, an employee id, a job id or
 /// a key (DESIGN.md rule 4). The names are the contract of `ops/grafana/roster.json` and
 /// `ops/prometheus/alerts.yaml`; a test scrapes `/metrics` and checks every name they use.

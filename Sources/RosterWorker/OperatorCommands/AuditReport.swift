@@ -16,7 +16,7 @@ public struct AuditReport: Sendable {
             public var lastMutationAt: Timestamp?
             /// Access the vendor's API could not remove, said plainly.
             public var residual: String?
-            /// The check after the offboarding: `absent`, `access_found`, `rehired`, or `nil`
+            /// The check after the offboarding: `absent`, `access_found`, `residual`, `rehired`, or `nil`
             /// while it is not done.
             public var verification: String? = nil
             /// When verified absent: listings made at or after this showed nothing of theirs.

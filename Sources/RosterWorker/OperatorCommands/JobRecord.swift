@@ -16,7 +16,8 @@ public struct JobRecord: Sendable, Hashable {
     public var status: JobStatus
     /// Claim priority, higher first: offboarding 100, changed 20, onboarding 10 (``JobPriority``).
     public var priority: Int
-    /// The employee's event order (`sequence`, else arrival order).
+    /// The employee's arrival order (`employee_order`: the order Roster recorded their events in;
+    /// the HR `sequence`, when given, is kept apart in `employee_sequence`).
     public var employeeOrder: Int64
     /// Times the executor claimed the job.
     public var attempts: Int

@@ -10,7 +10,6 @@ public struct OperationsError: Error, Sendable, CustomStringConvertible, CustomD
             case notFound = "not_found"
             case refused
             case invalidArgument = "invalid_argument"
-            case unavailable
         }
         private let value: Value
         /// The job or dead letter does not exist (exit 1).
@@ -19,9 +18,7 @@ public struct OperationsError: Error, Sendable, CustomStringConvertible, CustomD
         public static let refused = Code(value: .refused)
         /// An argument is malformed (exit 2).
         public static let invalidArgument = Code(value: .invalidArgument)
-        /// A dependency (Kafka, Postgres) could not be reached.
-        public static let unavailable = Code(value: .unavailable)
-        /// The code as a stable word: `not_found`, `refused`, `invalid_argument` or `unavailable`.
+        /// The code as a stable word: `not_found`, `refused` or `invalid_argument`.
         public var description: String { value.rawValue }
     }
 
@@ -29,8 +26,9 @@ public struct OperationsError: Error, Sendable, CustomStringConvertible, CustomD
     public var code: Code
     /// A sentence for the operator; ids and states only.
     public var message: String
-    /// Nothing here gets better by retrying the same command, except an unreachable dependency.
-    public var isRetryable: Bool { code == .unavailable }
+    /// Nothing here gets better by retrying the same command (an unreachable Postgres or Kafka is
+    /// their own error, ``PostgresError`` or ``KafkaError``, which says whether it is retryable).
+    public var isRetryable: Bool { false }
 
     /// Creates an error; `message` names ids and states only, never personal data.
     public init(_ code: Code, _ message: String) {

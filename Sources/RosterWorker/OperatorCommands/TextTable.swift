@@ -3,7 +3,7 @@ import Foundation
 /// The one plain-text table of every command (`roster jobs`, `status`, `doctor`, `dev`, …):
 /// left-aligned columns two spaces apart, a header line, cells on one line and cut with "…" past
 /// ``maximumCellWidth``, and ANSI colour for status cells only when ``colour`` is on (a terminal
-/// without `NO_COLOR`), so piped output stays plain.
+/// without `NO_COLOR`, and not `TERM=dumb`), so piped output stays plain.
 public struct TextTable: Sendable {
     /// The column titles; their count fixes the number of columns (extra cells are dropped).
     public var headers: [String]

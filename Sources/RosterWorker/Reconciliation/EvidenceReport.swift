@@ -22,7 +22,7 @@ public struct EvidenceReport: Sendable {
         public var eventTime: Timestamp
         /// When the job's last step at the vendor finished, once every step there is done.
         public var revokedAt: Timestamp?
-        /// `absent`, `access_found`, `rehired`, or `nil` while the check is not done.
+        /// `absent`, `access_found`, `residual`, `rehired`, or `nil` while the check is not done.
         public var verification: String?
         /// When verified absent: the listings the check rests on were made at or after this.
         public var verifiedAt: Timestamp?

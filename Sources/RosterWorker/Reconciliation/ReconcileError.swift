@@ -16,6 +16,8 @@ public struct ReconcileError: Error, Sendable, Hashable, CustomStringConvertible
         public static let notListable = Code(rawValue: "not_listable")
         /// An employee's recorded HR event could not be read back.
         public static let unreadableEvent = Code(rawValue: "unreadable_event")
+        /// Postgres did not record what the pass wrote (a run row that came back empty).
+        public static let notRecorded = Code(rawValue: "not_recorded")
 
         /// The ``rawValue``.
         public var description: String { rawValue }

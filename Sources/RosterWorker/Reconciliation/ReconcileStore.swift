@@ -19,7 +19,7 @@ struct ReconcileStore: Sendable {
                 "INSERT INTO reconcile_runs (vendor, kind, worker) VALUES (\(vendor), \(kind.rawValue), \(worker)) RETURNING id"
             ).rows.first?.decode(Int64.self, column: "id")
         else {
-            throw ReconcileError(code: .unreadableEvent, message: "the run was not recorded")
+            throw ReconcileError(code: .notRecorded, message: "the run was not recorded")
         }
         return id
     }
