@@ -76,7 +76,7 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
         }
     }
 
-    /// `sql` with each `$n` placeholder outside quotes raised by `offset`.
+    /// `sql` with each `$n` placeholder outside quotes and comments raised by `offset`.
     static func renumberingPlaceholders(in sql: String, by offset: Int) -> String {
         guard offset > 0 else { return sql }
         var result = ""
@@ -93,6 +93,20 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             }
             if character == "'" || character == "\"" {
                 quote = character
+            } else if sql[index...].hasPrefix("--") {
+                // A line comment, to its end, as it is.
+                let end = sql[index...].firstIndex(of: "\n") ?? sql.endIndex
+                result += sql[index..<end]
+                index = end
+                continue
+            } else if sql[index...].hasPrefix("/*") {
+                // A block comment (not nested), to its end, as it is.
+                var end = sql.index(index, offsetBy: 2)
+                while end < sql.endIndex, !sql[end...].hasPrefix("*/") { end = sql.index(after: end) }
+                end = end < sql.endIndex ? sql.index(end, offsetBy: 2) : end
+                result += sql[index..<end]
+                index = end
+                continue
             } else if character == "$" {
                 let digitsStart = sql.index(after: index)
                 var digitsEnd = digitsStart

@@ -25,6 +25,11 @@ import Testing
         )
         #expect(query.binds.values.map(\.type) == [.int8, .text, .int4, .text])
         #expect(query.binds.values[1].bytes == Array("cancelled".utf8))
+        let commented: PostgresQuery = "x = \(Int64(1)) -- don't $1\n AND /* it's $2 */ y = \(Int64(2))"
+        let outer: PostgresQuery = "SELECT \(Int64(0)) WHERE \(fragment: commented)"
+        #expect(
+            outer.sql == "SELECT $1 WHERE x = $2 -- don't $1\n AND /* it's $2 */ y = $3",
+            "comments are left as they are")
         let alone: PostgresQuery = "\(fragment: voided)"
         #expect(alone.sql == voided.sql, "nothing to renumber before it")
     }

@@ -97,8 +97,44 @@ struct IngestOutageTests {
             try await TestDatabase.startServer()
             try await fixture.waitForCounts(events: 100, timeout: .seconds(120))
             try await fixture.waitForDrain(timeout: .seconds(120))
+            // It joined the group once the migrations were done (the log line the test below
+            // expects absent while the worker still waits for Postgres).
+            let output = worker.output()
+            let joined = output.range(of: "consumer subscribed")
+            let started = output.range(of: "worker started")
+            #expect(
+                joined != nil && started != nil && started!.lowerBound < joined!.lowerBound,
+                "migrations first, then the group")
             worker.kill(SIGTERM)
             #expect(await worker.waitForExit(timeout: .seconds(120)) == 0)
+        }
+    }
+
+    /// A worker SIGTERMed while it waits for Postgres at start-up stops cleanly (exit 0), and
+    /// never joined the consumer group meanwhile: its consumer subscribes only once the migrations
+    /// are done, so no partition sits assigned to a member that cannot record what it polls.
+    @Test func aWorkerStoppedWhileWaitingForPostgresExitsCleanlyWithoutJoiningTheGroup() async throws {
+        try await TestDatabase.withFreshDatabase(exclusive: true) { url in
+            let fixture = try IngestFixture(databaseURL: url, batchSize: 50)
+            try await TestDatabase.crashServer()
+            do {
+                let worker = try fixture.startWorker()
+                try await fixture.waitUntil("the worker waiting for Postgres, or gone", timeout: .seconds(120)) {
+                    worker.output().contains("Postgres unreachable at start-up; waiting for it") || !worker.isRunning
+                }
+                #expect(worker.isRunning, "\(worker.output().suffix(1500))")
+                worker.kill(SIGTERM)
+                let status = await worker.waitForExit(timeout: .seconds(120))
+                #expect(status == 0, "\(worker.output().suffix(1500))")
+                #expect(
+                    !worker.output().contains("consumer subscribed"), "joined the group before it could record anything"
+                )
+                #expect(!worker.output().contains("worker started"))
+            } catch {
+                try await TestDatabase.startServer()
+                throw error
+            }
+            try await TestDatabase.startServer()
         }
     }
 }

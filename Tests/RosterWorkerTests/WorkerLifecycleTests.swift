@@ -53,7 +53,9 @@ struct WorkerLifecycleTests {
             journal.record("migrated")
         }
         let group = Self.group(
-            (1...3).map { GatedService(prelude: prelude, service: Recorder(name: "s\($0)", journal: journal)) })
+            [prelude.runner]
+                + (1...3).map { GatedService(prelude: prelude, service: Recorder(name: "s\($0)", journal: journal)) }
+        )
         let running = Task { try await group.run() }
         try await Self.until(journal, holds: 4)
         await group.triggerGracefulShutdown()
@@ -63,19 +65,33 @@ struct WorkerLifecycleTests {
         #expect(Set(journal.all.dropFirst().prefix(3)) == ["start s1", "start s2", "start s3"])
     }
 
-    @Test func aGracefulShutdownDuringThePreludeStopsTheServicesWithoutStartingThem() async throws {
+    /// A SIGTERM while the worker waits for Postgres at start-up: every service waiting for the
+    /// migrations returns quietly, the migrations stop last, and the group ends without an error
+    /// (the process exits 0). The group stops its services one at a time, so the first waiter
+    /// stops long before the others: its leaving must not cut the wait of the rest.
+    @Test func aGracefulShutdownDuringThePreludeStopsEveryServiceQuietly() async throws {
         let journal = Journal()
         let prelude = Prelude {
             journal.record("waiting for Postgres")
-            try await Task.sleep(for: .seconds(3600))
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                journal.record("migrations stopped")
+                throw error
+            }
             journal.record("migrated")
         }
-        let group = Self.group([GatedService(prelude: prelude, service: Recorder(name: "ingest", journal: journal))])
+        let group = Self.group(
+            [prelude.runner]
+                + ["ops", "ingest", "executor"].map {
+                    GatedService(prelude: prelude, service: Recorder(name: $0, journal: journal))
+                }
+        )
         let running = Task { try await group.run() }
         try await Self.until(journal, holds: 1)
         await group.triggerGracefulShutdown()
         try await running.value
-        #expect(journal.all == ["waiting for Postgres"])
+        #expect(journal.all == ["waiting for Postgres", "migrations stopped"])
     }
 
     @Test func aFailedPreludeFailsTheGroupAndStartsNothing() async throws {
@@ -83,11 +99,28 @@ struct WorkerLifecycleTests {
         let journal = Journal()
         let prelude = Prelude { throw Refused() }
         let group = Self.group([
-            ClosingService("pool") { journal.record("closed pool") },
-            GatedService(prelude: prelude, service: Recorder(name: "ingest", journal: journal)),
+            prelude.runner, GatedService(prelude: prelude, service: Recorder(name: "ingest", journal: journal)),
         ])
         await #expect(throws: Refused.self) { try await group.run() }
-        #expect(journal.all == ["closed pool"])
+        #expect(journal.all.isEmpty)
+    }
+
+    /// A cancelled group (a service failed, or the shutdown ran out of time) leaves its resources
+    /// open, since their users may still be stopping; the worker closes each once the group has
+    /// returned, once only.
+    @Test func aCancelledGroupLeavesItsResourcesToTheWorkerWhichClosesThemOnce() async throws {
+        struct Failed: Error {}
+        struct Failing: Service {
+            func run() async throws { throw Failed() }
+        }
+        let journal = Journal()
+        let pool = ClosingService("pool") { journal.record("closed pool") }
+        let group = Self.group([pool, Recorder(name: "executor", journal: journal), Failing()])
+        await #expect(throws: Failed.self) { try await group.run() }
+        #expect(!journal.all.contains("closed pool"))
+        await pool.close()
+        await pool.close()
+        #expect(journal.all.filter { $0 == "closed pool" }.count == 1)
     }
 
     /// The worker's order: resources first, then their users; a shutdown stops the users in

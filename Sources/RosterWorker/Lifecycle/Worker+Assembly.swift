@@ -10,10 +10,10 @@ import ServiceLifecycle
 // MARK: - The parts of a worker, assembled by its initialiser
 
 extension Worker {
-    /// The worker's Kafka handles: the ingest consumer, a group observer for readiness and lag,
-    /// and the dead-letter producer when `kafka.dlq_topic` is set.
+    /// The worker's Kafka handles made when it is assembled: a group observer for readiness and
+    /// lag (it joins no group), and the dead-letter producer when `kafka.dlq_topic` is set. The
+    /// ingest consumer is made when ingest starts (``DeferredIngest``).
     struct KafkaClients: Sendable {
-        var consumer: KafkaConsumer
         var observer: KafkaConsumer
         var dlqProducer: KafkaProducer?
     }
@@ -28,45 +28,67 @@ extension Worker {
         var httpClient: HTTPClient
     }
 
-    static func kafkaClients(
-        configuration: RosterConfiguration, workerID: String, logger: Logger
-    ) throws -> KafkaClients {
-        var consumerConfiguration = KafkaConsumerConfiguration(
-            bootstrapServers: configuration.kafka.brokers, groupID: configuration.kafka.group,
+    /// The ingest consumer's settings, checked.
+    ///
+    /// - Throws: ``KafkaError`` for settings librdkafka's consumer would refuse (timeouts).
+    static func consumerConfiguration(
+        configuration: RosterConfiguration, workerID: String
+    ) throws -> KafkaConsumerConfiguration {
+        var consumer = KafkaConsumerConfiguration(
+            bootstrapServers: configuration.kafka.brokers,
+            groupID: configuration.kafka.group,
             topics: [configuration.kafka.topic]
         )
-        consumerConfiguration.sessionTimeout = .milliseconds(configuration.kafka.sessionTimeoutMs)
-        consumerConfiguration.clientID = "roster-\(workerID)"
-        consumerConfiguration.additional = configuration.kafka.properties
-        let consumer = try KafkaConsumer.make(configuration: consumerConfiguration, logger: logger)
+        consumer.sessionTimeout = .milliseconds(configuration.kafka.sessionTimeoutMs)
+        consumer.clientID = "roster-\(workerID)"
+        consumer.additional = configuration.kafka.properties
+        try consumer.validate()
+        return consumer
+    }
 
-        var observerConfiguration = consumerConfiguration
-        observerConfiguration.clientID = "roster-\(workerID)-observer"
-        let observer = try KafkaConsumer.observer(configuration: observerConfiguration, logger: logger)
-
+    static func kafkaClients(
+        configuration: RosterConfiguration,
+        consumer: KafkaConsumerConfiguration,
+        logger: Logger
+    ) throws -> KafkaClients {
         var dlqProducer: KafkaProducer?
         if configuration.kafka.dlqTopic != nil {
             var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.kafka.brokers)
             producerConfiguration.additional = configuration.kafka.properties
             dlqProducer = try KafkaProducer.make(configuration: producerConfiguration, logger: logger)
         }
-        return KafkaClients(consumer: consumer, observer: observer, dlqProducer: dlqProducer)
+        var observerConfiguration = consumer
+        observerConfiguration.clientID = "\(consumer.clientID)-observer"
+        let observer = try KafkaConsumer.observer(configuration: observerConfiguration, logger: logger)
+        return KafkaClients(observer: observer, dlqProducer: dlqProducer)
     }
 
+    /// Ingest, with its group consumer made when it starts (after the migrations).
     static func ingest(
-        configuration: RosterConfiguration, pool: PostgresPool, kafka: KafkaClients, health: LoopHealth, logger: Logger
-    ) -> IngestService {
-        IngestService(
-            consumer: kafka.consumer, pool: pool,
-            decoder: HREventDecoder(
-                maximumSize: configuration.ingest.maxMessageBytes, knownVendors: Set(configuration.vendors.keys)),
-            dlqProducer: kafka.dlqProducer,
-            options: .init(
-                batchSize: configuration.ingest.batchSize, batchWait: .milliseconds(configuration.ingest.batchWaitMs),
-                dlqTopic: configuration.kafka.dlqTopic, brake: configuration.brake
-            ),
-            failpoints: Failpoints(), health: health, logger: logger
+        configuration: RosterConfiguration,
+        consumer: KafkaConsumerConfiguration,
+        pool: PostgresPool,
+        kafka: KafkaClients,
+        health: LoopHealth,
+        logger: Logger
+    ) -> DeferredIngest {
+        let decoder = HREventDecoder(
+            maximumSize: configuration.ingest.maxMessageBytes,
+            knownVendors: Set(configuration.vendors.keys)
         )
+        let options = IngestService.Options(
+            batchSize: configuration.ingest.batchSize,
+            batchWait: .milliseconds(configuration.ingest.batchWaitMs),
+            dlqTopic: configuration.kafka.dlqTopic,
+            brake: configuration.brake
+        )
+        let producer = kafka.dlqProducer
+        return DeferredIngest(consumer: consumer, logger: logger) { consumer in
+            IngestService(
+                consumer: consumer, pool: pool, decoder: decoder, dlqProducer: producer, options: options,
+                failpoints: Failpoints(), health: health, logger: logger
+            )
+        }
     }
 
     /// The executor (and reconciliation) over governed vendors sharing one HTTP client.

@@ -56,24 +56,45 @@ public struct OpsHTTPService: Service {
     let shutdown: ShutdownSignal
 
     /// - Parameters:
-    ///   - listen: `host:port` (``ListenAddress``).
+    ///   - listen: Where to listen; port 0 picks a free one.
     ///   - registry: What `/metrics` serves.
     ///   - readiness: What `/readyz` checks; `nil` makes it follow `/healthz`.
     ///   - logger: For start and stop only.
-    /// - Throws: ``ListenAddress/Invalid`` for a bad `listen`.
+    ///   - address: Where the server listens, once it does.
     ///   - shutdown: Makes `/readyz` answer 503 once set (this service's own graceful shutdown does too).
     public init(
-        listen: String, registry: PrometheusCollectorRegistry, readiness: ReadinessCheck?, logger: Logger,
-        address: BoundAddress = BoundAddress(), shutdown: ShutdownSignal = ShutdownSignal()
-    ) throws {
-        let parsed = try ListenAddress(listen)
-        self.host = parsed.host
-        self.port = parsed.port
+        listen: ListenAddress,
+        registry: PrometheusCollectorRegistry,
+        readiness: ReadinessCheck?,
+        logger: Logger,
+        address: BoundAddress = BoundAddress(),
+        shutdown: ShutdownSignal = ShutdownSignal()
+    ) {
+        self.host = listen.host
+        self.port = listen.port
         self.registry = registry
         self.readiness = readiness
         self.logger = logger
         self.address = address
         self.shutdown = shutdown
+    }
+
+    /// The same, with `listen` as written in `http.listen` (`host:port`).
+    ///
+    /// - Throws: ``ListenAddress/Invalid`` for a bad `listen`.
+    public init(
+        listen: String,
+        registry: PrometheusCollectorRegistry,
+        readiness: ReadinessCheck?,
+        logger: Logger,
+        address: BoundAddress = BoundAddress(),
+        shutdown: ShutdownSignal = ShutdownSignal()
+    ) throws {
+        self.init(
+            listen: try ListenAddress(listen), registry: registry, readiness: readiness, logger: logger,
+            address: address,
+            shutdown: shutdown
+        )
     }
 
     /// Serves ``makeRouter(registry:readiness:shutdown:)`` until graceful shutdown, which also sets

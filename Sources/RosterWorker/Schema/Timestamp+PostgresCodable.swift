@@ -31,7 +31,9 @@ extension Timestamp: PostgresEncodable, PostgresDecodable {
             throw .malformed("expected 8 bytes, got \(buffer.readableBytes)")
         }
         guard micros != .max, micros != .min else { throw .malformed("infinity is not a Timestamp") }
-        return Timestamp(microsecondsSince1970: micros + postgresEpochMicroseconds)
+        let (since1970, overflow) = micros.addingReportingOverflow(postgresEpochMicroseconds)
+        guard !overflow else { throw .malformed("\(micros) µs after 2000 is past what a Timestamp holds") }
+        return Timestamp(microsecondsSince1970: since1970)
     }
 }
 
