@@ -19,10 +19,8 @@ struct ResourceLockTests {
             let lease = Duration.seconds(30)
             let first = JobStore(pool: pools[0], workerID: "w1", lease: lease)
             let second = JobStore(pool: pools[1], workerID: "w2", lease: lease)
-            let jobA = ClaimedJob(
-                id: 1, eventID: "a", employeeID: "A", kind: .onboarding, priority: 10, attempts: 1, token: 101)
-            let jobB = ClaimedJob(
-                id: 2, eventID: "b", employeeID: "B", kind: .onboarding, priority: 10, attempts: 1, token: 102)
+            let jobA = Self.claim(id: 1, employee: "A", token: 101)
+            let jobB = Self.claim(id: 2, employee: "B", token: 102)
             let order = OrderLog()
             let entered = AsyncStream<Void>.makeStream()
             let release = AsyncStream<Void>.makeStream()
@@ -59,6 +57,16 @@ struct ResourceLockTests {
         try await pool.query(
             "SELECT (extract(epoch FROM expires_at) * 1000000)::int8 FROM resource_locks WHERE key = 'create-projects:test'"
         ).rows[0].decode(Int64.self, at: 0)
+    }
+
+    /// A claim of an onboarding job that exists only in this test (the lock never reads `jobs`).
+    static func claim(id: Int64, employee: String, token: Int64) -> ClaimedJob {
+        let now = Timestamp(secondsSince1970: Date().timeIntervalSince1970)
+        let record = JobRecord(
+            id: id, eventID: "event-\(id)", employeeID: employee, kind: .onboarding, status: .running, priority: 10,
+            employeeOrder: 1, attempts: 1, lastError: nil, cancelReason: nil, runAfter: now, leaseOwner: nil,
+            createdAt: now, updatedAt: now, finishedAt: nil, steps: [])
+        return ClaimedJob(record: record, token: token)
     }
 }
 

@@ -5,7 +5,7 @@ extension JobRunner {
     /// A job's plan, or how the job ended before it had one.
     enum Planned: Sendable {
         /// The persisted steps, in plan order.
-        case steps([PersistedStep])
+        case steps([StepRecord])
         /// Released for another worker or no longer ours: nothing ran.
         case ended(Result)
     }
@@ -49,7 +49,7 @@ extension JobRunner {
         }
         return .steps(
             plan.enumerated().map { position, step in
-                PersistedStep(
+                StepRecord(
                     position: position, step: step, status: position == 0 ? .running : .pending,
                     attempts: position == 0 ? 1 : 0, state: StepState()
                 )

@@ -58,7 +58,7 @@ struct JobRunner: Sendable {
     private func runSteps(of claim: JobClaim, watch: LeaseWatch) async throws -> Result {
         let job = claim.job
         let event = try store.event(of: claim)
-        let steps: [PersistedStep]
+        let steps: [StepRecord]
         switch try await plan(of: claim, event: event) {
         case .steps(let planned): steps = planned
         case .ended(let result): return result
@@ -114,7 +114,7 @@ struct JobRunner: Sendable {
     /// employee (``VendorStep/address``), that address instead of the event's own. The addresses
     /// are read once per job, when a step first needs them.
     private func subject(
-        of step: PersistedStep, event: HREvent, job: ClaimedJob, addresses: inout [String]?
+        of step: StepRecord, event: HREvent, job: ClaimedJob, addresses: inout [String]?
     ) async throws -> HREvent {
         guard let index = step.step.address else { return event }
         if addresses == nil { addresses = try await store.otherAddresses(of: job, besides: event.employee.email) }
@@ -135,7 +135,7 @@ struct JobRunner: Sendable {
     /// re-claimed after waiting for a budget lists nothing anew for that (`ops/bench/run mixed`
     /// once made 2,423 Confident AI project listings so). Read once per job, when first needed.
     private func freshness(
-        of step: PersistedStep, attempt: Int, job: ClaimedJob, touched: inout PersonTouched?
+        of step: StepRecord, attempt: Int, job: ClaimedJob, touched: inout PersonTouched?
     ) async throws -> DirectoryFreshness {
         guard let connector = vendors[step.step.vendor]?.connector, connector.usesDirectory else { return .any }
         if touched == nil { touched = try await store.personTouched(job) }
@@ -218,7 +218,7 @@ struct JobRunner: Sendable {
 
     /// Runs one step, started as attempt `attempt`.
     private func run(
-        _ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, of job: ClaimedJob,
+        _ persisted: StepRecord, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness, of job: ClaimedJob,
         event: HREvent, watch: LeaseWatch
     ) async throws -> StepEnd {
         let store = self.store
@@ -243,7 +243,7 @@ struct JobRunner: Sendable {
     }
 
     private func runStep(
-        _ persisted: PersistedStep, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness,
+        _ persisted: StepRecord, attempt: Int, finishesJob: Bool, freshness: DirectoryFreshness,
         mutations: MutationsSent, of job: ClaimedJob, event: HREvent, watch: LeaseWatch
     ) async throws -> StepEnd {
         let step = persisted.step
@@ -316,10 +316,8 @@ struct JobRunner: Sendable {
                 mayHaveMutated
                 ? "interrupted by shutdown; a call may have been cut"
                 : "interrupted by shutdown while waiting; attempt not counted"
-            try await store.record(
-                .init(
-                    position: persisted.position, number: attempt, startedAt: started, outcome: .cancelled,
-                    message: message), of: job)
+            try await store.recordAttempt(
+                attempt, of: persisted.position, startedAt: started, outcome: .cancelled, message: message, job: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "cancelled", started: started)
             try await store.release(job, requeue: true)
             return .released
@@ -343,7 +341,7 @@ struct JobRunner: Sendable {
     /// The plan names a vendor this worker's configuration lacks (a rolling deploy, a vendor added
     /// on some workers only): not the job's fault. It goes back to the queue for a worker that has
     /// the vendor, no attempt spent, and `roster status` shows it waiting.
-    private func awaitConfiguredWorker(_ persisted: PersistedStep, of job: ClaimedJob) async throws -> StepEnd {
+    private func awaitConfiguredWorker(_ persisted: StepRecord, of job: ClaimedJob) async throws -> StepEnd {
         logger.warning("step names a vendor this worker is not configured for; releasing the job for another worker")
         RosterMetrics.current.vendorNotConfigured()
         return try await deferWithoutCall(
@@ -359,7 +357,7 @@ struct JobRunner: Sendable {
     /// The step made no vendor call: it is pending again, its attempt not counted, and its vendor
     /// waits `delay`.
     private func deferWithoutCall(
-        _ persisted: PersistedStep, of job: ClaimedJob, started: Date, delay: Duration, why: String
+        _ persisted: StepRecord, of job: ClaimedJob, started: Date, delay: Duration, why: String
     ) async throws -> StepEnd {
         try await StorageInterruption.marking(nil) { try await store.deferStep(persisted.position, of: job) }
         RosterMetrics.current.stepFinished(vendor: persisted.step.vendor, status: "deferred", started: started)
@@ -367,7 +365,7 @@ struct JobRunner: Sendable {
     }
 
     private func fail(
-        _ persisted: PersistedStep, attempt: Int, started: Date, error: any Error, of job: ClaimedJob,
+        _ persisted: StepRecord, attempt: Int, started: Date, error: any Error, of job: ClaimedJob,
         retry: RetryPolicy
     ) async throws -> StepEnd {
         let step = persisted.step
@@ -391,10 +389,9 @@ struct JobRunner: Sendable {
         switch decision {
         case .retry(let delay):
             try await store.finishStep(persisted.position, of: job, status: .pending, outcome: nil, error: cause)
-            try await store.record(
-                .init(
-                    position: persisted.position, number: attempt, startedAt: started, outcome: .retry,
-                    httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
+            try await store.recordAttempt(
+                attempt, of: persisted.position, startedAt: started, outcome: .retry, failure: vendorError,
+                message: message, job: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "retry", started: started)
             logger.warning(
                 "step failed; will retry",
@@ -403,10 +400,9 @@ struct JobRunner: Sendable {
         case .giveUp:
             let reason = retryable ? "\(cause) (gave up after \(attempt) attempts)" : cause
             try await store.finishStep(persisted.position, of: job, status: .failed, outcome: nil, error: reason)
-            try await store.record(
-                .init(
-                    position: persisted.position, number: attempt, startedAt: started, outcome: .failed,
-                    httpStatus: vendorError?.status, vendorCode: vendorError?.vendorCode, message: message), of: job)
+            try await store.recordAttempt(
+                attempt, of: persisted.position, startedAt: started, outcome: .failed, failure: vendorError,
+                message: message, job: job)
             RosterMetrics.current.stepFinished(vendor: step.vendor, status: "failed", started: started)
             logger.error(
                 "step failed for good; the other vendors go on",

@@ -6,9 +6,12 @@ import ServiceLifecycle
 
 /// Steps, attempts and the audit log: the job's recovery points.
 extension JobStore {
-    func steps(of job: ClaimedJob) async throws -> [PersistedStep] {
-        try await pool.query("SELECT * FROM job_steps WHERE job_id = \(job.id) ORDER BY position").map(
-            PersistedStep.init(row:))
+    /// The job's persisted plan, in order.
+    ///
+    /// - Throws: when a step's `params` or `state` cannot be read: a step must never run as if
+    ///   nothing were done.
+    func steps(of job: ClaimedJob) async throws -> [StepRecord] {
+        try await pool.query(StepRecord.select(ofJobs: [job.id])).map { try StepRecord(row: $0) }
     }
 
     /// The addresses Roster recorded for the job's employee besides `email` (lower-cased, oldest
@@ -70,7 +73,7 @@ extension JobStore {
 
     /// Marks a step running and returns its attempt number (from 1); `nil` if the job is no
     /// longer this worker's (cancelled, or its lease lost), in which case nothing changed.
-    func startStep(_ step: PersistedStep, of job: ClaimedJob) async throws -> Int? {
+    func startStep(_ step: StepRecord, of job: ClaimedJob) async throws -> Int? {
         try await writes.starts.submit(.init(jobID: job.id, token: job.token, position: Int32(step.position)))
     }
 
@@ -136,24 +139,19 @@ extension JobStore {
         )
     }
 
-    struct Attempt: Sendable {
-        var position: Int
-        var number: Int
-        var startedAt: Date
-        var outcome: AttemptOutcome
-        var httpStatus: Int?
-        var vendorCode: String?
-        var message: String?
-    }
-
-    /// Every attempt is kept: retries never overwrite history.
-    func record(_ attempt: Attempt, of job: ClaimedJob) async throws {
+    /// Appends one `step_attempts` row (read back as ``JobDetail/Attempt``); every attempt is
+    /// kept: retries never overwrite history. The vendor's HTTP status and error code come from
+    /// `failure`; the worker and the finishing time are this store's and the database's.
+    func recordAttempt(
+        _ number: Int, of position: Int, startedAt: Date, outcome: AttemptOutcome, failure: VendorError? = nil,
+        message: String?, job: ClaimedJob
+    ) async throws {
         try await fenced(
             job,
             """
             INSERT INTO step_attempts (job_id, position, attempt, worker, started_at, outcome, http_status, vendor_code, message)
-            SELECT \(job.id), \(Int32(attempt.position)), \(Int32(attempt.number)), \(workerID), \(attempt.startedAt),
-                   \(attempt.outcome), \(attempt.httpStatus.map(Int32.init)), \(attempt.vendorCode), \(attempt.message)
+            SELECT \(job.id), \(Int32(position)), \(Int32(number)), \(workerID), \(startedAt),
+                   \(outcome), \(failure?.status.map(Int32.init)), \(failure?.vendorCode), \(message)
             FROM jobs WHERE id = \(job.id) AND claim_token = \(job.token) AND status = \(JobStatus.running)
             """
         )

@@ -61,17 +61,11 @@ public struct JobReader: Sendable {
     /// The steps of `jobIDs`, by job id, in plan order.
     func steps(of jobIDs: [Int64], on connection: PostgresConnection?) async throws -> [Int64: [StepRecord]] {
         guard !jobIDs.isEmpty else { return [:] }
-        let rows = try await run(
-            """
-            SELECT s.*,
-                   (SELECT count(*) FROM step_attempts a WHERE a.job_id = s.job_id AND a.position = s.position) AS attempt_count
-            FROM job_steps s WHERE s.job_id = ANY(\(jobIDs)::int8[]) ORDER BY s.job_id, s.position
-            """,
-            on: connection
-        ).rows
+        let rows = try await run(StepRecord.select(ofJobs: jobIDs), on: connection).rows
         var result: [Int64: [StepRecord]] = [:]
         for row in rows {
-            result[try row.decode(Int64.self, column: "job_id"), default: []].append(try StepRecord(row: row))
+            result[try row.decode(Int64.self, column: "job_id"), default: []].append(
+                try StepRecord(row: row, unreadableState: StepState()))
         }
         return result
     }

@@ -41,6 +41,11 @@ public struct JobRecord: Sendable, Hashable {
     public var holdReason: String? = nil
     /// What an operator decided about the hold (`roster holds release|cancel`), if anything yet.
     public var holdDecision: HoldDecision? = nil
+    /// Who asked for the job: an HR event, or reconciliation acting on a finding.
+    public var origin: JobOrigin = .hr
+    /// The vendor instances the job acts at (a reconciliation job acts at one); `nil`: every
+    /// vendor its plan names.
+    public var vendors: [String]? = nil
     /// The persisted plan; empty until the executor first claims the job.
     public var steps: [StepRecord]
 
@@ -92,6 +97,8 @@ extension JobRecord: PostgresRowDecodable {
             finishedAt: try row.decode(Timestamp?.self, column: "finished_at"),
             holdReason: try row.decode(String?.self, column: "hold_reason"),
             holdDecision: try row.decode(HoldDecision?.self, column: "hold_decision"),
+            origin: try row.decode(JobOrigin.self, column: "origin"),
+            vendors: try row.decode([String]?.self, column: "vendors"),
             steps: []
         )
     }
