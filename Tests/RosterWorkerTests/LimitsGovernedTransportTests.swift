@@ -2,6 +2,7 @@ import RosterCore
 import RosterPostgres
 import RosterTesting
 import RosterVendors
+import Synchronization
 import Testing
 
 @testable import RosterWorker
@@ -107,11 +108,13 @@ struct LimitsGovernedTransportTests {
             try await LimitsFixture.withFakeOpenAI { fake, http in
                 // The probe holds the breaker for one open period; the other nine callers must
                 // find it taken within that period. Half a second was once too short on a machine
-                // loaded to 17 (two probes went through); five seconds leaves "exactly one probe"
-                // a statement about the breaker, not about the clock.
-                let openDuration = Duration.seconds(5)
+                // loaded to 17 (two probes went through); fifteen seconds leaves "exactly one
+                // probe" a statement about the breaker, not about the clock.
+                let openDuration = Duration.seconds(15)
                 let breaker = CircuitBreakerStore.Policy(failureThreshold: 3, openDuration: openDuration)
-                let processes = pools.map { LimitsFixture.governed(http, pool: $0, breaker: breaker) }
+                let gate = RequestGate()
+                let gated = GatedTransport(base: http, gate: gate)
+                let processes = pools.map { LimitsFixture.governed(gated, pool: $0, breaker: breaker) }
                 fake.injectFaults([.status(500), .status(502), .status(503)])
                 for index in 0..<3 {
                     #expect(try await processes[index % 2].send(LimitsFixture.listUsers).status >= 500)
@@ -124,9 +127,19 @@ struct LimitsGovernedTransportTests {
                 #expect(retryAfter > .zero && retryAfter <= openDuration)
                 #expect(fake.calls.count == 3, "nothing reached the vendor while open")
 
-                // After the open period, ten calls from two processes: only the probe reaches the vendor.
+                // After the open period, ten calls from two processes: only the probe reaches the
+                // vendor. The probe's request is held at the gate until the nine others have been
+                // answered: a probe that came back first would close the breaker, and a caller the
+                // loaded machine scheduled late would then rightly go through (a fixed 500 ms
+                // delay at the fake once let six through). If the breaker let a second probe by,
+                // only eight rejections come and the gate opens after 60 s, failing the counts.
                 try await Task.sleep(for: retryAfter + .milliseconds(20))
-                fake.injectFaults([.delay(.milliseconds(500))])
+                gate.close()
+                let fallback = Task {
+                    try await Task.sleep(for: .seconds(60))
+                    gate.open()
+                }
+                defer { fallback.cancel() }
                 let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
                     for index in 0..<10 {
                         let transport = processes[index % 2]
@@ -139,7 +152,10 @@ struct LimitsGovernedTransportTests {
                         }
                     }
                     var outcomes: [String] = []
-                    for try await outcome in group { outcomes.append(outcome) }
+                    for try await outcome in group {
+                        outcomes.append(outcome)
+                        if outcomes.filter({ $0 == "circuitOpen" }).count == 9 { gate.open() }
+                    }
                     return outcomes.sorted()
                 }
                 #expect(outcomes == ["HTTP 200"] + Array(repeating: "circuitOpen", count: 9))
@@ -222,5 +238,44 @@ struct LimitsGovernedTransportTests {
                 kind: "openai", baseURL: "https://api.openai.com/v1/", credential: "OPENAI_ADMIN_KEY")
                 == "openai:https://api.openai.com/v1:OPENAI_ADMIN_KEY"
         )
+    }
+}
+
+/// Holds requests while closed: the breaker test keeps its probe in flight until every other caller
+/// has been answered. Open at first.
+private final class RequestGate: Sendable {
+    private let state = Mutex<(isOpen: Bool, waiting: [CheckedContinuation<Void, Never>])>((true, []))
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let proceed = state.withLock { state in
+                if state.isOpen { return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if proceed { continuation.resume() }
+        }
+    }
+
+    func close() { state.withLock { $0.isOpen = false } }
+
+    func open() {
+        let waiting = state.withLock { state in
+            state.isOpen = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+}
+
+/// A transport that passes each request on once the gate lets it.
+private struct GatedTransport: VendorTransport {
+    let base: any VendorTransport
+    let gate: RequestGate
+
+    func send(_ request: VendorRequest) async throws -> VendorResponse {
+        await gate.wait()
+        return try await base.send(request)
     }
 }

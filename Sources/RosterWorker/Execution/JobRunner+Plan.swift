@@ -49,10 +49,8 @@ extension JobRunner {
         }
         return .steps(
             plan.enumerated().map { position, step in
-                StepRecord(
-                    position: position, step: step, status: position == 0 ? .running : .pending,
-                    attempts: position == 0 ? 1 : 0, state: StepState()
-                )
+                // No attempt is recorded yet: the running step's number comes from startStep.
+                StepRecord(position: position, step: step, status: position == 0 ? .running : .pending, attempts: 0)
             })
     }
 }
