@@ -170,7 +170,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(
             name: "RosterCoreTests",
-            dependencies: ["RosterCore"],
+            dependencies: ["RosterCore", "RosterTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 internal import CRdkafka
 import Dispatch
 import Logging
+import Synchronization
 
 /// librdkafka's in-memory mock Kafka cluster: brokers on ephemeral `127.0.0.1` ports that any
 /// Kafka client can reach over TCP, plus fault injection.
@@ -97,9 +98,13 @@ public final class KafkaMockCluster: Sendable {
     // MARK: - Brokers
 
     /// Takes a broker (or all, for `nil`) down: connections close and new ones are refused; the
-    /// port and partition leadership stay.
+    /// port and partition leadership stay. Never while this process spawns a child (see
+    /// ``spawning(_:)``).
     public func setBrokerDown(_ broker: Int32?) throws {
-        try check(rd_kafka_mock_broker_set_down(cluster.pointer, broker ?? -1), "take broker \(broker ?? -1) down")
+        try Self.spawnExclusion.withLock { _ in
+            try check(
+                rd_kafka_mock_broker_set_down(cluster.pointer, broker ?? -1), "take broker \(broker ?? -1) down")
+        }
     }
 
     /// Brings a broker (or all, for `nil`) back up on the same port.

@@ -1,5 +1,6 @@
 import Foundation
 import RosterFakes
+import RosterKafka
 
 /// The `roster` executable run as a real child process, so tests can SIGKILL and SIGTERM it.
 ///
@@ -128,7 +129,9 @@ public final class RosterProcess: Sendable {
             for pointer in cArguments + cEnvironment { free(pointer) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        let result = KafkaMockCluster.spawning {
+            posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        }
         guard result == 0 else {
             throw CocoaError(
                 .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cannot start \(argv[0]): errno \(result)"])

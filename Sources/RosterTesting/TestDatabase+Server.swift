@@ -1,4 +1,5 @@
 import Foundation
+import RosterKafka
 
 #if canImport(Glibc)
 import Glibc
@@ -75,7 +76,7 @@ extension TestDatabase {
             }
         }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, arguments[0], nil, &attributes, argv, environ)
+        let spawned = KafkaMockCluster.spawning { posix_spawn(&pid, arguments[0], nil, &attributes, argv, environ) }
         guard spawned == 0 else {
             throw TestDatabaseError("could not start \(arguments[0]) (error \(spawned))")
         }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import RosterTesting
 
 /// Just enough of the W3C WebDriver protocol, over HTTP to Debian's `chromedriver`, to drive
 /// headless Chromium from a test: navigate, find and click elements, type, read the page source,
@@ -40,7 +41,7 @@ final class WebDriver: @unchecked Sendable {
         process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runBesideMockBrokers()
         let webDriver = WebDriver(driver: process, port: port)
         do {
             for attempt in 0... {

@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterTesting
 import Testing
 
 /// The decoder must accept exactly what `schemas/hr-event.v1.schema.json` accepts. This checks
@@ -30,7 +31,7 @@ import Testing
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        try process.run()
+        try process.runBesideMockBrokers()
         let writer = Thread {
             input.fileHandleForWriting.write(
                 Data(documents.map { $0.replacingOccurrences(of: "\n", with: " ") + "\n" }.joined().utf8))

@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterTesting
 import RosterWorker
 import Testing
 import Yams
@@ -130,7 +131,7 @@ import Yams
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try process.runBesideMockBrokers()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
