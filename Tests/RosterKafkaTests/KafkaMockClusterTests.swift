@@ -58,7 +58,8 @@ struct KafkaMockClusterTests {
     /// exec still holds the socket, so the bind failed with EADDRINUSE and the whole test process
     /// aborted (twice in loaded runs of the suite). Spawns go through
     /// `KafkaMockCluster.spawning(_:)`, which `setBrokerDown` excludes. Without it this test
-    /// aborts the test process (checked: with `run()` instead, three runs out of three aborted within seconds with the assertion at `rdkafka_mock.c:2100`).
+    /// aborts the test process: with a plain `run()` instead, three runs out of three aborted
+    /// within seconds with the assertion at `rdkafka_mock.c:2100`.
     @Test func brokersGoingDownWhileChildrenAreSpawnedDoNotAbortTheProcess() throws {
         let mock = try KafkaMockCluster(brokers: 3, logger: KafkaTestLogger.make("mock"))
         let stop = Mutex(false)
